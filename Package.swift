@@ -1,0 +1,52 @@
+// swift-tools-version: 6.1
+// KronKit: structured linear-algebra kernels on OpenBLAS, LAPACKE and FFTW,
+// with a second-order optimizer module on top. Layering: Notes/ARCHITECTURE.md.
+
+import PackageDescription
+
+/// Kernel modules: each is a library product of its own, and `KronKit` re-exports them all.
+let kernelModules = [
+    "DenseLinearAlgebra",
+]
+
+let package = Package(
+    name: "KronKit",
+    products: kernelModules.map { .library(name: $0, targets: [$0]) } + [
+        .library(name: "KronKit", targets: ["KronKit"]),
+        .executable(name: "kronkit", targets: ["kronkit"]),
+        .executable(name: "kernel-report", targets: ["KernelReport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics.git", from: "1.0.0"),
+        .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.0", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLinearAlgebra",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev", "libfftw3-dev", "pkg-config"])]
+        ),
+        .target(
+            name: "DenseLinearAlgebra",
+            dependencies: ["CLinearAlgebra", .product(name: "RealModule", package: "swift-numerics")]
+        ),
+        .target(name: "KronKit", dependencies: kernelModules.map { .target(name: $0) }),
+        .executableTarget(
+            name: "kronkit",
+            dependencies: ["KronKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "KernelReport",
+            dependencies: ["KronKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Benchmarks/KernelReport"
+        ),
+        .executableTarget(
+            name: "KernelBenchmarks",
+            dependencies: ["KronKit", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/KernelBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        .testTarget(name: "DenseLinearAlgebraTests", dependencies: ["DenseLinearAlgebra"]),
+    ]
+)

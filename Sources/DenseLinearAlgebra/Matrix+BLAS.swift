@@ -1,0 +1,178 @@
+// Level-2 and level-3 BLAS on `Matrix`. These wrappers check shapes and
+// nothing else: NaN and ±∞ propagate by IEEE arithmetic, as in BLAS itself
+// (the LAPACK-backed factorizations are the ones that reject them).
+
+extension Matrix {
+    /// The shape of `op(self)`.
+    @inlinable
+    func shape(after transpose: Transpose) -> (rows: Int, columns: Int) {
+        transpose == .none ? (rows, columns) : (columns, rows)
+    }
+
+    /// General matrix product into an existing matrix:
+    /// `c ← α·op(a)·op(b) + β·c` (BLAS `?gemm`).
+    ///
+    /// - Complexity: `2·m·n·k` flops; no allocation.
+    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the
+    ///   inner dimensions differ or `c` is not `m × n`.
+    @inlinable
+    public static func multiply(
+        _ a: Matrix, _ transposeA: Transpose = .none, _ b: Matrix, _ transposeB: Transpose = .none,
+        alpha: Scalar = 1, beta: Scalar = 0, into c: inout Matrix
+    ) throws {
+        let (m, k) = a.shape(after: transposeA)
+        let (kb, n) = b.shape(after: transposeB)
+        guard k == kb else {
+            throw LinearAlgebraError.dimensionMismatch(
+                operation: "gemm", expected: "op(B) with \(k) rows to match op(A) \(m)×\(k)",
+                actual: "op(B) \(kb)×\(n)")
+        }
+        guard c.rows == m, c.columns == n else {
+            throw LinearAlgebraError.dimensionMismatch(
+                operation: "gemm", expected: "C of size \(m)×\(n)", actual: "\(c.rows)×\(c.columns)")
+        }
+        guard m > 0, n > 0 else { return }
+        if k == 0 {
+            c.scale(by: beta)
+            return
+        }
+        let ldc = c.leadingDimension
+        a.withBasePointer { pa in
+            b.withBasePointer { pb in
+                c.withMutableBasePointer { pc in
+                    Scalar.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                                alpha: alpha, a: pa, lda: a.leadingDimension, b: pb, ldb: b.leadingDimension,
+                                beta: beta, c: pc, ldc: ldc)
+                }
+            }
+        }
+    }
+
+    /// `op(self) · op(other)` as a new matrix (BLAS `?gemm`).
+    /// - Complexity: `2·m·n·k` flops.
+    @inlinable
+    public func multiplied(by other: Matrix, transposingSelf: Transpose = .none,
+                           transposingOther: Transpose = .none) throws -> Matrix {
+        var result = Matrix(rows: shape(after: transposingSelf).rows, columns: other.shape(after: transposingOther).columns)
+        try Matrix.multiply(self, transposingSelf, other, transposingOther, into: &result)
+        return result
+    }
+
+    /// `y ← α·op(self)·x + β·y` (BLAS `?gemv`).
+    /// - Complexity: `2·rows·columns` flops.
+    @inlinable
+    public func multiply(_ x: [Scalar], transpose: Transpose = .none, alpha: Scalar = 1,
+                         beta: Scalar = 0, into y: inout [Scalar]) throws {
+        let (m, n) = shape(after: transpose)
+        guard x.count == n, y.count == m else {
+            throw LinearAlgebraError.dimensionMismatch(
+                operation: "gemv", expected: "x of length \(n) and y of length \(m)",
+                actual: "x of length \(x.count) and y of length \(y.count)")
+        }
+        guard m > 0 else { return }
+        if n == 0 {
+            for i in y.indices { y[i] *= beta }
+            return
+        }
+        withBasePointer { pa in
+            x.withUnsafeBufferPointer { px in
+                y.withUnsafeMutableBufferPointer { py in
+                    Scalar.gemv(transpose: transpose, rows: rows, columns: columns, alpha: alpha, a: pa,
+                                lda: leadingDimension, x: px.baseAddress!, strideX: 1, beta: beta,
+                                y: py.baseAddress!, strideY: 1)
+                }
+            }
+        }
+    }
+
+    /// `op(self) · x` as a new vector (BLAS `?gemv`).
+    @inlinable
+    public func multiplied(by x: [Scalar], transpose: Transpose = .none) throws -> [Scalar] {
+        var y = [Scalar](repeating: 0, count: shape(after: transpose).rows)
+        try multiply(x, transpose: transpose, into: &y)
+        return y
+    }
+
+    /// Symmetric rank-k update into one triangle: `c ← α·op(a)·op(a)ᵀ + β·c` (BLAS `?syrk`).
+    /// The other triangle of `c` is left untouched.
+    /// - Complexity: `n²·k` flops for `c` of size `n × n`.
+    @inlinable
+    public static func rankKUpdate(_ a: Matrix, _ transpose: Transpose = .none, alpha: Scalar = 1,
+                                   beta: Scalar = 0, into c: inout Matrix, triangle: Triangle = .lower) throws {
+        let (n, k) = a.shape(after: transpose)
+        guard c.rows == n, c.columns == n else {
+            throw LinearAlgebraError.dimensionMismatch(
+                operation: "syrk", expected: "C of size \(n)×\(n)", actual: "\(c.rows)×\(c.columns)")
+        }
+        guard n > 0 else { return }
+        if k == 0 {
+            c.scale(by: beta)
+            return
+        }
+        let ldc = c.leadingDimension
+        a.withBasePointer { pa in
+            c.withMutableBasePointer { pc in
+                Scalar.syrk(triangle: triangle, transpose: transpose, n: n, k: k, alpha: alpha, a: pa,
+                            lda: a.leadingDimension, beta: beta, c: pc, ldc: ldc)
+            }
+        }
+    }
+
+    /// The Gram matrix `α·op(self)·op(self)ᵀ`, full and exactly symmetric (BLAS `?syrk`
+    /// on one triangle, then mirrored). `gram(.transpose)` is `α·AᵀA`.
+    /// - Complexity: `n²·k` flops, half of the equivalent `?gemm`.
+    @inlinable
+    public func gram(_ transpose: Transpose = .none, alpha: Scalar = 1) -> Matrix {
+        let n = shape(after: transpose).rows
+        var result = Matrix(rows: n, columns: n)
+        try! Matrix.rankKUpdate(self, transpose, alpha: alpha, into: &result, triangle: .lower)
+        try! result.symmetrize(from: .lower)
+        return result
+    }
+
+    /// Triangular solve with several right-hand sides, in place:
+    /// `b ← α·op(a)⁻¹·b` (`side = .left`) or `b ← α·b·op(a)⁻¹` (`.right`) (BLAS `?trsm`).
+    /// No singularity check: a zero diagonal gives ±∞, as in BLAS; use
+    /// ``solveTriangular(_:_:triangle:transpose:diagonal:)`` for a checked solve.
+    /// - Complexity: `m²·n` flops (left) or `m·n²` (right).
+    @inlinable
+    public static func triangularSolve(_ a: Matrix, _ b: inout Matrix, side: Side = .left, triangle: Triangle,
+                                       transpose: Transpose = .none, diagonal: DiagonalKind = .nonUnit,
+                                       alpha: Scalar = 1) throws {
+        try applyTriangular(a, &b, side: side, triangle: triangle, transpose: transpose, diagonal: diagonal,
+                            alpha: alpha, operation: "trsm", routine: Scalar.trsm)
+    }
+
+    /// Triangular product in place: `b ← α·op(a)·b` or `b ← α·b·op(a)` (BLAS `?trmm`).
+    /// - Complexity: `m²·n` flops (left) or `m·n²` (right).
+    @inlinable
+    public static func triangularMultiply(_ a: Matrix, _ b: inout Matrix, side: Side = .left, triangle: Triangle,
+                                          transpose: Transpose = .none, diagonal: DiagonalKind = .nonUnit,
+                                          alpha: Scalar = 1) throws {
+        try applyTriangular(a, &b, side: side, triangle: triangle, transpose: transpose, diagonal: diagonal,
+                            alpha: alpha, operation: "trmm", routine: Scalar.trmm)
+    }
+
+    /// Shape checks and pointer plumbing shared by `?trsm` and `?trmm`, which have one signature.
+    @inlinable
+    static func applyTriangular(
+        _ a: Matrix, _ b: inout Matrix, side: Side, triangle: Triangle, transpose: Transpose,
+        diagonal: DiagonalKind, alpha: Scalar, operation: String,
+        routine: (Side, Triangle, Transpose, DiagonalKind, Int, Int, Scalar, UnsafePointer<Scalar>, Int,
+                  UnsafeMutablePointer<Scalar>, Int) -> Void
+    ) throws {
+        let order = side == .left ? b.rows : b.columns
+        guard a.isSquare, a.rows == order else {
+            throw LinearAlgebraError.dimensionMismatch(
+                operation: operation, expected: "a square triangular factor of order \(order)",
+                actual: "\(a.rows)×\(a.columns)")
+        }
+        guard !b.isEmpty else { return }
+        let (m, n, ldb) = (b.rows, b.columns, b.leadingDimension)
+        a.withBasePointer { pa in
+            b.withMutableBasePointer { pb in
+                routine(side, triangle, transpose, diagonal, m, n, alpha, pa, a.leadingDimension, pb, ldb)
+            }
+        }
+    }
+}

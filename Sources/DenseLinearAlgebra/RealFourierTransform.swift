@@ -1,0 +1,126 @@
+import Foundation
+
+/// FFTW's planner is not thread-safe: plan creation and destruction are serialised here.
+/// Executing a plan is thread-safe and needs no lock.
+let fftwPlannerLock = NSLock()
+
+/// A reusable real discrete Fourier transform of fixed length `n` (FFTW's
+/// `r2c`/`c2r` transforms, planned with `FFTW_ESTIMATE`).
+///
+/// The spectrum of a real signal is stored as `n/2 + 1` complex values,
+/// interleaved `[re₀, im₀, re₁, im₁, …]`. The inverse is normalised, so
+/// `inverse(forward(x)) == x` up to rounding.
+///
+/// The transform owns its aligned work buffers and is not `Sendable`; make one
+/// per thread. - Complexity: `O(n log n)` per transform.
+public final class RealFourierTransform<Scalar: LinearAlgebraScalar> {
+    /// The signal length.
+    public let count: Int
+    /// The number of complex spectrum values, `count/2 + 1`.
+    public var spectrumCount: Int { count / 2 + 1 }
+
+    private let signal: UnsafeMutablePointer<Scalar>
+    private let spectrum: UnsafeMutablePointer<Scalar>
+    private let forwardPlan: OpaquePointer
+    private let inversePlan: OpaquePointer
+
+    /// Plans transforms of length `count`.
+    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `count < 1`,
+    ///   ``LinearAlgebraError/lapackFailure(routine:info:)`` if FFTW cannot plan.
+    public init(count: Int) throws {
+        guard count >= 1 else {
+            throw LinearAlgebraError.invalidArgument(operation: "RealFourierTransform", detail: "length \(count) < 1")
+        }
+        self.count = count
+        signal = .allocate(capacity: count)
+        spectrum = .allocate(capacity: 2 * (count / 2 + 1))
+        signal.initialize(repeating: 0, count: count)
+        spectrum.initialize(repeating: 0, count: 2 * (count / 2 + 1))
+        let (signal, spectrum) = (self.signal, self.spectrum)
+        let plans = fftwPlannerLock.withLock {
+            (Scalar.makeRealForwardPlan(count: count, input: signal, output: UnsafeMutableRawPointer(spectrum)),
+             Scalar.makeRealInversePlan(count: count, input: UnsafeMutableRawPointer(spectrum), output: signal))
+        }
+        guard let forward = plans.0, let inverse = plans.1 else {
+            fftwPlannerLock.withLock {
+                if let plan = plans.0 { Scalar.destroyPlan(plan) }
+                if let plan = plans.1 { Scalar.destroyPlan(plan) }
+            }
+            signal.deallocate()
+            spectrum.deallocate()
+            throw LinearAlgebraError.lapackFailure(routine: "\(Scalar.routinePrefix == "s" ? "fftwf" : "fftw")_plan", info: -1)
+        }
+        forwardPlan = forward
+        inversePlan = inverse
+    }
+
+    deinit {
+        let (forward, inverse) = (forwardPlan, inversePlan)
+        fftwPlannerLock.withLock {
+            Scalar.destroyPlan(forward)
+            Scalar.destroyPlan(inverse)
+        }
+        signal.deallocate()
+        spectrum.deallocate()
+    }
+
+    /// The spectrum `X_k = Σ_j x_j e^{−2πijk/n}`, `k = 0…n/2`, interleaved.
+    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `x.count == count`.
+    public func forward(_ x: [Scalar]) throws -> [Scalar] {
+        guard x.count == count else {
+            throw LinearAlgebraError.dimensionMismatch(
+                operation: "RealFourierTransform.forward", expected: "\(count) samples", actual: "\(x.count)")
+        }
+        x.withUnsafeBufferPointer { signal.update(from: $0.baseAddress!, count: count) }
+        Scalar.executeRealForward(plan: forwardPlan, input: signal, output: UnsafeMutableRawPointer(spectrum))
+        return Array(UnsafeBufferPointer(start: spectrum, count: 2 * spectrumCount))
+    }
+
+    /// The real signal whose spectrum is `interleaved` (normalised by `1/n`).
+    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless
+    ///   `interleaved.count == 2·spectrumCount`.
+    public func inverse(_ interleaved: [Scalar]) throws -> [Scalar] {
+        guard interleaved.count == 2 * spectrumCount else {
+            throw LinearAlgebraError.dimensionMismatch(
+                operation: "RealFourierTransform.inverse", expected: "\(2 * spectrumCount) interleaved values",
+                actual: "\(interleaved.count)")
+        }
+        interleaved.withUnsafeBufferPointer { spectrum.update(from: $0.baseAddress!, count: 2 * spectrumCount) }
+        Scalar.executeRealInverse(plan: inversePlan, input: UnsafeMutableRawPointer(spectrum), output: signal)
+        let scale = 1 / Scalar(count)
+        return (0..<count).map { signal[$0] * scale }
+    }
+
+    /// The circular convolution `(x ⊛ y)_k = Σ_j x_j y_{(k−j) mod n}` through two forward
+    /// transforms, a pointwise product and one inverse.
+    /// - Complexity: `O(n log n)`.
+    public func circularConvolution(_ x: [Scalar], _ y: [Scalar]) throws -> [Scalar] {
+        let fx = try forward(x)
+        let fy = try forward(y)
+        var product = [Scalar](repeating: 0, count: fx.count)
+        for k in 0..<spectrumCount {
+            let (a, b, c, d) = (fx[2 * k], fx[2 * k + 1], fy[2 * k], fy[2 * k + 1])
+            product[2 * k] = a * c - b * d
+            product[2 * k + 1] = a * d + b * c
+        }
+        return try inverse(product)
+    }
+}
+
+extension RealFourierTransform {
+    /// The first `outputCount` terms of the linear convolution `(x ∗ y)_k = Σ_j x_j y_{k−j}`,
+    /// by zero-padding to a length ≥ `x.count + y.count − 1` (the product of two
+    /// truncated power series, as the Toeplitz kernels need).
+    /// - Complexity: `O(m log m)` with `m` the padded length.
+    public static func linearConvolution(_ x: [Scalar], _ y: [Scalar], outputCount: Int? = nil) throws -> [Scalar] {
+        let full = x.isEmpty || y.isEmpty ? 0 : x.count + y.count - 1
+        let wanted = outputCount ?? full
+        guard full > 0, wanted > 0 else { return [Scalar](repeating: 0, count: Swift.max(0, wanted)) }
+        var padded = 1
+        while padded < full { padded *= 2 }
+        let transform = try RealFourierTransform(count: padded)
+        let pad = { (v: [Scalar]) in v + [Scalar](repeating: 0, count: padded - v.count) }
+        let result = try transform.circularConvolution(pad(x), pad(y))
+        return Array(result.prefix(Swift.min(wanted, full))) + [Scalar](repeating: 0, count: Swift.max(0, wanted - full))
+    }
+}
