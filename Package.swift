@@ -38,7 +38,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "KernelReport",
-            dependencies: ["KronKit", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                "KronKit", "CLinearAlgebra", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Benchmarks/KernelReport"
         ),
         .executableTarget(

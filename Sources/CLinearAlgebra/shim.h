@@ -5,4 +5,7 @@
 #include <cblas.h>
 #include <lapacke.h>
 #include <fftw3.h>
+
+/// FFTW's version string (an unsized extern array Swift cannot import directly).
+static inline const char *kronkit_fftw_version(void) { return fftw_version; }
 #endif

@@ -1,38 +1,62 @@
 /// The Cholesky factorization `A = L·Lᵀ` of a symmetric positive definite matrix.
 ///
-/// Reads the lower triangle of `A` only (LAPACK `?potrf`). The factor is stored
-/// with its strictly upper triangle set to zero.
+/// Reads the lower triangle of `A` only (LAPACK `?potrf`). As LAPACK leaves it,
+/// the factor is kept in the lower triangle of ``packedFactor`` with `A`'s
+/// strict upper triangle untouched above it; ``factor`` returns a clean copy.
 ///
 /// - Complexity: `n³/3` flops to factor; `2·n²` flops per right-hand side to solve.
 /// - Accuracy: backward stable; the computed `L` satisfies `L·Lᵀ = A + E` with
 ///   `‖E‖ ≤ c·n·eps·‖A‖` [Higham 2002, Thm 10.3].
 public struct CholeskyFactorization<Scalar: LinearAlgebraScalar>: Sendable {
-    /// The lower-triangular factor `L`.
-    public let factor: Matrix<Scalar>
+    /// `L` in the lower triangle; the strict upper triangle is `A`'s, unread.
+    public let packedFactor: Matrix<Scalar>
 
-    /// Factors `matrix`.
+    /// The lower-triangular factor `L`, with zeros above the diagonal.
+    /// - Complexity: one copy of the matrix.
+    @inlinable
+    public var factor: Matrix<Scalar> {
+        var l = packedFactor
+        l.zeroStrictTriangle(.upper)
+        return l
+    }
+
+    /// Factors `matrix`, reading its lower triangle only.
+    ///
+    /// Fast path first: `?potrf` runs on the input unchecked, since LAPACK's
+    /// `isnan` test on each pivot turns any NaN or ±∞ in the lower triangle into
+    /// a failed pivot (an infinite diagonal alone survives, and is caught on `L`'s
+    /// diagonal). Only when a pivot fails is the input scanned, to tell a
+    /// non-finite input from a matrix that is not positive definite.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless square,
-    ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞,
+    ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in the lower triangle,
     ///   ``LinearAlgebraError/notPositiveDefinite(operation:minor:)`` with the failing leading minor.
+    @inlinable
     public init(_ matrix: Matrix<Scalar>) throws {
         let operation = "Cholesky (\(Scalar.routinePrefix)potrf)"
         try matrix.requireSquare(operation)
-        try matrix.requireFinite(operation, argument: "A")
         var l = matrix
         let (n, lda) = (l.rows, l.leadingDimension)
         let info = l.withMutableBasePointer { Scalar.potrf(triangle: .lower, n: n, a: $0, lda: lda) }
-        if info > 0 { throw LinearAlgebraError.notPositiveDefinite(operation: operation, minor: info) }
         if info < 0 { throw LinearAlgebraError.lapackFailure(routine: "\(Scalar.routinePrefix)potrf", info: info) }
-        l.zeroStrictTriangle(.upper)
-        factor = l
+        if info > 0 {
+            var lower = matrix
+            lower.zeroStrictTriangle(.upper)
+            try lower.requireFinite(operation, argument: "A (lower triangle)")
+            throw LinearAlgebraError.notPositiveDefinite(operation: operation, minor: info)
+        }
+        if l.diagonal.contains(where: { !$0.isFinite }) {
+            throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: "A (diagonal)")
+        }
+        packedFactor = l
     }
 
     /// The order `n` of the factored matrix.
-    public var order: Int { factor.rows }
+    public var order: Int { packedFactor.rows }
 
     /// Solves `A·X = B` (LAPACK `?potrs`).
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when `B` has
     ///   the wrong number of rows.
+    @inlinable
     public func solve(_ b: Matrix<Scalar>) throws -> Matrix<Scalar> {
         guard b.rows == order else {
             throw LinearAlgebraError.dimensionMismatch(
@@ -41,9 +65,9 @@ public struct CholeskyFactorization<Scalar: LinearAlgebraScalar>: Sendable {
         var x = b
         guard !x.isEmpty else { return x }
         let (n, k, ldb) = (x.rows, x.columns, x.leadingDimension)
-        let info = factor.withBasePointer { pl in
+        let info = packedFactor.withBasePointer { pl in
             x.withMutableBasePointer { px in
-                Scalar.potrs(triangle: .lower, n: n, rightHandSides: k, a: pl, lda: factor.leadingDimension,
+                Scalar.potrs(triangle: .lower, n: n, rightHandSides: k, a: pl, lda: packedFactor.leadingDimension,
                              b: px, ldb: ldb)
             }
         }
@@ -56,7 +80,7 @@ public struct CholeskyFactorization<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// `log det A = 2·Σ log l_ii`, without overflow.
     public var logDeterminant: Scalar {
-        2 * factor.diagonal.reduce(0) { $0 + .log($1) }
+        2 * packedFactor.diagonal.reduce(0) { $0 + .log($1) }
     }
 }
 

@@ -13,6 +13,7 @@ public struct LUFactorization<Scalar: LinearAlgebraScalar>: Sendable {
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless square,
     ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞,
     ///   ``LinearAlgebraError/singularMatrix(operation:index:)`` for an exactly zero pivot.
+    @inlinable
     public init(_ matrix: Matrix<Scalar>) throws {
         let routine = "\(Scalar.routinePrefix)getrf"
         try matrix.requireSquare("LU (\(routine))")
@@ -35,6 +36,7 @@ public struct LUFactorization<Scalar: LinearAlgebraScalar>: Sendable {
     /// Solves `op(A)·X = B` (LAPACK `?getrs`).
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when `B`
     ///   has the wrong number of rows.
+    @inlinable
     public func solve(_ b: Matrix<Scalar>, transpose: Transpose = .none) throws -> Matrix<Scalar> {
         let n = packedFactors.rows
         guard b.rows == n else {

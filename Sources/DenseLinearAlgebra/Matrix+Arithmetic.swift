@@ -18,6 +18,7 @@ extension Matrix {
     }
 
     /// Throws ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` if any entry is NaN or ±∞.
+    @inlinable
     public func requireFinite(_ operation: String, argument: String) throws {
         guard isFinite else { throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: argument) }
     }
@@ -198,6 +199,7 @@ extension Matrix {
 
     /// The largest absolute entry of `self − other` divided by `max(1, max |other|)`:
     /// the normwise relative distance tests compare against `c·n·eps`.
+    @inlinable
     public func relativeDistance(to other: Matrix) throws -> Scalar {
         try requireSameShape(as: other, "Matrix.relativeDistance")
         var largest: Scalar = 0

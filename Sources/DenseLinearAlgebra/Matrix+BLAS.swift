@@ -17,8 +17,8 @@ extension Matrix {
     ///   inner dimensions differ or `c` is not `m × n`.
     @inlinable
     public static func multiply(
-        _ a: Matrix, _ transposeA: Transpose = .none, _ b: Matrix, _ transposeB: Transpose = .none,
-        alpha: Scalar = 1, beta: Scalar = 0, into c: inout Matrix
+        _ a: Matrix, _ b: Matrix, transposingA transposeA: Transpose = .none,
+        transposingB transposeB: Transpose = .none, alpha: Scalar = 1, beta: Scalar = 0, into c: inout Matrix
     ) throws {
         let (m, k) = a.shape(after: transposeA)
         let (kb, n) = b.shape(after: transposeB)
@@ -54,7 +54,7 @@ extension Matrix {
     public func multiplied(by other: Matrix, transposingSelf: Transpose = .none,
                            transposingOther: Transpose = .none) throws -> Matrix {
         var result = Matrix(rows: shape(after: transposingSelf).rows, columns: other.shape(after: transposingOther).columns)
-        try Matrix.multiply(self, transposingSelf, other, transposingOther, into: &result)
+        try Matrix.multiply(self, other, transposingA: transposingSelf, transposingB: transposingOther, into: &result)
         return result
     }
 

@@ -7,6 +7,7 @@ extension Matrix {
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for shapes,
     ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `A`,
     ///   ``LinearAlgebraError/singularMatrix(operation:index:)`` for a zero diagonal entry.
+    @inlinable
     public static func solveTriangular(_ a: Matrix, _ b: Matrix, triangle: Triangle,
                                        transpose: Transpose = .none,
                                        diagonal: DiagonalKind = .nonUnit) throws -> Matrix {

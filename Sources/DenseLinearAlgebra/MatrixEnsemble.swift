@@ -59,7 +59,7 @@ public enum MatrixEnsemble<Scalar: LinearAlgebraScalar> {
         let y = Matrix<Scalar>.randomGaussian(rows: columns, columns: rank, using: &generator)
         var result = Matrix<Scalar>.randomGaussian(rows: rows, columns: columns, using: &generator).scaled(by: noise)
         let scale = rank > 0 ? 1 / Scalar.sqrt(Scalar(rank)) : 0
-        try Matrix.multiply(x, .none, y, .transpose, alpha: scale, beta: 1, into: &result)
+        try Matrix.multiply(x, y, transposingB: .transpose, alpha: scale, beta: 1, into: &result)
         return result
     }
 }

@@ -16,6 +16,7 @@ public struct QRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
     /// Factors `matrix`.
     /// - Throws: ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ entries,
     ///   ``LinearAlgebraError/lapackFailure(routine:info:)`` if LAPACK reports an error.
+    @inlinable
     public init(_ matrix: Matrix<Scalar>) throws {
         try matrix.requireFinite("QR (\(Scalar.routinePrefix)geqrf)", argument: "A")
         let (m, n) = (matrix.rows, matrix.columns)

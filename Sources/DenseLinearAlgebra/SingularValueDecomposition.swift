@@ -18,6 +18,7 @@ public struct SingularValueDecomposition<Scalar: LinearAlgebraScalar>: Sendable 
     /// - Parameter computeVectors: `false` computes the singular values only (`jobz = 'N'`).
     /// - Throws: ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞,
     ///   ``LinearAlgebraError/lapackFailure(routine:info:)`` if the iteration fails to converge.
+    @inlinable
     public init(_ matrix: Matrix<Scalar>, computeVectors: Bool = true) throws {
         let routine = "\(Scalar.routinePrefix)gesdd"
         try matrix.requireFinite("SVD (\(routine))", argument: "A")
@@ -48,6 +49,7 @@ public struct SingularValueDecomposition<Scalar: LinearAlgebraScalar>: Sendable 
 
     /// `U·diag(σ)·Vᵀ`.
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` if computed without vectors.
+    @inlinable
     public func reconstructed() throws -> Matrix<Scalar> {
         guard u.columns == singularValues.count else {
             throw LinearAlgebraError.invalidArgument(

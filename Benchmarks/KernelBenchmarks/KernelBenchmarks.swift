@@ -1,0 +1,40 @@
+import Benchmark
+import KronKit
+
+// Microbenchmarks of the dense kernels (ordo-one package-benchmark):
+//   swift package --disable-sandbox benchmark --target KernelBenchmarks
+// Each benchmark names its layout, size and precision.
+
+/// Registers gemm, syrk, Cholesky and QR at order `n` for one precision.
+func registerDenseBenchmarks<Scalar: LinearAlgebraScalar>(_: Scalar.Type, order n: Int) {
+    var generator = Xoshiro256StarStar(seed: 7)
+    let a = Matrix<Scalar>.randomGaussian(rows: n, columns: n, using: &generator)
+    let b = Matrix<Scalar>.randomGaussian(rows: n, columns: n, using: &generator)
+    let spd = try! MatrixEnsemble<Scalar>.positiveDefinite(n, conditionNumber: 1e4, using: &generator)
+    let configuration = Benchmark.Configuration(metrics: [.wallClock, .throughput], maxDuration: .seconds(2))
+    let suffix = "\(n)×\(n), \(Scalar.self)"
+
+    Benchmark("gemm \(suffix)", configuration: configuration) { benchmark in
+        var c = Matrix<Scalar>(rows: n, columns: n)
+        for _ in benchmark.scaledIterations { try Matrix.multiply(a, b, into: &c) }
+        blackHole(c)
+    }
+    Benchmark("syrk AᵀA \(suffix)", configuration: configuration) { benchmark in
+        var c = Matrix<Scalar>(rows: n, columns: n)
+        for _ in benchmark.scaledIterations { try Matrix.rankKUpdate(a, .transpose, into: &c) }
+        blackHole(c)
+    }
+    Benchmark("Cholesky \(suffix)", configuration: configuration) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try CholeskyFactorization(spd)) }
+    }
+    Benchmark("thin QR \(suffix)", configuration: configuration) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(try QRFactorization(a)) }
+    }
+}
+
+let benchmarks: @Sendable () -> Void = {
+    for n in [128, 512] {
+        registerDenseBenchmarks(Float.self, order: n)
+        registerDenseBenchmarks(Double.self, order: n)
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// One row of the report: a kernel timed against its baseline in the same run.
+struct ReportRow: Codable {
+    var name: String
+    var size: String
+    var seconds: Double
+    var baseline: String
+    var baselineSeconds: Double
+    /// `baselineSeconds / seconds`: above 1 the kernel is faster than its baseline.
+    var speedup: Double
+    /// Achieved GFLOP/s of the kernel (nil when a flop count is not meaningful).
+    var gflops: Double?
+}
+
+/// A kernel timed at several sizes, with the fitted scaling exponent.
+struct ScalingRow: Codable {
+    var name: String
+    var sizes: [Int]
+    var seconds: [Double]
+    var exponent: Double
+}
+
+/// Collects rows as the sections run; printed as markdown and written as JSON.
+struct KernelReport {
+    /// Short sizes and fewer repetitions (the whole report in under a minute on 2 cores).
+    let quick: Bool
+    private(set) var rows: [ReportRow] = []
+    private(set) var scaling: [ScalingRow] = []
+
+    init(quick: Bool) { self.quick = quick }
+
+    /// Repetitions per timing.
+    var repetitions: Int { quick ? 3 : 10 }
+
+    /// Times `kernel` and `baseline` alternately (each best-of-N) and records a row.
+    /// - Parameter flops: the kernel's flop count, for GFLOP/s; nil to omit.
+    mutating func compare(_ name: String, size: String, flops: Double? = nil,
+                          kernel: () throws -> Void, baseline baselineName: String,
+                          _ baseline: () throws -> Void) rethrows {
+        let (kernelSeconds, baselineSeconds) = try Timing.bestPair(repetitions: repetitions, kernel, baseline)
+        rows.append(ReportRow(name: name, size: size, seconds: kernelSeconds, baseline: baselineName,
+                              baselineSeconds: baselineSeconds, speedup: baselineSeconds / kernelSeconds,
+                              gflops: flops.map { $0 / kernelSeconds / 1e9 }))
+        print("  \(name) [\(size)]: \(format(kernelSeconds)) vs \(baselineName) \(format(baselineSeconds))")
+    }
+
+    /// Times `kernel(size)` at each size and records the fitted exponent.
+    mutating func scale(_ name: String, sizes: [Int], _ kernel: (Int) throws -> Void) rethrows {
+        var seconds: [Double] = []
+        for size in sizes {
+            seconds.append(try Timing.best(repetitions: repetitions) { try kernel(size) })
+        }
+        let exponent = Timing.scalingExponent(sizes: sizes, seconds: seconds)
+        scaling.append(ScalingRow(name: name, sizes: sizes, seconds: seconds, exponent: exponent))
+        print("  \(name): exponent \(String(format: "%.2f", exponent)) over sizes \(sizes)")
+    }
+
+    /// The markdown tables.
+    func markdown(machine: [String: String]) -> String {
+        var text = "Machine: " + machine.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        text += "\n\n| kernel | size | seconds | baseline | baseline seconds | speedup | GFLOP/s |\n"
+        text += "|---|---|---:|---|---:|---:|---:|\n"
+        for row in rows {
+            let gflops = row.gflops.map { String(format: "%.1f", $0) } ?? "–"
+            text += "| \(row.name) | \(row.size) | \(format(row.seconds)) | \(row.baseline) | "
+                + "\(format(row.baselineSeconds)) | \(String(format: "%.3f", row.speedup)) | \(gflops) |\n"
+        }
+        if !scaling.isEmpty {
+            text += "\n| scaling | sizes | seconds | exponent |\n|---|---|---|---:|\n"
+            for row in scaling {
+                let times = row.seconds.map(format).joined(separator: ", ")
+                text += "| \(row.name) | \(row.sizes.map(String.init).joined(separator: ", ")) | \(times) | "
+                    + "\(String(format: "%.2f", row.exponent)) |\n"
+            }
+        }
+        return text
+    }
+
+    /// The JSON document `{"machine": …, "rows": […], "scaling": […]}`.
+    func json(machine: [String: String]) throws -> Data {
+        struct Document: Codable {
+            var machine: [String: String]
+            var rows: [ReportRow]
+            var scaling: [ScalingRow]
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(Document(machine: machine, rows: rows, scaling: scaling))
+    }
+}
+
+/// Seconds with a unit that keeps three significant digits.
+func format(_ seconds: Double) -> String {
+    if seconds < 1e-3 { return String(format: "%.1f µs", seconds * 1e6) }
+    if seconds < 1 { return String(format: "%.2f ms", seconds * 1e3) }
+    return String(format: "%.2f s", seconds)
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import DenseLinearAlgebra
+import Foundation
+
+/// `kernel-report`: times every KronKit kernel against its dense BLAS/LAPACK
+/// baseline in the same run and prints a markdown table (Notes/BENCHMARKS.md).
+struct KernelReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kernel-report",
+        abstract: "Time KronKit's kernels against their dense BLAS/LAPACK baselines.")
+
+    /// The report's sections in order; each module adds one.
+    static let sections: [(name: String, run: @Sendable (inout KernelReport) throws -> Void)] = [
+        ("dense", DenseSection.run),
+    ]
+
+    @Flag(help: "Small sizes and few repetitions: under a minute on 2 cores.")
+    var quick = false
+
+    @Option(help: "Also write the rows as JSON to this file.")
+    var json: String?
+
+    @Option(help: "Run only these sections (comma-separated): \(sections.map(\.name).joined(separator: ", ")).")
+    var only: String?
+
+    func run() throws {
+        let selected = only.map { Set($0.split(separator: ",").map(String.init)) }
+        if let selected, let unknown = selected.first(where: { name in !Self.sections.contains { $0.name == name } }) {
+            throw ValidationError("unknown section '\(unknown)'")
+        }
+        var report = KernelReport(quick: quick)
+        for section in Self.sections where selected?.contains(section.name) ?? true {
+            print("## \(section.name)")
+            try section.run(&report)
+        }
+        let machine = [
+            "cores": "\(ProcessInfo.processInfo.activeProcessorCount)",
+            "blas": BackendConfiguration.blasConfiguration,
+            "blasCore": BackendConfiguration.blasCoreName,
+            "blasThreads": "\(BackendConfiguration.blasThreads)",
+            "fftw": BackendConfiguration.fftwVersion,
+            "mode": quick ? "quick" : "full",
+        ]
+        print()
+        print(report.markdown(machine: machine))
+        if let json {
+            try report.json(machine: machine).write(to: URL(fileURLWithPath: json))
+            print("JSON written to \(json)")
+        }
+    }
+}
+
+KernelReportCommand.main()
