@@ -22,11 +22,11 @@ public struct CholeskyFactorization<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// Factors `matrix`, reading its lower triangle only.
     ///
-    /// Fast path first: `?potrf` runs on the input unchecked, since LAPACK's
-    /// `isnan` test on each pivot turns any NaN or ±∞ in the lower triangle into
-    /// a failed pivot (an infinite diagonal alone survives, and is caught on `L`'s
-    /// diagonal). Only when a pivot fails is the input scanned, to tell a
-    /// non-finite input from a matrix that is not positive definite.
+    /// Fast path first: `?potrf` runs on the input unchecked. A NaN or ±∞ in the
+    /// lower triangle of row `i` either fails a pivot or reaches `L`'s diagonal
+    /// entry `i` (through `a_ii − Σ l_ik²`, or `l_ii = √∞`), so a non-finite
+    /// input is caught by one `O(n)` look at `L`'s diagonal on success, and by a
+    /// scan of the input only when a pivot fails (to tell it from an indefinite matrix).
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless square,
     ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in the lower triangle,
     ///   ``LinearAlgebraError/notPositiveDefinite(operation:minor:)`` with the failing leading minor.
@@ -45,7 +45,7 @@ public struct CholeskyFactorization<Scalar: LinearAlgebraScalar>: Sendable {
             throw LinearAlgebraError.notPositiveDefinite(operation: operation, minor: info)
         }
         if l.diagonal.contains(where: { !$0.isFinite }) {
-            throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: "A (diagonal)")
+            throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: "A (lower triangle)")
         }
         packedFactor = l
     }

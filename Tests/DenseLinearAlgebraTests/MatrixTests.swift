@@ -1,0 +1,123 @@
+import DenseLinearAlgebra
+import Foundation
+import Testing
+
+@Suite("Matrix value type")
+struct MatrixTests {
+    @Test func layoutIsColumnMajor() throws {
+        let a = try Matrix<Double>(rowsOf: [[1, 2, 3], [4, 5, 6]])
+        #expect(a.elements == [1, 4, 2, 5, 3, 6])
+        #expect(a.row(1) == [4, 5, 6])
+        #expect(a.column(2) == [3, 6])
+        #expect(a.transposed().elements == [1, 2, 3, 4, 5, 6])
+        #expect(a.leadingDimension == 2)
+        #expect(Matrix<Double>(rows: 0, columns: 4).leadingDimension == 1)
+    }
+
+    @Test func copyOnWriteKeepsValueSemantics() {
+        let a = Matrix<Float>.identity(3)
+        var b = a
+        b[0, 1] = 7
+        #expect(a[0, 1] == 0)
+        #expect(b[0, 1] == 7)
+    }
+
+    @Test func transposeOfLargeNonSquareMatchesElementwise() {
+        var generator = Xoshiro256StarStar(seed: 1)
+        let a = Matrix<Double>.randomGaussian(rows: 70, columns: 45, using: &generator)
+        let t = a.transposed()
+        #expect((0..<70).allSatisfy { i in (0..<45).allSatisfy { t[$0, i] == a[i, $0] } })
+    }
+
+    @Test func arithmeticAndNorms() throws {
+        let a = try Matrix<Double>(rowsOf: [[1, 2], [3, 4]])
+        #expect(try (a + a).elements == [2, 6, 4, 8])
+        #expect(try (a - a).elements == [0, 0, 0, 0])
+        #expect((2 * a).elements == [2, 6, 4, 8])
+        #expect((-a).elements == [-1, -3, -2, -4])
+        #expect(try a.trace() == 5)
+        #expect(abs(a.frobeniusNorm - 30.0.squareRoot()) < 1e-15)
+        #expect(try a.hadamard(a).elements == [1, 9, 4, 16])
+        #expect(!a.isSymmetric())
+        #expect(try Matrix<Double>(rowsOf: [[1, 2], [2, 1]]).isSymmetric())
+        #expect(a.isFinite)
+        var b = a
+        b[1, 1] = .nan
+        #expect(!b.isFinite)
+        #expect(throws: LinearAlgebraError.nonFiniteInput(operation: "op", argument: "B")) {
+            try b.requireFinite("op", argument: "B")
+        }
+        var c = a
+        try c.addToDiagonal(10)
+        #expect(c.diagonal == [11, 14])
+    }
+
+    @Test func finiteCheckCatchesEveryPosition() {
+        for position in 0..<19 {
+            var values = [Float](repeating: 1, count: 19)
+            values[position] = position.isMultiple(of: 2) ? .infinity : -.nan
+            let matrix = try! Matrix(rows: 19, columns: 1, columnMajor: values)
+            #expect(!matrix.isFinite)
+        }
+    }
+
+    @Test func codableRoundTripIsExactAndValidated() throws {
+        var generator = Xoshiro256StarStar(seed: 8)
+        let a = Matrix<Float>.randomGaussian(rows: 5, columns: 3, using: &generator)
+        let decoded = try JSONDecoder().decode(Matrix<Float>.self, from: JSONEncoder().encode(a))
+        #expect(decoded == a)
+        let lying = Data(#"{"rows":2,"columns":2,"elements":[1,2,3]}"#.utf8)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(Matrix<Double>.self, from: lying) }
+    }
+
+    @Test func submatricesAndReshape() throws {
+        let a = Matrix<Double>(rows: 4, columns: 3) { Double($0 + 10 * $1) }
+        #expect(a.submatrix(rows: 1..<3, columns: 1..<3).elements == [11, 12, 21, 22])
+        #expect(a.columns(1..<2).elements == [10, 11, 12, 13])
+        #expect(try a.reshaped(rows: 2, columns: 6).elements == a.elements)
+        #expect(throws: LinearAlgebraError.self) { try a.reshaped(rows: 5, columns: 2) }
+        var b = a
+        try b.setColumn(0, to: [9, 9, 9, 9])
+        #expect(b.column(0) == [9, 9, 9, 9])
+        #expect(throws: LinearAlgebraError.self) { try b.setColumn(0, to: [1]) }
+    }
+}
+
+@Suite("Real FFT through FFTW")
+struct FourierTests {
+    func roundTripAndConvolution<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        var generator = Xoshiro256StarStar(seed: 9)
+        for n in [1, 2, 7, 16, 33] {
+            let transform = try RealFourierTransform<Scalar>(count: n)
+            let x = Scalar.randomGaussians(count: n, using: &generator)
+            let spectrum = try transform.forward(x)
+            #expect(spectrum.count == 2 * (n / 2 + 1))
+            // X₀ is the plain sum of the samples.
+            #expect(abs(spectrum[0] - x.reduce(0, +)) <= Tolerance.backward(Scalar.self, order: n) * Scalar(n))
+            let back = try transform.inverse(spectrum)
+            #expect(try Matrix(column: back).relativeDistance(to: Matrix(column: x))
+                <= Tolerance.backward(Scalar.self, order: n))
+        }
+        let a = Scalar.randomGaussians(count: 9, using: &generator)
+        let b = Scalar.randomGaussians(count: 5, using: &generator)
+        let fast = try RealFourierTransform<Scalar>.linearConvolution(a, b)
+        let direct = (0..<13).map { k in
+            (0..<9).reduce(Scalar(0)) { sum, j in (0..<5).contains(k - j) ? sum + a[j] * b[k - j] : sum }
+        }
+        #expect(try Matrix(column: fast).relativeDistance(to: Matrix(column: direct)) <= Tolerance.backward(Scalar.self, order: 64))
+        let truncated = try RealFourierTransform<Scalar>.linearConvolution(a, b, outputCount: 4)
+        #expect(truncated.count == 4)
+    }
+
+    @Test func fftRoundTripAndConvolution() throws {
+        try roundTripAndConvolution(Float.self)
+        try roundTripAndConvolution(Double.self)
+    }
+
+    @Test func fftErrors() throws {
+        #expect(throws: LinearAlgebraError.self) { try RealFourierTransform<Double>(count: 0) }
+        let transform = try RealFourierTransform<Double>(count: 4)
+        #expect(throws: LinearAlgebraError.self) { try transform.forward([1, 2]) }
+        #expect(throws: LinearAlgebraError.self) { try transform.inverse([1, 2]) }
+    }
+}
