@@ -121,3 +121,16 @@ struct FourierTests {
         #expect(throws: LinearAlgebraError.self) { try transform.inverse([1, 2]) }
     }
 }
+
+@Suite("Column and row operations")
+struct ColumnOperationTests {
+    @Test func normsAndScalings() throws {
+        let a = try Matrix<Double>(rowsOf: [[1, 2], [3, 4]])
+        #expect(a.squaredColumnNorms == [10, 20])
+        #expect(try a.scalingColumns(by: [2, 0.5]) == (try Matrix(rowsOf: [[2, 1], [6, 2]])))
+        #expect(try a.scalingRows(by: [2, 0.5]) == (try Matrix(rowsOf: [[2, 4], [1.5, 2]])))
+        #expect(throws: LinearAlgebraError.self) { try a.scalingColumns(by: [1]) }
+        #expect(throws: LinearAlgebraError.self) { try a.scalingRows(by: [1, 2, 3]) }
+        #expect(Matrix<Float>(rows: 0, columns: 3).squaredColumnNorms == [0, 0, 0])
+    }
+}
