@@ -7,6 +7,7 @@ import PackageDescription
 /// Kernel modules: each is a library product of its own, and `KronKit` re-exports them all.
 let kernelModules = [
     "DenseLinearAlgebra",
+    "SymmetricEigen",
 ]
 
 let package = Package(
@@ -31,6 +32,7 @@ let package = Package(
             name: "DenseLinearAlgebra",
             dependencies: ["CLinearAlgebra", .product(name: "RealModule", package: "swift-numerics")]
         ),
+        .target(name: "SymmetricEigen", dependencies: ["DenseLinearAlgebra"]),
         .target(name: "KronKit", dependencies: kernelModules.map { .target(name: $0) }),
         .executableTarget(
             name: "kronkit",
@@ -50,5 +52,6 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .testTarget(name: "DenseLinearAlgebraTests", dependencies: ["DenseLinearAlgebra"]),
+        .testTarget(name: "SymmetricEigenTests", dependencies: ["SymmetricEigen"]),
     ]
 )
