@@ -8,6 +8,7 @@ import PackageDescription
 let kernelModules = [
     "DenseLinearAlgebra",
     "SymmetricEigen",
+    "KroneckerOperators",
 ]
 
 let package = Package(
@@ -33,6 +34,7 @@ let package = Package(
             dependencies: ["CLinearAlgebra", .product(name: "RealModule", package: "swift-numerics")]
         ),
         .target(name: "SymmetricEigen", dependencies: ["DenseLinearAlgebra"]),
+        .target(name: "KroneckerOperators", dependencies: ["DenseLinearAlgebra", "SymmetricEigen"]),
         .target(name: "KronKit", dependencies: kernelModules.map { .target(name: $0) }),
         .executableTarget(
             name: "kronkit",
@@ -53,5 +55,6 @@ let package = Package(
         ),
         .testTarget(name: "DenseLinearAlgebraTests", dependencies: ["DenseLinearAlgebra"]),
         .testTarget(name: "SymmetricEigenTests", dependencies: ["SymmetricEigen"]),
+        .testTarget(name: "KroneckerOperatorsTests", dependencies: ["KroneckerOperators"]),
     ]
 )

@@ -2,3 +2,4 @@
 // depend on a single module's product to take only that kernel.
 @_exported import DenseLinearAlgebra
 @_exported import SymmetricEigen
+@_exported import KroneckerOperators
