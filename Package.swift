@@ -7,6 +7,8 @@ import PackageDescription
 /// Kernel modules: each is a library product of its own, and `KronKit` re-exports them all.
 let kernelModules = [
     "DenseLinearAlgebra",
+    "SymmetricEigen",
+    "KroneckerOperators",
 ]
 
 let package = Package(
@@ -31,6 +33,8 @@ let package = Package(
             name: "DenseLinearAlgebra",
             dependencies: ["CLinearAlgebra", .product(name: "RealModule", package: "swift-numerics")]
         ),
+        .target(name: "SymmetricEigen", dependencies: ["DenseLinearAlgebra"]),
+        .target(name: "KroneckerOperators", dependencies: ["DenseLinearAlgebra", "SymmetricEigen"]),
         .target(name: "KronKit", dependencies: kernelModules.map { .target(name: $0) }),
         .executableTarget(
             name: "kronkit",
@@ -51,5 +55,7 @@ let package = Package(
         ),
         .testTarget(name: "DenseLinearAlgebraTests", dependencies: ["DenseLinearAlgebra"]),
         .testTarget(name: "KronKitTests", dependencies: ["KronKit"]),
+        .testTarget(name: "SymmetricEigenTests", dependencies: ["SymmetricEigen"]),
+        .testTarget(name: "KroneckerOperatorsTests", dependencies: ["KroneckerOperators"]),
     ]
 )

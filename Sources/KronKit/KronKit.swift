@@ -1,3 +1,5 @@
 // KronKit: the umbrella module. `import KronKit` brings in every kernel module;
 // depend on a single module's product to take only that kernel.
 @_exported import DenseLinearAlgebra
+@_exported import SymmetricEigen
+@_exported import KroneckerOperators

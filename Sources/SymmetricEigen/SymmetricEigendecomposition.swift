@@ -1,0 +1,272 @@
+import DenseLinearAlgebra
+
+/// The eigendecomposition `M = Q·diag(d)·Qᵀ` of a real symmetric matrix, or a
+/// selection of its eigenpairs, computed by a LAPACK symmetric eigensolver.
+///
+/// SymmetricEigen depends on DenseLinearAlgebra only. It wraps the two LAPACK
+/// drivers that scale to large matrices — divide and conquer (`?syevd`) and
+/// multiple relatively robust representations, MRRR (`?syevr`), which alone can
+/// compute a selection — and evaluates spectral functions (reconstruction,
+/// inverse, damped inverse, inverse p-th root, square root, `f(M)`) on a
+/// decomposition without recomputing it.
+///
+/// Only one triangle of the input is read (``Options/triangle``, lower by
+/// default); the other is never touched, so it need not be filled in.
+///
+/// ## Accuracy contract
+/// - Eigenvalues: each computed `d̂ᵢ` is an exact eigenvalue of `M + E` with
+///   `‖E‖₂ ≤ c·n·eps·‖M‖₂`, hence `|d̂ᵢ − dᵢ| ≤ c·n·eps·‖M‖₂` (absolute, not relative:
+///   eigenvalues much smaller than `‖M‖` carry only absolute accuracy)
+///   [LAPACK Users' Guide §4.7; Demmel 1997, Thm 5.3].
+/// - Eigenvectors: orthonormal to `‖QᵀQ − I‖ ≤ c·n·eps`, residual
+///   `‖M·Q − Q·diag(d)‖ ≤ c·n·eps·‖M‖`; an individual vector is accurate to
+///   `c·n·eps·‖M‖ / gap(dᵢ)`, so vectors of clustered eigenvalues are only
+///   determined as a subspace.
+/// - The two drivers agree to these bounds, not bit for bit. Spectral functions
+///   add one or two GEMMs, each with error `≤ n·eps·‖Q‖·‖f(D)·Qᵀ‖`.
+/// - Not promised: high relative accuracy of tiny eigenvalues (that needs a
+///   Jacobi method), or exact symmetry of `f(M)` beyond the final mirroring.
+///
+/// Derivations and the choice of drivers: `Notes/SymmetricEigen.md`.
+public struct SymmetricEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable {
+    /// The LAPACK driver that computes a full decomposition.
+    public enum Driver: Sendable, Hashable {
+        /// Divide and conquer, LAPACK `?syevd` [Gu & Eisenstat 1995]: the fastest
+        /// full eigendecomposition with vectors (about `9n³` flops for `n` large),
+        /// workspace `1 + 6n + 2n²`.
+        case divideAndConquer
+        /// Multiple relatively robust representations, LAPACK `?syevr` [Dhillon,
+        /// Parlett & Vömel 2006]: `O(n²)` for the tridiagonal stage, `O(n·k)`
+        /// workspace; the only driver that computes a selection.
+        case relativelyRobustRepresentations
+    }
+
+    /// Options shared by both drivers.
+    public struct Options: Sendable, Hashable {
+        /// The triangle of the input that is read; the other is ignored.
+        /// Default `.lower`, as for ``CholeskyFactorization``.
+        public var triangle: Triangle
+        /// `false` computes eigenvalues only (`jobz = 'N'`, about `4n³/3` flops for the
+        /// tridiagonal reduction instead of `≈ 9n³`). Default `true`.
+        public var computeVectors: Bool
+        /// `?syevr`'s `abstol`. The default `0` lets LAPACK use `eps·‖T‖₁` where it
+        /// applies; MRRR reaches full accuracy regardless of it in the common path
+        /// (LAPACK `dsyevr` documentation, argument ABSTOL).
+        public var absoluteTolerance: Scalar
+
+        /// Options with LAPACK's defaults: lower triangle, with vectors, `abstol = 0`.
+        public init(triangle: Triangle = .lower, computeVectors: Bool = true, absoluteTolerance: Scalar = 0) {
+            self.triangle = triangle
+            self.computeVectors = computeVectors
+            self.absoluteTolerance = absoluteTolerance
+        }
+    }
+
+    /// The order `n` of the decomposed matrix.
+    public let order: Int
+    /// The computed eigenvalues: ascending from the initialisers, descending from
+    /// ``largest(_:of:options:)``. `eigenvalues[j]` belongs to column `j` of ``eigenvectors``.
+    public let eigenvalues: [Scalar]
+    /// Orthonormal eigenvectors as columns (`n × k`, `k = eigenvalues.count`);
+    /// `n × 0` when computed without vectors.
+    public let eigenvectors: Matrix<Scalar>
+
+    /// `true` when the eigenvectors were computed.
+    @inlinable public var hasEigenvectors: Bool { eigenvectors.columns == eigenvalues.count }
+    /// `true` when every eigenpair of the `n × n` matrix is held (not a selection).
+    @inlinable public var isComplete: Bool { eigenvalues.count == order }
+
+    /// Decomposes the symmetric `matrix`, reading one triangle.
+    ///
+    /// - Complexity: with vectors about `9n³` flops (`?syevd`) or `≈ 4n³/3 + O(n²)`
+    ///   for the reduction plus `2n³` for the back-transformation (`?syevr`); `4n³/3`
+    ///   without vectors. One copy of the input.
+    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless square,
+    ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in the triangle read,
+    ///   ``LinearAlgebraError/lapackFailure(routine:info:)`` if the solver fails to converge.
+    @inlinable
+    public init(_ matrix: Matrix<Scalar>, driver: Driver = .divideAndConquer,
+                options: Options = Options()) throws {
+        switch driver {
+        case .divideAndConquer:
+            try self.init(divideAndConquer: matrix, options: options)
+        case .relativelyRobustRepresentations:
+            try self.init(matrix, selecting: .all, options: options)
+        }
+    }
+
+    /// The eigenpairs of `matrix` picked by `selection` — an ascending index range
+    /// (0-based) or the eigenvalues in the half-open interval `(lower, upper]` —
+    /// by MRRR (LAPACK `?syevr`), the only driver with selection.
+    ///
+    /// - Complexity: `4n³/3` flops for the tridiagonal reduction, `O(n·k)` for
+    ///   `k` eigenpairs of the tridiagonal matrix, `2n²·k` for the back-transformation.
+    /// - Throws: as ``init(_:driver:options:)``, and
+    ///   ``LinearAlgebraError/invalidArgument(operation:detail:)`` for an index range
+    ///   outside `0..<n` or an empty or non-finite value interval.
+    @inlinable
+    public init(_ matrix: Matrix<Scalar>, selecting selection: EigenvalueSelection<Scalar>,
+                options: Options = Options()) throws {
+        let routine = "\(Scalar.routinePrefix)syevr"
+        let operation = "SymmetricEigendecomposition (\(routine))"
+        try Self.validate(matrix, operation: operation, triangle: options.triangle)
+        let n = matrix.rows
+        let capacity: Int
+        switch selection {
+        case .all:
+            capacity = n
+        case let .indexRange(lower, upper):
+            guard 0 <= lower, lower <= upper, upper < n else {
+                throw LinearAlgebraError.invalidArgument(
+                    operation: operation, detail: "index range \(lower)...\(upper) must lie in 0..<\(n)")
+            }
+            capacity = upper - lower + 1
+        case let .valueRange(lower, upper):
+            guard lower.isFinite, upper.isFinite, lower < upper else {
+                throw LinearAlgebraError.invalidArgument(
+                    operation: operation, detail: "value interval (\(lower), \(upper)] must be finite and non-empty")
+            }
+            capacity = n
+        }
+        guard n > 0 else {
+            self.init(uncheckedOrder: 0, eigenvalues: [], eigenvectors: Matrix(rows: 0, columns: 0))
+            return
+        }
+        let computeVectors = options.computeVectors
+        var a = matrix
+        var values = [Scalar](repeating: 0, count: n)
+        var vectors = [Scalar](repeating: 0, count: computeVectors ? n * Swift.max(1, capacity) : 1)
+        var support = [Int32](repeating: 0, count: 2 * n)
+        var found = 0
+        let info = a.withUnsafeMutableBufferPointer { pa in
+            values.withUnsafeMutableBufferPointer { pw in
+                vectors.withUnsafeMutableBufferPointer { pz in
+                    support.withUnsafeMutableBufferPointer { ps in
+                        Scalar.syevr(computeVectors: computeVectors, selection: selection, triangle: options.triangle,
+                                     n: n, a: pa.baseAddress!, lda: n, absoluteTolerance: options.absoluteTolerance,
+                                     found: &found, eigenvalues: pw.baseAddress!,
+                                     z: computeVectors ? pz.baseAddress! : nil, ldz: n, support: ps.baseAddress!)
+                    }
+                }
+            }
+        }
+        if info != 0 { throw LinearAlgebraError.lapackFailure(routine: routine, info: info) }
+        values.removeLast(n - found)
+        if computeVectors { vectors.removeLast(vectors.count - n * found) }
+        self.init(uncheckedOrder: n, eigenvalues: values,
+                  eigenvectors: try Matrix(rows: n, columns: computeVectors ? found : 0,
+                                           columnMajor: computeVectors ? vectors : []))
+    }
+
+    /// The `k` algebraically largest eigenpairs of `matrix` in descending order, by
+    /// MRRR (LAPACK `?syevr` with the index range `n−k..<n`).
+    ///
+    /// - Complexity: `4n³/3` flops for the reduction plus `O(n·k + n²·k)`; for
+    ///   `k ≪ n` several times faster than a full decomposition.
+    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` unless `0 ≤ k ≤ n`,
+    ///   and as ``init(_:selecting:options:)``.
+    @inlinable
+    public static func largest(_ k: Int, of matrix: Matrix<Scalar>, options: Options = Options()) throws -> Self {
+        let n = matrix.rows
+        guard k >= 0, k <= n else {
+            throw LinearAlgebraError.invalidArgument(
+                operation: "SymmetricEigendecomposition.largest", detail: "k = \(k) must be in 0...n = \(n)")
+        }
+        guard k > 0 else {
+            try validate(matrix, operation: "SymmetricEigendecomposition.largest", triangle: options.triangle)
+            return Self(uncheckedOrder: n, eigenvalues: [], eigenvectors: Matrix(rows: n, columns: 0))
+        }
+        return try Self(matrix, selecting: .indexRange(lower: n - k, upper: n - 1), options: options).reversed()
+    }
+
+    /// A decomposition from given eigenpairs: `eigenvalues[j]` with column `j` of
+    /// `eigenvectors` (`n × k`). The columns are trusted to be orthonormal (not checked);
+    /// `k < n` makes a partial decomposition.
+    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the
+    ///   counts differ or `k > n`, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
+    @inlinable
+    public init(eigenvalues: [Scalar], eigenvectors: Matrix<Scalar>) throws {
+        let operation = "SymmetricEigendecomposition(eigenvalues:eigenvectors:)"
+        guard eigenvectors.columns == eigenvalues.count, eigenvalues.count <= eigenvectors.rows else {
+            throw LinearAlgebraError.dimensionMismatch(
+                operation: operation, expected: "n × \(eigenvalues.count) eigenvectors with n ≥ \(eigenvalues.count)",
+                actual: "\(eigenvectors.rows)×\(eigenvectors.columns)")
+        }
+        guard eigenvalues.allSatisfy(\.isFinite) else {
+            throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: "eigenvalues")
+        }
+        try eigenvectors.requireFinite(operation, argument: "eigenvectors")
+        self.init(uncheckedOrder: eigenvectors.rows, eigenvalues: eigenvalues, eigenvectors: eigenvectors)
+    }
+
+    /// Memberwise, for values already validated.
+    @inlinable
+    init(uncheckedOrder order: Int, eigenvalues: [Scalar], eigenvectors: Matrix<Scalar>) {
+        self.order = order
+        self.eigenvalues = eigenvalues
+        self.eigenvectors = eigenvectors
+    }
+
+    /// The full decomposition by `?syevd`.
+    @inlinable
+    init(divideAndConquer matrix: Matrix<Scalar>, options: Options) throws {
+        let routine = "\(Scalar.routinePrefix)syevd"
+        try Self.validate(matrix, operation: "SymmetricEigendecomposition (\(routine))", triangle: options.triangle)
+        let n = matrix.rows
+        guard n > 0 else {
+            self.init(uncheckedOrder: 0, eigenvalues: [], eigenvectors: Matrix(rows: 0, columns: 0))
+            return
+        }
+        var a = matrix
+        var values = [Scalar](repeating: 0, count: n)
+        let info = a.withUnsafeMutableBufferPointer { pa in
+            values.withUnsafeMutableBufferPointer { pw in
+                Scalar.syevd(computeVectors: options.computeVectors, triangle: options.triangle, n: n,
+                             a: pa.baseAddress!, lda: n, eigenvalues: pw.baseAddress!)
+            }
+        }
+        if info != 0 { throw LinearAlgebraError.lapackFailure(routine: routine, info: info) }
+        self.init(uncheckedOrder: n, eigenvalues: values,
+                  eigenvectors: options.computeVectors ? a : Matrix(rows: n, columns: 0))
+    }
+
+    /// Throws unless `matrix` is square with a finite `triangle`.
+    @inlinable
+    static func validate(_ matrix: Matrix<Scalar>, operation: String, triangle: Triangle) throws {
+        guard matrix.isSquare else {
+            throw LinearAlgebraError.dimensionMismatch(
+                operation: operation, expected: "a square matrix", actual: "\(matrix.rows)×\(matrix.columns)")
+        }
+        let n = matrix.rows
+        let finite = matrix.withUnsafeBufferPointer { a in
+            // One pass over the triangle read; `x·0` is NaN exactly for non-finite `x`.
+            var sum: Scalar = 0
+            for j in 0..<n {
+                let range = triangle == .lower ? j..<n : 0..<(j + 1)
+                for i in range { sum += a[i + j * n] * 0 }
+            }
+            return sum == 0
+        }
+        guard finite else {
+            throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: "M (\(triangle) triangle)")
+        }
+    }
+
+    /// The same eigenpairs in reverse order.
+    @inlinable
+    func reversed() -> Self {
+        let (n, k) = (order, eigenvalues.count)
+        var vectors = eigenvectors
+        if hasEigenvectors, k > 1 {
+            eigenvectors.withUnsafeBufferPointer { source in
+                vectors.withUnsafeMutableBufferPointer { target in
+                    for j in 0..<k {
+                        let from = (k - 1 - j) * n
+                        for i in 0..<n { target[i + j * n] = source[from + i] }
+                    }
+                }
+            }
+        }
+        return Self(uncheckedOrder: n, eigenvalues: eigenvalues.reversed(), eigenvectors: vectors)
+    }
+}

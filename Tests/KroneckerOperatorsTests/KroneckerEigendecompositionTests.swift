@@ -1,0 +1,191 @@
+import DenseLinearAlgebra
+import KroneckerOperators
+import SymmetricEigen
+import Testing
+
+@Suite("Kronecker eigendecomposition, damped inverse and damping splits")
+struct KroneckerEigendecompositionTests {
+    func eigen<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        var generator = Xoshiro256StarStar(seed: 71)
+        for orders in squareOrders {
+            for kind in FactorKind.allCases {
+                var factors: [Matrix<Scalar>] = [try kind.matrix(orders[0], using: &generator)]
+                for n in orders.dropFirst() { factors.append(try FactorKind.positiveDefinite.matrix(n, using: &generator)) }
+                let product = try KroneckerProduct(factors)
+                let dense = product.dense()
+                let n = dense.rows
+                let norm = Swift.max(1, dense.maxAbsoluteEntry)
+                let eig = try product.symmetricEigendecomposition()
+                #expect(eig.order == n && eig.isComplete)
+                // Each factor's eigenvalues are accurate to c·nᵢ·eps·‖Aᵢ‖ (absolute, any
+                // condition number); a product of d of them to d times that, relative to ‖A⊗B‖.
+                let tolerance = Tolerance.backward(Scalar.self, order: n)
+                let denseValues = try SymmetricEigendecomposition(dense).eigenvalues
+                let sorted = eig.eigenvalues.sorted()
+                #expect(zip(sorted, denseValues).allSatisfy { abs($0 - $1) <= tolerance * norm })
+                // Q·diag(e)·Qᵀ reproduces the product, Q orthonormal.
+                let q = eig.eigenvectors.dense()
+                var scaled = q
+                for (j, value) in eig.eigenvalues.enumerated() {
+                    for i in 0..<n { scaled[i, j] *= value }
+                }
+                #expect(try (scaled * q.transposed()).relativeDistance(to: dense) <= tolerance)
+                #expect(try q.gram(.transpose).relativeDistance(to: .identity(n)) <= tolerance)
+                #expect(try eig.reconstructed().dense().relativeDistance(to: dense) <= tolerance)
+                // Damped inverse (A⊗B + λI)⁻¹X against a dense LU solve. λ keeps the shifted
+                // matrix away from singular: cond ≤ (‖A⊗B‖ + λ)/min|e + λ|.
+                let lambda: Scalar = kind == .indefinite ? 0.37 : 1e-3
+                var shifted = dense
+                try shifted.addToDiagonal(lambda)
+                let smallest = eig.eigenvalues.map { abs($0 + lambda) }.min() ?? 1
+                let largest = eig.eigenvalues.map { abs($0 + lambda) }.max() ?? 1
+                let x = Matrix<Scalar>.randomGaussian(rows: n, columns: 2, using: &generator)
+                let damped = try eig.dampedInverse(applyingTo: x, damping: lambda)
+                let reference = try denseSolve(shifted, x)
+                let forward = tolerance * largest / smallest
+                #expect(try damped.relativeDistance(to: reference) <= forward * Swift.max(1, reference.maxAbsoluteEntry))
+            }
+        }
+    }
+
+    @Test func eigendecompositionAndDampedInverseMatchTheDenseProduct() throws {
+        try eigen(Float.self)
+        try eigen(Double.self)
+    }
+
+    func kfacRoute<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        var generator = Xoshiro256StarStar(seed: 72)
+        let (dIn, dOut) = (7, 5)
+        for kind in FactorKind.allCases {
+            let a = try kind.matrix(dIn, using: &generator) as Matrix<Scalar>
+            let g = try FactorKind.positiveDefinite.matrix(dOut, using: &generator) as Matrix<Scalar>
+            let v = Matrix<Scalar>.randomGaussian(rows: dOut, columns: dIn, using: &generator)
+            let lambda: Scalar = kind == .indefinite ? 0.37 : 1e-2
+            let eigA = try SymmetricEigendecomposition(a)
+            let eigG = try SymmetricEigendecomposition(g)
+            let route = try KroneckerEigendecomposition(eigA, eigG).dampedInverse(applyingToMatrix: v, damping: lambda)
+            // The K-FAC formula written out with dense GEMMs.
+            var core = try eigG.eigenvectors.transposed() * v * eigA.eigenvectors
+            for j in 0..<dIn {
+                for i in 0..<dOut { core[i, j] /= eigG.eigenvalues[i] * eigA.eigenvalues[j] + lambda }
+            }
+            let formula = try eigG.eigenvectors * core * eigA.eigenvectors.transposed()
+            let tolerance = Tolerance.backward(Scalar.self, order: dIn * dOut) * Swift.max(1, formula.maxAbsoluteEntry)
+            #expect(try route.relativeDistance(to: formula) <= tolerance)
+            // …and the dense solve of (A ⊗ G + λI)·vec(X) = vec(V).
+            var shifted = try KroneckerProduct(a, g).dense()
+            try shifted.addToDiagonal(lambda)
+            let reference = try denseSolve(shifted, Matrix(column: v.elements)).reshaped(rows: dOut, columns: dIn)
+            let values = KroneckerEigendecompositionTests.products(eigA.eigenvalues, eigG.eigenvalues, lambda)
+            #expect(try route.relativeDistance(to: reference)
+                <= tolerance * values.max()! / values.min()!)
+        }
+    }
+
+    static func products<Scalar: LinearAlgebraScalar>(_ a: [Scalar], _ g: [Scalar], _ lambda: Scalar) -> [Scalar] {
+        a.flatMap { x in g.map { abs(x * $0 + lambda) } }
+    }
+
+    @Test func kfacEigenRouteInMatrixForm() throws {
+        try kfacRoute(Float.self)
+        try kfacRoute(Double.self)
+    }
+
+    func partial<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        var generator = Xoshiro256StarStar(seed: 73)
+        let a = try MatrixEnsemble<Scalar>.positiveDefinite(8, spectrum: .spikedDecay(spikes: 2), conditionNumber: 1e4,
+                                                            using: &generator)
+        let g = try MatrixEnsemble<Scalar>.positiveDefinite(6, conditionNumber: 1e3, using: &generator)
+        let topA = try SymmetricEigendecomposition.largest(3, of: a)
+        let topG = try SymmetricEigendecomposition.largest(2, of: g)
+        let eig = try KroneckerEigendecomposition(topA, topG)
+        #expect(!eig.isComplete && eig.eigenvalues.count == 6)
+        let lambda: Scalar = 0.05
+        // Exact inverse of (Q_A D_A Q_Aᵀ) ⊗ (Q_G D_G Q_Gᵀ) + λI; cond ≤ (1 + λ)/λ = 21.
+        var shifted = try eig.reconstructed().dense()
+        try shifted.addToDiagonal(lambda)
+        let v = Matrix<Scalar>.randomGaussian(rows: 6, columns: 8, using: &generator)
+        let reference = try denseSolve(shifted, Matrix(column: v.elements)).reshaped(rows: 6, columns: 8)
+        let damped = try eig.dampedInverse(applyingToMatrix: v, damping: lambda)
+        #expect(try damped.relativeDistance(to: reference)
+            <= Tolerance.backward(Scalar.self, order: 48, factor: 21 * 10) * Swift.max(1, reference.maxAbsoluteEntry))
+        #expect(throws: LinearAlgebraError.self) { try eig.dampedInverse(applyingToMatrix: v, damping: 0) }
+    }
+
+    @Test func partialFactorDecompositionsGiveTheLowRankPlusDampingInverse() throws {
+        try partial(Float.self)
+        try partial(Double.self)
+    }
+
+    func splits<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        var generator = Xoshiro256StarStar(seed: 74)
+        let a = Matrix<Scalar>.identity(3).scaled(by: 4)
+        let g = Matrix<Scalar>.identity(2)
+        let lambda: Scalar = 0.09
+        let tolerance = 8 * Scalar.ulpOfOne
+        // π = sqrt((tr A/3)/(tr G/2)) = 2: μ_A = π√λ = 0.6, μ_G = √λ/π = 0.15.
+        let pi = try KroneckerDampingSplit.pi.factorDampings(damping: lambda, factors: [a, g])
+        #expect(abs(pi[0] - 0.6) <= tolerance && abs(pi[1] - 0.15) <= tolerance)
+        let tikhonov = try KroneckerDampingSplit.tikhonov.factorDampings(damping: lambda, factors: [a, g])
+        #expect(tikhonov.allSatisfy { abs($0 - 0.3) <= tolerance })
+        let damped = try KroneckerProduct(a, g).damped(lambda, split: .pi).dense()
+        let expected = try KroneckerProduct(Matrix<Scalar>.identity(3).scaled(by: 4.6), .identity(2).scaled(by: 1.15)).dense()
+        #expect(try damped.relativeDistance(to: expected) <= tolerance)
+        // k factors: Π μᵢ = λ and μᵢ ∝ tᵢ (the stationarity condition of Σ μᵢ/tᵢ under Π μᵢ = λ).
+        let factors = try [3, 4, 2].map { try MatrixEnsemble<Scalar>.positiveDefinite($0, conditionNumber: 10, using: &generator) }
+        let traces = try factors.map { try $0.trace() / Scalar($0.rows) }
+        let mus = try KroneckerDampingSplit.pi.factorDampings(damping: lambda, factors: factors)
+        #expect(abs(mus.reduce(1, *) - lambda) <= 4 * tolerance * lambda)
+        #expect(zip(mus, traces).allSatisfy { abs($0 / $1 - mus[0] / traces[0]) <= 4 * tolerance * mus[0] / traces[0] })
+        let threeTikhonov = try KroneckerDampingSplit.tikhonov.factorDampings(damping: Scalar(8), normalizedTraces: [1, 5, 9])
+        #expect(threeTikhonov.allSatisfy { abs($0 - 2) <= tolerance * 2 })
+        #expect(try KroneckerDampingSplit.pi.factorDampings(damping: Scalar(0), normalizedTraces: [1, 2]) == [0, 0])
+    }
+
+    @Test func piAndTikhonovSplitsMultiplyToTheDamping() throws {
+        try splits(Float.self)
+        try splits(Double.self)
+    }
+
+    func errors<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        let rectangular = try KroneckerProduct(Matrix<Scalar>(rows: 2, columns: 3), .identity(2))
+        #expect(throws: LinearAlgebraError.self) { try rectangular.symmetricEigendecomposition() }
+        #expect(throws: LinearAlgebraError.self) { try KroneckerEigendecomposition<Scalar>(factors: []) }
+        let valuesOnly = try SymmetricEigendecomposition(Matrix<Scalar>.identity(2), options: .init(computeVectors: false))
+        let full = try SymmetricEigendecomposition(Matrix<Scalar>(diagonal: [1, 2]))
+        #expect(throws: LinearAlgebraError.self) { try KroneckerEigendecomposition(valuesOnly, full) }
+        let eig = try KroneckerEigendecomposition(full, full)
+        let x = Matrix<Scalar>(rows: 4, columns: 1, repeating: 1)
+        #expect(throws: LinearAlgebraError.self) { try eig.dampedInverse(applyingTo: Matrix<Scalar>(rows: 3, columns: 1), damping: 1) }
+        #expect(throws: LinearAlgebraError.self) { try eig.dampedInverse(applyingTo: x, damping: .infinity) }
+        var poisoned = x
+        poisoned[3, 0] = .nan
+        #expect(throws: LinearAlgebraError.self) { try eig.dampedInverse(applyingTo: poisoned, damping: 1) }
+        // Eigenvalue 1·1 = 1 meets λ = −1.
+        #expect {
+            try eig.dampedInverse(applyingTo: x, damping: -1)
+        } throws: { error in
+            if case .singularMatrix = error as? LinearAlgebraError { return true }
+            return false
+        }
+        #expect(throws: LinearAlgebraError.self) { try eig.dampedInverse(applyingToMatrix: Matrix<Scalar>(rows: 4, columns: 1), damping: 1) }
+        let three = try KroneckerEigendecomposition(full, full, full)
+        #expect(throws: LinearAlgebraError.self) { try three.dampedInverse(applyingToMatrix: Matrix<Scalar>(rows: 2, columns: 4), damping: 1) }
+        #expect(throws: LinearAlgebraError.self) { try KroneckerDampingSplit.pi.factorDampings(damping: Scalar(1), normalizedTraces: []) }
+        #expect(throws: LinearAlgebraError.self) { try KroneckerDampingSplit.pi.factorDampings(damping: Scalar(-1), normalizedTraces: [1, 1]) }
+        #expect(throws: LinearAlgebraError.self) { try KroneckerDampingSplit.tikhonov.factorDampings(damping: Scalar.nan, normalizedTraces: [1]) }
+        #expect(throws: LinearAlgebraError.self) { try KroneckerDampingSplit.pi.factorDampings(damping: Scalar(1), normalizedTraces: [1, 0]) }
+        #expect(throws: LinearAlgebraError.self) {
+            try KroneckerDampingSplit.pi.factorDampings(damping: Scalar(1), factors: [Matrix<Scalar>(rows: 2, columns: 3)])
+        }
+        #expect(throws: LinearAlgebraError.self) {
+            try KroneckerDampingSplit.pi.factorDampings(damping: Scalar(1), factors: [Matrix<Scalar>(rows: 0, columns: 0)])
+        }
+        #expect(throws: LinearAlgebraError.self) { try rectangular.damped(1, split: .tikhonov) }
+    }
+
+    @Test func badInputToTheEigenRouteThrows() throws {
+        try errors(Float.self)
+        try errors(Double.self)
+    }
+}

@@ -1,0 +1,61 @@
+import DenseLinearAlgebra
+import KroneckerOperators
+import SymmetricEigen
+
+/// Tolerances in units of machine epsilon, `c·n·eps` with `c = 10` by default
+/// (BLAS/LAPACK error bounds are `γ_n = n·eps/(1 − n·eps)` times modest constants,
+/// Higham 2002 Ch. 3, 8–10; a wrong result is an O(1) error).
+enum Tolerance {
+    static func backward<Scalar: LinearAlgebraScalar>(_: Scalar.Type, order n: Int, factor: Double = 10) -> Scalar {
+        Scalar(factor * Double(Swift.max(n, 1))) * Scalar.ulpOfOne
+    }
+}
+
+/// The kinds of factor the tests combine.
+enum FactorKind: CaseIterable {
+    /// Symmetric positive definite, condition number 10².
+    case positiveDefinite
+    /// Symmetric with Gaussian eigenvalues of both signs, bounded away from 0 (|λ| ≥ 0.1).
+    case indefinite
+    /// Symmetric positive definite, condition number 10⁸ (beyond 1/eps in Float).
+    case illConditioned
+
+    /// The condition number the factor is built with (an upper bound for `.indefinite`).
+    var conditionBound: Double {
+        switch self {
+        case .positiveDefinite: return 1e2
+        case .indefinite: return 1e2
+        case .illConditioned: return 1e8
+        }
+    }
+
+    func matrix<Scalar: LinearAlgebraScalar>(_ n: Int, using generator: inout Xoshiro256StarStar) throws -> Matrix<Scalar> {
+        switch self {
+        case .positiveDefinite:
+            return try MatrixEnsemble<Scalar>.positiveDefinite(n, conditionNumber: 1e2, using: &generator)
+        case .illConditioned:
+            return try MatrixEnsemble<Scalar>.positiveDefinite(n, conditionNumber: 1e8, using: &generator)
+        case .indefinite:
+            // |λ| in [0.1, 10] with random signs: condition ≤ 10².
+            let values = (0..<n).map { _ in
+                Scalar(Bool.random(using: &generator) ? 1 : -1) * Scalar.random(in: 0.1...10, using: &generator)
+            }
+            return MatrixEnsemble<Scalar>.symmetric(eigenvalues: values, using: &generator)
+        }
+    }
+}
+
+/// Factor shapes for the product tests: two and three factors, square and
+/// rectangular, with sizes 0 and 1 among them; every product has ≤ 64 rows and columns.
+let productShapes: [[(Int, Int)]] = [
+    [(3, 4), (5, 2)], [(7, 7), (8, 8)], [(1, 1), (6, 6)], [(0, 3), (2, 2)],
+    [(2, 3), (3, 2), (4, 4)], [(4, 4), (3, 3), (5, 5)], [(1, 2), (4, 1), (3, 3)],
+]
+
+/// Orders of square factors for the two- and three-factor solver tests (products ≤ 64).
+let squareOrders: [[Int]] = [[1, 1], [5, 7], [8, 8], [4, 3, 5], [2, 4, 4]]
+
+/// Solves with the explicit dense matrix (LU), the reference for structured solves.
+func denseSolve<Scalar: LinearAlgebraScalar>(_ a: Matrix<Scalar>, _ b: Matrix<Scalar>) throws -> Matrix<Scalar> {
+    try LUFactorization(a).solve(b)
+}

@@ -1,0 +1,136 @@
+import DenseLinearAlgebra
+import SymmetricEigen
+import Testing
+
+@Suite("Spectral functions on a decomposition")
+struct SpectralFunctionTests {
+    func functions<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        var generator = Xoshiro256StarStar(seed: 41)
+        for n in propertySizes {
+            let kappa = 1e3
+            let m = try MatrixEnsemble<Scalar>.positiveDefinite(n, conditionNumber: kappa, using: &generator)
+            let eig = try SymmetricEigendecomposition(m)
+            // Functions of an SPD matrix with eigenvalues in [1/κ, 1]: results whose
+            // norms grow like κ^s carry relative error c·n·eps·κ^s.
+            let tolerance = Tolerance.backward(Scalar.self, order: n)
+            let inverse = try eig.inverse()
+            #expect(try (m * inverse).relativeDistance(to: .identity(n)) <= tolerance * Scalar(kappa))
+            #expect(inverse.isSymmetric())
+            let root = try eig.squareRoot()
+            #expect(try (root * root).relativeDistance(to: m) <= tolerance)
+            let inverseRoot = try eig.inversePthRoot(2)
+            #expect(try (inverseRoot * root).relativeDistance(to: .identity(n)) <= tolerance * Scalar(kappa.squareRoot()))
+            let fourth = try eig.inversePthRoot(4)
+            let fourthSquared = try fourth * fourth
+            #expect(try fourthSquared.relativeDistance(to: inverseRoot) <= tolerance * Scalar(kappa.squareRoot()))
+            let squared = try eig.applying { $0 * $0 }
+            #expect(try squared.relativeDistance(to: m * m) <= tolerance)
+            // Damped inverse against a Cholesky solve of M + λI (condition ≤ (1 + λ)/λ).
+            let lambda: Scalar = 1e-2
+            let x = Matrix<Scalar>.randomGaussian(rows: n, columns: 3, using: &generator)
+            var shifted = m
+            try shifted.addToDiagonal(lambda)
+            let reference = try CholeskyFactorization(shifted).solve(x)
+            let damped = try eig.dampedInverse(applyingTo: x, damping: lambda)
+            #expect(try damped.relativeDistance(to: reference) <= tolerance * (1 + 1 / lambda))
+        }
+    }
+
+    @Test func inverseRootsAndDampedInverseMatchDenseReferences() throws {
+        try functions(Float.self)
+        try functions(Double.self)
+    }
+
+    func partial<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        var generator = Xoshiro256StarStar(seed: 42)
+        let n = 30
+        let m = try MatrixEnsemble<Scalar>.positiveDefinite(n, spectrum: .spikedDecay(spikes: 4),
+                                                            conditionNumber: 1e4, using: &generator)
+        let top = try SymmetricEigendecomposition.largest(6, of: m)
+        let lowRank = try top.reconstructed()
+        let lambda: Scalar = 0.1
+        let x = Matrix<Scalar>.randomGaussian(rows: n, columns: 4, using: &generator)
+        var shifted = lowRank
+        try shifted.addToDiagonal(lambda)
+        // Exact inverse of the rank-6 matrix plus λI (Woodbury form) against Cholesky;
+        // cond(M̃ + λI) ≤ (1 + λ)/λ = 11.
+        let reference = try CholeskyFactorization(shifted).solve(x)
+        let damped = try top.dampedInverse(applyingTo: x, damping: lambda)
+        #expect(try damped.relativeDistance(to: reference) <= Tolerance.backward(Scalar.self, order: n, factor: 200))
+        // f on the captured subspace: √ of the rank-6 part squares back to it.
+        let root = try top.squareRoot()
+        #expect(try (root * root).relativeDistance(to: lowRank) <= Tolerance.backward(Scalar.self, order: n))
+        #expect(throws: LinearAlgebraError.self) { try top.inverse() }
+        #expect(throws: LinearAlgebraError.self) { try top.inversePthRoot(2) }
+        #expect(throws: LinearAlgebraError.self) { try top.dampedInverse(applyingTo: x, damping: 0) }
+    }
+
+    @Test func partialDecompositionsActOnTheirSubspace() throws {
+        try partial(Float.self)
+        try partial(Double.self)
+    }
+
+    func clamping<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        var generator = Xoshiro256StarStar(seed: 43)
+        // A PSD factor whose two smallest eigenvalues came out slightly negative
+        // (by 10³ and 10² ulps, well above the solver's c·n·eps error).
+        let values: [Scalar] = [-1000 * .ulpOfOne, -100 * .ulpOfOne, 0.25, 0.5, 1]
+        let m = symmetricMatrix(values, using: &generator)
+        let eig = try SymmetricEigendecomposition(m)
+        #expect(throws: LinearAlgebraError.self) { try eig.squareRoot() }
+        #expect(throws: LinearAlgebraError.self) { try eig.inversePthRoot(4) }
+        let (clamped, count) = try eig.clamped(atLeast: 0)
+        #expect(count == 2)
+        #expect(clamped.eigenvalues.allSatisfy { $0 >= 0 })
+        #expect(clamped.eigenvectors == eig.eigenvectors)
+        let root = try clamped.squareRoot()
+        // Clamping moved the spectrum by ≤ 10³ ulps, so √·√ is within that of M.
+        #expect(try (root * root).relativeDistance(to: m) <= Tolerance.backward(Scalar.self, order: 5, factor: 1000))
+        let (floored, floorCount) = try eig.clamped(atLeast: 1e-3)
+        #expect(floorCount == 2)
+        _ = try floored.inversePthRoot(4)
+        #expect(throws: LinearAlgebraError.self) { try eig.clamped(atLeast: .nan) }
+    }
+
+    @Test func clampingReportsHowManyEigenvaluesMoved() throws {
+        try clamping(Float.self)
+        try clamping(Double.self)
+    }
+
+    func errors<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        var generator = Xoshiro256StarStar(seed: 44)
+        let singular = symmetricMatrix([0, 1, 2] as [Scalar], using: &generator)
+        var eig = try SymmetricEigendecomposition(singular)
+        // Force an exact zero so the singular path is deterministic.
+        eig = try SymmetricEigendecomposition(eigenvalues: [0, 1, 2], eigenvectors: eig.eigenvectors)
+        #expect {
+            try eig.inverse()
+        } throws: { error in
+            if case .singularMatrix = error as? LinearAlgebraError { return true }
+            return false
+        }
+        let x = Matrix<Scalar>(rows: 3, columns: 2, repeating: 1)
+        #expect(throws: LinearAlgebraError.self) { try eig.dampedInverse(applyingTo: x, damping: -1) }
+        #expect(throws: LinearAlgebraError.self) { try eig.dampedInverse(applyingTo: x, damping: .nan) }
+        #expect(throws: LinearAlgebraError.self) {
+            try eig.dampedInverse(applyingTo: Matrix<Scalar>(rows: 2, columns: 2), damping: 1)
+        }
+        var poisoned = x
+        poisoned[1, 1] = .nan
+        #expect(throws: LinearAlgebraError.self) { try eig.dampedInverse(applyingTo: poisoned, damping: 1) }
+        #expect(throws: LinearAlgebraError.self) { try eig.inversePthRoot(0) }
+        #expect(throws: LinearAlgebraError.self) { try eig.inversePthRoot(-2) }
+        #expect(throws: LinearAlgebraError.self) { try eig.applying { $0 == 0 ? .infinity : $0 } }
+        let valuesOnly = try SymmetricEigendecomposition(singular, options: .init(computeVectors: false))
+        #expect(throws: LinearAlgebraError.self) { try valuesOnly.reconstructed() }
+        #expect(throws: LinearAlgebraError.self) { try valuesOnly.squareRoot() }
+        #expect(throws: LinearAlgebraError.self) { try valuesOnly.inverse() }
+        #expect(throws: LinearAlgebraError.self) { try valuesOnly.applying { $0 } }
+        #expect(throws: LinearAlgebraError.self) { try valuesOnly.dampedInverse(applyingTo: x, damping: 1) }
+    }
+
+    @Test func badInputToSpectralFunctionsThrows() throws {
+        try errors(Float.self)
+        try errors(Double.self)
+    }
+}

@@ -1,0 +1,48 @@
+import DenseLinearAlgebra
+import SymmetricEigen
+
+/// Tolerances in units of machine epsilon. LAPACK's symmetric eigensolvers are
+/// backward stable: residual and reconstruction errors are `c·n·eps·‖M‖`, and
+/// orthogonality `c·n·eps` [LAPACK Users' Guide §4.7]; `c = 10` leaves room for
+/// the constants without letting a wrong result (an O(1) error) through.
+enum Tolerance {
+    static func backward<Scalar: LinearAlgebraScalar>(_: Scalar.Type, order n: Int, factor: Double = 10) -> Scalar {
+        Scalar(factor * Double(Swift.max(n, 1))) * Scalar.ulpOfOne
+    }
+}
+
+/// The sizes of the property tests: empty, 1, odd, and a few dozen.
+let propertySizes = [0, 1, 7, 33, 64]
+
+/// A symmetric matrix with the prescribed spectrum (any signs).
+func symmetricMatrix<Scalar: LinearAlgebraScalar>(
+    _ values: [Scalar], using generator: inout Xoshiro256StarStar
+) -> Matrix<Scalar> {
+    MatrixEnsemble<Scalar>.symmetric(eigenvalues: values, using: &generator)
+}
+
+/// Eigenvalues of an indefinite test matrix: Gaussian, both signs.
+func indefiniteSpectrum<Scalar: LinearAlgebraScalar>(_ n: Int, using generator: inout Xoshiro256StarStar) -> [Scalar] {
+    Scalar.randomGaussians(count: n, using: &generator)
+}
+
+/// `max |aᵢ − bᵢ|`.
+func maxDifference<Scalar: LinearAlgebraScalar>(_ a: [Scalar], _ b: [Scalar]) -> Scalar {
+    zip(a, b).reduce(0) { Swift.max($0, abs($1.0 - $1.1)) }
+}
+
+extension SymmetricEigendecomposition {
+    /// `‖M·Q − Q·diag(d)‖_max / max(1, ‖M‖_max)`: the residual of the computed pairs.
+    func residual(against matrix: Matrix<Scalar>) throws -> Scalar {
+        var qd = eigenvectors
+        for j in 0..<eigenvalues.count {
+            for i in 0..<order { qd[i, j] *= eigenvalues[j] }
+        }
+        return try (matrix * eigenvectors - qd).maxAbsoluteEntry / Swift.max(1, matrix.maxAbsoluteEntry)
+    }
+
+    /// `‖QᵀQ − I‖_max`.
+    var orthogonalityError: Scalar {
+        (try? eigenvectors.gram(.transpose).relativeDistance(to: .identity(eigenvalues.count))) ?? .infinity
+    }
+}
