@@ -13,6 +13,7 @@ let package = Package(
     name: "KronKit",
     products: kernelModules.map { .library(name: $0, targets: [$0]) } + [
         .library(name: "KronKit", targets: ["KronKit"]),
+        .library(name: "NeuralNetworks", targets: ["NeuralNetworks"]),
         .executable(name: "kronkit", targets: ["kronkit"]),
         .executable(name: "kernel-report", targets: ["KernelReport"]),
     ],
@@ -32,6 +33,7 @@ let package = Package(
             dependencies: ["CLinearAlgebra", .product(name: "RealModule", package: "swift-numerics")]
         ),
         .target(name: "KronKit", dependencies: kernelModules.map { .target(name: $0) }),
+        .target(name: "NeuralNetworks", dependencies: ["DenseLinearAlgebra"]),
         .executableTarget(
             name: "kronkit",
             dependencies: ["KronKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -39,7 +41,7 @@ let package = Package(
         .executableTarget(
             name: "KernelReport",
             dependencies: [
-                "KronKit", "CLinearAlgebra", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "KronKit", "NeuralNetworks", "CLinearAlgebra", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/KernelReport"
         ),
@@ -50,5 +52,6 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .testTarget(name: "DenseLinearAlgebraTests", dependencies: ["DenseLinearAlgebra"]),
+        .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks"]),
     ]
 )
