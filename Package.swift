@@ -15,6 +15,7 @@ let package = Package(
     name: "KronKit",
     products: kernelModules.map { .library(name: $0, targets: [$0]) } + [
         .library(name: "KronKit", targets: ["KronKit"]),
+        .library(name: "NeuralNetworks", targets: ["NeuralNetworks"]),
         .executable(name: "kronkit", targets: ["kronkit"]),
         .executable(name: "kernel-report", targets: ["KernelReport"]),
     ],
@@ -36,6 +37,7 @@ let package = Package(
         .target(name: "SymmetricEigen", dependencies: ["DenseLinearAlgebra"]),
         .target(name: "KroneckerOperators", dependencies: ["DenseLinearAlgebra", "SymmetricEigen"]),
         .target(name: "KronKit", dependencies: kernelModules.map { .target(name: $0) }),
+        .target(name: "NeuralNetworks", dependencies: ["DenseLinearAlgebra"]),
         .executableTarget(
             name: "kronkit",
             dependencies: ["KronKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -43,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "KernelReport",
             dependencies: [
-                "KronKit", "CLinearAlgebra", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "KronKit", "NeuralNetworks", "CLinearAlgebra", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/KernelReport"
         ),
@@ -57,5 +59,6 @@ let package = Package(
         .testTarget(name: "KronKitTests", dependencies: ["KronKit"]),
         .testTarget(name: "SymmetricEigenTests", dependencies: ["SymmetricEigen"]),
         .testTarget(name: "KroneckerOperatorsTests", dependencies: ["KroneckerOperators"]),
+        .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks"]),
     ]
 )

@@ -1,0 +1,87 @@
+import DenseLinearAlgebra
+
+/// A 2-D convolution by im2col and one GEMM, on channel-fastest (NHWC) images
+/// stored one per column (see ``ConvolutionGeometry``).
+///
+/// The kernel is a dense map from a `k_h·k_w·C_in` receptive field to `C_out`
+/// channels, shared over the `P` output positions: `W̃` is
+/// `C_out × (k_h·k_w·C_in + 1)` (bias last), `ã` the im2col patch matrix with a row
+/// of ones, `(k_h·k_w·C_in + 1) × (batch·P)`, so the layer conforms to
+/// ``ParameterizedLayer`` with `R = P`. That is exactly the view of K-FAC for
+/// convolutions (KFC, Grosse & Martens 2016, arXiv 1602.01407) and of
+/// K-FAC-expand/-reduce. The GEMM's `C_out × (batch·P)` result is already the NHWC
+/// output batch, so the output needs no transposition.
+///
+/// - Complexity: forward `2·C_out·(k_h·k_w·C_in + 1)·P` flops per example plus the
+///   im2col copy; backward twice the flops plus col2im.
+public struct Conv2d<Scalar: LinearAlgebraScalar>: ParameterizedLayer {
+    /// Input, kernel, stride and padding.
+    public let geometry: ConvolutionGeometry
+    @usableFromInline var map: _SharedAffineMap<Scalar>
+
+    /// A convolution with weight `W̃` (`C_out × (k_h·k_w·C_in + 1)` with bias, else
+    /// without the last column); column `(κ_h·k_w + κ_w)·C_in + c` of `W̃` multiplies
+    /// channel `c` at kernel offset `(κ_h, κ_w)`.
+    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the
+    ///   weight's columns do not match the geometry; as ``Dense/init(weight:hasBias:sharedDimension:)``.
+    public init(geometry: ConvolutionGeometry, weight: Matrix<Scalar>, hasBias: Bool) throws {
+        let expected = geometry.patchSize + (hasBias ? 1 : 0)
+        guard weight.columns == expected else {
+            throw LinearAlgebraError.dimensionMismatch(
+                operation: "Conv2d", expected: "weight with \(expected) columns (k_h·k_w·C_in\(hasBias ? " + 1" : ""))",
+                actual: "\(weight.rows)×\(weight.columns)")
+        }
+        self.geometry = geometry
+        map = try _SharedAffineMap(weight: weight, hasBias: hasBias, sharedDimension: geometry.positions,
+                                   operation: "Conv2d")
+    }
+
+    /// A freshly initialised convolution with `outputChannels` kernels, bias zero;
+    /// fan-in `k_h·k_w·C_in`, fan-out `k_h·k_w·C_out`.
+    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` when `outputChannels < 1`.
+    public init(geometry: ConvolutionGeometry, outputChannels: Int, bias: Bool = true,
+                initialization: Initialization = .heNormal,
+                using generator: inout some RandomNumberGenerator) throws {
+        guard outputChannels >= 1 else {
+            throw LinearAlgebraError.invalidArgument(
+                operation: "Conv2d", detail: "outputChannels \(outputChannels) must be at least 1")
+        }
+        let area = geometry.kernelHeight * geometry.kernelWidth
+        let weight: Matrix<Scalar> = initialization.combinedWeight(
+            outputs: outputChannels, inputs: geometry.patchSize, bias: bias, fanIn: geometry.patchSize,
+            fanOut: area * outputChannels, using: &generator)
+        try self.init(geometry: geometry, weight: weight, hasBias: bias)
+    }
+
+    /// `C_out`.
+    @inlinable public var outputChannels: Int { map.outputFeatures }
+    /// `H·W·C_in`.
+    @inlinable public var inputSize: Int { geometry.inputSize }
+    /// `H_out·W_out·C_out`.
+    @inlinable public var outputSize: Int { geometry.positions * map.outputFeatures }
+    @inlinable public var weight: Matrix<Scalar> { map.weight }
+    @inlinable public var hasBias: Bool { map.hasBias }
+    /// `P = H_out·W_out`.
+    @inlinable public var sharedDimension: Int { map.sharedDimension }
+    @inlinable public var batchSize: Int { map.batchSize }
+    @inlinable public var inputs: Matrix<Scalar> { map.inputs }
+    @inlinable public var outputGradients: Matrix<Scalar> { map.outputGradients }
+    @inlinable public var weightGradient: Matrix<Scalar> { map.weightGradient }
+
+    public mutating func setWeight(_ newWeight: Matrix<Scalar>) throws {
+        try map.setWeight(newWeight, operation: "Conv2d.setWeight")
+    }
+
+    @inlinable
+    public mutating func forward(_ input: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try requireInputRows(input, "Conv2d.forward")
+        return try map.forward(geometry.im2col(input)).reshaped(rows: outputSize, columns: input.columns)
+    }
+
+    @inlinable
+    public mutating func backward(_ outputGradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try requireGradientShape(outputGradient, rows: outputSize, columns: batchSize, "Conv2d.backward")
+        let g = try outputGradient.reshaped(rows: outputChannels, columns: map.inputs.columns)
+        return geometry.col2im(try map.backward(g))
+    }
+}

@@ -1,0 +1,122 @@
+import DenseLinearAlgebra
+
+/// The shapes of a 2-D convolution over channel-fastest images, and its
+/// im2col / col2im rearrangements.
+///
+/// An example is an `H × W × C` image in one column, pixel `(h, w)` channel `c`
+/// at row `(h·W + w)·C + c` (NHWC with the batch in the columns). The output has
+/// `H_out = (H + 2p − k_h)/s + 1` rows of `W_out = (W + 2p − k_w)/s + 1` positions
+/// (integer division: trailing input rows that no window reaches are ignored,
+/// as in cuDNN and PyTorch), `P = H_out·W_out` positions in all.
+///
+/// im2col turns a batch into the `(k_h·k_w·C) × (batch·P)` patch matrix whose
+/// column `i·P + (o_h·W_out + o_w)` is the receptive field of output pixel
+/// `(o_h, o_w)` of example `i`, rows ordered `(κ_h·k_w + κ_w)·C + c`; zero padding
+/// contributes zeros. A convolution is then one GEMM (Chellapilla, Puri, Simard
+/// 2006, "High performance convolutional neural networks for document processing").
+public struct ConvolutionGeometry: Sendable, Hashable, Codable {
+    /// Input height `H`, width `W` and channels `C`.
+    public let inputHeight: Int, inputWidth: Int, inputChannels: Int
+    /// Kernel height `k_h` and width `k_w`.
+    public let kernelHeight: Int, kernelWidth: Int
+    /// Step `s` between windows, the same along both axes.
+    public let stride: Int
+    /// Zero rows/columns `p` added on each side.
+    public let padding: Int
+
+    /// Validates and stores the geometry.
+    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` when a size is below 1,
+    ///   the padding is negative, or the padded input is smaller than the kernel.
+    public init(inputHeight: Int, inputWidth: Int, inputChannels: Int, kernelHeight: Int, kernelWidth: Int,
+                stride: Int = 1, padding: Int = 0) throws {
+        let sizes = [inputHeight, inputWidth, inputChannels, kernelHeight, kernelWidth, stride]
+        guard sizes.allSatisfy({ $0 >= 1 }), padding >= 0 else {
+            throw LinearAlgebraError.invalidArgument(
+                operation: "ConvolutionGeometry",
+                detail: "input \(inputHeight)×\(inputWidth)×\(inputChannels), kernel \(kernelHeight)×\(kernelWidth), "
+                    + "stride \(stride) must be ≥ 1 and padding \(padding) ≥ 0")
+        }
+        guard inputHeight + 2 * padding >= kernelHeight, inputWidth + 2 * padding >= kernelWidth else {
+            throw LinearAlgebraError.invalidArgument(
+                operation: "ConvolutionGeometry",
+                detail: "kernel \(kernelHeight)×\(kernelWidth) is larger than the padded input "
+                    + "\(inputHeight + 2 * padding)×\(inputWidth + 2 * padding)")
+        }
+        (self.inputHeight, self.inputWidth, self.inputChannels) = (inputHeight, inputWidth, inputChannels)
+        (self.kernelHeight, self.kernelWidth, self.stride, self.padding) = (kernelHeight, kernelWidth, stride, padding)
+    }
+
+    /// `H_out = (H + 2p − k_h)/s + 1`.
+    @inlinable public var outputHeight: Int { (inputHeight + 2 * padding - kernelHeight) / stride + 1 }
+    /// `W_out = (W + 2p − k_w)/s + 1`.
+    @inlinable public var outputWidth: Int { (inputWidth + 2 * padding - kernelWidth) / stride + 1 }
+    /// `P = H_out·W_out`, the positions sharing the kernel.
+    @inlinable public var positions: Int { outputHeight * outputWidth }
+    /// `k_h·k_w·C`, the length of one receptive field.
+    @inlinable public var patchSize: Int { kernelHeight * kernelWidth * inputChannels }
+    /// `H·W·C`, the rows of an input column.
+    @inlinable public var inputSize: Int { inputHeight * inputWidth * inputChannels }
+
+    /// The patch matrix `(k_h·k_w·C) × (batch·P)` of `images` (`inputSize × batch`).
+    /// - Complexity: `k_h·k_w·C·P` copies per example, in runs of `C` contiguous values.
+    @inlinable
+    public func im2col<Scalar: LinearAlgebraScalar>(_ images: Matrix<Scalar>) -> Matrix<Scalar> {
+        precondition(images.rows == inputSize, "callers check the input rows")
+        let batch = images.columns
+        var patches = Matrix<Scalar>(rows: patchSize, columns: batch * positions)
+        images.withUnsafeBufferPointer { source in
+            patches.withUnsafeMutableBufferPointer { target in
+                forEachWindowRun(batch: batch) { imageOffset, patchOffset in
+                    (target.baseAddress! + patchOffset).update(from: source.baseAddress! + imageOffset,
+                                                               count: inputChannels)
+                }
+            }
+        }
+        return patches
+    }
+
+    /// The adjoint of ``im2col(_:)``: sums every patch entry back into the image
+    /// pixel it was copied from (`inputSize × batch`), the input gradient of a convolution.
+    /// - Complexity: `k_h·k_w·C·P` additions per example.
+    @inlinable
+    public func col2im<Scalar: LinearAlgebraScalar>(_ patches: Matrix<Scalar>) -> Matrix<Scalar> {
+        precondition(patches.rows == patchSize && patches.columns % positions == 0, "callers check the shape")
+        let batch = patches.columns / positions
+        var images = Matrix<Scalar>(rows: inputSize, columns: batch)
+        let channels = inputChannels
+        patches.withUnsafeBufferPointer { source in
+            images.withUnsafeMutableBufferPointer { target in
+                forEachWindowRun(batch: batch) { imageOffset, patchOffset in
+                    for c in 0..<channels { target[imageOffset + c] += source[patchOffset + c] }
+                }
+            }
+        }
+        return images
+    }
+
+    /// Calls `body(imageOffset, patchOffset)` for every run of `C` channel values that
+    /// im2col copies: from the image column at `imageOffset` to the patch matrix at
+    /// `patchOffset`. Runs that fall into the zero padding are skipped.
+    @inlinable
+    func forEachWindowRun(batch: Int, _ body: (_ imageOffset: Int, _ patchOffset: Int) -> Void) {
+        let (hOut, wOut, c) = (outputHeight, outputWidth, inputChannels)
+        let rows = patchSize
+        for example in 0..<batch {
+            let imageBase = example * inputSize
+            for oh in 0..<hOut {
+                for ow in 0..<wOut {
+                    let column = (example * hOut + oh) * wOut + ow
+                    for kh in 0..<kernelHeight {
+                        let ih = oh * stride - padding + kh
+                        guard ih >= 0, ih < inputHeight else { continue }
+                        for kw in 0..<kernelWidth {
+                            let iw = ow * stride - padding + kw
+                            guard iw >= 0, iw < inputWidth else { continue }
+                            body(imageBase + (ih * inputWidth + iw) * c, column * rows + (kh * kernelWidth + kw) * c)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import DenseLinearAlgebra
+import NeuralNetworks
+import Testing
+
+/// Central differences with step `h = 1e-5` in Double: truncation error `h²·|f'''|/6 ≈ 1e-11`
+/// and rounding error `eps·|f|/h ≈ 1e-11` relative to O(1) gradients, so a correct
+/// backward pass agrees to about 1e-9; the bound 1e-6 leaves a wide margin
+/// while any real mistake (a missing term, a transposed index) gives O(1) errors.
+let gradientTolerance = 1e-6
+
+/// `∂f/∂x` by central differences, entry by entry.
+func numericalGradient(at x: Matrix<Double>, step h: Double = 1e-5,
+                       _ f: (Matrix<Double>) throws -> Double) rethrows -> Matrix<Double> {
+    var gradient = Matrix<Double>(rows: x.rows, columns: x.columns)
+    for j in 0..<x.columns {
+        for i in 0..<x.rows {
+            var plus = x
+            plus[i, j] += h
+            var minus = x
+            minus[i, j] -= h
+            gradient[i, j] = (try f(plus) - f(minus)) / (2 * h)
+        }
+    }
+    return gradient
+}
+
+/// `‖a − b‖_F / max(‖b‖_F, 1e-12)`.
+func relativeError(_ a: Matrix<Double>, _ b: Matrix<Double>) throws -> Double {
+    try (a - b).frobeniusNorm / max(b.frobeniusNorm, 1e-12)
+}
+
+/// `⟨a, b⟩ = Σ a_ij b_ij`.
+func inner<Scalar: LinearAlgebraScalar>(_ a: Matrix<Scalar>, _ b: Matrix<Scalar>) throws -> Scalar {
+    try a.elements.dot(b.elements)
+}
+
+/// Checks a layer's input gradient (and weight gradient, if it has one) on the scalar
+/// function `L(x) = ⟨C, layer(x)⟩` for a random `C`, whose output gradient is `C`.
+func checkLayerGradients(_ layer: some Layer<Double>, batch: Int, seed: UInt64) throws {
+    var generator = Xoshiro256StarStar(seed: seed)
+    let x = Matrix<Double>.randomGaussian(rows: layer.inputSize, columns: batch, using: &generator)
+    var trained = layer
+    let y = try trained.forward(x)
+    let c = Matrix<Double>.randomGaussian(rows: y.rows, columns: y.columns, using: &generator)
+    let inputGradient = try trained.backward(c)
+    let numericInput = try numericalGradient(at: x) { point in
+        var copy = layer
+        return try inner(copy.forward(point), c)
+    }
+    #expect(try relativeError(inputGradient, numericInput) <= gradientTolerance, "input gradient of \(type(of: layer))")
+    guard let parameterized = trained as? any ParameterizedLayer<Double> else { return }
+    let numericWeight = try numericalGradient(at: parameterized.weight) { weight in
+        var copy = parameterized
+        try copy.setWeight(weight)
+        return try inner(copy.forward(x), c)
+    }
+    #expect(try relativeError(parameterized.weightGradient, numericWeight) <= gradientTolerance,
+            "weight gradient of \(type(of: layer))")
+}
