@@ -16,6 +16,7 @@ let package = Package(
     products: kernelModules.map { .library(name: $0, targets: [$0]) } + [
         .library(name: "KronKit", targets: ["KronKit"]),
         .library(name: "NeuralNetworks", targets: ["NeuralNetworks"]),
+        .library(name: "CurvatureOptimizers", targets: ["CurvatureOptimizers"]),
         .executable(name: "kronkit", targets: ["kronkit"]),
         .executable(name: "kernel-report", targets: ["KernelReport"]),
     ],
@@ -38,6 +39,10 @@ let package = Package(
         .target(name: "KroneckerOperators", dependencies: ["DenseLinearAlgebra", "SymmetricEigen"]),
         .target(name: "KronKit", dependencies: kernelModules.map { .target(name: $0) }),
         .target(name: "NeuralNetworks", dependencies: ["DenseLinearAlgebra"]),
+        .target(
+            name: "CurvatureOptimizers",
+            dependencies: ["DenseLinearAlgebra", "SymmetricEigen", "KroneckerOperators", "NeuralNetworks"]
+        ),
         .executableTarget(
             name: "kronkit",
             dependencies: ["KronKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -60,5 +65,9 @@ let package = Package(
         .testTarget(name: "SymmetricEigenTests", dependencies: ["SymmetricEigen"]),
         .testTarget(name: "KroneckerOperatorsTests", dependencies: ["KroneckerOperators"]),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks"]),
+        .testTarget(
+            name: "CurvatureOptimizersTests",
+            dependencies: ["CurvatureOptimizers", "KroneckerOperators", "NeuralNetworks"]
+        ),
     ]
 )

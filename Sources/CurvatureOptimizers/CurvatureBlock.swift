@@ -1,0 +1,64 @@
+import DenseLinearAlgebra
+
+/// The curvature model of one parameterised layer: it folds each step's
+/// statistics into running factors, refreshes their factorisations on a
+/// schedule, and applies the damped inverse to the layer's gradient.
+///
+/// Blocks call the kernel modules (`SymmetricEigen`, `KroneckerOperators`,
+/// `DenseLinearAlgebra`'s Cholesky) and re-implement none of them. Every block
+/// is `Codable`, so an optimizer checkpoint restores it bit for bit.
+public protocol CurvatureBlock<Scalar>: Codable, Sendable {
+    associatedtype Scalar: LinearAlgebraScalar
+    /// The options every block of a method is built with.
+    associatedtype Configuration: Codable, Sendable, Hashable
+
+    /// The method's short name for reports (`"kfac"`, `"tekfac"`, …).
+    static func methodName(_ configuration: Configuration) -> String
+
+    /// A block for a layer whose weight (bias folded in) is `outputSize × inputSize`.
+    init(inputSize: Int, outputSize: Int, configuration: Configuration) throws
+
+    /// Folds one step's capture into the running curvature estimate.
+    mutating func updateCurvature(with capture: LayerCapture<Scalar>) throws
+
+    /// Recomputes the factorisation that ``preconditioned(_:)`` applies.
+    mutating func refreshInverse() throws
+
+    /// The damped inverse of the block's curvature applied to `gradient` (the layer's
+    /// `∂L/∂W̃`, `d_out × d_in`).
+    func preconditioned(_ gradient: Matrix<Scalar>) throws -> Matrix<Scalar>
+
+    /// What a user can read about the block's current state.
+    var diagnostics: CurvatureDiagnostics { get }
+
+    /// The scalars the block stores (factors, factorisations, corrections).
+    var stateSize: Int { get }
+}
+
+/// Per-block statistics: the damping in use and how well conditioned the
+/// factors are (from their latest factorisation).
+public struct CurvatureDiagnostics: Sendable, Hashable, Codable {
+    /// The Tikhonov damping λ added to the curvature.
+    public var damping: Double
+    /// `λ_max/λ_min` of the input-side factor (`∞` when singular, `nan` before the first refresh).
+    public var inputConditionNumber: Double
+    /// `λ_max/λ_min` of the output-side factor.
+    public var outputConditionNumber: Double
+    /// Eigenvalues that rounded below zero and were clamped to zero at the latest refresh
+    /// (the factors are positive semidefinite in exact arithmetic).
+    public var clampedEigenvalues: Int
+
+    public init(damping: Double, inputConditionNumber: Double = .nan, outputConditionNumber: Double = .nan,
+                clampedEigenvalues: Int = 0) {
+        self.damping = damping
+        self.inputConditionNumber = inputConditionNumber
+        self.outputConditionNumber = outputConditionNumber
+        self.clampedEigenvalues = clampedEigenvalues
+    }
+
+    /// `max/min` of a factor's eigenvalues (`nan` when there are none).
+    static func conditionNumber<Scalar: LinearAlgebraScalar>(_ eigenvalues: [Scalar]) -> Double {
+        guard let largest = eigenvalues.max(), let smallest = eigenvalues.min() else { return .nan }
+        return smallest > 0 ? Double(largest) / Double(smallest) : .infinity
+    }
+}

@@ -1,0 +1,106 @@
+import DenseLinearAlgebra
+
+/// The (input, output-gradient) pairs from which a layer's Kronecker factors are
+/// estimated, after the weight-sharing approximation has been applied.
+///
+/// With rows `aⱼ` (columns of ``inputs``) and `dⱼ = b·gⱼ` (columns of
+/// ``outputGradients`` times ``gradientScale``, undoing the batch mean of the
+/// loss), the factors are `A = inputNormalization · Σⱼ aⱼaⱼᵀ` and
+/// `G = (1/b) Σⱼ dⱼdⱼᵀ`. Derivation: `Notes/KFAC-family.md`.
+@usableFromInline
+struct FactorRows<Scalar: LinearAlgebraScalar> {
+    /// `aⱼ` as columns: `d_in × m` (with the homogeneous row of ones, if any).
+    @usableFromInline var inputs: Matrix<Scalar>
+    /// `gⱼ` as columns: `d_out × (m·passes)`, the captured gradients of the mean loss,
+    /// pass after pass.
+    @usableFromInline var outputGradients: Matrix<Scalar>
+    /// `b`: examples in the batch.
+    @usableFromInline var batchSize: Int
+    /// The input factor's normalisation: `1/(b·R)` for expand, `1/b` for reduce.
+    @usableFromInline var inputNormalization: Scalar
+    /// Consecutive rows that belong to one example: `R` for expand, 1 for reduce.
+    @usableFromInline var rowsPerExample: Int
+    /// Backward passes whose gradients are concatenated in ``outputGradients``.
+    @usableFromInline var passCount: Int
+
+    /// `dⱼ = gradientScale · gⱼ` with `gradientScale = b`.
+    @inlinable var gradientScale: Scalar { Scalar(batchSize) }
+
+    /// Rows from a layer's capture: `inputs` is `d_in × (b·R)` and each pass of output
+    /// gradients `d_out × (b·R)`, all with example-major columns (column `i·R + r`).
+    /// Several passes (the exact GGN's) pair the same inputs with each pass's gradients;
+    /// the input factor is formed from one copy of the inputs.
+    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the
+    ///   column counts disagree with `b·R`; ``LinearAlgebraError/invalidArgument(operation:detail:)``
+    ///   for `b < 1`, `R < 1` or no pass.
+    @inlinable
+    init(inputs: Matrix<Scalar>, outputGradientPasses: [Matrix<Scalar>], batchSize b: Int, sharedDimension r: Int,
+         approximation: WeightSharingApproximation) throws {
+        guard b >= 1, r >= 1, !outputGradientPasses.isEmpty else {
+            throw LinearAlgebraError.invalidArgument(
+                operation: "Kronecker factors",
+                detail: "batch size \(b) and shared dimension \(r) must be ≥ 1, with at least one backward pass")
+        }
+        guard inputs.columns == b * r, outputGradientPasses.allSatisfy({ $0.columns == b * r }) else {
+            throw LinearAlgebraError.dimensionMismatch(
+                operation: "Kronecker factors", expected: "inputs and output gradients with b·R = \(b * r) columns",
+                actual: "\(inputs.columns) and \(outputGradientPasses.map(\.columns)) columns")
+        }
+        batchSize = b
+        passCount = outputGradientPasses.count
+        let pooled = approximation == .reduce && r > 1
+        self.inputs = pooled ? Self.sumOverPositions(inputs, examples: b, positions: r, scale: 1 / Scalar(r)) : inputs
+        let rowGradients = pooled
+            ? outputGradientPasses.map { Self.sumOverPositions($0, examples: b, positions: r, scale: 1) }
+            : outputGradientPasses
+        outputGradients = try Self.concatenatingColumns(rowGradients)
+        inputNormalization = 1 / Scalar(pooled ? b : b * r)
+        rowsPerExample = pooled ? 1 : r
+    }
+
+    /// The inputs repeated once per backward pass, column-aligned with ``outputGradients``.
+    @inlinable
+    var pairedInputs: Matrix<Scalar> {
+        // Every copy has the same rows, so the concatenation cannot fail.
+        passCount == 1 ? inputs : try! Self.concatenatingColumns(Array(repeating: inputs, count: passCount))
+    }
+
+    /// `[x₁ | x₂ | …]` for matrices with the same number of rows.
+    @inlinable
+    static func concatenatingColumns(_ parts: [Matrix<Scalar>]) throws -> Matrix<Scalar> {
+        if parts.count == 1 { return parts[0] }
+        return try Matrix(rows: parts[0].rows, columns: parts.reduce(0) { $0 + $1.columns },
+                          columnMajor: parts.flatMap(\.elements))
+    }
+
+    /// `scale · Σᵣ x[:, i·R + r]` for every example `i` (the `R` columns of an example
+    /// are contiguous, so each sum runs over one contiguous block).
+    /// - Complexity: `rows·b·R` additions, one pass over `x`.
+    @inlinable
+    static func sumOverPositions(_ x: Matrix<Scalar>, examples b: Int, positions r: Int,
+                                 scale: Scalar) -> Matrix<Scalar> {
+        let rows = x.rows
+        var result = Matrix<Scalar>(rows: rows, columns: b)
+        x.withUnsafeBufferPointer { source in
+            result.withUnsafeMutableBufferPointer { target in
+                for example in 0..<b {
+                    for position in 0..<r {
+                        let column = (example * r + position) * rows
+                        for row in 0..<rows { target[example * rows + row] += source[column + row] }
+                    }
+                    for row in 0..<rows { target[example * rows + row] *= scale }
+                }
+            }
+        }
+        return result
+    }
+
+    /// `A = inputNormalization · Σⱼ aⱼaⱼᵀ` (BLAS `syrk`). - Complexity: `d_in²·m` flops.
+    @inlinable
+    func inputFactor() -> Matrix<Scalar> { inputs.gram(alpha: inputNormalization) }
+
+    /// `G = (1/b) Σⱼ dⱼdⱼᵀ = b · Σⱼ gⱼgⱼᵀ` over every pass (BLAS `syrk`).
+    /// - Complexity: `d_out²·m·passes` flops.
+    @inlinable
+    func outputFactor() -> Matrix<Scalar> { outputGradients.gram(alpha: gradientScale) }
+}

@@ -1,0 +1,105 @@
+import DenseLinearAlgebra
+import KroneckerOperators
+import SymmetricEigen
+
+/// K-FAC's curvature block (Martens & Grosse 2015), and TKFAC's with the
+/// trace-restricted factors (Gao et al. 2021): `F ≈ δ·A ⊗ G` with `δ = 1` for
+/// K-FAC. Preconditioning applies `(δ·A ⊗ G + λI)⁻¹` exactly through the factors'
+/// eigenbases (eigen route) or the factored Tikhonov approximation with π damping
+/// (inverse route). Derivations: `Notes/KFAC-family.md`.
+///
+/// - Complexity: factor update `(d_in² + d_out²)·b·R` flops; refresh
+///   `≈ 9(d_in³ + d_out³)` (eigen) or `(d_in³ + d_out³)` (Cholesky inverses);
+///   application `4·d_in·d_out·(d_in + d_out)` (eigen) or `2·d_in·d_out·(d_in + d_out)` flops.
+public struct KFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
+    /// The method's options: K-FAC (`.standard`) or TKFAC (`.traceRestricted`).
+    public struct Configuration: Codable, Sendable, Hashable {
+        public var options: KroneckerBlockOptions
+        public var estimate: KroneckerFactors<Scalar>.Estimate
+
+        public init(options: KroneckerBlockOptions = .init(), estimate: KroneckerFactors<Scalar>.Estimate = .standard) {
+            self.options = options
+            self.estimate = estimate
+        }
+    }
+
+    public let configuration: Configuration
+    /// The running factors.
+    public private(set) var factors: KroneckerFactors<Scalar>
+    /// Eigen route: the factors' decompositions at the latest refresh.
+    public private(set) var inputDecomposition: SymmetricEigendecomposition<Scalar>?
+    public private(set) var outputDecomposition: SymmetricEigendecomposition<Scalar>?
+    /// Inverse route: `(√δ A + π√λ I)⁻¹` and `(√δ G + (√λ/π) I)⁻¹` at the latest refresh.
+    public private(set) var inputInverse: Matrix<Scalar>?
+    public private(set) var outputInverse: Matrix<Scalar>?
+    /// `δ` at the latest refresh.
+    public private(set) var scaleAtRefresh: Scalar = 1
+    public private(set) var diagnostics: CurvatureDiagnostics
+
+    public static func methodName(_ configuration: Configuration) -> String {
+        configuration.estimate == .standard ? "kfac" : "tkfac"
+    }
+
+    public init(inputSize: Int, outputSize: Int, configuration: Configuration) throws {
+        try configuration.options.validate()
+        guard inputSize >= 1, outputSize >= 1 else {
+            throw OptimizerError.invalidConfiguration("a layer needs positive sizes, got \(outputSize)×\(inputSize)")
+        }
+        self.configuration = configuration
+        factors = KroneckerFactors(inputSize: inputSize, outputSize: outputSize, estimate: configuration.estimate,
+                                   weightSharing: configuration.options.weightSharing,
+                                   decay: Scalar(configuration.options.factorDecay))
+        diagnostics = CurvatureDiagnostics(damping: configuration.options.damping)
+    }
+
+    public var stateSize: Int {
+        factors.stateSize + [inputDecomposition?.eigenvectors, outputDecomposition?.eigenvectors, inputInverse,
+                             outputInverse].reduce(0) { $0 + ($1?.elements.count ?? 0) }
+            + (inputDecomposition?.eigenvalues.count ?? 0) + (outputDecomposition?.eigenvalues.count ?? 0)
+    }
+
+    public mutating func updateCurvature(with capture: LayerCapture<Scalar>) throws {
+        try factors.update(with: capture)
+    }
+
+    public mutating func refreshInverse() throws {
+        let lambda = Scalar(configuration.options.damping)
+        scaleAtRefresh = factors.scale
+        switch configuration.options.route {
+        case .eigen:
+            let (input, output, clamped) = try factors.eigendecompositions()
+            inputDecomposition = input
+            outputDecomposition = output
+            diagnostics = CurvatureDiagnostics(
+                damping: Double(lambda), inputConditionNumber: CurvatureDiagnostics.conditionNumber(input.eigenvalues),
+                outputConditionNumber: CurvatureDiagnostics.conditionNumber(output.eigenvalues), clampedEigenvalues: clamped)
+        case .inverse:
+            let root = Scalar.sqrt(scaleAtRefresh)
+            let split: KroneckerDampingSplit = configuration.options.piDamping ? .pi : .tikhonov
+            let damped = try KroneckerProduct(factors.input.value.scaled(by: root), factors.output.value.scaled(by: root))
+                .damped(lambda, split: split)
+            inputInverse = try CholeskyFactorization(damped.factors[0]).inverse()
+            outputInverse = try CholeskyFactorization(damped.factors[1]).inverse()
+            diagnostics = CurvatureDiagnostics(damping: Double(lambda))
+        }
+    }
+
+    public func preconditioned(_ gradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        switch configuration.options.route {
+        case .eigen:
+            guard let input = inputDecomposition, let output = outputDecomposition else {
+                throw OptimizerError.invalidConfiguration("preconditioned before the first refreshInverse()")
+            }
+            // (δ·A⊗G + λI)⁻¹ = δ⁻¹·(A⊗G + (λ/δ)I)⁻¹.
+            let delta = scaleAtRefresh
+            let lambda = Scalar(configuration.options.damping)
+            return try KroneckerEigendecomposition(input, output)
+                .dampedInverse(applyingToMatrix: gradient, damping: lambda / delta).scaled(by: 1 / delta)
+        case .inverse:
+            guard let inputInverse, let outputInverse else {
+                throw OptimizerError.invalidConfiguration("preconditioned before the first refreshInverse()")
+            }
+            return try outputInverse.multiplied(by: gradient).multiplied(by: inputInverse)
+        }
+    }
+}

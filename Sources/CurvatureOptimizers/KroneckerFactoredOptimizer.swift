@@ -1,0 +1,151 @@
+import DenseLinearAlgebra
+import NeuralNetworks
+
+/// The K-FAC family's optimizer: one curvature block per parameterised layer
+/// (``KFACBlock`` for K-FAC and TKFAC, ``EKFACBlock`` for EKFAC and TEKFAC), a
+/// schedule for refreshing factors and inverses, KL clipping, momentum and weight
+/// decay. Use the aliases ``KFAC``, ``EKFAC`` and the `make…` constructors.
+///
+/// A step: forward and backward on the batch; every `factorUpdatePeriod` steps the
+/// blocks fold in the layer captures (with `G` from the curvature estimate's extra
+/// backward passes); every `inverseUpdatePeriod` steps they refresh their
+/// factorisations; then each gradient is preconditioned, the update is KL-clipped
+/// (`ν = min(1, √(κ / (η² Σ⟨V, ∇W⟩)))`, Ba et al. 2017), weight decay `ω·W` is
+/// added, and momentum `m ← μm + (νV + ωW)`, `W ← W − ηm` is applied.
+/// Derivations: `Notes/KFAC-family.md`.
+public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
+    public typealias Scalar = Block.Scalar
+
+    public typealias Options = KroneckerOptimizerOptions
+
+    public let options: Options
+    /// The configuration every block was built with.
+    public let configuration: Block.Configuration
+    /// One curvature block per parameterised layer, in model order.
+    public private(set) var blocks: [Block]
+    /// The momentum buffers `m`, one per layer.
+    public private(set) var velocities: [Matrix<Scalar>]
+    public private(set) var stepCount: Int
+    public private(set) var timings: PhaseTimings
+    /// The KL-clip factor ν of the last step.
+    public private(set) var lastClipFactor: Double
+    /// Samples the Monte-Carlo Fisher's labels.
+    var generator: Xoshiro256StarStar
+    public let parameterShapes: ParameterShapes
+
+    /// An optimizer for `model`, one block per parameterised layer built with `configuration`.
+    /// - Parameter seed: seeds the Monte-Carlo label sampling.
+    /// - Throws: ``OptimizerError/invalidConfiguration(_:)`` for bad options.
+    public init(model: Sequential<Scalar>, options: Options = Options(), configuration: Block.Configuration,
+                seed: UInt64 = 0) throws {
+        try options.validate()
+        self.options = options
+        self.configuration = configuration
+        blocks = try model.parameters.map { try Block(inputSize: $0.columns, outputSize: $0.rows, configuration: configuration) }
+        velocities = model.parameters.map { Matrix(rows: $0.rows, columns: $0.columns) }
+        stepCount = 0
+        timings = PhaseTimings()
+        lastClipFactor = 1
+        generator = Xoshiro256StarStar(seed: seed)
+        parameterShapes = ParameterShapes(model)
+    }
+
+    public var name: String { Block.methodName(configuration) }
+
+    public var stateSize: Int {
+        velocities.reduce(0) { $0 + $1.elements.count } + blocks.reduce(0) { $0 + $1.stateSize }
+    }
+
+    /// Per-layer diagnostics of the blocks.
+    public var diagnostics: [CurvatureDiagnostics] { blocks.map { $0.diagnostics } }
+
+    public mutating func step<L: Loss>(_ model: inout Sequential<Scalar>, input: Matrix<Scalar>,
+                                       target: Matrix<Scalar>, loss: L) throws -> StepResult<Scalar>
+        where L.Scalar == Scalar {
+        try parameterShapes.validate(model)
+        var result: StepResult<Scalar>?
+        var gradients: [Matrix<Scalar>] = []
+        timings.forwardBackward += try PhaseTimings.seconds {
+            let (value, output) = try model.computeGradientsKeepingOutput(input: input, target: target, loss: loss)
+            result = StepResult(loss: value, output: output)
+            gradients = model.parameterizedLayers.map { $0.weightGradient }
+        }
+        guard let result else { preconditionFailure("the forward pass always sets the result") }
+        if stepCount % options.factorUpdatePeriod == 0 {
+            try updateCurvature(&model, output: result.output, target: target, loss: loss)
+        }
+        if stepCount % options.inverseUpdatePeriod == 0 {
+            timings.inversion += try PhaseTimings.seconds {
+                for index in blocks.indices { try blocks[index].refreshInverse() }
+            }
+        }
+        timings.application += try PhaseTimings.seconds {
+            try applyUpdate(&model, gradients: gradients)
+        }
+        stepCount += 1
+        return result
+    }
+
+    /// The extra backward passes of the curvature estimate, then each block's factor update.
+    mutating func updateCurvature<L: Loss>(_ model: inout Sequential<Scalar>, output: Matrix<Scalar>,
+                                           target: Matrix<Scalar>, loss: L) throws where L.Scalar == Scalar {
+        var passes: [[Matrix<Scalar>]] = Array(repeating: [], count: blocks.count)
+        timings.forwardBackward += try PhaseTimings.seconds {
+            let batch = Scalar(output.columns)
+            let outputGradients: [Matrix<Scalar>]
+            switch options.curvature {
+            case .empirical:
+                outputGradients = []
+            case .monteCarlo:
+                let sampled = try loss.sampleTargets(output: output, using: &generator)
+                outputGradients = [try loss.valueAndGradient(output: output, target: sampled).gradient]
+            case .exactGGN:
+                guard let gaussNewton = loss as? any GaussNewtonLoss<Scalar> else {
+                    throw OptimizerError.invalidConfiguration("the exact GGN needs a GaussNewtonLoss, got \(L.self)")
+                }
+                // Backpropagate h_c/b: the gradient of the mean loss carries the factor 1/b.
+                outputGradients = try gaussNewton.hessianSquareRootColumns(output: output).map { $0.scaled(by: 1 / batch) }
+            }
+            if outputGradients.isEmpty {
+                for (index, layer) in model.parameterizedLayers.enumerated() { passes[index] = [layer.outputGradients] }
+            }
+            for gradient in outputGradients {
+                try model.backward(gradient)
+                for (index, layer) in model.parameterizedLayers.enumerated() { passes[index].append(layer.outputGradients) }
+            }
+        }
+        timings.factorUpdate += try PhaseTimings.seconds {
+            for (index, layer) in model.parameterizedLayers.enumerated() {
+                let capture = try LayerCapture(inputs: layer.inputs, outputGradientPasses: passes[index],
+                                               batchSize: layer.batchSize, sharedDimension: layer.sharedDimension)
+                try blocks[index].updateCurvature(with: capture)
+            }
+        }
+    }
+
+    /// Preconditioning, KL clipping, weight decay, momentum and the parameter update.
+    mutating func applyUpdate(_ model: inout Sequential<Scalar>, gradients: [Matrix<Scalar>]) throws {
+        let preconditioned = try blocks.indices.map { try blocks[$0].preconditioned(gradients[$0]) }
+        let rate = options.schedule.rate(base: options.learningRate, step: stepCount)
+        var clip = 1.0
+        if let kappa = options.klClip {
+            let inner = try zip(preconditioned, gradients).reduce(0.0) { $0 + Double(try $1.0.elements.dot($1.1.elements)) }
+            if inner > 0 { clip = Swift.min(1, (kappa / (rate * rate * inner)).squareRoot()) }
+        }
+        lastClipFactor = clip
+        let parameters = model.parameters
+        for index in blocks.indices {
+            var update = preconditioned[index].scaled(by: Scalar(clip))
+            if options.weightDecay > 0 { try update.add(parameters[index], scaledBy: Scalar(options.weightDecay)) }
+            var velocity = velocities[index].scaled(by: Scalar(options.momentum))
+            try velocity.add(update, scaledBy: 1)
+            velocities[index] = velocity
+            try model.apply(update: velocity, scaledBy: Scalar(-rate), toParameterizedLayer: index)
+        }
+    }
+}
+
+/// K-FAC and TKFAC.
+public typealias KFAC<Scalar: LinearAlgebraScalar> = KroneckerFactoredOptimizer<KFACBlock<Scalar>>
+/// EKFAC and TEKFAC.
+public typealias EKFAC<Scalar: LinearAlgebraScalar> = KroneckerFactoredOptimizer<EKFACBlock<Scalar>>

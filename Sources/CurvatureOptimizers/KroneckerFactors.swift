@@ -1,0 +1,71 @@
+import DenseLinearAlgebra
+import SymmetricEigen
+
+/// The running Kronecker factors of one layer, shared by the K-FAC family's blocks:
+/// `A` and `G` (K-FAC, EKFAC), or TKFAC's trace-weighted `Φ`, `Ψ` with the running
+/// `tr F` (TKFAC, TEKFAC), each an exponential moving average starting at the identity.
+public struct KroneckerFactors<Scalar: LinearAlgebraScalar>: Sendable, Codable, Hashable {
+    /// How the factors are estimated from a batch.
+    public enum Estimate: String, Sendable, Codable, Hashable, CaseIterable {
+        /// `A = E[aaᵀ]`, `G = E[ddᵀ]` (Martens & Grosse 2015).
+        case standard
+        /// `Φ = E[‖d‖² aaᵀ]`, `Ψ = E[‖a‖² ddᵀ]`, scaled by `δ = 1/tr F` (Gao et al. 2021).
+        case traceRestricted
+    }
+
+    public let estimate: Estimate
+    public let weightSharing: WeightSharingApproximation
+    /// `A` (or `Φ`), `d_in × d_in`.
+    public private(set) var input: MovingAverage<Scalar>
+    /// `G` (or `Ψ`), `d_out × d_out`.
+    public private(set) var output: MovingAverage<Scalar>
+    /// The running `tr F` (1 × 1), for the trace restriction.
+    public private(set) var fisherTrace: MovingAverage<Scalar>
+
+    /// Identity factors for a `outputSize × inputSize` weight.
+    public init(inputSize: Int, outputSize: Int, estimate: Estimate, weightSharing: WeightSharingApproximation,
+                decay: Scalar) {
+        self.estimate = estimate
+        self.weightSharing = weightSharing
+        input = MovingAverage(initial: .identity(inputSize), decay: decay)
+        output = MovingAverage(initial: .identity(outputSize), decay: decay)
+        fisherTrace = MovingAverage(initial: Matrix(rows: 1, columns: 1, repeating: Scalar(inputSize * outputSize)),
+                                    decay: decay)
+    }
+
+    /// Folds one capture into the averages.
+    /// - Complexity: `(d_in² + d_out²)·b·R` flops (two `syrk`s).
+    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the capture
+    ///   does not match the layer's sizes.
+    public mutating func update(with capture: LayerCapture<Scalar>) throws {
+        let rows = try capture.factorRows(weightSharing)
+        switch estimate {
+        case .standard:
+            try input.update(with: rows.inputFactor())
+            try output.update(with: rows.outputFactor())
+        case .traceRestricted:
+            let (phi, psi, trace) = try rows.traceWeightedFactors()
+            try input.update(with: phi)
+            try output.update(with: psi)
+            try fisherTrace.update(with: Matrix(rows: 1, columns: 1, repeating: trace))
+        }
+    }
+
+    /// The factor scale `δ`: `1/tr F` for the trace-restricted estimate, 1 otherwise.
+    public var scale: Scalar {
+        estimate == .traceRestricted ? 1 / Swift.max(fisherTrace.value[0, 0], .leastNormalMagnitude) : 1
+    }
+
+    /// The scalars held by the three averages.
+    public var stateSize: Int { input.value.elements.count + output.value.elements.count + 1 }
+
+    /// Eigendecompositions of both factors (LAPACK `syevd`), with eigenvalues that rounded
+    /// below zero clamped to zero; returns how many were clamped.
+    /// - Complexity: `≈ 9(d_in³ + d_out³)` flops.
+    public func eigendecompositions() throws
+        -> (input: SymmetricEigendecomposition<Scalar>, output: SymmetricEigendecomposition<Scalar>, clamped: Int) {
+        let (inputDecomposition, inputClamped) = try SymmetricEigendecomposition(input.value).clamped(atLeast: 0)
+        let (outputDecomposition, outputClamped) = try SymmetricEigendecomposition(output.value).clamped(atLeast: 0)
+        return (inputDecomposition, outputDecomposition, inputClamped + outputClamped)
+    }
+}

@@ -1,0 +1,72 @@
+import DenseLinearAlgebra
+import NeuralNetworks
+
+/// Stochastic gradient descent with (optionally Nesterov) momentum and L2 weight
+/// decay, in the form of PyTorch's `SGD`: `u = ∇W + ωW`, `m ← μm + u`, and
+/// `W ← W − η·m` (or `W ← W − η·(u + μm)` with Nesterov; Sutskever et al. 2013).
+///
+/// - Complexity: one forward and backward pass, then `O(#parameters)` per step.
+public struct StochasticGradientDescent<Scalar: LinearAlgebraScalar>: FirstOrderOptimizer {
+    /// Update options.
+    public struct Options: Codable, Sendable, Hashable {
+        /// η. Default `0.05`.
+        public var learningRate: Double
+        /// μ. Default `0.9`.
+        public var momentum: Double
+        /// Nesterov's look-ahead form of momentum. Default `false`.
+        public var nesterov: Bool
+        /// ω. Default `0`.
+        public var weightDecay: Double
+        /// Default `.constant`.
+        public var schedule: LearningRateSchedule
+
+        public init(learningRate: Double = 0.05, momentum: Double = 0.9, nesterov: Bool = false,
+                    weightDecay: Double = 0, schedule: LearningRateSchedule = .constant) {
+            self.learningRate = learningRate
+            self.momentum = momentum
+            self.nesterov = nesterov
+            self.weightDecay = weightDecay
+            self.schedule = schedule
+        }
+
+        /// Throws ``OptimizerError/invalidConfiguration(_:)`` for an option out of range.
+        public func validate() throws {
+            try OptionCheck.learningRate(learningRate)
+            try OptionCheck.unitInterval(momentum, "momentum")
+            try OptionCheck.nonNegative(weightDecay, "weight decay")
+            try schedule.validate()
+        }
+    }
+
+    public let options: Options
+    public private(set) var velocities: [Matrix<Scalar>]
+    public var stepCount = 0
+    public var timings = PhaseTimings()
+    public let parameterShapes: ParameterShapes
+
+    /// - Throws: ``OptimizerError/invalidConfiguration(_:)`` for bad options.
+    public init(model: Sequential<Scalar>, options: Options = Options()) throws {
+        try options.validate()
+        self.options = options
+        velocities = model.parameters.map { Matrix(rows: $0.rows, columns: $0.columns) }
+        parameterShapes = ParameterShapes(model)
+    }
+
+    public var name: String { options.nesterov ? "sgd-nesterov" : "sgd" }
+    public var stateSize: Int { velocities.reduce(0) { $0 + $1.elements.count } }
+    public var schedule: LearningRateSchedule { options.schedule }
+    public var baseLearningRate: Double { options.learningRate }
+
+    public mutating func direction(forLayer index: Int, gradient: Matrix<Scalar>, weight: Matrix<Scalar>) throws
+        -> Matrix<Scalar> {
+        let momentum = Scalar(options.momentum)
+        var update = gradient
+        if options.weightDecay > 0 { try update.add(weight, scaledBy: Scalar(options.weightDecay)) }
+        var velocity = velocities[index].scaled(by: momentum)
+        try velocity.add(update, scaledBy: 1)
+        velocities[index] = velocity
+        guard options.nesterov else { return velocity }
+        try update.add(velocity, scaledBy: momentum)
+        return update
+    }
+}

@@ -1,0 +1,99 @@
+import CurvatureOptimizers
+import DenseLinearAlgebra
+import Foundation
+import NeuralNetworks
+import Testing
+
+@Suite("Checkpoints resume bit for bit")
+struct CheckpointTests {
+    /// Trains `first` steps, checkpoints, trains `second` more; then restores the checkpoint
+    /// into a differently initialised model and trains `second` steps: the weights must be equal.
+    func resumeIsExact<O: Optimizer<Scalar>, Scalar: LinearAlgebraScalar>(
+        _ make: (Sequential<Scalar>) throws -> O, _: Scalar.Type, name: String
+    ) throws {
+        let loss = SoftmaxCrossEntropy<Scalar>()
+        let batches = try (0..<9).map {
+            try TestModels.classificationBatch(Scalar.self, features: 5, classes: 3, batch: 16, seed: 100 + UInt64($0))
+        }
+        var model = try TestModels.tanhNetwork(Scalar.self, inputs: 5, hidden: 6, outputs: 3, seed: 31)
+        var optimizer = try make(model)
+        for batch in batches[0..<5] { _ = try optimizer.step(&model, input: batch.input, target: batch.target, loss: loss) }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kronkit-\(name)-\(Scalar.self).json").path
+        try TrainingCheckpoint(model: model, optimizer: optimizer, userInfo: ["epoch": "1"]).write(to: path)
+        for batch in batches[5...] { _ = try optimizer.step(&model, input: batch.input, target: batch.target, loss: loss) }
+
+        let checkpoint = try TrainingCheckpoint<O>.read(from: path)
+        #expect(checkpoint.userInfo["epoch"] == "1")
+        var resumedModel = try TestModels.tanhNetwork(Scalar.self, inputs: 5, hidden: 6, outputs: 3, seed: 999)
+        try checkpoint.restore(into: &resumedModel)
+        var resumed = checkpoint.optimizer
+        for batch in batches[5...] { _ = try resumed.step(&resumedModel, input: batch.input, target: batch.target, loss: loss) }
+        #expect(resumedModel.parameters == model.parameters, "\(name) resumed bit for bit")
+        #expect(resumed.stepCount == optimizer.stepCount)
+    }
+
+    @Test func everyOptimizerRoundTrips() throws {
+        let kfacOptions = KFAC<Double>.Options(factorUpdatePeriod: 2, inverseUpdatePeriod: 3)
+        try resumeIsExact({ try StochasticGradientDescent(model: $0, options: .init(nesterov: true)) }, Double.self, name: "sgd")
+        try resumeIsExact({ try Adam(model: $0, options: .init(weightDecay: 1e-2, decoupledWeightDecay: true)) }, Float.self, name: "adamw")
+        try resumeIsExact({ try KFAC(model: $0, options: kfacOptions, configuration: .init(), seed: 5) }, Double.self, name: "kfac")
+        try resumeIsExact({ try KFAC<Float>(model: $0, options: .init(factorUpdatePeriod: 2, inverseUpdatePeriod: 3),
+                                            configuration: .init(options: .init(route: .inverse))) }, Float.self, name: "kfac-inverse")
+        try resumeIsExact({ try EKFAC(model: $0, options: kfacOptions, configuration: .init(basis: .traceRestricted)) },
+                          Double.self, name: "tekfac")
+    }
+
+    @Test func malformedCheckpointsAreRejected() throws {
+        let directory = FileManager.default.temporaryDirectory
+        let garbage = directory.appendingPathComponent("kronkit-garbage.json").path
+        try Data("not json".utf8).write(to: URL(fileURLWithPath: garbage))
+        #expect(throws: OptimizerError.self) { try TrainingCheckpoint<Adam<Double>>.read(from: garbage) }
+        #expect(throws: OptimizerError.self) { try TrainingCheckpoint<Adam<Double>>.read(from: "/nonexistent/x.json") }
+
+        let model = try TestModels.tanhNetwork(Double.self, inputs: 2, hidden: 3, outputs: 2, seed: 1)
+        let sgdPath = directory.appendingPathComponent("kronkit-sgd-as-kfac.json").path
+        try TrainingCheckpoint(model: model, optimizer: try StochasticGradientDescent(model: model)).write(to: sgdPath)
+        #expect(throws: OptimizerError.self) { try TrainingCheckpoint<KFAC<Double>>.read(from: sgdPath) }
+        #expect(throws: OptimizerError.self) { try TrainingCheckpoint<StochasticGradientDescent<Float>>.read(from: sgdPath) }
+        var other = try TestModels.tanhNetwork(Double.self, inputs: 2, hidden: 4, outputs: 2, seed: 1)
+        let checkpoint = try TrainingCheckpoint<StochasticGradientDescent<Double>>.read(from: sgdPath)
+        #expect(throws: OptimizerError.self) { try checkpoint.restore(into: &other) }
+    }
+}
+
+@Suite("Bad optimizer configurations throw")
+struct ConfigurationTests {
+    @Test func invalidOptionsAndModelsAreRejected() throws {
+        var model = try TestModels.tanhNetwork(Double.self, inputs: 2, hidden: 3, outputs: 2, seed: 1)
+        #expect(throws: OptimizerError.self) {
+            try KFAC<Double>(model: model, configuration: .init(options: .init(damping: -1)))
+        }
+        #expect(throws: OptimizerError.self) {
+            try KFAC<Double>(model: model, options: .init(factorUpdatePeriod: 0), configuration: .init())
+        }
+        #expect(throws: OptimizerError.self) {
+            try EKFAC<Double>(model: model, options: .init(inverseUpdatePeriod: 0), configuration: .init())
+        }
+        #expect(throws: OptimizerError.self) {
+            try KFAC<Double>(model: model, configuration: .init(options: .init(factorDecay: 1)))
+        }
+        #expect(throws: OptimizerError.self) { try StochasticGradientDescent<Double>(model: model, options: .init(learningRate: 0)) }
+        #expect(throws: OptimizerError.self) { try Adam<Double>(model: model, options: .init(beta2: 1)) }
+        #expect(throws: OptimizerError.self) {
+            try KFAC<Double>(model: model, options: .init(schedule: .stepDecay(every: 0, factor: 0.5)), configuration: .init())
+        }
+        // An optimizer built for one model refuses a model with other layer shapes.
+        var optimizer = try KFAC<Double>(model: model, configuration: .init())
+        _ = optimizer
+        var other = try TestModels.tanhNetwork(Double.self, inputs: 2, hidden: 5, outputs: 2, seed: 1)
+        let batch = try TestModels.classificationBatch(Double.self, features: 2, classes: 2, batch: 4, seed: 2)
+        #expect(throws: OptimizerError.self) {
+            try optimizer.step(&other, input: batch.input, target: batch.target, loss: SoftmaxCrossEntropy<Double>())
+        }
+        // The exact GGN needs a loss with a known Hessian square root.
+        var exact = try KFAC<Double>(model: model, options: .init(curvature: .exactGGN), configuration: .init())
+        #expect(throws: OptimizerError.self) {
+            try exact.step(&model, input: batch.input, target: batch.target, loss: SigmoidBinaryCrossEntropy<Double>())
+        }
+    }
+}

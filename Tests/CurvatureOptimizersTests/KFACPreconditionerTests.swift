@@ -1,0 +1,112 @@
+@testable import CurvatureOptimizers
+import DenseLinearAlgebra
+import NeuralNetworks
+import Testing
+
+@Suite("K-FAC preconditioner against the explicit Kronecker product")
+struct KFACPreconditionerTests {
+    /// One K-FAC step (factors and inverse refreshed at step 0) on a tanh network.
+    func steppedOptimizer<Scalar: LinearAlgebraScalar>(
+        _: Scalar.Type, route: KroneckerBlockOptions.Route, damping: Double, estimate: KroneckerFactors<Scalar>.Estimate = .standard
+    ) throws -> KFAC<Scalar> {
+        var model = try TestModels.tanhNetwork(Scalar.self, inputs: 4, hidden: 5, outputs: 3, seed: 1)
+        let batch = try TestModels.classificationBatch(Scalar.self, features: 4, classes: 3, batch: 40, seed: 2)
+        var optimizer = try KFAC<Scalar>(
+            model: model, options: .init(learningRate: 0.01, factorUpdatePeriod: 1, inverseUpdatePeriod: 1),
+            configuration: .init(options: .init(damping: damping, route: route), estimate: estimate), seed: 3)
+        _ = try optimizer.step(&model, input: batch.input, target: batch.target, loss: SoftmaxCrossEntropy<Scalar>())
+        return optimizer
+    }
+
+    func eigenRouteIsTheExactDampedInverse<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        let damping = 1e-2
+        let optimizer = try steppedOptimizer(Scalar.self, route: .eigen, damping: damping)
+        var generator = Xoshiro256StarStar(seed: 4)
+        for block in optimizer.blocks {
+            let a = block.factors.input.value
+            let g = block.factors.output.value
+            let gradient = Matrix<Scalar>.randomGaussian(rows: g.rows, columns: a.rows, using: &generator)
+            var dense = BruteForceCurvature.kronecker(a, g)
+            try dense.addToDiagonal(Scalar(damping))
+            let expected = try BruteForceCurvature.solve(dense, gradient)
+            // cond(A⊗G + λI) ≤ (‖A‖‖G‖ + λ)/λ ≈ 1e3 here: error ≲ c·n·eps·cond.
+            let tolerance = Scalar(1e3 * Double(dense.rows)) * Scalar.ulpOfOne * 100
+            #expect(try block.preconditioned(gradient).relativeDistance(to: expected) <= tolerance * Swift.max(1, expected.maxAbsoluteEntry))
+        }
+    }
+
+    @Test func eigenRouteMatchesDenseSolve() throws {
+        try eigenRouteIsTheExactDampedInverse(Float.self)
+        try eigenRouteIsTheExactDampedInverse(Double.self)
+    }
+
+    @Test func inverseRouteIsTheFactoredTikhonovInverse() throws {
+        let damping = 1e-2
+        let optimizer = try steppedOptimizer(Double.self, route: .inverse, damping: damping)
+        var generator = Xoshiro256StarStar(seed: 5)
+        for block in optimizer.blocks {
+            let a = block.factors.input.value
+            let g = block.factors.output.value
+            // π = sqrt((tr A / d_in) / (tr G / d_out)), Martens & Grosse §6.3.
+            let pi = ((try a.trace() / Double(a.rows)) / (try g.trace() / Double(g.rows))).squareRoot()
+            var dampedA = a
+            try dampedA.addToDiagonal(pi * damping.squareRoot())
+            var dampedG = g
+            try dampedG.addToDiagonal(damping.squareRoot() / pi)
+            let gradient = Matrix<Double>.randomGaussian(rows: g.rows, columns: a.rows, using: &generator)
+            let expected = try BruteForceCurvature.solve(BruteForceCurvature.kronecker(dampedA, dampedG), gradient)
+            #expect(try block.preconditioned(gradient).relativeDistance(to: expected) <= 1e-10 * Swift.max(1, expected.maxAbsoluteEntry))
+        }
+    }
+
+    @Test func routesAgreeAsDampingVanishes() throws {
+        // Both routes tend to (A ⊗ G)⁻¹; the inverse route's cross terms are O(√λ).
+        let eigen = try steppedOptimizer(Double.self, route: .eigen, damping: 1e-14)
+        let inverse = try steppedOptimizer(Double.self, route: .inverse, damping: 1e-14)
+        var generator = Xoshiro256StarStar(seed: 6)
+        for (e, i) in zip(eigen.blocks, inverse.blocks) {
+            let gradient = Matrix<Double>.randomGaussian(rows: e.factors.output.value.rows,
+                                                         columns: e.factors.input.value.rows, using: &generator)
+            let viaEigen = try e.preconditioned(gradient)
+            #expect(try i.preconditioned(gradient).relativeDistance(to: viaEigen) <= 1e-4 * viaEigen.maxAbsoluteEntry)
+        }
+    }
+
+    @Test func factorsAreTheBatchSecondMoments() throws {
+        // With T_cov = 1 the first update replaces the identity: A = ããᵀ/b, G = b·ggᵀ (empirical Fisher).
+        var model = try TestModels.tanhNetwork(Double.self, inputs: 3, hidden: 4, outputs: 2, seed: 7)
+        let batch = try TestModels.classificationBatch(Double.self, features: 3, classes: 2, batch: 16, seed: 8)
+        var optimizer = try KFAC<Double>(
+            model: model, options: .init(factorUpdatePeriod: 1, inverseUpdatePeriod: 1, curvature: .empirical),
+            configuration: .init())
+        var reference = model
+        _ = try reference.computeGradientsKeepingOutput(input: batch.input, target: batch.target, loss: SoftmaxCrossEntropy<Double>())
+        _ = try optimizer.step(&model, input: batch.input, target: batch.target, loss: SoftmaxCrossEntropy<Double>())
+        for (block, layer) in zip(optimizer.blocks, reference.parameterizedLayers) {
+            let a = layer.inputs.gram(alpha: 1.0 / 16)
+            let g = layer.outputGradients.gram(alpha: 16)
+            #expect(try block.factors.input.value.relativeDistance(to: a) <= 1e-14)
+            #expect(try block.factors.output.value.relativeDistance(to: g) <= 1e-14)
+        }
+    }
+
+    @Test func traceRestrictionKeepsTheEmpiricalFisherTrace() throws {
+        var model = try TestModels.tanhNetwork(Double.self, inputs: 3, hidden: 4, outputs: 2, seed: 9)
+        let batch = try TestModels.classificationBatch(Double.self, features: 3, classes: 2, batch: 12, seed: 10)
+        var optimizer = try KFAC<Double>(
+            model: model, options: .init(factorUpdatePeriod: 1, inverseUpdatePeriod: 1, curvature: .empirical),
+            configuration: .init(estimate: .traceRestricted))
+        var reference = model
+        _ = try reference.computeGradientsKeepingOutput(input: batch.input, target: batch.target, loss: SoftmaxCrossEntropy<Double>())
+        _ = try optimizer.step(&model, input: batch.input, target: batch.target, loss: SoftmaxCrossEntropy<Double>())
+        for (block, layer) in zip(optimizer.blocks, reference.parameterizedLayers) {
+            // The dense empirical Fisher's trace: (1/b) Σₙ ‖∇Wₙ‖² over per-example gradients.
+            let gradients = try layer.perExampleWeightGradients()
+            let trace = gradients.reduce(0.0) { $0 + $1.frobeniusNorm * $1.frobeniusNorm } / Double(gradients.count)
+            #expect(abs(block.factors.fisherTrace.value[0, 0] - trace) <= 1e-12 * trace)
+            // tr(δ·Φ ⊗ Ψ) = δ·tr Φ·tr Ψ equals tr F.
+            let approximated = block.factors.scale * (try block.factors.input.value.trace()) * (try block.factors.output.value.trace())
+            #expect(abs(approximated - trace) <= 1e-12 * trace)
+        }
+    }
+}

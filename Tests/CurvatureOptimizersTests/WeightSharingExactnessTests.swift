@@ -1,0 +1,113 @@
+@testable import CurvatureOptimizers
+import DenseLinearAlgebra
+import NeuralNetworks
+import Testing
+
+/// Eschenhagen et al. (2023): for deep linear networks with the exact GGN's `G`,
+/// K-FAC-expand is exact when every position carries its own loss term and
+/// K-FAC-reduce is exact when positions are pooled before the loss.
+@Suite("K-FAC-expand and -reduce are exact for deep linear networks")
+struct WeightSharingExactnessTests {
+    /// `A ⊗ G` of every layer after one K-FAC step, and the dense GGN blocks before it.
+    func compare(pooled: Bool, approximation: WeightSharingApproximation)
+        throws -> [(kfac: Matrix<Double>, ggn: Matrix<Double>)] {
+        let (inputs, hidden, outputs, positions, batch) = (3, 4, 2, 3, 5)
+        var model = try TestModels.sharedLinearNetwork(inputs: inputs, hidden: hidden, outputs: outputs,
+                                                       positions: positions, pooled: pooled, seed: 11)
+        var generator = Xoshiro256StarStar(seed: 12)
+        let input = Matrix<Double>.randomGaussian(rows: inputs * positions, columns: batch, using: &generator)
+        let target = Matrix<Double>.randomGaussian(rows: model.outputSize, columns: batch, using: &generator)
+        let ggn = try (0..<model.parameterizedLayerCount).map {
+            try BruteForceCurvature.gaussNewtonBlock(model, layer: $0, input: input)
+        }
+        var optimizer = try KFAC<Double>(
+            model: model, options: .init(learningRate: 1e-3, factorUpdatePeriod: 1, inverseUpdatePeriod: 1, curvature: .exactGGN),
+            configuration: .init(options: .init(weightSharing: approximation)))
+        _ = try optimizer.step(&model, input: input, target: target, loss: SquaredError<Double>())
+        return zip(optimizer.blocks, ggn).map {
+            (BruteForceCurvature.kronecker($0.factors.input.value, $0.factors.output.value), $1)
+        }
+    }
+
+    @Test func expandIsExactWithALossTermPerPosition() throws {
+        for (kfac, ggn) in try compare(pooled: false, approximation: .expand) {
+            #expect(try kfac.relativeDistance(to: ggn) <= 1e-12)
+        }
+    }
+
+    @Test func reduceIsExactWhenPositionsArePooled() throws {
+        for (kfac, ggn) in try compare(pooled: true, approximation: .reduce) {
+            #expect(try kfac.relativeDistance(to: ggn) <= 1e-12)
+        }
+    }
+
+    @Test func expandIsNotExactWhenPositionsArePooled() throws {
+        // The check has teeth: the other approximation misses the pooled setting's GGN.
+        let shared = try compare(pooled: true, approximation: .expand).prefix(2)
+        #expect(shared.contains { (try? $0.kfac.relativeDistance(to: $0.ggn)) ?? 0 > 1e-2 })
+    }
+}
+
+@Suite("EKFAC's eigenbasis correction")
+struct EigenbasisCorrectionTests {
+    func secondMomentMatchesPerExampleGradients(positions: Int, approximation: WeightSharingApproximation) throws {
+        var generator = Xoshiro256StarStar(seed: 13)
+        var layer = try Dense<Double>(inputSize: 3, outputSize: 4, sharedDimension: positions, using: &generator)
+        let batch = 6
+        let input = Matrix<Double>.randomGaussian(rows: 3 * positions, columns: batch, using: &generator)
+        _ = try layer.forward(input)
+        _ = try layer.backward(Matrix<Double>.randomGaussian(rows: 4 * positions, columns: batch, using: &generator))
+        let qA = MatrixEnsemble<Double>.randomOrthogonal(4, using: &generator)  // d_in + 1 with the bias
+        let qG = MatrixEnsemble<Double>.randomOrthogonal(4, using: &generator)
+        let capture = try LayerCapture(inputs: layer.inputs, outputGradientPasses: [layer.outputGradients],
+                                       batchSize: batch, sharedDimension: positions)
+        let moment = try capture.factorRows(approximation).eigenbasisSecondMoment(inputBasis: qA, outputBasis: qG)
+        // Dense: (1/b) Σₙ (Q_Gᵀ ∇Wₙ Q_A)^⊙2 with the true per-example gradients (expand) or
+        // the pooled ones (reduce: ∇Wₙ ≈ d̂ₙ âₙᵀ).
+        var expected = Matrix<Double>(rows: 4, columns: 4)
+        let perExample: [Matrix<Double>]
+        if approximation == .expand || positions == 1 {
+            perExample = try layer.perExampleWeightGradients()
+        } else {
+            let rows = try capture.factorRows(.reduce)
+            perExample = try (0..<batch).map { n in
+                try rows.outputGradients.columns(n..<n + 1).multiplied(by: rows.inputs.columns(n..<n + 1),
+                                                                       transposingOther: .transpose).scaled(by: Double(batch))
+            }
+        }
+        for gradient in perExample {
+            let rotated = try qG.multiplied(by: gradient, transposingSelf: .transpose).multiplied(by: qA)
+            try expected.add(rotated.hadamard(rotated), scaledBy: 1 / Double(batch))
+        }
+        #expect(try moment.relativeDistance(to: expected) <= 1e-13)
+    }
+
+    @Test func secondMomentInTheEigenbasis() throws {
+        try secondMomentMatchesPerExampleGradients(positions: 1, approximation: .expand)
+        try secondMomentMatchesPerExampleGradients(positions: 3, approximation: .expand)
+        try secondMomentMatchesPerExampleGradients(positions: 3, approximation: .reduce)
+    }
+
+    @Test func ekfacPreconditionsWithTheCorrectedDiagonal() throws {
+        var model = try TestModels.tanhNetwork(Double.self, inputs: 3, hidden: 4, outputs: 2, seed: 14)
+        let batch = try TestModels.classificationBatch(Double.self, features: 3, classes: 2, batch: 20, seed: 15)
+        var optimizer = try EKFAC<Double>(model: model, options: .init(factorUpdatePeriod: 1, inverseUpdatePeriod: 5),
+                                          configuration: .init())
+        for _ in 0..<3 {
+            _ = try optimizer.step(&model, input: batch.input, target: batch.target, loss: SoftmaxCrossEntropy<Double>())
+        }
+        var generator = Xoshiro256StarStar(seed: 16)
+        for block in optimizer.blocks {
+            let qA = try #require(block.inputDecomposition).eigenvectors
+            let qG = try #require(block.outputDecomposition).eigenvectors
+            let gradient = Matrix<Double>.randomGaussian(rows: qG.rows, columns: qA.rows, using: &generator)
+            // Dense: Q (diag(vec S) + λI)⁻¹ Qᵀ with Q = Q_A ⊗ Q_G.
+            let q = BruteForceCurvature.kronecker(qA, qG)
+            let inverseDiagonal = block.scaling.value.elements.map { 1 / ($0 + 1e-3) }
+            let dense = try q.scalingColumns(by: inverseDiagonal).multiplied(by: q, transposingOther: .transpose)
+            let expected = try dense.multiplied(by: gradient.reshaped(rows: gradient.elements.count, columns: 1))
+                .reshaped(rows: gradient.rows, columns: gradient.columns)
+            #expect(try block.preconditioned(gradient).relativeDistance(to: expected) <= 1e-9 * Swift.max(1, expected.maxAbsoluteEntry))
+        }
+    }
+}
