@@ -26,7 +26,11 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
     /// The momentum buffers `m`, one per layer.
     public private(set) var velocities: [Matrix<Scalar>]
     public private(set) var stepCount: Int
-    public private(set) var timings: PhaseTimings
+    /// Seconds each block has spent updating its factors, refreshing its inverse and
+    /// preconditioning (its `forwardBackward` stays 0).
+    public private(set) var blockTimings: [PhaseTimings]
+    /// Seconds of the forward and backward passes (including the curvature estimate's).
+    var forwardBackwardSeconds: Double
     /// The KL-clip factor ν of the last step.
     public private(set) var lastClipFactor: Double
     /// Samples the Monte-Carlo Fisher's labels.
@@ -44,7 +48,8 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
         blocks = try model.parameters.map { try Block(inputSize: $0.columns, outputSize: $0.rows, configuration: configuration) }
         velocities = model.parameters.map { Matrix(rows: $0.rows, columns: $0.columns) }
         stepCount = 0
-        timings = PhaseTimings()
+        blockTimings = Array(repeating: PhaseTimings(), count: model.parameters.count)
+        forwardBackwardSeconds = 0
         lastClipFactor = 1
         generator = Xoshiro256StarStar(seed: seed)
         parameterShapes = ParameterShapes(model)
@@ -59,13 +64,23 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
     /// Per-layer diagnostics of the blocks.
     public var diagnostics: [CurvatureDiagnostics] { blocks.map { $0.diagnostics } }
 
+    public var timings: PhaseTimings {
+        var total = blockTimings.reduce(into: PhaseTimings()) { sum, block in
+            sum.factorUpdate += block.factorUpdate
+            sum.inversion += block.inversion
+            sum.application += block.application
+        }
+        total.forwardBackward = forwardBackwardSeconds
+        return total
+    }
+
     public mutating func step<L: Loss>(_ model: inout Sequential<Scalar>, input: Matrix<Scalar>,
                                        target: Matrix<Scalar>, loss: L) throws -> StepResult<Scalar>
         where L.Scalar == Scalar {
         try parameterShapes.validate(model)
         var result: StepResult<Scalar>?
         var gradients: [Matrix<Scalar>] = []
-        timings.forwardBackward += try PhaseTimings.seconds {
+        forwardBackwardSeconds += try PhaseTimings.seconds {
             let (value, output) = try model.computeGradientsKeepingOutput(input: input, target: target, loss: loss)
             result = StepResult(loss: value, output: output)
             gradients = model.parameterizedLayers.map { $0.weightGradient }
@@ -75,13 +90,11 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
             try updateCurvature(&model, output: result.output, target: target, loss: loss)
         }
         if stepCount % options.inverseUpdatePeriod == 0 {
-            timings.inversion += try PhaseTimings.seconds {
-                for index in blocks.indices { try blocks[index].refreshInverse() }
+            for index in blocks.indices {
+                blockTimings[index].inversion += try PhaseTimings.seconds { try blocks[index].refreshInverse() }
             }
         }
-        timings.application += try PhaseTimings.seconds {
-            try applyUpdate(&model, gradients: gradients)
-        }
+        try applyUpdate(&model, gradients: gradients)
         stepCount += 1
         return result
     }
@@ -90,7 +103,7 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
     mutating func updateCurvature<L: Loss>(_ model: inout Sequential<Scalar>, output: Matrix<Scalar>,
                                            target: Matrix<Scalar>, loss: L) throws where L.Scalar == Scalar {
         var passes: [[Matrix<Scalar>]] = Array(repeating: [], count: blocks.count)
-        timings.forwardBackward += try PhaseTimings.seconds {
+        forwardBackwardSeconds += try PhaseTimings.seconds {
             let batch = Scalar(output.columns)
             let outputGradients: [Matrix<Scalar>]
             switch options.curvature {
@@ -114,8 +127,8 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
                 for (index, layer) in model.parameterizedLayers.enumerated() { passes[index].append(layer.outputGradients) }
             }
         }
-        timings.factorUpdate += try PhaseTimings.seconds {
-            for (index, layer) in model.parameterizedLayers.enumerated() {
+        for (index, layer) in model.parameterizedLayers.enumerated() {
+            blockTimings[index].factorUpdate += try PhaseTimings.seconds {
                 let capture = try LayerCapture(inputs: layer.inputs, outputGradientPasses: passes[index],
                                                batchSize: layer.batchSize, sharedDimension: layer.sharedDimension)
                 try blocks[index].updateCurvature(with: capture)
@@ -125,7 +138,12 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
 
     /// Preconditioning, KL clipping, weight decay, momentum and the parameter update.
     mutating func applyUpdate(_ model: inout Sequential<Scalar>, gradients: [Matrix<Scalar>]) throws {
-        let preconditioned = try blocks.indices.map { try blocks[$0].preconditioned(gradients[$0]) }
+        var preconditioned: [Matrix<Scalar>] = []
+        for index in blocks.indices {
+            blockTimings[index].application += try PhaseTimings.seconds {
+                preconditioned.append(try blocks[index].preconditioned(gradients[index]))
+            }
+        }
         let rate = options.schedule.rate(base: options.learningRate, step: stepCount)
         var clip = 1.0
         if let kappa = options.klClip {

@@ -9,7 +9,12 @@ public struct PhaseTimings: Codable, Sendable, Hashable {
     /// Preconditioning the gradients and applying the update.
     public var application: Double = 0
 
-    public init() {}
+    public init(forwardBackward: Double = 0, factorUpdate: Double = 0, inversion: Double = 0, application: Double = 0) {
+        self.forwardBackward = forwardBackward
+        self.factorUpdate = factorUpdate
+        self.inversion = inversion
+        self.application = application
+    }
 
     /// The sum of all phases.
     public var total: Double { forwardBackward + factorUpdate + inversion + application }

@@ -110,3 +110,25 @@ struct KFACPreconditionerTests {
         }
     }
 }
+
+@Suite("Per-block statistics")
+struct BlockStatisticsTests {
+    @Test func diagnosticsAndTimingsAreReported() throws {
+        var model = try TestModels.tanhNetwork(Double.self, inputs: 4, hidden: 5, outputs: 3, seed: 41)
+        let batch = try TestModels.classificationBatch(Double.self, features: 4, classes: 3, batch: 32, seed: 42)
+        var optimizer = try KFAC<Double>(model: model, options: .init(factorUpdatePeriod: 1, inverseUpdatePeriod: 2),
+                                         configuration: .init(options: .init(damping: 3e-3)))
+        for _ in 0..<3 {
+            _ = try optimizer.step(&model, input: batch.input, target: batch.target, loss: SoftmaxCrossEntropy<Double>())
+        }
+        #expect(optimizer.diagnostics.count == 2)
+        for (diagnostics, timings) in zip(optimizer.diagnostics, optimizer.blockTimings) {
+            #expect(diagnostics.damping == 3e-3)
+            #expect(diagnostics.inputConditionNumber >= 1 && diagnostics.outputConditionNumber >= 1)
+            #expect(timings.factorUpdate > 0 && timings.inversion > 0 && timings.application > 0)
+        }
+        #expect(optimizer.timings.total > optimizer.timings.forwardBackward)
+        #expect(optimizer.name == "kfac")
+        #expect(optimizer.stateSize > 0)
+    }
+}
