@@ -21,7 +21,7 @@ import SymmetricEigen
 /// `W`'s shape, and ``applied(toMatrix:transpose:)`` works on `V` directly.
 ///
 /// ## Accuracy contract
-/// - Products (``multiplied(by:transpose:)-5ypvq``): each entry is a sum computed by `d`
+/// - Products (`multiplied(by:transpose:)`): each entry is a sum computed by `d`
 ///   GEMMs in sequence; normwise `‖ŷ − y‖ ≤ c·(Σ nᵢ)·eps·‖|A₁| ⊗ … ⊗ |A_d|‖·‖x‖`, the
 ///   bound of the dense product up to replacing `N = Π nᵢ` by `Σ nᵢ`.
 /// - Solves and inverses go factor by factor through LU; the forward error is
@@ -50,7 +50,7 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
     }
 
     /// `first ⊗ second ⊗ rest…`.
-    /// - Throws: as ``init(_:)-([Matrix<Scalar>])``.
+    /// - Throws: as `init(_:)` (the array form).
     @inlinable
     public init(_ first: Matrix<Scalar>, _ second: Matrix<Scalar>, _ rest: Matrix<Scalar>...) throws {
         try self.init([first, second] + rest)
@@ -91,7 +91,7 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
     }
 
     /// `op(A₁ ⊗ … ⊗ A_d)·x` for one vector.
-    /// - Complexity: as ``multiplied(by:transpose:)-5ypvq`` with `k = 1`.
+    /// - Complexity: as `multiplied(by:transpose:)` with `k = 1`.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for a wrong length.
     @inlinable
     public func multiplied(by x: [Scalar], transpose: Transpose = .none) throws -> [Scalar] {
@@ -127,7 +127,7 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// `(A₁ ⊗ … ⊗ A_d)ᵀ = A₁ᵀ ⊗ … ⊗ A_dᵀ`, a Kronecker product again.
     /// - Complexity: `Σ mᵢnᵢ` copies. To multiply by the transpose without copying,
-    ///   pass `transpose: .transpose` to ``multiplied(by:transpose:)-5ypvq``.
+    ///   pass `transpose: .transpose` to `multiplied(by:transpose:)`.
     @inlinable
     public func transposed() -> KroneckerProduct {
         KroneckerProduct(uncheckedFactors: factors.map { $0.transposed() })

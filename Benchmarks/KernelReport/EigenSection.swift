@@ -1,0 +1,30 @@
+import CLinearAlgebra
+import DenseLinearAlgebra
+import SymmetricEigen
+
+/// SymmetricEigen rows: the `syevd` wrapper against a direct `LAPACKE_dsyevd` call,
+/// and a top-k selection by `syevr` against the full `syevd`.
+enum EigenSection {
+    static func run(_ report: inout KernelReport) throws {
+        var generator = Xoshiro256StarStar(seed: 3)
+        let n = report.quick ? 256 : 1024
+        let m = MatrixEnsemble<Double>.symmetric(eigenvalues: Double.randomGaussians(count: n, using: &generator),
+                                                 using: &generator)
+        let elements = m.elements
+        let size = Int32(n)
+        var w = [Double](repeating: 0, count: n)
+        try report.compare("syevd wrapper Double (vectors, lower)", size: "\(n)×\(n)",
+                           kernel: { _ = try SymmetricEigendecomposition(m) },
+                           baseline: "copy + LAPACKE_dsyevd direct") {
+            var copy = elements
+            _ = LAPACKE_dsyevd(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "L")), size,
+                               &copy, size, &w)
+        }
+        let (large, k) = report.quick ? (512, 16) : (2048, 32)
+        let big = try MatrixEnsemble<Double>.positiveDefinite(large, spectrum: .spikedDecay(spikes: k),
+                                                              conditionNumber: 1e6, using: &generator)
+        try report.compare("top-\(k) by syevr Double (largest(k))", size: "\(large)×\(large)",
+                           kernel: { _ = try SymmetricEigendecomposition.largest(k, of: big) },
+                           baseline: "full syevd") { _ = try SymmetricEigendecomposition(big) }
+    }
+}
