@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "KernelReport",
             dependencies: [
-                "KronKit", "NeuralNetworks", "CLinearAlgebra", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "KronKit", "NeuralNetworks", "CurvatureOptimizers", "CLinearAlgebra", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/KernelReport"
         ),

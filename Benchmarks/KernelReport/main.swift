@@ -14,6 +14,7 @@ struct KernelReportCommand: ParsableCommand {
         ("dense", DenseSection.run),
         ("eigen", EigenSection.run),
         ("kronecker", KroneckerSection.run),
+        ("optimizers", OptimizerSection.run),
     ]
 
     @Flag(help: "Small sizes and few repetitions: under a minute on 2 cores.")

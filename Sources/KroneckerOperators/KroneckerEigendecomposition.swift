@@ -135,8 +135,28 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
                 operation: operation, expected: "V of size \(outputOrder)×\(inputOrder) (n_G × n_A)",
                 actual: "\(v.rows)×\(v.columns)")
         }
-        return try dampedInverse(applyingTo: v.reshaped(rows: v.rows * v.columns, columns: 1), damping: lambda)
-            .reshaped(rows: outputOrder, columns: inputOrder)
+        guard isComplete else {
+            return try dampedInverse(applyingTo: v.reshaped(rows: v.rows * v.columns, columns: 1), damping: lambda)
+                .reshaped(rows: outputOrder, columns: inputOrder)
+        }
+        guard lambda.isFinite else {
+            throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: "damping λ = \(lambda)")
+        }
+        try v.requireFinite(operation, argument: "V")
+        let (inputValues, outputValues) = (factors[0].eigenvalues, factors[1].eigenvalues)
+        var coefficients = Matrix<Scalar>(rows: outputOrder, columns: inputOrder)
+        try coefficients.withUnsafeMutableBufferPointer { c in
+            for j in 0..<inputOrder {
+                for i in 0..<outputOrder {
+                    let shifted = outputValues[i] * inputValues[j] + lambda
+                    guard shifted != 0 else {
+                        throw LinearAlgebraError.singularMatrix(operation: operation, index: j * outputOrder + i + 1)
+                    }
+                    c[j * outputOrder + i] = 1 / shifted
+                }
+            }
+        }
+        return try scaledInEigenbasis(v, by: coefficients)
     }
 }
 

@@ -1,0 +1,81 @@
+import CurvatureOptimizers
+import DenseLinearAlgebra
+import NeuralNetworks
+
+/// CurvatureOptimizers rows: K-FAC's amortised step against SGD's on the MLP of
+/// the issue, and how factor updates and inversions scale with layer width (the
+/// numbers that B-KFAC and SINGD must beat).
+enum OptimizerSection {
+    static func run(_ report: inout KernelReport) throws {
+        try stepTime(&report)
+        try factorScaling(&report)
+    }
+
+    /// A ReLU MLP with the given widths.
+    static func mlp(_ widths: [Int], seed: UInt64) throws -> Sequential<Float> {
+        var generator = Xoshiro256StarStar(seed: seed)
+        var layers: [any Layer<Float>] = []
+        for (index, (input, output)) in zip(widths, widths.dropFirst()).enumerated() {
+            layers.append(try Dense<Float>(inputSize: input, outputSize: output, using: &generator))
+            if index < widths.count - 2 { layers.append(try Activation<Float>(.relu, size: output)) }
+        }
+        return try Sequential(layers)
+    }
+
+    /// Seconds per step averaged over one inverse period (T_inv = 20, T_cov = 10, Monte-Carlo Fisher).
+    static func stepTime(_ report: inout KernelReport) throws {
+        let widths = [256, 512, 512, 10]
+        let batch = 256
+        var generator = Xoshiro256StarStar(seed: 3)
+        let input = Matrix<Float>.randomGaussian(rows: 256, columns: batch, using: &generator)
+        let labels = (0..<batch).map { _ in Int.random(in: 0..<10, using: &generator) }
+        let target = try Matrix<Float>.oneHot(labels, classCount: 10)
+        let loss = SoftmaxCrossEntropy<Float>()
+        let period = 20
+        // Forward+backward flops of the MLP: 6 · Σ d_in·d_out · batch.
+        let flops = 6 * Double(zip(widths, widths.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }) * Double(batch) * Double(period)
+        for route in KroneckerBlockOptions.Route.allCases {
+            var kfacModel = try mlp(widths, seed: 1)
+            var kfac = try KFAC<Float>(
+                model: kfacModel, options: .init(learningRate: 0.01, factorUpdatePeriod: 10, inverseUpdatePeriod: period),
+                configuration: .init(options: .init(route: route)))
+            var sgdModel = try mlp(widths, seed: 1)
+            var sgd = try StochasticGradientDescent<Float>(model: sgdModel, options: .init(learningRate: 0.01))
+            try report.compare(
+                "K-FAC \(route) route, \(period) steps (T_cov 10, T_inv \(period)) Float", size: "MLP 256-512-512-10, batch 256",
+                flops: flops,
+                kernel: { for _ in 0..<period { _ = try kfac.step(&kfacModel, input: input, target: target, loss: loss) } },
+                baseline: "SGD, \(period) steps") {
+                for _ in 0..<period { _ = try sgd.step(&sgdModel, input: input, target: target, loss: loss) }
+            }
+        }
+    }
+
+    /// Factor update (two `syrk`s of width × 256 captures) and inversion (two `syevd`s)
+    /// of a square width × width layer, against width.
+    static func factorScaling(_ report: inout KernelReport) throws {
+        let widths = report.quick ? [128, 256, 512] : [256, 512, 1024, 2048, 4096]
+        let batch = 256
+        var generator = Xoshiro256StarStar(seed: 5)
+        var captures: [Int: LayerCapture<Double>] = [:]
+        var updated: [Int: KroneckerFactors<Double>] = [:]
+        for width in widths {
+            let capture = try LayerCapture(
+                inputs: Matrix<Double>.randomGaussian(rows: width, columns: batch, using: &generator),
+                outputGradientPasses: [Matrix<Double>.randomGaussian(rows: width, columns: batch, using: &generator)],
+                batchSize: batch, sharedDimension: 1)
+            var factors = KroneckerFactors<Double>(inputSize: width, outputSize: width, estimate: .standard,
+                                                   weightSharing: .expand, decay: 0.95)
+            try factors.update(with: capture)
+            captures[width] = capture
+            updated[width] = factors
+        }
+        try report.scale("K-FAC factor update of A and G (syrk), width × width layer, b = 256, Double", sizes: widths) { width in
+            var factors = updated[width]!
+            try factors.update(with: captures[width]!)
+        }
+        try report.scale("K-FAC inversion: syevd of A and G, width × width layer, Double", sizes: widths) { width in
+            _ = try updated[width]!.eigendecompositions()
+        }
+    }
+}
