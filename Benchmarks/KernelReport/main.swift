@@ -12,6 +12,7 @@ struct KernelReportCommand: ParsableCommand {
     /// The report's sections in order; each module adds one.
     static let sections: [(name: String, run: @Sendable (inout KernelReport) throws -> Void)] = [
         ("dense", DenseSection.run),
+        ("neural-networks", NeuralNetworkSection.run),
     ]
 
     @Flag(help: "Small sizes and few repetitions: under a minute on 2 cores.")
