@@ -41,6 +41,19 @@ struct ReferenceModelTests {
         try runsForwardAndBackward(Double.self)
     }
 
+    @Test func emptyBatchesPassThrough() throws {
+        var generator = Xoshiro256StarStar(seed: 62)
+        for var model in [try ReferenceModels.smallConvolutionalNetwork(as: Double.self, using: &generator),
+                          try ReferenceModels.patchModel(as: Double.self, using: &generator)] {
+            let value = try model.computeGradients(input: Matrix(rows: 256, columns: 0),
+                                                   target: Matrix(rows: 10, columns: 0), loss: SoftmaxCrossEntropy())
+            #expect(value == 0)
+            for layer in model.parameterizedLayers {
+                #expect(layer.batchSize == 0 && layer.weightGradient.maxAbsoluteEntry == 0)
+            }
+        }
+    }
+
     @Test func modelsAreDeterministicFromTheSeed() throws {
         var a = Xoshiro256StarStar(seed: 61)
         var b = Xoshiro256StarStar(seed: 61)
