@@ -37,13 +37,15 @@ public struct Activation<Scalar: LinearAlgebraScalar>: Layer {
     @inlinable public var outputSize: Int { size }
 
     @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func forward(_ input: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try requireInputRows(input, "Activation.forward")
         var y = input
         y.withUnsafeMutableBufferPointer { values in
             switch kind {
             case .relu:
-                for k in values.indices where !(values[k] > 0) { values[k] = 0 }
+                for k in values.indices { values[k] = values[k] > 0 ? values[k] : 0 }
             case .tanh:
                 for k in values.indices { values[k] = Scalar.tanh(values[k]) }
             case .sigmoid:
@@ -55,6 +57,8 @@ public struct Activation<Scalar: LinearAlgebraScalar>: Layer {
     }
 
     @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func backward(_ outputGradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try requireGradientShape(outputGradient, rows: output.rows, columns: output.columns, "Activation.backward")
         var gradient = outputGradient
@@ -62,7 +66,7 @@ public struct Activation<Scalar: LinearAlgebraScalar>: Layer {
             gradient.withUnsafeMutableBufferPointer { g in
                 switch kind {
                 case .relu:
-                    for k in g.indices where !(y[k] > 0) { g[k] = 0 }
+                    for k in g.indices { g[k] = y[k] > 0 ? g[k] : 0 }
                 case .tanh:
                     for k in g.indices { g[k] *= 1 - y[k] * y[k] }
                 case .sigmoid:

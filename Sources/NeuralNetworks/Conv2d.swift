@@ -73,12 +73,16 @@ public struct Conv2d<Scalar: LinearAlgebraScalar>: ParameterizedLayer {
     }
 
     @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func forward(_ input: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try requireInputRows(input, "Conv2d.forward")
         return try map.forward(geometry.im2col(input)).reshaped(rows: outputSize, columns: input.columns)
     }
 
     @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func backward(_ outputGradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try requireGradientShape(outputGradient, rows: outputSize, columns: batchSize, "Conv2d.backward")
         let g = try outputGradient.reshaped(rows: outputChannels, columns: map.inputs.columns)

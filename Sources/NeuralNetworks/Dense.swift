@@ -57,6 +57,8 @@ public struct Dense<Scalar: LinearAlgebraScalar>: ParameterizedLayer {
     }
 
     @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func forward(_ input: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try requireInputRows(input, "Dense.forward")
         let r = sharedDimension
@@ -65,6 +67,8 @@ public struct Dense<Scalar: LinearAlgebraScalar>: ParameterizedLayer {
     }
 
     @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func backward(_ outputGradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try requireGradientShape(outputGradient, rows: outputSize, columns: batchSize, "Dense.backward")
         let g = try outputGradient.reshaped(rows: map.outputFeatures, columns: map.inputs.columns)

@@ -31,6 +31,8 @@ public struct MeanPool<Scalar: LinearAlgebraScalar>: Layer {
     @inlinable public var outputSize: Int { features }
 
     @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func forward(_ input: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try requireInputRows(input, "MeanPool.forward")
         let (r, d, b) = (sharedDimension, features, input.columns)
@@ -51,6 +53,8 @@ public struct MeanPool<Scalar: LinearAlgebraScalar>: Layer {
     }
 
     @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func backward(_ outputGradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try requireGradientShape(outputGradient, rows: features, columns: batchSize, "MeanPool.backward")
         let (r, d, b) = (sharedDimension, features, batchSize)

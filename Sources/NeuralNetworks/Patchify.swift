@@ -34,12 +34,16 @@ public struct Patchify<Scalar: LinearAlgebraScalar>: Layer {
     @inlinable public var patchCount: Int { geometry.positions }
 
     @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func forward(_ input: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try requireInputRows(input, "Patchify.forward")
         return try geometry.im2col(input).reshaped(rows: outputSize, columns: input.columns)
     }
 
     @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func backward(_ outputGradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
         guard outputGradient.rows == outputSize else {
             throw LinearAlgebraError.dimensionMismatch(

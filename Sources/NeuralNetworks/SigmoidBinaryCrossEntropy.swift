@@ -13,6 +13,8 @@ public struct SigmoidBinaryCrossEntropy<Scalar: LinearAlgebraScalar>: Loss {
     public init() {}
 
     @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func valueAndGradient(output: Matrix<Scalar>, target: Matrix<Scalar>) throws
         -> (value: Scalar, gradient: Matrix<Scalar>)
     {

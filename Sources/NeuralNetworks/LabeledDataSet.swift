@@ -1,0 +1,112 @@
+import DenseLinearAlgebra
+
+/// Examples with class labels, one example per column of ``features``.
+///
+/// Built from arrays (``init(features:labels:classCount:)``), generated
+/// (``SyntheticGlyphs``), or read from a user's files: IDX (MNIST, Fashion-MNIST),
+/// CSV, or a pair of `.npy` files.
+public struct LabeledDataSet<Scalar: LinearAlgebraScalar>: Sendable {
+    /// `featureCount × count`: column `i` is example `i`.
+    public let features: Matrix<Scalar>
+    /// `labels[i] ∈ 0..<classCount` is the class of example `i`.
+    public let labels: [Int]
+    /// The number of classes.
+    public let classCount: Int
+
+    /// A data set from its parts.
+    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when there is
+    ///   not one label per column; ``LinearAlgebraError/invalidArgument(operation:detail:)`` for a
+    ///   label outside `0..<classCount`; ``LinearAlgebraError/nonFiniteInput(operation:argument:)``
+    ///   for NaN or ±∞ features.
+    public init(features: Matrix<Scalar>, labels: [Int], classCount: Int) throws {
+        guard labels.count == features.columns else {
+            throw LinearAlgebraError.dimensionMismatch(
+                operation: "LabeledDataSet", expected: "one label per example (\(features.columns))",
+                actual: "\(labels.count) labels")
+        }
+        if let bad = labels.firstIndex(where: { $0 < 0 || $0 >= classCount }) {
+            throw LinearAlgebraError.invalidArgument(
+                operation: "LabeledDataSet", detail: "label \(labels[bad]) of example \(bad) is not in 0..<\(classCount)")
+        }
+        try features.requireFinite("LabeledDataSet", argument: "features")
+        self.features = features
+        self.labels = labels
+        self.classCount = classCount
+    }
+
+    /// The number of examples.
+    public var count: Int { labels.count }
+    /// Features per example.
+    public var featureCount: Int { features.rows }
+
+    /// The labels as a `classCount × count` one-hot matrix, the targets of ``SoftmaxCrossEntropy``.
+    public var oneHotLabels: Matrix<Scalar> { try! Matrix.oneHot(labels, classCount: classCount) }
+
+    /// The examples at `indices`, in that order (repetitions allowed).
+    /// - Complexity: one column copy per index.
+    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for an index outside `0..<count`.
+    @inlinable
+    public func subset(_ indices: [Int]) throws -> LabeledDataSet {
+        if let bad = indices.first(where: { $0 < 0 || $0 >= count }) {
+            throw LinearAlgebraError.invalidArgument(
+                operation: "LabeledDataSet.subset", detail: "index \(bad) is not in 0..<\(count)")
+        }
+        let d = featureCount
+        var gathered = Matrix<Scalar>(rows: d, columns: indices.count)
+        features.withUnsafeBufferPointer { source in
+            gathered.withUnsafeMutableBufferPointer { target in
+                for (j, i) in indices.enumerated() {
+                    (target.baseAddress! + j * d).update(from: source.baseAddress! + i * d, count: d)
+                }
+            }
+        }
+        return try LabeledDataSet(features: gathered, labels: indices.map { labels[$0] }, classCount: classCount)
+    }
+
+    /// One pass over the data in mini-batches of `size` examples, in an order shuffled by
+    /// `generator` (Fisher–Yates with `generator.next(upperBound:)`, so the order is a
+    /// function of the generator state alone). The last batch is smaller unless `dropLast`.
+    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` when `size < 1`.
+    public func miniBatches(size: Int, dropLast: Bool = false,
+                            using generator: inout some RandomNumberGenerator) throws -> MiniBatches<Scalar> {
+        guard size >= 1 else {
+            throw LinearAlgebraError.invalidArgument(operation: "miniBatches", detail: "batch size \(size) must be ≥ 1")
+        }
+        var order = Array(0..<count)
+        if count > 1 {
+            for k in stride(from: count - 1, to: 0, by: -1) {
+                order.swapAt(k, Int(generator.next(upperBound: UInt64(k + 1))))
+            }
+        }
+        return MiniBatches(dataSet: self, order: order, size: size, dropLast: dropLast)
+    }
+}
+
+/// The mini-batches of one shuffled pass over a ``LabeledDataSet``; each element is a
+/// ``LabeledDataSet`` of at most `size` examples, gathered when it is reached.
+public struct MiniBatches<Scalar: LinearAlgebraScalar>: Sequence, IteratorProtocol, Sendable {
+    /// The data being batched.
+    public let dataSet: LabeledDataSet<Scalar>
+    /// The shuffled example order of this pass.
+    public let order: [Int]
+    /// Examples per batch.
+    public let size: Int
+    /// Whether a final batch smaller than `size` is skipped.
+    public let dropLast: Bool
+    private var position = 0
+
+    init(dataSet: LabeledDataSet<Scalar>, order: [Int], size: Int, dropLast: Bool) {
+        (self.dataSet, self.order, self.size, self.dropLast) = (dataSet, order, size, dropLast)
+    }
+
+    /// The number of batches in the pass.
+    public var batchCount: Int { dropLast ? order.count / size : (order.count + size - 1) / size }
+
+    /// The next batch, or nil at the end of the pass.
+    public mutating func next() -> LabeledDataSet<Scalar>? {
+        let end = Swift.min(position + size, order.count)
+        guard end > position, !(dropLast && end - position < size) else { return nil }
+        defer { position = end }
+        return try! dataSet.subset(Array(order[position..<end]))
+    }
+}

@@ -1,0 +1,178 @@
+import DenseLinearAlgebra
+import Foundation
+import NeuralNetworks
+import Testing
+
+/// A fresh directory for one test's files.
+func temporaryDirectory(_ name: String) throws -> String {
+    let path = NSTemporaryDirectory() + "kronkit-nn-\(name)-\(ProcessInfo.processInfo.processIdentifier)"
+    try? FileManager.default.removeItem(atPath: path)
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+func write(_ bytes: [UInt8], to path: String) {
+    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+}
+
+/// An IDX file: magic, type byte, big-endian sizes, then the payload as given.
+func idxBytes(type: UInt8, shape: [Int], payload: [UInt8]) -> [UInt8] {
+    var bytes: [UInt8] = [0, 0, type, UInt8(shape.count)]
+    for size in shape { bytes += (0..<4).map { UInt8(truncatingIfNeeded: size >> (8 * (3 - $0))) } }
+    return bytes + payload
+}
+
+/// The payload of the embedded gzip fixtures: `x ← (1103515245·x + 12345) mod 2³¹`
+/// from `x = 1`, each byte `16·((x >> 16) mod 16)`.
+func fixturePayload(_ count: Int) -> [UInt8] {
+    var x: UInt64 = 1
+    return (0..<count).map { _ in
+        x = (x &* 1_103_515_245 &+ 12345) % (1 << 31)
+        return UInt8(((x >> 16) % 16) * 16)
+    }
+}
+
+func expectMalformed(_ path: String, mentioning words: String, _ body: () throws -> Void) {
+    do {
+        try body()
+        Issue.record("expected a malformed-file error for \(path)")
+    } catch let LinearAlgebraError.malformedFile(errorPath, reason) {
+        #expect(errorPath == path)
+        #expect(reason.contains(words), "reason: \(reason)")
+    } catch {
+        Issue.record("unexpected error \(error)")
+    }
+}
+
+@Suite("File loaders: IDX (raw and gzip), CSV, .npy")
+struct FileLoaderTests {
+    /// gzip of a 2 × 3 × 3 IDX file by Python's `gzip.compress(level 9)`: a fixed-Huffman block.
+    static let fixedHuffman = "H4sIAAAAAAACA2Ng4GBmYGBgAmIQzZzwQGDDhg0KGxwSLnw4cECgQOADAGD2n5AiAAAA"
+    /// The same file through `zlib.compressobj(level 0, wbits 31)`: a stored block.
+    static let stored = "H4sIAAAAAAAEAwEiAN3/AAAIAwAAAAIAAAADAAAAA2DgELCwsCCwQGDQ8MDAEHAQ8GD2n5AiAAAA"
+
+    @Test func idxImagesAndLabelsRawAndCompressed() throws {
+        let directory = try temporaryDirectory("idx")
+        let images = directory + "/images.idx", labels = directory + "/labels.idx"
+        write(idxBytes(type: 0x08, shape: [3, 2, 2], payload: [0, 255, 51, 102, 1, 2, 3, 4, 5, 6, 7, 8]), to: images)
+        write(idxBytes(type: 0x08, shape: [3], payload: [2, 0, 1]), to: labels)
+        let data = try LabeledDataSet<Double>(idxImages: images, idxLabels: labels)
+        #expect(data.count == 3 && data.featureCount == 4 && data.classCount == 3 && data.labels == [2, 0, 1])
+        #expect(data.features.column(0) == [0, 1, 0.2, 0.4])
+        // Other element types, big-endian: Int16 and Float64.
+        let shorts = directory + "/shorts.idx"
+        write(idxBytes(type: 0x0B, shape: [1, 2], payload: [0xFF, 0xFE, 0x01, 0x00]), to: shorts)
+        #expect(try IDXFormat.readMatrix(contentsOf: shorts, as: Float.self).elements == [-2, 256])
+        let doubles = directory + "/doubles.idx"
+        write(idxBytes(type: 0x0E, shape: [1], payload: [0x3F, 0xF8, 0, 0, 0, 0, 0, 0]), to: doubles)
+        #expect(try IDXFormat.readMatrix(contentsOf: doubles, as: Double.self).elements == [1.5])
+
+        for (name, fixture) in [("fixed", Self.fixedHuffman), ("stored", Self.stored)] {
+            let path = directory + "/\(name).idx.gz"
+            write([UInt8](Data(base64Encoded: fixture)!), to: path)
+            let matrix = try IDXFormat.readMatrix(contentsOf: path, as: Double.self)
+            #expect(matrix.rows == 9 && matrix.columns == 2)
+            #expect(matrix.elements == fixturePayload(18).map(Double.init), "\(name)")
+        }
+        let dynamic = directory + "/dynamic.idx.gz"
+        write([UInt8](Data(base64Encoded: GzipFixture.dynamicHuffman)!), to: dynamic)
+        let large = try IDXFormat.readMatrix(contentsOf: dynamic, as: Float.self)
+        #expect(large.rows == 64 && large.columns == 50)
+        #expect(large.elements == fixturePayload(3200).map(Float.init))
+    }
+
+    @Test func malformedIDXFilesThrowNamingTheFile() throws {
+        let directory = try temporaryDirectory("idx-bad")
+        let path = directory + "/bad.idx"
+        let cases: [([UInt8], String)] = [
+            ([0, 0, 8], "shorter than the 4-byte"),
+            ([1, 0, 8, 1, 0, 0, 0, 1, 7], "magic"),
+            ([0, 0, 0x42, 1, 0, 0, 0, 1, 7], "element type"),
+            ([0, 0, 8, 2, 0, 0, 0, 1], "truncated inside"),
+            (idxBytes(type: 0x08, shape: [2, 2], payload: [1, 2, 3]), "truncated"),
+            (idxBytes(type: 0x08, shape: [1, 2], payload: [1, 2, 3]), "beyond"),
+        ]
+        for (bytes, words) in cases {
+            write(bytes, to: path)
+            expectMalformed(path, mentioning: words) { _ = try IDXFormat.readMatrix(contentsOf: path, as: Float.self) }
+        }
+        write(idxBytes(type: 0x08, shape: [1, 2], payload: [1, 2]), to: path)
+        expectMalformed(path, mentioning: "one-dimensional") { _ = try IDXFormat.readLabels(contentsOf: path) }
+        write(idxBytes(type: 0x09, shape: [2], payload: [1, 0xFF]), to: path)
+        expectMalformed(path, mentioning: "label 1") { _ = try IDXFormat.readLabels(contentsOf: path) }
+        let missing = directory + "/missing.idx"
+        expectMalformed(missing, mentioning: "cannot be read") { _ = try IDXFormat.readLabels(contentsOf: missing) }
+        // Mismatched item counts between images and labels.
+        let images = directory + "/images.idx", labels = directory + "/labels.idx"
+        write(idxBytes(type: 0x08, shape: [2, 1], payload: [1, 2]), to: images)
+        write(idxBytes(type: 0x08, shape: [3], payload: [0, 1, 0]), to: labels)
+        expectMalformed(labels, mentioning: "3 labels") {
+            _ = try LabeledDataSet<Float>(idxImages: images, idxLabels: labels)
+        }
+        // Corrupt gzip: a flipped payload byte breaks the CRC (or the code), a cut file the trailer.
+        var corrupt = [UInt8](Data(base64Encoded: Self.stored)!)
+        corrupt[30] ^= 0x01
+        write(corrupt, to: path)
+        expectMalformed(path, mentioning: "CRC-32") { _ = try IDXFormat.readMatrix(contentsOf: path, as: Float.self) }
+        let cut = [UInt8](Data(base64Encoded: Self.fixedHuffman)!).dropLast(6)
+        write(Array(cut), to: path)
+        expectMalformed(path, mentioning: "gzip") { _ = try IDXFormat.readMatrix(contentsOf: path, as: Float.self) }
+        write([0x1F, 0x8B, 7, 0, 0, 0, 0, 0, 0, 0], to: path)
+        expectMalformed(path, mentioning: "not DEFLATE") {
+            _ = try IDXFormat.readMatrix(contentsOf: path, as: Float.self)
+        }
+    }
+
+    @Test func csvWithHeaderAndLabelColumn() throws {
+        let directory = try temporaryDirectory("csv")
+        let path = directory + "/data.csv"
+        try "x1, x2, label\n0.5, -1, 2\n1e-1,3,0\n\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let data = try LabeledDataSet<Float>(csvFile: path, labelColumn: 2, hasHeader: true, classCount: 4)
+        #expect(data.labels == [2, 0] && data.classCount == 4)
+        #expect(data.features == (try Matrix(rowsOf: [[0.5, 0.1], [-1, 3]])))
+        let cases: [(String, String)] = [
+            ("1,2\n0,x\n", "line 2, column 2"),
+            ("1,2,3\n0,1\n", "line 2 has 2 fields"),
+            ("-1,2\n", "not a class index"),
+            ("1.5,2\n", "not a class index"),
+            ("1\n", "need label column"),
+            ("\n\n", "no data lines"),
+            ("0,nan\n", "not a finite number"),
+        ]
+        for (text, words) in cases {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            expectMalformed(path, mentioning: words) { _ = try LabeledDataSet<Double>(csvFile: path) }
+        }
+        expectMalformed(directory + "/none.csv", mentioning: "cannot be read") {
+            _ = try LabeledDataSet<Double>(csvFile: directory + "/none.csv")
+        }
+        try "0,1\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: LinearAlgebraError.self) { try LabeledDataSet<Double>(csvFile: path, classCount: 0) }
+    }
+
+    @Test func numPyFeatureAndLabelPairs() throws {
+        let directory = try temporaryDirectory("npy")
+        let features = directory + "/x.npy", labels = directory + "/y.npy"
+        let rows = try Matrix<Double>(rowsOf: [[1, 2, 3], [4, 5, 6]])
+        try rows.writeNumPyFile(to: features)
+        try Matrix<Double>(column: [1, 0]).writeNumPyFile(to: labels, asVector: true)
+        let data = try LabeledDataSet<Double>(numPyFeatures: features, numPyLabels: labels)
+        #expect(data.features == rows.transposed() && data.labels == [1, 0] && data.classCount == 2)
+        try Matrix<Double>(column: [1, 0, 1]).writeNumPyFile(to: labels)
+        expectMalformed(labels, mentioning: "3 labels") {
+            _ = try LabeledDataSet<Double>(numPyFeatures: features, numPyLabels: labels)
+        }
+        try Matrix<Double>(column: [1, 0.5]).writeNumPyFile(to: labels)
+        expectMalformed(labels, mentioning: "label 1") {
+            _ = try LabeledDataSet<Double>(numPyFeatures: features, numPyLabels: labels)
+        }
+        try Matrix<Double>(rows: 2, columns: 2).writeNumPyFile(to: labels)
+        expectMalformed(labels, mentioning: "must be a vector") {
+            _ = try LabeledDataSet<Double>(numPyFeatures: features, numPyLabels: labels)
+        }
+        write([1, 2, 3], to: features)
+        expectMalformed(features, mentioning: "NumPy") {
+            _ = try LabeledDataSet<Double>(numPyFeatures: features, numPyLabels: labels)
+        }
+    }
+}
