@@ -26,7 +26,7 @@ extension FirstOrderOptimizer {
         try parameterShapes.validate(model)
         var result = StepResult(loss: Scalar(0), output: Matrix<Scalar>(rows: 0, columns: 0))
         timings.forwardBackward += try PhaseTimings.seconds {
-            let (value, output) = try model.computeGradientsKeepingOutput(input: input, target: target, loss: loss)
+            let (value, output) = try model.computeGradients(input: input, target: target, loss: loss)
             result = StepResult(loss: value, output: output)
         }
         let rate = Scalar(schedule.rate(base: baseLearningRate, step: stepCount))

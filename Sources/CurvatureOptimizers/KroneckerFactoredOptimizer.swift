@@ -81,7 +81,7 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
         var result: StepResult<Scalar>?
         var gradients: [Matrix<Scalar>] = []
         forwardBackwardSeconds += try PhaseTimings.seconds {
-            let (value, output) = try model.computeGradientsKeepingOutput(input: input, target: target, loss: loss)
+            let (value, output) = try model.computeGradients(input: input, target: target, loss: loss)
             result = StepResult(loss: value, output: output)
             gradients = model.parameterizedLayers.map { $0.weightGradient }
         }

@@ -23,8 +23,9 @@ import DenseLinearAlgebra
 /// **Scaling.** The losses of this module are means over the batch, so `L = (1/b) Σ_i ℓ_i`
 /// and the captured `g` is `∂L/∂y = (1/b)·∂ℓ_i/∂y`. K-FAC's
 /// `G = E[g gᵀ]` over per-example gradients therefore needs the factor `b`:
-/// `G = b · g gᵀ` (expand: `G = b · g gᵀ / R`; see ``perExampleWeightGradients()``
-/// for the same factor on `∇W_i`). `A = ã ãᵀ / (b·R)` needs no correction.
+/// `G = b · g gᵀ` — also for K-FAC-expand with `R > 1`, where the factor `R` of the
+/// positions moves into `G` (see `Notes/KFAC-family.md`); ``perExampleWeightGradients()``
+/// carries the same factor `b` on `∇W_i`. `A = ã ãᵀ / (b·R)` needs no correction.
 public protocol ParameterizedLayer<Scalar>: Layer {
     /// `W̃`: `d_out × (d_in + 1)` with a bias (last column), `d_out × d_in` without.
     var weight: Matrix<Scalar> { get }

@@ -70,13 +70,15 @@ public struct Sequential<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// One training evaluation: forward on `input`, the mean `loss` against `target`,
     /// and backward, so every parameterised layer holds this batch's `ã`, `g`, `∇W̃`.
-    /// - Returns: the mean loss over the batch.
+    /// - Returns: the mean loss over the batch and the network's output (kept for
+    ///   accuracy and for sampling labels from the predictive distribution).
+    @discardableResult
     public mutating func computeGradients(input: Matrix<Scalar>, target: Matrix<Scalar>,
-                                          loss: some Loss<Scalar>) throws -> Scalar {
+                                          loss: some Loss<Scalar>) throws -> (loss: Scalar, output: Matrix<Scalar>) {
         let output = try forward(input)
         let (value, gradient) = try loss.valueAndGradient(output: output, target: target)
         try backward(gradient)
-        return value
+        return (value, output)
     }
 
     /// Replaces `W̃` of parameterised layer `k` (numbered as in ``parameterizedLayers``).

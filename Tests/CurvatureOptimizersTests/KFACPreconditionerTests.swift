@@ -80,7 +80,7 @@ struct KFACPreconditionerTests {
             model: model, options: .init(factorUpdatePeriod: 1, inverseUpdatePeriod: 1, curvature: .empirical),
             configuration: .init())
         var reference = model
-        _ = try reference.computeGradientsKeepingOutput(input: batch.input, target: batch.target, loss: SoftmaxCrossEntropy<Double>())
+        _ = try reference.computeGradients(input: batch.input, target: batch.target, loss: SoftmaxCrossEntropy<Double>())
         _ = try optimizer.step(&model, input: batch.input, target: batch.target, loss: SoftmaxCrossEntropy<Double>())
         for (block, layer) in zip(optimizer.blocks, reference.parameterizedLayers) {
             let a = layer.inputs.gram(alpha: 1.0 / 16)
@@ -97,7 +97,7 @@ struct KFACPreconditionerTests {
             model: model, options: .init(factorUpdatePeriod: 1, inverseUpdatePeriod: 1, curvature: .empirical),
             configuration: .init(estimate: .traceRestricted))
         var reference = model
-        _ = try reference.computeGradientsKeepingOutput(input: batch.input, target: batch.target, loss: SoftmaxCrossEntropy<Double>())
+        _ = try reference.computeGradients(input: batch.input, target: batch.target, loss: SoftmaxCrossEntropy<Double>())
         _ = try optimizer.step(&model, input: batch.input, target: batch.target, loss: SoftmaxCrossEntropy<Double>())
         for (block, layer) in zip(optimizer.blocks, reference.parameterizedLayers) {
             // The dense empirical Fisher's trace: (1/b) Σₙ ‖∇Wₙ‖² over per-example gradients.

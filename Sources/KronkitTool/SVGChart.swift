@@ -1,0 +1,135 @@
+import Foundation
+
+/// A line chart written as standalone SVG: labelled axes with rounded ticks,
+/// one polyline per series, and a legend. Used for `report.svg`.
+///
+/// The output is well-formed XML (every text node escaped) and renders the same
+/// in browsers and in `rsvg-convert`/ImageMagick.
+struct SVGChart {
+    /// One named curve.
+    struct Series {
+        var label: String
+        var points: [(x: Double, y: Double)]
+    }
+
+    var title: String
+    var xLabel: String
+    var yLabel: String
+    var series: [Series]
+    /// Plot `log10(y)` instead of `y` (for losses spanning decades).
+    var logarithmicY = false
+
+    static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
+                          "#17becf", "#7f7f7f", "#bcbd22", "#393b79", "#637939"]
+
+    /// The chart as an SVG `<g>` element of size `width × height` placed at `(originX, originY)`.
+    func group(originX: Double, originY: Double, width: Double, height: Double) -> String {
+        let margin = (left: 70.0, right: 20.0, top: 34.0, bottom: 48.0)
+        let plotWidth = width - margin.left - margin.right
+        let plotHeight = height - margin.top - margin.bottom
+        let transformY: (Double) -> Double = { logarithmicY ? log10(Swift.max($0, 1e-300)) : $0 }
+        let finite = series.flatMap(\.points).filter { $0.x.isFinite && transformY($0.y).isFinite }
+        let xRange = Self.paddedRange(finite.map(\.x))
+        let yRange = Self.paddedRange(finite.map { transformY($0.y) })
+        func px(_ x: Double) -> Double { margin.left + (x - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * plotWidth }
+        func py(_ y: Double) -> Double {
+            margin.top + plotHeight - (transformY(y) - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound) * plotHeight
+        }
+
+        var svg = "<g transform=\"translate(\(svgNumber(originX)),\(svgNumber(originY)))\">\n"
+        svg += "<rect x=\"0\" y=\"0\" width=\"\(svgNumber(width))\" height=\"\(svgNumber(height))\" fill=\"white\"/>\n"
+        svg += text(title, x: width / 2, y: 20, anchor: "middle", size: 15, weight: "bold")
+        svg += "<rect x=\"\(svgNumber(margin.left))\" y=\"\(svgNumber(margin.top))\" width=\"\(svgNumber(plotWidth))\" "
+            + "height=\"\(svgNumber(plotHeight))\" fill=\"none\" stroke=\"#333\" stroke-width=\"1\"/>\n"
+        for tick in Self.ticks(xRange) {
+            let x = margin.left + (tick - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * plotWidth
+            svg += line(x, margin.top, x, margin.top + plotHeight, stroke: "#e5e5e5")
+            svg += text(Self.label(tick), x: x, y: margin.top + plotHeight + 16, anchor: "middle", size: 11)
+        }
+        for tick in Self.ticks(yRange) {
+            let y = margin.top + plotHeight - (tick - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound) * plotHeight
+            svg += line(margin.left, y, margin.left + plotWidth, y, stroke: "#e5e5e5")
+            let value = logarithmicY ? "1e\(Self.label(tick))" : Self.label(tick)
+            svg += text(value, x: margin.left - 6, y: y + 4, anchor: "end", size: 11)
+        }
+        svg += text(xLabel, x: margin.left + plotWidth / 2, y: height - 10, anchor: "middle", size: 12)
+        svg += "<text x=\"16\" y=\"\(svgNumber(margin.top + plotHeight / 2))\" font-family=\"sans-serif\" font-size=\"12\" "
+            + "text-anchor=\"middle\" transform=\"rotate(-90 16 \(svgNumber(margin.top + plotHeight / 2)))\">"
+            + "\(Self.escape(yLabel + (logarithmicY ? " (log scale)" : "")))</text>\n"
+        for (index, curve) in series.enumerated() {
+            let color = Self.palette[index % Self.palette.count]
+            let points = curve.points.filter { $0.x.isFinite && transformY($0.y).isFinite }
+                .map { "\(svgNumber(px($0.x))),\(svgNumber(py($0.y)))" }.joined(separator: " ")
+            svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.8\" points=\"\(points)\"/>\n"
+            let legendY = margin.top + 14 + Double(index) * 16
+            svg += line(margin.left + plotWidth - 130, legendY - 4, margin.left + plotWidth - 110, legendY - 4,
+                        stroke: color, width: 3)
+            svg += text(curve.label, x: margin.left + plotWidth - 104, y: legendY, anchor: "start", size: 11)
+        }
+        return svg + "</g>\n"
+    }
+
+    /// A whole SVG document holding `charts` in a grid of `columns` columns.
+    static func document(_ charts: [SVGChart], columns: Int = 2, chartWidth: Double = 520,
+                         chartHeight: Double = 340) -> String {
+        let rows = (charts.count + columns - 1) / columns
+        let width = chartWidth * Double(columns)
+        let height = chartHeight * Double(Swift.max(rows, 1))
+        var svg = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        svg += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(svgNumber(width))\" height=\"\(svgNumber(height))\" "
+            + "viewBox=\"0 0 \(svgNumber(width)) \(svgNumber(height))\">\n"
+        for (index, chart) in charts.enumerated() {
+            svg += chart.group(originX: Double(index % columns) * chartWidth,
+                               originY: Double(index / columns) * chartHeight, width: chartWidth, height: chartHeight)
+        }
+        return svg + "</svg>\n"
+    }
+
+    /// The data range widened by 5 % (or to a unit interval when flat or empty).
+    static func paddedRange(_ values: [Double]) -> ClosedRange<Double> {
+        guard let low = values.min(), let high = values.max() else { return 0...1 }
+        if high - low < 1e-12 * Swift.max(1, abs(high)) { return (low - 0.5)...(high + 0.5) }
+        let pad = 0.05 * (high - low)
+        return (low - pad)...(high + pad)
+    }
+
+    /// About five ticks at 1, 2 or 5 times a power of ten.
+    static func ticks(_ range: ClosedRange<Double>) -> [Double] {
+        let span = range.upperBound - range.lowerBound
+        let raw = span / 5
+        let magnitude = pow(10, floor(log10(raw)))
+        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? raw
+        var tick = ceil(range.lowerBound / step) * step
+        var result: [Double] = []
+        while tick <= range.upperBound + 1e-9 * step {
+            result.append(abs(tick) < 1e-12 * step ? 0 : tick)
+            tick += step
+        }
+        return result
+    }
+
+    static func label(_ value: Double) -> String {
+        if value == 0 { return "0" }
+        if abs(value) >= 1e5 || abs(value) < 1e-3 { return String(format: "%.1e", value) }
+        return String(format: "%g", (value * 1e6).rounded() / 1e6)
+    }
+
+    /// XML-escapes text content and attribute values.
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    func text(_ content: String, x: Double, y: Double, anchor: String, size: Int, weight: String = "normal") -> String {
+        "<text x=\"\(svgNumber(x))\" y=\"\(svgNumber(y))\" font-family=\"sans-serif\" font-size=\"\(size)\" "
+            + "font-weight=\"\(weight)\" text-anchor=\"\(anchor)\">\(Self.escape(content))</text>\n"
+    }
+
+    func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String, width: Double = 1) -> String {
+        "<line x1=\"\(svgNumber(x1))\" y1=\"\(svgNumber(y1))\" x2=\"\(svgNumber(x2))\" y2=\"\(svgNumber(y2))\" stroke=\"\(stroke)\" "
+            + "stroke-width=\"\(svgNumber(width))\"/>\n"
+    }
+}
+
+/// A coordinate with two decimals.
+func svgNumber(_ value: Double) -> String { String(format: "%.2f", value) }
