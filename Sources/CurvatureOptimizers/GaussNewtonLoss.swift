@@ -31,3 +31,19 @@ extension SquaredError: GaussNewtonLoss {
         }
     }
 }
+
+extension SigmoidBinaryCrossEntropy: GaussNewtonLoss {
+    /// Each output is an independent Bernoulli logit: `∇²ℓ = diag(p ⊙ (1 − p))` with
+    /// `p = σ(y)`, so `h_c = √(p_c(1 − p_c)) e_c`.
+    public func hessianSquareRootColumns(output: Matrix<Scalar>) throws -> [Matrix<Scalar>] {
+        try output.requireFinite("SigmoidBinaryCrossEntropy.hessianSquareRootColumns", argument: "output")
+        return (0..<output.rows).map { c in
+            Matrix(rows: output.rows, columns: output.columns) { i, n in
+                guard i == c else { return 0 }
+                // σ(y)(1 − σ(y)) = σ(y)·σ(−y), computed without cancellation for large |y|.
+                let y = output[c, n]
+                return Scalar.sqrt(1 / ((1 + Scalar.exp(-y)) * (1 + Scalar.exp(y))))
+            }
+        }
+    }
+}

@@ -93,7 +93,18 @@ struct ConfigurationTests {
         // The exact GGN needs a loss with a known Hessian square root.
         var exact = try KFAC<Double>(model: model, options: .init(curvature: .exactGGN), configuration: .init())
         #expect(throws: OptimizerError.self) {
-            try exact.step(&model, input: batch.input, target: batch.target, loss: SigmoidBinaryCrossEntropy<Double>())
+            try exact.step(&model, input: batch.input, target: batch.target, loss: LossWithoutHessian())
         }
+    }
+}
+
+/// A loss that does not declare its Hessian's square root.
+struct LossWithoutHessian: Loss {
+    func valueAndGradient(output: Matrix<Double>, target: Matrix<Double>) throws -> (value: Double, gradient: Matrix<Double>) {
+        try SquaredError<Double>().valueAndGradient(output: output, target: target)
+    }
+
+    func sampleTargets(output: Matrix<Double>, using generator: inout some RandomNumberGenerator) throws -> Matrix<Double> {
+        try SquaredError<Double>().sampleTargets(output: output, using: &generator)
     }
 }
