@@ -61,7 +61,7 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         .testTarget(name: "DenseLinearAlgebraTests", dependencies: ["DenseLinearAlgebra"]),
-        .testTarget(name: "KronKitTests", dependencies: ["KronKit"]),
+        .testTarget(name: "KronKitTests", dependencies: ["KronKit", "NeuralNetworks", "CurvatureOptimizers"]),
         .testTarget(name: "SymmetricEigenTests", dependencies: ["SymmetricEigen"]),
         .testTarget(name: "KroneckerOperatorsTests", dependencies: ["KroneckerOperators"]),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks"]),
