@@ -40,7 +40,7 @@ bench-quick: deps
 	.build/release/kernel-report --quick
 
 microbench: deps
-	$(SWIFT) package --disable-sandbox benchmark --target KernelBenchmarks
+	$(SWIFT) package --disable-sandbox benchmark --skip-target KernelReport
 
 clean:
 	rm -rf .build

@@ -2,7 +2,9 @@ import Benchmark
 import KronKit
 
 // Microbenchmarks of the dense kernels (ordo-one package-benchmark):
-//   swift package --disable-sandbox benchmark --target KernelBenchmarks
+//   swift package --disable-sandbox benchmark --skip-target KernelReport
+// (KernelReport shares the Benchmarks folder but is a plain executable, not a
+// package-benchmark suite, so the plugin is told to leave it out).
 // Each benchmark names its layout, size and precision.
 
 /// Registers gemm, syrk, Cholesky and QR at order `n` for one precision.
