@@ -11,6 +11,20 @@ struct ReportRow: Codable {
     var speedup: Double
     /// Achieved GFLOP/s of the kernel (nil when a flop count is not meaningful).
     var gflops: Double?
+
+    enum CodingKeys: String, CodingKey { case name, size, seconds, baseline, baselineSeconds, speedup, gflops }
+
+    /// Every key is always present; a missing flop count is written as `null`.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(size, forKey: .size)
+        try container.encode(seconds, forKey: .seconds)
+        try container.encode(baseline, forKey: .baseline)
+        try container.encode(baselineSeconds, forKey: .baselineSeconds)
+        try container.encode(speedup, forKey: .speedup)
+        if let gflops { try container.encode(gflops, forKey: .gflops) } else { try container.encodeNil(forKey: .gflops) }
+    }
 }
 
 /// A kernel timed at several sizes, with the fitted scaling exponent.

@@ -24,8 +24,9 @@ enum OptimizerSection {
 
     /// Seconds per step averaged over one inverse period (T_inv = 20, T_cov = 10, Monte-Carlo Fisher).
     static func stepTime(_ report: inout KernelReport) throws {
-        let widths = [256, 512, 512, 10]
-        let batch = 256
+        // The MLP; the quick mode halves every width and the batch.
+        let widths = report.quick ? [256, 256, 256, 10] : [256, 512, 512, 10]
+        let batch = report.quick ? 128 : 256
         var generator = Xoshiro256StarStar(seed: 3)
         let input = Matrix<Float>.randomGaussian(rows: 256, columns: batch, using: &generator)
         let labels = (0..<batch).map { _ in Int.random(in: 0..<10, using: &generator) }
@@ -42,7 +43,7 @@ enum OptimizerSection {
             var sgdModel = try mlp(widths, seed: 1)
             var sgd = try StochasticGradientDescent<Float>(model: sgdModel, options: .init(learningRate: 0.01))
             try report.compare(
-                "K-FAC \(route) route, \(period) steps (T_cov 10, T_inv \(period)) Float", size: "MLP 256-512-512-10, batch 256",
+                "K-FAC \(route) route, \(period) steps (T_cov 10, T_inv \(period)) Float", size: "MLP \(widths.map(String.init).joined(separator: "-")), batch \(batch)",
                 flops: flops,
                 kernel: { for _ in 0..<period { _ = try kfac.step(&kfacModel, input: input, target: target, loss: loss) } },
                 baseline: "SGD, \(period) steps") {
