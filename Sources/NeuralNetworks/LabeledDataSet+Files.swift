@@ -26,9 +26,10 @@ extension LabeledDataSet {
     ///   - labelColumn: the 0-based column holding the integer class label.
     ///   - hasHeader: skip the first line.
     ///   - classCount: the number of classes; nil takes `max(label) + 1`.
+    /// - Complexity: one pass over the file.
     /// - Throws: ``LinearAlgebraError/malformedFile(path:reason:)`` naming the line and column of
-    ///   a non-numeric field, a non-integer or negative label, or a line with a different
-    ///   number of fields than the first.
+    ///   a non-numeric or non-finite field (also one finite in `Double` that overflows `Scalar`),
+    ///   a non-integer or negative label, or a line with a different number of fields than the first.
     public init(csvFile path: String, labelColumn: Int = 0, hasHeader: Bool = false, classCount: Int? = nil) throws {
         func fail(_ reason: String) -> LinearAlgebraError { .malformedFile(path: path, reason: reason) }
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -62,7 +63,11 @@ extension LabeledDataSet {
                     }
                     labels.append(Int(value))
                 } else {
-                    values.append(Scalar(value))
+                    let converted = Scalar(value)
+                    guard converted.isFinite else {
+                        throw fail("line \(index + 1), column \(k + 1): '\(field)' overflows \(Scalar.self)")
+                    }
+                    values.append(converted)
                 }
             }
         }
