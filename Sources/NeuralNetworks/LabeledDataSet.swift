@@ -16,9 +16,13 @@ public struct LabeledDataSet<Scalar: LinearAlgebraScalar>: Sendable {
     /// A data set from its parts.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when there is
     ///   not one label per column; ``LinearAlgebraError/invalidArgument(operation:detail:)`` for a
-    ///   label outside `0..<classCount`; ``LinearAlgebraError/nonFiniteInput(operation:argument:)``
-    ///   for NaN or ±∞ features.
+    ///   negative `classCount` or a label outside `0..<classCount`;
+    ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN or ±∞ features.
     public init(features: Matrix<Scalar>, labels: [Int], classCount: Int) throws {
+        guard classCount >= 0 else {
+            throw LinearAlgebraError.invalidArgument(
+                operation: "LabeledDataSet", detail: "class count \(classCount) must be ≥ 0")
+        }
         guard labels.count == features.columns else {
             throw LinearAlgebraError.dimensionMismatch(
                 operation: "LabeledDataSet", expected: "one label per example (\(features.columns))",

@@ -48,9 +48,14 @@ extension Loss {
 
 extension Matrix {
     /// The `classCount × labels.count` matrix with a 1 in row `labels[i]` of column `i`.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for a label outside
-    ///   `0..<classCount`.
+    /// - Complexity: `classCount · labels.count` writes.
+    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for a negative
+    ///   `classCount` or a label outside `0..<classCount`.
     public static func oneHot(_ labels: [Int], classCount: Int) throws -> Matrix {
+        guard classCount >= 0 else {
+            throw LinearAlgebraError.invalidArgument(
+                operation: "Matrix.oneHot", detail: "class count \(classCount) must be ≥ 0")
+        }
         var result = Matrix(rows: classCount, columns: labels.count)
         for (i, label) in labels.enumerated() {
             guard label >= 0, label < classCount else {
