@@ -99,9 +99,8 @@ public struct ConvolutionGeometry: Sendable, Hashable, Codable {
         var patches = Matrix<Scalar>(rows: patchSize, columns: batch * positions)
         images.withUnsafeBufferPointer { source in
             patches.withUnsafeMutableBufferPointer { target in
-                forEachWindowRun(batch: batch) { imageOffset, patchOffset in
-                    (target.baseAddress! + patchOffset).update(from: source.baseAddress! + imageOffset,
-                                                               count: inputChannels)
+                forEachWindowRun(batch: batch) { imageOffset, patchOffset, count in
+                    (target.baseAddress! + patchOffset).update(from: source.baseAddress! + imageOffset, count: count)
                 }
             }
         }
@@ -116,22 +115,23 @@ public struct ConvolutionGeometry: Sendable, Hashable, Codable {
         precondition(patches.rows == patchSize && patches.columns % positions == 0, "callers check the shape")
         let batch = patches.columns / positions
         var images = Matrix<Scalar>(rows: inputSize, columns: batch)
-        let channels = inputChannels
         patches.withUnsafeBufferPointer { source in
             images.withUnsafeMutableBufferPointer { target in
-                forEachWindowRun(batch: batch) { imageOffset, patchOffset in
-                    for c in 0..<channels { target[imageOffset + c] += source[patchOffset + c] }
+                forEachWindowRun(batch: batch) { imageOffset, patchOffset, count in
+                    for k in 0..<count { target[imageOffset + k] += source[patchOffset + k] }
                 }
             }
         }
         return images
     }
 
-    /// Calls `body(imageOffset, patchOffset)` for every run of `C` channel values that
-    /// im2col copies: from the image column at `imageOffset` to the patch matrix at
-    /// `patchOffset`. Runs that fall into the zero padding are skipped.
+    /// Calls `body(imageOffset, patchOffset, count)` for every run of `count` contiguous
+    /// values that im2col copies from the image column at `imageOffset` to the patch matrix
+    /// at `patchOffset`. One kernel row of one window is one run: its `k_w` pixels are
+    /// adjacent in the image (channel-fastest) and in the patch, so a run holds `k_w·C`
+    /// values, fewer where the window overlaps the zero padding, which is skipped.
     @inlinable
-    func forEachWindowRun(batch: Int, _ body: (_ imageOffset: Int, _ patchOffset: Int) -> Void) {
+    func forEachWindowRun(batch: Int, _ body: (_ imageOffset: Int, _ patchOffset: Int, _ count: Int) -> Void) {
         let (hOut, wOut, c) = (outputHeight, outputWidth, inputChannels)
         let rows = patchSize
         for example in 0..<batch {
@@ -139,14 +139,15 @@ public struct ConvolutionGeometry: Sendable, Hashable, Codable {
             for oh in 0..<hOut {
                 for ow in 0..<wOut {
                     let column = (example * hOut + oh) * wOut + ow
+                    // Kernel columns κ_w with 0 ≤ ow·s − p + κ_w < W.
+                    let left = ow * stride - padding
+                    let (first, end) = (Swift.max(0, -left), Swift.min(kernelWidth, inputWidth - left))
+                    guard first < end else { continue }
                     for kh in 0..<kernelHeight {
                         let ih = oh * stride - padding + kh
                         guard ih >= 0, ih < inputHeight else { continue }
-                        for kw in 0..<kernelWidth {
-                            let iw = ow * stride - padding + kw
-                            guard iw >= 0, iw < inputWidth else { continue }
-                            body(imageBase + (ih * inputWidth + iw) * c, column * rows + (kh * kernelWidth + kw) * c)
-                        }
+                        body(imageBase + (ih * inputWidth + left + first) * c,
+                             column * rows + (kh * kernelWidth + first) * c, (end - first) * c)
                     }
                 }
             }
