@@ -63,6 +63,7 @@ public enum IDXFormat {
     }
 
     /// Reads a one-dimensional IDX file of integer class labels.
+    /// - Complexity: one pass over the file (plus decompression).
     /// - Throws: ``LinearAlgebraError/malformedFile(path:reason:)``, also when the file has more
     ///   than one dimension or holds a non-integer or negative value.
     public static func readLabels(contentsOf path: String) throws -> [Int] {

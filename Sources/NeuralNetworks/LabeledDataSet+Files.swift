@@ -7,6 +7,7 @@ extension LabeledDataSet {
     /// The images file is `N × H × W` (or any `N × …`), one item per column flattened
     /// row-major, each value times `scale` (default `1/255`, mapping bytes to `[0, 1]`).
     /// - Parameter classCount: the number of classes; nil takes `max(label) + 1`.
+    /// - Complexity: one pass over each file (plus decompression).
     /// - Throws: ``LinearAlgebraError/malformedFile(path:reason:)`` for a malformed file or
     ///   when the two files hold different numbers of items; as ``init(features:labels:classCount:)``.
     public init(idxImages imagesPath: String, idxLabels labelsPath: String, classCount: Int? = nil,
@@ -80,6 +81,7 @@ extension LabeledDataSet {
     /// (one example per row) and labels of length `N` (shape `(N,)`, `(N, 1)` or `(1, N)`,
     /// dtype float32 or float64 holding integers; see ``NumPyFormat`` for the dtypes read).
     /// - Parameter classCount: the number of classes; nil takes `max(label) + 1`.
+    /// - Complexity: one pass over each file and one transposition of the features.
     /// - Throws: ``LinearAlgebraError/malformedFile(path:reason:)`` for a malformed file, a label
     ///   that is not a class index, or files that disagree on `N`.
     public init(numPyFeatures featuresPath: String, numPyLabels labelsPath: String, classCount: Int? = nil) throws {

@@ -29,6 +29,8 @@ public protocol Loss<Scalar>: Sendable {
 
 extension Loss {
     /// The mean loss alone.
+    /// - Complexity: as ``valueAndGradient(output:target:)``.
+    /// - Throws: as ``valueAndGradient(output:target:)``.
     public func value(output: Matrix<Scalar>, target: Matrix<Scalar>) throws -> Scalar {
         try valueAndGradient(output: output, target: target).value
     }

@@ -98,6 +98,7 @@ public struct SoftmaxCrossEntropy<Scalar: LinearAlgebraScalar>: Loss {
     }
 
     /// The fraction of columns whose largest logit is at the label (ties: the first).
+    /// - Complexity: one pass over `logits`.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when
     ///   `labels.count` differs from the number of columns.
     public static func accuracy(logits: Matrix<Scalar>, labels: [Int]) throws -> Double {
