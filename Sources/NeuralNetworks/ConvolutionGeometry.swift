@@ -26,7 +26,8 @@ public struct ConvolutionGeometry: Sendable, Hashable, Codable {
 
     /// Validates and stores the geometry.
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` when a size is below 1,
-    ///   the padding is negative, or the padded input is smaller than the kernel.
+    ///   the padding is negative, the padded input is smaller than the kernel, or a derived
+    ///   size (`H + 2p`, `H·W·C`, `k_h·k_w·C`, `P·k_h·k_w·C`) overflows `Int`.
     public init(inputHeight: Int, inputWidth: Int, inputChannels: Int, kernelHeight: Int, kernelWidth: Int,
                 stride: Int = 1, padding: Int = 0) throws {
         let sizes = [inputHeight, inputWidth, inputChannels, kernelHeight, kernelWidth, stride]
@@ -36,14 +37,46 @@ public struct ConvolutionGeometry: Sendable, Hashable, Codable {
                 detail: "input \(inputHeight)×\(inputWidth)×\(inputChannels), kernel \(kernelHeight)×\(kernelWidth), "
                     + "stride \(stride) must be ≥ 1 and padding \(padding) ≥ 0")
         }
-        guard inputHeight + 2 * padding >= kernelHeight, inputWidth + 2 * padding >= kernelWidth else {
+        func checked(_ result: (partialValue: Int, overflow: Bool)) throws -> Int {
+            guard !result.overflow else {
+                throw LinearAlgebraError.invalidArgument(
+                    operation: "ConvolutionGeometry",
+                    detail: "input \(inputHeight)×\(inputWidth)×\(inputChannels), kernel \(kernelHeight)×\(kernelWidth), "
+                        + "padding \(padding): a derived size overflows Int")
+            }
+            return result.partialValue
+        }
+        func product(_ factors: Int...) throws -> Int {
+            try factors.reduce(1) { try checked($0.multipliedReportingOverflow(by: $1)) }
+        }
+        let border = try product(2, padding)
+        let paddedHeight = try checked(inputHeight.addingReportingOverflow(border))
+        let paddedWidth = try checked(inputWidth.addingReportingOverflow(border))
+        guard paddedHeight >= kernelHeight, paddedWidth >= kernelWidth else {
             throw LinearAlgebraError.invalidArgument(
                 operation: "ConvolutionGeometry",
-                detail: "kernel \(kernelHeight)×\(kernelWidth) is larger than the padded input "
-                    + "\(inputHeight + 2 * padding)×\(inputWidth + 2 * padding)")
+                detail: "kernel \(kernelHeight)×\(kernelWidth) is larger than the padded input \(paddedHeight)×\(paddedWidth)")
         }
+        let outputHeight = (paddedHeight - kernelHeight) / stride + 1, outputWidth = (paddedWidth - kernelWidth) / stride + 1
+        _ = try product(inputHeight, inputWidth, inputChannels)
+        _ = try product(outputHeight, outputWidth, kernelHeight, kernelWidth, inputChannels)
         (self.inputHeight, self.inputWidth, self.inputChannels) = (inputHeight, inputWidth, inputChannels)
         (self.kernelHeight, self.kernelWidth, self.stride, self.padding) = (kernelHeight, kernelWidth, stride, padding)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case inputHeight, inputWidth, inputChannels, kernelHeight, kernelWidth, stride, padding
+    }
+
+    /// Decodes a geometry and validates it as ``init(inputHeight:inputWidth:inputChannels:kernelHeight:kernelWidth:stride:padding:)``
+    /// does, so a corrupt checkpoint cannot produce a zero stride or a kernel larger than the input.
+    /// - Throws: a `DecodingError`, or ``LinearAlgebraError/invalidArgument(operation:detail:)``.
+    public init(from decoder: any Decoder) throws {
+        let values = try decoder.container(keyedBy: CodingKeys.self)
+        func value(_ key: CodingKeys) throws -> Int { try values.decode(Int.self, forKey: key) }
+        try self.init(inputHeight: value(.inputHeight), inputWidth: value(.inputWidth),
+                      inputChannels: value(.inputChannels), kernelHeight: value(.kernelHeight),
+                      kernelWidth: value(.kernelWidth), stride: value(.stride), padding: value(.padding))
     }
 
     /// `H_out = (H + 2p − k_h)/s + 1`.
@@ -66,9 +99,8 @@ public struct ConvolutionGeometry: Sendable, Hashable, Codable {
         var patches = Matrix<Scalar>(rows: patchSize, columns: batch * positions)
         images.withUnsafeBufferPointer { source in
             patches.withUnsafeMutableBufferPointer { target in
-                forEachWindowRun(batch: batch) { imageOffset, patchOffset in
-                    (target.baseAddress! + patchOffset).update(from: source.baseAddress! + imageOffset,
-                                                               count: inputChannels)
+                forEachWindowRun(batch: batch) { imageOffset, patchOffset, count in
+                    (target.baseAddress! + patchOffset).update(from: source.baseAddress! + imageOffset, count: count)
                 }
             }
         }
@@ -83,22 +115,23 @@ public struct ConvolutionGeometry: Sendable, Hashable, Codable {
         precondition(patches.rows == patchSize && patches.columns % positions == 0, "callers check the shape")
         let batch = patches.columns / positions
         var images = Matrix<Scalar>(rows: inputSize, columns: batch)
-        let channels = inputChannels
         patches.withUnsafeBufferPointer { source in
             images.withUnsafeMutableBufferPointer { target in
-                forEachWindowRun(batch: batch) { imageOffset, patchOffset in
-                    for c in 0..<channels { target[imageOffset + c] += source[patchOffset + c] }
+                forEachWindowRun(batch: batch) { imageOffset, patchOffset, count in
+                    for k in 0..<count { target[imageOffset + k] += source[patchOffset + k] }
                 }
             }
         }
         return images
     }
 
-    /// Calls `body(imageOffset, patchOffset)` for every run of `C` channel values that
-    /// im2col copies: from the image column at `imageOffset` to the patch matrix at
-    /// `patchOffset`. Runs that fall into the zero padding are skipped.
+    /// Calls `body(imageOffset, patchOffset, count)` for every run of `count` contiguous
+    /// values that im2col copies from the image column at `imageOffset` to the patch matrix
+    /// at `patchOffset`. One kernel row of one window is one run: its `k_w` pixels are
+    /// adjacent in the image (channel-fastest) and in the patch, so a run holds `k_w·C`
+    /// values, fewer where the window overlaps the zero padding, which is skipped.
     @inlinable
-    func forEachWindowRun(batch: Int, _ body: (_ imageOffset: Int, _ patchOffset: Int) -> Void) {
+    func forEachWindowRun(batch: Int, _ body: (_ imageOffset: Int, _ patchOffset: Int, _ count: Int) -> Void) {
         let (hOut, wOut, c) = (outputHeight, outputWidth, inputChannels)
         let rows = patchSize
         for example in 0..<batch {
@@ -106,14 +139,15 @@ public struct ConvolutionGeometry: Sendable, Hashable, Codable {
             for oh in 0..<hOut {
                 for ow in 0..<wOut {
                     let column = (example * hOut + oh) * wOut + ow
+                    // Kernel columns κ_w with 0 ≤ ow·s − p + κ_w < W.
+                    let left = ow * stride - padding
+                    let (first, end) = (Swift.max(0, -left), Swift.min(kernelWidth, inputWidth - left))
+                    guard first < end else { continue }
                     for kh in 0..<kernelHeight {
                         let ih = oh * stride - padding + kh
                         guard ih >= 0, ih < inputHeight else { continue }
-                        for kw in 0..<kernelWidth {
-                            let iw = ow * stride - padding + kw
-                            guard iw >= 0, iw < inputWidth else { continue }
-                            body(imageBase + (ih * inputWidth + iw) * c, column * rows + (kh * kernelWidth + kw) * c)
-                        }
+                        body(imageBase + (ih * inputWidth + left + first) * c,
+                             column * rows + (kh * kernelWidth + first) * c, (end - first) * c)
                     }
                 }
             }

@@ -32,7 +32,10 @@ public enum IDXFormat {
         @usableFromInline var type: ElementType
         @usableFromInline var shape: [Int]
         @usableFromInline var dataOffset: Int
-        @usableFromInline var count: Int { shape.reduce(1, *) }
+        /// `d₁⋯d_k`, the values per item (the header parser checks it for overflow).
+        @usableFromInline var itemSize: Int
+        /// `N·d₁⋯d_k`, the values in the file (one for a file without dimensions, a scalar).
+        @usableFromInline var count: Int { (shape.first ?? 1) * itemSize }
     }
 
     /// Reads an IDX file of shape `N × d₁ × … × d_k` as the `(d₁⋯d_k) × N` matrix whose
@@ -56,11 +59,11 @@ public enum IDXFormat {
                 for k in target.indices { target[k] = scale * Scalar(value(raw, type, at: start + k * width)) }
             }
         }
-        let features = items == 0 ? header.shape.dropFirst().reduce(1, *) : header.count / items
-        return try Matrix(rows: features, columns: items, columnMajor: values)
+        return try Matrix(rows: header.itemSize, columns: items, columnMajor: values)
     }
 
     /// Reads a one-dimensional IDX file of integer class labels.
+    /// - Complexity: one pass over the file (plus decompression).
     /// - Throws: ``LinearAlgebraError/malformedFile(path:reason:)``, also when the file has more
     ///   than one dimension or holds a non-integer or negative value.
     public static func readLabels(contentsOf path: String) throws -> [Int] {
@@ -107,20 +110,25 @@ public enum IDXFormat {
         let shape = (0..<dimensions).map { d in
             (0..<4).reduce(0) { $0 << 8 | Int(bytes[4 + 4 * d + $1]) }
         }
-        var count = 1
-        for size in shape {
-            let (product, overflow) = count.multipliedReportingOverflow(by: size)
-            guard !overflow else { throw fail("shape \(shape) is too large") }
-            count = product
+        // Every product is checked, the item size on its own too: a file of zero items may
+        // declare item dimensions whose product overflows, and `count · width` may overflow
+        // where `count` does not. Sizes are below 2³², so no single dimension overflows.
+        func checkedProduct(_ factors: some Sequence<Int>) throws -> Int {
+            try factors.reduce(1) { product, factor in
+                let (result, overflow) = product.multipliedReportingOverflow(by: factor)
+                guard !overflow else { throw fail("shape \(shape) is too large (its size overflows Int)") }
+                return result
+            }
         }
-        let expected = count * type.width
+        let itemSize = try checkedProduct(shape.dropFirst())
+        let expected = try checkedProduct([shape.first ?? 1, itemSize, type.width])
         let available = bytes.count - dataOffset
         guard available == expected else {
             throw fail(available < expected
                 ? "is truncated: shape \(shape) needs \(expected) data bytes but only \(available) follow"
                 : "has \(available - expected) bytes beyond the \(expected) its shape \(shape) declares")
         }
-        return Header(type: type, shape: shape, dataOffset: dataOffset)
+        return Header(type: type, shape: shape, dataOffset: dataOffset, itemSize: itemSize)
     }
 
     /// The big-endian value of `type` at byte `offset`.

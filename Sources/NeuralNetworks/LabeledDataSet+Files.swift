@@ -7,6 +7,7 @@ extension LabeledDataSet {
     /// The images file is `N × H × W` (or any `N × …`), one item per column flattened
     /// row-major, each value times `scale` (default `1/255`, mapping bytes to `[0, 1]`).
     /// - Parameter classCount: the number of classes; nil takes `max(label) + 1`.
+    /// - Complexity: one pass over each file (plus decompression).
     /// - Throws: ``LinearAlgebraError/malformedFile(path:reason:)`` for a malformed file or
     ///   when the two files hold different numbers of items; as ``init(features:labels:classCount:)``.
     public init(idxImages imagesPath: String, idxLabels labelsPath: String, classCount: Int? = nil,
@@ -26,9 +27,10 @@ extension LabeledDataSet {
     ///   - labelColumn: the 0-based column holding the integer class label.
     ///   - hasHeader: skip the first line.
     ///   - classCount: the number of classes; nil takes `max(label) + 1`.
+    /// - Complexity: one pass over the file.
     /// - Throws: ``LinearAlgebraError/malformedFile(path:reason:)`` naming the line and column of
-    ///   a non-numeric field, a non-integer or negative label, or a line with a different
-    ///   number of fields than the first.
+    ///   a non-numeric or non-finite field (also one finite in `Double` that overflows `Scalar`),
+    ///   a non-integer or negative label, or a line with a different number of fields than the first.
     public init(csvFile path: String, labelColumn: Int = 0, hasHeader: Bool = false, classCount: Int? = nil) throws {
         func fail(_ reason: String) -> LinearAlgebraError { .malformedFile(path: path, reason: reason) }
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -62,7 +64,11 @@ extension LabeledDataSet {
                     }
                     labels.append(Int(value))
                 } else {
-                    values.append(Scalar(value))
+                    let converted = Scalar(value)
+                    guard converted.isFinite else {
+                        throw fail("line \(index + 1), column \(k + 1): '\(field)' overflows \(Scalar.self)")
+                    }
+                    values.append(converted)
                 }
             }
         }
@@ -75,6 +81,7 @@ extension LabeledDataSet {
     /// (one example per row) and labels of length `N` (shape `(N,)`, `(N, 1)` or `(1, N)`,
     /// dtype float32 or float64 holding integers; see ``NumPyFormat`` for the dtypes read).
     /// - Parameter classCount: the number of classes; nil takes `max(label) + 1`.
+    /// - Complexity: one pass over each file and one transposition of the features.
     /// - Throws: ``LinearAlgebraError/malformedFile(path:reason:)`` for a malformed file, a label
     ///   that is not a class index, or files that disagree on `N`.
     public init(numPyFeatures featuresPath: String, numPyLabels labelsPath: String, classCount: Int? = nil) throws {

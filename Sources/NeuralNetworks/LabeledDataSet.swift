@@ -14,11 +14,16 @@ public struct LabeledDataSet<Scalar: LinearAlgebraScalar>: Sendable {
     public let classCount: Int
 
     /// A data set from its parts.
+    /// - Complexity: one finiteness pass over `features`.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when there is
     ///   not one label per column; ``LinearAlgebraError/invalidArgument(operation:detail:)`` for a
-    ///   label outside `0..<classCount`; ``LinearAlgebraError/nonFiniteInput(operation:argument:)``
-    ///   for NaN or ±∞ features.
+    ///   negative `classCount` or a label outside `0..<classCount`;
+    ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN or ±∞ features.
     public init(features: Matrix<Scalar>, labels: [Int], classCount: Int) throws {
+        guard classCount >= 0 else {
+            throw LinearAlgebraError.invalidArgument(
+                operation: "LabeledDataSet", detail: "class count \(classCount) must be ≥ 0")
+        }
         guard labels.count == features.columns else {
             throw LinearAlgebraError.dimensionMismatch(
                 operation: "LabeledDataSet", expected: "one label per example (\(features.columns))",
@@ -66,6 +71,7 @@ public struct LabeledDataSet<Scalar: LinearAlgebraScalar>: Sendable {
     /// One pass over the data in mini-batches of `size` examples, in an order shuffled by
     /// `generator` (Fisher–Yates with `generator.next(upperBound:)`, so the order is a
     /// function of the generator state alone). The last batch is smaller unless `dropLast`.
+    /// - Complexity: `O(count)` to shuffle; each batch is copied when the iteration reaches it.
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` when `size < 1`.
     public func miniBatches(size: Int, dropLast: Bool = false,
                             using generator: inout some RandomNumberGenerator) throws -> MiniBatches<Scalar> {

@@ -29,6 +29,8 @@ public protocol Loss<Scalar>: Sendable {
 
 extension Loss {
     /// The mean loss alone.
+    /// - Complexity: as ``valueAndGradient(output:target:)``.
+    /// - Throws: as ``valueAndGradient(output:target:)``.
     public func value(output: Matrix<Scalar>, target: Matrix<Scalar>) throws -> Scalar {
         try valueAndGradient(output: output, target: target).value
     }
@@ -48,9 +50,14 @@ extension Loss {
 
 extension Matrix {
     /// The `classCount × labels.count` matrix with a 1 in row `labels[i]` of column `i`.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for a label outside
-    ///   `0..<classCount`.
+    /// - Complexity: `classCount · labels.count` writes.
+    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for a negative
+    ///   `classCount` or a label outside `0..<classCount`.
     public static func oneHot(_ labels: [Int], classCount: Int) throws -> Matrix {
+        guard classCount >= 0 else {
+            throw LinearAlgebraError.invalidArgument(
+                operation: "Matrix.oneHot", detail: "class count \(classCount) must be ≥ 0")
+        }
         var result = Matrix(rows: classCount, columns: labels.count)
         for (i, label) in labels.enumerated() {
             guard label >= 0, label < classCount else {

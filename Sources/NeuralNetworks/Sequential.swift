@@ -43,6 +43,7 @@ public struct Sequential<Scalar: LinearAlgebraScalar>: Sendable {
     }
 
     /// Runs the network on `input` (`inputSize × batch`), capturing every layer's state.
+    /// - Complexity: the sum of the layers' forward costs plus one finiteness pass over `input`.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for a wrong
     ///   row count, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN or ±∞ input.
     public mutating func forward(_ input: Matrix<Scalar>) throws -> Matrix<Scalar> {
@@ -54,6 +55,8 @@ public struct Sequential<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// The network's output on `input` without touching this value's captured state
     /// (for evaluation).
+    /// - Complexity: as ``forward(_:)``.
+    /// - Throws: as ``forward(_:)``.
     public func predict(_ input: Matrix<Scalar>) throws -> Matrix<Scalar> {
         var copy = self
         return try copy.forward(input)
@@ -61,6 +64,9 @@ public struct Sequential<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// Backpropagates `∂L/∂output` of the last ``forward(_:)`` through every layer and
     /// returns `∂L/∂input`.
+    /// - Complexity: the sum of the layers' backward costs (about twice the forward flops).
+    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the
+    ///   gradient's shape is not that of the last forward output.
     @discardableResult
     public mutating func backward(_ outputGradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
         var g = outputGradient
@@ -72,6 +78,8 @@ public struct Sequential<Scalar: LinearAlgebraScalar>: Sendable {
     /// and backward, so every parameterised layer holds this batch's `ã`, `g`, `∇W̃`.
     /// - Returns: the mean loss over the batch and the network's output (kept for
     ///   accuracy and for sampling labels from the predictive distribution).
+    /// - Complexity: one forward, one loss evaluation and one backward pass.
+    /// - Throws: as ``forward(_:)``, ``Loss/valueAndGradient(output:target:)`` and ``backward(_:)``.
     @discardableResult
     public mutating func computeGradients(input: Matrix<Scalar>, target: Matrix<Scalar>,
                                           loss: some Loss<Scalar>) throws -> (loss: Scalar, output: Matrix<Scalar>) {

@@ -3,7 +3,7 @@ import DenseLinearAlgebra
 /// Binary cross-entropy on logits, every output an independent Bernoulli with
 /// `p = σ(z)`: `ℓ(z, t) = Σ_k [−t_k log σ(z_k) − (1 − t_k) log(1 − σ(z_k))]`.
 ///
-/// Stable form: `ℓ = Σ_k max(z_k, 0) − t_k z_k + log(1 + e^{−|z_k|})`, finite for any
+/// Stable form: `ℓ = Σ_k max(z_k, 0) − t_k z_k + log1p(e^{−|z_k|})`, finite for any
 /// logit. Targets lie in `[0, 1]` (pixel intensities for an autoencoder, Hinton &
 /// Salakhutdinov 2006); the gradient is `(σ(z) − t)/b`.
 ///
@@ -26,7 +26,7 @@ public struct SigmoidBinaryCrossEntropy<Scalar: LinearAlgebraScalar>: Loss {
             target.withUnsafeBufferPointer { t in
                 gradient.withUnsafeMutableBufferPointer { g in
                     for k in z.indices {
-                        total += Swift.max(z[k], 0) - t[k] * z[k] + Scalar.log(1 + Scalar.exp(-Swift.abs(z[k])))
+                        total += Swift.max(z[k], 0) - t[k] * z[k] + Scalar.log(onePlus: Scalar.exp(-Swift.abs(z[k])))
                         g[k] = (logisticSigmoid(z[k]) - t[k]) * scale
                     }
                 }
@@ -36,10 +36,13 @@ public struct SigmoidBinaryCrossEntropy<Scalar: LinearAlgebraScalar>: Loss {
     }
 
     /// Independent Bernoulli draws `t_k ∈ {0, 1}` with `P(t_k = 1) = σ(z_k)`.
+    /// - Complexity: one exponential and one uniform draw per entry.
     @inlinable
-    public func sampleTargets(output: Matrix<Scalar>, using generator: inout some RandomNumberGenerator) throws
-        -> Matrix<Scalar>
-    {
+    @_specialize(where Scalar == Float, Generator == Xoshiro256StarStar)
+    @_specialize(where Scalar == Double, Generator == Xoshiro256StarStar)
+    public func sampleTargets<Generator: RandomNumberGenerator>(
+        output: Matrix<Scalar>, using generator: inout Generator
+    ) throws -> Matrix<Scalar> {
         try output.requireFinite("SigmoidBinaryCrossEntropy.sampleTargets", argument: "output")
         var samples = output
         samples.withUnsafeMutableBufferPointer { values in

@@ -44,22 +44,37 @@ public struct SoftmaxCrossEntropy<Scalar: LinearAlgebraScalar>: Loss {
     }
 
     /// Draws one class per column from `softmax(output)` and returns it one-hot.
+    ///
+    /// Inverse-CDF sampling: the first class whose running probability exceeds a uniform
+    /// `u ∈ [0, 1)`. When rounding leaves the total below `u`, the last class of positive
+    /// probability is taken, never one whose probability underflowed to zero.
+    /// - Complexity: one exponential per entry and one uniform draw per column.
     @inlinable
-    public func sampleTargets(output: Matrix<Scalar>, using generator: inout some RandomNumberGenerator) throws
-        -> Matrix<Scalar>
-    {
+    @_specialize(where Scalar == Float, Generator == Xoshiro256StarStar)
+    @_specialize(where Scalar == Double, Generator == Xoshiro256StarStar)
+    public func sampleTargets<Generator: RandomNumberGenerator>(
+        output: Matrix<Scalar>, using generator: inout Generator
+    ) throws -> Matrix<Scalar> {
         try output.requireFinite("SoftmaxCrossEntropy.sampleTargets", argument: "output")
-        let p = Self.probabilities(output)
-        var samples = Matrix<Scalar>(rows: output.rows, columns: output.columns)
-        for i in 0..<output.columns {
-            let u = Scalar.random(in: 0..<1, using: &generator)
-            var cumulative: Scalar = 0
-            var chosen = output.rows - 1
-            for k in 0..<output.rows {
-                cumulative += p[k, i]
-                if u < cumulative { chosen = k; break }
+        let probabilities = Self.probabilities(output)
+        let classes = output.rows
+        var samples = Matrix<Scalar>(rows: classes, columns: output.columns)
+        guard classes > 0 else { return samples }
+        probabilities.withUnsafeBufferPointer { p in
+            samples.withUnsafeMutableBufferPointer { s in
+                for column in stride(from: 0, to: p.count, by: classes) {
+                    let u = Scalar.random(in: 0..<1, using: &generator)
+                    var cumulative: Scalar = 0
+                    // The largest logit has probability ≥ 1/classes > 0, so some class is chosen.
+                    var chosen = column
+                    for k in column..<column + classes where p[k] > 0 {
+                        chosen = k
+                        cumulative += p[k]
+                        if u < cumulative { break }
+                    }
+                    s[chosen] = 1
+                }
             }
-            samples[chosen, i] = 1
         }
         return samples
     }
@@ -83,6 +98,7 @@ public struct SoftmaxCrossEntropy<Scalar: LinearAlgebraScalar>: Loss {
     }
 
     /// The fraction of columns whose largest logit is at the label (ties: the first).
+    /// - Complexity: one pass over `logits`.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when
     ///   `labels.count` differs from the number of columns.
     public static func accuracy(logits: Matrix<Scalar>, labels: [Int]) throws -> Double {

@@ -17,16 +17,20 @@ public struct SquaredError<Scalar: LinearAlgebraScalar>: Loss {
         try validate(output: output, target: target, "SquaredError")
         let scale = 1 / Scalar(Swift.max(output.columns, 1))
         var gradient = try output - target
-        let value = scale * gradient.frobeniusNorm * gradient.frobeniusNorm / 2
+        let norm = gradient.frobeniusNorm
+        let value = scale * norm * norm / 2
         gradient.scale(by: scale)
         return (value, gradient)
     }
 
     /// `t = y + ε`, `ε ~ N(0, I)`.
+    /// - Complexity: one Gaussian draw per entry.
     @inlinable
-    public func sampleTargets(output: Matrix<Scalar>, using generator: inout some RandomNumberGenerator) throws
-        -> Matrix<Scalar>
-    {
+    @_specialize(where Scalar == Float, Generator == Xoshiro256StarStar)
+    @_specialize(where Scalar == Double, Generator == Xoshiro256StarStar)
+    public func sampleTargets<Generator: RandomNumberGenerator>(
+        output: Matrix<Scalar>, using generator: inout Generator
+    ) throws -> Matrix<Scalar> {
         try output.requireFinite("SquaredError.sampleTargets", argument: "output")
         return try output + Matrix.randomGaussian(rows: output.rows, columns: output.columns, using: &generator)
     }

@@ -12,7 +12,7 @@ func temporaryDirectory(_ name: String) throws -> String {
 }
 
 func write(_ bytes: [UInt8], to path: String) {
-    FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)), "could not write \(path)")
 }
 
 /// An IDX file: magic, type byte, big-endian sizes, then the payload as given.
@@ -123,6 +123,71 @@ struct FileLoaderTests {
         }
     }
 
+    @Test func idxShapesWhoseSizeOverflowsThrow() throws {
+        let directory = try temporaryDirectory("idx-huge")
+        let path = directory + "/huge.idx"
+        // (2³¹ − 1)² values fit in Int, their 8·(2³¹ − 1)² bytes do not.
+        write(idxBytes(type: 0x0E, shape: [0x7FFF_FFFF, 0x7FFF_FFFF], payload: []), to: path)
+        expectMalformed(path, mentioning: "too large") { _ = try IDXFormat.readMatrix(contentsOf: path, as: Float.self) }
+        // Zero items, so no data bytes, but item dimensions whose product overflows.
+        write(idxBytes(type: 0x08, shape: [0, 0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF], payload: []), to: path)
+        expectMalformed(path, mentioning: "too large") { _ = try IDXFormat.readMatrix(contentsOf: path, as: Float.self) }
+        write(idxBytes(type: 0x0C, shape: [0xFFFF_FFFF, 0xFFFF_FFFF, 0xFFFF_FFFF], payload: [1]), to: path)
+        expectMalformed(path, mentioning: "too large") { _ = try IDXFormat.readLabels(contentsOf: path) }
+        // Zero items of a sane shape are an empty matrix; a zero-dimensional file has no items.
+        write(idxBytes(type: 0x08, shape: [0, 3, 2], payload: []), to: path)
+        let empty = try IDXFormat.readMatrix(contentsOf: path, as: Double.self)
+        #expect(empty.rows == 6 && empty.columns == 0)
+        write(idxBytes(type: 0x08, shape: [], payload: [7]), to: path)
+        expectMalformed(path, mentioning: "zero dimensions") {
+            _ = try IDXFormat.readMatrix(contentsOf: path, as: Double.self)
+        }
+        write([], to: path)
+        expectMalformed(path, mentioning: "0 bytes") { _ = try IDXFormat.readLabels(contentsOf: path) }
+    }
+
+    /// Every single-bit flip and every truncation of a gzip file, and random DEFLATE data
+    /// behind a valid header: the decoder either throws a malformed-file error or returns
+    /// the original data (flips in the ignored header fields and the padding bits after the
+    /// last block), never traps and never returns different data (CRC-32 detects every
+    /// single-bit error).
+    @Test func corruptGzipNeverTrapsOrReturnsWrongData() throws {
+        let directory = try temporaryDirectory("gzip-fuzz")
+        let path = directory + "/fuzz.idx.gz"
+        let original = [UInt8](Data(base64Encoded: Self.fixedHuffman)!)
+        let expected = fixturePayload(18).map(Float.init)
+        func decodesToOriginalOrThrows(_ bytes: [UInt8], _ note: String) {
+            write(bytes, to: path)
+            do {
+                let matrix = try IDXFormat.readMatrix(contentsOf: path, as: Float.self)
+                #expect(matrix.elements == expected, "\(note) decoded to different data")
+            } catch LinearAlgebraError.malformedFile(let errorPath, _) {
+                #expect(errorPath == path)
+            } catch {
+                Issue.record("\(note): unexpected error \(error)")
+            }
+        }
+        for position in original.indices {
+            for bit in 0..<8 {
+                var flipped = original
+                flipped[position] ^= 1 << bit
+                decodesToOriginalOrThrows(flipped, "bit \(bit) of byte \(position) flipped")
+            }
+        }
+        for length in 0..<original.count {
+            write(Array(original.prefix(length)), to: path)
+            #expect(throws: LinearAlgebraError.self, "cut to \(length) bytes") {
+                try IDXFormat.readMatrix(contentsOf: path, as: Float.self)
+            }
+        }
+        var generator = Xoshiro256StarStar(seed: 80)
+        for trial in 0..<300 {
+            let count = Int(generator.next(upperBound: UInt64(200)))
+            let body = (0..<count).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            decodesToOriginalOrThrows([0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 0] + body, "random body \(trial)")
+        }
+    }
+
     @Test func csvWithHeaderAndLabelColumn() throws {
         let directory = try temporaryDirectory("csv")
         let path = directory + "/data.csv"
@@ -137,7 +202,12 @@ struct FileLoaderTests {
             ("1.5,2\n", "not a class index"),
             ("1\n", "need label column"),
             ("\n\n", "no data lines"),
+            ("", "no data lines"),
             ("0,nan\n", "not a finite number"),
+            ("0,-inf\n", "not a finite number"),
+            ("0,1e400\n", "not a finite number"),
+            ("nan,1\n", "not a finite number"),
+            ("1e300,1\n", "not a class index"),
         ]
         for (text, words) in cases {
             try text.write(toFile: path, atomically: true, encoding: .utf8)
@@ -146,8 +216,13 @@ struct FileLoaderTests {
         expectMalformed(directory + "/none.csv", mentioning: "cannot be read") {
             _ = try LabeledDataSet<Double>(csvFile: directory + "/none.csv")
         }
+        // Finite in Double, infinite in Float: a malformed file for Float, data for Double.
+        try "0,1e39\n".write(toFile: path, atomically: true, encoding: .utf8)
+        expectMalformed(path, mentioning: "overflows Float") { _ = try LabeledDataSet<Float>(csvFile: path) }
+        #expect(try LabeledDataSet<Double>(csvFile: path).features[0, 0] == 1e39)
         try "0,1\n".write(toFile: path, atomically: true, encoding: .utf8)
         #expect(throws: LinearAlgebraError.self) { try LabeledDataSet<Double>(csvFile: path, classCount: 0) }
+        #expect(throws: LinearAlgebraError.self) { try LabeledDataSet<Double>(csvFile: path, labelColumn: 2) }
     }
 
     @Test func numPyFeatureAndLabelPairs() throws {

@@ -68,6 +68,39 @@ struct LayerEquivalenceTests {
         }
     }
 
+    /// The weight gradient `g ãᵀ` does not see a permutation applied to the columns of both
+    /// `ã` and `g`, so the column order the optimizers rely on is checked directly: the `P`
+    /// columns of example `i` in `ã` and `g` are those of example `i` run alone, and its
+    /// per-example gradient is the batch-of-one gradient.
+    func convolutionCaptureIsExampleMajor<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        var generator = Xoshiro256StarStar(seed: 34)
+        let geometry = try ConvolutionGeometry(inputHeight: 5, inputWidth: 4, inputChannels: 2, kernelHeight: 3,
+                                               kernelWidth: 2, stride: 2, padding: 1)
+        var layer = try Conv2d<Scalar>(geometry: geometry, outputChannels: 3, using: &generator)
+        let batch = 3
+        let x = Matrix<Scalar>.randomGaussian(rows: geometry.inputSize, columns: batch, using: &generator)
+        let g = Matrix<Scalar>.randomGaussian(rows: layer.outputSize, columns: batch, using: &generator)
+        _ = try layer.forward(x)
+        _ = try layer.backward(g)
+        let perExample = try layer.perExampleWeightGradients()
+        let p = geometry.positions
+        for i in 0..<batch {
+            var alone = layer
+            _ = try alone.forward(x.columns(i..<i + 1))
+            _ = try alone.backward(g.columns(i..<i + 1))
+            #expect(layer.inputs.columns(i * p..<(i + 1) * p) == alone.inputs, "example \(i)")
+            #expect(layer.outputGradients.columns(i * p..<(i + 1) * p) == alone.outputGradients)
+            // The batch-of-one gradient of g's column i, times b (g is ∂(mean loss)/∂y).
+            #expect(try perExample[i].relativeDistance(to: alone.weightGradient.scaled(by: Scalar(batch)))
+                <= summationTolerance(Scalar.self, terms: p))
+        }
+    }
+
+    @Test func convolutionCaptureIsExampleMajor() throws {
+        try convolutionCaptureIsExampleMajor(Float.self)
+        try convolutionCaptureIsExampleMajor(Double.self)
+    }
+
     @Test func convolutionMatchesDirectLoop() throws {
         try convolutionMatchesDirectLoop(Float.self)
         try convolutionMatchesDirectLoop(Double.self)

@@ -80,6 +80,30 @@ struct LossTests {
         #expect(abs(mean - 3) <= 0.05 && abs(variance - 1) <= 0.05)
     }
 
+    /// A generator whose uniform draws are the largest value below 1.
+    struct AlwaysMaximum: RandomNumberGenerator {
+        mutating func next() -> UInt64 { .max }
+    }
+
+    func samplingNeverPicksAClassOfZeroProbability<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        // exp(−1000 − log 3) underflows to 0 in both precisions, and the three equal
+        // probabilities 1/3 may sum to less than the draw u = 1 − ulp/2.
+        let logits = try Matrix<Scalar>(rowsOf: [[0, -1000], [0, 0], [0, -1000], [-1000, -1000]])
+        var generator = AlwaysMaximum()
+        let samples = try SoftmaxCrossEntropy<Scalar>().sampleTargets(output: logits, using: &generator)
+        #expect(samples.column(0) == [0, 0, 1, 0] && samples.column(1) == [0, 1, 0, 0])
+        var seeded = Xoshiro256StarStar(seed: 27)
+        let none = try SoftmaxCrossEntropy<Scalar>().sampleTargets(output: Matrix(rows: 0, columns: 3), using: &seeded)
+        #expect(none.rows == 0 && none.columns == 3)
+        let empty = try SoftmaxCrossEntropy<Scalar>().sampleTargets(output: Matrix(rows: 4, columns: 0), using: &seeded)
+        #expect(empty.rows == 4 && empty.columns == 0)
+    }
+
+    @Test func samplingNeverPicksAClassOfZeroProbability() throws {
+        try samplingNeverPicksAClassOfZeroProbability(Float.self)
+        try samplingNeverPicksAClassOfZeroProbability(Double.self)
+    }
+
     @Test func badInputsThrow() throws {
         let z = Matrix<Double>(rows: 3, columns: 2)
         let wrongShape = Matrix<Double>(rows: 2, columns: 2)
@@ -97,6 +121,10 @@ struct LossTests {
         }
         #expect(throws: LinearAlgebraError.self) { try Matrix<Double>.oneHot([0, 3], classCount: 3) }
         #expect(throws: LinearAlgebraError.self) { try Matrix<Double>.oneHot([-1], classCount: 3) }
+        #expect(throws: LinearAlgebraError.self) { try Matrix<Double>.oneHot([], classCount: -1) }
+        #expect(throws: LinearAlgebraError.self) {
+            try LabeledDataSet<Double>(features: Matrix(rows: 2, columns: 0), labels: [], classCount: -1)
+        }
         #expect(throws: LinearAlgebraError.self) {
             try SoftmaxCrossEntropy<Double>.accuracy(logits: z, labels: [0])
         }

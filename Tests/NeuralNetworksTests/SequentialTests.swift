@@ -28,6 +28,21 @@ struct SequentialTests {
         #expect(try other.predict(x) == network.predict(x))
     }
 
+    @Test func convolutionGeometryDecodingValidates() throws {
+        let geometry = try ConvolutionGeometry(inputHeight: 5, inputWidth: 4, inputChannels: 2, kernelHeight: 3,
+                                               kernelWidth: 2, stride: 2, padding: 1)
+        let data = try JSONEncoder().encode(geometry)
+        #expect(try JSONDecoder().decode(ConvolutionGeometry.self, from: data) == geometry)
+        // A corrupt checkpoint: stride 0 would divide by zero, a kernel larger than the input
+        // would give a negative output size.
+        let text = String(decoding: data, as: UTF8.self)
+        for (field, bad) in [("\"stride\":2", "\"stride\":0"), ("\"kernelHeight\":3", "\"kernelHeight\":9")] {
+            #expect(text.contains(field))
+            let corrupt = Data(text.replacingOccurrences(of: field, with: bad).utf8)
+            #expect(throws: LinearAlgebraError.self) { try JSONDecoder().decode(ConvolutionGeometry.self, from: corrupt) }
+        }
+    }
+
     @Test func applyUpdateIsAnAxpyOnTheCombinedWeight() throws {
         var network = try smallNetwork(seed: 42)
         let before = network.parameters[0]
@@ -89,6 +104,18 @@ struct SequentialTests {
         }
         #expect(throws: LinearAlgebraError.self) {
             try Conv2d<Double>(geometry: geometry, outputChannels: 0, using: &generator)
+        }
+        #expect(throws: LinearAlgebraError.self) {
+            try ConvolutionGeometry(inputHeight: 4, inputWidth: 4, inputChannels: 1, kernelHeight: 3, kernelWidth: 3,
+                                    padding: Int.max / 2 + 1)
+        }
+        #expect(throws: LinearAlgebraError.self) {
+            try ConvolutionGeometry(inputHeight: Int.max, inputWidth: 1, inputChannels: 1, kernelHeight: 1,
+                                    kernelWidth: 1, padding: 1)
+        }
+        #expect(throws: LinearAlgebraError.self) {
+            try ConvolutionGeometry(inputHeight: 1 << 32, inputWidth: 1 << 32, inputChannels: 1, kernelHeight: 1,
+                                    kernelWidth: 1)
         }
         var unused = try Dense<Double>(inputSize: 2, outputSize: 2, using: &generator)
         #expect(try unused.perExampleWeightGradients().isEmpty)
