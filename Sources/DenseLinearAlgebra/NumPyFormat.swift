@@ -38,8 +38,8 @@ public enum NumPyFormat {
             throw fail("holds float64 data; read it as Matrix<Double> (reading it as Float would lose precision)")
         }
         let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
-        guard !overflow else { throw fail("shape \(header.shape) is too large") }
-        let expectedBytes = count * width
+        let (expectedBytes, byteOverflow) = count.multipliedReportingOverflow(by: width)
+        guard !overflow, !byteOverflow else { throw fail("has shape \(header.shape), too large to hold") }
         let available = bytes.count - header.dataOffset
         guard available == expectedBytes else {
             throw fail(available < expectedBytes

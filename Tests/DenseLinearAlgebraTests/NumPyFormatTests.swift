@@ -94,6 +94,8 @@ struct NumPyFormatTests {
         rejects(patched("(2, 3)", "(1, 3)"), because: "beyond")
         rejects(patched("(2, 3), }", "(1,2,3), }"), because: "3 dimensions")
         rejects(patched("(2, 3)", "(2, x)"), because: "invalid dimension")
+        rejects(patched("(2, 3), }", "(4611686018427387904, 1), }"), because: "too large")
+        rejects(patched("(2, 3), }", "(3037000500, 3037000500), }"), because: "too large")
         rejects(patched("False", "Maybe"), because: "fortran_order")
         rejects(patched("'shape'", "'shope'"), because: "no 'shape'")
         var badVersion = good
