@@ -103,13 +103,18 @@ public struct SymmetricEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
     ///   `k` eigenpairs of the tridiagonal matrix, `2n²·k` for the back-transformation.
     /// - Throws: as ``init(_:driver:options:)``, and
     ///   ``LinearAlgebraError/invalidArgument(operation:detail:)`` for an index range
-    ///   outside `0..<n` or an empty or non-finite value interval.
+    ///   outside `0..<n`, an empty or non-finite value interval, or a non-finite
+    ///   ``Options/absoluteTolerance``.
     @inlinable
     public init(_ matrix: Matrix<Scalar>, selecting selection: EigenvalueSelection<Scalar>,
                 options: Options = Options()) throws {
         let routine = "\(Scalar.routinePrefix)syevr"
         let operation = "SymmetricEigendecomposition (\(routine))"
         try Self.validate(matrix, operation: operation, triangle: options.triangle)
+        guard options.absoluteTolerance.isFinite else {
+            throw LinearAlgebraError.invalidArgument(
+                operation: operation, detail: "absolute tolerance \(options.absoluteTolerance) must be finite")
+        }
         let n = matrix.rows
         let capacity: Int
         switch selection {
@@ -163,11 +168,17 @@ public struct SymmetricEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
     ///
     /// - Complexity: `4n³/3` flops for the reduction plus `O(n·k + n²·k)`; for
     ///   `k ≪ n` several times faster than a full decomposition.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` unless `0 ≤ k ≤ n`,
+    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `matrix`
+    ///   is square, ``LinearAlgebraError/invalidArgument(operation:detail:)`` unless `0 ≤ k ≤ n`,
     ///   and as ``init(_:selecting:options:)``.
     @inlinable
     public static func largest(_ k: Int, of matrix: Matrix<Scalar>, options: Options = Options()) throws -> Self {
         let n = matrix.rows
+        guard matrix.isSquare else {
+            throw LinearAlgebraError.dimensionMismatch(
+                operation: "SymmetricEigendecomposition.largest", expected: "a square matrix",
+                actual: "\(matrix.rows)×\(matrix.columns)")
+        }
         guard k >= 0, k <= n else {
             throw LinearAlgebraError.invalidArgument(
                 operation: "SymmetricEigendecomposition.largest", detail: "k = \(k) must be in 0...n = \(n)")

@@ -133,4 +133,42 @@ struct SpectralFunctionTests {
         try errors(Float.self)
         try errors(Double.self)
     }
+
+    /// Asserts that `body` throws ``LinearAlgebraError/singularMatrix(operation:index:)`` with `index`.
+    func expectSingular(at index: Int, _ body: () throws -> some Any) {
+        #expect {
+            _ = try body()
+        } throws: { error in
+            if case let .singularMatrix(_, found) = error as? LinearAlgebraError { return found == index }
+            return false
+        }
+    }
+
+    func nearlySingular<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        var generator = Xoshiro256StarStar(seed: 46)
+        let q = try SymmetricEigendecomposition(symmetricMatrix([1, 2, 3] as [Scalar], using: &generator)).eigenvectors
+        // A subnormal eigenvalue is not zero, but 1/d overflows to +∞: the inverse is
+        // numerically singular and must throw rather than return a matrix of ±∞.
+        let tiny = Scalar.leastNonzeroMagnitude
+        let subnormal = try SymmetricEigendecomposition(eigenvalues: [1, tiny, 2], eigenvectors: q)
+        expectSingular(at: 2) { try subnormal.inverse() }
+        let x = Matrix<Scalar>(rows: 3, columns: 2, repeating: 1)
+        expectSingular(at: 2) { try subnormal.dampedInverse(applyingTo: x, damping: 0) }
+        // d^{−1/p} overflows for the smallest normal d and p = 1/2 (d⁻² > greatestFiniteMagnitude).
+        let normal = Scalar.leastNormalMagnitude
+        let smallNormal = try SymmetricEigendecomposition(eigenvalues: [1, 2, normal], eigenvectors: q)
+        expectSingular(at: 3) { try smallNormal.inversePthRoot(0.5) }
+        // d + λ = d/4 is subnormal (exactly, by Sterbenz) with a reciprocal beyond the range.
+        expectSingular(at: 3) { try smallNormal.dampedInverse(applyingTo: x, damping: -normal * 0.75) }
+        _ = try smallNormal.inversePthRoot(4)
+        // A partial decomposition's complement X/λ with a subnormal λ overflows.
+        let partial = try SymmetricEigendecomposition(eigenvalues: [2], eigenvectors: q.columns(0..<1))
+        expectSingular(at: 2) { try partial.dampedInverse(applyingTo: x, damping: tiny) }
+        _ = try partial.dampedInverse(applyingTo: x, damping: 1)
+    }
+
+    @Test func numericallySingularInversesThrowInsteadOfOverflowing() throws {
+        try nearlySingular(Float.self)
+        try nearlySingular(Double.self)
+    }
 }
