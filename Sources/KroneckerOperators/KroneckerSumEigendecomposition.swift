@@ -51,25 +51,14 @@ public struct KroneckerSumEigendecomposition<Scalar: LinearAlgebraScalar>: Senda
     /// - Accuracy: relative error `≈ c·(n_A + n_B)·eps·max|e + σ| / min|e + σ|`.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `C` has `N`
     ///   rows, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `C` or `σ`,
-    ///   ``LinearAlgebraError/singularMatrix(operation:index:)`` when some `e_r + σ = 0` (1-based `r`).
+    ///   ``LinearAlgebraError/singularMatrix(operation:index:)`` when some `1/(e_r + σ)` is not finite
+    ///   (`e_r + σ` zero or subnormal; 1-based `r`).
     @inlinable
     public func solve(_ c: Matrix<Scalar>, shift sigma: Scalar = 0) throws -> Matrix<Scalar> {
         let operation = "KroneckerSumEigendecomposition.solve"
-        guard c.rows == order else {
-            throw LinearAlgebraError.dimensionMismatch(
-                operation: operation, expected: "C with \(order) rows", actual: "\(c.rows)×\(c.columns)")
-        }
-        guard sigma.isFinite else {
-            throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: "shift σ = \(sigma)")
-        }
-        try c.requireFinite(operation, argument: "C")
-        var coefficients = eigenvalues
-        for r in coefficients.indices {
-            let shifted = coefficients[r] + sigma
-            guard shifted != 0 else { throw LinearAlgebraError.singularMatrix(operation: operation, index: r + 1) }
-            coefficients[r] = 1 / shifted
-        }
-        return applyInKroneckerEigenbasis([first.eigenvectors, second.eigenvectors], coefficients: coefficients,
-                                          complement: 0, to: c)
+        try requireSolveOperands(c, name: "C", rows: order, shift: sigma, shiftName: "shift σ", operation: operation)
+        let coefficients = try reciprocalsOfShifted(eigenvalues, shift: sigma, operation: operation)
+        return try applyInKroneckerEigenbasis([first.eigenvectors, second.eigenvectors], coefficients: coefficients,
+                                              complement: 0, to: c)
     }
 }

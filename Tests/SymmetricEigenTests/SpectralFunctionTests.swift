@@ -134,16 +134,6 @@ struct SpectralFunctionTests {
         try errors(Double.self)
     }
 
-    /// Asserts that `body` throws ``LinearAlgebraError/singularMatrix(operation:index:)`` with `index`.
-    func expectSingular(at index: Int, _ body: () throws -> some Any) {
-        #expect {
-            _ = try body()
-        } throws: { error in
-            if case let .singularMatrix(_, found) = error as? LinearAlgebraError { return found == index }
-            return false
-        }
-    }
-
     func nearlySingular<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
         var generator = Xoshiro256StarStar(seed: 46)
         let q = try SymmetricEigendecomposition(symmetricMatrix([1, 2, 3] as [Scalar], using: &generator)).eigenvectors
@@ -151,19 +141,19 @@ struct SpectralFunctionTests {
         // numerically singular and must throw rather than return a matrix of ±∞.
         let tiny = Scalar.leastNonzeroMagnitude
         let subnormal = try SymmetricEigendecomposition(eigenvalues: [1, tiny, 2], eigenvectors: q)
-        expectSingular(at: 2) { try subnormal.inverse() }
+        #expect { try subnormal.inverse() } throws: { isSingular($0, at: 2) }
         let x = Matrix<Scalar>(rows: 3, columns: 2, repeating: 1)
-        expectSingular(at: 2) { try subnormal.dampedInverse(applyingTo: x, damping: 0) }
+        #expect { try subnormal.dampedInverse(applyingTo: x, damping: 0) } throws: { isSingular($0, at: 2) }
         // d^{−1/p} overflows for the smallest normal d and p = 1/2 (d⁻² > greatestFiniteMagnitude).
         let normal = Scalar.leastNormalMagnitude
         let smallNormal = try SymmetricEigendecomposition(eigenvalues: [1, 2, normal], eigenvectors: q)
-        expectSingular(at: 3) { try smallNormal.inversePthRoot(0.5) }
+        #expect { try smallNormal.inversePthRoot(0.5) } throws: { isSingular($0, at: 3) }
         // d + λ = d/4 is subnormal (exactly, by Sterbenz) with a reciprocal beyond the range.
-        expectSingular(at: 3) { try smallNormal.dampedInverse(applyingTo: x, damping: -normal * 0.75) }
+        #expect { try smallNormal.dampedInverse(applyingTo: x, damping: -normal * 0.75) } throws: { isSingular($0, at: 3) }
         _ = try smallNormal.inversePthRoot(4)
         // A partial decomposition's complement X/λ with a subnormal λ overflows.
         let partial = try SymmetricEigendecomposition(eigenvalues: [2], eigenvectors: q.columns(0..<1))
-        expectSingular(at: 2) { try partial.dampedInverse(applyingTo: x, damping: tiny) }
+        #expect { try partial.dampedInverse(applyingTo: x, damping: tiny) } throws: { isSingular($0, at: 2) }
         _ = try partial.dampedInverse(applyingTo: x, damping: 1)
     }
 
