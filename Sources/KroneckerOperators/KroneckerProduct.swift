@@ -53,6 +53,7 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
     }
 
     /// `first ⊗ second ⊗ rest…`.
+    /// - Complexity: as `init(_:)` (the array form).
     /// - Throws: as `init(_:)` (the array form).
     @inlinable
     public init(_ first: Matrix<Scalar>, _ second: Matrix<Scalar>, _ rest: Matrix<Scalar>...) throws {
@@ -65,11 +66,14 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
         self.factors = factors
     }
 
-    /// `Π mᵢ`, the number of rows.
+    /// `Π mᵢ`, the number of rows (checked not to overflow at initialisation).
+    /// - Complexity: `O(d)`.
     @inlinable public var rows: Int { factors.reduce(1) { $0 * $1.rows } }
-    /// `Π nᵢ`, the number of columns.
+    /// `Π nᵢ`, the number of columns (checked not to overflow at initialisation).
+    /// - Complexity: `O(d)`.
     @inlinable public var columns: Int { factors.reduce(1) { $0 * $1.columns } }
     /// `true` when every factor is square (then the product is square).
+    /// - Complexity: `O(d)`.
     @inlinable public var hasSquareFactors: Bool { factors.allSatisfy(\.isSquare) }
 
     /// `op(A₁ ⊗ … ⊗ A_d)·X` for `X` with `k` columns, by mode products (GEMMs),

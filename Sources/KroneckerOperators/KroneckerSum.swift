@@ -41,6 +41,7 @@ public struct KroneckerSum<Scalar: LinearAlgebraScalar>: Sendable {
     }
 
     /// `n_A·n_B`, the order of the sum.
+    /// - Complexity: `O(1)`.
     @inlinable public var order: Int { first.rows * second.rows }
 
     /// `(A ⊕ B)·X` for `X` with `k` columns: `vec(B·Xⱼ + Xⱼ·Aᵀ)` for each column `Xⱼ`

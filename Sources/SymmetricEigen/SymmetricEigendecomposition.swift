@@ -55,6 +55,7 @@ public struct SymmetricEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
         public var absoluteTolerance: Scalar
 
         /// Options with LAPACK's defaults: lower triangle, with vectors, `abstol = 0`.
+        /// - Complexity: `O(1)`.
         public init(triangle: Triangle = .lower, computeVectors: Bool = true, absoluteTolerance: Scalar = 0) {
             self.triangle = triangle
             self.computeVectors = computeVectors
@@ -72,8 +73,10 @@ public struct SymmetricEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
     public let eigenvectors: Matrix<Scalar>
 
     /// `true` when the eigenvectors were computed.
+    /// - Complexity: `O(1)`.
     @inlinable public var hasEigenvectors: Bool { eigenvectors.columns == eigenvalues.count }
     /// `true` when every eigenpair of the `n × n` matrix is held (not a selection).
+    /// - Complexity: `O(1)`.
     @inlinable public var isComplete: Bool { eigenvalues.count == order }
 
     /// Decomposes the symmetric `matrix`, reading one triangle.
@@ -193,6 +196,7 @@ public struct SymmetricEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
     /// A decomposition from given eigenpairs: `eigenvalues[j]` with column `j` of
     /// `eigenvectors` (`n × k`). The columns are trusted to be orthonormal (not checked);
     /// `k < n` makes a partial decomposition.
+    /// - Complexity: one finiteness pass over the `n·k + k` entries; nothing is copied.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the
     ///   counts differ or `k > n`, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
     @inlinable
