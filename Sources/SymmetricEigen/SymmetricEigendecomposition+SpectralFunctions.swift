@@ -9,7 +9,8 @@ import DenseLinearAlgebra
 extension SymmetricEigendecomposition {
     /// `Q·diag(f(d))·Qᵀ` for a function `f` of the eigenvalues, exactly symmetric.
     ///
-    /// - Complexity: `2n²k` flops (one GEMM) plus `n·k` evaluations of `f`.
+    /// - Complexity: `n²k` flops (one `?syrk`) when every `f(dᵢ)` has the same sign, else
+    ///   `2n²k` (one `?gemm`), plus `n·k` evaluations of `f`.
     /// - Accuracy: `‖f̂(M) − Q f(D) Qᵀ‖ ≤ c·k·eps·‖Q‖²·max|f(dᵢ)|`; the error of the
     ///   decomposition itself propagates through `f`'s condition number.
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` without eigenvectors,
@@ -28,7 +29,7 @@ extension SymmetricEigendecomposition {
 
     /// The matrix `Q·diag(d)·Qᵀ` (the input for a complete decomposition, its rank-k
     /// part for a selection).
-    /// - Complexity: `2n²k` flops.
+    /// - Complexity: `n²k` flops (`?syrk`) for a semidefinite spectrum, else `2n²k` (`?gemm`).
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` without eigenvectors.
     @inlinable
     public func reconstructed() throws -> Matrix<Scalar> {
@@ -37,7 +38,7 @@ extension SymmetricEigendecomposition {
     }
 
     /// `M⁻¹ = Q·diag(1/d)·Qᵀ`.
-    /// - Complexity: `2n³` flops.
+    /// - Complexity: `n³` flops (`?syrk`) for a definite `M`, else `2n³` (`?gemm`).
     /// - Accuracy: relative error about `cond(M)·n·eps`.
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` without eigenvectors or for
     ///   a partial decomposition, ``LinearAlgebraError/singularMatrix(operation:index:)`` for an
@@ -51,7 +52,7 @@ extension SymmetricEigendecomposition {
 
     /// The inverse p-th root `M^{−1/p} = Q·diag(d^{−1/p})·Qᵀ` of a positive definite `M`
     /// (Shampoo's preconditioner for `p = 4`, the inverse square root for `p = 2`).
-    /// - Complexity: `2n³` flops.
+    /// - Complexity: `n³` flops (one `?syrk`, the values being positive).
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` unless `p` is finite and
     ///   positive, every eigenvalue is positive (clamp first with ``clamped(atLeast:)``), and the
     ///   decomposition is complete with vectors; ``LinearAlgebraError/singularMatrix(operation:index:)``
@@ -72,7 +73,7 @@ extension SymmetricEigendecomposition {
     }
 
     /// The positive semidefinite square root `M^{1/2} = Q·diag(√d)·Qᵀ`.
-    /// - Complexity: `2n²k` flops.
+    /// - Complexity: `n²k` flops (one `?syrk`, the values being non-negative).
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` without eigenvectors or
     ///   for a negative eigenvalue (clamp first with ``clamped(atLeast:)``).
     @inlinable
@@ -140,13 +141,25 @@ extension SymmetricEigendecomposition {
     }
 
     /// `Q·diag(values)·Qᵀ`, mirrored from the lower triangle so it is exactly symmetric.
+    ///
+    /// Fast path: when the values have one sign (SPD inverse, roots, reconstruction of a
+    /// semidefinite matrix), `Q·diag(v)·Qᵀ = ±W·Wᵀ` with `W = Q·diag(√|v|)` is one rank-k
+    /// update (`?syrk`, `n²k` flops, half a GEMM) that writes only the lower triangle.
+    /// Otherwise one GEMM (`2n²k` flops). `√|v|` neither overflows nor underflows
+    /// where `v` does not, and adds one rounding per coefficient.
     /// The shapes agree by construction (`n × k` times `(n × k)ᵀ`), so nothing here throws in practice.
     @inlinable
     func spectralProduct(_ values: [Scalar]) throws -> Matrix<Scalar> {
         var scaled = eigenvectors
-        try scaled.scaleColumns(by: values)
         var result = Matrix<Scalar>(rows: order, columns: order)
-        try Matrix.multiply(scaled, eigenvectors, transposingB: .transpose, into: &result)
+        let sign: Scalar? = values.allSatisfy { $0 >= 0 } ? 1 : values.allSatisfy { $0 <= 0 } ? -1 : nil
+        if let sign {
+            try scaled.scaleColumns(by: values.map { Scalar.sqrt(abs($0)) })
+            try Matrix.rankKUpdate(scaled, alpha: sign, into: &result, triangle: .lower)
+        } else {
+            try scaled.scaleColumns(by: values)
+            try Matrix.multiply(scaled, eigenvectors, transposingB: .transpose, into: &result)
+        }
         try result.symmetrize(from: .lower)
         return result
     }

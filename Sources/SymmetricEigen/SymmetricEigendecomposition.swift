@@ -23,7 +23,8 @@ import DenseLinearAlgebra
 ///   `c·n·eps·‖M‖ / gap(dᵢ)`, so vectors of clustered eigenvalues are only
 ///   determined as a subspace.
 /// - The two drivers agree to these bounds, not bit for bit. Spectral functions
-///   add one or two GEMMs, each with error `≤ n·eps·‖Q‖·‖f(D)·Qᵀ‖`.
+///   add one GEMM or SYRK (one-signed `f(d)`), or two GEMMs (damped inverse), each with
+///   error `≤ n·eps·‖Q‖·‖f(D)·Qᵀ‖`.
 /// - Not promised: high relative accuracy of tiny eigenvalues (that needs a
 ///   Jacobi method), or exact symmetry of `f(M)` beyond the final mirroring.
 ///
