@@ -22,15 +22,16 @@ enum EigenSection {
                                &copy, size, &w)
         }
         // Shampoo's M^{−1/4} on a decomposition: positive f(d), so one n³-flop syrk, against
-        // the 2n³-flop gemm Q·diag(f)·Qᵀ (with the column scaling already done for it).
+        // the same function by the 2n³-flop gemm form (scale Q's columns, Q·diag(f)·Qᵀ, mirror).
         let spd = try MatrixEnsemble<Double>.positiveDefinite(n, conditionNumber: 1e3, using: &generator)
         let spdEig = try SymmetricEigendecomposition(spd)
-        let scaledQ = try spdEig.eigenvectors.scalingColumns(by: spdEig.eigenvalues.map { Double.pow($0, -0.25) })
         var gemmResult = Matrix<Double>(rows: n, columns: n)
         try report.compare("inversePthRoot(4) Double (syrk)", size: "\(n)×\(n)",
                            kernel: { _ = try spdEig.inversePthRoot(4) },
-                           baseline: "dgemm Q·diag(f)·Qᵀ") {
+                           baseline: "pow + scale + dgemm Q·diag(f)·Qᵀ + mirror") {
+            let scaledQ = try spdEig.eigenvectors.scalingColumns(by: spdEig.eigenvalues.map { Double.pow($0, -0.25) })
             try Matrix.multiply(scaledQ, spdEig.eigenvectors, transposingB: .transpose, into: &gemmResult)
+            try gemmResult.symmetrize(from: .lower)
         }
         let (large, k) = report.quick ? (512, 16) : (2048, 32)
         let big = try MatrixEnsemble<Double>.positiveDefinite(large, spectrum: .spikedDecay(spikes: k),
