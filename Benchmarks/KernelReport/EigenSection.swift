@@ -3,7 +3,8 @@ import DenseLinearAlgebra
 import SymmetricEigen
 
 /// SymmetricEigen rows: the `syevd` wrapper against a direct `LAPACKE_dsyevd` call,
-/// and a top-k selection by `syevr` against the full `syevd`.
+/// a spectral function (one `syrk`) against the `gemm` form `Q·diag(f)·Qᵀ`, and a
+/// top-k selection by `syevr` against the full `syevd`.
 enum EigenSection {
     static func run(_ report: inout KernelReport) throws {
         var generator = Xoshiro256StarStar(seed: 3)
@@ -19,6 +20,18 @@ enum EigenSection {
             var copy = elements
             _ = LAPACKE_dsyevd(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "L")), size,
                                &copy, size, &w)
+        }
+        // Shampoo's M^{−1/4} on a decomposition: positive f(d), so one n³-flop syrk, against
+        // the same function by the 2n³-flop gemm form (scale Q's columns, Q·diag(f)·Qᵀ, mirror).
+        let spd = try MatrixEnsemble<Double>.positiveDefinite(n, conditionNumber: 1e3, using: &generator)
+        let spdEig = try SymmetricEigendecomposition(spd)
+        var gemmResult = Matrix<Double>(rows: n, columns: n)
+        try report.compare("inversePthRoot(4) Double (syrk)", size: "\(n)×\(n)",
+                           kernel: { _ = try spdEig.inversePthRoot(4) },
+                           baseline: "pow + scale + dgemm Q·diag(f)·Qᵀ + mirror") {
+            let scaledQ = try spdEig.eigenvectors.scalingColumns(by: spdEig.eigenvalues.map { Double.pow($0, -0.25) })
+            try Matrix.multiply(scaledQ, spdEig.eigenvectors, transposingB: .transpose, into: &gemmResult)
+            try gemmResult.symmetrize(from: .lower)
         }
         let (large, k) = report.quick ? (512, 16) : (2048, 32)
         let big = try MatrixEnsemble<Double>.positiveDefinite(large, spectrum: .spikedDecay(spikes: k),

@@ -14,42 +14,66 @@ extension Matrix {
     }
 
     /// `self · diag(factors)`: column `j` multiplied by `factors[j]`.
-    /// - Complexity: one pass over the entries.
+    /// - Complexity: one pass over the entries and one copy; ``scaleColumns(by:)`` scales in place.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless
     ///   `factors.count == columns`.
     @inlinable
     public func scalingColumns(by factors: [Scalar]) throws -> Matrix {
-        guard factors.count == columns else {
-            throw LinearAlgebraError.dimensionMismatch(
-                operation: "Matrix.scalingColumns", expected: "\(columns) factors", actual: "\(factors.count)")
-        }
         var result = self
-        let m = rows
-        result.storage.withUnsafeMutableBufferPointer { buffer in
-            for (j, factor) in factors.enumerated() {
-                for i in 0..<m { buffer[j * m + i] *= factor }
-            }
-        }
+        try result.scaleColumns(by: factors)
         return result
     }
 
     /// `diag(factors) · self`: row `i` multiplied by `factors[i]`.
-    /// - Complexity: one pass over the entries.
+    /// - Complexity: one pass over the entries and one copy; ``scaleRows(by:)`` scales in place.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless
     ///   `factors.count == rows`.
     @inlinable
     public func scalingRows(by factors: [Scalar]) throws -> Matrix {
-        guard factors.count == rows else {
-            throw LinearAlgebraError.dimensionMismatch(
-                operation: "Matrix.scalingRows", expected: "\(rows) factors", actual: "\(factors.count)")
-        }
         var result = self
+        try result.scaleRows(by: factors)
+        return result
+    }
+
+    /// `self ← self · diag(factors)`: column `j` multiplied by `factors[j]`, in place
+    /// (the right multiplication by a diagonal matrix, e.g. `Q·diag(f(d))` of a spectral function).
+    /// - Complexity: one pass over the entries, no allocation (unless the storage is shared).
+    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless
+    ///   `factors.count == columns`.
+    @inlinable
+    public mutating func scaleColumns(by factors: [Scalar]) throws {
+        guard factors.count == columns else {
+            throw LinearAlgebraError.dimensionMismatch(
+                operation: "Matrix.scaleColumns", expected: "\(columns) factors", actual: "\(factors.count)")
+        }
         let m = rows
-        result.storage.withUnsafeMutableBufferPointer { buffer in
-            for j in 0..<columns {
-                for i in 0..<m { buffer[j * m + i] *= factors[i] }
+        storage.withUnsafeMutableBufferPointer { buffer in
+            factors.withUnsafeBufferPointer { f in
+                for j in 0..<f.count {
+                    let factor = f[j]
+                    for i in 0..<m { buffer[j * m + i] *= factor }
+                }
             }
         }
-        return result
+    }
+
+    /// `self ← diag(factors) · self`: row `i` multiplied by `factors[i]`, in place.
+    /// - Complexity: one pass over the entries, no allocation (unless the storage is shared).
+    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless
+    ///   `factors.count == rows`.
+    @inlinable
+    public mutating func scaleRows(by factors: [Scalar]) throws {
+        guard factors.count == rows else {
+            throw LinearAlgebraError.dimensionMismatch(
+                operation: "Matrix.scaleRows", expected: "\(rows) factors", actual: "\(factors.count)")
+        }
+        let (m, n) = (rows, columns)
+        storage.withUnsafeMutableBufferPointer { buffer in
+            factors.withUnsafeBufferPointer { f in
+                for j in 0..<n {
+                    for i in 0..<m { buffer[j * m + i] *= f[i] }
+                }
+            }
+        }
     }
 }

@@ -21,15 +21,16 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
 
     /// Assembles the decomposition of `A₁ ⊗ … ⊗ A_d` from `Aᵢ`'s decompositions. Partial
     /// factor decompositions (selections) give a partial decomposition of the product.
-    /// - Complexity: `O(1)`; nothing is copied.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for an empty list or a factor
-    ///   decomposition without eigenvectors.
+    /// - Complexity: `O(d)`; nothing is copied.
+    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for an empty list, a factor
+    ///   decomposition without eigenvectors, or when the order `Π nᵢ` overflows `Int`.
     @inlinable
     public init(factors: [SymmetricEigendecomposition<Scalar>]) throws {
         let operation = "KroneckerEigendecomposition"
         guard !factors.isEmpty else {
             throw LinearAlgebraError.invalidArgument(operation: operation, detail: "needs at least one factor, got 0")
         }
+        _ = try checkedProduct(factors.map(\.order), of: "order", operation: operation)
         if let index = factors.firstIndex(where: { !$0.hasEigenvectors }) {
             throw LinearAlgebraError.invalidArgument(
                 operation: operation, detail: "factor \(index) was decomposed without eigenvectors")
@@ -39,6 +40,7 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
 
     /// The decomposition of `first ⊗ second ⊗ rest…`; for K-FAC, `first` is `A`'s
     /// (input side, `d_in`) and `second` is `G`'s (output side, `d_out`).
+    /// - Complexity: `O(d)`; nothing is copied.
     /// - Throws: as ``init(factors:)``.
     @inlinable
     public init(_ first: SymmetricEigendecomposition<Scalar>, _ second: SymmetricEigendecomposition<Scalar>,
@@ -46,9 +48,11 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
         try self.init(factors: [first, second] + rest)
     }
 
-    /// `N = Π nᵢ`, the order of the product.
+    /// `N = Π nᵢ`, the order of the product (checked not to overflow at initialisation).
+    /// - Complexity: `O(d)`.
     @inlinable public var order: Int { factors.reduce(1) { $0 * $1.order } }
     /// `true` when every factor decomposition is complete.
+    /// - Complexity: `O(d)`.
     @inlinable public var isComplete: Bool { factors.allSatisfy(\.isComplete) }
 
     /// The eigenvalues `d₁ ⊗ … ⊗ d_d` (entry `r` with the last factor's index fastest),
@@ -58,6 +62,7 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
     public var eigenvalues: [Scalar] { kroneckerCombination(factors.map(\.eigenvalues), identity: 1, *) }
 
     /// The orthonormal eigenvectors `Q₁ ⊗ … ⊗ Q_d` (`N × Π kᵢ`), kept factored.
+    /// - Complexity: `O(d)`; the factors' eigenvector matrices are shared, not copied.
     @inlinable
     public var eigenvectors: KroneckerProduct<Scalar> {
         KroneckerProduct(uncheckedFactors: factors.map(\.eigenvectors))
@@ -80,33 +85,20 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
     /// - Accuracy: relative error `≈ c·(Σ nᵢ)·eps·max|e + λ| / min|e + λ|` over the eigenvalues `e`.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `X` has `N`
     ///   rows, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `X` or `λ`,
-    ///   ``LinearAlgebraError/singularMatrix(operation:index:)`` when an eigenvalue `e_r + λ = 0`
-    ///   (1-based `r`) or, for a partial decomposition, `λ = 0`.
+    ///   ``LinearAlgebraError/singularMatrix(operation:index:)`` when `1/(e_r + λ)` is not finite
+    ///   (`e_r + λ` zero or subnormal; 1-based `r`) or, for a partial decomposition, `1/λ` is not
+    ///   finite (index `R + 1`).
     @inlinable
     public func dampedInverse(applyingTo x: Matrix<Scalar>, damping lambda: Scalar) throws -> Matrix<Scalar> {
         let operation = "KroneckerEigendecomposition.dampedInverse"
-        guard x.rows == order else {
-            throw LinearAlgebraError.dimensionMismatch(
-                operation: operation, expected: "X with \(order) rows", actual: "\(x.rows)×\(x.columns)")
-        }
-        guard lambda.isFinite else {
-            throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: "damping λ = \(lambda)")
-        }
-        try x.requireFinite(operation, argument: "X")
-        let complete = isComplete
-        if !complete && lambda == 0 {
-            throw LinearAlgebraError.singularMatrix(operation: operation, index: eigenvalues.count + 1)
-        }
+        try requireSolveOperands(x, name: "X", rows: order, shift: lambda, shiftName: "damping λ", operation: operation)
+        let values = eigenvalues
         // 1/(e + λ) on the captured subspace, less the 1/λ that X/λ adds back there.
-        let complement: Scalar = complete ? 0 : 1 / lambda
-        var coefficients = eigenvalues
-        for r in coefficients.indices {
-            let shifted = coefficients[r] + lambda
-            guard shifted != 0 else { throw LinearAlgebraError.singularMatrix(operation: operation, index: r + 1) }
-            coefficients[r] = 1 / shifted - complement
-        }
-        return applyInKroneckerEigenbasis(factors.map(\.eigenvectors), coefficients: coefficients,
-                                          complement: complement, to: x)
+        let complement: Scalar = isComplete
+            ? 0 : try complementCoefficient(damping: lambda, captured: values.count, operation: operation)
+        let coefficients = try reciprocalsOfShifted(values, shift: lambda, minus: complement, operation: operation)
+        return try applyInKroneckerEigenbasis(factors.map(\.eigenvectors), coefficients: coefficients,
+                                              complement: complement, to: x)
     }
 
     /// The matrix form of the damped inverse for two factors `A ⊗ G` (`A`: `n_A`, `G`: `n_G`):
@@ -118,10 +110,12 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
     ///
     /// — K-FAC's eigen route with `V` the layer gradient (`d_out × d_in`), `A` the input
     /// factor and `G` the output factor [Martens & Grosse 2015, §6.3; George et al. 2018, Eq. 8].
-    /// - Complexity: four GEMMs, `4·n_G·n_A·(n_G + n_A)` flops.
+    /// - Complexity: four GEMMs, `4·n_G·n_A·(n_G + n_A)` flops, two `n_G × n_A` buffers.
+    ///   Partial factor decompositions go through ``dampedInverse(applyingTo:damping:)``.
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` unless there are exactly two
     ///   factors, ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for `V`'s shape,
-    ///   and as ``dampedInverse(applyingTo:damping:)``.
+    ///   and as ``dampedInverse(applyingTo:damping:)`` (the singular index is `j·n_G + i + 1` for
+    ///   entry `(i, j)`, the position in `vec`).
     @inlinable
     public func dampedInverse(applyingToMatrix v: Matrix<Scalar>, damping lambda: Scalar) throws -> Matrix<Scalar> {
         let operation = "KroneckerEigendecomposition.dampedInverse(applyingToMatrix:)"
@@ -144,19 +138,7 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
         }
         try v.requireFinite(operation, argument: "V")
         let (inputValues, outputValues) = (factors[0].eigenvalues, factors[1].eigenvalues)
-        var coefficients = Matrix<Scalar>(rows: outputOrder, columns: inputOrder)
-        try coefficients.withUnsafeMutableBufferPointer { c in
-            for j in 0..<inputOrder {
-                for i in 0..<outputOrder {
-                    let shifted = outputValues[i] * inputValues[j] + lambda
-                    guard shifted != 0 else {
-                        throw LinearAlgebraError.singularMatrix(operation: operation, index: j * outputOrder + i + 1)
-                    }
-                    c[j * outputOrder + i] = 1 / shifted
-                }
-            }
-        }
-        return try scaledInEigenbasis(v, by: coefficients)
+        return try dividedInEigenbasis(v, operation: operation) { i, j in outputValues[i] * inputValues[j] + lambda }
     }
 }
 

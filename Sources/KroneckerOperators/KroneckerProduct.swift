@@ -37,19 +37,23 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// The product of the factors `A₁ ⊗ … ⊗ A_d`.
     /// - Complexity: one finite check over the factors, `Σ mᵢnᵢ`.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for an empty list,
-    ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in a factor.
+    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for an empty list or when
+    ///   `Π mᵢ` or `Π nᵢ` overflows `Int`, ``LinearAlgebraError/nonFiniteInput(operation:argument:)``
+    ///   for NaN/∞ in a factor.
     @inlinable
     public init(_ factors: [Matrix<Scalar>]) throws {
         let operation = "KroneckerProduct"
         guard !factors.isEmpty else {
             throw LinearAlgebraError.invalidArgument(operation: operation, detail: "needs at least one factor, got 0")
         }
+        _ = try checkedProduct(factors.map(\.rows), of: "rows", operation: operation)
+        _ = try checkedProduct(factors.map(\.columns), of: "columns", operation: operation)
         for (i, factor) in factors.enumerated() { try factor.requireFinite(operation, argument: "factor \(i)") }
         self.factors = factors
     }
 
     /// `first ⊗ second ⊗ rest…`.
+    /// - Complexity: as `init(_:)` (the array form).
     /// - Throws: as `init(_:)` (the array form).
     @inlinable
     public init(_ first: Matrix<Scalar>, _ second: Matrix<Scalar>, _ rest: Matrix<Scalar>...) throws {
@@ -62,11 +66,14 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
         self.factors = factors
     }
 
-    /// `Π mᵢ`, the number of rows.
+    /// `Π mᵢ`, the number of rows (checked not to overflow at initialisation).
+    /// - Complexity: `O(d)`.
     @inlinable public var rows: Int { factors.reduce(1) { $0 * $1.rows } }
-    /// `Π nᵢ`, the number of columns.
+    /// `Π nᵢ`, the number of columns (checked not to overflow at initialisation).
+    /// - Complexity: `O(d)`.
     @inlinable public var columns: Int { factors.reduce(1) { $0 * $1.columns } }
     /// `true` when every factor is square (then the product is square).
+    /// - Complexity: `O(d)`.
     @inlinable public var hasSquareFactors: Bool { factors.allSatisfy(\.isSquare) }
 
     /// `op(A₁ ⊗ … ⊗ A_d)·X` for `X` with `k` columns, by mode products (GEMMs),
@@ -76,16 +83,19 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
     ///   factors `4n³k`, against `2n⁴k` for the dense product); two buffers of the
     ///   largest intermediate size.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when `X` does
-    ///   not have `columns` rows (`rows` when transposed).
+    ///   not have `columns` rows (`rows` when transposed),
+    ///   ``LinearAlgebraError/invalidArgument(operation:detail:)`` when the result's entry count
+    ///   overflows `Int`.
     @inlinable
     public func multiplied(by x: Matrix<Scalar>, transpose: Transpose = .none) throws -> Matrix<Scalar> {
+        let operation = "KroneckerProduct.multiplied"
         let (outputRows, inputRows) = transpose == .none ? (rows, columns) : (columns, rows)
         guard x.rows == inputRows else {
             throw LinearAlgebraError.dimensionMismatch(
-                operation: "KroneckerProduct.multiplied", expected: "X with \(inputRows) rows",
-                actual: "\(x.rows)×\(x.columns)")
+                operation: operation, expected: "X with \(inputRows) rows", actual: "\(x.rows)×\(x.columns)")
         }
         let k = x.columns
+        _ = try checkedProduct([outputRows, k], of: "result entries", operation: operation)
         let result = x.withUnsafeBufferPointer { applyKroneckerFactors(factors, transpose: transpose, to: $0, columns: k) }
         return try Matrix(rows: outputRows, columns: k, columnMajor: result)
     }

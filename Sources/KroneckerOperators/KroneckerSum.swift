@@ -22,8 +22,10 @@ public struct KroneckerSum<Scalar: LinearAlgebraScalar>: Sendable {
     public let second: Matrix<Scalar>
 
     /// `A ⊕ B = A ⊗ I + I ⊗ B`.
+    /// - Complexity: one finite check over `A` and `B`.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless both are
-    ///   square, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
+    ///   square, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞. (The order
+    ///   `n_A·n_B ≤ max(n_A², n_B²)` cannot overflow, since both factors exist.)
     @inlinable
     public init(_ first: Matrix<Scalar>, _ second: Matrix<Scalar>) throws {
         let operation = "KroneckerSum"
@@ -39,6 +41,7 @@ public struct KroneckerSum<Scalar: LinearAlgebraScalar>: Sendable {
     }
 
     /// `n_A·n_B`, the order of the sum.
+    /// - Complexity: `O(1)`.
     @inlinable public var order: Int { first.rows * second.rows }
 
     /// `(A ⊕ B)·X` for `X` with `k` columns: `vec(B·Xⱼ + Xⱼ·Aᵀ)` for each column `Xⱼ`

@@ -17,6 +17,7 @@ public struct KroneckerSumEigendecomposition<Scalar: LinearAlgebraScalar>: Senda
     public let second: SymmetricEigendecomposition<Scalar>
 
     /// Assembles the decomposition of `A ⊕ B` from complete decompositions of `A` and `B`.
+    /// - Complexity: `O(1)`; nothing is copied.
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for a partial decomposition or
     ///   one without eigenvectors (a sum has no low-rank-plus-identity form).
     @inlinable
@@ -31,7 +32,8 @@ public struct KroneckerSumEigendecomposition<Scalar: LinearAlgebraScalar>: Senda
         self.second = second
     }
 
-    /// `n_A·n_B`.
+    /// `n_A·n_B`, the order of the sum.
+    /// - Complexity: `O(1)`.
     @inlinable public var order: Int { first.order * second.order }
 
     /// The eigenvalues `d_A[j] + d_B[i]` at index `i + n_B·j`, matching ``eigenvectors``. Not sorted.
@@ -40,6 +42,7 @@ public struct KroneckerSumEigendecomposition<Scalar: LinearAlgebraScalar>: Senda
     public var eigenvalues: [Scalar] { kroneckerCombination([first.eigenvalues, second.eigenvalues], identity: 0, +) }
 
     /// The orthonormal eigenvectors `Q_A ⊗ Q_B`, kept factored.
+    /// - Complexity: `O(1)`; the factors' eigenvector matrices are shared, not copied.
     @inlinable
     public var eigenvectors: KroneckerProduct<Scalar> {
         KroneckerProduct(uncheckedFactors: [first.eigenvectors, second.eigenvectors])
@@ -51,25 +54,14 @@ public struct KroneckerSumEigendecomposition<Scalar: LinearAlgebraScalar>: Senda
     /// - Accuracy: relative error `≈ c·(n_A + n_B)·eps·max|e + σ| / min|e + σ|`.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `C` has `N`
     ///   rows, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `C` or `σ`,
-    ///   ``LinearAlgebraError/singularMatrix(operation:index:)`` when some `e_r + σ = 0` (1-based `r`).
+    ///   ``LinearAlgebraError/singularMatrix(operation:index:)`` when some `1/(e_r + σ)` is not finite
+    ///   (`e_r + σ` zero or subnormal; 1-based `r`).
     @inlinable
     public func solve(_ c: Matrix<Scalar>, shift sigma: Scalar = 0) throws -> Matrix<Scalar> {
         let operation = "KroneckerSumEigendecomposition.solve"
-        guard c.rows == order else {
-            throw LinearAlgebraError.dimensionMismatch(
-                operation: operation, expected: "C with \(order) rows", actual: "\(c.rows)×\(c.columns)")
-        }
-        guard sigma.isFinite else {
-            throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: "shift σ = \(sigma)")
-        }
-        try c.requireFinite(operation, argument: "C")
-        var coefficients = eigenvalues
-        for r in coefficients.indices {
-            let shifted = coefficients[r] + sigma
-            guard shifted != 0 else { throw LinearAlgebraError.singularMatrix(operation: operation, index: r + 1) }
-            coefficients[r] = 1 / shifted
-        }
-        return applyInKroneckerEigenbasis([first.eigenvectors, second.eigenvectors], coefficients: coefficients,
-                                          complement: 0, to: c)
+        try requireSolveOperands(c, name: "C", rows: order, shift: sigma, shiftName: "shift σ", operation: operation)
+        let coefficients = try reciprocalsOfShifted(eigenvalues, shift: sigma, operation: operation)
+        return try applyInKroneckerEigenbasis([first.eigenvectors, second.eigenvectors], coefficients: coefficients,
+                                              complement: 0, to: c)
     }
 }

@@ -98,33 +98,57 @@ func kroneckerCombination<Scalar: LinearAlgebraScalar>(
 }
 
 /// `Q·diag(c)·Qᵀ·X + complement·X`: maps `X` into the Kronecker eigenbasis `Q = Q₁ ⊗ … ⊗ Q_d`,
-/// scales row `r` by `coefficients[r]`, maps back, and adds `complement·X`. Shared by the damped inverse of a Kronecker
-/// product and the solve of a Kronecker sum.
+/// scales row `r` by `coefficients[r]`, maps back, and adds `complement·X`. Shared by the damped
+/// inverse of a Kronecker product and the solve of a Kronecker sum.
 /// - Complexity: two Kronecker products with `k` columns plus `O(N·k)`.
 @inlinable
 func applyInKroneckerEigenbasis<Scalar: LinearAlgebraScalar>(
     _ bases: [Matrix<Scalar>], coefficients: [Scalar], complement: Scalar, to x: Matrix<Scalar>
-) -> Matrix<Scalar> {
+) throws -> Matrix<Scalar> {
     let k = x.columns
-    var projected = x.withUnsafeBufferPointer { applyKroneckerFactors(bases, transpose: .transpose, to: $0, columns: k) }
     let rank = coefficients.count
-    projected.withUnsafeMutableBufferPointer { y in
-        coefficients.withUnsafeBufferPointer { c in
-            for j in 0..<k {
-                let column = j * rank
-                for r in 0..<rank { y[column + r] *= c[r] }
-            }
-        }
+    var projected = try Matrix(
+        rows: rank, columns: k,
+        columnMajor: x.withUnsafeBufferPointer { applyKroneckerFactors(bases, transpose: .transpose, to: $0, columns: k) })
+    try projected.scaleRows(by: coefficients)
+    var result = try Matrix(
+        rows: x.rows, columns: k,
+        columnMajor: projected.withUnsafeBufferPointer { applyKroneckerFactors(bases, transpose: .none, to: $0, columns: k) })
+    if complement != 0 { try result.add(x, scaledBy: complement) }
+    return result
+}
+
+/// Throws unless the right-hand side `x` of an eigenbasis solve has `rows` rows and is
+/// finite and the shift (damping `λ` or `σ`) is finite — the checks shared by
+/// ``KroneckerEigendecomposition/dampedInverse(applyingTo:damping:)`` and
+/// ``KroneckerSumEigendecomposition/solve(_:shift:)``.
+@inlinable
+func requireSolveOperands<Scalar: LinearAlgebraScalar>(
+    _ x: Matrix<Scalar>, name: String, rows: Int, shift: Scalar, shiftName: String, operation: String
+) throws {
+    guard x.rows == rows else {
+        throw LinearAlgebraError.dimensionMismatch(
+            operation: operation, expected: "\(name) with \(rows) rows", actual: "\(x.rows)×\(x.columns)")
     }
-    var result = projected.withUnsafeBufferPointer { applyKroneckerFactors(bases, transpose: .none, to: $0, columns: k) }
-    if complement != 0, !result.isEmpty {
-        x.withUnsafeBufferPointer { source in
-            result.withUnsafeMutableBufferPointer { target in
-                Scalar.axpy(count: target.count, alpha: complement, x: source.baseAddress!, strideX: 1,
-                            y: target.baseAddress!, strideY: 1)
-            }
-        }
+    guard shift.isFinite else {
+        throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: "\(shiftName) = \(shift)")
     }
-    // The shape is the input's by construction.
-    return try! Matrix(rows: x.rows, columns: k, columnMajor: result)
+    try x.requireFinite(operation, argument: name)
+}
+
+/// `Π sizes`, or ``LinearAlgebraError/invalidArgument(operation:detail:)`` naming the sizes when
+/// the product overflows `Int` (a Kronecker product's order is the product of its factors' orders).
+/// - Complexity: `O(sizes.count)`.
+@inlinable
+func checkedProduct(_ sizes: [Int], of what: String, operation: String) throws -> Int {
+    var product = 1
+    for size in sizes {
+        let (next, overflow) = product.multipliedReportingOverflow(by: size)
+        guard !overflow else {
+            throw LinearAlgebraError.invalidArgument(
+                operation: operation, detail: "\(what) \(sizes.map(String.init).joined(separator: " · ")) overflows Int")
+        }
+        product = next
+    }
+    return product
 }

@@ -9,7 +9,8 @@ import DenseLinearAlgebra
 extension SymmetricEigendecomposition {
     /// `Q·diag(f(d))·Qᵀ` for a function `f` of the eigenvalues, exactly symmetric.
     ///
-    /// - Complexity: `2n²k` flops (one GEMM) plus `n·k` evaluations of `f`.
+    /// - Complexity: `n²k` flops (one `?syrk`) when every `f(dᵢ)` has the same sign, else
+    ///   `2n²k` (one `?gemm`), plus `n·k` evaluations of `f`.
     /// - Accuracy: `‖f̂(M) − Q f(D) Qᵀ‖ ≤ c·k·eps·‖Q‖²·max|f(dᵢ)|`; the error of the
     ///   decomposition itself propagates through `f`'s condition number.
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` without eigenvectors,
@@ -23,41 +24,39 @@ extension SymmetricEigendecomposition {
         guard values.allSatisfy(\.isFinite) else {
             throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: "f(eigenvalues)")
         }
-        return spectralProduct(values)
+        return try spectralProduct(values)
     }
 
     /// The matrix `Q·diag(d)·Qᵀ` (the input for a complete decomposition, its rank-k
     /// part for a selection).
-    /// - Complexity: `2n²k` flops.
+    /// - Complexity: `n²k` flops (`?syrk`) for a semidefinite spectrum, else `2n²k` (`?gemm`).
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` without eigenvectors.
     @inlinable
     public func reconstructed() throws -> Matrix<Scalar> {
         try requireEigenvectors("SymmetricEigendecomposition.reconstructed")
-        return spectralProduct(eigenvalues)
+        return try spectralProduct(eigenvalues)
     }
 
     /// `M⁻¹ = Q·diag(1/d)·Qᵀ`.
-    /// - Complexity: `2n³` flops.
+    /// - Complexity: `n³` flops (`?syrk`) for a definite `M`, else `2n³` (`?gemm`).
     /// - Accuracy: relative error about `cond(M)·n·eps`.
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` without eigenvectors or for
-    ///   a partial decomposition, ``LinearAlgebraError/singularMatrix(operation:index:)`` for a zero
-    ///   eigenvalue (1-based index in ``eigenvalues``).
+    ///   a partial decomposition, ``LinearAlgebraError/singularMatrix(operation:index:)`` for an
+    ///   eigenvalue whose reciprocal is not finite — zero, or subnormal (1-based index in ``eigenvalues``).
     @inlinable
     public func inverse() throws -> Matrix<Scalar> {
         let operation = "SymmetricEigendecomposition.inverse"
         try requireComplete(operation)
-        if let zero = eigenvalues.firstIndex(of: 0) {
-            throw LinearAlgebraError.singularMatrix(operation: operation, index: zero + 1)
-        }
-        return spectralProduct(eigenvalues.map { 1 / $0 })
+        return try spectralProduct(reciprocalsOfShifted(eigenvalues, shift: 0, operation: operation))
     }
 
     /// The inverse p-th root `M^{−1/p} = Q·diag(d^{−1/p})·Qᵀ` of a positive definite `M`
     /// (Shampoo's preconditioner for `p = 4`, the inverse square root for `p = 2`).
-    /// - Complexity: `2n³` flops.
+    /// - Complexity: `n³` flops (one `?syrk`, the values being positive).
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` unless `p` is finite and
     ///   positive, every eigenvalue is positive (clamp first with ``clamped(atLeast:)``), and the
-    ///   decomposition is complete with vectors.
+    ///   decomposition is complete with vectors; ``LinearAlgebraError/singularMatrix(operation:index:)``
+    ///   when some `dᵢ^{−1/p}` overflows (a tiny eigenvalue with `p < 1`, or a subnormal one).
     @inlinable
     public func inversePthRoot(_ p: Scalar) throws -> Matrix<Scalar> {
         let operation = "SymmetricEigendecomposition.inversePthRoot"
@@ -66,11 +65,15 @@ extension SymmetricEigendecomposition {
         }
         try requireComplete(operation)
         try requireEigenvalues(operation, above: 0, inclusive: false)
-        return spectralProduct(eigenvalues.map { Scalar.pow($0, -1 / p) })
+        let roots = eigenvalues.map { Scalar.pow($0, -1 / p) }
+        if let index = roots.firstIndex(where: { !$0.isFinite }) {
+            throw LinearAlgebraError.singularMatrix(operation: operation, index: index + 1)
+        }
+        return try spectralProduct(roots)
     }
 
     /// The positive semidefinite square root `M^{1/2} = Q·diag(√d)·Qᵀ`.
-    /// - Complexity: `2n²k` flops.
+    /// - Complexity: `n²k` flops (one `?syrk`, the values being non-negative).
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` without eigenvectors or
     ///   for a negative eigenvalue (clamp first with ``clamped(atLeast:)``).
     @inlinable
@@ -78,7 +81,7 @@ extension SymmetricEigendecomposition {
         let operation = "SymmetricEigendecomposition.squareRoot"
         try requireEigenvectors(operation)
         try requireEigenvalues(operation, above: 0, inclusive: true)
-        return spectralProduct(eigenvalues.map { Scalar.sqrt($0) })
+        return try spectralProduct(eigenvalues.map { Scalar.sqrt($0) })
     }
 
     /// `(M + λI)⁻¹·X` without forming the inverse.
@@ -91,8 +94,9 @@ extension SymmetricEigendecomposition {
     /// - Accuracy: relative error about `n·eps·max|d + λ| / min|d + λ|`.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `X` has
     ///   `n` rows, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `X` or `λ`,
-    ///   ``LinearAlgebraError/singularMatrix(operation:index:)`` when some `dᵢ + λ = 0`
-    ///   (or `λ = 0` for a partial decomposition), ``LinearAlgebraError/invalidArgument(operation:detail:)``
+    ///   ``LinearAlgebraError/singularMatrix(operation:index:)`` when some `1/(dᵢ + λ)` is not finite
+    ///   (`dᵢ + λ` zero or subnormal; 1-based `i`) or, for a partial decomposition, `1/λ` is not
+    ///   finite (index `k + 1`), ``LinearAlgebraError/invalidArgument(operation:detail:)``
     ///   without eigenvectors.
     @inlinable
     public func dampedInverse(applyingTo x: Matrix<Scalar>, damping lambda: Scalar) throws -> Matrix<Scalar> {
@@ -106,18 +110,13 @@ extension SymmetricEigendecomposition {
             throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: "damping λ = \(lambda)")
         }
         try x.requireFinite(operation, argument: "X")
-        if let zero = eigenvalues.firstIndex(where: { $0 + lambda == 0 }) {
-            throw LinearAlgebraError.singularMatrix(operation: operation, index: zero + 1)
-        }
-        if !isComplete && lambda == 0 {
-            throw LinearAlgebraError.singularMatrix(operation: operation, index: eigenvalues.count + 1)
-        }
         // Coefficients on the captured subspace: 1/(d+λ), minus the 1/λ that the
         // complement term X/λ adds back for a partial decomposition.
-        let complement: Scalar = isComplete ? 0 : 1 / lambda
-        let coefficients = eigenvalues.map { 1 / ($0 + lambda) - complement }
+        let complement: Scalar = isComplete
+            ? 0 : try complementCoefficient(damping: lambda, captured: eigenvalues.count, operation: operation)
+        let coefficients = try reciprocalsOfShifted(eigenvalues, shift: lambda, minus: complement, operation: operation)
         var projected = try eigenvectors.multiplied(by: x, transposingSelf: .transpose)
-        projected.scaleRows(by: coefficients)
+        try projected.scaleRows(by: coefficients)
         var result = x
         try Matrix.multiply(eigenvectors, projected, alpha: 1, beta: complement, into: &result)
         return result
@@ -142,14 +141,26 @@ extension SymmetricEigendecomposition {
     }
 
     /// `Q·diag(values)·Qᵀ`, mirrored from the lower triangle so it is exactly symmetric.
+    ///
+    /// Fast path: when the values have one sign (SPD inverse, roots, reconstruction of a
+    /// semidefinite matrix), `Q·diag(v)·Qᵀ = ±W·Wᵀ` with `W = Q·diag(√|v|)` is one rank-k
+    /// update (`?syrk`, `n²k` flops, half a GEMM) that writes only the lower triangle.
+    /// Otherwise one GEMM (`2n²k` flops). `√|v|` neither overflows nor underflows
+    /// where `v` does not, and adds one rounding per coefficient.
+    /// The shapes agree by construction (`n × k` times `(n × k)ᵀ`), so nothing here throws in practice.
     @inlinable
-    func spectralProduct(_ values: [Scalar]) -> Matrix<Scalar> {
+    func spectralProduct(_ values: [Scalar]) throws -> Matrix<Scalar> {
         var scaled = eigenvectors
-        scaled.scaleColumns(by: values)
         var result = Matrix<Scalar>(rows: order, columns: order)
-        // Shapes agree by construction (n × k times (n × k)ᵀ).
-        try! Matrix.multiply(scaled, eigenvectors, transposingB: .transpose, into: &result)
-        try! result.symmetrize(from: .lower)
+        let sign: Scalar? = values.allSatisfy { $0 >= 0 } ? 1 : values.allSatisfy { $0 <= 0 } ? -1 : nil
+        if let sign {
+            try scaled.scaleColumns(by: values.map { Scalar.sqrt(abs($0)) })
+            try Matrix.rankKUpdate(scaled, alpha: sign, into: &result, triangle: .lower)
+        } else {
+            try scaled.scaleColumns(by: values)
+            try Matrix.multiply(scaled, eigenvectors, transposingB: .transpose, into: &result)
+        }
+        try result.symmetrize(from: .lower)
         return result
     }
 
@@ -179,34 +190,6 @@ extension SymmetricEigendecomposition {
                 operation: operation,
                 detail: "eigenvalue d[\(index)] = \(eigenvalues[index]) must be \(inclusive ? "≥" : ">") \(bound); "
                     + "clamp it first with clamped(atLeast:)")
-        }
-    }
-}
-
-extension Matrix {
-    /// `self ← self·diag(factors)`: column `j` scaled by `factors[j]`.
-    @inlinable
-    mutating func scaleColumns(by factors: [Scalar]) {
-        precondition(factors.count == columns, "scaleColumns: \(factors.count) factors for \(columns) columns")
-        let m = rows
-        withUnsafeMutableBufferPointer { a in
-            for (j, factor) in factors.enumerated() {
-                for i in 0..<m { a[i + j * m] *= factor }
-            }
-        }
-    }
-
-    /// `self ← diag(factors)·self`: row `i` scaled by `factors[i]`.
-    @inlinable
-    mutating func scaleRows(by factors: [Scalar]) {
-        precondition(factors.count == rows, "scaleRows: \(factors.count) factors for \(rows) rows")
-        let (m, n) = (rows, columns)
-        withUnsafeMutableBufferPointer { a in
-            factors.withUnsafeBufferPointer { f in
-                for j in 0..<n {
-                    for i in 0..<m { a[i + j * m] *= f[i] }
-                }
-            }
         }
     }
 }

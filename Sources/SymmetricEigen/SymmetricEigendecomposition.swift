@@ -23,7 +23,8 @@ import DenseLinearAlgebra
 ///   `c·n·eps·‖M‖ / gap(dᵢ)`, so vectors of clustered eigenvalues are only
 ///   determined as a subspace.
 /// - The two drivers agree to these bounds, not bit for bit. Spectral functions
-///   add one or two GEMMs, each with error `≤ n·eps·‖Q‖·‖f(D)·Qᵀ‖`.
+///   add one GEMM or SYRK (one-signed `f(d)`), or two GEMMs (damped inverse), each with
+///   error `≤ n·eps·‖Q‖·‖f(D)·Qᵀ‖`.
 /// - Not promised: high relative accuracy of tiny eigenvalues (that needs a
 ///   Jacobi method), or exact symmetry of `f(M)` beyond the final mirroring.
 ///
@@ -55,6 +56,7 @@ public struct SymmetricEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
         public var absoluteTolerance: Scalar
 
         /// Options with LAPACK's defaults: lower triangle, with vectors, `abstol = 0`.
+        /// - Complexity: `O(1)`.
         public init(triangle: Triangle = .lower, computeVectors: Bool = true, absoluteTolerance: Scalar = 0) {
             self.triangle = triangle
             self.computeVectors = computeVectors
@@ -72,8 +74,10 @@ public struct SymmetricEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
     public let eigenvectors: Matrix<Scalar>
 
     /// `true` when the eigenvectors were computed.
+    /// - Complexity: `O(1)`.
     @inlinable public var hasEigenvectors: Bool { eigenvectors.columns == eigenvalues.count }
     /// `true` when every eigenpair of the `n × n` matrix is held (not a selection).
+    /// - Complexity: `O(1)`.
     @inlinable public var isComplete: Bool { eigenvalues.count == order }
 
     /// Decomposes the symmetric `matrix`, reading one triangle.
@@ -103,13 +107,18 @@ public struct SymmetricEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
     ///   `k` eigenpairs of the tridiagonal matrix, `2n²·k` for the back-transformation.
     /// - Throws: as ``init(_:driver:options:)``, and
     ///   ``LinearAlgebraError/invalidArgument(operation:detail:)`` for an index range
-    ///   outside `0..<n` or an empty or non-finite value interval.
+    ///   outside `0..<n`, an empty or non-finite value interval, or a non-finite
+    ///   ``Options/absoluteTolerance``.
     @inlinable
     public init(_ matrix: Matrix<Scalar>, selecting selection: EigenvalueSelection<Scalar>,
                 options: Options = Options()) throws {
         let routine = "\(Scalar.routinePrefix)syevr"
         let operation = "SymmetricEigendecomposition (\(routine))"
         try Self.validate(matrix, operation: operation, triangle: options.triangle)
+        guard options.absoluteTolerance.isFinite else {
+            throw LinearAlgebraError.invalidArgument(
+                operation: operation, detail: "absolute tolerance \(options.absoluteTolerance) must be finite")
+        }
         let n = matrix.rows
         let capacity: Int
         switch selection {
@@ -163,11 +172,17 @@ public struct SymmetricEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
     ///
     /// - Complexity: `4n³/3` flops for the reduction plus `O(n·k + n²·k)`; for
     ///   `k ≪ n` several times faster than a full decomposition.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` unless `0 ≤ k ≤ n`,
+    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `matrix`
+    ///   is square, ``LinearAlgebraError/invalidArgument(operation:detail:)`` unless `0 ≤ k ≤ n`,
     ///   and as ``init(_:selecting:options:)``.
     @inlinable
     public static func largest(_ k: Int, of matrix: Matrix<Scalar>, options: Options = Options()) throws -> Self {
         let n = matrix.rows
+        guard matrix.isSquare else {
+            throw LinearAlgebraError.dimensionMismatch(
+                operation: "SymmetricEigendecomposition.largest", expected: "a square matrix",
+                actual: "\(matrix.rows)×\(matrix.columns)")
+        }
         guard k >= 0, k <= n else {
             throw LinearAlgebraError.invalidArgument(
                 operation: "SymmetricEigendecomposition.largest", detail: "k = \(k) must be in 0...n = \(n)")
@@ -182,6 +197,7 @@ public struct SymmetricEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
     /// A decomposition from given eigenpairs: `eigenvalues[j]` with column `j` of
     /// `eigenvectors` (`n × k`). The columns are trusted to be orthonormal (not checked);
     /// `k < n` makes a partial decomposition.
+    /// - Complexity: one finiteness pass over the `n·k + k` entries; nothing is copied.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the
     ///   counts differ or `k > n`, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
     @inlinable

@@ -133,4 +133,30 @@ struct ColumnOperationTests {
         #expect(throws: LinearAlgebraError.self) { try a.scalingRows(by: [1, 2, 3]) }
         #expect(Matrix<Float>(rows: 0, columns: 3).squaredColumnNorms == [0, 0, 0])
     }
+
+    func inPlaceScalings<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        // Scaling by powers of two is exact, so the results compare with ==.
+        let a = try Matrix<Scalar>(rowsOf: [[1, 2, 3], [4, 5, 6]])
+        var columns = a
+        try columns.scaleColumns(by: [2, 0.5, -1])
+        #expect(columns == (try Matrix(rowsOf: [[2, 1, -3], [8, 2.5, -6]])))
+        #expect(columns == (try a.scalingColumns(by: [2, 0.5, -1])))
+        var rows = a
+        try rows.scaleRows(by: [4, 0.25])
+        #expect(rows == (try Matrix(rowsOf: [[4, 8, 12], [1, 1.25, 1.5]])))
+        #expect(rows == (try a.scalingRows(by: [4, 0.25])))
+        // The copy a still holds its entries (copy-on-write, not aliasing).
+        #expect(a == (try Matrix(rowsOf: [[1, 2, 3], [4, 5, 6]])))
+        var empty = Matrix<Scalar>(rows: 0, columns: 2)
+        try empty.scaleColumns(by: [1, 2])
+        try empty.scaleRows(by: [])
+        #expect(empty.rows == 0 && empty.columns == 2)
+        #expect(throws: LinearAlgebraError.self) { try columns.scaleColumns(by: [1, 2]) }
+        #expect(throws: LinearAlgebraError.self) { try rows.scaleRows(by: [1, 2, 3]) }
+    }
+
+    @Test func inPlaceScalingsMatchTheCopyingOnes() throws {
+        try inPlaceScalings(Float.self)
+        try inPlaceScalings(Double.self)
+    }
 }

@@ -55,7 +55,28 @@ let productShapes: [[(Int, Int)]] = [
 /// Orders of square factors for the two- and three-factor solver tests (products ≤ 64).
 let squareOrders: [[Int]] = [[1, 1], [5, 7], [8, 8], [4, 3, 5], [2, 4, 4]]
 
+/// `max |(|op(A)|·|X|)ᵢⱼ|`: the scale of the rounding error of `op(A)·X` in any summation
+/// order, `|fl(op(A)·X) − op(A)·X| ≤ γ_n·|op(A)|·|X|` entrywise [Higham 2002, §3.5]. Unlike
+/// `max |op(A)·X|` it does not shrink under cancellation, so a bound `c·n·eps` times it is
+/// tight for a correct product and an O(1) error still exceeds it.
+func magnitudeScale<Scalar: LinearAlgebraScalar>(
+    _ a: Matrix<Scalar>, _ x: Matrix<Scalar>, transpose: Transpose = .none
+) throws -> Scalar {
+    try a.map { abs($0) }.multiplied(by: x.map { abs($0) }, transposingSelf: transpose).maxAbsoluteEntry
+}
+
+/// `max |aᵢⱼ − bᵢⱼ|`, the absolute error compared against `c·n·eps·magnitudeScale`.
+func maxDifference<Scalar: LinearAlgebraScalar>(_ a: Matrix<Scalar>, _ b: Matrix<Scalar>) throws -> Scalar {
+    try (a - b).maxAbsoluteEntry
+}
+
 /// Solves with the explicit dense matrix (LU), the reference for structured solves.
 func denseSolve<Scalar: LinearAlgebraScalar>(_ a: Matrix<Scalar>, _ b: Matrix<Scalar>) throws -> Matrix<Scalar> {
     try LUFactorization(a).solve(b)
+}
+
+/// `true` for ``LinearAlgebraError/singularMatrix(operation:index:)`` at the 1-based `index`.
+func isSingular(_ error: any Error, at index: Int) -> Bool {
+    if case let .singularMatrix(_, found) = error as? LinearAlgebraError { return found == index }
+    return false
 }

@@ -133,4 +133,32 @@ struct SpectralFunctionTests {
         try errors(Float.self)
         try errors(Double.self)
     }
+
+    func nearlySingular<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        var generator = Xoshiro256StarStar(seed: 46)
+        let q = try SymmetricEigendecomposition(symmetricMatrix([1, 2, 3] as [Scalar], using: &generator)).eigenvectors
+        // A subnormal eigenvalue is not zero, but 1/d overflows to +∞: the inverse is
+        // numerically singular and must throw rather than return a matrix of ±∞.
+        let tiny = Scalar.leastNonzeroMagnitude
+        let subnormal = try SymmetricEigendecomposition(eigenvalues: [1, tiny, 2], eigenvectors: q)
+        #expect { try subnormal.inverse() } throws: { isSingular($0, at: 2) }
+        let x = Matrix<Scalar>(rows: 3, columns: 2, repeating: 1)
+        #expect { try subnormal.dampedInverse(applyingTo: x, damping: 0) } throws: { isSingular($0, at: 2) }
+        // d^{−1/p} overflows for the smallest normal d and p = 1/2 (d⁻² > greatestFiniteMagnitude).
+        let normal = Scalar.leastNormalMagnitude
+        let smallNormal = try SymmetricEigendecomposition(eigenvalues: [1, 2, normal], eigenvectors: q)
+        #expect { try smallNormal.inversePthRoot(0.5) } throws: { isSingular($0, at: 3) }
+        // d + λ = d/4 is subnormal (exactly, by Sterbenz) with a reciprocal beyond the range.
+        #expect { try smallNormal.dampedInverse(applyingTo: x, damping: -normal * 0.75) } throws: { isSingular($0, at: 3) }
+        _ = try smallNormal.inversePthRoot(4)
+        // A partial decomposition's complement X/λ with a subnormal λ overflows.
+        let partial = try SymmetricEigendecomposition(eigenvalues: [2], eigenvectors: q.columns(0..<1))
+        #expect { try partial.dampedInverse(applyingTo: x, damping: tiny) } throws: { isSingular($0, at: 2) }
+        _ = try partial.dampedInverse(applyingTo: x, damping: 1)
+    }
+
+    @Test func numericallySingularInversesThrowInsteadOfOverflowing() throws {
+        try nearlySingular(Float.self)
+        try nearlySingular(Double.self)
+    }
 }

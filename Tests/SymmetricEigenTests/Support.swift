@@ -46,3 +46,9 @@ extension SymmetricEigendecomposition {
         (try? eigenvectors.gram(.transpose).relativeDistance(to: .identity(eigenvalues.count))) ?? .infinity
     }
 }
+
+/// `true` for ``LinearAlgebraError/singularMatrix(operation:index:)`` at the 1-based `index`.
+func isSingular(_ error: any Error, at index: Int) -> Bool {
+    if case let .singularMatrix(_, found) = error as? LinearAlgebraError { return found == index }
+    return false
+}

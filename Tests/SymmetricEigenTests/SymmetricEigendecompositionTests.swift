@@ -102,6 +102,10 @@ struct SymmetricEigendecompositionTests {
         }
         let empty = try SymmetricEigendecomposition.largest(0, of: Matrix<Scalar>(rows: 0, columns: 0))
         #expect(empty.order == 0 && empty.eigenvalues.isEmpty)
+        // A value interval that holds no eigenvalue gives an empty selection, not an error.
+        let m = symmetricMatrix([1, 2, 3] as [Scalar], using: &generator)
+        let none = try SymmetricEigendecomposition(m, selecting: .valueRange(lower: 10, upper: 20))
+        #expect(none.order == 3 && none.eigenvalues.isEmpty && none.eigenvectors.columns == 0)
     }
 
     @Test func selectionsMatchTheFullSpectrum() throws {
@@ -134,6 +138,16 @@ struct SymmetricEigendecompositionTests {
         #expect(throws: LinearAlgebraError.self) { try SymmetricEigendecomposition.largest(5, of: m) }
         #expect(throws: LinearAlgebraError.self) { try SymmetricEigendecomposition.largest(-1, of: m) }
         #expect(throws: LinearAlgebraError.self) { try SymmetricEigendecomposition.largest(0, of: rectangular) }
+        // A 3 × 4 input is reported as not square, not as k = 4 out of range.
+        #expect {
+            try SymmetricEigendecomposition.largest(4, of: rectangular)
+        } throws: { error in
+            if case .dimensionMismatch = error as? LinearAlgebraError { return true }
+            return false
+        }
+        #expect(throws: LinearAlgebraError.self) {
+            try SymmetricEigendecomposition(m, selecting: .all, options: .init(absoluteTolerance: .nan))
+        }
         #expect(throws: LinearAlgebraError.self) {
             try SymmetricEigendecomposition(eigenvalues: [1, 2], eigenvectors: Matrix<Scalar>.identity(3))
         }
