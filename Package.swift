@@ -73,6 +73,9 @@ let package = Package(
             name: "CurvatureOptimizersTests",
             dependencies: ["CurvatureOptimizers", "KroneckerOperators", "NeuralNetworks"]
         ),
-        .testTarget(name: "KronkitToolTests", dependencies: ["KronkitTool"]),
+        .testTarget(
+            name: "KronkitToolTests",
+            dependencies: ["KronkitTool", "CurvatureOptimizers", "NeuralNetworks", "DenseLinearAlgebra"]
+        ),
     ]
 )

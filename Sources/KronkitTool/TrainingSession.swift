@@ -81,10 +81,15 @@ struct TrainingSession<O: Optimizer, L: Loss> where L.Scalar == O.Scalar {
             let batch = try nextBatch()
             let target = task == .classification ? batch.oneHotLabels : batch.features
             let start = ContinuousClock.now
-            let result = try optimizer.step(&model, input: batch.features, target: target, loss: loss)
+            let value: Double
+            do {
+                value = Double(try optimizer.step(&model, input: batch.features, target: target, loss: loss).loss)
+            } catch LinearAlgebraError.nonFiniteInput {
+                // Weights or activations overflowed: the run diverged within this step.
+                throw ToolError.diverged(method: optimizer.name, step: state.step + 1)
+            }
             state.elapsed += Self.seconds(since: start)
             state.step += 1
-            let value = Double(result.loss)
             guard value.isFinite else { throw ToolError.diverged(method: optimizer.name, step: state.step) }
             state.lossSum += value
             state.lossCount += 1
