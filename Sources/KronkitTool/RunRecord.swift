@@ -14,9 +14,11 @@ struct RunRecord: Sendable {
     var rows: [MetricsRow]
     /// Bytes of optimizer state (momenta, factors, eigenbases…) besides the model.
     var stateBytes: Int
-    /// The number of trainable parameters.
-    var parameterCount: Int
     var totalSteps: Int
+    /// Steps taken and training seconds spent when the run ended (the last row may be earlier
+    /// when it was interrupted between evaluations).
+    var finalStep: Int
+    var finalSeconds: Double
     var outcome: Outcome
 
     /// What a metrics row must reach.
@@ -38,8 +40,5 @@ struct RunRecord: Sendable {
     func firstRow(reaching target: Target) -> MetricsRow? { rows.first { target.isReached(by: $0) } }
 
     /// Mean wall-clock seconds per step.
-    var secondsPerStep: Double? {
-        guard let last = rows.last, last.step > 0 else { return nil }
-        return last.seconds / Double(last.step)
-    }
+    var secondsPerStep: Double? { finalStep > 0 ? finalSeconds / Double(finalStep) : nil }
 }

@@ -88,7 +88,7 @@ struct Runner {
         reporter.update(status(session), final: true)
         return RunRecord(method: method, rows: session.state.metrics,
                          stateBytes: session.optimizer.stateSize * MemoryLayout<O.Scalar>.size,
-                         parameterCount: session.model.parameters.reduce(0) { $0 + $1.elements.count },
-                         totalSteps: totalSteps, outcome: outcome)
+                         totalSteps: totalSteps, finalStep: session.state.step, finalSeconds: session.state.elapsed,
+                         outcome: outcome)
     }
 }

@@ -18,29 +18,37 @@ struct SVGChart {
     var series: [Series]
     /// Plot `log10(y)` instead of `y` (for losses spanning decades).
     var logarithmicY = false
+    /// Values above this are left out of the axis range, and their lines leave the frame
+    /// at the top (a diverging run must not flatten the others).
+    var yLimit: Double?
 
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2",
                           "#17becf", "#7f7f7f", "#bcbd22", "#393b79", "#637939"]
 
     /// The chart as an SVG `<g>` element of size `width × height` placed at `(originX, originY)`;
     /// the legend sits to the right of the plot area, so it never hides a curve.
-    func group(originX: Double, originY: Double, width: Double, height: Double) -> String {
+    /// - Parameter identifier: unique within the document; names the clip path of the plot area.
+    func group(originX: Double, originY: Double, width: Double, height: Double, identifier: Int = 0) -> String {
         let margin = (left: 70.0, right: 120.0, top: 34.0, bottom: 48.0)
         let plotWidth = width - margin.left - margin.right
         let plotHeight = height - margin.top - margin.bottom
         let transformY: (Double) -> Double = { logarithmicY ? log10(Swift.max($0, 1e-300)) : $0 }
         let visible = series.map { curve in curve.points.filter { $0.x.isFinite && transformY($0.y).isFinite } }
-        let finite = visible.flatMap { $0 }
+        let finite = visible.flatMap { $0 }.filter { yLimit == nil || $0.y <= yLimit! }
         let xRange = Self.paddedRange(finite.map(\.x))
         let yRange = Self.paddedRange(finite.map { transformY($0.y) })
         func px(_ x: Double) -> Double { margin.left + (x - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * plotWidth }
         func py(_ transformed: Double) -> Double {
-            margin.top + plotHeight - (transformed - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound) * plotHeight
+            let y = margin.top + plotHeight - (transformed - yRange.lowerBound) / (yRange.upperBound - yRange.lowerBound) * plotHeight
+            return Swift.min(Swift.max(y, margin.top - 20), margin.top + plotHeight + 20) // cut off by the clip path
         }
+        let clip = "plot-area-\(identifier)"
 
         var svg = "<g transform=\"translate(\(svgNumber(originX)),\(svgNumber(originY)))\">\n"
         svg += "<rect x=\"0\" y=\"0\" width=\"\(svgNumber(width))\" height=\"\(svgNumber(height))\" fill=\"white\"/>\n"
         svg += text(title, x: width / 2, y: 20, anchor: "middle", size: 15, weight: "bold")
+        svg += "<clipPath id=\"\(clip)\"><rect x=\"\(svgNumber(margin.left))\" y=\"\(svgNumber(margin.top))\" "
+            + "width=\"\(svgNumber(plotWidth))\" height=\"\(svgNumber(plotHeight))\"/></clipPath>\n"
         for tick in Self.ticks(xRange) {
             svg += line(px(tick), margin.top, px(tick), margin.top + plotHeight, stroke: "#e5e5e5")
             svg += text(Self.label(tick), x: px(tick), y: margin.top + plotHeight + 16, anchor: "middle", size: 11)
@@ -64,7 +72,7 @@ struct SVGChart {
                 svg += "<circle cx=\"\(svgNumber(px(point.x)))\" cy=\"\(svgNumber(py(transformY(point.y))))\" r=\"3\" "
                     + "fill=\"\(color)\"/>\n"
             } else if points.count > 1 {
-                svg += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.8\" stroke-linejoin=\"round\" "
+                svg += "<polyline clip-path=\"url(#\(clip))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.8\" stroke-linejoin=\"round\" "
                     + "points=\"\(points.joined(separator: " "))\"/>\n"
             }
             let legendX = margin.left + plotWidth + 10
@@ -86,7 +94,8 @@ struct SVGChart {
             + "viewBox=\"0 0 \(svgNumber(width)) \(svgNumber(height))\">\n"
         for (index, chart) in charts.enumerated() {
             svg += chart.group(originX: Double(index % columns) * chartWidth,
-                               originY: Double(index / columns) * chartHeight, width: chartWidth, height: chartHeight)
+                               originY: Double(index / columns) * chartHeight, width: chartWidth, height: chartHeight,
+                               identifier: index)
         }
         return svg + "</svg>\n"
     }

@@ -51,9 +51,9 @@ struct Train: ToolCommand {
         let svg = try folder.write(Report.svg([record], task: options.model.task, title: options.model.rawValue),
                                    to: "report.svg")
         if let last = record.rows.last {
-            var summary = "\(optimizer.rawValue): \(last.step) steps in \(String(format: "%.2f", last.seconds)) s"
+            var summary = "\(optimizer.rawValue): \(record.finalStep) steps in \(String(format: "%.2f", record.finalSeconds)) s"
             if let perStep = record.secondsPerStep { summary += " (\(String(format: "%.1f", 1000 * perStep)) ms/step)" }
-            summary += ", test loss \(Report.number(last.testLoss))"
+            summary += ", test loss \(Report.number(last.testLoss)) (step \(last.step))"
             if let accuracy = last.testAccuracy { summary += ", test accuracy \(Report.percent(accuracy))" }
             console.print(summary)
         }

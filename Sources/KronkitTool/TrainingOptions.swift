@@ -81,8 +81,8 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Weight decay (L2; decoupled for adamw).")
     var weightDecay = 0.0
 
-    @Option(help: "Tikhonov damping λ of the K-FAC family.")
-    var damping = 1e-3
+    @Option(help: "Tikhonov damping λ of the K-FAC family (0.1: best of 1e-3…0.3 on the built-in data, Notes/RESULTS.md).")
+    var damping = 0.1
 
     @Option(help: "Moving-average decay of the Kronecker factors.")
     var factorDecay = 0.95
@@ -90,8 +90,8 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Steps between Kronecker-factor updates (T_cov).")
     var factorUpdatePeriod = 10
 
-    @Option(help: "Steps between refreshes of the factors' eigendecompositions or inverses (T_inv).")
-    var inverseUpdatePeriod = 50
+    @Option(help: "Steps between refreshes of the factors' eigendecompositions or inverses (T_inv; 20 suits runs of a few hundred steps).")
+    var inverseUpdatePeriod = 20
 
     @Option(help: "KL-clipping bound κ of the K-FAC family.")
     var klClip = 1e-3

@@ -95,15 +95,16 @@ struct OutputFileTests {
                 MetricsRow(step: 10 * k, epoch: 1, seconds: seconds * Double(k) / 10, trainLoss: 1, testLoss: 1,
                            testAccuracy: step.map { 10 * k >= $0 ? 0.95 : 0.5 } ?? 0.5, timings: .init())
             }
-            return RunRecord(method: method, rows: rows, stateBytes: 2_500_000, parameterCount: 10, totalSteps: 100,
-                             outcome: .finished)
+            return RunRecord(method: method, rows: rows, stateBytes: 2_500_000, totalSteps: 100,
+                             finalStep: 100, finalSeconds: seconds, outcome: .finished)
         }
         let table = Report.comparisonTable(
             [record(.sgd, reachesAt: 80, seconds: 1), record(.adam, reachesAt: 60, seconds: 2),
              record(.kfac, reachesAt: 30, seconds: 4), record(.ekfac, reachesAt: 50, seconds: 4),
              record(.tkfac, reachesAt: nil, seconds: 4)],
             target: .accuracy(0.9))
-        #expect(table.contains("Best first-order method: adam, 90.0% acc at step 60"))
+        #expect(table.contains("Best first-order method: adam, 90.0% acc at step 60 (1.20 s); fastest in wall-clock: sgd (0.80 s)"))
+        #expect(table.contains("- kfac: 30 steps = 0.50× (≤ 0.75: yes), 1.20 s = 1.50× the fastest first-order wall-clock."))
         #expect(table.contains("- kfac: 30 steps = 0.50× (≤ 0.75: yes)"))
         #expect(table.contains("- ekfac: 50 steps = 0.83× (≤ 0.75: no)"))
         #expect(table.contains("- tkfac: did not reach"))
