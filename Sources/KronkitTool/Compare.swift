@@ -38,9 +38,7 @@ struct Compare: ToolCommand {
     private func compare<Scalar: LinearAlgebraScalar>(_: Scalar.Type, folder: OutputFolder, context: CommandContext)
         throws {
         let console = context.console
-        let data = try TrainingData<Scalar>.load(
-            options.data, test: options.testData, csvHeader: options.csvHeader, testFraction: options.testFraction,
-            builtInCounts: (options.trainCount, options.testCount))
+        let data = try options.loadData(Scalar.self)
         let methods = optimizers.map(\.rawValue).joined(separator: ", ")
         console.print("Comparing \(methods) on \(options.model.rawValue), \(options.data) data "
             + "(\(data.train.count) training, \(data.test.count) test examples), batch \(options.batchSize), "

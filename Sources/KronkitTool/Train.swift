@@ -38,9 +38,7 @@ struct Train: ToolCommand {
 
     private func train<Scalar: LinearAlgebraScalar>(_: Scalar.Type, folder: OutputFolder, context: CommandContext) throws {
         let console = context.console
-        let data = try TrainingData<Scalar>.load(
-            options.data, test: options.testData, csvHeader: options.csvHeader, testFraction: options.testFraction,
-            builtInCounts: (options.trainCount, options.testCount))
+        let data = try options.loadData(Scalar.self)
         console.print("Training \(options.model.rawValue) with \(optimizer.rawValue) on \(options.data) "
             + "(\(data.train.count) training, \(data.test.count) test examples, \(options.precision.rawValue))")
         let runner = Runner(options: options, console: console, shouldStop: context.shouldStop,

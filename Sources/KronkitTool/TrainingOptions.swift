@@ -1,5 +1,6 @@
 import ArgumentParser
 import CurvatureOptimizers
+import DenseLinearAlgebra
 import Foundation
 
 /// The floating-point type a run computes in.
@@ -150,6 +151,13 @@ struct TrainingOptions: ParsableArguments {
             inverseUpdatePeriod: inverseUpdatePeriod, klClip: noKlClip ? nil : klClip, curvature: curvature.estimate,
             weightSharing: weightSharing.approximation, piDamping: !noPiDamping,
             schedule: try LearningRateSchedule(parsing: schedule, totalSteps: totalSteps))
+    }
+
+    /// The training and test data in the run's precision.
+    /// - Throws: as ``TrainingData/load(_:test:csvHeader:testFraction:builtInCounts:)``.
+    func loadData<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws -> TrainingData<Scalar> {
+        try TrainingData.load(data, test: testData, csvHeader: csvHeader, testFraction: testFraction,
+                              builtInCounts: (trainCount, testCount))
     }
 
     /// The steps of the run: `--steps`, or `--epochs` passes of `batchesPerEpoch` batches.
