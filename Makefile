@@ -1,5 +1,5 @@
 # KronKit: set-up, tests, the demo and benchmarks on a Debian machine.
-#   make demo   install missing system packages, build in release, run the main job
+#   make demo   install missing system packages, build in release, compare the optimizers (kronkit compare)
 #   make test   install missing system packages, run the whole test suite
 #   make bench  the kernel report (every kernel against its dense baseline)
 
@@ -27,9 +27,13 @@ build: deps
 test: deps
 	$(SWIFT) test
 
+## The comparison a new user sees first: every optimizer on the built-in glyphs, MLP, 2 epochs.
+DEMO_OUTPUT ?= demo-output
 demo: deps
 	$(SWIFT) build -c release --product kronkit
-	.build/release/kronkit
+	.build/release/kronkit compare --model mlp --optimizers sgd,adam,kfac,kfac-inverse,tkfac,ekfac,tekfac \
+	  --epochs 2 --batch-size 128 --precision float32 --output $(DEMO_OUTPUT)
+	@echo "Open $(CURDIR)/$(DEMO_OUTPUT)/report.svg in a browser to see the curves."
 
 bench: deps
 	$(SWIFT) build -c release --product kernel-report

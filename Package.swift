@@ -43,10 +43,14 @@ let package = Package(
             name: "CurvatureOptimizers",
             dependencies: ["DenseLinearAlgebra", "SymmetricEigen", "KroneckerOperators", "NeuralNetworks"]
         ),
-        .executableTarget(
-            name: "kronkit",
-            dependencies: ["KronKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        .target(
+            name: "KronkitTool",
+            dependencies: [
+                "KronKit", "NeuralNetworks", "CurvatureOptimizers",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
+        .executableTarget(name: "kronkit", dependencies: ["KronkitTool"]),
         .executableTarget(
             name: "KernelReport",
             dependencies: [
@@ -68,6 +72,10 @@ let package = Package(
         .testTarget(
             name: "CurvatureOptimizersTests",
             dependencies: ["CurvatureOptimizers", "KroneckerOperators", "NeuralNetworks"]
+        ),
+        .testTarget(
+            name: "KronkitToolTests",
+            dependencies: ["KronkitTool", "CurvatureOptimizers", "NeuralNetworks", "DenseLinearAlgebra"]
         ),
     ]
 )

@@ -1,10 +1,10 @@
 import Foundation
 
-/// Training progress for a person watching: a live, redrawn bar on a terminal,
-/// plain periodic lines when standard output is a file or a CI log.
+/// Training progress for a person watching: a live bar redrawn in place on a
+/// terminal, plain periodic lines when standard output is a file or a CI log.
 struct ProgressReporter {
     /// What one update shows.
-    struct Status {
+    struct Status: Equatable {
         var run: String
         var epoch: Int
         var epochs: Int
@@ -15,45 +15,50 @@ struct ProgressReporter {
         var elapsed: Double
     }
 
-    /// `true` draws a bar with carriage returns; `false` prints a line every `lineInterval` seconds.
+    /// `true` redraws a bar with carriage returns; `false` prints a line every `lineInterval` seconds.
     let interactive: Bool
-    /// Seconds between plain lines in non-interactive mode.
+    /// Seconds of training between plain lines in non-interactive mode.
     let lineInterval: Double
-    private var lastLine = -Double.infinity
-    private let write: (String) -> Void
+    /// Seconds of training between redraws of the bar.
+    let redrawInterval: Double
+    private var lastUpdate = -Double.infinity
+    private let console: Console
 
-    /// A reporter writing to `write` (standard output by default); interactive when stdout is a terminal.
-    init(interactive: Bool = isatty(STDOUT_FILENO) == 1, lineInterval: Double = 5,
-         write: @escaping (String) -> Void = { FileHandle.standardOutput.write(Data($0.utf8)) }) {
-        self.interactive = interactive
+    /// A reporter on `console`: interactive when it is a terminal.
+    init(console: Console, lineInterval: Double = 5, redrawInterval: Double = 0.1) {
+        interactive = console.isTerminal
         self.lineInterval = lineInterval
-        self.write = write
+        self.redrawInterval = redrawInterval
+        self.console = console
     }
 
-    /// Shows `status`: redraws the bar, or prints a line if `lineInterval` has passed (or `force`).
-    mutating func update(_ status: Status, force: Bool = false) {
+    /// Shows `status` if the redraw or line interval has passed since the last update, or if `final`
+    /// (the run's last update, which also ends the bar's line).
+    mutating func update(_ status: Status, final: Bool = false) {
+        let interval = interactive ? redrawInterval : lineInterval
+        guard final || status.elapsed - lastUpdate >= interval else { return }
+        lastUpdate = status.elapsed
         if interactive {
-            write("\r\u{1B}[2K" + Self.bar(status))
-            if force { write("\n") }
-        } else if force || status.elapsed - lastLine >= lineInterval {
-            lastLine = status.elapsed
-            write(Self.line(status) + "\n")
+            console.write("\r\u{1B}[2K" + Self.bar(status) + (final ? "\n" : ""))
+        } else {
+            console.print(Self.line(status))
         }
     }
 
-    /// `epoch 2/5 ███████░░░░░ step 120/300 loss 0.4312 acc 88.1% 41.3 steps/s ETA 4s`
+    /// `kfac epoch 2/5 ███████░░░░░ step 120/300 loss 0.4312 acc 88.1% 41.3 steps/s ETA 4s`
     static func bar(_ status: Status, width: Int = 24) -> String {
-        let fraction = status.totalSteps > 0 ? Double(status.step) / Double(status.totalSteps) : 0
+        let fraction = status.totalSteps > 0 ? min(1, Double(status.step) / Double(status.totalSteps)) : 0
         let filled = Int((fraction * Double(width)).rounded(.down))
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         return "\(status.run) epoch \(status.epoch)/\(status.epochs) \(bar) " + details(status)
     }
 
-    /// `[sgd] epoch 2/5 step 120/300 loss 0.4312 acc 88.1% 41.3 steps/s ETA 4s`
+    /// `[kfac] epoch 2/5 step 120/300 loss 0.4312 acc 88.1% 41.3 steps/s ETA 4s`
     static func line(_ status: Status) -> String {
         "[\(status.run)] epoch \(status.epoch)/\(status.epochs) " + details(status)
     }
 
+    /// The step, loss, accuracy, rate and time-to-go part of a status.
     static func details(_ status: Status) -> String {
         let rate = status.elapsed > 0 ? Double(status.step) / status.elapsed : 0
         let remaining = rate > 0 ? Double(status.totalSteps - status.step) / rate : 0

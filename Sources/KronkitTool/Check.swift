@@ -4,7 +4,7 @@ import KronKit
 
 /// `kronkit check`: a small end-to-end run of the dense kernels against their
 /// defining identities, in both precisions.
-struct Check: ParsableCommand {
+struct Check: ToolCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a small end-to-end check of the kernels against their defining identities.")
 
@@ -14,17 +14,21 @@ struct Check: ParsableCommand {
     @Option(help: "Seed of the random test matrices.")
     var seed: UInt64 = 42
 
-    func run() throws {
+    func validate() throws {
         guard size >= 1 else { throw ValidationError("--size must be at least 1, got \(size)") }
-        Info().run()
-        print()
-        let failures = try check(Double.self) + check(Float.self)
+    }
+
+    func execute(in context: CommandContext) throws {
+        let console = context.console
+        for line in Info.lines() { console.print(line) }
+        console.print()
+        let failures = try check(Double.self, console: console) + check(Float.self, console: console)
         if failures > 0 { throw ExitCode.failure }
-        print("All checks passed.")
+        console.print("All checks passed.")
     }
 
     /// Prints each residual with its bound; returns the number of failures.
-    func check<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws -> Int {
+    func check<Scalar: LinearAlgebraScalar>(_: Scalar.Type, console: Console) throws -> Int {
         var generator = Xoshiro256StarStar(seed: seed)
         let n = size
         let eps = Double(Scalar.ulpOfOne)
@@ -43,7 +47,7 @@ struct Check: ParsableCommand {
             let bound = 10 * Double(n) * eps
             let verdict = residual <= bound ? "ok" : "FAILED"
             if residual > bound { failures += 1 }
-            print("\(Scalar.self) \(name) = \(String(format: "%.2e", residual)) (bound \(String(format: "%.2e", bound))) \(verdict)")
+            console.print("\(Scalar.self) \(name) = \(String(format: "%.2e", residual)) (bound \(String(format: "%.2e", bound))) \(verdict)")
         }
         return failures
     }

@@ -1,0 +1,88 @@
+import ArgumentParser
+import CurvatureOptimizers
+import DenseLinearAlgebra
+import Foundation
+
+/// The `kronkit` command-line tool: train and compare optimizers, inspect the backend,
+/// check the kernels.
+public struct Kronkit: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "kronkit",
+        abstract: "KronKit: structured linear-algebra kernels and second-order optimizers.",
+        discussion: """
+            Train a network with one optimizer (train) or several side by side (compare); each run \
+            writes metrics.csv and report.svg into its output folder.
+            """,
+        subcommands: [Check.self, Train.self, Compare.self, Info.self],
+        defaultSubcommand: Check.self)
+
+    public init() {}
+
+    /// Runs the tool on `CommandLine.arguments` and exits with its status.
+    public static func main() {
+        InterruptFlag.install()
+        let context = CommandContext(console: .standard, shouldStop: { _ in InterruptFlag.isRaised },
+                                     invocation: CommandLine.arguments)
+        Foundation.exit(execute(Array(CommandLine.arguments.dropFirst()), context: context))
+    }
+
+    /// Parses `arguments`, runs the command and returns the exit status. Every failure
+    /// becomes one `error: …` line on the console's error stream and a non-zero status
+    /// (64 for usage errors, 130 after an interruption, 1 otherwise); `--help` prints help.
+    static func execute(_ arguments: [String], context: CommandContext) -> Int32 {
+        do {
+            var command = try parseAsRoot(arguments)
+            if let toolCommand = command as? any ToolCommand {
+                try toolCommand.execute(in: context)
+            } else {
+                try command.run()
+            }
+            return ExitCode.success.rawValue
+        } catch let code as ExitCode {
+            return code.rawValue
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                context.console.print(fullMessage(for: error))
+                return code.rawValue
+            }
+            let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            let usageHint = code == .validationFailure ? " (see 'kronkit \(helpTopic(arguments))--help')" : ""
+            context.console.printError("error: " + message + usageHint)
+            return code.rawValue
+        }
+    }
+
+    /// The subcommand named in `arguments` and a space, or nothing, for the help hint.
+    private static func helpTopic(_ arguments: [String]) -> String {
+        let names = configuration.subcommands.map { $0._commandName }
+        return arguments.first.flatMap { names.contains($0) ? "\($0) " : nil } ?? ""
+    }
+}
+
+/// What a command runs with: where it writes, when to stop, how it was invoked.
+struct CommandContext {
+    var console: Console
+    /// Polled between training steps with the steps done; `true` interrupts the run.
+    var shouldStop: (Int) -> Bool
+    /// The command line (program name first), for the resume hint after an interruption.
+    var invocation: [String]
+
+    /// Standard streams, Ctrl-C and the process's own command line.
+    static var standard: CommandContext {
+        CommandContext(console: .standard, shouldStop: { _ in InterruptFlag.isRaised }, invocation: CommandLine.arguments)
+    }
+}
+
+/// A subcommand that writes through a ``CommandContext`` (so tests can capture its output
+/// and interrupt it) rather than straight to the standard streams.
+protocol ToolCommand: ParsableCommand {
+    func execute(in context: CommandContext) throws
+}
+
+extension ToolCommand {
+    func run() throws {
+        InterruptFlag.install()
+        try execute(in: .standard)
+    }
+}

@@ -1,0 +1,161 @@
+import ArgumentParser
+import CurvatureOptimizers
+import DenseLinearAlgebra
+import NeuralNetworks
+
+/// The training methods `kronkit` offers: every optimizer of `CurvatureOptimizers`.
+enum Method: String, CaseIterable, Sendable, Codable, ExpressibleByArgument {
+    case sgd
+    case sgdNesterov = "sgd-nesterov"
+    case adam
+    case adamw
+    case kfac
+    case kfacInverse = "kfac-inverse"
+    case tkfac
+    case ekfac
+    case tekfac
+
+    /// First-order baselines (no curvature state).
+    var isFirstOrder: Bool { [.sgd, .sgdNesterov, .adam, .adamw].contains(self) }
+
+    /// One line per method for `--help`.
+    static let helpText = """
+        sgd (momentum), sgd-nesterov, adam, adamw (decoupled weight decay), kfac (eigen route), \
+        kfac-inverse (factored Tikhonov, Cholesky inverses), tkfac (trace-restricted), ekfac \
+        (eigenvalue-corrected), tekfac (trace-restricted eigenbasis, corrected).
+        """
+
+    /// The methods `kronkit compare` runs by default.
+    static let compareDefault: [Method] = [.sgd, .adam, .kfac, .kfacInverse, .tkfac, .ekfac, .tekfac]
+
+    /// Parses a comma-separated list (`sgd,adam,kfac`) or `all`.
+    /// - Throws: `ValidationError` naming an unknown method and the known ones.
+    static func list(parsing text: String) throws -> [Method] {
+        if text == "all" { return allCases }
+        var methods: [Method] = []
+        for name in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+            guard let method = Method(rawValue: name) else {
+                throw ValidationError("unknown optimizer '\(name)'; choose from \(allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            if !methods.contains(method) { methods.append(method) }
+        }
+        guard !methods.isEmpty else { throw ValidationError("--optimizers needs at least one method") }
+        return methods
+    }
+}
+
+/// The options of every method as given on the command line; `nil` means the method's own default.
+struct MethodSettings: Sendable {
+    var learningRates = LearningRates()
+    var momentum: Double?
+    var weightDecay = 0.0
+    var damping = 1e-3
+    var factorDecay = 0.95
+    var factorUpdatePeriod = 10
+    var inverseUpdatePeriod = 100
+    var klClip: Double? = 1e-3
+    var curvature = CurvatureEstimate.monteCarlo
+    var weightSharing = WeightSharingApproximation.expand
+    var piDamping = true
+    var schedule = LearningRateSchedule.constant
+
+    /// `method`'s optimizer for `model`; `seed` drives the Monte-Carlo Fisher's label sampling.
+    /// - Throws: ``OptimizerError/invalidConfiguration(_:)`` for an option out of range.
+    func makeOptimizer<Scalar: LinearAlgebraScalar>(_ method: Method, model: Sequential<Scalar>, seed: UInt64) throws
+        -> any Optimizer<Scalar> {
+        let rate = learningRates.rate(for: method)
+        switch method {
+        case .sgd, .sgdNesterov:
+            let defaults = StochasticGradientDescent<Scalar>.Options()
+            return try StochasticGradientDescent(model: model, options: .init(
+                learningRate: rate ?? defaults.learningRate, momentum: momentum ?? defaults.momentum,
+                nesterov: method == .sgdNesterov, weightDecay: weightDecay, schedule: schedule))
+        case .adam, .adamw:
+            return try Adam(model: model, options: .init(
+                learningRate: rate ?? Adam<Scalar>.Options().learningRate, weightDecay: weightDecay,
+                decoupledWeightDecay: method == .adamw, schedule: schedule))
+        case .kfac, .kfacInverse, .tkfac:
+            let block = blockOptions(route: method == .kfacInverse ? .inverse : .eigen)
+            return try KFAC(model: model, options: optimizerOptions(rate), configuration: .init(
+                options: block, estimate: method == .tkfac ? .traceRestricted : .standard), seed: seed)
+        case .ekfac, .tekfac:
+            return try EKFAC(model: model, options: optimizerOptions(rate), configuration: .init(
+                options: blockOptions(route: .eigen), basis: method == .tekfac ? .traceRestricted : .standard), seed: seed)
+        }
+    }
+
+    private func optimizerOptions(_ rate: Double?) -> KroneckerOptimizerOptions {
+        let defaults = KroneckerOptimizerOptions()
+        return KroneckerOptimizerOptions(
+            learningRate: rate ?? defaults.learningRate, momentum: momentum ?? defaults.momentum,
+            weightDecay: weightDecay, klClip: klClip, factorUpdatePeriod: factorUpdatePeriod,
+            inverseUpdatePeriod: inverseUpdatePeriod, curvature: curvature, schedule: schedule)
+    }
+
+    private func blockOptions(route: KroneckerBlockOptions.Route) -> KroneckerBlockOptions {
+        KroneckerBlockOptions(damping: damping, factorDecay: factorDecay, weightSharing: weightSharing, route: route,
+                              piDamping: piDamping)
+    }
+}
+
+/// `--learning-rate`: one rate for every method (`0.1`) or rates per method
+/// (`sgd=0.1,adam=0.003`); methods not named keep their defaults.
+struct LearningRates: Sendable, Equatable {
+    var all: Double?
+    var perMethod: [Method: Double] = [:]
+
+    init(all: Double? = nil, perMethod: [Method: Double] = [:]) {
+        self.all = all
+        self.perMethod = perMethod
+    }
+
+    /// Parses `0.1` or `sgd=0.1,kfac=0.05`.
+    /// - Throws: `ValidationError` for a rate that is not a positive finite number or an unknown method.
+    init(parsing text: String) throws {
+        func rate(_ field: Substring) throws -> Double {
+            guard let value = Double(field.trimmingCharacters(in: .whitespaces)), value > 0, value.isFinite else {
+                throw ValidationError("learning rate '\(field)' is not a positive number")
+            }
+            return value
+        }
+        guard text.contains("=") else {
+            all = try rate(Substring(text))
+            return
+        }
+        for entry in text.split(separator: ",") {
+            let parts = entry.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let method = Method(rawValue: parts[0].trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("'\(entry)' is not METHOD=RATE with METHOD one of \(Method.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            perMethod[method] = try rate(parts[1])
+        }
+    }
+
+    /// The rate given for `method`, or nil for its default.
+    func rate(for method: Method) -> Double? { perMethod[method] ?? all }
+}
+
+extension LearningRateSchedule {
+    /// Parses `constant`, `cosine[:FLOOR]` (annealed over the run's `totalSteps`) or `step:EVERY:FACTOR`.
+    /// - Throws: `ValidationError` for another form.
+    init(parsing text: String, totalSteps: Int) throws {
+        let parts = text.split(separator: ":").map(String.init)
+        switch (parts.first, parts.count) {
+        case ("constant", 1):
+            self = .constant
+        case ("cosine", 1):
+            self = .cosine(totalSteps: totalSteps, floor: 0)
+        case ("cosine", 2):
+            guard let floor = Double(parts[1]) else { throw ValidationError("cosine floor '\(parts[1])' is not a number") }
+            self = .cosine(totalSteps: totalSteps, floor: floor)
+        case ("step", 3):
+            guard let every = Int(parts[1]), let factor = Double(parts[2]) else {
+                throw ValidationError("'\(text)' is not step:EVERY:FACTOR with an integer EVERY and a number FACTOR")
+            }
+            self = .stepDecay(every: every, factor: factor)
+        default:
+            throw ValidationError("unknown schedule '\(text)'; use constant, cosine[:FLOOR] or step:EVERY:FACTOR")
+        }
+        try validate()
+    }
+}

@@ -1,0 +1,66 @@
+import ArgumentParser
+import DenseLinearAlgebra
+import NeuralNetworks
+
+/// The reference networks `kronkit` trains (``ReferenceModels``).
+enum ModelKind: String, CaseIterable, Sendable, ExpressibleByArgument {
+    /// Multilayer perceptron `d → hidden… → classes`, ReLU.
+    case mlp
+    /// Two 3×3 convolutions (8 and 16 channels, the second with stride 2), ReLU, dense to the classes.
+    case cnn
+    /// The Hinton–Salakhutdinov deep autoencoder scaled to `d` inputs (256-512-256-128-32 mirrored).
+    case autoencoder
+    /// 4×4 patches through one shared dense layer (weight sharing, R = 16 on 16×16 images).
+    case patches
+
+    /// What the model learns, which fixes the loss and the metrics.
+    enum Task: Sendable {
+        /// Softmax cross-entropy on the labels; test accuracy reported.
+        case classification
+        /// Squared error against the input itself; no accuracy.
+        case reconstruction
+    }
+
+    var task: Task { self == .autoencoder ? .reconstruction : .classification }
+
+    static let helpText = "mlp (multilayer perceptron), cnn (small convnet), autoencoder (deep autoencoder, "
+        + "squared error), patches (shared dense layer over 4×4 patches)."
+
+    /// The network for `featureCount` inputs and `classCount` classes, initialised from `generator`.
+    /// - Parameter hidden: the MLP's hidden widths.
+    /// - Throws: ``ToolError/incompatibleData(_:)`` when the images are not square (cnn, patches)
+    ///   or not a multiple of 4 pixels wide (patches); the layers' `LinearAlgebraError` otherwise.
+    func build<Scalar: LinearAlgebraScalar>(featureCount: Int, classCount: Int, hidden: [Int], as: Scalar.Type,
+                                            using generator: inout some RandomNumberGenerator) throws
+        -> Sequential<Scalar> {
+        switch self {
+        case .mlp:
+            return try ReferenceModels.multilayerPerceptron(sizes: [featureCount] + hidden + [classCount], as: Scalar.self,
+                                                            using: &generator)
+        case .cnn:
+            let side = try squareSide(featureCount)
+            return try ReferenceModels.smallConvolutionalNetwork(height: side, width: side, channels: 1,
+                                                                 classCount: classCount, as: Scalar.self,
+                                                                 using: &generator)
+        case .autoencoder:
+            return try ReferenceModels.deepAutoencoder(inputSize: featureCount, as: Scalar.self, using: &generator)
+        case .patches:
+            let side = try squareSide(featureCount)
+            guard side % 4 == 0 else {
+                throw ToolError.incompatibleData("patches needs square images a multiple of 4 pixels wide, got \(side)×\(side)")
+            }
+            return try ReferenceModels.patchModel(height: side, width: side, patchSize: 4, classCount: classCount,
+                                                  as: Scalar.self, using: &generator)
+        }
+    }
+
+    /// The side of a square single-channel image of `featureCount` pixels.
+    private func squareSide(_ featureCount: Int) throws -> Int {
+        let side = Int(Double(featureCount).squareRoot().rounded())
+        guard side >= 3, side * side == featureCount else {
+            throw ToolError.incompatibleData(
+                "\(rawValue) needs square grey images (d = side², side ≥ 3), got \(featureCount) features per example")
+        }
+        return side
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// The folder a run writes `metrics.csv`, `report.svg` and `checkpoint.json` into.
+struct OutputFolder: Sendable {
+    let path: String
+
+    /// Creates the folder if needed and checks that a file can be written in it, so that a
+    /// bad `--output` fails before training rather than after.
+    /// - Throws: ``ToolError/unwritableOutput(path:reason:)``.
+    init(path: String) throws {
+        self.path = path
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        if manager.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw ToolError.unwritableOutput(path: path, reason: "it is a file") }
+        } else {
+            do {
+                try manager.createDirectory(atPath: path, withIntermediateDirectories: true)
+            } catch {
+                throw ToolError.unwritableOutput(path: path, reason: "it cannot be created (\(Self.reason(error)))")
+            }
+        }
+        let probe = file(".kronkit-write-test")
+        guard manager.createFile(atPath: probe, contents: Data()) else {
+            throw ToolError.unwritableOutput(path: path, reason: "files cannot be created in it")
+        }
+        try? manager.removeItem(atPath: probe)
+    }
+
+    /// The path of `name` inside the folder.
+    func file(_ name: String) -> String { (path as NSString).appendingPathComponent(name) }
+
+    /// Writes `text` to `name` atomically.
+    /// - Throws: ``ToolError/unwritableOutput(path:reason:)``.
+    @discardableResult
+    func write(_ text: String, to name: String) throws -> String {
+        let target = file(name)
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: target), options: .atomic)
+        } catch {
+            throw ToolError.unwritableOutput(path: path, reason: "\(name) cannot be written (\(Self.reason(error)))")
+        }
+        return target
+    }
+
+    /// The underlying POSIX reason of a Foundation file error when there is one.
+    private static func reason(_ error: any Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError,
+           underlying.domain == NSPOSIXErrorDomain, let message = strerror(Int32(underlying.code)) {
+            return String(cString: message)
+        }
+        return nsError.localizedDescription
+    }
+}

@@ -1,0 +1,44 @@
+/// What one method's run produced: its metrics rows and how it ended.
+struct RunRecord: Sendable {
+    /// How a run ended.
+    enum Outcome: Equatable, Sendable {
+        case finished
+        /// Stopped by Ctrl-C (or the test's stop condition) after `step` steps; a checkpoint was written.
+        case interrupted(step: Int, checkpoint: String?)
+        /// Stopped by a diverging loss.
+        case failed(ToolError)
+    }
+
+    /// The run's label: the method name as given on the command line.
+    var method: Method
+    var rows: [MetricsRow]
+    /// Bytes of optimizer state (momenta, factors, eigenbases…) besides the model.
+    var stateBytes: Int
+    var totalSteps: Int
+    /// Steps taken and training seconds spent when the run ended (the last row may be earlier
+    /// when it was interrupted between evaluations).
+    var finalStep: Int
+    var finalSeconds: Double
+    var outcome: Outcome
+
+    /// What a metrics row must reach.
+    enum Target: Sendable, Equatable {
+        /// Test accuracy at least this fraction.
+        case accuracy(Double)
+        /// Test loss at most this value.
+        case loss(Double)
+
+        func isReached(by row: MetricsRow) -> Bool {
+            switch self {
+            case let .accuracy(threshold): return (row.testAccuracy ?? -1) >= threshold
+            case let .loss(threshold): return row.testLoss <= threshold
+            }
+        }
+    }
+
+    /// The first row that reaches `target`, if any.
+    func firstRow(reaching target: Target) -> MetricsRow? { rows.first { target.isReached(by: $0) } }
+
+    /// Mean wall-clock seconds per step.
+    var secondsPerStep: Double? { finalStep > 0 ? finalSeconds / Double(finalStep) : nil }
+}

@@ -1,0 +1,94 @@
+import CurvatureOptimizers
+import DenseLinearAlgebra
+import Foundation
+import NeuralNetworks
+
+/// Runs methods on one data set and model: what `kronkit train` and `kronkit compare` share.
+///
+/// The chain `run` → `run(model:loss:)` → `run(session:)` picks the loss from the
+/// model's task, builds the optimizer as an existential and opens it, so the loop runs
+/// with the concrete optimizer type (and can read a checkpoint of that type).
+struct Runner {
+    let options: TrainingOptions
+    let console: Console
+    /// Polled after every step with the steps done; `true` stops the run (Ctrl-C).
+    let shouldStop: (Int) -> Bool
+    /// Where `train` writes its checkpoint (periodically, when stopped, at the end); nil for `compare`.
+    var checkpointPath: String?
+    /// Steps between periodic checkpoints.
+    var checkpointEvery: Int?
+    /// A checkpoint to continue from.
+    var resumePath: String?
+    /// Seconds between plain progress lines when the console is not a terminal.
+    var lineInterval = 5.0
+
+    /// Trains `method` on `data` from the seeded initial model (or the checkpoint) to the end of the run.
+    /// - Throws: errors of configuration, resume and I/O; a diverging run returns a failed record instead.
+    func run<Scalar: LinearAlgebraScalar>(_ method: Method, data: TrainingData<Scalar>) throws -> RunRecord {
+        var generator = Xoshiro256StarStar(seed: options.seed)
+        let model = try options.model.build(featureCount: data.train.featureCount, classCount: data.train.classCount,
+                                            hidden: options.hidden, as: Scalar.self, using: &generator)
+        switch options.model.task {
+        case .classification: return try run(method, model: model, loss: SoftmaxCrossEntropy<Scalar>(), data: data)
+        case .reconstruction: return try run(method, model: model, loss: SquaredError<Scalar>(), data: data)
+        }
+    }
+
+    private func run<L: Loss>(_ method: Method, model: Sequential<L.Scalar>, loss: L, data: TrainingData<L.Scalar>)
+        throws -> RunRecord {
+        let batches = data.train.count / options.batchSize
+        let totalSteps = options.totalSteps(batchesPerEpoch: max(batches, 1))
+        let optimizer = try options.settings(totalSteps: totalSteps)
+            .makeOptimizer(method, model: model, seed: options.seed ^ 0x6F70_7469_6D69_7A65)
+        return try run(method, model: model, optimizer: optimizer, loss: loss, data: data, totalSteps: totalSteps)
+    }
+
+    private func run<O: Optimizer, L: Loss>(_ method: Method, model: Sequential<O.Scalar>, optimizer: O, loss: L,
+                                            data: TrainingData<O.Scalar>, totalSteps: Int) throws -> RunRecord
+        where L.Scalar == O.Scalar {
+        // The shuffle stream is the initialisation stream after a jump: independent of it.
+        var shuffle = Xoshiro256StarStar(seed: options.seed)
+        shuffle.jump()
+        var session = try TrainingSession(model: model, optimizer: optimizer, loss: loss, data: data,
+                                          task: options.model.task, batchSize: options.batchSize,
+                                          evaluationPeriod: options.evalEvery, shuffle: shuffle)
+        let identity = options.identity(method: method)
+        if let resumePath {
+            let checkpoint = try TrainingCheckpoint<O>.read(from: resumePath)
+            for (key, value) in identity where checkpoint.userInfo[key] != value {
+                throw ToolError.resumeMismatch(
+                    path: resumePath, reason: "it was written with \(key) '\(checkpoint.userInfo[key] ?? "none")', "
+                        + "this run has '\(value)'")
+            }
+            try session.restore(from: checkpoint, path: resumePath)
+            console.print("Resuming \(method.rawValue) at step \(session.state.step) from \(resumePath)")
+        }
+        let epochs = (totalSteps + session.batchesPerEpoch - 1) / session.batchesPerEpoch
+        var reporter = ProgressReporter(console: console, lineInterval: lineInterval)
+        func status(_ session: TrainingSession<O, L>) -> ProgressReporter.Status {
+            let last = session.state.metrics.last
+            return .init(run: method.rawValue, epoch: session.state.epoch, epochs: epochs, step: session.state.step,
+                         totalSteps: totalSteps, loss: session.state.runningLoss ?? last?.trainLoss ?? last?.testLoss ?? .nan,
+                         accuracy: last?.testAccuracy, elapsed: session.state.elapsed)
+        }
+        let outcome: RunRecord.Outcome
+        do {
+            let finished = try session.run(totalSteps: totalSteps, shouldStop: shouldStop) { session in
+                reporter.update(status(session))
+                if let checkpointPath, let checkpointEvery, session.state.step % checkpointEvery == 0 {
+                    try session.checkpoint(userInfo: identity).write(to: checkpointPath)
+                }
+            }
+            if let checkpointPath { try session.checkpoint(userInfo: identity).write(to: checkpointPath) }
+            outcome = finished ? .finished : .interrupted(step: session.state.step, checkpoint: checkpointPath)
+        } catch let error as ToolError {
+            guard case .diverged = error else { throw error }
+            outcome = .failed(error)
+        }
+        reporter.update(status(session), final: true)
+        return RunRecord(method: method, rows: session.state.metrics,
+                         stateBytes: session.optimizer.stateSize * MemoryLayout<O.Scalar>.size,
+                         totalSteps: totalSteps, finalStep: session.state.step, finalSeconds: session.state.elapsed,
+                         outcome: outcome)
+    }
+}

@@ -1,0 +1,183 @@
+import ArgumentParser
+import CurvatureOptimizers
+import DenseLinearAlgebra
+import Foundation
+
+/// The floating-point type a run computes in.
+enum Precision: String, CaseIterable, Sendable, ExpressibleByArgument {
+    case float32
+    case float64
+}
+
+/// `--curvature`: which output gradients estimate K-FAC's factor G.
+enum CurvatureChoice: String, CaseIterable, Sendable, ExpressibleByArgument {
+    case monteCarlo = "monte-carlo"
+    case empirical
+    case exactGGN = "exact-ggn"
+
+    var estimate: CurvatureEstimate {
+        switch self {
+        case .monteCarlo: return .monteCarlo
+        case .empirical: return .empirical
+        case .exactGGN: return .exactGGN
+        }
+    }
+}
+
+/// `--weight-sharing`: K-FAC-expand or -reduce for layers with shared weights.
+enum WeightSharingChoice: String, CaseIterable, Sendable, ExpressibleByArgument {
+    case expand
+    case reduce
+
+    var approximation: WeightSharingApproximation { self == .expand ? .expand : .reduce }
+}
+
+/// What `kronkit train` and `kronkit compare` share: the model, the data, the run
+/// length, the methods' options, precision, seed and output folder.
+struct TrainingOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The network to train.", discussion: ModelKind.helpText))
+    var model: ModelKind = .mlp
+
+    @Option(help: "Hidden layer widths of the MLP, comma-separated.", transform: TrainingOptions.sizes)
+    var hidden: [Int] = [256, 256]
+
+    @Option(help: ArgumentHelp("Training data: \(DataSource.syntax).", valueName: "source"),
+            transform: DataSource.init(parsing:))
+    var data: DataSource = .builtIn
+
+    @Option(help: ArgumentHelp("Test data in the same forms (default: a held-out part of --data; builtin has its own).",
+                               valueName: "source"),
+            transform: DataSource.init(parsing:))
+    var testData: DataSource?
+
+    @Flag(help: "The CSV files start with a header line.")
+    var csvHeader = false
+
+    @Option(help: "Fraction of file data held out for testing when --test-data is not given.")
+    var testFraction = 0.2
+
+    @Option(help: "Training examples of the built-in data.")
+    var trainCount = 10_000
+
+    @Option(help: "Test examples of the built-in data.")
+    var testCount = 2_000
+
+    @Option(help: "Passes over the training data (ignored with --steps).")
+    var epochs = 2
+
+    @Option(help: "Optimizer steps to take (default: --epochs full passes).")
+    var steps: Int?
+
+    @Option(help: "Examples per batch.")
+    var batchSize = 128
+
+    @Option(help: ArgumentHelp("Learning rate for every method (0.1) or per method (sgd=0.1,adam=0.003); default: each "
+                                   + "method's own (sgd 0.05, adam 0.001, K-FAC family 0.05).", valueName: "rate"),
+            transform: LearningRates.init(parsing:))
+    var learningRate: LearningRates?
+
+    @Option(help: "Momentum of SGD and the K-FAC family (default 0.9).")
+    var momentum: Double?
+
+    @Option(help: "Weight decay (L2; decoupled for adamw).")
+    var weightDecay = 0.0
+
+    @Option(help: "Tikhonov damping λ of the K-FAC family (0.1: best of 1e-3…0.3 on the built-in data, Notes/RESULTS.md).")
+    var damping = 0.1
+
+    @Option(help: "Moving-average decay of the Kronecker factors.")
+    var factorDecay = 0.95
+
+    @Option(help: "Steps between Kronecker-factor updates (T_cov).")
+    var factorUpdatePeriod = 10
+
+    @Option(help: "Steps between refreshes of the factors' eigendecompositions or inverses (T_inv; 20 suits runs of a few hundred steps).")
+    var inverseUpdatePeriod = 20
+
+    @Option(help: "KL-clipping bound κ of the K-FAC family.")
+    var klClip = 1e-3
+
+    @Flag(help: "Turn KL clipping off.")
+    var noKlClip = false
+
+    @Option(help: "How the K-FAC family estimates G.")
+    var curvature: CurvatureChoice = .monteCarlo
+
+    @Option(help: "K-FAC-expand or -reduce for layers with weight sharing (cnn, patches).")
+    var weightSharing: WeightSharingChoice = .expand
+
+    @Flag(help: "Split the damping evenly instead of by π (inverse routes).")
+    var noPiDamping = false
+
+    @Option(help: "Learning-rate schedule: constant, cosine[:FLOOR] or step:EVERY:FACTOR.")
+    var schedule = "constant"
+
+    @Option(help: "Floating-point precision.")
+    var precision: Precision = .float32
+
+    @Option(help: "Seed of the initial weights, the batch order and the Monte-Carlo Fisher.")
+    var seed: UInt64 = 0
+
+    @Option(name: .shortAndLong, help: "Output folder (metrics.csv, report.svg, checkpoint.json).")
+    var output = "kronkit-output"
+
+    @Option(help: "Steps between evaluations on the test set.")
+    var evalEvery = 10
+
+    func validate() throws {
+        func positive(_ value: Int, _ flag: String) throws {
+            guard value >= 1 else { throw ValidationError("\(flag) must be at least 1, got \(value)") }
+        }
+        try positive(epochs, "--epochs")
+        if let steps { try positive(steps, "--steps") }
+        try positive(batchSize, "--batch-size")
+        try positive(trainCount, "--train-count")
+        try positive(testCount, "--test-count")
+        try positive(evalEvery, "--eval-every")
+        try positive(factorUpdatePeriod, "--factor-update-period")
+        try positive(inverseUpdatePeriod, "--inverse-update-period")
+        guard testFraction > 0, testFraction < 1 else {
+            throw ValidationError("--test-fraction must lie strictly between 0 and 1, got \(testFraction)")
+        }
+        guard !hidden.isEmpty else { throw ValidationError("--hidden needs at least one width") }
+        _ = try LearningRateSchedule(parsing: schedule, totalSteps: 1)
+    }
+
+    /// The methods' options for a run of `totalSteps` steps (the cosine schedule spans the run).
+    func settings(totalSteps: Int) throws -> MethodSettings {
+        MethodSettings(
+            learningRates: learningRate ?? LearningRates(), momentum: momentum, weightDecay: weightDecay,
+            damping: damping, factorDecay: factorDecay, factorUpdatePeriod: factorUpdatePeriod,
+            inverseUpdatePeriod: inverseUpdatePeriod, klClip: noKlClip ? nil : klClip, curvature: curvature.estimate,
+            weightSharing: weightSharing.approximation, piDamping: !noPiDamping,
+            schedule: try LearningRateSchedule(parsing: schedule, totalSteps: totalSteps))
+    }
+
+    /// The training and test data in the run's precision.
+    /// - Throws: as ``TrainingData/load(_:test:csvHeader:testFraction:builtInCounts:)``.
+    func loadData<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws -> TrainingData<Scalar> {
+        try TrainingData.load(data, test: testData, csvHeader: csvHeader, testFraction: testFraction,
+                              builtInCounts: (trainCount, testCount))
+    }
+
+    /// The steps of the run: `--steps`, or `--epochs` passes of `batchesPerEpoch` batches.
+    func totalSteps(batchesPerEpoch: Int) -> Int { steps ?? epochs * batchesPerEpoch }
+
+    /// What identifies a run's trajectory, stored in its checkpoint and checked on resume.
+    func identity(method: Method) -> [String: String] {
+        ["method": method.rawValue, "model": model.rawValue, "hidden": hidden.map(String.init).joined(separator: ","),
+         "data": data.description, "testData": testData?.description ?? "", "batchSize": "\(batchSize)",
+         "seed": "\(seed)", "precision": precision.rawValue,
+         "builtInCounts": data == .builtIn ? "\(trainCount),\(testCount)" : ""]
+    }
+
+    /// Parses `512,256` into widths ≥ 1.
+    @Sendable static func sizes(_ text: String) throws -> [Int] {
+        try text.split(separator: ",").map { field in
+            guard let size = Int(field.trimmingCharacters(in: .whitespaces)), size >= 1 else {
+                throw ValidationError("layer width '\(field)' is not a positive integer")
+            }
+            return size
+        }
+    }
+}

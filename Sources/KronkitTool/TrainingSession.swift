@@ -1,0 +1,144 @@
+import CurvatureOptimizers
+import DenseLinearAlgebra
+import Foundation
+import NeuralNetworks
+
+/// One training run: a model with its optimizer and loss, the data, and the loop's
+/// position (``LoopState``). Written once, generic over the precision (`O.Scalar`),
+/// the optimizer and the loss.
+///
+/// Each epoch draws a fresh batch order from a seeded generator (Fisher–Yates, full
+/// batches only, so every K-FAC statistic has the same batch size); a metrics row
+/// (test loss and accuracy on the whole test set) is recorded at step 0, every
+/// `evaluationPeriod` steps and at the end.
+struct TrainingSession<O: Optimizer, L: Loss> where L.Scalar == O.Scalar {
+    typealias Scalar = O.Scalar
+
+    var model: Sequential<Scalar>
+    var optimizer: O
+    let loss: L
+    let data: TrainingData<Scalar>
+    let task: ModelKind.Task
+    let batchSize: Int
+    let evaluationPeriod: Int
+    private(set) var state: LoopState
+    /// The live shuffle generator (after the current epoch's shuffle).
+    private var generator: Xoshiro256StarStar
+    /// The current epoch's example order, nil before the first epoch.
+    private var order: [Int]?
+    private let testTarget: Matrix<Scalar>
+
+    /// - Parameter shuffle: draws each epoch's batch order.
+    /// - Throws: ``ToolError/incompatibleData(_:)`` when there are fewer training examples than a batch.
+    init(model: Sequential<Scalar>, optimizer: O, loss: L, data: TrainingData<Scalar>, task: ModelKind.Task,
+         batchSize: Int, evaluationPeriod: Int, shuffle: Xoshiro256StarStar) throws {
+        guard data.train.count >= batchSize else {
+            throw ToolError.incompatibleData("\(data.train.count) training examples do not fill one batch of \(batchSize)")
+        }
+        (self.model, self.optimizer, self.loss, self.data, self.task) = (model, optimizer, loss, data, task)
+        self.batchSize = batchSize
+        self.evaluationPeriod = evaluationPeriod
+        state = LoopState(shuffle: shuffle)
+        generator = state.epochStart
+        testTarget = task == .classification ? data.test.oneHotLabels : data.test.features
+    }
+
+    /// Full batches per pass over the training data.
+    var batchesPerEpoch: Int { data.train.count / batchSize }
+
+    /// The model, optimizer and loop position saved with `userInfo` (the run's identity)
+    /// under the key `"loop"` for the loop state.
+    func checkpoint(userInfo: [String: String]) throws -> TrainingCheckpoint<O> {
+        var info = userInfo
+        info["loop"] = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+        return TrainingCheckpoint(model: model, optimizer: optimizer, userInfo: info)
+    }
+
+    /// Continues from `checkpoint`: parameters, optimizer state and loop position.
+    /// - Throws: ``ToolError/resumeMismatch(path:reason:)`` when it holds no loop state;
+    ///   ``OptimizerError/modelMismatch(_:)`` for another model.
+    mutating func restore(from checkpoint: TrainingCheckpoint<O>, path: String) throws {
+        guard let text = checkpoint.userInfo["loop"],
+              let restored = try? JSONDecoder().decode(LoopState.self, from: Data(text.utf8))
+        else {
+            throw ToolError.resumeMismatch(path: path, reason: "it holds no kronkit training-loop state")
+        }
+        try checkpoint.restore(into: &model)
+        optimizer = checkpoint.optimizer
+        state = restored
+        generator = state.epochStart
+        order = state.epoch > 0 ? try shuffledOrder() : nil
+    }
+
+    /// Trains until `totalSteps` steps are done or `shouldStop(step)` holds after a step.
+    /// - Parameters:
+    ///   - afterStep: called after every step (progress display, periodic checkpoints).
+    /// - Returns: `true` when `totalSteps` was reached, `false` when stopped early.
+    /// - Throws: ``ToolError/diverged(method:step:)`` for a non-finite loss; the optimizer's errors.
+    mutating func run(totalSteps: Int, shouldStop: (Int) -> Bool, afterStep: (Self) throws -> Void) throws -> Bool {
+        if state.metrics.isEmpty { try record() }
+        while state.step < totalSteps {
+            let batch = try nextBatch()
+            let target = task == .classification ? batch.oneHotLabels : batch.features
+            let start = ContinuousClock.now
+            let value: Double
+            do {
+                value = Double(try optimizer.step(&model, input: batch.features, target: target, loss: loss).loss)
+            } catch LinearAlgebraError.nonFiniteInput {
+                // Weights or activations overflowed: the run diverged within this step.
+                throw ToolError.diverged(method: optimizer.name, step: state.step + 1)
+            }
+            state.elapsed += Self.seconds(since: start)
+            state.step += 1
+            guard value.isFinite else { throw ToolError.diverged(method: optimizer.name, step: state.step) }
+            state.lossSum += value
+            state.lossCount += 1
+            if state.step % evaluationPeriod == 0 || state.step == totalSteps { try record() }
+            try afterStep(self)
+            if state.step < totalSteps, shouldStop(state.step) { return false }
+        }
+        return true
+    }
+
+    /// The test loss and, for a classifier, the test accuracy of the current model.
+    func evaluate() throws -> (loss: Double, accuracy: Double?) {
+        let output = try model.predict(data.test.features)
+        let value = Double(try loss.value(output: output, target: testTarget))
+        guard task == .classification else { return (value, nil) }
+        return (value, try SoftmaxCrossEntropy<Scalar>.accuracy(logits: output, labels: data.test.labels))
+    }
+
+    /// Appends a metrics row for the current step and resets the running loss.
+    private mutating func record() throws {
+        let (testLoss, accuracy) = try evaluate()
+        state.metrics.append(MetricsRow(step: state.step, epoch: state.epoch, seconds: state.elapsed,
+                                        trainLoss: state.runningLoss, testLoss: testLoss, testAccuracy: accuracy,
+                                        timings: optimizer.timings))
+        state.lossSum = 0
+        state.lossCount = 0
+    }
+
+    /// The next full batch, starting a new epoch (and shuffle) when the current one is used up.
+    private mutating func nextBatch() throws -> LabeledDataSet<Scalar> {
+        if order == nil || state.batchIndex == batchesPerEpoch {
+            state.epochStart = generator
+            state.epoch += 1
+            state.batchIndex = 0
+            order = try shuffledOrder()
+        }
+        guard let order else { preconditionFailure("an epoch's order is set above") }
+        let start = state.batchIndex * batchSize
+        state.batchIndex += 1
+        return try data.train.subset(Array(order[start..<start + batchSize]))
+    }
+
+    /// Draws the current epoch's order from `generator`, which must be at `state.epochStart`.
+    private mutating func shuffledOrder() throws -> [Int] {
+        try data.train.miniBatches(size: batchSize, dropLast: true, using: &generator).order
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    }
+}

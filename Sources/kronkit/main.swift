@@ -1,0 +1,4 @@
+// The `kronkit` executable: everything lives in the KronkitTool library.
+import KronkitTool
+
+Kronkit.main()
