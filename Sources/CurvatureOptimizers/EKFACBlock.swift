@@ -90,4 +90,24 @@ public struct EKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
         return try KroneckerEigendecomposition(input, output).dampedInverse(
             applyingToMatrix: gradient, replacingEigenvalues: scaling.value, damping: Scalar(configuration.options.damping))
     }
+
+    /// Decodes a block and checks that its parts fit together.
+    /// - Throws: `DecodingError.dataCorrupted` for invalid options, or a basis or `S` whose
+    ///   shape differs from the factors'.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        configuration = try container.decode(Configuration.self, forKey: .configuration)
+        factors = try container.decode(KroneckerFactors<Scalar>.self, forKey: .factors)
+        inputDecomposition = try container.decodeIfPresent(SymmetricEigendecomposition<Scalar>.self, forKey: .inputDecomposition)
+        outputDecomposition = try container.decodeIfPresent(SymmetricEigendecomposition<Scalar>.self, forKey: .outputDecomposition)
+        scaling = try container.decode(MovingAverage<Scalar>.self, forKey: .scaling)
+        diagnostics = try container.decode(CurvatureDiagnostics.self, forKey: .diagnostics)
+        try DecodedState.validate(decoder) { try configuration.options.validate() }
+        try DecodedState.require(configuration.basis == factors.estimate, decoder,
+                                 "block configured for \(configuration.basis) holds \(factors.estimate) factors")
+        try factors.requireFactorizations(input: inputDecomposition, output: outputDecomposition, decoder)
+        let (n, m) = (factors.input.value.rows, factors.output.value.rows)
+        try DecodedState.require(scaling.value.rows == m && scaling.value.columns == n, decoder,
+                                 "S is \(scaling.value.rows)×\(scaling.value.columns), the layer \(m)×\(n)")
+    }
 }
