@@ -82,6 +82,9 @@ public struct Adam<Scalar: LinearAlgebraScalar>: FirstOrderOptimizer {
         try firstMoments[index].requireSameShape(as: gradient, "Adam moments")
         try firstMoments[index].requireSameShape(as: weight, "Adam weight decay")
         let (beta1, beta2, epsilon) = (Scalar(options.beta1), Scalar(options.beta2), Scalar(options.epsilon))
+        // 1 − β in Double: in Float, 1 − Float(0.999) is off by 1.3e-5 relative, which the bias
+        // correction (computed in Double) would not cancel.
+        let (complement1, complement2) = (Scalar(1 - options.beta1), Scalar(1 - options.beta2))
         // The step being taken is stepCount + 1 (stepCount counts completed steps).
         let t = Double(stepCount + 1)
         let correction1 = Scalar(1 - Double.pow(options.beta1, t))
@@ -96,8 +99,8 @@ public struct Adam<Scalar: LinearAlgebraScalar>: FirstOrderOptimizer {
                         direction.withUnsafeMutableBufferPointer { d in
                             for k in 0..<d.count {
                                 let u = coupledDecay > 0 ? g[k] + coupledDecay * w[k] : g[k]
-                                m[k] = beta1 * m[k] + (1 - beta1) * u
-                                v[k] = beta2 * v[k] + (1 - beta2) * (u * u)
+                                m[k] = beta1 * m[k] + complement1 * u
+                                v[k] = beta2 * v[k] + complement2 * (u * u)
                                 let step = (m[k] / correction1) / (Scalar.sqrt(v[k] / correction2) + epsilon)
                                 d[k] = decoupledDecay > 0 ? step + decoupledDecay * w[k] : step
                             }
