@@ -50,6 +50,18 @@ enum OptimizerSection {
                 for _ in 0..<period { _ = try sgd.step(&sgdModel, input: input, target: target, loss: loss) }
             }
         }
+        // Adam's per-entry update is one fused, specialised pass: it should cost a few percent of SGD's step.
+        var adamModel = try mlp(widths, seed: 1)
+        var adam = try Adam<Float>(model: adamModel, options: .init(learningRate: 1e-3))
+        var sgdModel = try mlp(widths, seed: 1)
+        var sgd = try StochasticGradientDescent<Float>(model: sgdModel, options: .init(learningRate: 0.01))
+        try report.compare(
+            "Adam, \(period) steps Float", size: "MLP \(widths.map(String.init).joined(separator: "-")), batch \(batch)",
+            flops: flops,
+            kernel: { for _ in 0..<period { _ = try adam.step(&adamModel, input: input, target: target, loss: loss) } },
+            baseline: "SGD, \(period) steps") {
+            for _ in 0..<period { _ = try sgd.step(&sgdModel, input: input, target: target, loss: loss) }
+        }
     }
 
     /// Factor update (two `syrk`s of width × 256 captures) and inversion (two `syevd`s)
@@ -71,9 +83,9 @@ enum OptimizerSection {
             captures[width] = capture
             updated[width] = factors
         }
+        // In place on the stored factors: a `var` copy would time a copy-on-write of both factors.
         try report.scale("K-FAC factor update of A and G (syrk), width × width layer, b = 256, Double", sizes: widths) { width in
-            var factors = updated[width]!
-            try factors.update(with: captures[width]!)
+            try updated[width]!.update(with: captures[width]!)
         }
         try report.scale("K-FAC inversion: syevd of A and G, width × width layer, Double", sizes: widths) { width in
             _ = try updated[width]!.eigendecompositions()
