@@ -60,6 +60,8 @@ public struct EKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
             }
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func updateCurvature(with capture: LayerCapture<Scalar>) throws {
         try factors.update(with: capture)
         if let input = inputDecomposition, let output = outputDecomposition {
@@ -73,10 +75,10 @@ public struct EKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
         let (input, output, clamped) = try factors.eigendecompositions()
         inputDecomposition = input
         outputDecomposition = output
-        let delta = factors.scale
-        let products = Matrix<Scalar>(rows: output.order, columns: input.order) { i, j in
-            delta * output.eigenvalues[i] * input.eigenvalues[j]
-        }
+        // δ·d_G·d_Aᵀ as a rank-1 gemm.
+        var products = Matrix<Scalar>(rows: output.order, columns: input.order)
+        try Matrix.multiply(Matrix(column: output.eigenvalues), Matrix(column: input.eigenvalues),
+                            transposingB: .transpose, alpha: factors.scale, into: &products)
         scaling.reset(to: products)
         diagnostics = CurvatureDiagnostics(
             damping: configuration.options.damping, inputConditionNumber: CurvatureDiagnostics.conditionNumber(input.eigenvalues),
@@ -102,10 +104,8 @@ public struct EKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
         outputDecomposition = try container.decodeIfPresent(SymmetricEigendecomposition<Scalar>.self, forKey: .outputDecomposition)
         scaling = try container.decode(MovingAverage<Scalar>.self, forKey: .scaling)
         diagnostics = try container.decode(CurvatureDiagnostics.self, forKey: .diagnostics)
-        try DecodedState.validate(decoder) { try configuration.options.validate() }
-        try DecodedState.require(configuration.basis == factors.estimate, decoder,
-                                 "block configured for \(configuration.basis) holds \(factors.estimate) factors")
-        try factors.requireFactorizations(input: inputDecomposition, output: outputDecomposition, decoder)
+        try factors.requireBlockState(options: configuration.options, estimate: configuration.basis,
+                                      input: inputDecomposition, output: outputDecomposition, decoder)
         let (n, m) = (factors.input.value.rows, factors.output.value.rows)
         try DecodedState.require(scaling.value.rows == m && scaling.value.columns == n, decoder,
                                  "S is \(scaling.value.rows)×\(scaling.value.columns), the layer \(m)×\(n)")

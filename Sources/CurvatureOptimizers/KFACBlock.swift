@@ -118,10 +118,8 @@ public struct KFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
         outputInverse = try container.decodeIfPresent(Matrix<Scalar>.self, forKey: .outputInverse)
         scaleAtRefresh = try container.decode(Scalar.self, forKey: .scaleAtRefresh)
         diagnostics = try container.decode(CurvatureDiagnostics.self, forKey: .diagnostics)
-        try DecodedState.validate(decoder) { try configuration.options.validate() }
-        try DecodedState.require(configuration.estimate == factors.estimate, decoder,
-                                 "block configured for \(configuration.estimate) holds \(factors.estimate) factors")
-        try factors.requireFactorizations(input: inputDecomposition, output: outputDecomposition, decoder)
+        try factors.requireBlockState(options: configuration.options, estimate: configuration.estimate,
+                                      input: inputDecomposition, output: outputDecomposition, decoder)
         let (n, m) = (factors.input.value.rows, factors.output.value.rows)
         try DecodedState.require(inputInverse.map { $0.rows == n && $0.columns == n } ?? true
                                      && outputInverse.map { $0.rows == m && $0.columns == m } ?? true, decoder,
