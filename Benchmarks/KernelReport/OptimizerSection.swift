@@ -35,21 +35,28 @@ enum OptimizerSection {
         let period = 20
         // Forward+backward flops of the MLP: 6 · Σ d_in·d_out · batch.
         let flops = 6 * Double(zip(widths, widths.dropFirst()).reduce(0) { $0 + $1.0 * $1.1 }) * Double(batch) * Double(period)
-        for route in KroneckerBlockOptions.Route.allCases {
-            var kfacModel = try mlp(widths, seed: 1)
-            var kfac = try KFAC<Float>(
-                model: kfacModel, options: .init(learningRate: 0.01, factorUpdatePeriod: 10, inverseUpdatePeriod: period),
-                configuration: .init(options: .init(route: route)))
+        let size = "MLP \(widths.map(String.init).joined(separator: "-")), batch \(batch)"
+        // `period` steps of `optimizer` against as many SGD steps, each on its own copy of the MLP.
+        func compareWithSGD(_ name: String, _ make: (Sequential<Float>) throws -> some Optimizer<Float>) throws {
+            var model = try mlp(widths, seed: 1)
+            var optimizer = try make(model)
             var sgdModel = try mlp(widths, seed: 1)
             var sgd = try StochasticGradientDescent<Float>(model: sgdModel, options: .init(learningRate: 0.01))
             try report.compare(
-                "K-FAC \(route) route, \(period) steps (T_cov 10, T_inv \(period)) Float", size: "MLP \(widths.map(String.init).joined(separator: "-")), batch \(batch)",
-                flops: flops,
-                kernel: { for _ in 0..<period { _ = try kfac.step(&kfacModel, input: input, target: target, loss: loss) } },
+                name, size: size, flops: flops,
+                kernel: { for _ in 0..<period { _ = try optimizer.step(&model, input: input, target: target, loss: loss) } },
                 baseline: "SGD, \(period) steps") {
                 for _ in 0..<period { _ = try sgd.step(&sgdModel, input: input, target: target, loss: loss) }
             }
         }
+        for route in KroneckerBlockOptions.Route.allCases {
+            try compareWithSGD("K-FAC \(route) route, \(period) steps (T_cov 10, T_inv \(period)) Float") {
+                try KFAC<Float>(model: $0, options: .init(learningRate: 0.01, factorUpdatePeriod: 10, inverseUpdatePeriod: period),
+                                configuration: .init(options: .init(route: route)))
+            }
+        }
+        // Adam's per-entry update is one fused, specialised pass: it should cost a few percent of SGD's step.
+        try compareWithSGD("Adam, \(period) steps Float") { try Adam<Float>(model: $0, options: .init(learningRate: 1e-3)) }
     }
 
     /// Factor update (two `syrk`s of width × 256 captures) and inversion (two `syevd`s)
@@ -71,9 +78,9 @@ enum OptimizerSection {
             captures[width] = capture
             updated[width] = factors
         }
+        // In place on the stored factors: a `var` copy would time a copy-on-write of both factors.
         try report.scale("K-FAC factor update of A and G (syrk), width × width layer, b = 256, Double", sizes: widths) { width in
-            var factors = updated[width]!
-            try factors.update(with: captures[width]!)
+            try updated[width]!.update(with: captures[width]!)
         }
         try report.scale("K-FAC inversion: syevd of A and G, width × width layer, Double", sizes: widths) { width in
             _ = try updated[width]!.eigendecompositions()

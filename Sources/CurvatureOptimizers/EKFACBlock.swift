@@ -60,6 +60,8 @@ public struct EKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
             }
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func updateCurvature(with capture: LayerCapture<Scalar>) throws {
         try factors.update(with: capture)
         if let input = inputDecomposition, let output = outputDecomposition {
@@ -73,10 +75,10 @@ public struct EKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
         let (input, output, clamped) = try factors.eigendecompositions()
         inputDecomposition = input
         outputDecomposition = output
-        let delta = factors.scale
-        let products = Matrix<Scalar>(rows: output.order, columns: input.order) { i, j in
-            delta * output.eigenvalues[i] * input.eigenvalues[j]
-        }
+        // δ·d_G·d_Aᵀ as a rank-1 gemm.
+        var products = Matrix<Scalar>(rows: output.order, columns: input.order)
+        try Matrix.multiply(Matrix(column: output.eigenvalues), Matrix(column: input.eigenvalues),
+                            transposingB: .transpose, alpha: factors.scale, into: &products)
         scaling.reset(to: products)
         diagnostics = CurvatureDiagnostics(
             damping: configuration.options.damping, inputConditionNumber: CurvatureDiagnostics.conditionNumber(input.eigenvalues),
@@ -89,5 +91,23 @@ public struct EKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
         }
         return try KroneckerEigendecomposition(input, output).dampedInverse(
             applyingToMatrix: gradient, replacingEigenvalues: scaling.value, damping: Scalar(configuration.options.damping))
+    }
+
+    /// Decodes a block and checks that its parts fit together.
+    /// - Throws: `DecodingError.dataCorrupted` for invalid options, or a basis or `S` whose
+    ///   shape differs from the factors'.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        configuration = try container.decode(Configuration.self, forKey: .configuration)
+        factors = try container.decode(KroneckerFactors<Scalar>.self, forKey: .factors)
+        inputDecomposition = try container.decodeIfPresent(SymmetricEigendecomposition<Scalar>.self, forKey: .inputDecomposition)
+        outputDecomposition = try container.decodeIfPresent(SymmetricEigendecomposition<Scalar>.self, forKey: .outputDecomposition)
+        scaling = try container.decode(MovingAverage<Scalar>.self, forKey: .scaling)
+        diagnostics = try container.decode(CurvatureDiagnostics.self, forKey: .diagnostics)
+        try factors.requireBlockState(options: configuration.options, estimate: configuration.basis,
+                                      input: inputDecomposition, output: outputDecomposition, decoder)
+        let (n, m) = (factors.input.value.rows, factors.output.value.rows)
+        try DecodedState.require(scaling.value.rows == m && scaling.value.columns == n, decoder,
+                                 "S is \(scaling.value.rows)×\(scaling.value.columns), the layer \(m)×\(n)")
     }
 }

@@ -6,7 +6,9 @@ import DenseLinearAlgebra
 /// With rows `aⱼ` (columns of ``inputs``) and `dⱼ = b·gⱼ` (columns of
 /// ``outputGradients`` times ``gradientScale``, undoing the batch mean of the
 /// loss), the factors are `A = inputNormalization · Σⱼ aⱼaⱼᵀ` and
-/// `G = (1/b) Σⱼ dⱼdⱼᵀ`. Derivation: `Notes/KFAC-family.md`.
+/// `G = (1/b) Σⱼ dⱼdⱼᵀ = b·Σⱼ gⱼgⱼᵀ` (over every pass): `A` is the Gram matrix of
+/// ``inputs`` scaled by ``inputNormalization``, `G` that of ``outputGradients``
+/// scaled by ``gradientScale``. Derivation: `Notes/KFAC-family.md`.
 @usableFromInline
 struct FactorRows<Scalar: LinearAlgebraScalar> {
     /// `aⱼ` as columns: `d_in × m` (with the homogeneous row of ones, if any).
@@ -94,13 +96,4 @@ struct FactorRows<Scalar: LinearAlgebraScalar> {
         }
         return result
     }
-
-    /// `A = inputNormalization · Σⱼ aⱼaⱼᵀ` (BLAS `syrk`). - Complexity: `d_in²·m` flops.
-    @inlinable
-    func inputFactor() -> Matrix<Scalar> { inputs.gram(alpha: inputNormalization) }
-
-    /// `G = (1/b) Σⱼ dⱼdⱼᵀ = b · Σⱼ gⱼgⱼᵀ` over every pass (BLAS `syrk`).
-    /// - Complexity: `d_out²·m·passes` flops.
-    @inlinable
-    func outputFactor() -> Matrix<Scalar> { outputGradients.gram(alpha: gradientScale) }
 }

@@ -93,13 +93,38 @@ public struct KFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
             // (δ·A⊗G + λI)⁻¹ = δ⁻¹·(A⊗G + (λ/δ)I)⁻¹.
             let delta = scaleAtRefresh
             let lambda = Scalar(configuration.options.damping)
-            return try KroneckerEigendecomposition(input, output)
-                .dampedInverse(applyingToMatrix: gradient, damping: lambda / delta).scaled(by: 1 / delta)
+            var direction = try KroneckerEigendecomposition(input, output)
+                .dampedInverse(applyingToMatrix: gradient, damping: lambda / delta)
+            if delta != 1 { direction.scale(by: 1 / delta) }
+            return direction
         case .inverse:
             guard let inputInverse, let outputInverse else {
                 throw OptimizerError.invalidConfiguration("preconditioned before the first refreshInverse()")
             }
             return try outputInverse.multiplied(by: gradient).multiplied(by: inputInverse)
         }
+    }
+
+    /// Decodes a block and checks that its parts fit together.
+    /// - Throws: `DecodingError.dataCorrupted` for invalid options, a factorisation or inverse
+    ///   whose order differs from its factor's, or a scale `δ` that is not positive and finite.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        configuration = try container.decode(Configuration.self, forKey: .configuration)
+        factors = try container.decode(KroneckerFactors<Scalar>.self, forKey: .factors)
+        inputDecomposition = try container.decodeIfPresent(SymmetricEigendecomposition<Scalar>.self, forKey: .inputDecomposition)
+        outputDecomposition = try container.decodeIfPresent(SymmetricEigendecomposition<Scalar>.self, forKey: .outputDecomposition)
+        inputInverse = try container.decodeIfPresent(Matrix<Scalar>.self, forKey: .inputInverse)
+        outputInverse = try container.decodeIfPresent(Matrix<Scalar>.self, forKey: .outputInverse)
+        scaleAtRefresh = try container.decode(Scalar.self, forKey: .scaleAtRefresh)
+        diagnostics = try container.decode(CurvatureDiagnostics.self, forKey: .diagnostics)
+        try factors.requireBlockState(options: configuration.options, estimate: configuration.estimate,
+                                      input: inputDecomposition, output: outputDecomposition, decoder)
+        let (n, m) = (factors.input.value.rows, factors.output.value.rows)
+        try DecodedState.require(inputInverse.map { $0.rows == n && $0.columns == n } ?? true
+                                     && outputInverse.map { $0.rows == m && $0.columns == m } ?? true, decoder,
+                                 "inverses do not match the \(n)×\(n) and \(m)×\(m) factors")
+        try DecodedState.require(scaleAtRefresh > 0 && scaleAtRefresh.isFinite, decoder,
+                                 "scale δ = \(scaleAtRefresh) must be positive and finite")
     }
 }

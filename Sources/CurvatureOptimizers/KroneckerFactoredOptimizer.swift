@@ -153,13 +153,37 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
         lastClipFactor = clip
         let parameters = model.parameters
         for index in blocks.indices {
-            var update = preconditioned[index].scaled(by: Scalar(clip))
-            if options.weightDecay > 0 { try update.add(parameters[index], scaledBy: Scalar(options.weightDecay)) }
-            var velocity = velocities[index].scaled(by: Scalar(options.momentum))
-            try velocity.add(update, scaledBy: 1)
-            velocities[index] = velocity
-            try model.apply(update: velocity, scaledBy: Scalar(-rate), toParameterizedLayer: index)
+            // m ← μm + νV + ωW, in place (every operand was checked against the layer's shape).
+            try velocities[index].requireSameShape(as: preconditioned[index], "K-FAC momentum")
+            velocities[index].scale(by: Scalar(options.momentum))
+            try velocities[index].add(preconditioned[index], scaledBy: Scalar(clip))
+            if options.weightDecay > 0 { try velocities[index].add(parameters[index], scaledBy: Scalar(options.weightDecay)) }
+            try model.apply(update: velocities[index], scaledBy: Scalar(-rate), toParameterizedLayer: index)
         }
+    }
+
+    /// Decodes an optimizer and checks that its state fits together.
+    /// - Throws: `DecodingError.dataCorrupted` for invalid options, a step counter out of range, or
+    ///   blocks, momenta and timings that are not one per layer of the recorded shapes.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        options = try container.decode(Options.self, forKey: .options)
+        configuration = try container.decode(Block.Configuration.self, forKey: .configuration)
+        blocks = try container.decode([Block].self, forKey: .blocks)
+        velocities = try container.decode([Matrix<Scalar>].self, forKey: .velocities)
+        stepCount = try container.decode(Int.self, forKey: .stepCount)
+        blockTimings = try container.decode([PhaseTimings].self, forKey: .blockTimings)
+        forwardBackwardSeconds = try container.decode(Double.self, forKey: .forwardBackwardSeconds)
+        lastClipFactor = try container.decode(Double.self, forKey: .lastClipFactor)
+        generator = try container.decode(Xoshiro256StarStar.self, forKey: .generator)
+        parameterShapes = try container.decode(ParameterShapes.self, forKey: .parameterShapes)
+        try DecodedState.validate(decoder) { try options.validate() }
+        try DecodedState.require(DecodedState.isCounter(stepCount), decoder, "step count \(stepCount) out of range")
+        try DecodedState.requireOnePerLayer(velocities, parameterShapes, decoder, "momenta")
+        try DecodedState.require(blocks.count == parameterShapes.shapes.count
+                                     && blockTimings.count == parameterShapes.shapes.count, decoder,
+                                 "\(blocks.count) blocks and \(blockTimings.count) timings for "
+                                     + "\(parameterShapes.shapes.count) layers")
     }
 }
 

@@ -34,15 +34,22 @@ public struct KroneckerFactors<Scalar: LinearAlgebraScalar>: Sendable, Codable, 
     }
 
     /// Folds one capture into the averages.
-    /// - Complexity: `(d_in² + d_out²)·b·R` flops (two `syrk`s).
+    /// - Complexity: `(d_in² + d_out²)·b·R` flops (two `syrk`s, straight into the averages).
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the capture
     ///   does not match the layer's sizes.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func update(with capture: LayerCapture<Scalar>) throws {
         let rows = try capture.factorRows(weightSharing)
+        guard rows.inputs.rows == input.value.rows, rows.outputGradients.rows == output.value.rows else {
+            throw LinearAlgebraError.dimensionMismatch(
+                operation: "KroneckerFactors.update", expected: "a capture of \(input.value.rows) inputs and "
+                    + "\(output.value.rows) outputs", actual: "\(rows.inputs.rows) and \(rows.outputGradients.rows)")
+        }
         switch estimate {
         case .standard:
-            try input.update(with: rows.inputFactor())
-            try output.update(with: rows.outputFactor())
+            try input.update(withGramOf: rows.inputs, alpha: rows.inputNormalization)
+            try output.update(withGramOf: rows.outputGradients, alpha: rows.gradientScale)
         case .traceRestricted:
             let (phi, psi, trace) = try rows.traceWeightedFactors()
             try input.update(with: phi)
@@ -67,5 +74,40 @@ public struct KroneckerFactors<Scalar: LinearAlgebraScalar>: Sendable, Codable, 
         let (inputDecomposition, inputClamped) = try SymmetricEigendecomposition(input.value).clamped(atLeast: 0)
         let (outputDecomposition, outputClamped) = try SymmetricEigendecomposition(output.value).clamped(atLeast: 0)
         return (inputDecomposition, outputDecomposition, inputClamped + outputClamped)
+    }
+
+    /// The checks every decoded Kronecker block shares: throws `DecodingError.dataCorrupted`
+    /// unless the block's options are valid, its estimate is the factors', and its decoded
+    /// eigendecompositions (if any) are complete, with eigenvectors, and of the factors' orders.
+    func requireBlockState(options: KroneckerBlockOptions, estimate: Estimate, input: SymmetricEigendecomposition<Scalar>?,
+                           output: SymmetricEigendecomposition<Scalar>?, _ decoder: any Decoder) throws {
+        try DecodedState.validate(decoder) { try options.validate() }
+        try DecodedState.require(estimate == self.estimate, decoder,
+                                 "block configured for \(estimate) holds \(self.estimate) factors")
+        for (decomposition, order) in [(input, self.input.value.rows), (output, self.output.value.rows)] {
+            guard let decomposition else { continue }
+            try DecodedState.require(decomposition.order == order && decomposition.isComplete
+                                         && decomposition.hasEigenvectors, decoder,
+                                     "an eigendecomposition of order \(decomposition.order) with "
+                                         + "\(decomposition.eigenvalues.count) eigenpairs for a factor of order \(order)")
+        }
+    }
+
+    /// Decodes the factors and checks their shapes.
+    /// - Throws: `DecodingError.dataCorrupted` unless both factors are square and non-empty and
+    ///   the trace is `1 × 1`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        estimate = try container.decode(Estimate.self, forKey: .estimate)
+        weightSharing = try container.decode(WeightSharingApproximation.self, forKey: .weightSharing)
+        input = try container.decode(MovingAverage<Scalar>.self, forKey: .input)
+        output = try container.decode(MovingAverage<Scalar>.self, forKey: .output)
+        fisherTrace = try container.decode(MovingAverage<Scalar>.self, forKey: .fisherTrace)
+        for (name, factor) in [("input", input.value), ("output", output.value)] {
+            try DecodedState.require(factor.isSquare && !factor.isEmpty, decoder,
+                                     "the \(name) factor is \(factor.rows)×\(factor.columns), not square and non-empty")
+        }
+        try DecodedState.require(fisherTrace.value.rows == 1 && fisherTrace.value.columns == 1, decoder,
+                                 "the Fisher trace is \(fisherTrace.value.rows)×\(fisherTrace.value.columns), not 1×1")
     }
 }

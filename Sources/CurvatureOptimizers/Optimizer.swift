@@ -45,6 +45,15 @@ public struct ParameterShapes: Codable, Sendable, Hashable {
         shapes = model.parameters.map { [$0.rows, $0.columns] }
     }
 
+    /// Decodes the shapes and checks that each is a pair of non-negative sizes.
+    /// - Throws: `DecodingError.dataCorrupted` otherwise.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        shapes = try container.decode([[Int]].self, forKey: .shapes)
+        try DecodedState.require(shapes.allSatisfy { $0.count == 2 && $0[0] >= 0 && $0[1] >= 0 }, decoder,
+                                 "layer shapes \(shapes) are not pairs of sizes")
+    }
+
     /// Throws ``OptimizerError/modelMismatch(_:)`` unless `model` has these shapes.
     public func validate<Scalar>(_ model: Sequential<Scalar>) throws {
         let actual = ParameterShapes(model)

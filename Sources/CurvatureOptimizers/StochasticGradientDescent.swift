@@ -59,14 +59,33 @@ public struct StochasticGradientDescent<Scalar: LinearAlgebraScalar>: FirstOrder
 
     public mutating func direction(forLayer index: Int, gradient: Matrix<Scalar>, weight: Matrix<Scalar>) throws
         -> Matrix<Scalar> {
-        let momentum = Scalar(options.momentum)
+        let (momentum, decay) = (Scalar(options.momentum), Scalar(options.weightDecay))
+        try velocities[index].requireSameShape(as: gradient, "SGD momentum")
+        try velocities[index].requireSameShape(as: weight, "SGD weight decay")
+        // m ← μm + ∇W + ωW, in place.
+        velocities[index].scale(by: momentum)
+        try velocities[index].add(gradient, scaledBy: 1)
+        if decay > 0 { try velocities[index].add(weight, scaledBy: decay) }
+        guard options.nesterov else { return velocities[index] }
+        // u + μm with u = ∇W + ωW.
         var update = gradient
-        if options.weightDecay > 0 { try update.add(weight, scaledBy: Scalar(options.weightDecay)) }
-        var velocity = velocities[index].scaled(by: momentum)
-        try velocity.add(update, scaledBy: 1)
-        velocities[index] = velocity
-        guard options.nesterov else { return velocity }
-        try update.add(velocity, scaledBy: momentum)
+        if decay > 0 { try update.add(weight, scaledBy: decay) }
+        try update.add(velocities[index], scaledBy: momentum)
         return update
+    }
+
+    /// Decodes an optimizer and checks its options and momenta.
+    /// - Throws: `DecodingError.dataCorrupted` for invalid options, a step counter out of range or
+    ///   momenta that are not one per layer of the recorded shapes.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        options = try container.decode(Options.self, forKey: .options)
+        velocities = try container.decode([Matrix<Scalar>].self, forKey: .velocities)
+        stepCount = try container.decode(Int.self, forKey: .stepCount)
+        timings = try container.decode(PhaseTimings.self, forKey: .timings)
+        parameterShapes = try container.decode(ParameterShapes.self, forKey: .parameterShapes)
+        try DecodedState.validate(decoder) { try options.validate() }
+        try DecodedState.require(DecodedState.isCounter(stepCount), decoder, "step count \(stepCount) out of range")
+        try DecodedState.requireOnePerLayer(velocities, parameterShapes, decoder, "momenta")
     }
 }

@@ -89,6 +89,7 @@ extension Matrix {
     @inlinable
     public mutating func zeroStrictTriangle(_ triangle: Triangle) {
         let (m, n) = (rows, columns)
+        guard m > 0 else { return }
         storage.withUnsafeMutableBufferPointer { a in
             for j in 0..<n {
                 let range = triangle == .upper ? 0..<Swift.min(j, m) : Swift.min(j + 1, m)..<m

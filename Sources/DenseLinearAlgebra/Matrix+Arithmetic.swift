@@ -1,7 +1,9 @@
 extension Matrix {
-    /// Throws unless `other` has the same shape as `self`.
-    @usableFromInline
-    func requireSameShape(as other: Matrix, _ operation: String) throws {
+    /// Throws ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` naming
+    /// `operation` unless `other` has the same shape as `self` (the check in front of an
+    /// in-place update that must not stop half way). - Complexity: O(1).
+    @inlinable
+    public func requireSameShape(as other: Matrix, _ operation: String) throws {
         guard rows == other.rows, columns == other.columns else {
             throw LinearAlgebraError.dimensionMismatch(
                 operation: operation, expected: "\(rows)×\(columns)", actual: "\(other.rows)×\(other.columns)")
@@ -131,6 +133,8 @@ extension Matrix {
     @inlinable
     public func transposed() -> Matrix {
         var result = Matrix(rows: columns, columns: rows)
+        // An empty matrix may still have a huge dimension (0 × 2⁶³ − 1 from a file): no loop.
+        guard !isEmpty else { return result }
         let (m, n) = (rows, columns)
         let block = 32
         storage.withUnsafeBufferPointer { source in

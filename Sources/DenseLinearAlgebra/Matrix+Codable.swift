@@ -8,10 +8,10 @@ extension Matrix {
         let rows = try container.decode(Int.self, forKey: .rows)
         let columns = try container.decode(Int.self, forKey: .columns)
         let elements = try container.decode([Scalar].self, forKey: .elements)
-        guard rows >= 0, columns >= 0, elements.count == rows * columns else {
+        guard Self.isValidShape(rows: rows, columns: columns, count: elements.count) else {
             throw DecodingError.dataCorruptedError(
                 forKey: .elements, in: container,
-                debugDescription: "a \(rows)×\(columns) matrix needs \(rows * columns) elements, found \(elements.count)")
+                debugDescription: "a \(rows)×\(columns) matrix cannot hold the \(elements.count) elements found")
         }
         self.rows = rows
         self.columns = columns

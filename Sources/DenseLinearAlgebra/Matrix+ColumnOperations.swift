@@ -68,6 +68,7 @@ extension Matrix {
                 operation: "Matrix.scaleRows", expected: "\(rows) factors", actual: "\(factors.count)")
         }
         let (m, n) = (rows, columns)
+        guard m > 0 else { return }
         storage.withUnsafeMutableBufferPointer { buffer in
             factors.withUnsafeBufferPointer { f in
                 for j in 0..<n {

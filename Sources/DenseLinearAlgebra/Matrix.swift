@@ -41,14 +41,21 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Hashable, Codable {
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when
     ///   `elements.count != rows * columns` or a dimension is negative.
     public init(rows: Int, columns: Int, columnMajor elements: [Scalar]) throws {
-        guard rows >= 0, columns >= 0, elements.count == rows * columns else {
+        guard Self.isValidShape(rows: rows, columns: columns, count: elements.count) else {
             throw LinearAlgebraError.dimensionMismatch(
                 operation: "Matrix(rows:columns:columnMajor:)",
-                expected: "\(rows)×\(columns) = \(rows * columns) elements", actual: "\(elements.count) elements")
+                expected: "\(rows)×\(columns) elements", actual: "\(elements.count) elements")
         }
         self.rows = rows
         self.columns = columns
         self.storage = elements
+    }
+
+    /// `true` when `rows, columns ≥ 0` and `rows·columns == count`, without overflowing.
+    @usableFromInline
+    static func isValidShape(rows: Int, columns: Int, count: Int) -> Bool {
+        let (product, overflow) = rows.multipliedReportingOverflow(by: columns)
+        return rows >= 0 && columns >= 0 && !overflow && product == count
     }
 
     /// A matrix from a list of rows.
@@ -71,6 +78,7 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Hashable, Codable {
     @inlinable
     public init(rows: Int, columns: Int, entry: (_ row: Int, _ column: Int) throws -> Scalar) rethrows {
         self.init(rows: rows, columns: columns)
+        guard rows > 0 else { return }
         try storage.withUnsafeMutableBufferPointer { buffer in
             for j in 0..<columns {
                 for i in 0..<rows { buffer[i + j * rows] = try entry(i, j) }

@@ -62,7 +62,7 @@ public enum NumPyFormat {
                 }
             }
         }
-        if header.fortranOrder || columns == 1 || rows == 1 {
+        if header.fortranOrder || columns <= 1 || rows <= 1 {
             return try Matrix(rows: rows, columns: columns, columnMajor: values)
         }
         return try Matrix(rows: columns, columns: rows, columnMajor: values).transposed()

@@ -68,6 +68,14 @@ struct MatrixTests {
         #expect(decoded == a)
         let lying = Data(#"{"rows":2,"columns":2,"elements":[1,2,3]}"#.utf8)
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(Matrix<Double>.self, from: lying) }
+        // Shapes whose element count overflows, or is negative, are corrupt, not a trap.
+        for shape in ["\"rows\":4611686018427387904,\"columns\":4", "\"rows\":-1,\"columns\":-1",
+                      "\"rows\":9223372036854775807,\"columns\":9223372036854775807"] {
+            let corrupt = Data("{\(shape),\"elements\":[]}".utf8)
+            #expect(throws: DecodingError.self) { try JSONDecoder().decode(Matrix<Float>.self, from: corrupt) }
+        }
+        #expect(throws: LinearAlgebraError.self) { try Matrix<Double>(rows: Int.max, columns: 2, columnMajor: []) }
+        #expect(throws: LinearAlgebraError.self) { try Matrix<Double>(rows: -2, columns: -3, columnMajor: [0, 0, 0, 0, 0, 0]) }
     }
 
     @Test func submatricesAndReshape() throws {

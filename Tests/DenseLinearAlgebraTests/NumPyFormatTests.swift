@@ -1,4 +1,4 @@
-import DenseLinearAlgebra
+@testable import DenseLinearAlgebra
 import Foundation
 import Testing
 
@@ -103,5 +103,75 @@ struct NumPyFormatTests {
         rejects(badVersion, because: "version 9")
         #expect(throws: LinearAlgebraError.self) { try NumPyFormat.decode(good, as: Float.self) }
         #expect(throws: LinearAlgebraError.self) { try Matrix<Double>(contentsOfNumPyFile: "/nonexistent/a.npy") }
+    }
+}
+
+@Suite(".npy decoding never traps")
+struct NumPyFuzzTests {
+    /// Every decode of a damaged image either returns a matrix whose element count matches
+    /// its shape or throws `malformedFile`; any other error, or a trap, is a bug.
+    func decodesOrThrowsMalformed(_ data: [UInt8]) {
+        for decode in [{ _ = try NumPyFormat.decode(data, as: Double.self) },
+                       { _ = try NumPyFormat.decode(data, as: Float.self) }] {
+            do {
+                try decode()
+            } catch LinearAlgebraError.malformedFile {
+            } catch {
+                Issue.record("unexpected error \(error) for \(data.prefix(80))")
+            }
+        }
+    }
+
+    @Test func randomHeaderEditsAndTruncationsThrowMalformedFile() {
+        var generator = Xoshiro256StarStar(seed: 77)
+        let fixtures = [NumPyFixtures.float64COrder, NumPyFixtures.float32Vector, NumPyFixtures.bigEndianFortran,
+                        NumPyFormat.encode(Matrix<Double>(rows: 0, columns: 3))]
+        // Characters a header is made of, plus a few that break its grammar.
+        let alphabet = Array("{}()[],:' \"0123456789-+eE.TrueFalsf<>=|f4f8i8descrshapefortran_order\n\u{0}\u{FF}".utf8)
+        for fixture in fixtures {
+            for length in 0...fixture.count { decodesOrThrowsMalformed(Array(fixture.prefix(length))) }
+            for _ in 0..<3000 {
+                var data = fixture
+                for _ in 0...Int.random(in: 0..<4, using: &generator) {
+                    let position = Int.random(in: 0..<Swift.min(data.count, 140), using: &generator)
+                    switch Int.random(in: 0..<4, using: &generator) {
+                    case 0: data[position] = alphabet.randomElement(using: &generator)!
+                    case 1: data[position] = UInt8.random(in: 0...255, using: &generator)
+                    case 2: data.remove(at: position)
+                    default: data.insert(alphabet.randomElement(using: &generator)!, at: position)
+                    }
+                }
+                decodesOrThrowsMalformed(data)
+            }
+        }
+    }
+
+    @Test func extremeHeaderLengthsAndVersionsThrowMalformedFile() {
+        let good = NumPyFixtures.float64COrder
+        for (lengthLow, lengthHigh) in [(0, 0), (0xFF, 0xFF), (0x75, 0x00), (0x77, 0x00)] {
+            var data = good
+            (data[8], data[9]) = (UInt8(lengthLow), UInt8(lengthHigh))
+            decodesOrThrowsMalformed(data)
+        }
+        for version in [UInt8(0), 2, 3, 4, 255] {
+            var data = good
+            data[6] = version
+            decodesOrThrowsMalformed(data)
+            decodesOrThrowsMalformed(Array(data.prefix(11)))
+        }
+        var version2 = Array(good[0..<6]) + [2, 0] + [0xFF, 0xFF, 0xFF, 0xFF] + Array(good[10...])
+        decodesOrThrowsMalformed(version2)
+        version2[8...11] = [0x76, 0, 0, 0]
+        decodesOrThrowsMalformed(version2)
+    }
+
+    @Test func emptyArraysWithHugeDimensionsDecode() throws {
+        // No data bytes: a 0 × 2⁶³−1 array is valid (and must not overflow on the way).
+        for (order, shape) in [("True", "(0, 9223372036854775807)"), ("False", "(9223372036854775807, 0)")] {
+            let header = Array("{'descr': '<f8', 'fortran_order': \(order), 'shape': \(shape), }\n".utf8)
+            let image = NumPyFormat.magic + [1, 0, UInt8(header.count), 0] + header
+            let matrix = try NumPyFormat.decode(image, as: Double.self)
+            #expect(matrix.isEmpty && matrix.rows + matrix.columns == Int.max)
+        }
     }
 }
