@@ -28,11 +28,25 @@ public protocol CurvatureBlock<Scalar>: Codable, Sendable {
     /// `∂L/∂W̃`, `d_out × d_in`).
     func preconditioned(_ gradient: Matrix<Scalar>) throws -> Matrix<Scalar>
 
+    /// The same, for a batch gradient given with its factors `∇W = g·aᵀ`
+    /// (`g`: `d_out × m`, `a`: `d_in × m`, the layer's captured output gradients and
+    /// inputs), so that a block can work with the rank-`m` form when `m` is small.
+    func preconditioned(_ gradient: Matrix<Scalar>, factoredAs outputGradients: Matrix<Scalar>,
+                        times inputs: Matrix<Scalar>) throws -> Matrix<Scalar>
+
     /// What a user can read about the block's current state.
     var diagnostics: CurvatureDiagnostics { get }
 
     /// The scalars the block stores (factors, factorisations, corrections).
     var stateSize: Int { get }
+}
+
+extension CurvatureBlock {
+    /// Ignores the factors and preconditions `gradient` itself.
+    public func preconditioned(_ gradient: Matrix<Scalar>, factoredAs outputGradients: Matrix<Scalar>,
+                               times inputs: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try preconditioned(gradient)
+    }
 }
 
 /// Per-block statistics: the damping in use and how well conditioned the

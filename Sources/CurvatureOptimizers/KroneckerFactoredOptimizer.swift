@@ -79,11 +79,14 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
         where L.Scalar == Scalar {
         try parameterShapes.validate(model)
         var result: StepResult<Scalar>?
-        var gradients: [Matrix<Scalar>] = []
+        var gradients: [LayerGradient<Scalar>] = []
         forwardBackwardSeconds += try PhaseTimings.seconds {
             let (value, output) = try model.computeGradients(input: input, target: target, loss: loss)
             result = StepResult(loss: value, output: output)
-            gradients = model.parameterizedLayers.map { $0.weightGradient }
+            // Kept before the curvature estimate's extra backward passes overwrite `g`.
+            gradients = model.parameterizedLayers.map {
+                LayerGradient(weight: $0.weightGradient, outputGradients: $0.outputGradients, inputs: $0.inputs)
+            }
         }
         guard let result else { preconditionFailure("the forward pass always sets the result") }
         if stepCount % options.factorUpdatePeriod == 0 {
@@ -137,17 +140,20 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
     }
 
     /// Preconditioning, KL clipping, weight decay, momentum and the parameter update.
-    mutating func applyUpdate(_ model: inout Sequential<Scalar>, gradients: [Matrix<Scalar>]) throws {
+    mutating func applyUpdate(_ model: inout Sequential<Scalar>, gradients: [LayerGradient<Scalar>]) throws {
         var preconditioned: [Matrix<Scalar>] = []
-        for index in blocks.indices {
+        for (index, gradient) in gradients.enumerated() {
             blockTimings[index].application += try PhaseTimings.seconds {
-                preconditioned.append(try blocks[index].preconditioned(gradients[index]))
+                preconditioned.append(try blocks[index].preconditioned(
+                    gradient.weight, factoredAs: gradient.outputGradients, times: gradient.inputs))
             }
         }
         let rate = options.schedule.rate(base: options.learningRate, step: stepCount)
         var clip = 1.0
         if let kappa = options.klClip {
-            let inner = try zip(preconditioned, gradients).reduce(0.0) { $0 + Double(try $1.0.elements.dot($1.1.elements)) }
+            let inner = try zip(preconditioned, gradients).reduce(0.0) {
+                $0 + Double(try $1.0.elements.dot($1.1.weight.elements))
+            }
             if inner > 0 { clip = Swift.min(1, (kappa / (rate * rate * inner)).squareRoot()) }
         }
         lastClipFactor = clip
@@ -185,6 +191,13 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
                                  "\(blocks.count) blocks and \(blockTimings.count) timings for "
                                      + "\(parameterShapes.shapes.count) layers")
     }
+}
+
+/// A layer's batch gradient `∇W = g·aᵀ` with its factors, kept for preconditioning.
+struct LayerGradient<Scalar: LinearAlgebraScalar> {
+    var weight: Matrix<Scalar>
+    var outputGradients: Matrix<Scalar>
+    var inputs: Matrix<Scalar>
 }
 
 /// K-FAC and TKFAC.

@@ -10,8 +10,8 @@ import DenseLinearAlgebra
 ///   pixel `(h, w)`, channel `c` of an `H × W × C` image is row `(h·W + w)·C + c`;
 /// - sequences of `R` positions with `d` features each are stored position by
 ///   position: feature `k` of position `r` is row `r·d + k`.
-/// With this layout every activation is already flat, so no separate flatten
-/// layer is needed between a convolution and a dense layer.
+/// With this layout every activation is already flat: a convolution feeds a
+/// dense layer directly (``Flatten`` is the identity, kept for readable models).
 ///
 /// **Capture.** ``forward(_:)`` keeps what ``backward(_:)`` needs (a layer is a
 /// value; the capture belongs to this copy). ``backward(_:)`` takes the gradient

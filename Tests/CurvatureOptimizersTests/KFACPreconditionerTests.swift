@@ -59,6 +59,32 @@ struct KFACPreconditionerTests {
         }
     }
 
+    func factoredGradientMatchesTheDenseOne<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        // Batch 4 against widths 30–40: the rank-4 form (G⁻¹g)(A⁻¹a)ᵀ is the cheaper one.
+        var model = try TestModels.tanhNetwork(Scalar.self, inputs: 30, hidden: 40, outputs: 3, seed: 17)
+        let batch = try TestModels.classificationBatch(Scalar.self, features: 30, classes: 3, batch: 4, seed: 18)
+        for route in KroneckerBlockOptions.Route.allCases {
+            var optimizer = try KFAC<Scalar>(
+                model: model, options: .init(factorUpdatePeriod: 1, inverseUpdatePeriod: 1),
+                configuration: .init(options: .init(damping: 0.1, route: route)))
+            _ = try optimizer.step(&model, input: batch.input, target: batch.target, loss: SoftmaxCrossEntropy<Scalar>())
+            _ = try model.computeGradients(input: batch.input, target: batch.target, loss: SoftmaxCrossEntropy<Scalar>())
+            for (block, layer) in zip(optimizer.blocks, model.parameterizedLayers) {
+                let dense = try block.preconditioned(layer.weightGradient)
+                let factored = try block.preconditioned(layer.weightGradient, factoredAs: layer.outputGradients,
+                                                        times: layer.inputs)
+                // Two orderings of the same products: rounding only, amplified by the damped
+                // factors' condition numbers (≤ 1e2 at λ = 0.1): 10·cond·n·eps, n = 40.
+                #expect(try factored.relativeDistance(to: dense) <= Scalar(1e3 * 40) * Scalar.ulpOfOne)
+            }
+        }
+    }
+
+    @Test func factoredGradientsArePreconditionedLikeDenseOnes() throws {
+        try factoredGradientMatchesTheDenseOne(Float.self)
+        try factoredGradientMatchesTheDenseOne(Double.self)
+    }
+
     @Test func routesAgreeAsDampingVanishes() throws {
         // Both routes tend to (A ⊗ G)⁻¹; the inverse route's cross terms are O(√λ).
         let eigen = try steppedOptimizer(Double.self, route: .eigen, damping: 1e-14)

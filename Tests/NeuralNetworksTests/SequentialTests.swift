@@ -123,3 +123,18 @@ struct SequentialTests {
         #expect(throws: LinearAlgebraError.self) { try unused.perExampleWeightGradients() }
     }
 }
+
+@Suite("Flatten")
+struct FlattenTests {
+    @Test func flattenIsTheIdentityWithShapeChecks() throws {
+        var layer = try Flatten<Double>(height: 2, width: 3, channels: 2)
+        #expect(layer.inputSize == 12 && layer.outputSize == 12)
+        var generator = Xoshiro256StarStar(seed: 3)
+        let x = Matrix<Double>.randomGaussian(rows: 12, columns: 5, using: &generator)
+        #expect(try layer.forward(x) == x)
+        #expect(try layer.backward(x) == x)
+        #expect(throws: LinearAlgebraError.self) { try layer.forward(Matrix(rows: 11, columns: 5)) }
+        #expect(throws: LinearAlgebraError.self) { try layer.backward(Matrix(rows: 12, columns: 4)) }
+        #expect(throws: LinearAlgebraError.self) { try Flatten<Float>(height: 0, width: 3, channels: 1) }
+    }
+}
