@@ -47,6 +47,17 @@ extension CurvatureBlock {
                                times inputs: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try preconditioned(gradient)
     }
+
+    /// `true` when `∇W = g·aᵀ` (`g`: `d_out × m`, `a`: `d_in × m`) is cheaper to
+    /// precondition through its factors: `m(d_out² + d_in² + d_out·d_in)` against
+    /// `d_out·d_in·(d_out + d_in)`, the rotation (or inverse products) of the dense gradient.
+    static func prefersFactoredForm(_ gradient: Matrix<Scalar>, _ outputGradients: Matrix<Scalar>,
+                                    _ inputs: Matrix<Scalar>) -> Bool {
+        let (dOut, dIn, m) = (Double(gradient.rows), Double(gradient.columns), Double(inputs.columns))
+        return outputGradients.rows == gradient.rows && inputs.rows == gradient.columns
+            && outputGradients.columns == inputs.columns
+            && m * (dOut * dOut + dIn * dIn + dOut * dIn) < dOut * dIn * (dOut + dIn)
+    }
 }
 
 /// Per-block statistics: the damping in use and how well conditioned the

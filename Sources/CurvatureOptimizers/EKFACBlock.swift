@@ -93,6 +93,19 @@ public struct EKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
             applyingToMatrix: gradient, replacingEigenvalues: scaling.value, damping: Scalar(configuration.options.damping))
     }
 
+    /// The rank-`m` form `(Q_Gᵀg)(Q_Aᵀa)ᵀ` of the rotation when it is cheaper
+    /// (``prefersFactoredForm(_:_:_:)``); otherwise as ``preconditioned(_:)``.
+    public func preconditioned(_ gradient: Matrix<Scalar>, factoredAs outputGradients: Matrix<Scalar>,
+                               times inputs: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        guard Self.prefersFactoredForm(gradient, outputGradients, inputs) else { return try preconditioned(gradient) }
+        guard let input = inputDecomposition, let output = outputDecomposition else {
+            throw OptimizerError.invalidConfiguration("preconditioned before the first refreshInverse()")
+        }
+        return try KroneckerEigendecomposition(input, output).dampedInverse(
+            applyingToProductOf: outputGradients, inputs, replacingEigenvalues: scaling.value,
+            damping: Scalar(configuration.options.damping))
+    }
+
     /// Decodes a block and checks that its parts fit together.
     /// - Throws: `DecodingError.dataCorrupted` for invalid options, or a basis or `S` whose
     ///   shape differs from the factors'.

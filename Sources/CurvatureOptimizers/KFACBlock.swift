@@ -105,23 +105,31 @@ public struct KFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
         }
     }
 
-    /// On the inverse route, `(G⁻¹g)(A⁻¹a)ᵀ` when the batch is narrow enough to make the
-    /// rank-`m` form cheaper: `2m(d_out² + d_in² + d_out·d_in)` flops against
-    /// `2·d_out·d_in·(d_out + d_in)` for the two products with `∇W` (`A⁻¹` is symmetric).
-    /// Otherwise, and on the eigen route, as ``preconditioned(_:)``.
+    /// The rank-`m` form when ``prefersFactoredForm(_:_:_:)`` says it is cheaper: on the
+    /// inverse route `(G⁻¹g)(A⁻¹a)ᵀ` (`A⁻¹` is symmetric), on the eigen route the
+    /// rotation `(Q_Gᵀg)(Q_Aᵀa)ᵀ` into the eigenbasis. Otherwise as ``preconditioned(_:)``.
     public func preconditioned(_ gradient: Matrix<Scalar>, factoredAs outputGradients: Matrix<Scalar>,
                                times inputs: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        let (dOut, dIn, m) = (Double(gradient.rows), Double(gradient.columns), Double(inputs.columns))
-        guard configuration.options.route == .inverse, let inputInverse, let outputInverse,
-              outputGradients.rows == gradient.rows, inputs.rows == gradient.columns,
-              outputGradients.columns == inputs.columns,
-              m * (dOut * dOut + dIn * dIn + dOut * dIn) < dOut * dIn * (dOut + dIn) else {
-            return try preconditioned(gradient)
+        guard Self.prefersFactoredForm(gradient, outputGradients, inputs) else { return try preconditioned(gradient) }
+        switch configuration.options.route {
+        case .eigen:
+            guard let input = inputDecomposition, let output = outputDecomposition else {
+                throw OptimizerError.invalidConfiguration("preconditioned before the first refreshInverse()")
+            }
+            let delta = scaleAtRefresh
+            let result = try KroneckerEigendecomposition(input, output).dampedInverse(
+                applyingToProductOf: outputGradients, inputs, damping: Scalar(configuration.options.damping) / delta)
+            return delta == 1 ? result : result.scaled(by: 1 / delta)
+        case .inverse:
+            guard let inputInverse, let outputInverse else {
+                throw OptimizerError.invalidConfiguration("preconditioned before the first refreshInverse()")
+            }
+            let left = try outputInverse.multiplied(by: outputGradients)
+            let right = try inputInverse.multiplied(by: inputs)
+            return try left.multiplied(by: right, transposingOther: .transpose)
         }
-        let left = try outputInverse.multiplied(by: outputGradients)
-        let right = try inputInverse.multiplied(by: inputs)
-        return try left.multiplied(by: right, transposingOther: .transpose)
     }
+
 
     /// Decodes a block and checks that its parts fit together.
     /// - Throws: `DecodingError.dataCorrupted` for invalid options, a factorisation or inverse
