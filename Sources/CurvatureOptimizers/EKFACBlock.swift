@@ -85,6 +85,8 @@ public struct EKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
             outputConditionNumber: CurvatureDiagnostics.conditionNumber(output.eigenvalues), clampedEigenvalues: clamped)
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func preconditioned(_ gradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
         guard let input = inputDecomposition, let output = outputDecomposition else {
             throw OptimizerError.invalidConfiguration("preconditioned before the first refreshInverse()")
@@ -95,6 +97,8 @@ public struct EKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
 
     /// The rank-`m` form `(Q_Gᵀg)(Q_Aᵀa)ᵀ` of the rotation when it is cheaper
     /// (``prefersFactoredForm(_:_:_:)``); otherwise as ``preconditioned(_:)``.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func preconditioned(_ gradient: Matrix<Scalar>, factoredAs outputGradients: Matrix<Scalar>,
                                times inputs: Matrix<Scalar>) throws -> Matrix<Scalar> {
         guard Self.prefersFactoredForm(gradient, outputGradients, inputs) else { return try preconditioned(gradient) }

@@ -84,6 +84,8 @@ public struct KFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
         }
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func preconditioned(_ gradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
         switch configuration.options.route {
         case .eigen:
@@ -108,6 +110,8 @@ public struct KFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
     /// The rank-`m` form when ``prefersFactoredForm(_:_:_:)`` says it is cheaper: on the
     /// inverse route `(G⁻¹g)(A⁻¹a)ᵀ` (`A⁻¹` is symmetric), on the eigen route the
     /// rotation `(Q_Gᵀg)(Q_Aᵀa)ᵀ` into the eigenbasis. Otherwise as ``preconditioned(_:)``.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func preconditioned(_ gradient: Matrix<Scalar>, factoredAs outputGradients: Matrix<Scalar>,
                                times inputs: Matrix<Scalar>) throws -> Matrix<Scalar> {
         guard Self.prefersFactoredForm(gradient, outputGradients, inputs) else { return try preconditioned(gradient) }
