@@ -43,7 +43,7 @@ extension SymmetricEigendecomposition {
     }
 
     /// The rank-`k` stabilised Nyström approximation `M ≈ U·Λ·Uᵀ` of a positive
-    /// semidefinite `matrix`, and how many eigenvalues were clamped at `0`
+    /// semidefinite `matrix`, and how many of the `k` returned eigenvalues were clamped at `0`
     /// [Tropp, Yurtsever, Udell & Cevher 2017, Alg. 3; RandLAPACK REVD2].
     ///
     /// With `Ω` (`n × ℓ`) an orthonormalised test matrix after `q` power steps
