@@ -9,6 +9,7 @@ let kernelModules = [
     "DenseLinearAlgebra",
     "SymmetricEigen",
     "KroneckerOperators",
+    "RandomizedRange",
 ]
 
 let package = Package(
@@ -37,6 +38,7 @@ let package = Package(
         ),
         .target(name: "SymmetricEigen", dependencies: ["DenseLinearAlgebra"]),
         .target(name: "KroneckerOperators", dependencies: ["DenseLinearAlgebra", "SymmetricEigen"]),
+        .target(name: "RandomizedRange", dependencies: ["DenseLinearAlgebra", "SymmetricEigen"]),
         .target(name: "KronKit", dependencies: kernelModules.map { .target(name: $0) }),
         .target(name: "NeuralNetworks", dependencies: ["DenseLinearAlgebra"]),
         .target(
@@ -68,6 +70,7 @@ let package = Package(
         .testTarget(name: "KronKitTests", dependencies: ["KronKit", "NeuralNetworks", "CurvatureOptimizers"]),
         .testTarget(name: "SymmetricEigenTests", dependencies: ["SymmetricEigen"]),
         .testTarget(name: "KroneckerOperatorsTests", dependencies: ["KroneckerOperators"]),
+        .testTarget(name: "RandomizedRangeTests", dependencies: ["RandomizedRange"]),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks"]),
         .testTarget(
             name: "CurvatureOptimizersTests",

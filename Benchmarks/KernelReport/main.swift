@@ -14,6 +14,7 @@ struct KernelReportCommand: ParsableCommand {
         ("dense", DenseSection.run),
         ("eigen", EigenSection.run),
         ("kronecker", KroneckerSection.run),
+        ("randomized", RandomizedRangeSection.run),
         ("neural-networks", NeuralNetworkSection.run),
         ("optimizers", OptimizerSection.run),
     ]

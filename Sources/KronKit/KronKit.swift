@@ -3,3 +3,4 @@
 @_exported import DenseLinearAlgebra
 @_exported import SymmetricEigen
 @_exported import KroneckerOperators
+@_exported import RandomizedRange
