@@ -8,118 +8,156 @@ extension Double: LinearAlgebraScalar {
 
     public static func axpy(count: Int, alpha: Double, x: UnsafePointer<Double>, strideX: Int,
                             y: UnsafeMutablePointer<Double>, strideY: Int) {
-        cblas_daxpy(Int32(count), alpha, x, Int32(strideX), y, Int32(strideY))
+        serializedBackendCall {
+            cblas_daxpy(Int32(count), alpha, x, Int32(strideX), y, Int32(strideY))
+        }
     }
 
     public static func scal(count: Int, alpha: Double, x: UnsafeMutablePointer<Double>, strideX: Int) {
-        cblas_dscal(Int32(count), alpha, x, Int32(strideX))
+        serializedBackendCall {
+            cblas_dscal(Int32(count), alpha, x, Int32(strideX))
+        }
     }
 
     public static func dot(count: Int, x: UnsafePointer<Double>, strideX: Int,
                            y: UnsafePointer<Double>, strideY: Int) -> Double {
-        cblas_ddot(Int32(count), x, Int32(strideX), y, Int32(strideY))
+        serializedBackendCall {
+            cblas_ddot(Int32(count), x, Int32(strideX), y, Int32(strideY))
+        }
     }
 
     public static func nrm2(count: Int, x: UnsafePointer<Double>, strideX: Int) -> Double {
-        cblas_dnrm2(Int32(count), x, Int32(strideX))
+        serializedBackendCall {
+            cblas_dnrm2(Int32(count), x, Int32(strideX))
+        }
     }
 
     public static func gemv(transpose: Transpose, rows: Int, columns: Int, alpha: Double,
                             a: UnsafePointer<Double>, lda: Int, x: UnsafePointer<Double>, strideX: Int,
                             beta: Double, y: UnsafeMutablePointer<Double>, strideY: Int) {
-        cblas_dgemv(CblasColMajor, transpose.cblas, Int32(rows), Int32(columns), alpha, a, Int32(lda),
-                    x, Int32(strideX), beta, y, Int32(strideY))
+        serializedBackendCall {
+            cblas_dgemv(CblasColMajor, transpose.cblas, Int32(rows), Int32(columns), alpha, a, Int32(lda),
+                        x, Int32(strideX), beta, y, Int32(strideY))
+        }
     }
 
     public static func gemm(transposeA: Transpose, transposeB: Transpose, m: Int, n: Int, k: Int,
                             alpha: Double, a: UnsafePointer<Double>, lda: Int, b: UnsafePointer<Double>, ldb: Int,
                             beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
-        cblas_dgemm(CblasColMajor, transposeA.cblas, transposeB.cblas, Int32(m), Int32(n), Int32(k),
-                    alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        serializedBackendCall {
+            cblas_dgemm(CblasColMajor, transposeA.cblas, transposeB.cblas, Int32(m), Int32(n), Int32(k),
+                        alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        }
     }
 
     public static func syrk(triangle: Triangle, transpose: Transpose, n: Int, k: Int, alpha: Double,
                             a: UnsafePointer<Double>, lda: Int, beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
-        cblas_dsyrk(CblasColMajor, triangle.cblas, transpose.cblas, Int32(n), Int32(k),
-                    alpha, a, Int32(lda), beta, c, Int32(ldc))
+        serializedBackendCall {
+            cblas_dsyrk(CblasColMajor, triangle.cblas, transpose.cblas, Int32(n), Int32(k),
+                        alpha, a, Int32(lda), beta, c, Int32(ldc))
+        }
     }
 
     public static func trsm(side: Side, triangle: Triangle, transpose: Transpose, diagonal: DiagonalKind,
                             m: Int, n: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
                             b: UnsafeMutablePointer<Double>, ldb: Int) {
-        cblas_dtrsm(CblasColMajor, side.cblas, triangle.cblas, transpose.cblas, diagonal.cblas,
-                    Int32(m), Int32(n), alpha, a, Int32(lda), b, Int32(ldb))
+        serializedBackendCall {
+            cblas_dtrsm(CblasColMajor, side.cblas, triangle.cblas, transpose.cblas, diagonal.cblas,
+                        Int32(m), Int32(n), alpha, a, Int32(lda), b, Int32(ldb))
+        }
     }
 
     public static func trmm(side: Side, triangle: Triangle, transpose: Transpose, diagonal: DiagonalKind,
                             m: Int, n: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
                             b: UnsafeMutablePointer<Double>, ldb: Int) {
-        cblas_dtrmm(CblasColMajor, side.cblas, triangle.cblas, transpose.cblas, diagonal.cblas,
-                    Int32(m), Int32(n), alpha, a, Int32(lda), b, Int32(ldb))
+        serializedBackendCall {
+            cblas_dtrmm(CblasColMajor, side.cblas, triangle.cblas, transpose.cblas, diagonal.cblas,
+                        Int32(m), Int32(n), alpha, a, Int32(lda), b, Int32(ldb))
+        }
     }
 
     public static func potrf(triangle: Triangle, n: Int, a: UnsafeMutablePointer<Double>, lda: Int) -> Int {
-        Int(LAPACKE_dpotrf_work(columnMajor, triangle.lapack, Int32(n), a, Int32(lda)))
+        serializedBackendCall {
+            Int(LAPACKE_dpotrf_work(columnMajor, triangle.lapack, Int32(n), a, Int32(lda)))
+        }
     }
 
     public static func potrs(triangle: Triangle, n: Int, rightHandSides: Int, a: UnsafePointer<Double>, lda: Int,
                              b: UnsafeMutablePointer<Double>, ldb: Int) -> Int {
-        Int(LAPACKE_dpotrs_work(columnMajor, triangle.lapack, Int32(n), Int32(rightHandSides),
-                                 a, Int32(lda), b, Int32(ldb)))
+        serializedBackendCall {
+            Int(LAPACKE_dpotrs_work(columnMajor, triangle.lapack, Int32(n), Int32(rightHandSides),
+                                     a, Int32(lda), b, Int32(ldb)))
+        }
     }
 
     public static func geqrf(m: Int, n: Int, a: UnsafeMutablePointer<Double>, lda: Int,
                              tau: UnsafeMutablePointer<Double>) -> Int {
-        Int(LAPACKE_dgeqrf(columnMajor, Int32(m), Int32(n), a, Int32(lda), tau))
+        serializedBackendCall {
+            Int(LAPACKE_dgeqrf(columnMajor, Int32(m), Int32(n), a, Int32(lda), tau))
+        }
     }
 
     public static func orgqr(m: Int, n: Int, k: Int, a: UnsafeMutablePointer<Double>, lda: Int,
                              tau: UnsafePointer<Double>) -> Int {
-        Int(LAPACKE_dorgqr(columnMajor, Int32(m), Int32(n), Int32(k), a, Int32(lda), tau))
+        serializedBackendCall {
+            Int(LAPACKE_dorgqr(columnMajor, Int32(m), Int32(n), Int32(k), a, Int32(lda), tau))
+        }
     }
 
     public static func trtrs(triangle: Triangle, transpose: Transpose, diagonal: DiagonalKind, n: Int,
                              rightHandSides: Int, a: UnsafePointer<Double>, lda: Int,
                              b: UnsafeMutablePointer<Double>, ldb: Int) -> Int {
-        Int(LAPACKE_dtrtrs_work(columnMajor, triangle.lapack, transpose.lapack, diagonal.lapack,
-                                 Int32(n), Int32(rightHandSides), a, Int32(lda), b, Int32(ldb)))
+        serializedBackendCall {
+            Int(LAPACKE_dtrtrs_work(columnMajor, triangle.lapack, transpose.lapack, diagonal.lapack,
+                                     Int32(n), Int32(rightHandSides), a, Int32(lda), b, Int32(ldb)))
+        }
     }
 
     public static func gesdd(computeVectors: Bool, m: Int, n: Int, a: UnsafeMutablePointer<Double>, lda: Int,
                              singularValues: UnsafeMutablePointer<Double>, u: UnsafeMutablePointer<Double>?, ldu: Int,
                              vt: UnsafeMutablePointer<Double>?, ldvt: Int) -> Int {
-        Int(LAPACKE_dgesdd(columnMajor, lapackSVDJob(computeVectors), Int32(m), Int32(n), a, Int32(lda),
-                            singularValues, u, Int32(ldu), vt, Int32(ldvt)))
+        serializedBackendCall {
+            Int(LAPACKE_dgesdd(columnMajor, lapackSVDJob(computeVectors), Int32(m), Int32(n), a, Int32(lda),
+                                singularValues, u, Int32(ldu), vt, Int32(ldvt)))
+        }
     }
 
     public static func getrf(m: Int, n: Int, a: UnsafeMutablePointer<Double>, lda: Int,
                              pivots: UnsafeMutablePointer<Int32>) -> Int {
-        Int(LAPACKE_dgetrf_work(columnMajor, Int32(m), Int32(n), a, Int32(lda), pivots))
+        serializedBackendCall {
+            Int(LAPACKE_dgetrf_work(columnMajor, Int32(m), Int32(n), a, Int32(lda), pivots))
+        }
     }
 
     public static func getrs(transpose: Transpose, n: Int, rightHandSides: Int, a: UnsafePointer<Double>, lda: Int,
                              pivots: UnsafePointer<Int32>, b: UnsafeMutablePointer<Double>, ldb: Int) -> Int {
-        Int(LAPACKE_dgetrs_work(columnMajor, transpose.lapack, Int32(n), Int32(rightHandSides),
-                                 a, Int32(lda), pivots, b, Int32(ldb)))
+        serializedBackendCall {
+            Int(LAPACKE_dgetrs_work(columnMajor, transpose.lapack, Int32(n), Int32(rightHandSides),
+                                     a, Int32(lda), pivots, b, Int32(ldb)))
+        }
     }
 
     public static func syevd(computeVectors: Bool, triangle: Triangle, n: Int, a: UnsafeMutablePointer<Double>,
                              lda: Int, eigenvalues: UnsafeMutablePointer<Double>) -> Int {
-        Int(LAPACKE_dsyevd(columnMajor, lapackJob(computeVectors), triangle.lapack, Int32(n),
-                            a, Int32(lda), eigenvalues))
+        serializedBackendCall {
+            Int(LAPACKE_dsyevd(columnMajor, lapackJob(computeVectors), triangle.lapack, Int32(n),
+                                a, Int32(lda), eigenvalues))
+        }
     }
 
     public static func syevr(computeVectors: Bool, selection: EigenvalueSelection<Double>, triangle: Triangle,
                              n: Int, a: UnsafeMutablePointer<Double>, lda: Int, absoluteTolerance: Double,
                              found: inout Int, eigenvalues: UnsafeMutablePointer<Double>,
                              z: UnsafeMutablePointer<Double>?, ldz: Int, support: UnsafeMutablePointer<Int32>) -> Int {
-        let range = lapackRange(selection, zero: Double(0))
-        var count: Int32 = 0
-        let info = LAPACKE_dsyevr(columnMajor, lapackJob(computeVectors), range.range, triangle.lapack,
-                                   Int32(n), a, Int32(lda), range.lower, range.upper, range.first, range.last,
-                                   absoluteTolerance, &count, eigenvalues, z, Int32(ldz), support)
-        found = Int(count)
-        return Int(info)
+        serializedBackendCall {
+            let range = lapackRange(selection, zero: Double(0))
+            var count: Int32 = 0
+            let info = LAPACKE_dsyevr(columnMajor, lapackJob(computeVectors), range.range, triangle.lapack,
+                                       Int32(n), a, Int32(lda), range.lower, range.upper, range.first, range.last,
+                                       absoluteTolerance, &count, eigenvalues, z, Int32(ldz), support)
+            found = Int(count)
+            return Int(info)
+        }
     }
 
     public static func makeRealForwardPlan(count: Int, input: UnsafeMutablePointer<Double>,

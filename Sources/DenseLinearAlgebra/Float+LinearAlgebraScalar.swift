@@ -8,118 +8,156 @@ extension Float: LinearAlgebraScalar {
 
     public static func axpy(count: Int, alpha: Float, x: UnsafePointer<Float>, strideX: Int,
                             y: UnsafeMutablePointer<Float>, strideY: Int) {
-        cblas_saxpy(Int32(count), alpha, x, Int32(strideX), y, Int32(strideY))
+        serializedBackendCall {
+            cblas_saxpy(Int32(count), alpha, x, Int32(strideX), y, Int32(strideY))
+        }
     }
 
     public static func scal(count: Int, alpha: Float, x: UnsafeMutablePointer<Float>, strideX: Int) {
-        cblas_sscal(Int32(count), alpha, x, Int32(strideX))
+        serializedBackendCall {
+            cblas_sscal(Int32(count), alpha, x, Int32(strideX))
+        }
     }
 
     public static func dot(count: Int, x: UnsafePointer<Float>, strideX: Int,
                            y: UnsafePointer<Float>, strideY: Int) -> Float {
-        cblas_sdot(Int32(count), x, Int32(strideX), y, Int32(strideY))
+        serializedBackendCall {
+            cblas_sdot(Int32(count), x, Int32(strideX), y, Int32(strideY))
+        }
     }
 
     public static func nrm2(count: Int, x: UnsafePointer<Float>, strideX: Int) -> Float {
-        cblas_snrm2(Int32(count), x, Int32(strideX))
+        serializedBackendCall {
+            cblas_snrm2(Int32(count), x, Int32(strideX))
+        }
     }
 
     public static func gemv(transpose: Transpose, rows: Int, columns: Int, alpha: Float,
                             a: UnsafePointer<Float>, lda: Int, x: UnsafePointer<Float>, strideX: Int,
                             beta: Float, y: UnsafeMutablePointer<Float>, strideY: Int) {
-        cblas_sgemv(CblasColMajor, transpose.cblas, Int32(rows), Int32(columns), alpha, a, Int32(lda),
-                    x, Int32(strideX), beta, y, Int32(strideY))
+        serializedBackendCall {
+            cblas_sgemv(CblasColMajor, transpose.cblas, Int32(rows), Int32(columns), alpha, a, Int32(lda),
+                        x, Int32(strideX), beta, y, Int32(strideY))
+        }
     }
 
     public static func gemm(transposeA: Transpose, transposeB: Transpose, m: Int, n: Int, k: Int,
                             alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                             beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        cblas_sgemm(CblasColMajor, transposeA.cblas, transposeB.cblas, Int32(m), Int32(n), Int32(k),
-                    alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        serializedBackendCall {
+            cblas_sgemm(CblasColMajor, transposeA.cblas, transposeB.cblas, Int32(m), Int32(n), Int32(k),
+                        alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+        }
     }
 
     public static func syrk(triangle: Triangle, transpose: Transpose, n: Int, k: Int, alpha: Float,
                             a: UnsafePointer<Float>, lda: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
-        cblas_ssyrk(CblasColMajor, triangle.cblas, transpose.cblas, Int32(n), Int32(k),
-                    alpha, a, Int32(lda), beta, c, Int32(ldc))
+        serializedBackendCall {
+            cblas_ssyrk(CblasColMajor, triangle.cblas, transpose.cblas, Int32(n), Int32(k),
+                        alpha, a, Int32(lda), beta, c, Int32(ldc))
+        }
     }
 
     public static func trsm(side: Side, triangle: Triangle, transpose: Transpose, diagonal: DiagonalKind,
                             m: Int, n: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
                             b: UnsafeMutablePointer<Float>, ldb: Int) {
-        cblas_strsm(CblasColMajor, side.cblas, triangle.cblas, transpose.cblas, diagonal.cblas,
-                    Int32(m), Int32(n), alpha, a, Int32(lda), b, Int32(ldb))
+        serializedBackendCall {
+            cblas_strsm(CblasColMajor, side.cblas, triangle.cblas, transpose.cblas, diagonal.cblas,
+                        Int32(m), Int32(n), alpha, a, Int32(lda), b, Int32(ldb))
+        }
     }
 
     public static func trmm(side: Side, triangle: Triangle, transpose: Transpose, diagonal: DiagonalKind,
                             m: Int, n: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
                             b: UnsafeMutablePointer<Float>, ldb: Int) {
-        cblas_strmm(CblasColMajor, side.cblas, triangle.cblas, transpose.cblas, diagonal.cblas,
-                    Int32(m), Int32(n), alpha, a, Int32(lda), b, Int32(ldb))
+        serializedBackendCall {
+            cblas_strmm(CblasColMajor, side.cblas, triangle.cblas, transpose.cblas, diagonal.cblas,
+                        Int32(m), Int32(n), alpha, a, Int32(lda), b, Int32(ldb))
+        }
     }
 
     public static func potrf(triangle: Triangle, n: Int, a: UnsafeMutablePointer<Float>, lda: Int) -> Int {
-        Int(LAPACKE_spotrf_work(columnMajor, triangle.lapack, Int32(n), a, Int32(lda)))
+        serializedBackendCall {
+            Int(LAPACKE_spotrf_work(columnMajor, triangle.lapack, Int32(n), a, Int32(lda)))
+        }
     }
 
     public static func potrs(triangle: Triangle, n: Int, rightHandSides: Int, a: UnsafePointer<Float>, lda: Int,
                              b: UnsafeMutablePointer<Float>, ldb: Int) -> Int {
-        Int(LAPACKE_spotrs_work(columnMajor, triangle.lapack, Int32(n), Int32(rightHandSides),
-                                 a, Int32(lda), b, Int32(ldb)))
+        serializedBackendCall {
+            Int(LAPACKE_spotrs_work(columnMajor, triangle.lapack, Int32(n), Int32(rightHandSides),
+                                     a, Int32(lda), b, Int32(ldb)))
+        }
     }
 
     public static func geqrf(m: Int, n: Int, a: UnsafeMutablePointer<Float>, lda: Int,
                              tau: UnsafeMutablePointer<Float>) -> Int {
-        Int(LAPACKE_sgeqrf(columnMajor, Int32(m), Int32(n), a, Int32(lda), tau))
+        serializedBackendCall {
+            Int(LAPACKE_sgeqrf(columnMajor, Int32(m), Int32(n), a, Int32(lda), tau))
+        }
     }
 
     public static func orgqr(m: Int, n: Int, k: Int, a: UnsafeMutablePointer<Float>, lda: Int,
                              tau: UnsafePointer<Float>) -> Int {
-        Int(LAPACKE_sorgqr(columnMajor, Int32(m), Int32(n), Int32(k), a, Int32(lda), tau))
+        serializedBackendCall {
+            Int(LAPACKE_sorgqr(columnMajor, Int32(m), Int32(n), Int32(k), a, Int32(lda), tau))
+        }
     }
 
     public static func trtrs(triangle: Triangle, transpose: Transpose, diagonal: DiagonalKind, n: Int,
                              rightHandSides: Int, a: UnsafePointer<Float>, lda: Int,
                              b: UnsafeMutablePointer<Float>, ldb: Int) -> Int {
-        Int(LAPACKE_strtrs_work(columnMajor, triangle.lapack, transpose.lapack, diagonal.lapack,
-                                 Int32(n), Int32(rightHandSides), a, Int32(lda), b, Int32(ldb)))
+        serializedBackendCall {
+            Int(LAPACKE_strtrs_work(columnMajor, triangle.lapack, transpose.lapack, diagonal.lapack,
+                                     Int32(n), Int32(rightHandSides), a, Int32(lda), b, Int32(ldb)))
+        }
     }
 
     public static func gesdd(computeVectors: Bool, m: Int, n: Int, a: UnsafeMutablePointer<Float>, lda: Int,
                              singularValues: UnsafeMutablePointer<Float>, u: UnsafeMutablePointer<Float>?, ldu: Int,
                              vt: UnsafeMutablePointer<Float>?, ldvt: Int) -> Int {
-        Int(LAPACKE_sgesdd(columnMajor, lapackSVDJob(computeVectors), Int32(m), Int32(n), a, Int32(lda),
-                            singularValues, u, Int32(ldu), vt, Int32(ldvt)))
+        serializedBackendCall {
+            Int(LAPACKE_sgesdd(columnMajor, lapackSVDJob(computeVectors), Int32(m), Int32(n), a, Int32(lda),
+                                singularValues, u, Int32(ldu), vt, Int32(ldvt)))
+        }
     }
 
     public static func getrf(m: Int, n: Int, a: UnsafeMutablePointer<Float>, lda: Int,
                              pivots: UnsafeMutablePointer<Int32>) -> Int {
-        Int(LAPACKE_sgetrf_work(columnMajor, Int32(m), Int32(n), a, Int32(lda), pivots))
+        serializedBackendCall {
+            Int(LAPACKE_sgetrf_work(columnMajor, Int32(m), Int32(n), a, Int32(lda), pivots))
+        }
     }
 
     public static func getrs(transpose: Transpose, n: Int, rightHandSides: Int, a: UnsafePointer<Float>, lda: Int,
                              pivots: UnsafePointer<Int32>, b: UnsafeMutablePointer<Float>, ldb: Int) -> Int {
-        Int(LAPACKE_sgetrs_work(columnMajor, transpose.lapack, Int32(n), Int32(rightHandSides),
-                                 a, Int32(lda), pivots, b, Int32(ldb)))
+        serializedBackendCall {
+            Int(LAPACKE_sgetrs_work(columnMajor, transpose.lapack, Int32(n), Int32(rightHandSides),
+                                     a, Int32(lda), pivots, b, Int32(ldb)))
+        }
     }
 
     public static func syevd(computeVectors: Bool, triangle: Triangle, n: Int, a: UnsafeMutablePointer<Float>,
                              lda: Int, eigenvalues: UnsafeMutablePointer<Float>) -> Int {
-        Int(LAPACKE_ssyevd(columnMajor, lapackJob(computeVectors), triangle.lapack, Int32(n),
-                            a, Int32(lda), eigenvalues))
+        serializedBackendCall {
+            Int(LAPACKE_ssyevd(columnMajor, lapackJob(computeVectors), triangle.lapack, Int32(n),
+                                a, Int32(lda), eigenvalues))
+        }
     }
 
     public static func syevr(computeVectors: Bool, selection: EigenvalueSelection<Float>, triangle: Triangle,
                              n: Int, a: UnsafeMutablePointer<Float>, lda: Int, absoluteTolerance: Float,
                              found: inout Int, eigenvalues: UnsafeMutablePointer<Float>,
                              z: UnsafeMutablePointer<Float>?, ldz: Int, support: UnsafeMutablePointer<Int32>) -> Int {
-        let range = lapackRange(selection, zero: Float(0))
-        var count: Int32 = 0
-        let info = LAPACKE_ssyevr(columnMajor, lapackJob(computeVectors), range.range, triangle.lapack,
-                                   Int32(n), a, Int32(lda), range.lower, range.upper, range.first, range.last,
-                                   absoluteTolerance, &count, eigenvalues, z, Int32(ldz), support)
-        found = Int(count)
-        return Int(info)
+        serializedBackendCall {
+            let range = lapackRange(selection, zero: Float(0))
+            var count: Int32 = 0
+            let info = LAPACKE_ssyevr(columnMajor, lapackJob(computeVectors), range.range, triangle.lapack,
+                                       Int32(n), a, Int32(lda), range.lower, range.upper, range.first, range.last,
+                                       absoluteTolerance, &count, eigenvalues, z, Int32(ldz), support)
+            found = Int(count)
+            return Int(info)
+        }
     }
 
     public static func makeRealForwardPlan(count: Int, input: UnsafeMutablePointer<Float>,
