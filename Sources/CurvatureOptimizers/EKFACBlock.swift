@@ -40,14 +40,9 @@ public struct EKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
     }
 
     public init(inputSize: Int, outputSize: Int, configuration: Configuration) throws {
-        try configuration.options.validate()
-        guard inputSize >= 1, outputSize >= 1 else {
-            throw OptimizerError.invalidConfiguration("a layer needs positive sizes, got \(outputSize)×\(inputSize)")
-        }
+        factors = try KroneckerFactors(inputSize: inputSize, outputSize: outputSize, estimate: configuration.basis,
+                                       options: configuration.options)
         self.configuration = configuration
-        factors = KroneckerFactors(inputSize: inputSize, outputSize: outputSize, estimate: configuration.basis,
-                                   weightSharing: configuration.options.weightSharing,
-                                   decay: Scalar(configuration.options.factorDecay))
         scaling = MovingAverage(initial: Matrix(rows: outputSize, columns: inputSize, repeating: 1),
                                 decay: Scalar(configuration.options.factorDecay))
         diagnostics = CurvatureDiagnostics(damping: configuration.options.damping)
@@ -89,7 +84,7 @@ public struct EKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
     @_specialize(where Scalar == Double)
     public func preconditioned(_ gradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
         guard let input = inputDecomposition, let output = outputDecomposition else {
-            throw OptimizerError.invalidConfiguration("preconditioned before the first refreshInverse()")
+            throw OptimizerError.notRefreshed
         }
         return try KroneckerEigendecomposition(input, output).dampedInverse(
             applyingToMatrix: gradient, replacingEigenvalues: scaling.value, damping: Scalar(configuration.options.damping))
@@ -103,7 +98,7 @@ public struct EKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
                                times inputs: Matrix<Scalar>) throws -> Matrix<Scalar> {
         guard Self.prefersFactoredForm(gradient, outputGradients, inputs) else { return try preconditioned(gradient) }
         guard let input = inputDecomposition, let output = outputDecomposition else {
-            throw OptimizerError.invalidConfiguration("preconditioned before the first refreshInverse()")
+            throw OptimizerError.notRefreshed
         }
         return try KroneckerEigendecomposition(input, output).dampedInverse(
             applyingToProductOf: outputGradients, inputs, replacingEigenvalues: scaling.value,

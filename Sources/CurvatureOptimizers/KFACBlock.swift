@@ -41,14 +41,9 @@ public struct KFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
     }
 
     public init(inputSize: Int, outputSize: Int, configuration: Configuration) throws {
-        try configuration.options.validate()
-        guard inputSize >= 1, outputSize >= 1 else {
-            throw OptimizerError.invalidConfiguration("a layer needs positive sizes, got \(outputSize)×\(inputSize)")
-        }
+        factors = try KroneckerFactors(inputSize: inputSize, outputSize: outputSize, estimate: configuration.estimate,
+                                       options: configuration.options)
         self.configuration = configuration
-        factors = KroneckerFactors(inputSize: inputSize, outputSize: outputSize, estimate: configuration.estimate,
-                                   weightSharing: configuration.options.weightSharing,
-                                   decay: Scalar(configuration.options.factorDecay))
         diagnostics = CurvatureDiagnostics(damping: configuration.options.damping)
     }
 
@@ -90,7 +85,7 @@ public struct KFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
         switch configuration.options.route {
         case .eigen:
             guard let input = inputDecomposition, let output = outputDecomposition else {
-                throw OptimizerError.invalidConfiguration("preconditioned before the first refreshInverse()")
+                throw OptimizerError.notRefreshed
             }
             // (δ·A⊗G + λI)⁻¹ = δ⁻¹·(A⊗G + (λ/δ)I)⁻¹.
             let delta = scaleAtRefresh
@@ -101,7 +96,7 @@ public struct KFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
             return direction
         case .inverse:
             guard let inputInverse, let outputInverse else {
-                throw OptimizerError.invalidConfiguration("preconditioned before the first refreshInverse()")
+                throw OptimizerError.notRefreshed
             }
             return try outputInverse.multiplied(by: gradient).multiplied(by: inputInverse)
         }
@@ -118,7 +113,7 @@ public struct KFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
         switch configuration.options.route {
         case .eigen:
             guard let input = inputDecomposition, let output = outputDecomposition else {
-                throw OptimizerError.invalidConfiguration("preconditioned before the first refreshInverse()")
+                throw OptimizerError.notRefreshed
             }
             let delta = scaleAtRefresh
             let result = try KroneckerEigendecomposition(input, output).dampedInverse(
@@ -126,7 +121,7 @@ public struct KFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
             return delta == 1 ? result : result.scaled(by: 1 / delta)
         case .inverse:
             guard let inputInverse, let outputInverse else {
-                throw OptimizerError.invalidConfiguration("preconditioned before the first refreshInverse()")
+                throw OptimizerError.notRefreshed
             }
             let left = try outputInverse.multiplied(by: outputGradients)
             let right = try inputInverse.multiplied(by: inputs)

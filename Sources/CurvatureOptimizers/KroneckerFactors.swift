@@ -33,6 +33,18 @@ public struct KroneckerFactors<Scalar: LinearAlgebraScalar>: Sendable, Codable, 
                                     decay: decay)
     }
 
+    /// Identity factors for a layer's block, after checking the block options and the sizes:
+    /// the construction every curvature block of the family starts from.
+    /// - Throws: ``OptimizerError/invalidConfiguration(_:)`` for invalid options or a size below 1.
+    public init(inputSize: Int, outputSize: Int, estimate: Estimate, options: KroneckerBlockOptions) throws {
+        try options.validate()
+        guard inputSize >= 1, outputSize >= 1 else {
+            throw OptimizerError.invalidConfiguration("a layer needs positive sizes, got \(outputSize)×\(inputSize)")
+        }
+        self.init(inputSize: inputSize, outputSize: outputSize, estimate: estimate,
+                  weightSharing: options.weightSharing, decay: Scalar(options.factorDecay))
+    }
+
     /// Folds one capture into the averages.
     /// - Complexity: `(d_in² + d_out²)·b·R` flops (two `syrk`s, straight into the averages).
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the capture

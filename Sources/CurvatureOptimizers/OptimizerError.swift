@@ -16,3 +16,8 @@ public enum OptimizerError: Error, Equatable, Sendable, CustomStringConvertible 
         }
     }
 }
+
+extension OptimizerError {
+    /// A curvature block asked to precondition before its first ``CurvatureBlock/refreshInverse()``.
+    static let notRefreshed = OptimizerError.invalidConfiguration("preconditioned before the first refreshInverse()")
+}
