@@ -160,6 +160,35 @@ extension Double: LinearAlgebraScalar {
         }
     }
 
+    public static func sytrd(triangle: Triangle, n: Int, a: UnsafeMutablePointer<Double>, lda: Int,
+                             diagonal: UnsafeMutablePointer<Double>, offDiagonal: UnsafeMutablePointer<Double>,
+                             tau: UnsafeMutablePointer<Double>) -> Int {
+        serializedBackendCall {
+            Int(LAPACKE_dsytrd(columnMajor, triangle.lapack, Int32(n), a, Int32(lda), diagonal, offDiagonal, tau))
+        }
+    }
+
+    public static func stein(n: Int, diagonal: UnsafePointer<Double>, offDiagonal: UnsafePointer<Double>, count: Int,
+                             eigenvalues: UnsafePointer<Double>, blocks: UnsafePointer<Int32>,
+                             splits: UnsafePointer<Int32>, z: UnsafeMutablePointer<Double>, ldz: Int,
+                             failures: UnsafeMutablePointer<Int32>) -> Int {
+        // The `_work` form: the high-level one NaN-checks `n` eigenvalues where `count` are given.
+        var work = [Double](repeating: 0, count: 5 * n)
+        var integerWork = [Int32](repeating: 0, count: n)
+        return serializedBackendCall {
+            Int(LAPACKE_dstein_work(columnMajor, Int32(n), diagonal, offDiagonal, Int32(count), eigenvalues,
+                                     blocks, splits, z, Int32(ldz), &work, &integerWork, failures))
+        }
+    }
+
+    public static func ormtr(triangle: Triangle, n: Int, columns: Int, a: UnsafePointer<Double>, lda: Int,
+                             tau: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>, ldc: Int) -> Int {
+        serializedBackendCall {
+            Int(LAPACKE_dormtr(columnMajor, CChar(UInt8(ascii: "L")), triangle.lapack, Transpose.none.lapack,
+                                Int32(n), Int32(columns), a, Int32(lda), tau, c, Int32(ldc)))
+        }
+    }
+
     public static func makeRealForwardPlan(count: Int, input: UnsafeMutablePointer<Double>,
                                            output: UnsafeMutableRawPointer) -> OpaquePointer? {
         fftw_plan_dft_r2c_1d(Int32(count), input, OpaquePointer(output),

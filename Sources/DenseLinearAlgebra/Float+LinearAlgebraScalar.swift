@@ -160,6 +160,35 @@ extension Float: LinearAlgebraScalar {
         }
     }
 
+    public static func sytrd(triangle: Triangle, n: Int, a: UnsafeMutablePointer<Float>, lda: Int,
+                             diagonal: UnsafeMutablePointer<Float>, offDiagonal: UnsafeMutablePointer<Float>,
+                             tau: UnsafeMutablePointer<Float>) -> Int {
+        serializedBackendCall {
+            Int(LAPACKE_ssytrd(columnMajor, triangle.lapack, Int32(n), a, Int32(lda), diagonal, offDiagonal, tau))
+        }
+    }
+
+    public static func stein(n: Int, diagonal: UnsafePointer<Float>, offDiagonal: UnsafePointer<Float>, count: Int,
+                             eigenvalues: UnsafePointer<Float>, blocks: UnsafePointer<Int32>,
+                             splits: UnsafePointer<Int32>, z: UnsafeMutablePointer<Float>, ldz: Int,
+                             failures: UnsafeMutablePointer<Int32>) -> Int {
+        // The `_work` form: the high-level one NaN-checks `n` eigenvalues where `count` are given.
+        var work = [Float](repeating: 0, count: 5 * n)
+        var integerWork = [Int32](repeating: 0, count: n)
+        return serializedBackendCall {
+            Int(LAPACKE_sstein_work(columnMajor, Int32(n), diagonal, offDiagonal, Int32(count), eigenvalues,
+                                     blocks, splits, z, Int32(ldz), &work, &integerWork, failures))
+        }
+    }
+
+    public static func ormtr(triangle: Triangle, n: Int, columns: Int, a: UnsafePointer<Float>, lda: Int,
+                             tau: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int) -> Int {
+        serializedBackendCall {
+            Int(LAPACKE_sormtr(columnMajor, CChar(UInt8(ascii: "L")), triangle.lapack, Transpose.none.lapack,
+                                Int32(n), Int32(columns), a, Int32(lda), tau, c, Int32(ldc)))
+        }
+    }
+
     public static func makeRealForwardPlan(count: Int, input: UnsafeMutablePointer<Float>,
                                            output: UnsafeMutableRawPointer) -> OpaquePointer? {
         fftwf_plan_dft_r2c_1d(Int32(count), input, OpaquePointer(output),

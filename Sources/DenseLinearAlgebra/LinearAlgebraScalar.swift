@@ -94,6 +94,23 @@ where RawSignificand: FixedWidthInteger {
                       n: Int, a: UnsafeMutablePointer<Self>, lda: Int, absoluteTolerance: Self,
                       found: inout Int, eigenvalues: UnsafeMutablePointer<Self>,
                       z: UnsafeMutablePointer<Self>?, ldz: Int, support: UnsafeMutablePointer<Int32>) -> Int
+    /// Householder reduction of a symmetric matrix to tridiagonal form `Qᵀ·M·Q = T`
+    /// (`?sytrd`): the diagonal of `T` in `diagonal` (`n`), its off-diagonal in
+    /// `offDiagonal` (`n − 1`), the reflectors of `Q` in the `triangle` of `a` and `tau` (`n − 1`).
+    static func sytrd(triangle: Triangle, n: Int, a: UnsafeMutablePointer<Self>, lda: Int,
+                      diagonal: UnsafeMutablePointer<Self>, offDiagonal: UnsafeMutablePointer<Self>,
+                      tau: UnsafeMutablePointer<Self>) -> Int
+    /// Eigenvectors of a symmetric tridiagonal matrix for given eigenvalues by inverse
+    /// iteration (`?stein`). `blocks` (1-based, per eigenvalue) and `splits` (1-based last row
+    /// of each block) are in `?stebz`'s format; eigenvalues are grouped by block, ascending
+    /// within one. `failures` needs `count` entries.
+    static func stein(n: Int, diagonal: UnsafePointer<Self>, offDiagonal: UnsafePointer<Self>, count: Int,
+                      eigenvalues: UnsafePointer<Self>, blocks: UnsafePointer<Int32>, splits: UnsafePointer<Int32>,
+                      z: UnsafeMutablePointer<Self>, ldz: Int, failures: UnsafeMutablePointer<Int32>) -> Int
+    /// `C ← Q·C` with the `n × n` orthogonal `Q` of a ``sytrd(triangle:n:a:lda:diagonal:offDiagonal:tau:)``
+    /// reduction and `C` of size `n × columns` (`?ormtr`, side left, no transpose).
+    static func ormtr(triangle: Triangle, n: Int, columns: Int, a: UnsafePointer<Self>, lda: Int,
+                      tau: UnsafePointer<Self>, c: UnsafeMutablePointer<Self>, ldc: Int) -> Int
 
     // MARK: FFTW
 

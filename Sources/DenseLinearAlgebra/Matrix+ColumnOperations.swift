@@ -13,6 +13,28 @@ extension Matrix {
         }
     }
 
+    /// The columns `indices`, in that order, as a new matrix (a column permutation or
+    /// selection: column `j` of the result is column `indices[j]` of `self`).
+    /// - Complexity: one copy of the selected columns.
+    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for an index outside `0..<columns`.
+    @inlinable
+    public func columns(at indices: [Int]) throws -> Matrix {
+        if let bad = indices.first(where: { !(0..<columns).contains($0) }) {
+            throw LinearAlgebraError.invalidArgument(
+                operation: "Matrix.columns(at:)", detail: "column index \(bad) must be in 0..<\(columns)")
+        }
+        let m = rows
+        var result = Matrix(rows: m, columns: indices.count)
+        storage.withUnsafeBufferPointer { source in
+            result.storage.withUnsafeMutableBufferPointer { target in
+                for (j, column) in indices.enumerated() {
+                    for i in 0..<m { target[i + j * m] = source[i + column * m] }
+                }
+            }
+        }
+        return result
+    }
+
     /// `self · diag(factors)`: column `j` multiplied by `factors[j]`.
     /// - Complexity: one pass over the entries and one copy; ``scaleColumns(by:)`` scales in place.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless
