@@ -5,8 +5,10 @@ import DenseLinearAlgebra
 ///
 /// SymmetricEigen depends on DenseLinearAlgebra only. It wraps the two LAPACK
 /// drivers that scale to large matrices — divide and conquer (`?syevd`) and
-/// multiple relatively robust representations, MRRR (`?syevr`), which alone can
-/// compute a selection — and evaluates spectral functions (reconstruction,
+/// multiple relatively robust representations, MRRR (`?syevr`) — computes a
+/// selection of eigenpairs by the stages of `?syevr`'s subset path (reduction,
+/// bisection, inverse iteration) with the bisection run for all selected
+/// eigenvalues at once, and evaluates spectral functions (reconstruction,
 /// inverse, damped inverse, inverse p-th root, square root, `f(M)`) on a
 /// decomposition without recomputing it.
 ///
@@ -38,7 +40,7 @@ public struct SymmetricEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
         case divideAndConquer
         /// Multiple relatively robust representations, LAPACK `?syevr` [Dhillon,
         /// Parlett & Vömel 2006]: `O(n²)` for the tridiagonal stage, `O(n·k)`
-        /// workspace; the only driver that computes a selection.
+        /// workspace. (A selection is computed by ``init(_:selecting:options:)``.)
         case relativelyRobustRepresentations
     }
 
@@ -50,9 +52,9 @@ public struct SymmetricEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
         /// `false` computes eigenvalues only (`jobz = 'N'`, about `4n³/3` flops for the
         /// tridiagonal reduction instead of `≈ 9n³`). Default `true`.
         public var computeVectors: Bool
-        /// `?syevr`'s `abstol`. The default `0` lets LAPACK use `eps·‖T‖₁` where it
-        /// applies; MRRR reaches full accuracy regardless of it in the common path
-        /// (LAPACK `dsyevr` documentation, argument ABSTOL).
+        /// `?syevr`'s `abstol`, the absolute accuracy of bisection for a selection. The
+        /// default `0` means `ulp·‖T‖₁` for a selection; MRRR (all eigenpairs) reaches
+        /// full accuracy regardless of it (LAPACK `dsyevr` documentation, argument ABSTOL).
         public var absoluteTolerance: Scalar
 
         /// Options with LAPACK's defaults: lower triangle, with vectors, `abstol = 0`.
@@ -99,79 +101,11 @@ public struct SymmetricEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
         }
     }
 
-    /// The eigenpairs of `matrix` picked by `selection` — an ascending index range
-    /// (0-based) or the eigenvalues in the half-open interval `(lower, upper]` —
-    /// by MRRR (LAPACK `?syevr`), the only driver with selection.
-    ///
-    /// - Complexity: `4n³/3` flops for the tridiagonal reduction, `O(n·k)` for
-    ///   `k` eigenpairs of the tridiagonal matrix, `2n²·k` for the back-transformation.
-    /// - Throws: as ``init(_:driver:options:)``, and
-    ///   ``LinearAlgebraError/invalidArgument(operation:detail:)`` for an index range
-    ///   outside `0..<n`, an empty or non-finite value interval, or a non-finite
-    ///   ``Options/absoluteTolerance``.
-    @inlinable
-    public init(_ matrix: Matrix<Scalar>, selecting selection: EigenvalueSelection<Scalar>,
-                options: Options = Options()) throws {
-        let routine = "\(Scalar.routinePrefix)syevr"
-        let operation = "SymmetricEigendecomposition (\(routine))"
-        try Self.validate(matrix, operation: operation, triangle: options.triangle)
-        guard options.absoluteTolerance.isFinite else {
-            throw LinearAlgebraError.invalidArgument(
-                operation: operation, detail: "absolute tolerance \(options.absoluteTolerance) must be finite")
-        }
-        let n = matrix.rows
-        let capacity: Int
-        switch selection {
-        case .all:
-            capacity = n
-        case let .indexRange(lower, upper):
-            guard 0 <= lower, lower <= upper, upper < n else {
-                throw LinearAlgebraError.invalidArgument(
-                    operation: operation, detail: "index range \(lower)...\(upper) must lie in 0..<\(n)")
-            }
-            capacity = upper - lower + 1
-        case let .valueRange(lower, upper):
-            guard lower.isFinite, upper.isFinite, lower < upper else {
-                throw LinearAlgebraError.invalidArgument(
-                    operation: operation, detail: "value interval (\(lower), \(upper)] must be finite and non-empty")
-            }
-            capacity = n
-        }
-        guard n > 0 else {
-            self.init(uncheckedOrder: 0, eigenvalues: [], eigenvectors: Matrix(rows: 0, columns: 0))
-            return
-        }
-        let computeVectors = options.computeVectors
-        var a = matrix
-        var values = [Scalar](repeating: 0, count: n)
-        var vectors = [Scalar](repeating: 0, count: computeVectors ? n * Swift.max(1, capacity) : 1)
-        var support = [Int32](repeating: 0, count: 2 * n)
-        var found = 0
-        let info = a.withUnsafeMutableBufferPointer { pa in
-            values.withUnsafeMutableBufferPointer { pw in
-                vectors.withUnsafeMutableBufferPointer { pz in
-                    support.withUnsafeMutableBufferPointer { ps in
-                        Scalar.syevr(computeVectors: computeVectors, selection: selection, triangle: options.triangle,
-                                     n: n, a: pa.baseAddress!, lda: n, absoluteTolerance: options.absoluteTolerance,
-                                     found: &found, eigenvalues: pw.baseAddress!,
-                                     z: computeVectors ? pz.baseAddress! : nil, ldz: n, support: ps.baseAddress!)
-                    }
-                }
-            }
-        }
-        if info != 0 { throw LinearAlgebraError.lapackFailure(routine: routine, info: info) }
-        values.removeLast(n - found)
-        if computeVectors { vectors.removeLast(vectors.count - n * found) }
-        self.init(uncheckedOrder: n, eigenvalues: values,
-                  eigenvectors: try Matrix(rows: n, columns: computeVectors ? found : 0,
-                                           columnMajor: computeVectors ? vectors : []))
-    }
-
-    /// The `k` algebraically largest eigenpairs of `matrix` in descending order, by
-    /// MRRR (LAPACK `?syevr` with the index range `n−k..<n`).
+    /// The `k` algebraically largest eigenpairs of `matrix` in descending order: the
+    /// selection of the index range `n−k..<n` (``init(_:selecting:options:)``).
     ///
     /// - Complexity: `4n³/3` flops for the reduction plus `O(n·k + n²·k)`; for
-    ///   `k ≪ n` several times faster than a full decomposition.
+    ///   `k ≪ n` about 3× faster than a full decomposition (`Notes/BENCHMARKS.md`).
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `matrix`
     ///   is square, ``LinearAlgebraError/invalidArgument(operation:detail:)`` unless `0 ≤ k ≤ n`,
     ///   and as ``init(_:selecting:options:)``.
@@ -246,43 +180,39 @@ public struct SymmetricEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
                   eigenvectors: options.computeVectors ? a : Matrix(rows: n, columns: 0))
     }
 
-    /// Throws unless `matrix` is square with a finite `triangle`.
-    @inlinable
-    static func validate(_ matrix: Matrix<Scalar>, operation: String, triangle: Triangle) throws {
+    /// Throws unless `matrix` is square with a finite `triangle`; returns the largest
+    /// magnitude in that triangle.
+    @inlinable @discardableResult
+    static func validate(_ matrix: Matrix<Scalar>, operation: String, triangle: Triangle) throws -> Scalar {
         guard matrix.isSquare else {
             throw LinearAlgebraError.dimensionMismatch(
                 operation: operation, expected: "a square matrix", actual: "\(matrix.rows)×\(matrix.columns)")
         }
         let n = matrix.rows
-        let finite = matrix.withUnsafeBufferPointer { a in
+        let (finite, largest) = matrix.withUnsafeBufferPointer { a in
             // One pass over the triangle read; `x·0` is NaN exactly for non-finite `x`.
             var sum: Scalar = 0
+            var largest: Scalar = 0
             for j in 0..<n {
                 let range = triangle == .lower ? j..<n : 0..<(j + 1)
-                for i in range { sum += a[i + j * n] * 0 }
+                for i in range {
+                    sum += a[i + j * n] * 0
+                    largest = Swift.max(largest, abs(a[i + j * n]))
+                }
             }
-            return sum == 0
+            return (sum == 0, largest)
         }
         guard finite else {
             throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: "M (\(triangle) triangle)")
         }
+        return largest
     }
 
     /// The same eigenpairs in reverse order.
     @inlinable
-    func reversed() -> Self {
-        let (n, k) = (order, eigenvalues.count)
-        var vectors = eigenvectors
-        if hasEigenvectors, k > 1 {
-            eigenvectors.withUnsafeBufferPointer { source in
-                vectors.withUnsafeMutableBufferPointer { target in
-                    for j in 0..<k {
-                        let from = (k - 1 - j) * n
-                        for i in 0..<n { target[i + j * n] = source[from + i] }
-                    }
-                }
-            }
-        }
-        return Self(uncheckedOrder: n, eigenvalues: eigenvalues.reversed(), eigenvectors: vectors)
+    func reversed() throws -> Self {
+        let k = eigenvalues.count
+        let vectors = hasEigenvectors && k > 1 ? try eigenvectors.columns(at: Array((0..<k).reversed())) : eigenvectors
+        return Self(uncheckedOrder: order, eigenvalues: eigenvalues.reversed(), eigenvectors: vectors)
     }
 }

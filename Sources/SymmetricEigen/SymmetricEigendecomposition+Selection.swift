@@ -1,0 +1,162 @@
+import DenseLinearAlgebra
+
+extension SymmetricEigendecomposition {
+    /// The eigenpairs of `matrix` picked by `selection` — an ascending index range
+    /// (0-based) or the eigenvalues in the half-open interval `(lower, upper]` — or
+    /// all of them.
+    ///
+    /// `.all` runs MRRR (LAPACK `?syevr`). A proper selection runs the stages of
+    /// `?syevr`'s own subset path, which leaves MRRR for bisection and inverse
+    /// iteration: Householder reduction to tridiagonal form (`?sytrd`), Sturm-count
+    /// bisection of the selected eigenvalues (`?stebz`'s splitting, pivot floor and
+    /// stopping rule, all selected eigenvalues of a block bisected in one pass —
+    /// ``Options/absoluteTolerance`` is its `abstol`), eigenvectors by inverse iteration
+    /// (`?stein`) and the back-transformation of the `k` vectors (`?ormtr`). Matrices
+    /// whose largest entry is outside `[√(safmin/ulp), min(√(1/(safmin/ulp)), safmin^(−1/4))]`
+    /// are scaled into it first and the eigenvalues scaled back, as `?syevr` does.
+    ///
+    /// - Complexity: `4n³/3` flops for the reduction, about `3n·k·log₂(1/ulp)` for the
+    ///   bisection and `O(n·k)` (up to `O(n·k²)` in clusters) for inverse iteration, `2n²·k`
+    ///   for the back-transformation of `k` eigenpairs. One copy of the input.
+    /// - Accuracy: eigenvalues to `ulp·‖T‖₁` absolute (or the given tolerance), vectors
+    ///   as the module's contract; the two paths agree to those bounds, not bit for bit.
+    /// - Throws: as ``init(_:driver:options:)``, and
+    ///   ``LinearAlgebraError/invalidArgument(operation:detail:)`` for an index range
+    ///   outside `0..<n`, an empty or non-finite value interval, or a non-finite
+    ///   ``Options/absoluteTolerance``; ``LinearAlgebraError/lapackFailure(routine:info:)``
+    ///   when inverse iteration does not converge for `info` vectors.
+    @inlinable
+    public init(_ matrix: Matrix<Scalar>, selecting selection: EigenvalueSelection<Scalar>,
+                options: Options = Options()) throws {
+        let operation = "SymmetricEigendecomposition (selection)"
+        let largestEntry = try Self.validate(matrix, operation: operation, triangle: options.triangle)
+        guard options.absoluteTolerance.isFinite else {
+            throw LinearAlgebraError.invalidArgument(
+                operation: operation, detail: "absolute tolerance \(options.absoluteTolerance) must be finite")
+        }
+        let n = matrix.rows
+        switch selection {
+        case .all:
+            try self.init(relativelyRobustRepresentations: matrix, options: options)
+            return
+        case let .indexRange(lower, upper):
+            guard 0 <= lower, lower <= upper, upper < n else {
+                throw LinearAlgebraError.invalidArgument(
+                    operation: operation, detail: "index range \(lower)...\(upper) must lie in 0..<\(n)")
+            }
+        case let .valueRange(lower, upper):
+            guard lower.isFinite, upper.isFinite, lower < upper else {
+                throw LinearAlgebraError.invalidArgument(
+                    operation: operation, detail: "value interval (\(lower), \(upper)] must be finite and non-empty")
+            }
+        }
+        guard n > 0 else {
+            self.init(uncheckedOrder: 0, eigenvalues: [], eigenvectors: Matrix(rows: 0, columns: 0))
+            return
+        }
+        try self.init(bisecting: matrix, selection: selection, largestEntry: largestEntry, options: options)
+    }
+
+    /// The full decomposition by MRRR (`?syevr`, `range = 'A'`) of a validated matrix.
+    @inlinable
+    init(relativelyRobustRepresentations matrix: Matrix<Scalar>, options: Options) throws {
+        let routine = "\(Scalar.routinePrefix)syevr"
+        let n = matrix.rows
+        guard n > 0 else {
+            self.init(uncheckedOrder: 0, eigenvalues: [], eigenvectors: Matrix(rows: 0, columns: 0))
+            return
+        }
+        let computeVectors = options.computeVectors
+        var a = matrix
+        var values = [Scalar](repeating: 0, count: n)
+        var vectors = [Scalar](repeating: 0, count: computeVectors ? n * n : 1)
+        var support = [Int32](repeating: 0, count: 2 * n)
+        var found = 0
+        let info = a.withUnsafeMutableBufferPointer { pa in
+            values.withUnsafeMutableBufferPointer { pw in
+                vectors.withUnsafeMutableBufferPointer { pz in
+                    support.withUnsafeMutableBufferPointer { ps in
+                        Scalar.syevr(computeVectors: computeVectors, selection: .all, triangle: options.triangle,
+                                     n: n, a: pa.baseAddress!, lda: n, absoluteTolerance: options.absoluteTolerance,
+                                     found: &found, eigenvalues: pw.baseAddress!,
+                                     z: computeVectors ? pz.baseAddress! : nil, ldz: n, support: ps.baseAddress!)
+                    }
+                }
+            }
+        }
+        if info != 0 { throw LinearAlgebraError.lapackFailure(routine: routine, info: info) }
+        self.init(uncheckedOrder: n, eigenvalues: values,
+                  eigenvectors: try Matrix(rows: n, columns: computeVectors ? n : 0,
+                                           columnMajor: computeVectors ? vectors : []))
+    }
+
+    /// A proper selection by reduction, bisection, inverse iteration and back-transformation.
+    @inlinable
+    init(bisecting matrix: Matrix<Scalar>, selection: EigenvalueSelection<Scalar>, largestEntry: Scalar,
+         options: Options) throws {
+        let n = matrix.rows
+        // ?syevr's scaling range: squares and Sturm pivots neither overflow nor underflow.
+        let smallNumber = Scalar.leastNormalMagnitude / Scalar.ulpOfOne
+        let (lowestNorm, highestNorm) = (smallNumber.squareRoot(),
+                                         Swift.min((1 / smallNumber).squareRoot(),
+                                                   1 / Scalar.leastNormalMagnitude.squareRoot().squareRoot()))
+        var scale: Scalar = 1
+        if largestEntry > 0 && largestEntry < lowestNorm { scale = lowestNorm / largestEntry }
+        if largestEntry > highestNorm { scale = highestNorm / largestEntry }
+        var a = matrix
+        if scale != 1 { a.scale(by: scale) }
+        var diagonal = [Scalar](repeating: 0, count: n)
+        var offDiagonal = [Scalar](repeating: 0, count: n)
+        var tau = [Scalar](repeating: 0, count: n)
+        let reduced = a.withUnsafeMutableBufferPointer { pa in
+            Scalar.sytrd(triangle: options.triangle, n: n, a: pa.baseAddress!, lda: n, diagonal: &diagonal,
+                         offDiagonal: &offDiagonal, tau: &tau)
+        }
+        if reduced != 0 { throw LinearAlgebraError.lapackFailure(routine: "\(Scalar.routinePrefix)sytrd", info: reduced) }
+        let tridiagonal = SymmetricTridiagonal(diagonal: diagonal, offDiagonal: Array(offDiagonal.prefix(n - 1)),
+                                               absoluteTolerance: options.absoluteTolerance * scale)
+        let indices: ClosedRange<Int>
+        switch selection {
+        case let .indexRange(lower, upper):
+            indices = lower...upper
+        case let .valueRange(lower, upper):
+            let first = tridiagonal.countEigenvalues(inBlock: 0..<n, atOrBelow: lower * scale)
+            let end = tridiagonal.countEigenvalues(inBlock: 0..<n, atOrBelow: upper * scale)
+            guard end > first else {
+                self.init(uncheckedOrder: n, eigenvalues: [], eigenvectors: Matrix(rows: n, columns: 0))
+                return
+            }
+            indices = first...(end - 1)
+        case .all:
+            indices = 0...(n - 1)
+        }
+        let (grouped, blocks) = try tridiagonal.eigenvalues(indices: indices)
+        // Ascending order of the eigenvalues grouped by block (?stein's layout).
+        let ascending = grouped.indices.sorted { (grouped[$0], $0) < (grouped[$1], $1) }
+        let values = ascending.map { grouped[$0] / scale }
+        guard options.computeVectors else {
+            self.init(uncheckedOrder: n, eigenvalues: values, eigenvectors: Matrix(rows: n, columns: 0))
+            return
+        }
+        let k = grouped.count
+        var groupedVectors = Matrix<Scalar>(rows: n, columns: k)
+        var failures = [Int32](repeating: 0, count: k)
+        let info = groupedVectors.withUnsafeMutableBufferPointer { z in
+            Scalar.stein(n: n, diagonal: tridiagonal.diagonal, offDiagonal: tridiagonal.offDiagonal, count: k,
+                         eigenvalues: grouped, blocks: blocks, splits: tridiagonal.blockEnds,
+                         z: z.baseAddress!, ldz: n, failures: &failures)
+        }
+        if info != 0 { throw LinearAlgebraError.lapackFailure(routine: "\(Scalar.routinePrefix)stein", info: info) }
+        var vectors = tridiagonal.blockEnds.count == 1 ? groupedVectors : try groupedVectors.columns(at: ascending)
+        let transformed = a.withUnsafeBufferPointer { pa in
+            vectors.withUnsafeMutableBufferPointer { z in
+                Scalar.ormtr(triangle: options.triangle, n: n, columns: k, a: pa.baseAddress!, lda: n, tau: tau,
+                             c: z.baseAddress!, ldc: n)
+            }
+        }
+        if transformed != 0 {
+            throw LinearAlgebraError.lapackFailure(routine: "\(Scalar.routinePrefix)ormtr", info: transformed)
+        }
+        self.init(uncheckedOrder: n, eigenvalues: values, eigenvectors: vectors)
+    }
+}
