@@ -163,8 +163,16 @@ extension Double: LinearAlgebraScalar {
     public static func sytrd(triangle: Triangle, n: Int, a: UnsafeMutablePointer<Double>, lda: Int,
                              diagonal: UnsafeMutablePointer<Double>, offDiagonal: UnsafeMutablePointer<Double>,
                              tau: UnsafeMutablePointer<Double>) -> Int {
+        // `_work` forms with a workspace query: callers validate, LAPACKE's NaN checks would
+        // be another pass over the matrix.
         serializedBackendCall {
-            Int(LAPACKE_dsytrd(columnMajor, triangle.lapack, Int32(n), a, Int32(lda), diagonal, offDiagonal, tau))
+            var size: Double = 0
+            let query = LAPACKE_dsytrd_work(columnMajor, triangle.lapack, Int32(n), a, Int32(lda), diagonal,
+                                             offDiagonal, tau, &size, -1)
+            guard query == 0 else { return Int(query) }
+            var work = [Double](repeating: 0, count: Swift.max(1, Int(size)))
+            return Int(LAPACKE_dsytrd_work(columnMajor, triangle.lapack, Int32(n), a, Int32(lda), diagonal,
+                                            offDiagonal, tau, &work, Int32(work.count)))
         }
     }
 
@@ -184,8 +192,15 @@ extension Double: LinearAlgebraScalar {
     public static func ormtr(triangle: Triangle, n: Int, columns: Int, a: UnsafePointer<Double>, lda: Int,
                              tau: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>, ldc: Int) -> Int {
         serializedBackendCall {
-            Int(LAPACKE_dormtr(columnMajor, CChar(UInt8(ascii: "L")), triangle.lapack, Transpose.none.lapack,
-                                Int32(n), Int32(columns), a, Int32(lda), tau, c, Int32(ldc)))
+            let (side, noTranspose) = (CChar(UInt8(ascii: "L")), Transpose.none.lapack)
+            var size: Double = 0
+            let query = LAPACKE_dormtr_work(columnMajor, side, triangle.lapack, noTranspose, Int32(n),
+                                             Int32(columns), a, Int32(lda), tau, c, Int32(ldc), &size, -1)
+            guard query == 0 else { return Int(query) }
+            var work = [Double](repeating: 0, count: Swift.max(1, Int(size)))
+            return Int(LAPACKE_dormtr_work(columnMajor, side, triangle.lapack, noTranspose, Int32(n),
+                                            Int32(columns), a, Int32(lda), tau, c, Int32(ldc), &work,
+                                            Int32(work.count)))
         }
     }
 

@@ -163,8 +163,16 @@ extension Float: LinearAlgebraScalar {
     public static func sytrd(triangle: Triangle, n: Int, a: UnsafeMutablePointer<Float>, lda: Int,
                              diagonal: UnsafeMutablePointer<Float>, offDiagonal: UnsafeMutablePointer<Float>,
                              tau: UnsafeMutablePointer<Float>) -> Int {
+        // `_work` forms with a workspace query: callers validate, LAPACKE's NaN checks would
+        // be another pass over the matrix.
         serializedBackendCall {
-            Int(LAPACKE_ssytrd(columnMajor, triangle.lapack, Int32(n), a, Int32(lda), diagonal, offDiagonal, tau))
+            var size: Float = 0
+            let query = LAPACKE_ssytrd_work(columnMajor, triangle.lapack, Int32(n), a, Int32(lda), diagonal,
+                                             offDiagonal, tau, &size, -1)
+            guard query == 0 else { return Int(query) }
+            var work = [Float](repeating: 0, count: Swift.max(1, Int(size)))
+            return Int(LAPACKE_ssytrd_work(columnMajor, triangle.lapack, Int32(n), a, Int32(lda), diagonal,
+                                            offDiagonal, tau, &work, Int32(work.count)))
         }
     }
 
@@ -184,8 +192,15 @@ extension Float: LinearAlgebraScalar {
     public static func ormtr(triangle: Triangle, n: Int, columns: Int, a: UnsafePointer<Float>, lda: Int,
                              tau: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int) -> Int {
         serializedBackendCall {
-            Int(LAPACKE_sormtr(columnMajor, CChar(UInt8(ascii: "L")), triangle.lapack, Transpose.none.lapack,
-                                Int32(n), Int32(columns), a, Int32(lda), tau, c, Int32(ldc)))
+            let (side, noTranspose) = (CChar(UInt8(ascii: "L")), Transpose.none.lapack)
+            var size: Float = 0
+            let query = LAPACKE_sormtr_work(columnMajor, side, triangle.lapack, noTranspose, Int32(n),
+                                             Int32(columns), a, Int32(lda), tau, c, Int32(ldc), &size, -1)
+            guard query == 0 else { return Int(query) }
+            var work = [Float](repeating: 0, count: Swift.max(1, Int(size)))
+            return Int(LAPACKE_sormtr_work(columnMajor, side, triangle.lapack, noTranspose, Int32(n),
+                                            Int32(columns), a, Int32(lda), tau, c, Int32(ldc), &work,
+                                            Int32(work.count)))
         }
     }
 
