@@ -29,7 +29,8 @@ extension SymmetricEigendecomposition {
     public init(_ matrix: Matrix<Scalar>, selecting selection: EigenvalueSelection<Scalar>,
                 options: Options = Options()) throws {
         let operation = "SymmetricEigendecomposition (selection)"
-        let largestEntry = try Self.validate(matrix, operation: operation, triangle: options.triangle)
+        var (workspace, largestEntry) = try validatedSymmetricCopy(of: matrix, operation: operation,
+                                                                   triangle: options.triangle)
         guard options.absoluteTolerance.isFinite else {
             throw LinearAlgebraError.invalidArgument(
                 operation: operation, detail: "absolute tolerance \(options.absoluteTolerance) must be finite")
@@ -37,7 +38,7 @@ extension SymmetricEigendecomposition {
         let n = matrix.rows
         switch selection {
         case .all:
-            try self.init(relativelyRobustRepresentations: matrix, options: options)
+            try self.init(relativelyRobustRepresentations: &workspace, options: options)
             return
         case let .indexRange(lower, upper):
             guard 0 <= lower, lower <= upper, upper < n else {
@@ -54,20 +55,20 @@ extension SymmetricEigendecomposition {
             self.init(uncheckedOrder: 0, eigenvalues: [], eigenvectors: Matrix(rows: 0, columns: 0))
             return
         }
-        try self.init(bisecting: matrix, selection: selection, largestEntry: largestEntry, options: options)
+        try self.init(bisecting: &workspace, selection: selection, largestEntry: largestEntry, options: options)
     }
 
-    /// The full decomposition by MRRR (`?syevr`, `range = 'A'`) of a validated matrix.
+    /// The full decomposition by MRRR (`?syevr`, `range = 'A'`) of a validated working
+    /// copy, which it overwrites.
     @inlinable
-    init(relativelyRobustRepresentations matrix: Matrix<Scalar>, options: Options) throws {
+    init(relativelyRobustRepresentations a: inout Matrix<Scalar>, options: Options) throws {
         let routine = "\(Scalar.routinePrefix)syevr"
-        let n = matrix.rows
+        let n = a.rows
         guard n > 0 else {
             self.init(uncheckedOrder: 0, eigenvalues: [], eigenvectors: Matrix(rows: 0, columns: 0))
             return
         }
         let computeVectors = options.computeVectors
-        var a = matrix
         var values = [Scalar](repeating: 0, count: n)
         var vectors = [Scalar](repeating: 0, count: computeVectors ? n * n : 1)
         var support = [Int32](repeating: 0, count: 2 * n)
@@ -90,11 +91,12 @@ extension SymmetricEigendecomposition {
                                            columnMajor: computeVectors ? vectors : []))
     }
 
-    /// A proper selection by reduction, bisection, inverse iteration and back-transformation.
+    /// A proper selection by reduction, bisection, inverse iteration and back-transformation
+    /// of a validated working copy, which it overwrites.
     @inlinable
-    init(bisecting matrix: Matrix<Scalar>, selection: EigenvalueSelection<Scalar>, largestEntry: Scalar,
+    init(bisecting a: inout Matrix<Scalar>, selection: EigenvalueSelection<Scalar>, largestEntry: Scalar,
          options: Options) throws {
-        let n = matrix.rows
+        let n = a.rows
         // ?syevr's scaling range: squares and Sturm pivots neither overflow nor underflow.
         let smallNumber = Scalar.leastNormalMagnitude / Scalar.ulpOfOne
         let (lowestNorm, highestNorm) = (smallNumber.squareRoot(),
@@ -103,7 +105,6 @@ extension SymmetricEigendecomposition {
         var scale: Scalar = 1
         if largestEntry > 0 && largestEntry < lowestNorm { scale = lowestNorm / largestEntry }
         if largestEntry > highestNorm { scale = highestNorm / largestEntry }
-        var a = matrix
         if scale != 1 { a.scale(by: scale) }
         var diagonal = [Scalar](repeating: 0, count: n)
         var offDiagonal = [Scalar](repeating: 0, count: n)

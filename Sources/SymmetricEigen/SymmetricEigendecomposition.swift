@@ -95,7 +95,10 @@ public struct SymmetricEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
                 options: Options = Options()) throws {
         switch driver {
         case .divideAndConquer:
-            try self.init(divideAndConquer: matrix, options: options)
+            var (workspace, _) = try validatedSymmetricCopy(
+                of: matrix, operation: "SymmetricEigendecomposition (\(Scalar.routinePrefix)syevd)",
+                triangle: options.triangle)
+            try self.init(divideAndConquer: &workspace, options: options)
         case .relativelyRobustRepresentations:
             try self.init(matrix, selecting: .all, options: options)
         }
@@ -122,7 +125,8 @@ public struct SymmetricEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
                 operation: "SymmetricEigendecomposition.largest", detail: "k = \(k) must be in 0...n = \(n)")
         }
         guard k > 0 else {
-            try validate(matrix, operation: "SymmetricEigendecomposition.largest", triangle: options.triangle)
+            _ = try validatedSymmetricCopy(of: matrix, operation: "SymmetricEigendecomposition.largest",
+                                           triangle: options.triangle)
             return Self(uncheckedOrder: n, eigenvalues: [], eigenvectors: Matrix(rows: n, columns: 0))
         }
         return try Self(matrix, selecting: .indexRange(lower: n - k, upper: n - 1), options: options).reversed()
@@ -157,17 +161,15 @@ public struct SymmetricEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
         self.eigenvectors = eigenvectors
     }
 
-    /// The full decomposition by `?syevd`.
+    /// The full decomposition by `?syevd` of a validated working copy, which it overwrites.
     @inlinable
-    init(divideAndConquer matrix: Matrix<Scalar>, options: Options) throws {
+    init(divideAndConquer a: inout Matrix<Scalar>, options: Options) throws {
         let routine = "\(Scalar.routinePrefix)syevd"
-        try Self.validate(matrix, operation: "SymmetricEigendecomposition (\(routine))", triangle: options.triangle)
-        let n = matrix.rows
+        let n = a.rows
         guard n > 0 else {
             self.init(uncheckedOrder: 0, eigenvalues: [], eigenvectors: Matrix(rows: 0, columns: 0))
             return
         }
-        var a = matrix
         var values = [Scalar](repeating: 0, count: n)
         let info = a.withUnsafeMutableBufferPointer { pa in
             values.withUnsafeMutableBufferPointer { pw in
@@ -178,34 +180,6 @@ public struct SymmetricEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
         if info != 0 { throw LinearAlgebraError.lapackFailure(routine: routine, info: info) }
         self.init(uncheckedOrder: n, eigenvalues: values,
                   eigenvectors: options.computeVectors ? a : Matrix(rows: n, columns: 0))
-    }
-
-    /// Throws unless `matrix` is square with a finite `triangle`; returns the largest
-    /// magnitude in that triangle.
-    @inlinable @discardableResult
-    static func validate(_ matrix: Matrix<Scalar>, operation: String, triangle: Triangle) throws -> Scalar {
-        guard matrix.isSquare else {
-            throw LinearAlgebraError.dimensionMismatch(
-                operation: operation, expected: "a square matrix", actual: "\(matrix.rows)×\(matrix.columns)")
-        }
-        let n = matrix.rows
-        let (finite, largest) = matrix.withUnsafeBufferPointer { a in
-            // One pass over the triangle read; `x·0` is NaN exactly for non-finite `x`.
-            var sum: Scalar = 0
-            var largest: Scalar = 0
-            for j in 0..<n {
-                let range = triangle == .lower ? j..<n : 0..<(j + 1)
-                for i in range {
-                    sum += a[i + j * n] * 0
-                    largest = Swift.max(largest, abs(a[i + j * n]))
-                }
-            }
-            return (sum == 0, largest)
-        }
-        guard finite else {
-            throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: "M (\(triangle) triangle)")
-        }
-        return largest
     }
 
     /// The same eigenpairs in reverse order.
