@@ -90,6 +90,20 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
     ///   finite (index `R + 1`).
     @inlinable
     public func dampedInverse(applyingTo x: Matrix<Scalar>, damping lambda: Scalar) throws -> Matrix<Scalar> {
+        var result = Matrix<Scalar>(rows: 0, columns: 0)
+        var workspace = KroneckerWorkspace<Scalar>()
+        try dampedInverse(applyingTo: x, damping: lambda, into: &result, workspace: &workspace)
+        return result
+    }
+
+    /// ``dampedInverse(applyingTo:damping:)`` writing into `result` (reshaped to `N × k` if
+    /// needed) with scratch memory from `workspace`: no allocation beyond the `N`
+    /// coefficients once both have their sizes.
+    /// - Complexity: as ``dampedInverse(applyingTo:damping:)``.
+    /// - Throws: as ``dampedInverse(applyingTo:damping:)``; `result` is unchanged when it throws.
+    @inlinable
+    public func dampedInverse(applyingTo x: Matrix<Scalar>, damping lambda: Scalar, into result: inout Matrix<Scalar>,
+                              workspace: inout KroneckerWorkspace<Scalar>) throws {
         let operation = "KroneckerEigendecomposition.dampedInverse"
         try requireSolveOperands(x, name: "X", rows: order, shift: lambda, shiftName: "damping λ", operation: operation)
         let values = eigenvalues
@@ -97,8 +111,8 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
         let complement: Scalar = isComplete
             ? 0 : try complementCoefficient(damping: lambda, captured: values.count, operation: operation)
         let coefficients = try reciprocalsOfShifted(values, shift: lambda, minus: complement, operation: operation)
-        return try applyInKroneckerEigenbasis(factors.map(\.eigenvectors), coefficients: coefficients,
-                                              complement: complement, to: x)
+        applyInKroneckerEigenbasis(factors.map(\.eigenvectors), coefficients: coefficients,
+                                   complement: complement, to: x, into: &result, workspace: &workspace)
     }
 
     /// The matrix form of the damped inverse for two factors `A ⊗ G` (`A`: `n_A`, `G`: `n_G`):

@@ -88,16 +88,28 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
     ///   overflows `Int`.
     @inlinable
     public func multiplied(by x: Matrix<Scalar>, transpose: Transpose = .none) throws -> Matrix<Scalar> {
+        var result = Matrix<Scalar>(rows: 0, columns: 0)
+        var workspace = KroneckerWorkspace<Scalar>()
+        try multiply(x, transpose: transpose, into: &result, workspace: &workspace)
+        return result
+    }
+
+    /// ``multiplied(by:transpose:)`` writing into `result` (reshaped to the product's shape if
+    /// needed) with scratch memory from `workspace`: no allocation once both have their sizes.
+    /// - Complexity: as ``multiplied(by:transpose:)``.
+    /// - Throws: as ``multiplied(by:transpose:)``; `result` is unchanged when it throws.
+    @inlinable
+    public func multiply(_ x: Matrix<Scalar>, transpose: Transpose = .none, into result: inout Matrix<Scalar>,
+                         workspace: inout KroneckerWorkspace<Scalar>) throws {
         let operation = "KroneckerProduct.multiplied"
         let (outputRows, inputRows) = transpose == .none ? (rows, columns) : (columns, rows)
         guard x.rows == inputRows else {
             throw LinearAlgebraError.dimensionMismatch(
                 operation: operation, expected: "X with \(inputRows) rows", actual: "\(x.rows)×\(x.columns)")
         }
-        let k = x.columns
-        _ = try checkedProduct([outputRows, k], of: "result entries", operation: operation)
-        let result = x.withUnsafeBufferPointer { applyKroneckerFactors(factors, transpose: transpose, to: $0, columns: k) }
-        return try Matrix(rows: outputRows, columns: k, columnMajor: result)
+        _ = try checkedProduct([outputRows, x.columns], of: "result entries", operation: operation)
+        applyKroneckerFactors(factors, transpose: transpose, to: x, outputRows: outputRows, into: &result,
+                              workspace: &workspace)
     }
 
     /// `op(A₁ ⊗ … ⊗ A_d)·x` for one vector.

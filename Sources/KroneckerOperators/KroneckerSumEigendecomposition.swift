@@ -58,10 +58,23 @@ public struct KroneckerSumEigendecomposition<Scalar: LinearAlgebraScalar>: Senda
     ///   (`e_r + σ` zero or subnormal; 1-based `r`).
     @inlinable
     public func solve(_ c: Matrix<Scalar>, shift sigma: Scalar = 0) throws -> Matrix<Scalar> {
+        var result = Matrix<Scalar>(rows: 0, columns: 0)
+        var workspace = KroneckerWorkspace<Scalar>()
+        try solve(c, shift: sigma, into: &result, workspace: &workspace)
+        return result
+    }
+
+    /// ``solve(_:shift:)`` writing `X` into `result` (reshaped to `N × k` if needed) with
+    /// scratch memory from `workspace`: no allocation once both have their sizes.
+    /// - Complexity: as ``solve(_:shift:)``.
+    /// - Throws: as ``solve(_:shift:)``; `result` is unchanged when it throws.
+    @inlinable
+    public func solve(_ c: Matrix<Scalar>, shift sigma: Scalar = 0, into result: inout Matrix<Scalar>,
+                      workspace: inout KroneckerWorkspace<Scalar>) throws {
         let operation = "KroneckerSumEigendecomposition.solve"
         try requireSolveOperands(c, name: "C", rows: order, shift: sigma, shiftName: "shift σ", operation: operation)
         let coefficients = try reciprocalsOfShifted(eigenvalues, shift: sigma, operation: operation)
-        return try applyInKroneckerEigenbasis([first.eigenvectors, second.eigenvectors], coefficients: coefficients,
-                                              complement: 0, to: c)
+        applyInKroneckerEigenbasis([first.eigenvectors, second.eigenvectors], coefficients: coefficients,
+                                   complement: 0, to: c, into: &result, workspace: &workspace)
     }
 }

@@ -17,38 +17,39 @@ import DenseLinearAlgebra
 // `4n³k` instead of the dense product's `2n⁴k`. See Notes/KroneckerOperators.md.
 
 /// Applies `op(factors[0]) ⊗ … ⊗ op(factors[d−1])` to the `k` columns stored
-/// column-major at `input` (each of length `Π nᵢ`, `nᵢ` the columns of `op(Aᵢ)`);
-/// returns the `Π mᵢ × k` result in column-major order.
+/// column-major at `input` (each of length `Π nᵢ`, `nᵢ` the columns of `op(Aᵢ)`) and
+/// writes the `Π mᵢ × k` result, column-major, to `output`. Intermediates go to the
+/// workspace's two buffers, grown as needed; the last step writes to `output`.
 @inlinable
 func applyKroneckerFactors<Scalar: LinearAlgebraScalar>(
-    _ factors: [Matrix<Scalar>], transpose: Transpose, to input: UnsafeBufferPointer<Scalar>, columns k: Int
-) -> [Scalar] {
+    _ factors: [Matrix<Scalar>], transpose: Transpose, to input: UnsafePointer<Scalar>, columns k: Int,
+    into output: UnsafeMutablePointer<Scalar>, workspace: inout KroneckerWorkspace<Scalar>
+) {
     let d = factors.count
     let inner = factors.map { transpose == .none ? $0.columns : $0.rows }
     let outer = factors.map { transpose == .none ? $0.rows : $0.columns }
     let outputCount = outer.reduce(1, *) * k
-    guard outputCount > 0, inner.reduce(1, *) * k > 0 else {
-        return [Scalar](repeating: 0, count: outputCount)
+    guard outputCount > 0 else { return }
+    guard inner.reduce(1, *) * k > 0 else {
+        output.initialize(repeating: 0, count: outputCount)
+        return
     }
-    precondition(input.count == inner.reduce(1, *) * k, "Kronecker engine: input of \(input.count) entries")
     // The largest intermediate: after applying factors d−1 … i, modes > i are in output size.
     var current = inner.reduce(1, *)
-    var largest = current
-    for i in stride(from: d - 1, through: 0, by: -1) {
+    var largest = 0
+    for i in stride(from: d - 1, through: 1, by: -1) {
         current = current / inner[i] * outer[i]
         largest = Swift.max(largest, current)
     }
-    let capacity = largest * k
-    // GEMM with β = 0 never reads its output, so the buffers need no initialisation.
-    var result = [Scalar](unsafeUninitializedCapacity: capacity) { _, count in count = capacity }
-    var work = [Scalar](unsafeUninitializedCapacity: d > 1 ? capacity : 0) { _, count in count = d > 1 ? capacity : 0 }
-    result.withUnsafeMutableBufferPointer { resultBuffer in
-        work.withUnsafeMutableBufferPointer { workBuffer in
-            var source = input.baseAddress!
+    workspace.intermediates.0.growUninitialized(to: largest * k)
+    if d > 2 { workspace.intermediates.1.growUninitialized(to: largest * k) }
+    workspace.intermediates.0.withUnsafeMutableBufferPointer { ping in
+        workspace.intermediates.1.withUnsafeMutableBufferPointer { pong in
+            var source = input
             for step in 0..<d {
                 let i = d - 1 - step
-                // Step `step` writes to the result when an even number of steps remain after it.
-                let target = (d - 1 - step) % 2 == 0 ? resultBuffer.baseAddress! : workBuffer.baseAddress!
+                // The last step lands in the output; before it the steps alternate, ping last.
+                let target = i == 0 ? output : (i % 2 == 1 ? ping.baseAddress! : pong.baseAddress!)
                 let before = outer[(i + 1)...].reduce(1, *)
                 let after = inner[..<i].reduce(1, *) * k
                 let (m, n) = (outer[i], inner[i])
@@ -72,8 +73,30 @@ func applyKroneckerFactors<Scalar: LinearAlgebraScalar>(
             }
         }
     }
-    result.removeLast(capacity - outputCount)
-    return result
+}
+
+/// `result ← op(factors[0] ⊗ … ⊗ factors[d−1])·X` with `result` reshaped to `outputRows × k`
+/// (its storage reused when the shape already matches).
+@inlinable
+func applyKroneckerFactors<Scalar: LinearAlgebraScalar>(
+    _ factors: [Matrix<Scalar>], transpose: Transpose, to x: Matrix<Scalar>, outputRows: Int,
+    into result: inout Matrix<Scalar>, workspace: inout KroneckerWorkspace<Scalar>
+) {
+    if result.rows != outputRows || result.columns != x.columns {
+        result = Matrix(rows: outputRows, columns: x.columns)
+    }
+    x.withUnsafeBufferPointer { input in
+        result.withUnsafeMutableBufferPointer { output in
+            guard let target = output.baseAddress else { return }
+            // An empty `x` has no storage; its product is zero (or empty).
+            guard let source = input.baseAddress else {
+                target.update(repeating: 0, count: output.count)
+                return
+            }
+            applyKroneckerFactors(factors, transpose: transpose, to: source, columns: x.columns, into: target,
+                                  workspace: &workspace)
+        }
+    }
 }
 
 /// The Kronecker product of vectors under `combine`: entry `r` with mixed-radix
@@ -97,25 +120,48 @@ func kroneckerCombination<Scalar: LinearAlgebraScalar>(
     return result
 }
 
-/// `Q·diag(c)·Qᵀ·X + complement·X`: maps `X` into the Kronecker eigenbasis `Q = Q₁ ⊗ … ⊗ Q_d`,
-/// scales row `r` by `coefficients[r]`, maps back, and adds `complement·X`. Shared by the damped
-/// inverse of a Kronecker product and the solve of a Kronecker sum.
-/// - Complexity: two Kronecker products with `k` columns plus `O(N·k)`.
+/// `result ← Q·diag(c)·Qᵀ·X + complement·X`: maps `X` into the Kronecker eigenbasis
+/// `Q = Q₁ ⊗ … ⊗ Q_d`, scales row `r` by `coefficients[r]`, maps back, and adds
+/// `complement·X`. Shared by the damped inverse of a Kronecker product and the solve
+/// of a Kronecker sum.
+/// - Complexity: two Kronecker products with `k` columns plus `O(N·k)`; no allocation
+///   once `result` and `workspace` have their sizes.
 @inlinable
 func applyInKroneckerEigenbasis<Scalar: LinearAlgebraScalar>(
-    _ bases: [Matrix<Scalar>], coefficients: [Scalar], complement: Scalar, to x: Matrix<Scalar>
-) throws -> Matrix<Scalar> {
+    _ bases: [Matrix<Scalar>], coefficients: [Scalar], complement: Scalar, to x: Matrix<Scalar>,
+    into result: inout Matrix<Scalar>, workspace: inout KroneckerWorkspace<Scalar>
+) {
     let k = x.columns
     let rank = coefficients.count
-    var projected = try Matrix(
-        rows: rank, columns: k,
-        columnMajor: x.withUnsafeBufferPointer { applyKroneckerFactors(bases, transpose: .transpose, to: $0, columns: k) })
-    try projected.scaleRows(by: coefficients)
-    var result = try Matrix(
-        rows: x.rows, columns: k,
-        columnMajor: projected.withUnsafeBufferPointer { applyKroneckerFactors(bases, transpose: .none, to: $0, columns: k) })
-    if complement != 0 { try result.add(x, scaledBy: complement) }
-    return result
+    if result.rows != x.rows || result.columns != k { result = Matrix(rows: x.rows, columns: k) }
+    guard x.rows > 0, k > 0 else { return }
+    var projection = workspace.projection
+    workspace.projection = []
+    projection.growUninitialized(to: rank * k)
+    projection.withUnsafeMutableBufferPointer { coordinates in
+        let p = coordinates.baseAddress!
+        x.withUnsafeBufferPointer { input in
+            applyKroneckerFactors(bases, transpose: .transpose, to: input.baseAddress!, columns: k, into: p,
+                                  workspace: &workspace)
+        }
+        coefficients.withUnsafeBufferPointer { c in
+            for j in 0..<k {
+                let column = p + j * rank
+                for r in 0..<rank { column[r] *= c[r] }
+            }
+        }
+        result.withUnsafeMutableBufferPointer { output in
+            applyKroneckerFactors(bases, transpose: .none, to: UnsafePointer(p), columns: k,
+                                  into: output.baseAddress!, workspace: &workspace)
+            if complement != 0 {
+                x.withUnsafeBufferPointer { input in
+                    Scalar.axpy(count: output.count, alpha: complement, x: input.baseAddress!, strideX: 1,
+                                y: output.baseAddress!, strideY: 1)
+                }
+            }
+        }
+    }
+    workspace.projection = projection
 }
 
 /// Throws unless the right-hand side `x` of an eigenbasis solve has `rows` rows and is
