@@ -19,18 +19,31 @@ enum KroneckerSection {
         let left = Matrix<Double>.randomGaussian(rows: n, columns: n, using: &generator)
         let wide = Matrix<Double>.randomGaussian(rows: n, columns: 2 * n * k, using: &generator)
         var wideResult = Matrix<Double>(rows: n, columns: 2 * n * k)
-        try report.compare("Kronecker matmat Double", size: "\(n)×\(n) ⊗ \(n)×\(n), \(k) columns", flops: matmatFlops,
+        // The in-place forms reuse a workspace, as the baseline reuses its output; the
+        // allocating forms pay a page fault per 4 KiB of fresh result and intermediate.
+        try inPlaceMatmat(&report, product, x, against: left, wide, flops: matmatFlops)
+        try report.compare("Kronecker matmat Double (allocating)", size: "\(n)×\(n) ⊗ \(n)×\(n), \(k) columns",
+                           flops: matmatFlops,
                            kernel: { _ = try product.multiplied(by: x) },
-                           baseline: "gemm \(n)×\(n)·\(n)×\(2 * n * k) (same flops)") {
+                           baseline: "dgemm \(n)×\(n)·\(n)×\(2 * n * k) (same flops)") {
             try Matrix.multiply(left, wide, into: &wideResult)
         }
         let eig = try product.symmetricEigendecomposition()
+        var workspace = KroneckerWorkspace<Double>()
+        var result = Matrix<Double>(rows: 0, columns: 0)
         let widest = Matrix<Double>.randomGaussian(rows: n, columns: 4 * n * k, using: &generator)
         var widestResult = Matrix<Double>(rows: n, columns: 4 * n * k)
-        try report.compare("Kronecker damped inverse apply Double", size: "\(n)×\(n) ⊗ \(n)×\(n), \(k) columns",
-                           flops: 2 * matmatFlops,
+        try report.compare("Kronecker damped inverse apply Double (into, workspace)",
+                           size: "\(n)×\(n) ⊗ \(n)×\(n), \(k) columns", flops: 2 * matmatFlops,
+                           kernel: { try eig.dampedInverse(applyingTo: x, damping: 1e-3, into: &result,
+                                                           workspace: &workspace) },
+                           baseline: "dgemm \(n)×\(n)·\(n)×\(4 * n * k) (same flops)") {
+            try Matrix.multiply(left, widest, into: &widestResult)
+        }
+        try report.compare("Kronecker damped inverse apply Double (allocating)",
+                           size: "\(n)×\(n) ⊗ \(n)×\(n), \(k) columns", flops: 2 * matmatFlops,
                            kernel: { _ = try eig.dampedInverse(applyingTo: x, damping: 1e-3) },
-                           baseline: "gemm \(n)×\(n)·\(n)×\(4 * n * k) (same flops)") {
+                           baseline: "dgemm \(n)×\(n)·\(n)×\(4 * n * k) (same flops)") {
             try Matrix.multiply(left, widest, into: &widestResult)
         }
         // K-FAC's per-layer step: the matrix form on one gradient (four n³ GEMMs).
@@ -62,13 +75,25 @@ enum KroneckerSection {
         let xf = Matrix<Float>(rows: n * n, columns: k) { Float(x[$0, $1]) }
         let productF = try KroneckerProduct(Matrix<Float>(rows: n, columns: n) { Float(a[$0, $1]) },
                                             Matrix<Float>(rows: n, columns: n) { Float(g[$0, $1]) })
-        let leftF = Matrix<Float>(rows: n, columns: n) { Float(left[$0, $1]) }
-        let wideF = Matrix<Float>(rows: n, columns: 2 * n * k) { Float(wide[$0, $1]) }
-        var wideResultF = Matrix<Float>(rows: n, columns: 2 * n * k)
-        try report.compare("Kronecker matmat Float", size: "\(n)×\(n) ⊗ \(n)×\(n), \(k) columns", flops: matmatFlops,
-                           kernel: { _ = try productF.multiplied(by: xf) },
-                           baseline: "sgemm \(n)×\(n)·\(n)×\(2 * n * k) (same flops)") {
-            try Matrix.multiply(leftF, wideF, into: &wideResultF)
+        try inPlaceMatmat(&report, productF, xf, against: Matrix<Float>(rows: n, columns: n) { Float(left[$0, $1]) },
+                          Matrix<Float>(rows: n, columns: 2 * n * k) { Float(wide[$0, $1]) }, flops: matmatFlops)
+    }
+
+    /// The row "Kronecker matmat <precision> (into, workspace)": `product·x` into a reused
+    /// result and workspace against the GEMM `left·wide` of the same flops into a reused output.
+    static func inPlaceMatmat<Scalar: LinearAlgebraScalar>(
+        _ report: inout KernelReport, _ product: KroneckerProduct<Scalar>, _ x: Matrix<Scalar>,
+        against left: Matrix<Scalar>, _ wide: Matrix<Scalar>, flops: Double
+    ) throws {
+        let n = left.rows
+        var workspace = KroneckerWorkspace<Scalar>()
+        var result = Matrix<Scalar>(rows: 0, columns: 0)
+        var wideResult = Matrix<Scalar>(rows: n, columns: wide.columns)
+        try report.compare("Kronecker matmat \(Scalar.self) (into, workspace)",
+                           size: "\(n)×\(n) ⊗ \(n)×\(n), \(x.columns) columns", flops: flops,
+                           kernel: { try product.multiply(x, into: &result, workspace: &workspace) },
+                           baseline: "\(Scalar.routinePrefix)gemm \(n)×\(n)·\(n)×\(wide.columns) (same flops)") {
+            try Matrix.multiply(left, wide, into: &wideResult)
         }
     }
 }
