@@ -104,6 +104,13 @@ extension Double: LinearAlgebraScalar {
         }
     }
 
+    public static func geqp3(m: Int, n: Int, a: UnsafeMutablePointer<Double>, lda: Int,
+                             pivots: UnsafeMutablePointer<Int32>, tau: UnsafeMutablePointer<Double>) -> Int {
+        serializedBackendCall {
+            Int(LAPACKE_dgeqp3(columnMajor, Int32(m), Int32(n), a, Int32(lda), pivots, tau))
+        }
+    }
+
     public static func trtrs(triangle: Triangle, transpose: Transpose, diagonal: DiagonalKind, n: Int,
                              rightHandSides: Int, a: UnsafePointer<Double>, lda: Int,
                              b: UnsafeMutablePointer<Double>, ldb: Int) -> Int {

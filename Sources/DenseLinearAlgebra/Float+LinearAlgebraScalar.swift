@@ -104,6 +104,13 @@ extension Float: LinearAlgebraScalar {
         }
     }
 
+    public static func geqp3(m: Int, n: Int, a: UnsafeMutablePointer<Float>, lda: Int,
+                             pivots: UnsafeMutablePointer<Int32>, tau: UnsafeMutablePointer<Float>) -> Int {
+        serializedBackendCall {
+            Int(LAPACKE_sgeqp3(columnMajor, Int32(m), Int32(n), a, Int32(lda), pivots, tau))
+        }
+    }
+
     public static func trtrs(triangle: Triangle, transpose: Transpose, diagonal: DiagonalKind, n: Int,
                              rightHandSides: Int, a: UnsafePointer<Float>, lda: Int,
                              b: UnsafeMutablePointer<Float>, ldb: Int) -> Int {

@@ -69,6 +69,11 @@ where RawSignificand: FixedWidthInteger {
     /// Forms the first `n` columns of `Q` from `k` reflectors (`?orgqr`).
     static func orgqr(m: Int, n: Int, k: Int, a: UnsafeMutablePointer<Self>, lda: Int,
                       tau: UnsafePointer<Self>) -> Int
+    /// QR factorization with column pivoting `A·P = Q·R` (`?geqp3`): `|R₁₁| ≥ |R₂₂| ≥ …`, so the
+    /// leading diagonal reveals the numerical rank. `pivots` (`n`, 1-based on exit) gives `P`:
+    /// column `j` of `A·P` is column `pivots[j] − 1` of `A`; pass zeros to let every column move.
+    static func geqp3(m: Int, n: Int, a: UnsafeMutablePointer<Self>, lda: Int, pivots: UnsafeMutablePointer<Int32>,
+                      tau: UnsafeMutablePointer<Self>) -> Int
     /// Triangular solve with singularity check (`?trtrs`).
     static func trtrs(triangle: Triangle, transpose: Transpose, diagonal: DiagonalKind, n: Int,
                       rightHandSides: Int, a: UnsafePointer<Self>, lda: Int,

@@ -47,6 +47,37 @@ public struct SingularValueDecomposition<Scalar: LinearAlgebraScalar>: Sendable 
         singularValues = Array(sigma.prefix(k))
     }
 
+    /// A decomposition from given factors: `U` (`m × k`), `σ` (`k`), `Vᵀ` (`k × n`) with
+    /// `k ≤ min(m, n)`; `k < min(m, n)` makes a truncated one (an update or a randomized
+    /// SVD). The singular vectors are trusted to be orthonormal (not checked).
+    /// - Complexity: one finiteness pass over the entries; nothing is copied.
+    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the
+    ///   shapes disagree, ``LinearAlgebraError/invalidArgument(operation:detail:)`` for a negative or
+    ///   increasing `σ`, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
+    @inlinable
+    public init(u: Matrix<Scalar>, singularValues: [Scalar], vt: Matrix<Scalar>) throws {
+        let operation = "SingularValueDecomposition(u:singularValues:vt:)"
+        let k = singularValues.count
+        guard u.columns == k, vt.rows == k, k <= Swift.min(u.rows, vt.columns) else {
+            throw LinearAlgebraError.dimensionMismatch(
+                operation: operation, expected: "U m × \(k), Vᵀ \(k) × n with \(k) ≤ min(m, n)",
+                actual: "U \(u.rows)×\(u.columns), Vᵀ \(vt.rows)×\(vt.columns)")
+        }
+        guard singularValues.allSatisfy(\.isFinite) else {
+            throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: "singular values")
+        }
+        guard singularValues.allSatisfy({ $0 >= 0 }), zip(singularValues, singularValues.dropFirst()).allSatisfy({ $0 >= $1 })
+        else {
+            throw LinearAlgebraError.invalidArgument(
+                operation: operation, detail: "singular values must be non-negative and descending")
+        }
+        try u.requireFinite(operation, argument: "U")
+        try vt.requireFinite(operation, argument: "Vᵀ")
+        self.u = u
+        self.singularValues = singularValues
+        self.vt = vt
+    }
+
     /// `U·diag(σ)·Vᵀ`.
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` if computed without vectors.
     @inlinable
