@@ -10,6 +10,7 @@ let kernelModules = [
     "SymmetricEigen",
     "KroneckerOperators",
     "RandomizedRange",
+    "OnlineEigenUpdates",
 ]
 
 let package = Package(
@@ -39,6 +40,7 @@ let package = Package(
         .target(name: "SymmetricEigen", dependencies: ["DenseLinearAlgebra"]),
         .target(name: "KroneckerOperators", dependencies: ["DenseLinearAlgebra", "SymmetricEigen"]),
         .target(name: "RandomizedRange", dependencies: ["DenseLinearAlgebra", "SymmetricEigen"]),
+        .target(name: "OnlineEigenUpdates", dependencies: ["DenseLinearAlgebra", "SymmetricEigen"]),
         .target(name: "KronKit", dependencies: kernelModules.map { .target(name: $0) }),
         .target(name: "NeuralNetworks", dependencies: ["DenseLinearAlgebra"]),
         .target(
@@ -71,6 +73,7 @@ let package = Package(
         .testTarget(name: "SymmetricEigenTests", dependencies: ["SymmetricEigen"]),
         .testTarget(name: "KroneckerOperatorsTests", dependencies: ["KroneckerOperators"]),
         .testTarget(name: "RandomizedRangeTests", dependencies: ["RandomizedRange"]),
+        .testTarget(name: "OnlineEigenUpdatesTests", dependencies: ["OnlineEigenUpdates"]),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks"]),
         .testTarget(
             name: "CurvatureOptimizersTests",

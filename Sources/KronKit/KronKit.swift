@@ -4,3 +4,4 @@
 @_exported import SymmetricEigen
 @_exported import KroneckerOperators
 @_exported import RandomizedRange
+@_exported import OnlineEigenUpdates

@@ -1,0 +1,89 @@
+import DenseLinearAlgebra
+
+/// The columns of `X` split along an orthonormal basis `U` and its complement:
+/// `X = U·coefficients + Q·R` with `Q` orthonormal, orthogonal to `U`, and `R` of full
+/// numerical rank — the first step of every Brand update [Brand 2006, §2].
+@usableFromInline
+struct ResidualBasis<Scalar: LinearAlgebraScalar> {
+    /// `UᵀX` (`r × c`), accumulated over the projection passes.
+    @usableFromInline var coefficients: Matrix<Scalar>
+    /// An orthonormal basis of the residual `(I − UUᵀ)X` (`n × ρ`).
+    @usableFromInline var basis: Matrix<Scalar>
+    /// `R` (`ρ × c`, columns in the order of `X`): the residual is `basis·R` up to the
+    /// dropped directions.
+    @usableFromInline var residualCoordinates: Matrix<Scalar>
+
+    /// Splits `x` along `u`.
+    ///
+    /// The residual `X − U·(UᵀX)` is projected `passes` times (classical Gram–Schmidt;
+    /// two passes keep `‖UᵀQ‖` at working precision whenever the residual is not
+    /// itself rounding noise — "twice is enough", Giraud, Langou & Rozložník 2005).
+    /// A QR factorization with column pivoting (`?geqp3`) of the residual then orders
+    /// its directions by size, and those with `|R_jj| ≤ tolerance` are dropped: what is
+    /// left of `X` there is rounding noise whose normalised direction would not be
+    /// orthogonal to `U`, and dropping it changes `X` by at most `tolerance` per column.
+    /// At most `n − r` directions are kept.
+    /// - Complexity: `4·n·r·c·passes` flops for the projections, `≈ 4n·c²` for the
+    ///   pivoted QR and for forming `Q`.
+    @inlinable
+    init(splitting x: Matrix<Scalar>, along u: Matrix<Scalar>, passes: Int, tolerance: Scalar) throws {
+        let (n, r, c) = (x.rows, u.columns, x.columns)
+        var coefficients = Matrix<Scalar>(rows: r, columns: c)
+        var residual = x
+        var correction = Matrix<Scalar>(rows: r, columns: c)
+        for _ in 0..<(r > 0 ? passes : 0) {
+            try Matrix.multiply(u, residual, transposingA: .transpose, into: &correction)
+            try Matrix.multiply(u, correction, alpha: -1, beta: 1, into: &residual)
+            try coefficients.add(correction, scaledBy: 1)
+        }
+        let width = Swift.min(n, c)
+        var tau = [Scalar](repeating: 0, count: Swift.max(1, width))
+        var pivots = [Int32](repeating: 0, count: Swift.max(1, c))
+        if width > 0 {
+            let info = residual.withUnsafeMutableBufferPointer { a in
+                Scalar.geqp3(m: n, n: c, a: a.baseAddress!, lda: n, pivots: &pivots, tau: &tau)
+            }
+            if info != 0 { throw LinearAlgebraError.lapackFailure(routine: "\(Scalar.routinePrefix)geqp3", info: info) }
+        }
+        // |R_jj| is non-increasing: the kept directions are a prefix.
+        var rank = 0
+        while rank < Swift.min(width, n - r), abs(residual[rank, rank]) > tolerance { rank += 1 }
+        var coordinates = Matrix<Scalar>(rows: rank, columns: c)
+        for j in 0..<c {
+            let column = Int(pivots[j]) - 1
+            for i in 0..<Swift.min(rank, j + 1) { coordinates[i, column] = residual[i, j] }
+        }
+        var q = residual.columns(0..<rank)
+        if rank > 0 {
+            let info = q.withUnsafeMutableBufferPointer { a in
+                Scalar.orgqr(m: n, n: rank, k: rank, a: a.baseAddress!, lda: n, tau: tau)
+            }
+            if info != 0 { throw LinearAlgebraError.lapackFailure(routine: "\(Scalar.routinePrefix)orgqr", info: info) }
+        }
+        self.coefficients = coefficients
+        self.basis = q
+        self.residualCoordinates = coordinates
+    }
+
+    /// `[coefficients; R]`, the `(r + ρ) × c` coordinates of `X` in the basis `[U Q]`.
+    @inlinable
+    var stackedCoordinates: Matrix<Scalar> {
+        let (r, rank, c) = (coefficients.rows, residualCoordinates.rows, coefficients.columns)
+        return Matrix(rows: r + rank, columns: c) { i, j in
+            i < r ? coefficients[i, j] : residualCoordinates[i - r, j]
+        }
+    }
+}
+
+/// `[U Q]·W` for `W` of `u.columns + q.columns` rows, as two GEMMs (no concatenation).
+/// - Complexity: `2·n·(r + ρ)·k` flops.
+@inlinable
+func rotate<Scalar: LinearAlgebraScalar>(_ u: Matrix<Scalar>, _ q: Matrix<Scalar>, by w: Matrix<Scalar>) throws
+    -> Matrix<Scalar> {
+    let r = u.columns
+    var result = try u.multiplied(by: w.submatrix(rows: 0..<r, columns: 0..<w.columns))
+    if q.columns > 0 {
+        try Matrix.multiply(q, w.submatrix(rows: r..<w.rows, columns: 0..<w.columns), beta: 1, into: &result)
+    }
+    return result
+}
