@@ -15,6 +15,7 @@ struct KernelReportCommand: ParsableCommand {
         ("eigen", EigenSection.run),
         ("kronecker", KroneckerSection.run),
         ("randomized", RandomizedRangeSection.run),
+        ("online", OnlineEigenUpdatesSection.run),
         ("neural-networks", NeuralNetworkSection.run),
         ("optimizers", OptimizerSection.run),
     ]
