@@ -45,7 +45,10 @@ let package = Package(
         .target(name: "NeuralNetworks", dependencies: ["DenseLinearAlgebra"]),
         .target(
             name: "CurvatureOptimizers",
-            dependencies: ["DenseLinearAlgebra", "SymmetricEigen", "KroneckerOperators", "NeuralNetworks"]
+            dependencies: [
+                "DenseLinearAlgebra", "SymmetricEigen", "KroneckerOperators", "RandomizedRange", "OnlineEigenUpdates",
+                "NeuralNetworks",
+            ]
         ),
         .target(
             name: "KronkitTool",

@@ -2,9 +2,10 @@ import DenseLinearAlgebra
 import NeuralNetworks
 
 /// The K-FAC family's optimizer: one curvature block per parameterised layer
-/// (``KFACBlock`` for K-FAC and TKFAC, ``EKFACBlock`` for EKFAC and TEKFAC), a
+/// (``KFACBlock`` for K-FAC and TKFAC, ``EKFACBlock`` for EKFAC and TEKFAC,
+/// ``LowRankKFACBlock`` for RS-KFAC, SRE-KFAC, B-KFAC, B-R-KFAC and B-KFAC-c), a
 /// schedule for refreshing factors and inverses, KL clipping, momentum and weight
-/// decay. Use the aliases ``KFAC``, ``EKFAC`` and the `make…` constructors.
+/// decay. Use the aliases ``KFAC``, ``EKFAC`` and ``LowRankKFAC``.
 ///
 /// A step: forward and backward on the batch; every `factorUpdatePeriod` steps the
 /// blocks fold in the layer captures (with `G` from the curvature estimate's extra
@@ -204,3 +205,5 @@ struct LayerGradient<Scalar: LinearAlgebraScalar> {
 public typealias KFAC<Scalar: LinearAlgebraScalar> = KroneckerFactoredOptimizer<KFACBlock<Scalar>>
 /// EKFAC and TEKFAC.
 public typealias EKFAC<Scalar: LinearAlgebraScalar> = KroneckerFactoredOptimizer<EKFACBlock<Scalar>>
+/// RS-KFAC, SRE-KFAC, B-KFAC, B-R-KFAC and B-KFAC-c.
+public typealias LowRankKFAC<Scalar: LinearAlgebraScalar> = KroneckerFactoredOptimizer<LowRankKFACBlock<Scalar>>

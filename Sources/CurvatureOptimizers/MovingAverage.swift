@@ -55,7 +55,14 @@ public struct MovingAverage<Scalar: LinearAlgebraScalar>: Sendable, Codable, Has
     /// Counts the update and returns its weight `ε = min(1 − 1/k, ρ)` on the old value.
     private mutating func nextWeight() -> Scalar {
         updateCount += 1
-        return Swift.min(1 - 1 / Scalar(updateCount), decay)
+        return Self.warmUpWeight(update: updateCount, decay: decay)
+    }
+
+    /// The weight `ε = min(1 − 1/k, ρ)` of the old value in the `k`-th update (1-based):
+    /// shared with averages kept in factored form (B-KFAC's Brand updates).
+    /// - Complexity: `O(1)`.
+    public static func warmUpWeight(update k: Int, decay: Scalar) -> Scalar {
+        Swift.min(1 - 1 / Scalar(k), decay)
     }
 
     /// Replaces the average (for example after a change of basis) without

@@ -41,6 +41,13 @@ struct CheckpointTests {
                                             configuration: .init(options: .init(route: .inverse))) }, Float.self, name: "kfac-inverse")
         try resumeIsExact({ try EKFAC(model: $0, options: kfacOptions, configuration: .init(basis: .traceRestricted)) },
                           Double.self, name: "tekfac")
+        for method in LowRankKFACBlock<Double>.Method.allCases {
+            try resumeIsExact({ try LowRankKFAC(model: $0, options: kfacOptions, configuration: .init(method: method, rank: 3),
+                                                seed: 6) }, Double.self, name: method.rawValue)
+        }
+        try resumeIsExact({ try LowRankKFAC<Float>(model: $0, options: kfacOptions,
+                                                   configuration: .init(method: .brandWithCorrection, rank: 2)) },
+                          Float.self, name: "b-kfac-c-float")
     }
 
     @Test func malformedCheckpointsAreRejected() throws {

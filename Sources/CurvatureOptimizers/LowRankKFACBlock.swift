@@ -1,0 +1,247 @@
+import DenseLinearAlgebra
+import OnlineEigenUpdates
+import RandomizedRange
+import SymmetricEigen
+
+/// K-FAC with truncated factor eigendecompositions `A ≈ U_A·D_A·U_Aᵀ`,
+/// `G ≈ U_G·D_G·U_Gᵀ` of rank `r`, kept by one of five methods:
+///
+/// - RS-KFAC and SRE-KFAC (Puiu 2022, arXiv 2206.15397) keep the dense EMA factors
+///   and replace K-FAC's full `syevd` at each refresh by a randomized SVD or a
+///   randomized symmetric EVD (RandomizedRange, `r` + oversampling `p`, `q` power
+///   iterations): `O(n²·r)` instead of `O(n³)`.
+/// - B-KFAC ("Brand New K-FACs", Puiu 2022) keeps no dense factor: each factor update
+///   is a Brand update of the truncated decomposition by the batch's columns
+///   (OnlineEigenUpdates, `O(n·(r + b)²)`), with K-FAC's warm-up weights.
+/// - B-R-KFAC adds the dense EMA and recomputes the decomposition from it by the
+///   randomized EVD at every refresh; B-KFAC-c instead corrects a random subset of
+///   the columns by Rayleigh–Ritz against it.
+///
+/// Preconditioning uses the truncated factors with damping: on the eigen route the
+/// exact `(A_r ⊗ G_r + λI)⁻¹` through the partial Kronecker eigenbasis, on the
+/// inverse route `(G_r + μ_G I)⁻¹·∇W·(A_r + μ_A I)⁻¹` with `μ_A·μ_G = λ` split by π
+/// (traces of the dense factors where kept, of the truncated ones otherwise). Each
+/// damped inverse of a rank-`r` factor is `U[(D + μ)⁻¹ − μ⁻¹]Uᵀ + I/μ`, `O(n·r)` per
+/// column. Derivations and defaults: `Notes/KFAC-family.md`.
+///
+/// - Complexity: per refresh `O(n²·(r + p)·(q + 1))` (randomized) or `O(n·r²)`
+///   (Brand, correction `O(n²·s)`); per factor update `n²·b` (dense EMA) or
+///   `O(n·(r + b)²)` (Brand); per application `O(d_in·d_out·(r_A + r_G))`.
+public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
+    /// How the truncated decompositions are maintained.
+    public enum Method: String, Codable, Sendable, Hashable, CaseIterable {
+        /// RS-KFAC: randomized SVD of each dense factor at every refresh.
+        case randomizedSVD = "rs-kfac"
+        /// SRE-KFAC: randomized symmetric EVD of each dense factor at every refresh.
+        case randomizedEVD = "sre-kfac"
+        /// B-KFAC: Brand updates only; no dense factor is stored.
+        case brand = "b-kfac"
+        /// B-R-KFAC: Brand updates, and a randomized EVD of the dense factor at every refresh.
+        case brandWithRandomizedRefresh = "b-r-kfac"
+        /// B-KFAC-c: Brand updates, and a Rayleigh–Ritz correction against the dense factor
+        /// at every refresh.
+        case brandWithCorrection = "b-kfac-c"
+
+        /// `true` when the method stores the dense EMA factors.
+        public var keepsDenseFactors: Bool { self != .brand }
+        /// `true` when factor updates are Brand updates of the decompositions.
+        public var updatesByBrand: Bool { [.brand, .brandWithRandomizedRefresh, .brandWithCorrection].contains(self) }
+    }
+
+    /// The method's options. Rank, oversampling and power iterations default to the
+    /// RS-KFAC reference's (220, 10, 3; REFERENCES.md); the correction size is KronKit's choice.
+    public struct Configuration: Codable, Sendable, Hashable {
+        public var options: KroneckerBlockOptions
+        public var method: Method
+        /// The rank `r` kept for each factor (capped at the factor's order).
+        public var rank: Int
+        /// Oversampling `p` of the randomized methods.
+        public var oversampling: Int
+        /// Power iterations `q` of the randomized methods.
+        public var powerIterations: Int
+        /// Columns re-fitted by each B-KFAC-c correction (capped at the rank). Default 32.
+        public var correctionColumns: Int
+        /// Seeds each block's sketches and correction subsets (mixed with the layer's sizes).
+        public var seed: UInt64
+
+        public init(options: KroneckerBlockOptions = .init(), method: Method = .randomizedEVD, rank: Int = 220,
+                    oversampling: Int = 10, powerIterations: Int = 3, correctionColumns: Int = 32, seed: UInt64 = 0) {
+            self.options = options
+            self.method = method
+            self.rank = rank
+            self.oversampling = oversampling
+            self.powerIterations = powerIterations
+            self.correctionColumns = correctionColumns
+            self.seed = seed
+        }
+
+        /// Throws ``OptimizerError/invalidConfiguration(_:)`` for options out of range.
+        public func validate() throws {
+            try options.validate()
+            guard rank >= 1 else { throw OptimizerError.invalidConfiguration("rank must be ≥ 1, got \(rank)") }
+            guard oversampling >= 0, powerIterations >= 0 else {
+                throw OptimizerError.invalidConfiguration(
+                    "oversampling \(oversampling) and power iterations \(powerIterations) must be ≥ 0")
+            }
+            guard correctionColumns >= 1 else {
+                throw OptimizerError.invalidConfiguration("correction columns must be ≥ 1, got \(correctionColumns)")
+            }
+        }
+    }
+
+    public let configuration: Configuration
+    /// The dense EMA factors, for the methods that keep them (``Method/keepsDenseFactors``).
+    public private(set) var factors: KroneckerFactors<Scalar>?
+    /// The truncated decompositions of `A` and `G` (descending eigenvalues); empty before the
+    /// first update or refresh.
+    public private(set) var inputDecomposition: SymmetricEigendecomposition<Scalar>
+    public private(set) var outputDecomposition: SymmetricEigendecomposition<Scalar>
+    /// Brand updates so far (their warm-up weights).
+    public private(set) var brandUpdateCount: Int
+    /// `true` once ``refreshInverse()`` has run.
+    public private(set) var isRefreshed: Bool
+    /// Draws the sketches and correction subsets.
+    var generator: Xoshiro256StarStar
+    public private(set) var diagnostics: CurvatureDiagnostics
+
+    public static func methodName(_ configuration: Configuration) -> String { configuration.method.rawValue }
+
+    public init(inputSize: Int, outputSize: Int, configuration: Configuration) throws {
+        try configuration.validate()
+        let dense = try KroneckerFactors<Scalar>(inputSize: inputSize, outputSize: outputSize, estimate: .standard,
+                                                 options: configuration.options)
+        self.configuration = configuration
+        factors = configuration.method.keepsDenseFactors ? dense : nil
+        inputDecomposition = try SymmetricEigendecomposition(eigenvalues: [], eigenvectors: Matrix(rows: inputSize, columns: 0))
+        outputDecomposition = try SymmetricEigendecomposition(eigenvalues: [], eigenvectors: Matrix(rows: outputSize, columns: 0))
+        brandUpdateCount = 0
+        isRefreshed = false
+        generator = Xoshiro256StarStar(seed: configuration.seed ^ (UInt64(inputSize) &* 0x9E37_79B9_7F4A_7C15
+                                                                   &+ UInt64(outputSize)))
+        diagnostics = CurvatureDiagnostics(damping: configuration.options.damping)
+    }
+
+    public var stateSize: Int {
+        (factors?.stateSize ?? 0) + [inputDecomposition, outputDecomposition].reduce(0) {
+            $0 + $1.eigenvectors.elements.count + $1.eigenvalues.count
+        }
+    }
+
+    /// Folds a capture into the dense factors and, for the Brand methods, into the
+    /// decompositions: `ε·U·D·Uᵀ + (1 − ε)·α·X·Xᵀ` with K-FAC's warm-up weight `ε`.
+    public mutating func updateCurvature(with capture: LayerCapture<Scalar>) throws {
+        try factors?.update(with: capture)
+        guard configuration.method.updatesByBrand else { return }
+        let rows = try capture.factorRows(configuration.options.weightSharing)
+        guard rows.inputs.rows == inputDecomposition.order, rows.outputGradients.rows == outputDecomposition.order else {
+            throw LinearAlgebraError.dimensionMismatch(
+                operation: "LowRankKFACBlock.updateCurvature",
+                expected: "a capture of \(inputDecomposition.order) inputs and \(outputDecomposition.order) outputs",
+                actual: "\(rows.inputs.rows) and \(rows.outputGradients.rows)")
+        }
+        brandUpdateCount += 1
+        let weight = MovingAverage<Scalar>.warmUpWeight(update: brandUpdateCount,
+                                                        decay: Scalar(configuration.options.factorDecay))
+        inputDecomposition = try brandUpdate(order: inputDecomposition.order).updated(
+            inputDecomposition, adding: rows.inputs, currentWeight: weight,
+            updateWeight: (1 - weight) * rows.inputNormalization)
+        outputDecomposition = try brandUpdate(order: outputDecomposition.order).updated(
+            outputDecomposition, adding: rows.outputGradients, currentWeight: weight,
+            updateWeight: (1 - weight) * rows.gradientScale)
+    }
+
+    /// Recomputes (randomized methods, B-R-KFAC) or corrects (B-KFAC-c) the decompositions;
+    /// B-KFAC re-orthonormalises a basis that has drifted past `√eps`.
+    public mutating func refreshInverse() throws {
+        var clamped = 0
+        switch configuration.method {
+        case .randomizedSVD, .randomizedEVD, .brandWithRandomizedRefresh:
+            guard let factors else { preconditionFailure("the randomized methods keep the dense factors") }
+            let input = try randomizedDecomposition(of: factors.input.value)
+            let output = try randomizedDecomposition(of: factors.output.value)
+            (inputDecomposition, outputDecomposition) = (input.decomposition, output.decomposition)
+            clamped = input.clampedCount + output.clampedCount
+        case .brandWithCorrection:
+            guard let factors else { preconditionFailure("B-KFAC-c keeps the dense factors") }
+            let correction = RayleighRitzCorrection<Scalar>()
+            inputDecomposition = try correction.corrected(
+                inputDecomposition, against: factors.input.value,
+                randomColumns: Swift.min(configuration.correctionColumns, inputDecomposition.eigenvalues.count),
+                using: &generator)
+            outputDecomposition = try correction.corrected(
+                outputDecomposition, against: factors.output.value,
+                randomColumns: Swift.min(configuration.correctionColumns, outputDecomposition.eigenvalues.count),
+                using: &generator)
+        case .brand:
+            break
+        }
+        let drift = Scalar.ulpOfOne.squareRoot()
+        if inputDecomposition.orthogonalityLoss > drift { inputDecomposition = try inputDecomposition.reorthonormalized() }
+        if outputDecomposition.orthogonalityLoss > drift { outputDecomposition = try outputDecomposition.reorthonormalized() }
+        isRefreshed = true
+        diagnostics = CurvatureDiagnostics(
+            damping: configuration.options.damping,
+            inputConditionNumber: CurvatureDiagnostics.conditionNumber(inputDecomposition.eigenvalues),
+            outputConditionNumber: CurvatureDiagnostics.conditionNumber(outputDecomposition.eigenvalues),
+            clampedEigenvalues: clamped)
+    }
+
+    /// Decodes a block and checks that its parts fit together.
+    /// - Throws: `DecodingError.dataCorrupted` for invalid options, dense factors present for
+    ///   B-KFAC or missing for the others, decompositions without eigenvectors, of another order
+    ///   than the layer's sizes or with more pairs than the rank, or a counter out of range.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        configuration = try container.decode(Configuration.self, forKey: .configuration)
+        factors = try container.decodeIfPresent(KroneckerFactors<Scalar>.self, forKey: .factors)
+        inputDecomposition = try container.decode(SymmetricEigendecomposition<Scalar>.self, forKey: .inputDecomposition)
+        outputDecomposition = try container.decode(SymmetricEigendecomposition<Scalar>.self, forKey: .outputDecomposition)
+        brandUpdateCount = try container.decode(Int.self, forKey: .brandUpdateCount)
+        isRefreshed = try container.decode(Bool.self, forKey: .isRefreshed)
+        generator = try container.decode(Xoshiro256StarStar.self, forKey: .generator)
+        diagnostics = try container.decode(CurvatureDiagnostics.self, forKey: .diagnostics)
+        try DecodedState.validate(decoder) { try configuration.validate() }
+        let method = configuration.method
+        try DecodedState.require((factors != nil) == method.keepsDenseFactors, decoder,
+                                 "\(method.rawValue) \(method.keepsDenseFactors ? "needs" : "keeps no") dense factors")
+        if let factors {
+            try DecodedState.require(factors.estimate == .standard, decoder, "low-rank blocks use the standard estimate")
+            try DecodedState.require(factors.input.value.rows == inputDecomposition.order
+                                         && factors.output.value.rows == outputDecomposition.order, decoder,
+                                     "decompositions of orders \(inputDecomposition.order), \(outputDecomposition.order) "
+                                         + "for factors of orders \(factors.input.value.rows), \(factors.output.value.rows)")
+        }
+        for decomposition in [inputDecomposition, outputDecomposition] {
+            let count = decomposition.eigenvalues.count
+            try DecodedState.require(decomposition.order >= 1 && (decomposition.hasEigenvectors || count == 0)
+                                         && count <= Swift.min(configuration.rank, decomposition.order), decoder,
+                                     "a decomposition of order \(decomposition.order) with \(count) pairs "
+                                         + "for rank \(configuration.rank)")
+        }
+        try DecodedState.require(DecodedState.isCounter(brandUpdateCount), decoder,
+                                 "Brand update count \(brandUpdateCount) out of range")
+    }
+
+    /// The Brand update of a factor of order `n`: truncated to the rank.
+    func brandUpdate(order n: Int) -> BrandUpdate<Scalar> {
+        BrandUpdate(options: .init(targetRank: Swift.min(configuration.rank, n)))
+    }
+
+    /// The rank-`r` decomposition of a dense factor by the method's randomized algorithm,
+    /// eigenvalues that rounded below zero clamped to zero (the factors are semidefinite);
+    /// returns how many were clamped.
+    mutating func randomizedDecomposition(of factor: Matrix<Scalar>) throws
+        -> (decomposition: SymmetricEigendecomposition<Scalar>, clampedCount: Int) {
+        let n = factor.rows
+        let finder = RangeFinder<Scalar>(options: .init(rank: Swift.min(configuration.rank, n),
+                                                        oversampling: configuration.oversampling,
+                                                        powerIterations: configuration.powerIterations))
+        if configuration.method == .randomizedSVD {
+            // A semidefinite matrix's SVD is its eigendecomposition: U with σ as eigenvalues.
+            let svd = try RandomizedSingularValueDecomposition(factor, rangeFinder: finder, using: &generator)
+            return (try SymmetricEigendecomposition(eigenvalues: svd.singularValues, eigenvectors: svd.u), 0)
+        }
+        return try SymmetricEigendecomposition.randomizedLargest(of: factor, rangeFinder: finder, using: &generator)
+            .clamped(atLeast: 0)
+    }
+}

@@ -1,0 +1,172 @@
+@testable import CurvatureOptimizers
+import Foundation
+import DenseLinearAlgebra
+import NeuralNetworks
+import SymmetricEigen
+import Testing
+
+/// RS-KFAC, SRE-KFAC, B-KFAC, B-R-KFAC and B-KFAC-c: at full rank they are K-FAC; truncated,
+/// their preconditioner is the damped inverse of the truncated factors, formed densely here.
+@Suite("Low-rank K-FAC blocks against K-FAC and dense truncated factors")
+struct LowRankKFACTests {
+    typealias Method = LowRankKFACBlock<Double>.Method
+
+    /// One step (factor update and refresh at step 0) of `method` on the tanh network.
+    func stepped<Scalar: LinearAlgebraScalar>(
+        _: Scalar.Type, method: LowRankKFACBlock<Scalar>.Method, rank: Int, route: KroneckerBlockOptions.Route,
+        steps: Int = 1
+    ) throws -> (LowRankKFAC<Scalar>, KFAC<Scalar>) {
+        let loss = SoftmaxCrossEntropy<Scalar>()
+        var lowRankModel = try TestModels.tanhNetwork(Scalar.self, inputs: 4, hidden: 5, outputs: 3, seed: 1)
+        var kfacModel = lowRankModel
+        let options = KroneckerOptimizerOptions(learningRate: 0.01, factorUpdatePeriod: 1, inverseUpdatePeriod: 1)
+        let block = KroneckerBlockOptions(damping: 1e-2, route: route)
+        var lowRank = try LowRankKFAC<Scalar>(model: lowRankModel, options: options,
+                                              configuration: .init(options: block, method: method, rank: rank), seed: 3)
+        var kfac = try KFAC<Scalar>(model: kfacModel, options: options, configuration: .init(options: block), seed: 3)
+        for step in 0..<steps {
+            let batch = try TestModels.classificationBatch(Scalar.self, features: 4, classes: 3, batch: 40,
+                                                           seed: 2 + UInt64(step))
+            _ = try lowRank.step(&lowRankModel, input: batch.input, target: batch.target, loss: loss)
+            _ = try kfac.step(&kfacModel, input: batch.input, target: batch.target, loss: loss)
+        }
+        return (lowRank, kfac)
+    }
+
+    func fullRank<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        var generator = Xoshiro256StarStar(seed: 4)
+        for method in LowRankKFACBlock<Scalar>.Method.allCases {
+            for route in KroneckerBlockOptions.Route.allCases {
+                let (lowRank, kfac) = try stepped(Scalar.self, method: method, rank: 10, route: route)
+                for (block, reference) in zip(lowRank.blocks, kfac.blocks) {
+                    let gradient = Matrix<Scalar>.randomGaussian(rows: block.outputDecomposition.order,
+                                                                 columns: block.inputDecomposition.order, using: &generator)
+                    let expected = try reference.preconditioned(gradient)
+                    // cond(A⊗G + λI) ≲ 1e3 at λ = 1e-2: 100·cond·n·eps, n ≤ 36.
+                    let bound = Scalar(1e5 * 36) * Scalar.ulpOfOne * Swift.max(1, expected.maxAbsoluteEntry)
+                    #expect(try block.preconditioned(gradient).relativeDistance(to: expected) <= bound,
+                            "\(method.rawValue), \(route)")
+                }
+            }
+        }
+    }
+
+    @Test func atFullRankEveryMethodIsKFAC() throws {
+        try fullRank(Float.self)
+        try fullRank(Double.self)
+    }
+
+    /// The Brand methods' factors are K-FAC's moving averages, warm-up included.
+    @Test func brandUpdatesFollowTheDenseMovingAverage() throws {
+        var generator = Xoshiro256StarStar(seed: 9)
+        var block = try LowRankKFACBlock<Double>(inputSize: 6, outputSize: 4,
+                                                 configuration: .init(method: .brandWithCorrection, rank: 6))
+        for _ in 0..<6 {
+            let capture = try LayerCapture(
+                inputs: Matrix<Double>.randomGaussian(rows: 6, columns: 5, using: &generator),
+                outputGradientPasses: [Matrix<Double>.randomGaussian(rows: 4, columns: 5, using: &generator)],
+                batchSize: 5, sharedDimension: 1)
+            try block.updateCurvature(with: capture)
+        }
+        let factors = try #require(block.factors)
+        #expect(try block.inputDecomposition.reconstructed().relativeDistance(to: factors.input.value) <= 1e-13)
+        #expect(try block.outputDecomposition.reconstructed().relativeDistance(to: factors.output.value) <= 1e-13)
+    }
+
+    func truncated<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        var generator = Xoshiro256StarStar(seed: 5)
+        let lambda = Scalar(1e-2)
+        for method in LowRankKFACBlock<Scalar>.Method.allCases {
+            for route in KroneckerBlockOptions.Route.allCases {
+                let (lowRank, _) = try stepped(Scalar.self, method: method, rank: 2, route: route, steps: 3)
+                for block in lowRank.blocks {
+                    let (input, output) = (block.inputDecomposition, block.outputDecomposition)
+                    #expect(input.eigenvalues.count == 2 && output.eigenvalues.count == 2)
+                    let a = try input.reconstructed(), g = try output.reconstructed()
+                    let gradient = Matrix<Scalar>.randomGaussian(rows: g.rows, columns: a.rows, using: &generator)
+                    let expected: Matrix<Scalar>
+                    switch route {
+                    case .eigen:
+                        var dense = BruteForceCurvature.kronecker(a, g)
+                        try dense.addToDiagonal(lambda)
+                        expected = try BruteForceCurvature.solve(dense, gradient)
+                    case .inverse:
+                        // π from the dense factors where kept, else from the truncated ones.
+                        let (traceA, traceG) = try block.factors.map {
+                            (try $0.input.value.trace(), try $0.output.value.trace())
+                        } ?? (try a.trace(), try g.trace())
+                        let pi = ((traceA / Scalar(a.rows)) / (traceG / Scalar(g.rows))).squareRoot()
+                        var dampedA = a, dampedG = g
+                        try dampedA.addToDiagonal(pi * lambda.squareRoot())
+                        try dampedG.addToDiagonal(lambda.squareRoot() / pi)
+                        expected = try BruteForceCurvature.solve(BruteForceCurvature.kronecker(dampedA, dampedG), gradient)
+                    }
+                    // The truncated factors' damped inverse has cond ≤ (‖A‖‖G‖ + λ)/λ ≈ 1e3.
+                    let bound = Scalar(1e5 * 36) * Scalar.ulpOfOne * Swift.max(1, expected.maxAbsoluteEntry)
+                    #expect(try block.preconditioned(gradient).relativeDistance(to: expected) <= bound,
+                            "\(method.rawValue), \(route)")
+                }
+            }
+        }
+    }
+
+    @Test func truncatedFactorsArePreconditionedExactly() throws {
+        try truncated(Float.self)
+        try truncated(Double.self)
+    }
+
+    /// The randomized methods keep the top eigenpairs of the dense factor; B-KFAC-c's
+    /// correction makes its basis Ritz pairs of it (`UᵀAU` diagonal).
+    @Test func refreshesTrackTheDenseFactor() throws {
+        for method in [Method.randomizedSVD, .randomizedEVD, .brandWithRandomizedRefresh, .brandWithCorrection] {
+            let (lowRank, _) = try stepped(Double.self, method: method, rank: 3, route: .eigen, steps: 3)
+            for block in lowRank.blocks {
+                let factors = try #require(block.factors)
+                for (decomposition, dense) in [(block.inputDecomposition, factors.input.value),
+                                               (block.outputDecomposition, factors.output.value)] {
+                    let projected = try decomposition.eigenvectors.multiplied(by: dense, transposingSelf: .transpose)
+                        .multiplied(by: decomposition.eigenvectors)
+                    // Brand keeps fewer pairs when the data has lower rank (G of the softmax layer: 2).
+                    let k = decomposition.eigenvalues.count
+                    var diagonal = Matrix<Double>(rows: k, columns: k)
+                    for i in 0..<k { diagonal[i, i] = decomposition.eigenvalues[i] }
+                    #expect(try (projected - diagonal).maxAbsoluteEntry <= 1e-10 * dense.maxAbsoluteEntry, "\(method.rawValue)")
+                    if method != .brandWithCorrection {
+                        let top = try SymmetricEigendecomposition.largest(k, of: dense).eigenvalues
+                        #expect(zip(top, decomposition.eigenvalues).allSatisfy { abs($0 - $1) <= 1e-8 * top[0] },
+                                "\(method.rawValue): the top eigenvalues")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func badConfigurationsAndCorruptStateThrow() throws {
+        let model = try TestModels.tanhNetwork(Double.self, inputs: 2, hidden: 3, outputs: 2, seed: 1)
+        for configuration in [LowRankKFACBlock<Double>.Configuration(rank: 0), .init(oversampling: -1),
+                              .init(powerIterations: -1), .init(correctionColumns: 0), .init(options: .init(damping: 0))] {
+            #expect(throws: OptimizerError.self) { try LowRankKFAC<Double>(model: model, configuration: configuration) }
+        }
+        let block = try LowRankKFACBlock<Double>(inputSize: 3, outputSize: 2, configuration: .init(method: .brand))
+        #expect(throws: OptimizerError.self) { try block.preconditioned(Matrix(rows: 2, columns: 3)) }
+        // A B-KFAC block decoded with dense factors, or a decomposition of the wrong order, is corrupt.
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let encoded = try encoder.encode(block)
+        #expect(throws: Never.self) { try decoder.decode(LowRankKFACBlock<Double>.self, from: encoded) }
+        var json = try #require(try JSONSerialization.jsonObject(with: encoded) as? [String: Any])
+        var configuration = try #require(json["configuration"] as? [String: Any])
+        configuration["method"] = "rs-kfac"
+        json["configuration"] = configuration
+        #expect(throws: DecodingError.self) {
+            try decoder.decode(LowRankKFACBlock<Double>.self, from: JSONSerialization.data(withJSONObject: json))
+        }
+        configuration["rank"] = -3
+        json["configuration"] = configuration
+        #expect(throws: DecodingError.self) {
+            try decoder.decode(LowRankKFACBlock<Double>.self, from: JSONSerialization.data(withJSONObject: json))
+        }
+    }
+}
