@@ -14,6 +14,11 @@ enum Method: String, CaseIterable, Sendable, Codable, ExpressibleByArgument {
     case tkfac
     case ekfac
     case tekfac
+    case rsKFAC = "rs-kfac"
+    case sreKFAC = "sre-kfac"
+    case bKFAC = "b-kfac"
+    case brKFAC = "b-r-kfac"
+    case bKFACc = "b-kfac-c"
 
     /// First-order baselines (no curvature state).
     var isFirstOrder: Bool { [.sgd, .sgdNesterov, .adam, .adamw].contains(self) }
@@ -22,7 +27,9 @@ enum Method: String, CaseIterable, Sendable, Codable, ExpressibleByArgument {
     static let helpText = """
         sgd (momentum), sgd-nesterov, adam, adamw (decoupled weight decay), kfac (eigen route), \
         kfac-inverse (factored Tikhonov, Cholesky inverses), tkfac (trace-restricted), ekfac \
-        (eigenvalue-corrected), tekfac (trace-restricted eigenbasis, corrected).
+        (eigenvalue-corrected), tekfac (trace-restricted eigenbasis, corrected), rs-kfac and sre-kfac \
+        (randomized SVD / EVD of the factors, rank --rank), b-kfac (Brand updates of rank-r factors), b-r-kfac \
+        (with randomized refreshes), b-kfac-c (with Rayleigh-Ritz corrections).
         """
 
     /// The methods `kronkit compare` runs by default.
@@ -58,6 +65,8 @@ struct MethodSettings: Sendable {
     var weightSharing = WeightSharingApproximation.expand
     var piDamping = true
     var schedule = LearningRateSchedule.constant
+    /// The rank of the low-rank methods' factors (RS-KFAC's reference default).
+    var rank = 220
 
     /// `method`'s optimizer for `model`; `seed` drives the Monte-Carlo Fisher's label sampling.
     /// - Throws: ``OptimizerError/invalidConfiguration(_:)`` for an option out of range.
@@ -81,6 +90,12 @@ struct MethodSettings: Sendable {
         case .ekfac, .tekfac:
             return try EKFAC(model: model, options: optimizerOptions(rate), configuration: .init(
                 options: blockOptions(route: .eigen), basis: method == .tekfac ? .traceRestricted : .standard), seed: seed)
+        case .rsKFAC, .sreKFAC, .bKFAC, .brKFAC, .bKFACc:
+            guard let lowRank = LowRankKFACBlock<Scalar>.Method(rawValue: method.rawValue) else {
+                preconditionFailure("every low-rank method of the tool is a LowRankKFACBlock method")
+            }
+            return try LowRankKFAC(model: model, options: optimizerOptions(rate), configuration: .init(
+                options: blockOptions(route: .eigen), method: lowRank, rank: rank, seed: seed), seed: seed)
         }
     }
 

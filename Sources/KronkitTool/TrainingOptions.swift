@@ -109,6 +109,9 @@ struct TrainingOptions: ParsableArguments {
     @Flag(help: "Split the damping evenly instead of by π (inverse routes).")
     var noPiDamping = false
 
+    @Option(help: "Rank kept for each Kronecker factor by rs-kfac, sre-kfac and the b-kfac methods (capped at the factor's size).")
+    var rank = 220
+
     @Option(help: "Learning-rate schedule: constant, cosine[:FLOOR] or step:EVERY:FACTOR.")
     var schedule = "constant"
 
@@ -136,6 +139,7 @@ struct TrainingOptions: ParsableArguments {
         try positive(evalEvery, "--eval-every")
         try positive(factorUpdatePeriod, "--factor-update-period")
         try positive(inverseUpdatePeriod, "--inverse-update-period")
+        try positive(rank, "--rank")
         guard testFraction > 0, testFraction < 1 else {
             throw ValidationError("--test-fraction must lie strictly between 0 and 1, got \(testFraction)")
         }
@@ -150,7 +154,7 @@ struct TrainingOptions: ParsableArguments {
             damping: damping, factorDecay: factorDecay, factorUpdatePeriod: factorUpdatePeriod,
             inverseUpdatePeriod: inverseUpdatePeriod, klClip: noKlClip ? nil : klClip, curvature: curvature.estimate,
             weightSharing: weightSharing.approximation, piDamping: !noPiDamping,
-            schedule: try LearningRateSchedule(parsing: schedule, totalSteps: totalSteps))
+            schedule: try LearningRateSchedule(parsing: schedule, totalSteps: totalSteps), rank: rank)
     }
 
     /// The training and test data in the run's precision.
