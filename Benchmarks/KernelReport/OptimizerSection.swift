@@ -55,6 +55,15 @@ enum OptimizerSection {
                                 configuration: .init(options: .init(route: route)))
             }
         }
+        // The low-rank K-FACs at rank 64 (the layers are 257 and 513 wide): randomized refreshes
+        // (SRE-KFAC) and Brand factor updates (B-KFAC), both on the eigen route.
+        for method in [LowRankKFACBlock<Float>.Method.randomizedEVD, .brand] {
+            try compareWithSGD("\(method.rawValue) rank 64, \(period) steps (T_cov 10, T_inv \(period)) Float") {
+                try LowRankKFAC<Float>(model: $0, options: .init(learningRate: 0.01, factorUpdatePeriod: 10,
+                                                                 inverseUpdatePeriod: period),
+                                       configuration: .init(method: method, rank: 64))
+            }
+        }
         // Adam's per-entry update is one fused, specialised pass: it should cost a few percent of SGD's step.
         try compareWithSGD("Adam, \(period) steps Float") { try Adam<Float>(model: $0, options: .init(learningRate: 1e-3)) }
     }
