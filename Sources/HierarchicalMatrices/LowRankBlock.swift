@@ -1,0 +1,76 @@
+import DenseLinearAlgebra
+
+/// A low-rank matrix `U·Vᵀ` (`U`: `m × k`, `V`: `n × k`): an off-diagonal block of a
+/// ``HODLRMatrix``.
+public struct LowRankBlock<Scalar: LinearAlgebraScalar>: Sendable {
+    /// The left factor `U` (`m × k`).
+    public let u: Matrix<Scalar>
+    /// The right factor `V` (`n × k`).
+    public let v: Matrix<Scalar>
+
+    /// `U·Vᵀ` from its factors.
+    /// - Complexity: `O(1)`.
+    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `U` and
+    ///   `V` have as many columns.
+    @inlinable
+    public init(u: Matrix<Scalar>, v: Matrix<Scalar>) throws {
+        guard u.columns == v.columns else {
+            throw LinearAlgebraError.dimensionMismatch(
+                operation: "LowRankBlock", expected: "U and V with as many columns",
+                actual: "U \(u.rows)×\(u.columns), V \(v.rows)×\(v.columns)")
+        }
+        self.u = u
+        self.v = v
+    }
+
+    /// The rank `k` of the representation.
+    /// - Complexity: `O(1)`.
+    @inlinable public var rank: Int { u.columns }
+
+    /// `U·Vᵀ` as a dense `m × n` matrix (`2mnk` flops).
+    @inlinable
+    public func dense() throws -> Matrix<Scalar> { try u.multiplied(by: v, transposingOther: .transpose) }
+
+    /// `‖U·Vᵀ‖_F = √(tr((UᵀU)·(VᵀV)))` without forming the block.
+    /// - Complexity: `(m + n)·k² + k²` flops.
+    @inlinable
+    public var frobeniusNorm: Scalar {
+        guard rank > 0 else { return 0 }
+        let left = u.gram(.transpose), right = v.gram(.transpose)
+        let inner = zip(left.elements, right.elements).reduce(Scalar(0)) { $0 + $1.0 * $1.1 }
+        return Swift.max(inner, 0).squareRoot()
+    }
+
+    /// `U·(Vᵀ·X)` for `X` with `n` rows, added into `result` scaled by `alpha`.
+    /// - Complexity: `2k·(m + n)·c` flops for `c` columns.
+    @inlinable
+    func multiply(_ x: Matrix<Scalar>, into result: inout Matrix<Scalar>) throws {
+        guard rank > 0 else { return }
+        let coordinates = try v.multiplied(by: x, transposingSelf: .transpose)
+        try Matrix.multiply(u, coordinates, beta: 1, into: &result)
+    }
+
+    /// The same block truncated to the fewest singular triplets whose discarded part has
+    /// Frobenius norm at most `budget`: QR of both factors, SVD of the `k × k` core
+    /// `R_U·R_Vᵀ = W·Σ·Zᵀ`, `U ← Q_U·W·Σ`, `V ← Q_V·Z`. Optimal among rank-`k'` approximations.
+    /// - Complexity: `4(m + n)·k² + O(k³)` flops.
+    @inlinable
+    func recompressed(budget: Scalar, maximumRank: Int?) throws -> Self {
+        guard rank > 0 else { return self }
+        let left = try QRFactorization(u), right = try QRFactorization(v)
+        let core = try SingularValueDecomposition(left.r.multiplied(by: right.r, transposingOther: .transpose))
+        let sigma = core.singularValues
+        // Keep the shortest prefix whose tail has ‖·‖_F ≤ budget.
+        var kept = sigma.count
+        var tail: Scalar = 0
+        while kept > 0, tail + sigma[kept - 1] * sigma[kept - 1] <= budget * budget {
+            tail += sigma[kept - 1] * sigma[kept - 1]
+            kept -= 1
+        }
+        if let maximumRank { kept = Swift.min(kept, maximumRank) }
+        let newU = try left.q.multiplied(by: core.u.columns(0..<kept).scalingColumns(by: Array(sigma.prefix(kept))))
+        let newV = try right.q.multiplied(by: core.vt.submatrix(rows: 0..<kept, columns: 0..<core.vt.columns),
+                                          transposingOther: .transpose)
+        return try LowRankBlock(u: newU, v: newV)
+    }
+}
