@@ -16,6 +16,7 @@ struct KernelReportCommand: ParsableCommand {
         ("kronecker", KroneckerSection.run),
         ("randomized", RandomizedRangeSection.run),
         ("online", OnlineEigenUpdatesSection.run),
+        ("hierarchical", HierarchicalMatricesSection.run),
         ("neural-networks", NeuralNetworkSection.run),
         ("optimizers", OptimizerSection.run),
     ]
