@@ -11,6 +11,7 @@ let kernelModules = [
     "KroneckerOperators",
     "RandomizedRange",
     "OnlineEigenUpdates",
+    "StructuredFactors",
 ]
 
 let package = Package(
@@ -41,6 +42,7 @@ let package = Package(
         .target(name: "KroneckerOperators", dependencies: ["DenseLinearAlgebra", "SymmetricEigen"]),
         .target(name: "RandomizedRange", dependencies: ["DenseLinearAlgebra", "SymmetricEigen"]),
         .target(name: "OnlineEigenUpdates", dependencies: ["DenseLinearAlgebra", "SymmetricEigen"]),
+        .target(name: "StructuredFactors", dependencies: ["DenseLinearAlgebra"]),
         .target(name: "KronKit", dependencies: kernelModules.map { .target(name: $0) }),
         .target(name: "NeuralNetworks", dependencies: ["DenseLinearAlgebra"]),
         .target(
@@ -74,6 +76,7 @@ let package = Package(
         .testTarget(name: "KroneckerOperatorsTests", dependencies: ["KroneckerOperators"]),
         .testTarget(name: "RandomizedRangeTests", dependencies: ["RandomizedRange"]),
         .testTarget(name: "OnlineEigenUpdatesTests", dependencies: ["OnlineEigenUpdates"]),
+        .testTarget(name: "StructuredFactorsTests", dependencies: ["StructuredFactors"]),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks"]),
         .testTarget(
             name: "CurvatureOptimizersTests",

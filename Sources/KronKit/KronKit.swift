@@ -5,3 +5,4 @@
 @_exported import KroneckerOperators
 @_exported import RandomizedRange
 @_exported import OnlineEigenUpdates
+@_exported import StructuredFactors
