@@ -12,6 +12,7 @@ struct StructureTests {
             let (s, t) = (try DenseFactor(Matrix<Scalar>.randomGaussian(rows: n, columns: n, using: &generator)),
                           try DenseFactor(Matrix<Scalar>.randomGaussian(rows: n, columns: n, using: &generator)))
             try checkStructure(s, t, tolerance: tolerance(Scalar.self, order: n), reference: { $0 }, using: &generator)
+            try checkProduct(s, t, other: try .identity(order: n + 1), tolerance: tolerance(Scalar.self, order: n))
         }
     }
 
@@ -27,6 +28,7 @@ struct StructureTests {
                           try DiagonalMatrix(diagonal: Scalar.randomGaussians(count: n, using: &generator)))
             try checkStructure(s, t, tolerance: tolerance(Scalar.self, order: n),
                                reference: { maskedProjection($0) { $0 == $1 } }, using: &generator)
+            try checkProduct(s, t, other: try .identity(order: n + 1), tolerance: tolerance(Scalar.self, order: n))
         }
     }
 
@@ -48,6 +50,8 @@ struct StructureTests {
                 let b = layout.blockSize
                 try checkStructure(s, t, tolerance: tolerance(Scalar.self, order: n),
                                    reference: { maskedProjection($0) { $0 / b == $1 / b } }, using: &generator)
+                try checkProduct(s, t, other: try .identity(order: n + 1, layout: layout),
+                                 tolerance: tolerance(Scalar.self, order: n))
             }
         }
         // The last block is the remainder, as in singd: 40 = 30 + 10, 7 = 3 + 3 + 1.
@@ -118,8 +122,11 @@ struct StructureTests {
                     try HierarchicalFactor<Scalar>.projecting(
                         Matrix.randomGaussian(rows: n, columns: n, using: &generator), layout: layout)
                 }
-                try checkStructure(try random(), try random(), tolerance: tolerance(Scalar.self, order: n),
+                let (s, t) = (try random(), try random())
+                try checkStructure(s, t, tolerance: tolerance(Scalar.self, order: n),
                                    reference: { try! Self.hierarchicalReference($0, layout: layout) }, using: &generator)
+                try checkProduct(s, t, other: try .identity(order: n + 1, layout: layout),
+                                 tolerance: tolerance(Scalar.self, order: n))
             }
         }
         // singd's fill order for k₁ = 3, k₂ = 2: A first, then B and E, then the diagonal middle.

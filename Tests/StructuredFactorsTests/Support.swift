@@ -76,6 +76,15 @@ func checkStructure<S: StructuredMatrix>(
     #expect(decoded.dense() == d, "Codable", sourceLocation: sourceLocation)
 }
 
+/// Checks the structured product `S·T` of a structure closed under multiplication against the dense
+/// product, and that multiplying matrices of different orders throws.
+func checkProduct<S: StructuredMatrixAlgebra>(_ s: S, _ t: S, other: S, tolerance bound: S.Scalar,
+                                              sourceLocation: SourceLocation = #_sourceLocation) throws {
+    #expect(try s.multiplied(by: t).dense().relativeDistance(to: s.dense() * t.dense()) <= bound, "S·T",
+            sourceLocation: sourceLocation)
+    #expect(throws: LinearAlgebraError.self, "S·T order", sourceLocation: sourceLocation) { try s.multiplied(by: other) }
+}
+
 /// Checks that every entry point of `s` throws a ``LinearAlgebraError`` on bad input: operands with
 /// the wrong number of rows or columns, NaN in an operand, NaN scalars, another order, a negative
 /// order, a non-square or non-finite matrix to project.
