@@ -176,6 +176,7 @@ public struct BlockDiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix
     enum CodingKeys: String, CodingKey { case blocks, layout }
 
     /// Decodes and validates a block-diagonal matrix.
+    /// - Complexity: as the validating initialiser, after decoding.
     /// - Throws: `DecodingError.dataCorrupted` for blocks that do not fit the layout or are not finite.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)

@@ -88,6 +88,7 @@ public struct DenseFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix {
     enum CodingKeys: String, CodingKey { case matrix }
 
     /// Decodes and validates a factor.
+    /// - Complexity: as the validating initialiser, after decoding.
     /// - Throws: `DecodingError.dataCorrupted` for a matrix that is not square or not finite.
     public init(from decoder: any Decoder) throws {
         let matrix = try decoder.container(keyedBy: CodingKeys.self).decode(Matrix<Scalar>.self, forKey: .matrix)

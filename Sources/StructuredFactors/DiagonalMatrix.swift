@@ -97,6 +97,7 @@ public struct DiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix {
     enum CodingKeys: String, CodingKey { case diagonal }
 
     /// Decodes and validates a diagonal matrix.
+    /// - Complexity: as the validating initialiser, after decoding.
     /// - Throws: `DecodingError.dataCorrupted` for NaN/∞ entries.
     public init(from decoder: any Decoder) throws {
         let diagonal = try decoder.container(keyedBy: CodingKeys.self).decode([Scalar].self, forKey: .diagonal)

@@ -245,6 +245,7 @@ public struct HierarchicalFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix 
     enum CodingKeys: String, CodingKey { case topLeft, top, middle, bottom, bottomRight, layout }
 
     /// Decodes and validates the matrix.
+    /// - Complexity: as the validating initialiser, after decoding.
     /// - Throws: `DecodingError.dataCorrupted` for blocks that do not fit the layout or are not finite.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)

@@ -139,17 +139,12 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
         guard rank > 0 else { return scaledEuclideanNorm(diagonal) }
         let gram = factor.gram(.transpose)
         let uc = try! factor.multiplied(by: core)
-        var cross: Scalar = 0
-        for i in 0..<order {
-            var entry: Scalar = 0
-            for j in 0..<rank { entry += uc[i, j] * factor[i, j] }
-            cross += diagonal[i] * entry
-        }
+        // Σᵢ dᵢ·(UCUᵀ)ᵢᵢ with (UCUᵀ)ᵢᵢ = Σⱼ (UC)ᵢⱼ·Uᵢⱼ.
+        let cross = try! uc.hadamard(factor).scalingRowsUnchecked(by: diagonal).elements.reduce(0, +)
+        // tr(CG·CᵀG) = Σᵢⱼ (CG)ᵢⱼ·(CᵀG)ⱼᵢ.
         let cg = try! core.multiplied(by: gram)
         let ctg = try! core.multiplied(by: gram, transposingSelf: .transpose)
-        // tr(CG·CᵀG) = Σ_ij (CG)_ij·(CᵀG)_ji.
-        var quartic: Scalar = 0
-        for j in 0..<rank { for i in 0..<rank { quartic += cg[i, j] * ctg[j, i] } }
+        let quartic = try! cg.hadamard(ctg.transposed()).elements.reduce(0, +)
         let squared = diagonal.reduce(0) { $0 + $1 * $1 } + 2 * cross + quartic
         return Swift.max(squared, 0).squareRoot()
     }
@@ -195,6 +190,7 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
     enum CodingKeys: String, CodingKey { case diagonal, factor, core }
 
     /// Decodes and validates the matrix.
+    /// - Complexity: as the validating initialiser, after decoding.
     /// - Throws: `DecodingError.dataCorrupted` for inconsistent shapes or NaN/∞.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)

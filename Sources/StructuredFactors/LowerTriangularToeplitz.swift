@@ -128,6 +128,7 @@ public struct LowerTriangularToeplitz<Scalar: LinearAlgebraScalar>: StructuredMa
     enum CodingKeys: String, CodingKey { case column }
 
     /// Decodes and validates the matrix.
+    /// - Complexity: as the validating initialiser, after decoding.
     /// - Throws: `DecodingError.dataCorrupted` for NaN/∞ entries.
     public init(from decoder: any Decoder) throws {
         let column = try decoder.container(keyedBy: CodingKeys.self).decode([Scalar].self, forKey: .column)

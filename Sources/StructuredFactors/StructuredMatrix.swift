@@ -47,47 +47,52 @@ public protocol StructuredMatrix<Scalar>: Sendable, Codable {
     /// The parameters of the sparsity pattern, ``UnparameterizedLayout`` when there are none.
     associatedtype Layout: StructureLayout = UnparameterizedLayout
 
-    /// The order `n` of the `n × n` matrix.
+    /// The order `n` of the `n × n` matrix. - Complexity: `O(1)`.
     var order: Int { get }
-    /// The layout this matrix was built with.
+    /// The layout this matrix was built with. - Complexity: `O(1)`.
     var layout: Layout { get }
 
     /// The matrix as a dense `n × n` matrix. - Complexity: `O(n²)` memory and time.
     func dense() -> Matrix<Scalar>
 
     /// The product `S·X` with `X` of `n` rows.
+    /// - Complexity: the structure's; `2n²·k` flops for the dense one, `k` columns.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless
     ///   `X` has `n` rows, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `X`.
     func multiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar>
 
     /// The product `Sᵀ·X` with `X` of `n` rows (SINGD's `Kᵀ·X`).
+    /// - Complexity: as ``multiplied(by:)``; the fallback forms the dense matrix.
     /// - Throws: as ``multiplied(by:)``.
     func transposeMultiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar>
 
     /// `S + T` for `T` of the same order and layout, in the same structure.
+    /// - Complexity: linear in the storage.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for another
     ///   order or layout.
     func adding(_ other: Self) throws -> Self
 
-    /// `α·S`. - Throws: ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ `α`.
+    /// `α·S`. - Complexity: linear in the storage.
+    /// - Throws: ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ `α`.
     func scaled(by alpha: Scalar) throws -> Self
 
     /// `S + λ·I` (SINGD's `diag_add`).
+    /// - Complexity: `O(n)` after a copy; the fallback adds `λ·identity`.
     /// - Throws: ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ `λ`.
     func addingToDiagonal(_ lambda: Scalar) throws -> Self
 
-    /// The trace `Σ s_ii`.
+    /// The trace `Σ s_ii`. - Complexity: `O(n)` for most structures; the fallback `O(n²)`.
     var trace: Scalar { get }
 
-    /// The Frobenius norm `‖S‖_F`.
+    /// The Frobenius norm `‖S‖_F`. - Complexity: linear in the storage; the fallback `O(n²)`.
     var frobeniusNorm: Scalar { get }
 
-    /// The identity of order `n` in this structure.
+    /// The identity of order `n` in this structure. - Complexity: linear in the storage.
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0` or a
     ///   layout out of range.
     static func identity(order: Int, layout: Layout) throws -> Self
 
-    /// The zero matrix of order `n` in this structure.
+    /// The zero matrix of order `n` in this structure. - Complexity: linear in the storage.
     /// - Throws: as ``identity(order:layout:)``.
     static func zeros(order: Int, layout: Layout) throws -> Self
 
@@ -95,6 +100,7 @@ public protocol StructuredMatrix<Scalar>: Sendable, Codable {
     /// conventions of the reference implementation (singd's `from_dense`): entries outside
     /// the pattern are dropped, or folded onto their mirror image where the pattern holds only
     /// one of `m_ij`, `m_ji` (the triangular structures). Only as symmetric as `M` is.
+    /// - Complexity: `O(n²)` (the checks read every entry).
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless
     ///   square, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞, and
     ///   as ``identity(order:layout:)`` for the layout.
@@ -102,6 +108,7 @@ public protocol StructuredMatrix<Scalar>: Sendable, Codable {
 
     /// `Π(XᵀX)` for `X` of `m × n`, the projection of the Gram matrix, computed without
     /// forming `XᵀX` where the structure allows (singd's `from_inner`).
+    /// - Complexity: the structure's; `m·n²` flops for the dense one and the fallback.
     /// - Throws: ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `X`,
     ///   and as ``identity(order:layout:)`` for the layout.
     static func projectingGram(of x: Matrix<Scalar>, layout: Layout) throws -> Self

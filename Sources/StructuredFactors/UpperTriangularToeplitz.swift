@@ -130,6 +130,7 @@ public struct UpperTriangularToeplitz<Scalar: LinearAlgebraScalar>: StructuredMa
     enum CodingKeys: String, CodingKey { case row }
 
     /// Decodes and validates the matrix.
+    /// - Complexity: as the validating initialiser, after decoding.
     /// - Throws: `DecodingError.dataCorrupted` for NaN/∞ entries.
     public init(from decoder: any Decoder) throws {
         let row = try decoder.container(keyedBy: CodingKeys.self).decode([Scalar].self, forKey: .row)
