@@ -8,13 +8,14 @@ extension LowRankPlusDiagonal {
     /// (D + U·C·Uᵀ)⁻¹ = D⁻¹ − W·C·K⁻¹·Wᵀ
     /// ```
     ///
-    /// [Hager 1989, "Updating the inverse of a matrix", SIAM Rev. 31; Higham 2002, §26.4 (the
-    /// Sherman–Morrison–Woodbury formula)]. `K` is factored by LU with partial pivoting (`?getrf`).
+    /// [Hager 1989, "Updating the inverse of a matrix", SIAM Rev. 31]. `K` is factored by LU with
+    /// partial pivoting (`?getrf`).
     /// - Complexity: `2n·r² + 2r³/3` flops to form and factor `K`, then `4n·r·k + 2r²·k + n·k`
     ///   for `k` right-hand sides; `n·r` memory.
-    /// - Accuracy: forward error `c·n·eps·(cond(M) + cond(D)·cond(K))`; accurate when `D` is
-    ///   well conditioned relative to `M` (a damped factor, `D ≥ λI`); when `D` has entries far
-    ///   smaller than `U·C·Uᵀ` the formula cancels and a dense solve is the safer path.
+    /// - Accuracy: forward error of order `n·eps·(cond(M) + cond(D)·cond(K))` (our reading of
+    ///   Yip 1986, SIAM J. Sci. Stat. Comput. 7, on the Sherman–Morrison–Woodbury solve): accurate
+    ///   when `D` is well conditioned relative to `M` (a damped factor, `D ≥ λI`); when `D` has
+    ///   entries far smaller than `U·C·Uᵀ` the formula cancels and a dense solve is the safer path.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `B` has `n`
     ///   rows, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `B`,
     ///   ``LinearAlgebraError/singularMatrix(operation:index:)`` for a zero `dᵢ` (index `i + 1`) or an
