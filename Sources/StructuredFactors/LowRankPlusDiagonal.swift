@@ -158,13 +158,6 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
                                    Matrix(rows: 0, columns: 0))
     }
 
-    /// The zero matrix (rank 0). - Complexity: `n` memory.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.
-    @inlinable
-    public static func zeros(order: Int, layout: UnparameterizedLayout) throws -> LowRankPlusDiagonal {
-        try identity(order: order, layout: layout).scaled(by: 0)
-    }
-
     /// `M` exactly, as `0 + I·M·I` (rank `n`): every matrix is in this structure.
     /// - Complexity: `n²` memory.
     /// - Throws: as ``StructuredMatrix/projecting(_:layout:)``.
