@@ -12,6 +12,7 @@ let kernelModules = [
     "RandomizedRange",
     "OnlineEigenUpdates",
     "HierarchicalMatrices",
+    "StructuredFactors",
 ]
 
 let package = Package(
@@ -43,6 +44,7 @@ let package = Package(
         .target(name: "RandomizedRange", dependencies: ["DenseLinearAlgebra", "SymmetricEigen"]),
         .target(name: "OnlineEigenUpdates", dependencies: ["DenseLinearAlgebra", "SymmetricEigen"]),
         .target(name: "HierarchicalMatrices", dependencies: ["DenseLinearAlgebra", "RandomizedRange"]),
+        .target(name: "StructuredFactors", dependencies: ["DenseLinearAlgebra"]),
         .target(name: "KronKit", dependencies: kernelModules.map { .target(name: $0) }),
         .target(name: "NeuralNetworks", dependencies: ["DenseLinearAlgebra"]),
         .target(
@@ -80,6 +82,7 @@ let package = Package(
         .testTarget(name: "RandomizedRangeTests", dependencies: ["RandomizedRange"]),
         .testTarget(name: "OnlineEigenUpdatesTests", dependencies: ["OnlineEigenUpdates"]),
         .testTarget(name: "HierarchicalMatricesTests", dependencies: ["HierarchicalMatrices"]),
+        .testTarget(name: "StructuredFactorsTests", dependencies: ["StructuredFactors"]),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks"]),
         .testTarget(
             name: "CurvatureOptimizersTests",

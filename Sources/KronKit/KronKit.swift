@@ -6,3 +6,4 @@
 @_exported import RandomizedRange
 @_exported import OnlineEigenUpdates
 @_exported import HierarchicalMatrices
+@_exported import StructuredFactors

@@ -1,0 +1,74 @@
+import DenseLinearAlgebra
+
+extension LowRankPlusDiagonal {
+    /// `M⁻¹·B` by the Woodbury identity in the form that needs no `C⁻¹` (so a singular or zero
+    /// core is allowed): with `W = D⁻¹U` and the capacitance `K = I_r + UᵀD⁻¹U·C`,
+    ///
+    /// ```
+    /// (D + U·C·Uᵀ)⁻¹ = D⁻¹ − W·C·K⁻¹·Wᵀ
+    /// ```
+    ///
+    /// [Hager 1989, "Updating the inverse of a matrix", SIAM Rev. 31]. `K` is factored by LU with
+    /// partial pivoting (`?getrf`).
+    /// - Complexity: `2n·r² + 2r³/3` flops to form and factor `K`, then `4n·r·k + 2r²·k + n·k`
+    ///   for `k` right-hand sides; `n·r` memory.
+    /// - Accuracy: forward error of order `n·eps·(cond(M) + cond(D)·cond(K))` (our reading of
+    ///   Yip 1986, SIAM J. Sci. Stat. Comput. 7, on the Sherman–Morrison–Woodbury solve): accurate
+    ///   when `D` is well conditioned relative to `M` (a damped factor, `D ≥ λI`); when `D` has
+    ///   entries far smaller than `U·C·Uᵀ` the formula cancels and a dense solve is the safer path.
+    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `B` has `n`
+    ///   rows, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `B`,
+    ///   ``LinearAlgebraError/singularMatrix(operation:index:)`` for a zero `dᵢ` (index `i + 1`) or an
+    ///   exactly singular capacitance `K` (then `M` is singular).
+    @inlinable
+    public func solve(_ b: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try requireOperand(b, "LowRankPlusDiagonal.solve")
+        let reciprocal = try reciprocalDiagonal("LowRankPlusDiagonal.solve")
+        let y = b.scalingRowsUnchecked(by: reciprocal)
+        guard rank > 0 else { return y }
+        let w = factor.scalingRowsUnchecked(by: reciprocal)
+        let capacitance = try LUFactorization(capacitance(w))
+        // M⁻¹B = D⁻¹B − W·C·K⁻¹·(UᵀD⁻¹B).
+        let correction = try core.multiplied(by: capacitance.solve(factor.multiplied(by: y, transposingSelf: .transpose)))
+        var result = y
+        try Matrix.multiply(w, correction, alpha: -1, beta: 1, into: &result)
+        return result
+    }
+
+    /// `log |det M|` and the sign of `det M` by the matrix determinant lemma,
+    /// `det(D + U·C·Uᵀ) = det D · det(I_r + UᵀD⁻¹U·C)` [Harville 1997, Thm 18.1.1], without overflow.
+    /// - Complexity: `2n·r² + 2r³/3` flops.
+    /// - Throws: ``LinearAlgebraError/singularMatrix(operation:index:)`` for a zero `dᵢ` or an exactly
+    ///   singular capacitance (`det M = 0`).
+    @inlinable
+    public func logAbsoluteDeterminant() throws -> (logAbs: Scalar, sign: Scalar) {
+        let operation = "LowRankPlusDiagonal.logAbsoluteDeterminant"
+        let reciprocal = try reciprocalDiagonal(operation)
+        var logAbs: Scalar = 0
+        var sign: Scalar = 1
+        for d in diagonal {
+            logAbs += .log(abs(d))
+            if d < 0 { sign = -sign }
+        }
+        guard rank > 0 else { return (logAbs, sign) }
+        let small = try LUFactorization(capacitance(factor.scalingRowsUnchecked(by: reciprocal))).logAbsoluteDeterminant
+        return (logAbs + small.logAbs, sign * small.sign)
+    }
+
+    /// `K = I_r + Uᵀ·W·C` for `W = D⁻¹U`. - Complexity: `2n·r² + 2r³` flops.
+    @inlinable
+    func capacitance(_ w: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        var k = try factor.multiplied(by: w, transposingSelf: .transpose).multiplied(by: core)
+        try k.addToDiagonal(1)
+        return k
+    }
+
+    /// `1/dᵢ`, throwing for a zero entry.
+    @inlinable
+    func reciprocalDiagonal(_ operation: String) throws -> [Scalar] {
+        if let zero = diagonal.firstIndex(of: 0) {
+            throw LinearAlgebraError.singularMatrix(operation: operation, index: zero + 1)
+        }
+        return diagonal.map { 1 / $0 }
+    }
+}
