@@ -41,6 +41,8 @@ public struct BlockDiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix
     public let layout: Layout
     /// `n`, the sum of the block orders.
     public let order: Int
+    /// The scalars stored (the blocks' entries). - Complexity: `O(number of blocks)`.
+    @inlinable public var storedCount: Int { blocks.reduce(0) { $0 + $1.elements.count } }
 
     /// `diag(blocks)`; the block orders must be those ``Layout/blockOrders(for:)`` gives for their sum.
     /// - Complexity: one pass over the blocks (the checks), no copy.

@@ -23,6 +23,8 @@ public struct DenseFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix {
     @inlinable public var order: Int { matrix.rows }
     /// The only layout. - Complexity: `O(1)`.
     @inlinable public var layout: UnparameterizedLayout { UnparameterizedLayout() }
+    /// The scalars stored. - Complexity: `O(1)`.
+    @inlinable public var storedCount: Int { matrix.elements.count }
 
     /// The matrix itself. - Complexity: `O(1)` (shared storage).
     @inlinable public func dense() -> Matrix<Scalar> { matrix }

@@ -24,6 +24,8 @@ public struct DiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix {
     @inlinable public var order: Int { diagonal.count }
     /// The only layout. - Complexity: `O(1)`.
     @inlinable public var layout: UnparameterizedLayout { UnparameterizedLayout() }
+    /// The scalars stored. - Complexity: `O(1)`.
+    @inlinable public var storedCount: Int { diagonal.count }
 
     /// The dense `diag(d)`. - Complexity: `n²` memory.
     @inlinable public func dense() -> Matrix<Scalar> { Matrix(diagonal: diagonal) }

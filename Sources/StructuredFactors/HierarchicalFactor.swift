@@ -65,6 +65,10 @@ public struct HierarchicalFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix 
     public let bottomRight: Matrix<Scalar>
     /// The corner block orders.
     public let layout: Layout
+    /// The scalars stored (the five blocks). - Complexity: `O(1)`.
+    @inlinable public var storedCount: Int {
+        topLeft.elements.count + top.elements.count + middle.count + bottom.elements.count + bottomRight.elements.count
+    }
 
     /// The matrix with these blocks; their shapes must be those ``Layout/blockOrders(for:)`` gives
     /// for `n = k₁ + middle.count + k₂`.

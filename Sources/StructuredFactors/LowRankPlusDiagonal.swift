@@ -19,6 +19,8 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
     public let factor: Matrix<Scalar>
     /// `C`, `r × r`; need not be symmetric.
     public let core: Matrix<Scalar>
+    /// The scalars stored (`D`, `U`, `C`). - Complexity: `O(1)`.
+    @inlinable public var storedCount: Int { diagonal.count + factor.elements.count + core.elements.count }
 
     /// `diag(diagonal) + factor·core·factorᵀ`.
     /// - Complexity: one pass over the inputs (the checks), no copy.

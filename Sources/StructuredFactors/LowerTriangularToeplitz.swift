@@ -34,6 +34,8 @@ public struct LowerTriangularToeplitz<Scalar: LinearAlgebraScalar>: StructuredMa
     @inlinable public var order: Int { column.count }
     /// The only layout. - Complexity: `O(1)`.
     @inlinable public var layout: UnparameterizedLayout { UnparameterizedLayout() }
+    /// The scalars stored. - Complexity: `O(1)`.
+    @inlinable public var storedCount: Int { column.count }
 
     /// The dense `L(t)`. - Complexity: `n²` memory.
     @inlinable

@@ -51,6 +51,8 @@ public protocol StructuredMatrix<Scalar>: Sendable, Codable {
     var order: Int { get }
     /// The layout this matrix was built with. - Complexity: `O(1)`.
     var layout: Layout { get }
+    /// The number of scalars the structure stores (an optimizer's state size). - Complexity: `O(1)`.
+    var storedCount: Int { get }
 
     /// The matrix as a dense `n × n` matrix. - Complexity: `O(n²)` memory and time.
     func dense() -> Matrix<Scalar>

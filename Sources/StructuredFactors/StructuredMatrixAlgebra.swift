@@ -8,7 +8,7 @@ import DenseLinearAlgebra
 /// closed under multiplication, "matrix Lie groups"; singd's `StructuredMatrix.__matmul__`].
 /// Dense, diagonal, block-diagonal, both triangular Toeplitz and the hierarchical structure are;
 /// ``LowRankPlusDiagonal`` is not (`(D₁ + U₁C₁U₁ᵀ)(D₂ + U₂C₂U₂ᵀ)` has different left and right factors).
-public protocol StructuredMatrixAlgebra: StructuredMatrix {
+public protocol StructuredMatrixAlgebra<Scalar>: StructuredMatrix {
     /// `S·T` in the structure.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for another
     ///   order or layout.

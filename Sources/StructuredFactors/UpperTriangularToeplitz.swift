@@ -31,6 +31,8 @@ public struct UpperTriangularToeplitz<Scalar: LinearAlgebraScalar>: StructuredMa
     @inlinable public var order: Int { row.count }
     /// The only layout. - Complexity: `O(1)`.
     @inlinable public var layout: UnparameterizedLayout { UnparameterizedLayout() }
+    /// The scalars stored. - Complexity: `O(1)`.
+    @inlinable public var storedCount: Int { row.count }
 
     /// The dense `U(r)`. - Complexity: `n²` memory.
     @inlinable
