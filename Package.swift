@@ -51,7 +51,7 @@ let package = Package(
             name: "CurvatureOptimizers",
             dependencies: [
                 "DenseLinearAlgebra", "SymmetricEigen", "KroneckerOperators", "RandomizedRange", "OnlineEigenUpdates",
-                "NeuralNetworks",
+                "StructuredFactors", "NeuralNetworks",
             ]
         ),
         .target(
@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks"]),
         .testTarget(
             name: "CurvatureOptimizersTests",
-            dependencies: ["CurvatureOptimizers", "KroneckerOperators", "NeuralNetworks"]
+            dependencies: ["CurvatureOptimizers", "KroneckerOperators", "NeuralNetworks", "StructuredFactors"]
         ),
         .testTarget(
             name: "KronkitToolTests",

@@ -2,6 +2,7 @@ import CurvatureOptimizers
 import DenseLinearAlgebra
 import Foundation
 import NeuralNetworks
+import StructuredFactors
 import Testing
 
 @Suite("Checkpoints resume bit for bit")
@@ -48,6 +49,12 @@ struct CheckpointTests {
         try resumeIsExact({ try LowRankKFAC<Float>(model: $0, options: kfacOptions,
                                                    configuration: .init(method: .brandWithCorrection, rank: 2)) },
                           Float.self, name: "b-kfac-c-float")
+        try resumeIsExact({ try SINGD<DiagonalMatrix<Double>, LowerTriangularToeplitz<Double>>(
+            model: $0, options: kfacOptions, configuration: .init()) }, Double.self, name: "singd")
+        try resumeIsExact({ try SINGD<DenseFactor<Float>, HierarchicalFactor<Float>>(
+            model: $0, options: kfacOptions, configuration: .init(kfacLike: true, outputLayout: .init(topLeftOrder: 2,
+                                                                                                     bottomRightOrder: 1))) },
+                          Float.self, name: "ikfac")
     }
 
     @Test func malformedCheckpointsAreRejected() throws {

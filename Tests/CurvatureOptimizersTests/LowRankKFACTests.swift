@@ -150,23 +150,14 @@ struct LowRankKFACTests {
         let block = try LowRankKFACBlock<Double>(inputSize: 3, outputSize: 2, configuration: .init(method: .brand))
         #expect(throws: OptimizerError.self) { try block.preconditioned(Matrix(rows: 2, columns: 3)) }
         // A B-KFAC block decoded with dense factors, or a decomposition of the wrong order, is corrupt.
-        let encoder = JSONEncoder()
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let encoded = try encoder.encode(block)
-        #expect(throws: Never.self) { try decoder.decode(LowRankKFACBlock<Double>.self, from: encoded) }
-        var json = try #require(try JSONSerialization.jsonObject(with: encoded) as? [String: Any])
+        var json = try JSONCoding.object(block)
+        #expect(throws: Never.self) { try JSONCoding.decode(LowRankKFACBlock<Double>.self, from: json) }
         var configuration = try #require(json["configuration"] as? [String: Any])
         configuration["method"] = "rs-kfac"
         json["configuration"] = configuration
-        #expect(throws: DecodingError.self) {
-            try decoder.decode(LowRankKFACBlock<Double>.self, from: JSONSerialization.data(withJSONObject: json))
-        }
+        #expect(throws: DecodingError.self) { try JSONCoding.decode(LowRankKFACBlock<Double>.self, from: json) }
         configuration["rank"] = -3
         json["configuration"] = configuration
-        #expect(throws: DecodingError.self) {
-            try decoder.decode(LowRankKFACBlock<Double>.self, from: JSONSerialization.data(withJSONObject: json))
-        }
+        #expect(throws: DecodingError.self) { try JSONCoding.decode(LowRankKFACBlock<Double>.self, from: json) }
     }
 }
