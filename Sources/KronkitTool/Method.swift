@@ -2,6 +2,7 @@ import ArgumentParser
 import CurvatureOptimizers
 import DenseLinearAlgebra
 import NeuralNetworks
+import StructuredFactors
 
 /// The training methods `kronkit` offers: every optimizer of `CurvatureOptimizers`.
 enum Method: String, CaseIterable, Sendable, Codable, ExpressibleByArgument {
@@ -19,6 +20,8 @@ enum Method: String, CaseIterable, Sendable, Codable, ExpressibleByArgument {
     case bKFAC = "b-kfac"
     case brKFAC = "b-r-kfac"
     case bKFACc = "b-kfac-c"
+    case singd
+    case ikfac
 
     /// First-order baselines (no curvature state).
     var isFirstOrder: Bool { [.sgd, .sgdNesterov, .adam, .adamw].contains(self) }
@@ -29,7 +32,8 @@ enum Method: String, CaseIterable, Sendable, Codable, ExpressibleByArgument {
         kfac-inverse (factored Tikhonov, Cholesky inverses), tkfac (trace-restricted), ekfac \
         (eigenvalue-corrected), tekfac (trace-restricted eigenbasis, corrected), rs-kfac and sre-kfac \
         (randomized SVD / EVD of the factors, rank --rank), b-kfac (Brand updates of rank-r factors), b-r-kfac \
-        (with randomized refreshes), b-kfac-c (with Rayleigh-Ritz corrections).
+        (with randomized refreshes), b-kfac-c (with Rayleigh-Ritz corrections), singd (inverse-free, factors \
+        in the --structures; INGD with dense,dense), ikfac (singd's K-FAC-like update).
         """
 
     /// The methods `kronkit compare` runs by default.
@@ -67,6 +71,8 @@ struct MethodSettings: Sendable {
     var schedule = LearningRateSchedule.constant
     /// The rank of the low-rank methods' factors (RS-KFAC's reference default).
     var rank = 220
+    /// The structures of SINGD's `K` and `C`.
+    var structures = SINGDStructures()
 
     /// `method`'s optimizer for `model`; `seed` drives the Monte-Carlo Fisher's label sampling.
     /// - Throws: ``OptimizerError/invalidConfiguration(_:)`` for an option out of range.
@@ -96,7 +102,23 @@ struct MethodSettings: Sendable {
             }
             return try LowRankKFAC(model: model, options: optimizerOptions(rate), configuration: .init(
                 options: blockOptions(route: .eigen), method: lowRank, rank: rank, seed: seed), seed: seed)
+        case .singd, .ikfac:
+            return try makeSINGD(kfacLike: method == .ikfac, model: model, rate: rate, seed: seed)
         }
+    }
+
+    /// SINGD with `K` and `C` in the chosen structures: each choice names a type, and the
+    /// optimizer is built for that pair (the generic parameters fixed here, once).
+    private func makeSINGD<Scalar: LinearAlgebraScalar>(kfacLike: Bool, model: Sequential<Scalar>, rate: Double?,
+                                                         seed: UInt64) throws -> any Optimizer<Scalar> {
+        func withInput<K: StructuredMatrixAlgebra<Scalar>>(_: K.Type) throws -> any Optimizer<Scalar> {
+            func withOutput<C: StructuredMatrixAlgebra<Scalar>>(_: C.Type) throws -> any Optimizer<Scalar> {
+                try SINGD<K, C>(model: model, options: optimizerOptions(rate), configuration: .init(
+                    damping: damping, kfacLike: kfacLike, weightSharing: weightSharing), seed: seed)
+            }
+            return try withOutput(structures.output.type(Scalar.self))
+        }
+        return try withInput(structures.input.type(Scalar.self))
     }
 
     private func optimizerOptions(_ rate: Double?) -> KroneckerOptimizerOptions {
@@ -173,4 +195,46 @@ extension LearningRateSchedule {
         }
         try validate()
     }
+}
+
+/// A structure for SINGD's factors, as named on the command line.
+enum StructureChoice: String, CaseIterable, Sendable, Hashable {
+    case dense
+    case diagonal
+    case blockDiagonal = "block-diagonal"
+    case lowerToeplitz = "lower-toeplitz"
+    case upperToeplitz = "upper-toeplitz"
+    case hierarchical
+
+    /// The StructuredFactors type (with singd's default layouts: blocks of 30, corners of 15).
+    func type<Scalar: LinearAlgebraScalar>(_: Scalar.Type) -> any StructuredMatrixAlgebra<Scalar>.Type {
+        switch self {
+        case .dense: return DenseFactor<Scalar>.self
+        case .diagonal: return DiagonalMatrix<Scalar>.self
+        case .blockDiagonal: return BlockDiagonalMatrix<Scalar>.self
+        case .lowerToeplitz: return LowerTriangularToeplitz<Scalar>.self
+        case .upperToeplitz: return UpperTriangularToeplitz<Scalar>.self
+        case .hierarchical: return HierarchicalFactor<Scalar>.self
+        }
+    }
+}
+
+/// `--structures K,C`: the structures of SINGD's input-side `K` and output-side `C`.
+struct SINGDStructures: Sendable, Hashable, ExpressibleByArgument {
+    var input = StructureChoice.dense
+    var output = StructureChoice.dense
+
+    init(input: StructureChoice = .dense, output: StructureChoice = .dense) {
+        self.input = input
+        self.output = output
+    }
+
+    /// Parses `K,C` (`diagonal,dense`) or one structure for both.
+    init?(argument: String) {
+        let names = argument.split(separator: ",").map { StructureChoice(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
+        guard (1...2).contains(names.count), let input = names[0], let output = names.last ?? nil else { return nil }
+        self.init(input: input, output: output)
+    }
+
+    static var allValueStrings: [String] { StructureChoice.allCases.map(\.rawValue) }
 }

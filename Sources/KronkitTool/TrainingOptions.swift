@@ -112,6 +112,11 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Rank kept for each Kronecker factor by rs-kfac, sre-kfac and the b-kfac methods (capped at the factor's size).")
     var rank = 220
 
+    @Option(help: ArgumentHelp("Structures of SINGD's K and C: K,C or one for both, each of "
+                               + StructureChoice.allCases.map(\.rawValue).joined(separator: ", ") + ".",
+                               valueName: "structures"))
+    var structures = SINGDStructures()
+
     @Option(help: "Learning-rate schedule: constant, cosine[:FLOOR] or step:EVERY:FACTOR.")
     var schedule = "constant"
 
@@ -154,7 +159,8 @@ struct TrainingOptions: ParsableArguments {
             damping: damping, factorDecay: factorDecay, factorUpdatePeriod: factorUpdatePeriod,
             inverseUpdatePeriod: inverseUpdatePeriod, klClip: noKlClip ? nil : klClip, curvature: curvature.estimate,
             weightSharing: weightSharing.approximation, piDamping: !noPiDamping,
-            schedule: try LearningRateSchedule(parsing: schedule, totalSteps: totalSteps), rank: rank)
+            schedule: try LearningRateSchedule(parsing: schedule, totalSteps: totalSteps), rank: rank,
+            structures: structures)
     }
 
     /// The training and test data in the run's precision.
@@ -168,11 +174,20 @@ struct TrainingOptions: ParsableArguments {
     func totalSteps(batchesPerEpoch: Int) -> Int { steps ?? epochs * batchesPerEpoch }
 
     /// What identifies a run's trajectory, stored in its checkpoint and checked on resume.
+    /// The low-rank methods add their rank and SINGD its structures: both fix the state's shape.
     func identity(method: Method) -> [String: String] {
-        ["method": method.rawValue, "model": model.rawValue, "hidden": hidden.map(String.init).joined(separator: ","),
-         "data": data.description, "testData": testData?.description ?? "", "batchSize": "\(batchSize)",
-         "seed": "\(seed)", "precision": precision.rawValue,
-         "builtInCounts": data == .builtIn ? "\(trainCount),\(testCount)" : ""]
+        var identity = [
+            "method": method.rawValue, "model": model.rawValue, "hidden": hidden.map(String.init).joined(separator: ","),
+            "data": data.description, "testData": testData?.description ?? "", "batchSize": "\(batchSize)",
+            "seed": "\(seed)", "precision": precision.rawValue,
+            "builtInCounts": data == .builtIn ? "\(trainCount),\(testCount)" : "",
+        ]
+        switch method {
+        case .rsKFAC, .sreKFAC, .bKFAC, .brKFAC, .bKFACc: identity["rank"] = "\(rank)"
+        case .singd, .ikfac: identity["structures"] = "\(structures.input.rawValue),\(structures.output.rawValue)"
+        default: break
+        }
+        return identity
     }
 
     /// Parses `512,256` into widths ≥ 1.

@@ -88,6 +88,26 @@ struct ArgumentParsingTests {
         #expect(optimizer.name == expected)
     }
 
+    @Test("--structures and --rank reach SINGD and the low-rank methods, and their checkpoints' identity")
+    func structuresAndRank() throws {
+        let train = try Train.parse(["--optimizer", "singd", "--structures", "lower-toeplitz,diagonal", "--rank", "16"])
+        #expect(train.options.structures == SINGDStructures(input: .lowerToeplitz, output: .diagonal))
+        #expect(train.options.identity(method: .singd)["structures"] == "lower-toeplitz,diagonal")
+        #expect(train.options.identity(method: .bKFAC)["rank"] == "16")
+        #expect(train.options.identity(method: .kfac)["rank"] == nil, "other methods' checkpoints are unchanged")
+        #expect(SINGDStructures(argument: "hierarchical") == SINGDStructures(input: .hierarchical, output: .hierarchical))
+        #expect(SINGDStructures(argument: "dense,triangular") == nil)
+        #expect(throws: (any Error).self) { try Train.parse(["--structures", "banded"]) }
+        #expect(throws: (any Error).self) { try Train.parse(["--rank", "0"]) }
+        var generator = Xoshiro256StarStar(seed: 1)
+        let model = try ModelKind.mlp.build(featureCount: 4, classCount: 3, hidden: [5], as: Double.self, using: &generator)
+        for input in StructureChoice.allCases {
+            var settings = MethodSettings()
+            settings.structures = SINGDStructures(input: input, output: .upperToeplitz)
+            #expect(try settings.makeOptimizer(.singd, model: model, seed: 0).name == "singd")
+        }
+    }
+
     @Test("--help lists every method and model")
     func helpListsMethods() {
         let help = Train.helpMessage() + Compare.helpMessage()
