@@ -66,6 +66,8 @@ public final class RealFourierTransform<Scalar: LinearAlgebraScalar> {
 
     /// The spectrum `X_k = Σ_j x_j e^{−2πijk/n}`, `k = 0…n/2`, interleaved.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `x.count == count`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: [Scalar]) throws -> [Scalar] {
         guard x.count == count else {
             throw LinearAlgebraError.dimensionMismatch(
@@ -79,6 +81,8 @@ public final class RealFourierTransform<Scalar: LinearAlgebraScalar> {
     /// The real signal whose spectrum is `interleaved` (normalised by `1/n`).
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless
     ///   `interleaved.count == 2·spectrumCount`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func inverse(_ interleaved: [Scalar]) throws -> [Scalar] {
         guard interleaved.count == 2 * spectrumCount else {
             throw LinearAlgebraError.dimensionMismatch(
@@ -94,6 +98,8 @@ public final class RealFourierTransform<Scalar: LinearAlgebraScalar> {
     /// The circular convolution `(x ⊛ y)_k = Σ_j x_j y_{(k−j) mod n}` through two forward
     /// transforms, a pointwise product and one inverse.
     /// - Complexity: `O(n log n)`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func circularConvolution(_ x: [Scalar], _ y: [Scalar]) throws -> [Scalar] {
         let fx = try forward(x)
         let fy = try forward(y)
