@@ -214,7 +214,11 @@ extension Matrix {
 
 /// `true` when every entry of `buffer` is finite. Eight independent partial
 /// sums of `x·0` keep the loop vectorisable; one NaN or ±∞ makes the total NaN.
+/// Pre-specialised for Float and Double: callers generic over a structure chosen at run time
+/// (SINGD's blocks) reach it unspecialised, where the loop would run generic arithmetic.
 @inlinable
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 public func allFinite<Scalar: BinaryFloatingPoint>(_ buffer: UnsafeBufferPointer<Scalar>) -> Bool {
     var partial = (Scalar(0), Scalar(0), Scalar(0), Scalar(0), Scalar(0), Scalar(0), Scalar(0), Scalar(0))
     let count = buffer.count
