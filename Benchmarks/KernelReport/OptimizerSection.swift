@@ -1,6 +1,7 @@
 import CurvatureOptimizers
 import DenseLinearAlgebra
 import NeuralNetworks
+import StructuredFactors
 
 /// CurvatureOptimizers rows: K-FAC's amortised step against SGD's on the MLP of
 /// the issue, and how factor updates and inversions scale with layer width (the
@@ -63,6 +64,16 @@ enum OptimizerSection {
                                                                  inverseUpdatePeriod: period),
                                        configuration: .init(method: method, rank: 64))
             }
+        }
+        // SINGD is inverse-free: one Riemannian step of K and C per factor update, four structured
+        // products per step; dense (INGD) and diagonal factors.
+        try compareWithSGD("SINGD dense (INGD), \(period) steps (T 10) Float") {
+            try SINGD<DenseFactor<Float>, DenseFactor<Float>>(
+                model: $0, options: .init(learningRate: 0.01, klClip: nil, factorUpdatePeriod: 10), configuration: .init())
+        }
+        try compareWithSGD("SINGD diagonal, \(period) steps (T 10) Float") {
+            try SINGD<DiagonalMatrix<Float>, DiagonalMatrix<Float>>(
+                model: $0, options: .init(learningRate: 0.01, klClip: nil, factorUpdatePeriod: 10), configuration: .init())
         }
         // Adam's per-entry update is one fused, specialised pass: it should cost a few percent of SGD's step.
         try compareWithSGD("Adam, \(period) steps Float") { try Adam<Float>(model: $0, options: .init(learningRate: 1e-3)) }
