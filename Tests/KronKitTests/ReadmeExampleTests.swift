@@ -52,3 +52,31 @@ import Testing
     #expect(abs(top.eigenvalues[0] - 1) < 1e-6)
     #expect(preconditioned.rows == 500 && preconditioned.columns == 4)
 }
+
+/// The online-update and HODLR example of README.md, verbatim.
+@Test func readmeOnlineAndHierarchicalExample() throws {
+    var generator = Xoshiro256StarStar(seed: 5)
+    let n = 1_000
+    // Start from nothing and fold in 20 batches of 32 columns: ρ·M + (1 − ρ)·XXᵀ/32, rank ≤ 64.
+    var factor = try SymmetricEigendecomposition<Double>(eigenvalues: [], eigenvectors: Matrix(rows: n, columns: 0))
+    let update = BrandUpdate<Double>(options: .init(targetRank: 64))
+    for _ in 0..<20 {
+        let batch = Matrix<Double>.randomGaussian(rows: n, columns: 32, using: &generator)
+        factor = try update.movingAverage(factor, batch: batch, decay: 0.95)
+    }
+    print("rank \(factor.eigenvalues.count), largest eigenvalue \(factor.eigenvalues[0])")
+
+    // A Gaussian kernel on 4096 points, never formed densely: O(n log n) storage and solve.
+    let points = (0..<4_096).map { Double($0) / 4_096 }
+    let kernel = try HODLRMatrix<Double>(order: points.count) { i, j in
+        Double.exp(-Double.pow((points[i] - points[j]) / 0.1, 2)) + (i == j ? 1e-2 : 0)
+    }
+    let right = Matrix<Double>.randomGaussian(rows: points.count, columns: 1, using: &generator)
+    let solution = try kernel.factorized().solve(right)
+    print("off-diagonal rank \(kernel.maximumOffDiagonalRank), solution norm \(solution.frobeniusNorm)")
+    // The truncated factor keeps 64 pairs, orthonormal; the kernel compresses and the solve satisfies it.
+    #expect(factor.eigenvalues.count == 64 && factor.orthogonalityLoss < 1e-12)
+    #expect(kernel.maximumOffDiagonalRank < 32)
+    let residual = try (kernel.multiplied(by: solution) - right).frobeniusNorm / right.frobeniusNorm
+    #expect(residual < 1e-8)
+}
