@@ -51,7 +51,9 @@ public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
     /// The method's options. Rank, oversampling and power iterations default to the
     /// RS-KFAC reference's (220, 10, 3; REFERENCES.md); the correction size is KronKit's choice.
     public struct Configuration: Codable, Sendable, Hashable {
+        /// Damping, decay, weight sharing, route and π-damping, as for K-FAC.
         public var options: KroneckerBlockOptions
+        /// How the decompositions are kept. Default ``Method/randomizedEVD`` (SRE-KFAC).
         public var method: Method
         /// The rank `r` kept for each factor (capped at the factor's order).
         public var rank: Int
@@ -64,6 +66,8 @@ public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
         /// Seeds each block's sketches and correction subsets (mixed with the layer's sizes).
         public var seed: UInt64
 
+        /// A configuration with the defaults above.
+        /// - Complexity: `O(1)`.
         public init(options: KroneckerBlockOptions = .init(), method: Method = .randomizedEVD, rank: Int = 220,
                     oversampling: Int = 10, powerIterations: Int = 3, correctionColumns: Int = 32, seed: UInt64 = 0) {
             self.options = options
@@ -89,12 +93,14 @@ public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
         }
     }
 
+    /// The options the block was built with.
     public let configuration: Configuration
     /// The dense EMA factors, for the methods that keep them (``Method/keepsDenseFactors``).
     public private(set) var factors: KroneckerFactors<Scalar>?
     /// The truncated decompositions of `A` and `G` (descending eigenvalues); empty before the
     /// first update or refresh.
     public private(set) var inputDecomposition: SymmetricEigendecomposition<Scalar>
+    /// The truncated decomposition of `G`.
     public private(set) var outputDecomposition: SymmetricEigendecomposition<Scalar>
     /// Brand updates so far (their warm-up weights).
     public private(set) var brandUpdateCount: Int
@@ -102,6 +108,7 @@ public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
     public private(set) var isRefreshed: Bool
     /// Draws the sketches and correction subsets.
     var generator: Xoshiro256StarStar
+    /// The damping and the truncated factors' condition numbers at the latest refresh.
     public private(set) var diagnostics: CurvatureDiagnostics
 
     public static func methodName(_ configuration: Configuration) -> String { configuration.method.rawValue }

@@ -25,6 +25,7 @@ import StructuredFactors
 ///   products. With diagonal or Toeplitz structures the memory is `O(d_in + d_out)`.
 public struct SINGDBlock<InputFactor: StructuredMatrixAlgebra, OutputFactor: StructuredMatrixAlgebra>: CurvatureBlock
 where OutputFactor.Scalar == InputFactor.Scalar {
+    /// The scalar type of both structures.
     public typealias Scalar = InputFactor.Scalar
 
     /// The method's options, with the reference implementation's defaults.
@@ -39,10 +40,13 @@ where OutputFactor.Scalar == InputFactor.Scalar {
         public var kfacLike: Bool
         /// Expand or reduce for layers with weight sharing. Default `.expand`.
         public var weightSharing: WeightSharingApproximation
-        /// The layouts of `K`'s and `C`'s structures (block size, hierarchical corners).
+        /// The layout of `K`'s structure (block size, hierarchical corners); singd's by default.
         public var inputLayout: InputFactor.Layout
+        /// The layout of `C`'s structure.
         public var outputLayout: OutputFactor.Layout
 
+        /// A configuration with the defaults above.
+        /// - Complexity: `O(1)`.
         public init(damping: Double = 1e-3, riemannianMomentum: Double = 0.5, factorStepSize: Double = 1e-2,
                     kfacLike: Bool = false, weightSharing: WeightSharingApproximation = .expand,
                     inputLayout: InputFactor.Layout = .init(), outputLayout: OutputFactor.Layout = .init()) {
@@ -73,6 +77,7 @@ where OutputFactor.Scalar == InputFactor.Scalar {
         }
     }
 
+    /// The options the block was built with.
     public let configuration: Configuration
     /// `K`, with `A⁻¹ ≈ K·Kᵀ`; starts at the identity.
     public private(set) var inputFactor: InputFactor
@@ -80,7 +85,9 @@ where OutputFactor.Scalar == InputFactor.Scalar {
     public private(set) var outputFactor: OutputFactor
     /// The Riemannian momenta `m_K`, `m_C`; start at zero.
     public private(set) var inputMomentum: InputFactor
+    /// `m_C`.
     public private(set) var outputMomentum: OutputFactor
+    /// The damping; SINGD has no factor eigenvalues, so the condition numbers stay `nan`.
     public private(set) var diagnostics: CurvatureDiagnostics
 
     public static func methodName(_ configuration: Configuration) -> String {
