@@ -17,6 +17,7 @@ struct KernelReportCommand: ParsableCommand {
         ("randomized", RandomizedRangeSection.run),
         ("online", OnlineEigenUpdatesSection.run),
         ("hierarchical", HierarchicalMatricesSection.run),
+        ("structured", StructuredFactorsSection.run),
         ("neural-networks", NeuralNetworkSection.run),
         ("optimizers", OptimizerSection.run),
     ]
