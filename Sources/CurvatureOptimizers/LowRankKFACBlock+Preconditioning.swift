@@ -15,10 +15,9 @@ extension LowRankKFACBlock {
         guard isRefreshed else { throw OptimizerError.notRefreshed }
         switch configuration.options.route {
         case .eigen:
-            let vector = try Matrix(rows: gradient.elements.count, columns: 1, columnMajor: gradient.elements)
-            let result = try KroneckerEigendecomposition(inputDecomposition, outputDecomposition)
-                .dampedInverse(applyingTo: vector, damping: Scalar(configuration.options.damping))
-            return try Matrix(rows: gradient.rows, columns: gradient.columns, columnMajor: result.elements)
+            // The matrix form checks V's shape (d_out × d_in) and takes the vec path for partial factors.
+            return try KroneckerEigendecomposition(inputDecomposition, outputDecomposition)
+                .dampedInverse(applyingToMatrix: gradient, damping: Scalar(configuration.options.damping))
         case .inverse:
             let (inputDamping, outputDamping) = try factorDampings()
             let left = try outputDecomposition.dampedInverse(applyingTo: gradient, damping: outputDamping)

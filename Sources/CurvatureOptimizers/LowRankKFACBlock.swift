@@ -83,9 +83,14 @@ public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
         public func validate() throws {
             try options.validate()
             guard rank >= 1 else { throw OptimizerError.invalidConfiguration("rank must be ≥ 1, got \(rank)") }
-            guard oversampling >= 0, powerIterations >= 0 else {
+            // Bounded so that rank + oversampling cannot overflow and a refresh ends: the sketch
+            // is capped at the factor's order anyway, and HMT use q ≤ 3 (REFERENCES.md).
+            guard (0...(1 << 20)).contains(oversampling), (0...100).contains(powerIterations) else {
                 throw OptimizerError.invalidConfiguration(
-                    "oversampling \(oversampling) and power iterations \(powerIterations) must be ≥ 0")
+                    "oversampling \(oversampling) must be in 0...\(1 << 20) and power iterations \(powerIterations) in 0...100")
+            }
+            guard rank <= 1 << 30 else {
+                throw OptimizerError.invalidConfiguration("rank must be ≤ \(1 << 30), got \(rank)")
             }
             guard correctionColumns >= 1 else {
                 throw OptimizerError.invalidConfiguration("correction columns must be ≥ 1, got \(correctionColumns)")
@@ -136,25 +141,33 @@ public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
 
     /// Folds a capture into the dense factors and, for the Brand methods, into the
     /// decompositions: `ε·U·D·Uᵀ + (1 − ε)·α·X·Xᵀ` with K-FAC's warm-up weight `ε`.
+    /// Every check and computation runs before any state changes, so a capture that throws
+    /// (wrong sizes, NaN/∞) leaves the block as it was.
     public mutating func updateCurvature(with capture: LayerCapture<Scalar>) throws {
-        try factors?.update(with: capture)
-        guard configuration.method.updatesByBrand else { return }
+        let operation = "LowRankKFACBlock.updateCurvature"
         let rows = try capture.factorRows(configuration.options.weightSharing)
         guard rows.inputs.rows == inputDecomposition.order, rows.outputGradients.rows == outputDecomposition.order else {
             throw LinearAlgebraError.dimensionMismatch(
-                operation: "LowRankKFACBlock.updateCurvature",
+                operation: operation,
                 expected: "a capture of \(inputDecomposition.order) inputs and \(outputDecomposition.order) outputs",
                 actual: "\(rows.inputs.rows) and \(rows.outputGradients.rows)")
         }
-        brandUpdateCount += 1
-        let weight = MovingAverage<Scalar>.warmUpWeight(update: brandUpdateCount,
-                                                        decay: Scalar(configuration.options.factorDecay))
-        inputDecomposition = try brandUpdate(order: inputDecomposition.order).updated(
-            inputDecomposition, adding: rows.inputs, currentWeight: weight,
-            updateWeight: (1 - weight) * rows.inputNormalization)
-        outputDecomposition = try brandUpdate(order: outputDecomposition.order).updated(
-            outputDecomposition, adding: rows.outputGradients, currentWeight: weight,
-            updateWeight: (1 - weight) * rows.gradientScale)
+        try rows.inputs.requireFinite(operation, argument: "inputs")
+        try rows.outputGradients.requireFinite(operation, argument: "output gradients")
+        var updated = self
+        try updated.factors?.update(with: capture)
+        if configuration.method.updatesByBrand {
+            updated.brandUpdateCount += 1
+            let weight = MovingAverage<Scalar>.warmUpWeight(update: updated.brandUpdateCount,
+                                                            decay: Scalar(configuration.options.factorDecay))
+            updated.inputDecomposition = try brandUpdate(order: inputDecomposition.order).updated(
+                inputDecomposition, adding: rows.inputs, currentWeight: weight,
+                updateWeight: (1 - weight) * rows.inputNormalization)
+            updated.outputDecomposition = try brandUpdate(order: outputDecomposition.order).updated(
+                outputDecomposition, adding: rows.outputGradients, currentWeight: weight,
+                updateWeight: (1 - weight) * rows.gradientScale)
+        }
+        self = updated
     }
 
     /// Recomputes (randomized methods, B-R-KFAC) or corrects (B-KFAC-c) the decompositions;

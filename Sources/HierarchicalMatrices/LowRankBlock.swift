@@ -41,7 +41,7 @@ public struct LowRankBlock<Scalar: LinearAlgebraScalar>: Sendable {
         return Swift.max(inner, 0).squareRoot()
     }
 
-    /// `U·(Vᵀ·X)` for `X` with `n` rows, added into `result` scaled by `alpha`.
+    /// `result += U·(Vᵀ·X)` for `X` with `n` rows.
     /// - Complexity: `2k·(m + n)·c` flops for `c` columns.
     @inlinable
     func multiply(_ x: Matrix<Scalar>, into result: inout Matrix<Scalar>) throws {

@@ -231,7 +231,8 @@ struct SINGDStructures: Sendable, Hashable, ExpressibleByArgument {
 
     /// Parses `K,C` (`diagonal,dense`) or one structure for both.
     init?(argument: String) {
-        let names = argument.split(separator: ",").map { StructureChoice(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
+        let names = argument.split(separator: ",", omittingEmptySubsequences: false)
+            .map { StructureChoice(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
         guard (1...2).contains(names.count), let input = names[0], let output = names.last ?? nil else { return nil }
         self.init(input: input, output: output)
     }

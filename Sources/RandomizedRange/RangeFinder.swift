@@ -92,7 +92,9 @@ public struct RangeFinder<Scalar: LinearAlgebraScalar>: Sendable {
         guard q >= 0 else {
             throw LinearAlgebraError.invalidArgument(operation: operation, detail: "power iterations q = \(q) must be ≥ 0")
         }
-        return Swift.min(k + p, smaller)
+        // k + p may overflow for absurd p; the sample count is capped at min(m, n) anyway.
+        let (sum, overflow) = k.addingReportingOverflow(p)
+        return overflow ? smaller : Swift.min(sum, smaller)
     }
 
     /// An orthonormal basis `Q` (`m × ℓ`, `ℓ = min(k + p, m, n)`) of the range of

@@ -5,6 +5,7 @@ import Foundation
 enum JSONCoding {
     static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys  // comparable byte for byte
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf",
                                                                       nan: "nan")
         return encoder

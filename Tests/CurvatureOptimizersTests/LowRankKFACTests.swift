@@ -141,10 +141,35 @@ struct LowRankKFACTests {
         }
     }
 
+    /// A gradient of the transposed shape throws on both routes (its entry count matches), and a
+    /// capture with NaN throws before any state changes.
+    @Test func badGradientsAndCapturesThrowWithoutChangingTheBlock() throws {
+        var generator = Xoshiro256StarStar(seed: 12)
+        func capture(poisoned: Bool) throws -> LayerCapture<Double> {
+            var gradients = Matrix<Double>.randomGaussian(rows: 2, columns: 4, using: &generator)
+            if poisoned { gradients[1, 2] = .nan }
+            return try LayerCapture(inputs: Matrix<Double>.randomGaussian(rows: 3, columns: 4, using: &generator),
+                                    outputGradientPasses: [gradients], batchSize: 4, sharedDimension: 1)
+        }
+        for method in Method.allCases {
+            for route in KroneckerBlockOptions.Route.allCases {
+                var block = try LowRankKFACBlock<Double>(
+                    inputSize: 3, outputSize: 2, configuration: .init(options: .init(route: route), method: method, rank: 2))
+                try block.updateCurvature(with: capture(poisoned: false))
+                try block.refreshInverse()
+                #expect(throws: LinearAlgebraError.self) { try block.preconditioned(Matrix(rows: 3, columns: 2)) }
+                let before = try JSONCoding.encoder.encode(block)
+                #expect(throws: LinearAlgebraError.self) { try block.updateCurvature(with: capture(poisoned: true)) }
+                #expect(try JSONCoding.encoder.encode(block) == before, "\(method.rawValue): unchanged after a NaN capture")
+            }
+        }
+    }
+
     @Test func badConfigurationsAndCorruptStateThrow() throws {
         let model = try TestModels.tanhNetwork(Double.self, inputs: 2, hidden: 3, outputs: 2, seed: 1)
         for configuration in [LowRankKFACBlock<Double>.Configuration(rank: 0), .init(oversampling: -1),
-                              .init(powerIterations: -1), .init(correctionColumns: 0), .init(options: .init(damping: 0))] {
+                              .init(oversampling: .max), .init(powerIterations: -1), .init(powerIterations: .max),
+                              .init(rank: .max), .init(correctionColumns: 0), .init(options: .init(damping: 0))] {
             #expect(throws: OptimizerError.self) { try LowRankKFAC<Double>(model: model, configuration: configuration) }
         }
         let block = try LowRankKFACBlock<Double>(inputSize: 3, outputSize: 2, configuration: .init(method: .brand))

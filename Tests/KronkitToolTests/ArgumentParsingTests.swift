@@ -97,6 +97,7 @@ struct ArgumentParsingTests {
         #expect(train.options.identity(method: .kfac)["rank"] == nil, "other methods' checkpoints are unchanged")
         #expect(SINGDStructures(argument: "hierarchical") == SINGDStructures(input: .hierarchical, output: .hierarchical))
         #expect(SINGDStructures(argument: "dense,triangular") == nil)
+        #expect(SINGDStructures(argument: "dense,") == nil && SINGDStructures(argument: "a,b,c") == nil)
         #expect(throws: (any Error).self) { try Train.parse(["--structures", "banded"]) }
         #expect(throws: (any Error).self) { try Train.parse(["--rank", "0"]) }
         var generator = Xoshiro256StarStar(seed: 1)
