@@ -163,6 +163,12 @@ struct LowRankKFACTests {
                 #expect(try JSONCoding.encoder.encode(block) == before, "\(method.rawValue): unchanged after a NaN capture")
             }
         }
+        // The same for K-FAC's own block, whose factor averages would keep a NaN for good.
+        var kfac = try KFACBlock<Double>(inputSize: 3, outputSize: 2, configuration: .init())
+        try kfac.updateCurvature(with: capture(poisoned: false))
+        let before = try JSONCoding.encoder.encode(kfac)
+        #expect(throws: LinearAlgebraError.self) { try kfac.updateCurvature(with: capture(poisoned: true)) }
+        #expect(try JSONCoding.encoder.encode(kfac) == before)
     }
 
     @Test func badConfigurationsAndCorruptStateThrow() throws {
