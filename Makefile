@@ -27,12 +27,12 @@ build: deps
 test: deps
 	$(SWIFT) test
 
-## The comparison a new user sees first: every optimizer on the built-in glyphs, MLP, 2 epochs.
+## The comparison a new user sees first: nine optimizers (B-KFAC at rank 64, SINGD with dense factors) on the built-in glyphs, MLP, 2 epochs.
 DEMO_OUTPUT ?= demo-output
 demo: deps
 	$(SWIFT) build -c release --product kronkit
-	.build/release/kronkit compare --model mlp --optimizers sgd,adam,kfac,kfac-inverse,tkfac,ekfac,tekfac \
-	  --epochs 2 --batch-size 128 --precision float32 --output $(DEMO_OUTPUT)
+	.build/release/kronkit compare --model mlp --optimizers sgd,adam,kfac,kfac-inverse,tkfac,ekfac,tekfac,b-kfac,singd \
+	  --rank 64 --epochs 2 --batch-size 128 --precision float32 --output $(DEMO_OUTPUT)
 	@echo "Open $(CURDIR)/$(DEMO_OUTPUT)/report.svg in a browser to see the curves."
 
 bench: deps
