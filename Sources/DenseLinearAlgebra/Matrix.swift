@@ -173,8 +173,45 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Hashable, Codable {
         precondition(rowRange.lowerBound >= 0 && rowRange.upperBound <= rows, "Rows \(rowRange) out of 0..<\(rows)")
         precondition(columnRange.lowerBound >= 0 && columnRange.upperBound <= columns,
                      "Columns \(columnRange) out of 0..<\(columns)")
-        return Matrix(rows: rowRange.count, columns: columnRange.count) { i, j in
-            self[rowRange.lowerBound + i, columnRange.lowerBound + j]
+        var result = Matrix(rows: rowRange.count, columns: columnRange.count)
+        guard !result.isEmpty else { return result }
+        let (m, k) = (rows, rowRange.count)
+        storage.withUnsafeBufferPointer { source in
+            result.storage.withUnsafeMutableBufferPointer { target in
+                for (j, column) in columnRange.enumerated() {
+                    (target.baseAddress! + j * k).update(from: source.baseAddress! + rowRange.lowerBound + column * m,
+                                                         count: k)
+                }
+            }
+        }
+        return result
+    }
+
+    /// The matrix whose rows are those of `pieces`, top to bottom (block-row concatenation).
+    /// - Complexity: one copy of every piece.
+    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless every
+    ///   piece has `columns` columns.
+    @inlinable
+    public init(stackingRows pieces: [Matrix], columns: Int) throws {
+        if let bad = pieces.first(where: { $0.columns != columns }) {
+            throw LinearAlgebraError.dimensionMismatch(
+                operation: "Matrix(stackingRows:columns:)", expected: "pieces of \(columns) columns",
+                actual: "\(bad.rows)×\(bad.columns)")
+        }
+        let total = pieces.reduce(0) { $0 + $1.rows }
+        self.init(rows: total, columns: columns)
+        guard total > 0, columns > 0 else { return }
+        storage.withUnsafeMutableBufferPointer { target in
+            var offset = 0
+            for piece in pieces {
+                let k = piece.rows
+                piece.storage.withUnsafeBufferPointer { source in
+                    for j in 0..<columns where k > 0 {
+                        (target.baseAddress! + offset + j * total).update(from: source.baseAddress! + j * k, count: k)
+                    }
+                }
+                offset += k
+            }
         }
     }
 

@@ -94,8 +94,9 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
             return try lu.solve(b)
         case let .split(first, second, correction, coupling, capacitance):
             let half = b.rows - second.order
-            let (top, bottom) = b.splittingRows(at: half)
-            var x = try solve(first, top).stacking(above: solve(second, bottom))
+            let top = b.submatrix(rows: 0..<half, columns: 0..<b.columns)
+            let bottom = b.submatrix(rows: half..<b.rows, columns: 0..<b.columns)
+            var x = try Matrix(stackingRows: [solve(first, top), solve(second, bottom)], columns: b.columns)
             guard correction.columns > 0 else { return x }
             let s = try capacitance.solve(coupling.multiplied(by: x, transposingSelf: .transpose))
             try Matrix.multiply(correction, s, alpha: -1, beta: 1, into: &x)

@@ -38,8 +38,8 @@ func adaptiveCrossApproximation<Scalar: LinearAlgebraScalar>(
         for (previousU, previousV) in zip(us, vs) where previousV[pivotColumn] != 0 {
             for i in 0..<m { u[i] -= previousU[i] * previousV[pivotColumn] }
         }
-        let (uu, vv) = (dot(u, u), dot(v, v))
-        for (previousU, previousV) in zip(us, vs) { squaredNorm += 2 * dot(u, previousU) * dot(v, previousV) }
+        let (uu, vv) = (try u.dot(u), try v.dot(v))
+        for (previousU, previousV) in zip(us, vs) { squaredNorm += 2 * (try u.dot(previousU)) * (try v.dot(previousV)) }
         squaredNorm += uu * vv
         us.append(u)
         vs.append(v)
@@ -50,10 +50,4 @@ func adaptiveCrossApproximation<Scalar: LinearAlgebraScalar>(
     let k = us.count
     return try LowRankBlock(u: Matrix(rows: m, columns: k) { i, l in us[l][i] },
                             v: Matrix(rows: n, columns: k) { j, l in vs[l][j] })
-}
-
-/// `Σ aᵢ·bᵢ`.
-@inlinable
-func dot<Scalar: LinearAlgebraScalar>(_ a: [Scalar], _ b: [Scalar]) -> Scalar {
-    zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
 }

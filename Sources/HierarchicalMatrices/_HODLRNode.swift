@@ -81,12 +81,13 @@ indirect enum HODLRNode<Scalar: LinearAlgebraScalar>: Sendable {
             return try block.multiplied(by: x)
         case let .split(first, second, upperRight, lowerLeft):
             let half = first.order
-            let (top, bottom) = x.splittingRows(at: half)
+            let top = x.submatrix(rows: 0..<half, columns: 0..<x.columns)
+            let bottom = x.submatrix(rows: half..<x.rows, columns: 0..<x.columns)
             var upper = try first.multiplied(by: top)
             try upperRight.multiply(bottom, into: &upper)
             var lower = try second.multiplied(by: bottom)
             try lowerLeft.multiply(top, into: &lower)
-            return upper.stacking(above: lower)
+            return try Matrix(stackingRows: [upper, lower], columns: x.columns)
         }
     }
 
@@ -123,23 +124,5 @@ indirect enum HODLRNode<Scalar: LinearAlgebraScalar>: Sendable {
             return (Swift.max(a.maximumRank, b.maximumRank, upperRight.rank, lowerLeft.rank),
                     a.storedCount + b.storedCount + blocks.reduce(0) { $0 + $1.u.elements.count + $1.v.elements.count })
         }
-    }
-}
-
-extension Matrix {
-    /// The rows `0..<index` and `index..<rows` as two matrices.
-    /// - Complexity: one copy of the entries.
-    @inlinable
-    func splittingRows(at index: Int) -> (top: Matrix, bottom: Matrix) {
-        (submatrix(rows: 0..<index, columns: 0..<columns), submatrix(rows: index..<rows, columns: 0..<columns))
-    }
-
-    /// `[self; other]`, the rows of `other` below those of `self` (same column count).
-    /// - Complexity: one copy of the entries.
-    @inlinable
-    func stacking(above other: Matrix) -> Matrix {
-        precondition(columns == other.columns, "stacking \(rows)×\(columns) over \(other.rows)×\(other.columns)")
-        let top = rows
-        return Matrix(rows: rows + other.rows, columns: columns) { i, j in i < top ? self[i, j] : other[i - top, j] }
     }
 }

@@ -110,7 +110,7 @@ public struct BrandUpdate<Scalar: LinearAlgebraScalar>: Sendable {
         let split = try ResidualBasis(splitting: x, along: u, passes: options.projectionPasses,
                                       tolerance: rankTolerance(order: n) * x.frobeniusNorm)
         // K = β·[P; R]·[P; R]ᵀ + α·diag(d, 0), one syrk.
-        var core = split.stackedCoordinates.gram(alpha: beta)
+        var core = try split.stackedCoordinates.gram(alpha: beta)
         for (i, value) in current.eigenvalues.enumerated() { core[i, i] += alpha * value }
         let small = try SymmetricEigendecomposition(core)
         let kept = keptIndices(of: small.eigenvalues)

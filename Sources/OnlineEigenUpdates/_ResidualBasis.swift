@@ -68,10 +68,7 @@ struct ResidualBasis<Scalar: LinearAlgebraScalar> {
     /// `[coefficients; R]`, the `(r + ρ) × c` coordinates of `X` in the basis `[U Q]`.
     @inlinable
     var stackedCoordinates: Matrix<Scalar> {
-        let (r, rank, c) = (coefficients.rows, residualCoordinates.rows, coefficients.columns)
-        return Matrix(rows: r + rank, columns: c) { i, j in
-            i < r ? coefficients[i, j] : residualCoordinates[i - r, j]
-        }
+        get throws { try Matrix(stackingRows: [coefficients, residualCoordinates], columns: coefficients.columns) }
     }
 }
 

@@ -105,9 +105,9 @@ public struct BlockDiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix
     @inlinable
     func blockwise(_ x: Matrix<Scalar>, _ transpose: Transpose) throws -> Matrix<Scalar> {
         let pieces = try zip(blocks, blockRanges).map { block, range in
-            try block.multiplied(by: x.rowBlock(range), transposingSelf: transpose)
+            try block.multiplied(by: x.submatrix(rows: range, columns: 0..<x.columns), transposingSelf: transpose)
         }
-        return Matrix.stackingRows(pieces, columns: x.columns)
+        return try Matrix(stackingRows: pieces, columns: x.columns)
     }
 
     /// `diag(Bᵢ + Cᵢ)`. - Complexity: `n·b` additions.

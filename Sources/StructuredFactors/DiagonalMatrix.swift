@@ -35,7 +35,7 @@ public struct DiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix {
     @inlinable
     public func multiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try requireOperand(x, "DiagonalMatrix.multiplied")
-        return x.scalingRowsUnchecked(by: diagonal)
+        return try x.scalingRows(by: diagonal)
     }
 
     /// `diag(d)ᵀ·X = diag(d)·X`. - Complexity: `n·k` multiplications.

@@ -135,12 +135,14 @@ public struct HierarchicalFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix 
     public func multiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try requireOperand(x, "HierarchicalFactor.multiplied")
         let (t, m, b) = ranges
-        let (xm, xb) = (x.rowBlock(m), x.rowBlock(b))
-        var upper = try topLeft.multiplied(by: x.rowBlock(t))
-        try Matrix.multiply(top, x.rowBlock(t.upperBound..<order), beta: 1, into: &upper)
+        let (xm, xb) = (x.submatrix(rows: m, columns: 0..<x.columns),
+                        x.submatrix(rows: b, columns: 0..<x.columns))
+        var upper = try topLeft.multiplied(by: x.submatrix(rows: t, columns: 0..<x.columns))
+        try Matrix.multiply(top, x.submatrix(rows: t.upperBound..<order, columns: 0..<x.columns), beta: 1,
+                            into: &upper)
         var lower = try bottomRight.multiplied(by: xb)
         try Matrix.multiply(bottom, xm, beta: 1, into: &lower)
-        return Matrix.stackingRows([upper, xm.scalingRowsUnchecked(by: middle), lower], columns: x.columns)
+        return try Matrix(stackingRows: [upper, xm.scalingRows(by: middle), lower], columns: x.columns)
     }
 
     /// `Sᵀ·X`: top `Aᵀ·X_t`, rest `Bᵀ·X_t + [C·X_m + Dᵀ·X_b; Eᵀ·X_b]`.
@@ -150,13 +152,14 @@ public struct HierarchicalFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix 
     public func transposeMultiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try requireOperand(x, "HierarchicalFactor.transposeMultiplied")
         let (t, m, b) = ranges
-        let (xt, xb) = (x.rowBlock(t), x.rowBlock(b))
-        var middleRows = x.rowBlock(m).scalingRowsUnchecked(by: middle)
+        let (xt, xb) = (x.submatrix(rows: t, columns: 0..<x.columns),
+                        x.submatrix(rows: b, columns: 0..<x.columns))
+        var middleRows = try x.submatrix(rows: m, columns: 0..<x.columns).scalingRows(by: middle)
         try Matrix.multiply(bottom, xb, transposingA: .transpose, beta: 1, into: &middleRows)
         let bottomRows = try bottomRight.multiplied(by: xb, transposingSelf: .transpose)
-        var rest = Matrix.stackingRows([middleRows, bottomRows], columns: x.columns)
+        var rest = try Matrix(stackingRows: [middleRows, bottomRows], columns: x.columns)
         try Matrix.multiply(top, xt, transposingA: .transpose, beta: 1, into: &rest)
-        return Matrix.stackingRows([try topLeft.multiplied(by: xt, transposingSelf: .transpose), rest],
+        return try Matrix(stackingRows: [try topLeft.multiplied(by: xt, transposingSelf: .transpose), rest],
                                    columns: x.columns)
     }
 

@@ -24,9 +24,9 @@ extension LowRankPlusDiagonal {
     public func solve(_ b: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try requireOperand(b, "LowRankPlusDiagonal.solve")
         let reciprocal = try reciprocalDiagonal("LowRankPlusDiagonal.solve")
-        let y = b.scalingRowsUnchecked(by: reciprocal)
+        let y = try b.scalingRows(by: reciprocal)
         guard rank > 0 else { return y }
-        let w = factor.scalingRowsUnchecked(by: reciprocal)
+        let w = try factor.scalingRows(by: reciprocal)
         let capacitance = try LUFactorization(capacitance(w))
         // M⁻¹B = D⁻¹B − W·C·K⁻¹·(UᵀD⁻¹B).
         let correction = try core.multiplied(by: capacitance.solve(factor.multiplied(by: y, transposingSelf: .transpose)))
@@ -51,7 +51,7 @@ extension LowRankPlusDiagonal {
             if d < 0 { sign = -sign }
         }
         guard rank > 0 else { return (logAbs, sign) }
-        let small = try LUFactorization(capacitance(factor.scalingRowsUnchecked(by: reciprocal))).logAbsoluteDeterminant
+        let small = try LUFactorization(capacitance(try factor.scalingRows(by: reciprocal))).logAbsoluteDeterminant
         return (logAbs + small.logAbs, sign * small.sign)
     }
 

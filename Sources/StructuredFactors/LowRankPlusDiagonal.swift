@@ -86,7 +86,7 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
 
     @inlinable
     func product(_ x: Matrix<Scalar>, core transpose: Transpose) throws -> Matrix<Scalar> {
-        var result = x.scalingRowsUnchecked(by: diagonal)
+        var result = try x.scalingRows(by: diagonal)
         guard rank > 0 else { return result }
         let projected = try core.multiplied(by: factor.multiplied(by: x, transposingSelf: .transpose),
                                             transposingSelf: transpose)
@@ -142,7 +142,7 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
         let gram = factor.gram(.transpose)
         let uc = try! factor.multiplied(by: core)
         // Σᵢ dᵢ·(UCUᵀ)ᵢᵢ with (UCUᵀ)ᵢᵢ = Σⱼ (UC)ᵢⱼ·Uᵢⱼ.
-        let cross = try! uc.hadamard(factor).scalingRowsUnchecked(by: diagonal).elements.reduce(0, +)
+        let cross = try! uc.hadamard(factor).scalingRows(by: diagonal).elements.reduce(0, +)
         // tr(CG·CᵀG) = Σᵢⱼ (CG)ᵢⱼ·(CᵀG)ⱼᵢ.
         let cg = try! core.multiplied(by: gram)
         let ctg = try! core.multiplied(by: gram, transposingSelf: .transpose)

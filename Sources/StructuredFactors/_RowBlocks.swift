@@ -1,66 +1,7 @@
 import DenseLinearAlgebra
 
-// Row slices of column-major matrices, for the block structures: a block row of `X` is a
-// strided copy, and results are stacked back from their block rows.
-
-extension Matrix {
-    /// Rows `range` of `self` as a new matrix. - Complexity: one copy of the rows.
-    @inlinable
-    func rowBlock(_ range: Range<Int>) -> Matrix {
-        var result = Matrix(rows: range.count, columns: columns)
-        guard !range.isEmpty, columns > 0 else { return result }
-        let (m, k) = (rows, range.count)
-        withUnsafeBufferPointer { source in
-            result.withUnsafeMutableBufferPointer { target in
-                for j in 0..<columns {
-                    for i in 0..<k { target[i + j * k] = source[range.lowerBound + i + j * m] }
-                }
-            }
-        }
-        return result
-    }
-
-    /// The matrix whose rows are those of `pieces`, top to bottom, all of `columns` columns.
-    /// - Complexity: one copy of every piece.
-    @inlinable
-    static func stackingRows(_ pieces: [Matrix], columns: Int) -> Matrix {
-        let total = pieces.reduce(0) { $0 + $1.rows }
-        var result = Matrix(rows: total, columns: columns)
-        guard total > 0, columns > 0 else { return result }
-        result.withUnsafeMutableBufferPointer { target in
-            var offset = 0
-            for piece in pieces {
-                precondition(piece.columns == columns, "stacked \(piece.columns) columns onto \(columns)")
-                let k = piece.rows
-                piece.withUnsafeBufferPointer { source in
-                    for j in 0..<columns {
-                        for i in 0..<k { target[offset + i + j * total] = source[i + j * k] }
-                    }
-                }
-                offset += k
-            }
-        }
-        return result
-    }
-
-    /// `self` with row `i` multiplied by `factors[i]` (`diag(factors)·self`).
-    /// - Precondition: `factors.count == rows` (checked by the callers' shape checks).
-    @inlinable
-    func scalingRowsUnchecked(by factors: [Scalar]) -> Matrix {
-        precondition(factors.count == rows, "\(factors.count) row factors for \(rows) rows")
-        var result = self
-        guard !isEmpty else { return result }
-        let m = rows
-        result.withUnsafeMutableBufferPointer { r in
-            factors.withUnsafeBufferPointer { f in
-                for j in 0..<columns {
-                    for i in 0..<m { r[i + j * m] *= f[i] }
-                }
-            }
-        }
-        return result
-    }
-}
+// Helpers of the block structures (row slices and stacking are DenseLinearAlgebra's
+// `submatrix(rows:columns:)` and `Matrix(stackingRows:columns:)`).
 
 /// The consecutive ranges of the given lengths, starting at 0.
 @inlinable

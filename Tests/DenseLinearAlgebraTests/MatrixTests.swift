@@ -81,6 +81,14 @@ struct MatrixTests {
     @Test func submatricesAndReshape() throws {
         let a = Matrix<Double>(rows: 4, columns: 3) { Double($0 + 10 * $1) }
         #expect(a.submatrix(rows: 1..<3, columns: 1..<3).elements == [11, 12, 21, 22])
+        #expect(a.submatrix(rows: 2..<2, columns: 0..<3).rows == 0)
+        // Stacking the row blocks back gives the matrix; pieces may be empty.
+        let blocks = [0..<1, 1..<1, 1..<4].map { a.submatrix(rows: $0, columns: 0..<3) }
+        #expect(try Matrix(stackingRows: blocks, columns: 3) == a)
+        #expect(try Matrix<Double>(stackingRows: [], columns: 2).rows == 0)
+        #expect(throws: LinearAlgebraError.self) { try Matrix(stackingRows: [a, a.columns(0..<2)], columns: 3) }
+        #expect(try a.columns(at: [2, 0]).elements == [20, 21, 22, 23, 0, 1, 2, 3])
+        #expect(throws: LinearAlgebraError.self) { try a.columns(at: [3]) }
         #expect(a.columns(1..<2).elements == [10, 11, 12, 13])
         #expect(try a.reshaped(rows: 2, columns: 6).elements == a.elements)
         #expect(throws: LinearAlgebraError.self) { try a.reshaped(rows: 5, columns: 2) }
