@@ -126,8 +126,7 @@ where OutputFactor.Scalar == InputFactor.Scalar {
                                                 layout: configuration.inputLayout).scaled(by: rows.inputNormalization)
         let hC = try OutputFactor.projectingGram(of: c.premultiplied(by: rows.outputGradients.transposed()),
                                                  layout: configuration.outputLayout).scaled(by: rows.gradientScale)
-        let kTk = try InputFactor.projectingGram(of: k.dense(), layout: configuration.inputLayout)
-        let cTc = try OutputFactor.projectingGram(of: c.dense(), layout: configuration.outputLayout)
+        let (kTk, cTc) = (try k.projectingOwnGram(), try c.projectingOwnGram())
         let lambda = Scalar(configuration.damping)
         let coupled = !configuration.kfacLike
         let momentum = Scalar(configuration.effectiveMomentum)

@@ -96,6 +96,10 @@ public struct DiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix {
         return DiagonalMatrix(unchecked: x.squaredColumnNorms)
     }
 
+    /// `Π(DᵀD) = D²`, entry by entry. - Complexity: `O(n)`.
+    @inlinable
+    public func projectingOwnGram() throws -> DiagonalMatrix { DiagonalMatrix(unchecked: diagonal.map { $0 * $0 }) }
+
     enum CodingKeys: String, CodingKey { case diagonal }
 
     /// Decodes and validates a diagonal matrix.

@@ -114,9 +114,20 @@ public protocol StructuredMatrix<Scalar>: Sendable, Codable {
     /// - Throws: ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `X`,
     ///   and as ``identity(order:layout:)`` for the layout.
     static func projectingGram(of x: Matrix<Scalar>, layout: Layout) throws -> Self
+
+    /// `Π(SᵀS)`, the projection of the matrix's own Gram matrix in its layout (singd's
+    /// `from_inner()` without `X`; SINGD's `Π(KᵀK)`).
+    /// - Complexity: the structure's; the fallback forms the dense `S` (`n²` memory) and projects
+    ///   its Gram matrix.
+    func projectingOwnGram() throws -> Self
 }
 
 extension StructuredMatrix {
+    /// `Π(SᵀS)` through the dense `S` (the fallback). - Complexity: `n²` memory plus
+    /// ``projectingGram(of:layout:)`` of an `n × n` matrix.
+    @inlinable
+    public func projectingOwnGram() throws -> Self { try Self.projectingGram(of: dense(), layout: layout) }
+
     /// `Sᵀ·X` through the dense matrix (the fallback). - Complexity: `2n²·k` flops, `n²` memory.
     @inlinable
     public func transposeMultiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {

@@ -71,6 +71,9 @@ func checkStructure<S: StructuredMatrix>(
         #expect(try S.projectingGram(of: samples, layout: s.layout).dense().relativeDistance(to: expected) <= gramBound,
                 "Π(XᵀX)", sourceLocation: sourceLocation)
     }
+    // Π(SᵀS), the structure's own Gram projection (exact blockwise for the block structures).
+    #expect(try s.projectingOwnGram().dense().relativeDistance(to: project(d.gram(.transpose)))
+                <= bound * Scalar(Swift.max(n, 1)), "Π(SᵀS)", sourceLocation: sourceLocation)
     // Codable: the round trip keeps the matrix.
     let decoded = try JSONDecoder().decode(S.self, from: JSONEncoder().encode(s))
     #expect(decoded.dense() == d, "Codable", sourceLocation: sourceLocation)
