@@ -154,20 +154,22 @@ public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
         }
         try rows.inputs.requireFinite(operation, argument: "inputs")
         try rows.outputGradients.requireFinite(operation, argument: "output gradients")
-        var updated = self
-        try updated.factors?.update(with: capture)
+        // The Brand updates into locals first; the dense update cannot fail after the checks above.
+        var decompositions = (inputDecomposition, outputDecomposition)
         if configuration.method.updatesByBrand {
-            updated.brandUpdateCount += 1
-            let weight = MovingAverage<Scalar>.warmUpWeight(update: updated.brandUpdateCount,
+            let weight = MovingAverage<Scalar>.warmUpWeight(update: brandUpdateCount + 1,
                                                             decay: Scalar(configuration.options.factorDecay))
-            updated.inputDecomposition = try brandUpdate(order: inputDecomposition.order).updated(
-                inputDecomposition, adding: rows.inputs, currentWeight: weight,
-                updateWeight: (1 - weight) * rows.inputNormalization)
-            updated.outputDecomposition = try brandUpdate(order: outputDecomposition.order).updated(
-                outputDecomposition, adding: rows.outputGradients, currentWeight: weight,
-                updateWeight: (1 - weight) * rows.gradientScale)
+            decompositions = (
+                try brandUpdate(order: inputDecomposition.order).updated(
+                    inputDecomposition, adding: rows.inputs, currentWeight: weight,
+                    updateWeight: (1 - weight) * rows.inputNormalization),
+                try brandUpdate(order: outputDecomposition.order).updated(
+                    outputDecomposition, adding: rows.outputGradients, currentWeight: weight,
+                    updateWeight: (1 - weight) * rows.gradientScale))
         }
-        self = updated
+        try factors?.update(with: capture)
+        if configuration.method.updatesByBrand { brandUpdateCount += 1 }
+        (inputDecomposition, outputDecomposition) = decompositions
     }
 
     /// Recomputes (randomized methods, B-R-KFAC) or corrects (B-KFAC-c) the decompositions;
