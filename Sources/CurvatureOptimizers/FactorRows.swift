@@ -34,7 +34,8 @@ struct FactorRows<Scalar: LinearAlgebraScalar> {
     /// the input factor is formed from one copy of the inputs.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the
     ///   column counts disagree with `b·R`; ``LinearAlgebraError/invalidArgument(operation:detail:)``
-    ///   for `b < 1`, `R < 1` or no pass.
+    ///   for `b < 1`, `R < 1` or no pass; ``LinearAlgebraError/nonFiniteInput(operation:argument:)``
+    ///   for NaN/∞ in the inputs or gradients.
     @inlinable
     init(inputs: Matrix<Scalar>, outputGradientPasses: [Matrix<Scalar>], batchSize b: Int, sharedDimension r: Int,
          approximation: WeightSharingApproximation) throws {
@@ -48,6 +49,9 @@ struct FactorRows<Scalar: LinearAlgebraScalar> {
                 operation: "Kronecker factors", expected: "inputs and output gradients with b·R = \(b * r) columns",
                 actual: "\(inputs.columns) and \(outputGradientPasses.map(\.columns)) columns")
         }
+        // Checked here, once for every block: a NaN folded into a running average stays there for good.
+        try inputs.requireFinite("Kronecker factors", argument: "layer inputs")
+        for pass in outputGradientPasses { try pass.requireFinite("Kronecker factors", argument: "output gradients") }
         batchSize = b
         passCount = outputGradientPasses.count
         let pooled = approximation == .reduce && r > 1

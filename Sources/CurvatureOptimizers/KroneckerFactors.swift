@@ -49,7 +49,7 @@ public struct KroneckerFactors<Scalar: LinearAlgebraScalar>: Sendable, Codable, 
     /// - Complexity: `(d_in² + d_out²)·b·R` flops (two `syrk`s, straight into the averages).
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the capture
     ///   does not match the layer's sizes, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for
-    ///   NaN/∞ in it; the averages are unchanged then (a NaN would otherwise stay in them for good).
+    ///   NaN/∞ in it (rejected when its factor rows are formed); the averages are unchanged then.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public mutating func update(with capture: LayerCapture<Scalar>) throws {
@@ -59,8 +59,6 @@ public struct KroneckerFactors<Scalar: LinearAlgebraScalar>: Sendable, Codable, 
                 operation: "KroneckerFactors.update", expected: "a capture of \(input.value.rows) inputs and "
                     + "\(output.value.rows) outputs", actual: "\(rows.inputs.rows) and \(rows.outputGradients.rows)")
         }
-        try rows.inputs.requireFinite("KroneckerFactors.update", argument: "inputs")
-        try rows.outputGradients.requireFinite("KroneckerFactors.update", argument: "output gradients")
         switch estimate {
         case .standard:
             try input.update(withGramOf: rows.inputs, alpha: rows.inputNormalization)

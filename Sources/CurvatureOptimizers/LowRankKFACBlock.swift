@@ -142,7 +142,7 @@ public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
     /// Folds a capture into the dense factors and, for the Brand methods, into the
     /// decompositions: `ε·U·D·Uᵀ + (1 − ε)·α·X·Xᵀ` with K-FAC's warm-up weight `ε`.
     /// Every check and computation runs before any state changes, so a capture that throws
-    /// (wrong sizes, NaN/∞) leaves the block as it was.
+    /// (wrong sizes, NaN/∞ — rejected by the factor rows) leaves the block as it was.
     public mutating func updateCurvature(with capture: LayerCapture<Scalar>) throws {
         let operation = "LowRankKFACBlock.updateCurvature"
         let rows = try capture.factorRows(configuration.options.weightSharing)
@@ -152,8 +152,6 @@ public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
                 expected: "a capture of \(inputDecomposition.order) inputs and \(outputDecomposition.order) outputs",
                 actual: "\(rows.inputs.rows) and \(rows.outputGradients.rows)")
         }
-        try rows.inputs.requireFinite(operation, argument: "inputs")
-        try rows.outputGradients.requireFinite(operation, argument: "output gradients")
         // The Brand updates into locals first; the dense update cannot fail after the checks above.
         var decompositions = (inputDecomposition, outputDecomposition)
         if configuration.method.updatesByBrand {
