@@ -21,12 +21,13 @@ import DenseLinearAlgebra
 ///   diagonal blocks are (for example for symmetric positive definite `H`); a singular leaf or
 ///   capacitance matrix throws instead of returning ∞.
 public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
-    /// The factored tree.
+    /// The factored tree. A split keeps the two blocks of `D⁻¹W` — `H₁₁⁻¹U₁₂` and `H₂₂⁻¹U₂₁`
+    /// — and the right factors `V₁₂`, `V₂₁` of `Zᵀ`, not the zero-padded `n × (k₁ + k₂)` matrices.
     @usableFromInline
     indirect enum Node: Sendable {
         case leaf(LUFactorization<Scalar>)
-        case split(first: Node, second: Node, correction: Matrix<Scalar>, coupling: Matrix<Scalar>,
-                   capacitance: LUFactorization<Scalar>)
+        case split(first: Node, second: Node, upperCorrection: Matrix<Scalar>, lowerCorrection: Matrix<Scalar>,
+                   upperRight: Matrix<Scalar>, lowerLeft: Matrix<Scalar>, capacitance: LUFactorization<Scalar>)
     }
 
     /// The order `n`.
@@ -70,19 +71,22 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
             return .leaf(try LUFactorization(block))
         case let .split(first, second, upperRight, lowerLeft):
             let (left, right) = (try factor(first), try factor(second))
-            let (half, n) = (first.order, first.order + second.order)
+            // D⁻¹W = diag(H₁₁⁻¹U₁₂, H₂₂⁻¹U₂₁) and Zᵀ = [0 V₁₂ᵀ; V₂₁ᵀ 0], so
+            // C = I + Zᵀ·D⁻¹W = [I  V₁₂ᵀ·H₂₂⁻¹U₂₁; V₂₁ᵀ·H₁₁⁻¹U₁₂  I].
+            let upperCorrection = try solve(left, upperRight.u), lowerCorrection = try solve(right, lowerLeft.u)
             let (k1, k2) = (upperRight.rank, lowerLeft.rank)
-            // D⁻¹W = [H₁₁⁻¹U₁₂ 0; 0 H₂₂⁻¹U₂₁], Z = [0 V₂₁; V₁₂ 0] (n × (k₁ + k₂)).
-            let top = try solve(left, upperRight.u), bottom = try solve(right, lowerLeft.u)
-            let correction = Matrix<Scalar>(rows: n, columns: k1 + k2) { i, j in
-                j < k1 ? (i < half ? top[i, j] : 0) : (i < half ? 0 : bottom[i - half, j - k1])
+            let topRight = try upperRight.v.multiplied(by: lowerCorrection, transposingSelf: .transpose)
+            let bottomLeft = try lowerLeft.v.multiplied(by: upperCorrection, transposingSelf: .transpose)
+            var capacitance = Matrix<Scalar>(rows: k1 + k2, columns: k1 + k2) { i, j in
+                switch (i < k1, j < k1) {
+                case (true, false): return topRight[i, j - k1]
+                case (false, true): return bottomLeft[i - k1, j]
+                default: return 0
+                }
             }
-            let coupling = Matrix<Scalar>(rows: n, columns: k1 + k2) { i, j in
-                j < k1 ? (i < half ? 0 : upperRight.v[i - half, j]) : (i < half ? lowerLeft.v[i, j - k1] : 0)
-            }
-            var capacitance = try coupling.multiplied(by: correction, transposingSelf: .transpose)
             try capacitance.addToDiagonal(1)
-            return .split(first: left, second: right, correction: correction, coupling: coupling,
+            return .split(first: left, second: right, upperCorrection: upperCorrection,
+                          lowerCorrection: lowerCorrection, upperRight: upperRight.v, lowerLeft: lowerLeft.v,
                           capacitance: try LUFactorization(capacitance))
         }
     }
@@ -92,15 +96,23 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
         switch node {
         case let .leaf(lu):
             return try lu.solve(b)
-        case let .split(first, second, correction, coupling, capacitance):
+        case let .split(first, second, upperCorrection, lowerCorrection, upperRight, lowerLeft, capacitance):
             let half = b.rows - second.order
-            let top = b.submatrix(rows: 0..<half, columns: 0..<b.columns)
-            let bottom = b.submatrix(rows: half..<b.rows, columns: 0..<b.columns)
-            var x = try Matrix(stackingRows: [solve(first, top), solve(second, bottom)], columns: b.columns)
-            guard correction.columns > 0 else { return x }
-            let s = try capacitance.solve(coupling.multiplied(by: x, transposingSelf: .transpose))
-            try Matrix.multiply(correction, s, alpha: -1, beta: 1, into: &x)
-            return x
+            var top = try solve(first, b.submatrix(rows: 0..<half, columns: 0..<b.columns))
+            var bottom = try solve(second, b.submatrix(rows: half..<b.rows, columns: 0..<b.columns))
+            let (k1, k2) = (upperRight.columns, lowerLeft.columns)
+            if k1 + k2 > 0 {
+                // s = C⁻¹·Zᵀ·x with Zᵀx = [V₁₂ᵀ·x₂; V₂₁ᵀ·x₁]; then x −= D⁻¹W·s blockwise.
+                let coupled = try Matrix(stackingRows: [upperRight.multiplied(by: bottom, transposingSelf: .transpose),
+                                                         lowerLeft.multiplied(by: top, transposingSelf: .transpose)],
+                                         columns: b.columns)
+                let s = try capacitance.solve(coupled)
+                try Matrix.multiply(upperCorrection, s.submatrix(rows: 0..<k1, columns: 0..<b.columns), alpha: -1,
+                                    beta: 1, into: &top)
+                try Matrix.multiply(lowerCorrection, s.submatrix(rows: k1..<(k1 + k2), columns: 0..<b.columns),
+                                    alpha: -1, beta: 1, into: &bottom)
+            }
+            return try Matrix(stackingRows: [top, bottom], columns: b.columns)
         }
     }
 
@@ -109,7 +121,7 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
         switch node {
         case let .leaf(lu):
             return lu.logAbsoluteDeterminant
-        case let .split(first, second, _, _, capacitance):
+        case let .split(first, second, _, _, _, _, capacitance):
             let parts = [logDeterminant(first), logDeterminant(second), capacitance.logAbsoluteDeterminant]
             return (parts.reduce(0) { $0 + $1.logAbs }, parts.reduce(1) { $0 * $1.sign })
         }
@@ -122,7 +134,7 @@ extension HODLRFactorization.Node {
     var order: Int {
         switch self {
         case let .leaf(lu): return lu.packedFactors.rows
-        case let .split(_, _, correction, _, _): return correction.rows
+        case let .split(first, second, _, _, _, _, _): return first.order + second.order
         }
     }
 }
