@@ -2,6 +2,9 @@ import CLinearAlgebra
 
 // The Double bridge: each requirement of `LinearAlgebraScalar` forwards to the
 // `d`-prefixed CBLAS/LAPACKE routine or the `fftw_` FFTW routine.
+// LAPACK routines run in their `_work` forms: callers have validated the input
+// (LAPACKE's own NaN checks would be another pass over it), and workspaces are sized
+// by `withQueriedWorkspace`, which rounds single-precision queries up (`_WorkspaceQuery.swift`).
 extension Double: LinearAlgebraScalar {
     public static var routinePrefix: String { "d" }
     public static var numpyDescriptor: String { "<f8" }
@@ -93,21 +96,27 @@ extension Double: LinearAlgebraScalar {
     public static func geqrf(m: Int, n: Int, a: UnsafeMutablePointer<Double>, lda: Int,
                              tau: UnsafeMutablePointer<Double>) -> Int {
         serializedBackendCall {
-            Int(LAPACKE_dgeqrf(columnMajor, Int32(m), Int32(n), a, Int32(lda), tau))
+            withQueriedWorkspace { work, lwork in
+                LAPACKE_dgeqrf_work(columnMajor, Int32(m), Int32(n), a, Int32(lda), tau, work, lwork)
+            }
         }
     }
 
     public static func orgqr(m: Int, n: Int, k: Int, a: UnsafeMutablePointer<Double>, lda: Int,
                              tau: UnsafePointer<Double>) -> Int {
         serializedBackendCall {
-            Int(LAPACKE_dorgqr(columnMajor, Int32(m), Int32(n), Int32(k), a, Int32(lda), tau))
+            withQueriedWorkspace { work, lwork in
+                LAPACKE_dorgqr_work(columnMajor, Int32(m), Int32(n), Int32(k), a, Int32(lda), tau, work, lwork)
+            }
         }
     }
 
     public static func geqp3(m: Int, n: Int, a: UnsafeMutablePointer<Double>, lda: Int,
                              pivots: UnsafeMutablePointer<Int32>, tau: UnsafeMutablePointer<Double>) -> Int {
         serializedBackendCall {
-            Int(LAPACKE_dgeqp3(columnMajor, Int32(m), Int32(n), a, Int32(lda), pivots, tau))
+            withQueriedWorkspace { work, lwork in
+                LAPACKE_dgeqp3_work(columnMajor, Int32(m), Int32(n), a, Int32(lda), pivots, tau, work, lwork)
+            }
         }
     }
 
@@ -123,9 +132,12 @@ extension Double: LinearAlgebraScalar {
     public static func gesdd(computeVectors: Bool, m: Int, n: Int, a: UnsafeMutablePointer<Double>, lda: Int,
                              singularValues: UnsafeMutablePointer<Double>, u: UnsafeMutablePointer<Double>?, ldu: Int,
                              vt: UnsafeMutablePointer<Double>?, ldvt: Int) -> Int {
-        serializedBackendCall {
-            Int(LAPACKE_dgesdd(columnMajor, lapackSVDJob(computeVectors), Int32(m), Int32(n), a, Int32(lda),
-                                singularValues, u, Int32(ldu), vt, Int32(ldvt)))
+        var integerWork = [Int32](repeating: 0, count: Swift.max(1, 8 * Swift.min(m, n)))
+        return serializedBackendCall {
+            withQueriedWorkspace { work, lwork in
+                LAPACKE_dgesdd_work(columnMajor, lapackSVDJob(computeVectors), Int32(m), Int32(n), a, Int32(lda),
+                                     singularValues, u, Int32(ldu), vt, Int32(ldvt), work, lwork, &integerWork)
+            }
         }
     }
 
@@ -147,8 +159,10 @@ extension Double: LinearAlgebraScalar {
     public static func syevd(computeVectors: Bool, triangle: Triangle, n: Int, a: UnsafeMutablePointer<Double>,
                              lda: Int, eigenvalues: UnsafeMutablePointer<Double>) -> Int {
         serializedBackendCall {
-            Int(LAPACKE_dsyevd(columnMajor, lapackJob(computeVectors), triangle.lapack, Int32(n),
-                                a, Int32(lda), eigenvalues))
+            withQueriedWorkspaces { work, lwork, integerWork, integerLength in
+                LAPACKE_dsyevd_work(columnMajor, lapackJob(computeVectors), triangle.lapack, Int32(n),
+                                     a, Int32(lda), eigenvalues, work, lwork, integerWork, integerLength)
+            }
         }
     }
 
@@ -159,27 +173,25 @@ extension Double: LinearAlgebraScalar {
         serializedBackendCall {
             let range = lapackRange(selection, zero: Double(0))
             var count: Int32 = 0
-            let info = LAPACKE_dsyevr(columnMajor, lapackJob(computeVectors), range.range, triangle.lapack,
-                                       Int32(n), a, Int32(lda), range.lower, range.upper, range.first, range.last,
-                                       absoluteTolerance, &count, eigenvalues, z, Int32(ldz), support)
+            let info = withQueriedWorkspaces { work, lwork, integerWork, integerLength in
+                LAPACKE_dsyevr_work(columnMajor, lapackJob(computeVectors), range.range, triangle.lapack,
+                                     Int32(n), a, Int32(lda), range.lower, range.upper, range.first, range.last,
+                                     absoluteTolerance, &count, eigenvalues, z, Int32(ldz), support,
+                                     work, lwork, integerWork, integerLength)
+            }
             found = Int(count)
-            return Int(info)
+            return info
         }
     }
 
     public static func sytrd(triangle: Triangle, n: Int, a: UnsafeMutablePointer<Double>, lda: Int,
                              diagonal: UnsafeMutablePointer<Double>, offDiagonal: UnsafeMutablePointer<Double>,
                              tau: UnsafeMutablePointer<Double>) -> Int {
-        // `_work` forms with a workspace query: callers validate, LAPACKE's NaN checks would
-        // be another pass over the matrix.
         serializedBackendCall {
-            var size: Double = 0
-            let query = LAPACKE_dsytrd_work(columnMajor, triangle.lapack, Int32(n), a, Int32(lda), diagonal,
-                                             offDiagonal, tau, &size, -1)
-            guard query == 0 else { return Int(query) }
-            var work = [Double](repeating: 0, count: Swift.max(1, Int(size)))
-            return Int(LAPACKE_dsytrd_work(columnMajor, triangle.lapack, Int32(n), a, Int32(lda), diagonal,
-                                            offDiagonal, tau, &work, Int32(work.count)))
+            withQueriedWorkspace { work, lwork in
+                LAPACKE_dsytrd_work(columnMajor, triangle.lapack, Int32(n), a, Int32(lda), diagonal,
+                                     offDiagonal, tau, work, lwork)
+            }
         }
     }
 
@@ -200,14 +212,10 @@ extension Double: LinearAlgebraScalar {
                              tau: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>, ldc: Int) -> Int {
         serializedBackendCall {
             let (side, noTranspose) = (CChar(UInt8(ascii: "L")), Transpose.none.lapack)
-            var size: Double = 0
-            let query = LAPACKE_dormtr_work(columnMajor, side, triangle.lapack, noTranspose, Int32(n),
-                                             Int32(columns), a, Int32(lda), tau, c, Int32(ldc), &size, -1)
-            guard query == 0 else { return Int(query) }
-            var work = [Double](repeating: 0, count: Swift.max(1, Int(size)))
-            return Int(LAPACKE_dormtr_work(columnMajor, side, triangle.lapack, noTranspose, Int32(n),
-                                            Int32(columns), a, Int32(lda), tau, c, Int32(ldc), &work,
-                                            Int32(work.count)))
+            return withQueriedWorkspace { work, lwork in
+                LAPACKE_dormtr_work(columnMajor, side, triangle.lapack, noTranspose, Int32(n), Int32(columns),
+                                     a, Int32(lda), tau, c, Int32(ldc), work, lwork)
+            }
         }
     }
 

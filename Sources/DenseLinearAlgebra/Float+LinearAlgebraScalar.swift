@@ -2,6 +2,9 @@ import CLinearAlgebra
 
 // The Float bridge: each requirement of `LinearAlgebraScalar` forwards to the
 // `s`-prefixed CBLAS/LAPACKE routine or the `fftwf_` FFTW routine.
+// LAPACK routines run in their `_work` forms: callers have validated the input
+// (LAPACKE's own NaN checks would be another pass over it), and workspaces are sized
+// by `withQueriedWorkspace`, which rounds single-precision queries up (`_WorkspaceQuery.swift`).
 extension Float: LinearAlgebraScalar {
     public static var routinePrefix: String { "s" }
     public static var numpyDescriptor: String { "<f4" }
@@ -93,21 +96,27 @@ extension Float: LinearAlgebraScalar {
     public static func geqrf(m: Int, n: Int, a: UnsafeMutablePointer<Float>, lda: Int,
                              tau: UnsafeMutablePointer<Float>) -> Int {
         serializedBackendCall {
-            Int(LAPACKE_sgeqrf(columnMajor, Int32(m), Int32(n), a, Int32(lda), tau))
+            withQueriedWorkspace { work, lwork in
+                LAPACKE_sgeqrf_work(columnMajor, Int32(m), Int32(n), a, Int32(lda), tau, work, lwork)
+            }
         }
     }
 
     public static func orgqr(m: Int, n: Int, k: Int, a: UnsafeMutablePointer<Float>, lda: Int,
                              tau: UnsafePointer<Float>) -> Int {
         serializedBackendCall {
-            Int(LAPACKE_sorgqr(columnMajor, Int32(m), Int32(n), Int32(k), a, Int32(lda), tau))
+            withQueriedWorkspace { work, lwork in
+                LAPACKE_sorgqr_work(columnMajor, Int32(m), Int32(n), Int32(k), a, Int32(lda), tau, work, lwork)
+            }
         }
     }
 
     public static func geqp3(m: Int, n: Int, a: UnsafeMutablePointer<Float>, lda: Int,
                              pivots: UnsafeMutablePointer<Int32>, tau: UnsafeMutablePointer<Float>) -> Int {
         serializedBackendCall {
-            Int(LAPACKE_sgeqp3(columnMajor, Int32(m), Int32(n), a, Int32(lda), pivots, tau))
+            withQueriedWorkspace { work, lwork in
+                LAPACKE_sgeqp3_work(columnMajor, Int32(m), Int32(n), a, Int32(lda), pivots, tau, work, lwork)
+            }
         }
     }
 
@@ -123,9 +132,12 @@ extension Float: LinearAlgebraScalar {
     public static func gesdd(computeVectors: Bool, m: Int, n: Int, a: UnsafeMutablePointer<Float>, lda: Int,
                              singularValues: UnsafeMutablePointer<Float>, u: UnsafeMutablePointer<Float>?, ldu: Int,
                              vt: UnsafeMutablePointer<Float>?, ldvt: Int) -> Int {
-        serializedBackendCall {
-            Int(LAPACKE_sgesdd(columnMajor, lapackSVDJob(computeVectors), Int32(m), Int32(n), a, Int32(lda),
-                                singularValues, u, Int32(ldu), vt, Int32(ldvt)))
+        var integerWork = [Int32](repeating: 0, count: Swift.max(1, 8 * Swift.min(m, n)))
+        return serializedBackendCall {
+            withQueriedWorkspace { work, lwork in
+                LAPACKE_sgesdd_work(columnMajor, lapackSVDJob(computeVectors), Int32(m), Int32(n), a, Int32(lda),
+                                     singularValues, u, Int32(ldu), vt, Int32(ldvt), work, lwork, &integerWork)
+            }
         }
     }
 
@@ -147,8 +159,10 @@ extension Float: LinearAlgebraScalar {
     public static func syevd(computeVectors: Bool, triangle: Triangle, n: Int, a: UnsafeMutablePointer<Float>,
                              lda: Int, eigenvalues: UnsafeMutablePointer<Float>) -> Int {
         serializedBackendCall {
-            Int(LAPACKE_ssyevd(columnMajor, lapackJob(computeVectors), triangle.lapack, Int32(n),
-                                a, Int32(lda), eigenvalues))
+            withQueriedWorkspaces { work, lwork, integerWork, integerLength in
+                LAPACKE_ssyevd_work(columnMajor, lapackJob(computeVectors), triangle.lapack, Int32(n),
+                                     a, Int32(lda), eigenvalues, work, lwork, integerWork, integerLength)
+            }
         }
     }
 
@@ -159,27 +173,25 @@ extension Float: LinearAlgebraScalar {
         serializedBackendCall {
             let range = lapackRange(selection, zero: Float(0))
             var count: Int32 = 0
-            let info = LAPACKE_ssyevr(columnMajor, lapackJob(computeVectors), range.range, triangle.lapack,
-                                       Int32(n), a, Int32(lda), range.lower, range.upper, range.first, range.last,
-                                       absoluteTolerance, &count, eigenvalues, z, Int32(ldz), support)
+            let info = withQueriedWorkspaces { work, lwork, integerWork, integerLength in
+                LAPACKE_ssyevr_work(columnMajor, lapackJob(computeVectors), range.range, triangle.lapack,
+                                     Int32(n), a, Int32(lda), range.lower, range.upper, range.first, range.last,
+                                     absoluteTolerance, &count, eigenvalues, z, Int32(ldz), support,
+                                     work, lwork, integerWork, integerLength)
+            }
             found = Int(count)
-            return Int(info)
+            return info
         }
     }
 
     public static func sytrd(triangle: Triangle, n: Int, a: UnsafeMutablePointer<Float>, lda: Int,
                              diagonal: UnsafeMutablePointer<Float>, offDiagonal: UnsafeMutablePointer<Float>,
                              tau: UnsafeMutablePointer<Float>) -> Int {
-        // `_work` forms with a workspace query: callers validate, LAPACKE's NaN checks would
-        // be another pass over the matrix.
         serializedBackendCall {
-            var size: Float = 0
-            let query = LAPACKE_ssytrd_work(columnMajor, triangle.lapack, Int32(n), a, Int32(lda), diagonal,
-                                             offDiagonal, tau, &size, -1)
-            guard query == 0 else { return Int(query) }
-            var work = [Float](repeating: 0, count: Swift.max(1, Int(size)))
-            return Int(LAPACKE_ssytrd_work(columnMajor, triangle.lapack, Int32(n), a, Int32(lda), diagonal,
-                                            offDiagonal, tau, &work, Int32(work.count)))
+            withQueriedWorkspace { work, lwork in
+                LAPACKE_ssytrd_work(columnMajor, triangle.lapack, Int32(n), a, Int32(lda), diagonal,
+                                     offDiagonal, tau, work, lwork)
+            }
         }
     }
 
@@ -200,14 +212,10 @@ extension Float: LinearAlgebraScalar {
                              tau: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>, ldc: Int) -> Int {
         serializedBackendCall {
             let (side, noTranspose) = (CChar(UInt8(ascii: "L")), Transpose.none.lapack)
-            var size: Float = 0
-            let query = LAPACKE_sormtr_work(columnMajor, side, triangle.lapack, noTranspose, Int32(n),
-                                             Int32(columns), a, Int32(lda), tau, c, Int32(ldc), &size, -1)
-            guard query == 0 else { return Int(query) }
-            var work = [Float](repeating: 0, count: Swift.max(1, Int(size)))
-            return Int(LAPACKE_sormtr_work(columnMajor, side, triangle.lapack, noTranspose, Int32(n),
-                                            Int32(columns), a, Int32(lda), tau, c, Int32(ldc), &work,
-                                            Int32(work.count)))
+            return withQueriedWorkspace { work, lwork in
+                LAPACKE_sormtr_work(columnMajor, side, triangle.lapack, noTranspose, Int32(n), Int32(columns),
+                                     a, Int32(lda), tau, c, Int32(ldc), work, lwork)
+            }
         }
     }
 
