@@ -7,7 +7,7 @@ SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev liblapacke-dev libfftw3-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build test demo bench bench-quick microbench clean
+.PHONY: deps build test test-cores demo bench bench-quick microbench clean
 
 ## Install the BLAS/LAPACK/FFTW development packages that are not installed yet.
 deps:
@@ -24,8 +24,28 @@ deps:
 build: deps
 	$(SWIFT) build
 
+## The suite runs tests in parallel threads: OpenBLAS must then run single-threaded (its own
+## rule for multithreaded callers; Notes/DenseLinearAlgebra.md), unless the caller chose otherwise.
+test test-cores: export OPENBLAS_NUM_THREADS ?= 1
+
 test: deps
 	$(SWIFT) test
+
+## The whole suite once per OpenBLAS kernel family (the tolerances must hold on any correct
+## BLAS); a core whose instructions this CPU lacks (AVX2 for Haswell, AVX-512 for SkylakeX) is skipped.
+TEST_CORES ?= Prescott Haswell SkylakeX
+test-cores: deps
+	$(SWIFT) build --build-tests
+	@for core in $(TEST_CORES); do \
+	  case $$core in \
+	    Haswell|Zen) need=avx2 ;; SkylakeX|Cooperlake) need=avx512f ;; *) need= ;; \
+	  esac; \
+	  if [ -n "$$need" ] && ! grep -qw $$need /proc/cpuinfo; then echo "== $$core: skipped (no $$need on this CPU)"; continue; fi; \
+	  echo "== OPENBLAS_CORETYPE=$$core"; \
+	  OPENBLAS_CORETYPE=$$core $(SWIFT) test --skip-build > .build/test-$$core.log 2>&1; status=$$?; \
+	  grep -E '✘|Test run with' .build/test-$$core.log | head -20; \
+	  [ $$status = 0 ] || { echo "== $$core: FAILED (log: .build/test-$$core.log)"; exit 1; }; \
+	done
 
 ## The comparison a new user sees first: nine optimizers (B-KFAC at rank 64, SINGD with dense factors) on the built-in glyphs, MLP, 2 epochs.
 DEMO_OUTPUT ?= demo-output

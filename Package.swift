@@ -75,22 +75,24 @@ let package = Package(
             path: "Benchmarks/KernelBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
-        .testTarget(name: "DenseLinearAlgebraTests", dependencies: ["DenseLinearAlgebra"]),
-        .testTarget(name: "KronKitTests", dependencies: ["KronKit", "NeuralNetworks", "CurvatureOptimizers"]),
-        .testTarget(name: "SymmetricEigenTests", dependencies: ["SymmetricEigen"]),
-        .testTarget(name: "KroneckerOperatorsTests", dependencies: ["KroneckerOperators"]),
-        .testTarget(name: "RandomizedRangeTests", dependencies: ["RandomizedRange"]),
-        .testTarget(name: "OnlineEigenUpdatesTests", dependencies: ["OnlineEigenUpdates"]),
-        .testTarget(name: "HierarchicalMatricesTests", dependencies: ["HierarchicalMatrices"]),
-        .testTarget(name: "StructuredFactorsTests", dependencies: ["StructuredFactors"]),
-        .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks"]),
+        // Shared test checkers and derived tolerances (not a product): every test target depends on it.
+        .target(name: "KronKitTestSupport", dependencies: ["DenseLinearAlgebra"], path: "Tests/KronKitTestSupport"),
+        .testTarget(name: "DenseLinearAlgebraTests", dependencies: ["KronKitTestSupport", "DenseLinearAlgebra"]),
+        .testTarget(name: "KronKitTests", dependencies: ["KronKitTestSupport", "KronKit", "NeuralNetworks", "CurvatureOptimizers"]),
+        .testTarget(name: "SymmetricEigenTests", dependencies: ["KronKitTestSupport", "SymmetricEigen"]),
+        .testTarget(name: "KroneckerOperatorsTests", dependencies: ["KronKitTestSupport", "KroneckerOperators"]),
+        .testTarget(name: "RandomizedRangeTests", dependencies: ["KronKitTestSupport", "RandomizedRange"]),
+        .testTarget(name: "OnlineEigenUpdatesTests", dependencies: ["KronKitTestSupport", "OnlineEigenUpdates"]),
+        .testTarget(name: "HierarchicalMatricesTests", dependencies: ["KronKitTestSupport", "HierarchicalMatrices"]),
+        .testTarget(name: "StructuredFactorsTests", dependencies: ["KronKitTestSupport", "StructuredFactors"]),
+        .testTarget(name: "NeuralNetworksTests", dependencies: ["KronKitTestSupport", "NeuralNetworks"]),
         .testTarget(
             name: "CurvatureOptimizersTests",
-            dependencies: ["CurvatureOptimizers", "KroneckerOperators", "NeuralNetworks", "StructuredFactors"]
+            dependencies: ["KronKitTestSupport", "CurvatureOptimizers", "KroneckerOperators", "NeuralNetworks", "StructuredFactors"]
         ),
         .testTarget(
             name: "KronkitToolTests",
-            dependencies: ["KronkitTool", "CurvatureOptimizers", "NeuralNetworks", "DenseLinearAlgebra"]
+            dependencies: ["KronKitTestSupport", "KronkitTool", "CurvatureOptimizers", "NeuralNetworks", "DenseLinearAlgebra"]
         ),
     ]
 )

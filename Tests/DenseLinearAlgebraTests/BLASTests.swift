@@ -1,5 +1,6 @@
 import DenseLinearAlgebra
 import Testing
+import KronKitTestSupport
 
 /// Naive triple loop, the reference for gemm.
 func naiveProduct<Scalar: LinearAlgebraScalar>(_ a: Matrix<Scalar>, _ b: Matrix<Scalar>) -> Matrix<Scalar> {

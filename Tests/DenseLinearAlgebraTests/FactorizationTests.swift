@@ -1,5 +1,6 @@
 import DenseLinearAlgebra
 import Testing
+import KronKitTestSupport
 
 @Suite("LAPACK factorizations: reconstruction identities")
 struct FactorizationTests {

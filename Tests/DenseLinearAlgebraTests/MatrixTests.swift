@@ -1,6 +1,7 @@
 import DenseLinearAlgebra
 import Foundation
 import Testing
+import KronKitTestSupport
 
 @Suite("Matrix value type")
 struct MatrixTests {

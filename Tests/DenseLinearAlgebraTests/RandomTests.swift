@@ -1,6 +1,7 @@
 import DenseLinearAlgebra
 import Foundation
 import Testing
+import KronKitTestSupport
 
 @Suite("Seeded generators and Gaussian sampling")
 struct RandomTests {

@@ -2,6 +2,7 @@ import DenseLinearAlgebra
 import KroneckerOperators
 import SymmetricEigen
 import Testing
+import KronKitTestSupport
 
 @Suite("Matrix-form damped inverse of a rank-m product")
 struct FactoredOperandTests {

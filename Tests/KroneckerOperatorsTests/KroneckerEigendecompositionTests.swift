@@ -2,6 +2,7 @@ import DenseLinearAlgebra
 import KroneckerOperators
 import SymmetricEigen
 import Testing
+import KronKitTestSupport
 
 @Suite("Kronecker eigendecomposition, damped inverse and damping splits")
 struct KroneckerEigendecompositionTests {

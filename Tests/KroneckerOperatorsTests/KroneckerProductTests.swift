@@ -1,6 +1,7 @@
 import DenseLinearAlgebra
 import KroneckerOperators
 import Testing
+import KronKitTestSupport
 
 @Suite("Kronecker product: products and structure against the dense product")
 struct KroneckerProductTests {

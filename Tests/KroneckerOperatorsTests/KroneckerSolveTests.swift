@@ -1,6 +1,7 @@
 import DenseLinearAlgebra
 import KroneckerOperators
 import Testing
+import KronKitTestSupport
 
 @Suite("Kronecker product: solve, inverse, log-determinant")
 struct KroneckerSolveTests {

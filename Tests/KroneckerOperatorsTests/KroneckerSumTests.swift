@@ -2,6 +2,7 @@ import DenseLinearAlgebra
 import KroneckerOperators
 import SymmetricEigen
 import Testing
+import KronKitTestSupport
 
 @Suite("Kronecker sum A ⊗ I + I ⊗ B against the dense matrix")
 struct KroneckerSumTests {

@@ -2,15 +2,6 @@ import DenseLinearAlgebra
 import KroneckerOperators
 import SymmetricEigen
 
-/// Tolerances in units of machine epsilon, `c·n·eps` with `c = 10` by default
-/// (BLAS/LAPACK error bounds are `γ_n = n·eps/(1 − n·eps)` times modest constants,
-/// Higham 2002 Ch. 3, 8–10; a wrong result is an O(1) error).
-enum Tolerance {
-    static func backward<Scalar: LinearAlgebraScalar>(_: Scalar.Type, order n: Int, factor: Double = 10) -> Scalar {
-        Scalar(factor * Double(Swift.max(n, 1))) * Scalar.ulpOfOne
-    }
-}
-
 /// The kinds of factor the tests combine.
 enum FactorKind: CaseIterable {
     /// Symmetric positive definite, condition number 10².
@@ -63,11 +54,6 @@ func magnitudeScale<Scalar: LinearAlgebraScalar>(
     _ a: Matrix<Scalar>, _ x: Matrix<Scalar>, transpose: Transpose = .none
 ) throws -> Scalar {
     try a.map { abs($0) }.multiplied(by: x.map { abs($0) }, transposingSelf: transpose).maxAbsoluteEntry
-}
-
-/// `max |aᵢⱼ − bᵢⱼ|`, the absolute error compared against `c·n·eps·magnitudeScale`.
-func maxDifference<Scalar: LinearAlgebraScalar>(_ a: Matrix<Scalar>, _ b: Matrix<Scalar>) throws -> Scalar {
-    try (a - b).maxAbsoluteEntry
 }
 
 /// Solves with the explicit dense matrix (LU), the reference for structured solves.

@@ -2,6 +2,7 @@ import DenseLinearAlgebra
 import OnlineEigenUpdates
 import SymmetricEigen
 import Testing
+import KronKitTestSupport
 
 /// Brand updates of a truncated symmetric EVD against `syevd` of the updated matrix
 /// formed densely: exact when nothing is truncated, the top eigenpairs when it is.
@@ -16,10 +17,10 @@ struct BrandUpdateTests {
         let n = m.rows
         let scale = Swift.max(m.maxAbsoluteEntry, 1)
         #expect(updated.eigenvalues.count == expected.count, sourceLocation: sourceLocation)
-        #expect(maxDifference(updated.eigenvalues, expected) <= tolerance(Scalar.self, order: n) * scale,
+        #expect(maxDifference(updated.eigenvalues, expected) <= Tolerance.backward(Scalar.self, order: n) * scale,
                 sourceLocation: sourceLocation)
-        #expect(try updated.residual(against: m) <= tolerance(Scalar.self, order: n), sourceLocation: sourceLocation)
-        #expect(updated.orthogonalityLoss <= tolerance(Scalar.self, order: n), sourceLocation: sourceLocation)
+        #expect(try updated.residual(against: m) <= Tolerance.backward(Scalar.self, order: n), sourceLocation: sourceLocation)
+        #expect(updated.orthogonalityLoss <= Tolerance.backward(Scalar.self, order: n), sourceLocation: sourceLocation)
     }
 
     func exactUpdates<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
@@ -34,7 +35,7 @@ struct BrandUpdateTests {
         // No truncation: rank 6 + 5, every nonzero eigenpair of M'.
         let exact = try BrandUpdate<Scalar>().updated(d0, adding: x, currentWeight: alpha, updateWeight: beta)
         try expectEigenpairs(exact, of: dense, expected: Array(reference.prefix(11)))
-        #expect(try exact.reconstructed().relativeDistance(to: dense) <= tolerance(Scalar.self, order: n))
+        #expect(try exact.reconstructed().relativeDistance(to: dense) <= Tolerance.backward(Scalar.self, order: n))
         // Truncated to 6: the six largest eigenpairs of M'.
         let truncated = try BrandUpdate<Scalar>(options: .init(targetRank: 6))
             .updated(d0, adding: x, currentWeight: alpha, updateWeight: beta)
@@ -79,7 +80,7 @@ struct BrandUpdateTests {
                              expected: Array(SymmetricEigendecomposition(denseTwice).eigenvalues.reversed().prefix(6)))
         // A zero update only rescales.
         let zero = try BrandUpdate<Scalar>().updated(d0, adding: Matrix(rows: n, columns: 2), currentWeight: 0.5)
-        #expect(maxDifference(zero.eigenvalues, d0.eigenvalues.map { $0 / 2 }) <= tolerance(Scalar.self, order: n) * m0.maxAbsoluteEntry)
+        #expect(maxDifference(zero.eigenvalues, d0.eigenvalues.map { $0 / 2 }) <= Tolerance.backward(Scalar.self, order: n) * m0.maxAbsoluteEntry)
     }
 
     @Test func columnsInsideTheBasisOrRepeatedAddNoSpuriousDirections() throws {
@@ -121,7 +122,7 @@ struct BrandUpdateTests {
         }
         try expectEigenpairs(decomposition, of: dense, expected: try SymmetricEigendecomposition(dense).eigenvalues.reversed())
         // B-KFAC: rank 8 kept; many truncated updates drift, and the tolerance re-orthonormalises.
-        let loose: Scalar = tolerance(Scalar.self, order: n, factor: 4)
+        let loose: Scalar = Tolerance.backward(Scalar.self, order: n, factor: 4)
         let guarded = BrandUpdate<Scalar>(options: .init(targetRank: 8, orthogonalityTolerance: loose))
         var truncated = try SymmetricEigendecomposition<Scalar>(eigenvalues: [], eigenvectors: Matrix(rows: n, columns: 0))
         for _ in 0..<200 {
@@ -147,9 +148,9 @@ struct BrandUpdateTests {
         let drifted = try SymmetricEigendecomposition(eigenvalues: d0.eigenvalues, eigenvectors: d0.eigenvectors + noise)
         #expect(drifted.orthogonalityLoss > 1e-4)
         let restored = try drifted.reorthonormalized()
-        #expect(restored.orthogonalityLoss <= tolerance(Scalar.self, order: n))
+        #expect(restored.orthogonalityLoss <= Tolerance.backward(Scalar.self, order: n))
         // The represented matrix is kept: Q·D·Qᵀ before and after.
-        #expect(try restored.reconstructed().relativeDistance(to: drifted.reconstructed()) <= tolerance(Scalar.self, order: n))
+        #expect(try restored.reconstructed().relativeDistance(to: drifted.reconstructed()) <= Tolerance.backward(Scalar.self, order: n))
         #expect(restored.eigenvalues == restored.eigenvalues.sorted(by: >))
     }
 

@@ -2,6 +2,7 @@ import DenseLinearAlgebra
 import OnlineEigenUpdates
 import SymmetricEigen
 import Testing
+import KronKitTestSupport
 
 /// B-KFAC-c's correction: Ritz pairs of the exact factor in the span of chosen columns.
 @Suite("Rayleigh–Ritz correction of a maintained eigenbasis")
@@ -18,7 +19,7 @@ struct RayleighRitzCorrectionTests {
             eigenvalues: (0..<8).map { Scalar(8 - $0) }, eigenvectors: exact.eigenvectors.multiplied(by: rotation))
         // An invariant subspace: Rayleigh–Ritz recovers the eigenpairs exactly.
         let corrected = try RayleighRitzCorrection<Scalar>().corrected(scrambled, against: m, columns: Array(0..<8))
-        let bound = tolerance(Scalar.self, order: n)
+        let bound = Tolerance.backward(Scalar.self, order: n)
         #expect(maxDifference(corrected.eigenvalues, exact.eigenvalues) <= bound * m.maxAbsoluteEntry)
         #expect(try corrected.residual(against: m) <= bound)
         #expect(corrected.orthogonalityLoss <= bound)

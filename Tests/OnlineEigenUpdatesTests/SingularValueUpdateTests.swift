@@ -1,6 +1,7 @@
 import DenseLinearAlgebra
 import OnlineEigenUpdates
 import Testing
+import KronKitTestSupport
 
 /// Brand's thin-SVD update against `gesdd` of the updated matrix formed densely.
 @Suite("Brand updates of a thin SVD")
@@ -22,7 +23,7 @@ struct SingularValueUpdateTests {
         try dense.add(x.multiplied(by: y, transposingOther: .transpose), scaledBy: beta)
         let reference = try SingularValueDecomposition(dense, computeVectors: false).singularValues
         let scale = reference[0]
-        let bound = tolerance(Scalar.self, order: m)
+        let bound = Tolerance.backward(Scalar.self, order: m)
         for rank in [nil, 5] as [Int?] {
             let updated = try BrandUpdate<Scalar>(options: .init(targetRank: rank))
                 .updated(start, adding: x, times: y, currentWeight: alpha, updateWeight: beta)

@@ -2,6 +2,7 @@ import DenseLinearAlgebra
 import RandomizedRange
 import SymmetricEigen
 import Testing
+import KronKitTestSupport
 
 @Suite("Randomized symmetric EVD and stabilised Nyström against syevd")
 struct RandomizedEigenTests {
@@ -25,14 +26,14 @@ struct RandomizedEigenTests {
             let finder = RangeFinder<Scalar>(options: .init(rank: rank, oversampling: 4, powerIterations: 1))
             let evd = try SymmetricEigendecomposition.randomizedLargest(of: m, rangeFinder: finder, using: &generator)
             let (nystrom, clamped) = try SymmetricEigendecomposition.nystrom(of: m, rangeFinder: finder, using: &generator)
-            let tolerance = roundingTolerance(Scalar.self, order: n) * reference[0]
+            let tolerance = Tolerance.backward(Scalar.self, order: n) * reference[0]
             for result in [evd, nystrom] {
                 #expect(result.order == n && result.eigenvalues.count == rank && result.isComplete == (rank == n))
                 #expect(result.eigenvalues == result.eigenvalues.sorted(by: >), "descending")
                 // Rank ≤ ℓ: Q spans range(M), the Ritz values are M's eigenvalues to c·n·eps·‖M‖.
                 for j in 0..<rank { #expect(abs(result.eigenvalues[j] - reference[j]) <= tolerance) }
                 #expect(try spectralNorm(m - result.reconstructed()) <= tolerance)
-                #expect(try orthogonalityError(result.eigenvectors) <= roundingTolerance(Scalar.self, order: n))
+                #expect(try orthogonalityError(result.eigenvectors) <= Tolerance.backward(Scalar.self, order: n))
             }
             #expect(clamped == 0, "the kept eigenvalues are of size ‖M‖, far from the shift")
         }
@@ -58,7 +59,7 @@ struct RandomizedEigenTests {
             // angle for λ_j decays like (λ_{ℓ+1}/λ_j)^{q+½…2q+1}, here ≤ (0.05·0.87/0.1)^2.5 ≈ 0.02, so the
             // relative eigenvalue error is ≲ tan²θ ≈ 4·10⁻⁴; 10⁻² allows for the constants.
             for j in 0..<k {
-                #expect(result.eigenvalues[j] <= reference[j] * (1 + roundingTolerance(Scalar.self, order: n)))
+                #expect(result.eigenvalues[j] <= reference[j] * (1 + Tolerance.backward(Scalar.self, order: n)))
                 #expect(reference[j] - result.eigenvalues[j] <= 1e-2 * reference[j], "λ_\(j)")
             }
             // ‖M − UDUᵀ‖ ≈ λ_{k+1} = 1/20 at best; HMT §5.3's factor 2 and the range finder's
@@ -87,7 +88,7 @@ struct RandomizedEigenTests {
         try shifted.addToDiagonal(lambda)
         let dense = try CholeskyFactorization(shifted).solve(x)
         let cond = (try spectralNorm(m) + lambda) / lambda
-        #expect(try applied.relativeDistance(to: dense) <= cond * roundingTolerance(Double.self, order: n))
+        #expect(try applied.relativeDistance(to: dense) <= cond * Tolerance.backward(Double.self, order: n))
     }
 
     @Test func nystromClampsAndCountsNegativeEigenvaluesBeyondTheRank() throws {

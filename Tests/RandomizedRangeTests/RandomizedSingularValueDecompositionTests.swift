@@ -1,6 +1,7 @@
 import DenseLinearAlgebra
 import RandomizedRange
 import Testing
+import KronKitTestSupport
 
 @Suite("Randomized SVD: exact low rank, decaying spectra, reproducibility")
 struct RandomizedSingularValueDecompositionTests {
@@ -14,7 +15,7 @@ struct RandomizedSingularValueDecompositionTests {
                 a, rangeFinder: RangeFinder(options: .init(rank: rank, oversampling: 5, powerIterations: 1)),
                 using: &generator)
             #expect(svd.u.rows == m && svd.u.columns == rank && svd.vt.rows == rank && svd.vt.columns == n)
-            let tolerance = roundingTolerance(Scalar.self, order: Swift.max(m, n))
+            let tolerance = Tolerance.backward(Scalar.self, order: Swift.max(m, n))
             // Weyl: every σ of the rank-k input is recovered to the rounding of the chain, c·n·eps·σ₁.
             for j in 0..<rank { #expect(abs(svd.singularValues[j] - reference[j]) <= tolerance * reference[0]) }
             #expect(try spectralNorm(a - svd.reconstructed()) <= tolerance * reference[0])
@@ -43,7 +44,7 @@ struct RandomizedSingularValueDecompositionTests {
         // Each computed σ_j is at most σ_j (it is a singular value of QᵀA, a compression) and,
         // with the gap σ₈/σ₉ ≈ 35 and q = 2, within σ_{k+1}²/σ_j-type error of it.
         for j in 0..<k {
-            #expect(svd.singularValues[j] <= reference[j] * (1 + roundingTolerance(Scalar.self, order: 90)))
+            #expect(svd.singularValues[j] <= reference[j] * (1 + Tolerance.backward(Scalar.self, order: 90)))
             #expect(reference[j] - svd.singularValues[j] <= reference[k])
         }
     }

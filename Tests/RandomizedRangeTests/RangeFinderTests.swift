@@ -1,6 +1,7 @@
 import DenseLinearAlgebra
 import RandomizedRange
 import Testing
+import KronKitTestSupport
 
 @Suite("Range finder: exact low rank, decaying spectra, power iterations, operators, errors")
 struct RangeFinderTests {
@@ -17,9 +18,9 @@ struct RangeFinderTests {
                     let basis = try finder.basis(of: a, using: &generator)
                     // ℓ = min(k + p, m, n): the (30 × 8) case clamps 3 + 5 to 8.
                     #expect(basis.rows == m && basis.columns == Swift.min(rank + 5, m, n))
-                    #expect(try orthogonalityError(basis) <= roundingTolerance(Scalar.self, order: m))
+                    #expect(try orthogonalityError(basis) <= Tolerance.backward(Scalar.self, order: m))
                     // Rank ≤ ℓ: the sample captures the whole range, so only rounding is left.
-                    let tolerance = roundingTolerance(Scalar.self, order: Swift.max(m, n)) * norm
+                    let tolerance = Tolerance.backward(Scalar.self, order: Swift.max(m, n)) * norm
                     #expect(try projectionError(a, basis: basis) <= tolerance, "\(m)×\(n) rank \(rank) \(distribution) q=\(q)")
                 }
             }
@@ -51,7 +52,7 @@ struct RangeFinderTests {
             let error = try projectionError(a, basis: finder.basis(of: a, using: &generator))
             errors[q] = error
             // Optimality: no rank-ℓ basis beats σ_{ℓ+1}, so the error is at least σ_{k+p+1} (up to rounding).
-            #expect(error >= sigma[k + 10] * (1 - roundingTolerance(Scalar.self, order: 120)))
+            #expect(error >= sigma[k + 10] * (1 - Tolerance.backward(Scalar.self, order: 120)))
             if q >= 1 {
                 // HMT Cor. 10.10 with k = 10, p = 10: E err ≤ [(1 + √(10/9))·σ₁₁^{2q+1} +
                 // (e·√20/10)·(Σ_{j>10} σ_j^{2(2q+1)})^{1/2}]^{1/(2q+1)} ≈ 1.6·σ₁₁ (q = 1) for this

@@ -1,15 +1,6 @@
 import DenseLinearAlgebra
 import RandomizedRange
 
-/// `c·n·eps`: the rounding error of a backward-stable computation with `n`-term inner
-/// products (GEMM, Householder QR, LAPACK SVD/EVD), `‖E‖ ≤ c·n·eps·‖A‖`
-/// [Higham 2002, Thm 19.4; LAPACK Users' Guide §4.7, §4.9]. `c = 20` covers the
-/// constants of the few such steps a randomized algorithm chains (sketch product, QR,
-/// core product, small SVD/EVD, back-multiplication) while an O(1) error stays far above it.
-func roundingTolerance<Scalar: LinearAlgebraScalar>(_: Scalar.Type, order n: Int, factor: Double = 20) -> Scalar {
-    Scalar(factor * Double(Swift.max(n, 1))) * Scalar.ulpOfOne
-}
-
 /// The spectral norm `‖A‖₂ = σ₁(A)` by LAPACK `?gesdd` (values only).
 func spectralNorm<Scalar: LinearAlgebraScalar>(_ a: Matrix<Scalar>) throws -> Scalar {
     guard !a.isEmpty else { return 0 }

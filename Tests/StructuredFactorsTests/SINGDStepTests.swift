@@ -1,6 +1,7 @@
 import DenseLinearAlgebra
 import StructuredFactors
 import Testing
+import KronKitTestSupport
 
 /// One SINGD factor step written with the structured API against the same step on dense matrices
 /// with the dense projection: `H = Π(Kᵀ·(aᵀa/b)·K)`, `m = ½[τ·H + λ·Π(KᵀK) − I]`, `K ← K·(I − β·m)`
@@ -37,7 +38,7 @@ struct SINGDStepTests {
         let near = { (count: Int) in (0..<count).map { _ in Scalar.randomGaussian(using: &generator) / 10 } }
         // K, H and the step have entries O(1) (K near I, ‖a‖ ~ √b per column, H scaled by 1/b), and every
         // entry is a few sums of n products: 10·n·eps as for one product.
-        let bound = tolerance(Scalar.self, order: n)
+        let bound = Tolerance.backward(Scalar.self, order: n)
         try step(try DenseFactor(Matrix.identity(n) + Matrix.randomGaussian(rows: n, columns: n, using: &generator).scaled(by: 0.1)),
                  batch: a, tolerance: bound)
         try step(try DiagonalMatrix(diagonal: near(n)).addingToDiagonal(1), batch: a, tolerance: bound)

@@ -1,6 +1,7 @@
 import DenseLinearAlgebra
 import StructuredFactors
 import Testing
+import KronKitTestSupport
 
 /// Every structure against its dense matrix, through the shared ``checkStructure(_:_:tolerance:reference:using:sourceLocation:)``,
 /// for random instances at every size in ``structureSizes`` and both precisions.
@@ -11,8 +12,8 @@ struct StructureTests {
         for n in structureSizes {
             let (s, t) = (try DenseFactor(Matrix<Scalar>.randomGaussian(rows: n, columns: n, using: &generator)),
                           try DenseFactor(Matrix<Scalar>.randomGaussian(rows: n, columns: n, using: &generator)))
-            try checkStructure(s, t, tolerance: tolerance(Scalar.self, order: n), reference: { $0 }, using: &generator)
-            try checkProduct(s, t, other: try .identity(order: n + 1), tolerance: tolerance(Scalar.self, order: n))
+            try checkStructure(s, t, tolerance: Tolerance.backward(Scalar.self, order: n), reference: { $0 }, using: &generator)
+            try checkProduct(s, t, other: try .identity(order: n + 1), tolerance: Tolerance.backward(Scalar.self, order: n))
         }
     }
 
@@ -26,9 +27,9 @@ struct StructureTests {
         for n in structureSizes {
             let (s, t) = (try DiagonalMatrix(diagonal: Scalar.randomGaussians(count: n, using: &generator)),
                           try DiagonalMatrix(diagonal: Scalar.randomGaussians(count: n, using: &generator)))
-            try checkStructure(s, t, tolerance: tolerance(Scalar.self, order: n),
+            try checkStructure(s, t, tolerance: Tolerance.backward(Scalar.self, order: n),
                                reference: { maskedProjection($0) { $0 == $1 } }, using: &generator)
-            try checkProduct(s, t, other: try .identity(order: n + 1), tolerance: tolerance(Scalar.self, order: n))
+            try checkProduct(s, t, other: try .identity(order: n + 1), tolerance: Tolerance.backward(Scalar.self, order: n))
         }
     }
 
@@ -48,10 +49,10 @@ struct StructureTests {
                 let (s, t) = (try random(), try random())
                 #expect(s.blocks.map(\.rows) == (try layout.blockOrders(for: n)))
                 let b = layout.blockSize
-                try checkStructure(s, t, tolerance: tolerance(Scalar.self, order: n),
+                try checkStructure(s, t, tolerance: Tolerance.backward(Scalar.self, order: n),
                                    reference: { maskedProjection($0) { $0 / b == $1 / b } }, using: &generator)
                 try checkProduct(s, t, other: try .identity(order: n + 1, layout: layout),
-                                 tolerance: tolerance(Scalar.self, order: n))
+                                 tolerance: Tolerance.backward(Scalar.self, order: n))
             }
         }
         // The last block is the remainder, as in singd: 40 = 30 + 10, 7 = 3 + 3 + 1.
@@ -82,7 +83,7 @@ struct StructureTests {
         var generator = Xoshiro256StarStar(seed: 4)
         for n in structureSizes {
             let columns = (0..<2).map { _ in Scalar.randomGaussians(count: n, using: &generator) }
-            let bound = tolerance(Scalar.self, order: n)
+            let bound = Tolerance.backward(Scalar.self, order: n)
             try checkStructure(try LowerTriangularToeplitz(column: columns[0]), try LowerTriangularToeplitz(column: columns[1]),
                                tolerance: bound, reference: { Self.toeplitzReference($0, lower: true) }, using: &generator)
             try checkStructure(try UpperTriangularToeplitz(row: columns[0]), try UpperTriangularToeplitz(row: columns[1]),
@@ -123,10 +124,10 @@ struct StructureTests {
                         Matrix.randomGaussian(rows: n, columns: n, using: &generator), layout: layout)
                 }
                 let (s, t) = (try random(), try random())
-                try checkStructure(s, t, tolerance: tolerance(Scalar.self, order: n),
+                try checkStructure(s, t, tolerance: Tolerance.backward(Scalar.self, order: n),
                                    reference: { try! Self.hierarchicalReference($0, layout: layout) }, using: &generator)
                 try checkProduct(s, t, other: try .identity(order: n + 1, layout: layout),
-                                 tolerance: tolerance(Scalar.self, order: n))
+                                 tolerance: Tolerance.backward(Scalar.self, order: n))
             }
         }
         // singd's fill order for k₁ = 3, k₂ = 2: A first, then B and E, then the diagonal middle.
@@ -151,9 +152,9 @@ struct StructureTests {
                     core: Matrix.randomGaussian(rows: rank, columns: rank, using: &generator))
             }
             // The low-rank part has entries of size r, so the bound is relative to c·n·r·eps.
-            try checkStructure(try random(3), try random(2), tolerance: tolerance(Scalar.self, order: 3 * n),
+            try checkStructure(try random(3), try random(2), tolerance: Tolerance.backward(Scalar.self, order: 3 * n),
                                reference: { $0 }, using: &generator)
-            try checkStructure(try random(0), try random(4), tolerance: tolerance(Scalar.self, order: 4 * n),
+            try checkStructure(try random(0), try random(4), tolerance: Tolerance.backward(Scalar.self, order: 4 * n),
                                reference: { $0 }, using: &generator)
         }
     }

@@ -3,15 +3,6 @@ import Foundation
 import StructuredFactors
 import Testing
 
-/// `c·n·eps` with `c = 10`. Every structured operation is a sum of at most `n` products per entry,
-/// computed in another order than the dense reference, so the two differ by the `γ_n ≈ n·eps`
-/// bound of a dot product times the norms of the operands [Higham 2002, §3.1]; errors in practice
-/// grow like `√n·eps`, so `c = 10` leaves room without letting a wrong entry (an O(1) error) through.
-/// The FFT products have the smaller `c·log₂ n·eps` bound (Higham 2002, §24.1) and pass the same test.
-func tolerance<Scalar: LinearAlgebraScalar>(_: Scalar.Type, order n: Int, factor: Double = 10) -> Scalar {
-    Scalar(factor * Double(Swift.max(n, 1))) * Scalar.ulpOfOne
-}
-
 /// `|a − b| / max(1, |b|)`.
 func relativeError<Scalar: LinearAlgebraScalar>(_ a: Scalar, _ b: Scalar) -> Scalar {
     abs(a - b) / Swift.max(1, abs(b))

@@ -1,6 +1,7 @@
 import DenseLinearAlgebra
 import StructuredFactors
 import Testing
+import KronKitTestSupport
 
 /// The Newton-doubling inverse and the structured products of triangular Toeplitz matrices
 /// against LAPACK's triangular solve (`?trtrs`) of the dense matrix.
@@ -14,7 +15,7 @@ struct ToeplitzInverseTests {
             // A diagonally dominant t (Σ_{k≥1}|t_k| < t₀/1.4) has cond(L) ≤ ~5 and an inverse whose
             // entries decay; both methods are then accurate to c·n·eps (trtrs: Higham 2002, Thm 8.5;
             // Newton: c·log n·eps per step, see Notes/StructuredFactors.md).
-            let bound = tolerance(Scalar.self, order: n)
+            let bound = Tolerance.backward(Scalar.self, order: n)
             let b = Matrix<Scalar>.randomGaussian(rows: n, columns: 3, using: &generator)
             let lowerInverse = try Matrix.solveTriangular(lower.dense(), .identity(n), triangle: .lower)
             #expect(try lower.inverse().dense().relativeDistance(to: lowerInverse) <= bound)

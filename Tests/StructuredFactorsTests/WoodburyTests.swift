@@ -1,6 +1,7 @@
 import DenseLinearAlgebra
 import StructuredFactors
 import Testing
+import KronKitTestSupport
 
 /// Woodbury solves and determinant-lemma log-determinants of `diag(d) + U·C·Uᵀ` against LU
 /// (`?getrf`/`?getrs`) of the dense matrix.
@@ -19,7 +20,7 @@ struct WoodburyTests {
                 let m = try LowRankPlusDiagonal(diagonal: d, factor: u, core: c)
                 let dense = try LUFactorization(m.dense())
                 let b = Matrix<Scalar>.randomGaussian(rows: n, columns: 4, using: &generator)
-                let bound = tolerance(Scalar.self, order: n)
+                let bound = Tolerance.backward(Scalar.self, order: n)
                 #expect(try m.solve(b).relativeDistance(to: dense.solve(b)) <= bound)
                 let (logAbs, sign) = try m.logAbsoluteDeterminant()
                 #expect(abs(logAbs - dense.logAbsoluteDeterminant.logAbs) <= bound * Swift.max(1, abs(logAbs)))
@@ -38,7 +39,7 @@ struct WoodburyTests {
         try reference.addToDiagonal(0.5)
         let b = Matrix<Scalar>.randomGaussian(rows: 20, columns: 2, using: &generator)
         // cond(XᵀX + λI) ≈ ‖X‖²/λ ≈ 100: the bound grows by that factor.
-        #expect(try damped.solve(b).relativeDistance(to: LUFactorization(reference).solve(b)) <= 100 * tolerance(Scalar.self, order: 20))
+        #expect(try damped.solve(b).relativeDistance(to: LUFactorization(reference).solve(b)) <= 100 * Tolerance.backward(Scalar.self, order: 20))
     }
 
     @Test func woodburySolveAndLogDeterminantMatchDenseLU() throws {

@@ -1,6 +1,7 @@
 import DenseLinearAlgebra
 import SymmetricEigen
 import Testing
+import KronKitTestSupport
 
 /// The selection path (reduction, bisection, inverse iteration, back-transformation)
 /// on the matrices that break bisection codes: exact splits, eigenvalues repeated
@@ -19,7 +20,7 @@ struct SelectionTests {
         let selected = try SymmetricEigendecomposition(
             m, selecting: .indexRange(lower: indices.lowerBound, upper: indices.upperBound),
             options: .init(triangle: triangle))
-        let tolerance = Tolerance.backward(Scalar.self, order: n)
+        let tolerance = Tolerance.eigen(Scalar.self, order: n)
         let norm = Swift.max(m.maxAbsoluteEntry, .leastNormalMagnitude)
         #expect(selected.eigenvalues.count == indices.count, sourceLocation: sourceLocation)
         #expect(selected.eigenvalues == selected.eigenvalues.sorted(), "ascending", sourceLocation: sourceLocation)
@@ -105,7 +106,7 @@ struct SelectionTests {
         try expectSelection(wilkinson, indices: 11...20)
         try expectSelection(wilkinson, indices: 19...19)
         let top = try SymmetricEigendecomposition.largest(6, of: wilkinson)
-        #expect(top.orthogonalityError <= Tolerance.backward(Scalar.self, order: n))
+        #expect(top.orthogonalityError <= Tolerance.eigen(Scalar.self, order: n))
         // A K-FAC-like factor: 8 spikes over a bulk decaying to 1e-8 of the largest.
         var generator = Xoshiro256StarStar(seed: 62)
         let factor = try MatrixEnsemble<Scalar>.positiveDefinite(
@@ -133,8 +134,8 @@ struct SelectionTests {
             #expect(selected.eigenvalues.allSatisfy { $0.isFinite })
             let recovered = selected.eigenvalues.map { $0 / factor }
             #expect(maxDifference(recovered, Array(reference[4...19]))
-                    <= Tolerance.backward(Scalar.self, order: 24) * m.maxAbsoluteEntry)
-            #expect(try residual(selected, against: scaled) <= Tolerance.backward(Scalar.self, order: 24))
+                    <= Tolerance.eigen(Scalar.self, order: 24) * m.maxAbsoluteEntry)
+            #expect(try residual(selected, against: scaled) <= Tolerance.eigen(Scalar.self, order: 24))
             let byValue = try SymmetricEigendecomposition(
                 scaled, selecting: .valueRange(lower: (reference[9] + reference[10]) / 2 * factor,
                                                upper: (reference[14] + reference[15]) / 2 * factor))
@@ -154,8 +155,8 @@ struct SelectionTests {
         let byValue = try SymmetricEigendecomposition(m, selecting: .valueRange(lower: 4.5, upper: 10.5))
         #expect(byValue.eigenvalues.count == 6)
         #expect(maxDifference(byValue.eigenvalues, (5...10).map { Scalar($0) })
-                <= Tolerance.backward(Scalar.self, order: 30) * 30)
-        #expect(try residual(byValue, against: m) <= Tolerance.backward(Scalar.self, order: 30))
+                <= Tolerance.eigen(Scalar.self, order: 30) * 30)
+        #expect(try residual(byValue, against: m) <= Tolerance.eigen(Scalar.self, order: 30))
         let outside = try SymmetricEigendecomposition(m, selecting: .valueRange(lower: -5, upper: 0.5))
         #expect(outside.eigenvalues.isEmpty && outside.eigenvectors.columns == 0)
         // A user tolerance coarser than the default still brackets each eigenvalue.

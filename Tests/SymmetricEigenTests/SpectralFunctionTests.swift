@@ -1,6 +1,7 @@
 import DenseLinearAlgebra
 import SymmetricEigen
 import Testing
+import KronKitTestSupport
 
 @Suite("Spectral functions on a decomposition")
 struct SpectralFunctionTests {
@@ -12,7 +13,7 @@ struct SpectralFunctionTests {
             let eig = try SymmetricEigendecomposition(m)
             // Functions of an SPD matrix with eigenvalues in [1/κ, 1]: results whose
             // norms grow like κ^s carry relative error c·n·eps·κ^s.
-            let tolerance = Tolerance.backward(Scalar.self, order: n)
+            let tolerance = Tolerance.eigen(Scalar.self, order: n)
             let inverse = try eig.inverse()
             #expect(try (m * inverse).relativeDistance(to: .identity(n)) <= tolerance * Scalar(kappa))
             #expect(inverse.isSymmetric())
@@ -56,10 +57,10 @@ struct SpectralFunctionTests {
         // cond(M̃ + λI) ≤ (1 + λ)/λ = 11.
         let reference = try CholeskyFactorization(shifted).solve(x)
         let damped = try top.dampedInverse(applyingTo: x, damping: lambda)
-        #expect(try damped.relativeDistance(to: reference) <= Tolerance.backward(Scalar.self, order: n, factor: 200))
+        #expect(try damped.relativeDistance(to: reference) <= Tolerance.eigen(Scalar.self, order: n, factor: 200))
         // f on the captured subspace: √ of the rank-6 part squares back to it.
         let root = try top.squareRoot()
-        #expect(try (root * root).relativeDistance(to: lowRank) <= Tolerance.backward(Scalar.self, order: n))
+        #expect(try (root * root).relativeDistance(to: lowRank) <= Tolerance.eigen(Scalar.self, order: n))
         #expect(throws: LinearAlgebraError.self) { try top.inverse() }
         #expect(throws: LinearAlgebraError.self) { try top.inversePthRoot(2) }
         #expect(throws: LinearAlgebraError.self) { try top.dampedInverse(applyingTo: x, damping: 0) }
@@ -85,7 +86,7 @@ struct SpectralFunctionTests {
         #expect(clamped.eigenvectors == eig.eigenvectors)
         let root = try clamped.squareRoot()
         // Clamping moved the spectrum by ≤ 10³ ulps, so √·√ is within that of M.
-        #expect(try (root * root).relativeDistance(to: m) <= Tolerance.backward(Scalar.self, order: 5, factor: 1000))
+        #expect(try (root * root).relativeDistance(to: m) <= Tolerance.eigen(Scalar.self, order: 5, factor: 1000))
         let (floored, floorCount) = try eig.clamped(atLeast: 1e-3)
         #expect(floorCount == 2)
         _ = try floored.inversePthRoot(4)

@@ -1,16 +1,6 @@
 import DenseLinearAlgebra
 import SymmetricEigen
 
-/// Tolerances in units of machine epsilon. LAPACK's symmetric eigensolvers are
-/// backward stable: residual and reconstruction errors are `c·n·eps·‖M‖`, and
-/// orthogonality `c·n·eps` [LAPACK Users' Guide §4.7]; `c = 10` leaves room for
-/// the constants without letting a wrong result (an O(1) error) through.
-enum Tolerance {
-    static func backward<Scalar: LinearAlgebraScalar>(_: Scalar.Type, order n: Int, factor: Double = 10) -> Scalar {
-        Scalar(factor * Double(Swift.max(n, 1))) * Scalar.ulpOfOne
-    }
-}
-
 /// The sizes of the property tests: empty, 1, odd, and a few dozen.
 let propertySizes = [0, 1, 7, 33, 64]
 
@@ -24,11 +14,6 @@ func symmetricMatrix<Scalar: LinearAlgebraScalar>(
 /// Eigenvalues of an indefinite test matrix: Gaussian, both signs.
 func indefiniteSpectrum<Scalar: LinearAlgebraScalar>(_ n: Int, using generator: inout Xoshiro256StarStar) -> [Scalar] {
     Scalar.randomGaussians(count: n, using: &generator)
-}
-
-/// `max |aᵢ − bᵢ|`.
-func maxDifference<Scalar: LinearAlgebraScalar>(_ a: [Scalar], _ b: [Scalar]) -> Scalar {
-    zip(a, b).reduce(0) { Swift.max($0, abs($1.0 - $1.1)) }
 }
 
 extension SymmetricEigendecomposition {

@@ -1,6 +1,7 @@
 import DenseLinearAlgebra
 import SymmetricEigen
 import Testing
+import KronKitTestSupport
 
 @Suite("Symmetric eigendecomposition: drivers, selections, residuals")
 struct SymmetricEigendecompositionTests {
@@ -17,7 +18,7 @@ struct SymmetricEigendecompositionTests {
             for spectrum in spectra {
                 let m = symmetricMatrix(spectrum, using: &generator)
                 let norm = Swift.max(1, m.maxAbsoluteEntry)
-                let tolerance = Tolerance.backward(Scalar.self, order: n)
+                let tolerance = Tolerance.eigen(Scalar.self, order: n)
                 let expected = spectrum.sorted()
                 var previous: [Scalar]?
                 for driver in [SymmetricEigendecomposition<Scalar>.Driver.divideAndConquer, .relativelyRobustRepresentations] {
@@ -61,10 +62,10 @@ struct SymmetricEigendecompositionTests {
             }
             for driver in [SymmetricEigendecomposition<Scalar>.Driver.divideAndConquer, .relativelyRobustRepresentations] {
                 let eig = try SymmetricEigendecomposition(garbled, driver: driver, options: .init(triangle: triangle))
-                #expect(try eig.residual(against: m) <= Tolerance.backward(Scalar.self, order: n))
+                #expect(try eig.residual(against: m) <= Tolerance.eigen(Scalar.self, order: n))
             }
             let top = try SymmetricEigendecomposition.largest(3, of: garbled, options: .init(triangle: triangle))
-            #expect(try top.residual(against: m) <= Tolerance.backward(Scalar.self, order: n))
+            #expect(try top.residual(against: m) <= Tolerance.eigen(Scalar.self, order: n))
         }
     }
 
@@ -78,13 +79,13 @@ struct SymmetricEigendecompositionTests {
         for n in [1, 7, 40] {
             let m = symmetricMatrix(indefiniteSpectrum(n, using: &generator) as [Scalar], using: &generator)
             let full = try SymmetricEigendecomposition(m)
-            let tolerance = Tolerance.backward(Scalar.self, order: n) * Swift.max(1, m.maxAbsoluteEntry)
+            let tolerance = Tolerance.eigen(Scalar.self, order: n) * Swift.max(1, m.maxAbsoluteEntry)
             let lower = n / 3, upper = n - 1 - n / 4
             let byIndex = try SymmetricEigendecomposition(m, selecting: .indexRange(lower: lower, upper: upper))
             #expect(byIndex.eigenvalues.count == upper - lower + 1 && !byIndex.isComplete || n == 1)
             #expect(maxDifference(byIndex.eigenvalues, Array(full.eigenvalues[lower...upper])) <= tolerance)
-            #expect(try byIndex.residual(against: m) <= Tolerance.backward(Scalar.self, order: n))
-            #expect(byIndex.orthogonalityError <= Tolerance.backward(Scalar.self, order: n))
+            #expect(try byIndex.residual(against: m) <= Tolerance.eigen(Scalar.self, order: n))
+            #expect(byIndex.orthogonalityError <= Tolerance.eigen(Scalar.self, order: n))
             // A value interval strictly between eigenvalues picks exactly those inside it.
             let sorted = full.eigenvalues
             let low = n > 1 ? (sorted[0] + sorted[1]) / 2 : sorted[0] - 1
@@ -97,7 +98,7 @@ struct SymmetricEigendecompositionTests {
                 #expect(top.eigenvalues.count == k && top.eigenvectors.columns == k)
                 #expect(top.eigenvalues == top.eigenvalues.sorted(by: >), "descending")
                 #expect(maxDifference(top.eigenvalues, Array(sorted.suffix(k).reversed())) <= tolerance)
-                #expect(try top.residual(against: m) <= Tolerance.backward(Scalar.self, order: n))
+                #expect(try top.residual(against: m) <= Tolerance.eigen(Scalar.self, order: n))
             }
         }
         let empty = try SymmetricEigendecomposition.largest(0, of: Matrix<Scalar>(rows: 0, columns: 0))
