@@ -49,10 +49,12 @@ struct KernelReport {
 
     /// Times `kernel` and `baseline` alternately (each best-of-N) and records a row.
     /// - Parameter flops: the kernel's flop count, for GFLOP/s; nil to omit.
-    mutating func compare(_ name: String, size: String, flops: Double? = nil,
+    /// - Parameter repetitions: best of how many pairs; the report's default when nil.
+    mutating func compare(_ name: String, size: String, flops: Double? = nil, repetitions: Int? = nil,
                           kernel: () throws -> Void, baseline baselineName: String,
                           _ baseline: () throws -> Void) rethrows {
-        let (kernelSeconds, baselineSeconds) = try Timing.bestPair(repetitions: repetitions, kernel, baseline)
+        let (kernelSeconds, baselineSeconds) = try Timing.bestPair(repetitions: repetitions ?? self.repetitions,
+                                                                   kernel, baseline)
         rows.append(ReportRow(name: name, size: size, seconds: kernelSeconds, baseline: baselineName,
                               baselineSeconds: baselineSeconds, speedup: baselineSeconds / kernelSeconds,
                               gflops: flops.map { $0 / kernelSeconds / 1e9 }))

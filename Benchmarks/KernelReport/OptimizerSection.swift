@@ -9,7 +9,49 @@ import StructuredFactors
 enum OptimizerSection {
     static func run(_ report: inout KernelReport) throws {
         try stepTime(&report)
+        try wideLayer(&report)
         try factorScaling(&report)
+    }
+
+    /// K-FAC training a float32 layer of width 4 096 (MLP 784-4096-10, batch 128): one inverse
+    /// period of 20 steps, whose one inversion runs `ssyevd` on the 4 097 × 4 097 input factor of
+    /// the second layer and the 4 096 × 4 096 output factor of the first. LAPACK 3.11 returned the
+    /// workspace size of that `ssyevd` rounded down (issue 10); the row shows it trains. One
+    /// repetition: a period takes seconds. The quick report uses width 1 024.
+    static func wideLayer(_ report: inout KernelReport) throws {
+        let width = report.quick ? 1024 : 4096
+        let (batch, period) = (128, 20)
+        let widths = [784, width, 10]
+        var generator = Xoshiro256StarStar(seed: 4)
+        let input = Matrix<Float>.randomGaussian(rows: 784, columns: batch, using: &generator)
+        let labels = (0..<batch).map { _ in Int.random(in: 0..<10, using: &generator) }
+        let target = try Matrix<Float>.oneHot(labels, classCount: 10)
+        let loss = SoftmaxCrossEntropy<Float>()
+        for route in KroneckerBlockOptions.Route.allCases {
+            var model = try mlp(widths, seed: 1)
+            var kfac = try KFAC<Float>(
+                model: model, options: .init(learningRate: 0.01, factorUpdatePeriod: 10, inverseUpdatePeriod: period),
+                configuration: .init(options: .init(route: route)))
+            var sgdModel = try mlp(widths, seed: 1)
+            var sgd = try StochasticGradientDescent<Float>(model: sgdModel, options: .init(learningRate: 0.01))
+            var losses: [Float] = []
+            try report.compare(
+                "K-FAC \(route) route on a \(width)-wide float32 layer, \(period) steps (T_cov 10, T_inv \(period))",
+                size: "MLP \(widths.map(String.init).joined(separator: "-")), batch \(batch)", repetitions: 1,
+                kernel: {
+                    for _ in 0..<period {
+                        losses.append(try kfac.step(&model, input: input, target: target, loss: loss).loss)
+                    }
+                },
+                baseline: "SGD, \(period) steps") {
+                for _ in 0..<period { _ = try sgd.step(&sgdModel, input: input, target: target, loss: loss) }
+            }
+            guard losses.allSatisfy(\.isFinite), let last = losses.last, let first = losses.first, last < first else {
+                throw LinearAlgebraError.invalidArgument(
+                    operation: "wide-layer K-FAC row", detail: "the loss did not decrease: \(losses)")
+            }
+            print("    loss \(first) → \(last) over \(period) steps")
+        }
     }
 
     /// A ReLU MLP with the given widths.
