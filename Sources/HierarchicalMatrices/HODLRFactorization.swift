@@ -48,7 +48,7 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
     public let compressionError: Scalar
 
     /// Factors `matrix` and estimates its condition number.
-    /// - Complexity: as ``HODLRMatrix/factorized()``, plus six products and six solves with two columns.
+    /// - Complexity: as ``HODLRMatrix/factorized()``, plus three products and three solves with two columns.
     /// - Throws: ``LinearAlgebraError/singularMatrix(operation:index:)`` when a leaf or a
     ///   capacitance matrix is exactly singular,
     ///   ``LinearAlgebraError/numericallySingular(operation:reciprocalCondition:)`` when one of them
