@@ -6,10 +6,16 @@
 ///
 /// - Complexity: `n³/3` flops to factor; `2·n²` flops per right-hand side to solve.
 /// - Accuracy: backward stable; the computed `L` satisfies `L·Lᵀ = A + E` with
-///   `‖E‖ ≤ c·n·eps·‖A‖` [Higham 2002, Thm 10.3].
+///   `‖E‖ ≤ c·n·eps·‖A‖` [Higham 2002, Thm 10.3]. A solve's forward error is about `n·eps/rcond`,
+///   so ``solve(_:)`` refuses a numerically singular matrix (``reciprocalCondition`` below `eps`);
+///   the factor and the determinant stay available (the stabilised Nyström method uses such a factor).
 public struct CholeskyFactorization<Scalar: LinearAlgebraScalar>: Sendable {
     /// `L` in the lower triangle; the strict upper triangle is `A`'s, unread.
     public let packedFactor: Matrix<Scalar>
+    /// An estimate of the reciprocal condition number `1/(‖A‖₁·‖A⁻¹‖₁)` (LAPACK `?pocon` from the
+    /// factor and `‖A‖₁` of the symmetric matrix taken before factoring, `?lansy`), 1 for `n = 0`.
+    /// Below `eps` the matrix is numerically singular and ``solve(_:)`` throws.
+    public let reciprocalCondition: Scalar
 
     /// The lower-triangular factor `L`, with zeros above the diagonal.
     /// - Complexity: one copy of the matrix.
@@ -20,13 +26,14 @@ public struct CholeskyFactorization<Scalar: LinearAlgebraScalar>: Sendable {
         return l
     }
 
-    /// Factors `matrix`, reading its lower triangle only.
+    /// Factors `matrix`, reading its lower triangle only, and estimates its ``reciprocalCondition``.
     ///
     /// Fast path first: `?potrf` runs on the input unchecked. A NaN or ±∞ in the
     /// lower triangle of row `i` either fails a pivot or reaches `L`'s diagonal
     /// entry `i` (through `a_ii − Σ l_ik²`, or `l_ii = √∞`), so a non-finite
     /// input is caught by one `O(n)` look at `L`'s diagonal on success, and by a
     /// scan of the input only when a pivot fails (to tell it from an indefinite matrix).
+    /// - Complexity: `n³/3` flops, plus `O(n²)` for the norm and the condition estimate.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless square,
     ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in the lower triangle,
     ///   ``LinearAlgebraError/notPositiveDefinite(operation:minor:)`` with the failing leading minor.
@@ -36,6 +43,7 @@ public struct CholeskyFactorization<Scalar: LinearAlgebraScalar>: Sendable {
         try matrix.requireSquare(operation)
         var l = matrix
         let (n, lda) = (l.rows, l.leadingDimension)
+        let norm = n > 0 ? l.withBasePointer { Scalar.lansy(triangle: .lower, n: n, a: $0, lda: lda) } : 0
         let info = l.withMutableBasePointer { Scalar.potrf(triangle: .lower, n: n, a: $0, lda: lda) }
         if info < 0 { throw LinearAlgebraError.lapackFailure(routine: "\(Scalar.routinePrefix)potrf", info: info) }
         if info > 0 {
@@ -47,20 +55,45 @@ public struct CholeskyFactorization<Scalar: LinearAlgebraScalar>: Sendable {
         if l.diagonal.contains(where: { !$0.isFinite }) {
             throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: "A (lower triangle)")
         }
+        var rcond: Scalar = 1
+        if n > 0 {
+            let conditionInfo = l.withBasePointer {
+                Scalar.pocon(triangle: .lower, n: n, a: $0, lda: lda, oneNorm: norm, reciprocalCondition: &rcond)
+            }
+            if conditionInfo != 0 {
+                throw LinearAlgebraError.lapackFailure(routine: "\(Scalar.routinePrefix)pocon", info: conditionInfo)
+            }
+        }
         packedFactor = l
+        reciprocalCondition = rcond
     }
+
+    /// Whether a solve with this factor can be trusted: ``reciprocalCondition`` `≥ eps`.
+    /// - Complexity: `O(1)`.
+    @inlinable
+    public var isNumericallyNonsingular: Bool { reciprocalCondition >= Scalar.ulpOfOne }
 
     /// The order `n` of the factored matrix.
     public var order: Int { packedFactor.rows }
 
     /// Solves `A·X = B` (LAPACK `?potrs`).
+    /// - Complexity: `2n²` flops per column of `B`, plus one finiteness pass over `B`.
+    /// - Accuracy: normwise forward error about `n·eps/rcond` [Higham 2002, §10.1].
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when `B` has
-    ///   the wrong number of rows.
+    ///   the wrong number of rows, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞
+    ///   in `B`, ``LinearAlgebraError/numericallySingular(operation:reciprocalCondition:)`` when
+    ///   ``reciprocalCondition`` is below `eps`.
     @inlinable
     public func solve(_ b: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        let operation = "Cholesky solve (\(Scalar.routinePrefix)potrs)"
         guard b.rows == order else {
             throw LinearAlgebraError.dimensionMismatch(
-                operation: "Cholesky solve", expected: "\(order) rows", actual: "\(b.rows)×\(b.columns)")
+                operation: operation, expected: "\(order) rows", actual: "\(b.rows)×\(b.columns)")
+        }
+        try b.requireFinite(operation, argument: "B")
+        guard isNumericallyNonsingular else {
+            throw LinearAlgebraError.numericallySingular(operation: operation,
+                                                         reciprocalCondition: Double(reciprocalCondition))
         }
         var x = b
         guard !x.isEmpty else { return x }
@@ -76,6 +109,8 @@ public struct CholeskyFactorization<Scalar: LinearAlgebraScalar>: Sendable {
     }
 
     /// `A⁻¹` formed from the factor (two triangular solves against the identity).
+    /// - Complexity: `2n³` flops.
+    /// - Throws: as ``solve(_:)``.
     public func inverse() throws -> Matrix<Scalar> { try solve(.identity(order)) }
 
     /// `log det A = 2·Σ log l_ii`, without overflow.

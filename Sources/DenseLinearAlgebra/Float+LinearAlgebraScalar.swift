@@ -244,4 +244,40 @@ extension Float: LinearAlgebraScalar {
     public static func destroyPlan(_ plan: OpaquePointer) {
         fftwf_destroy_plan(plan)
     }
+
+    public static func lange(m: Int, n: Int, a: UnsafePointer<Float>, lda: Int) -> Float {
+        // Norm '1' reads no workspace (only 'I' does); LAPACKE's `_work` form skips the NaN check.
+        var work: Float = 0
+        return serializedBackendCall {
+            LAPACKE_slange_work(columnMajor, CChar(UInt8(ascii: "1")), Int32(m), Int32(n), a, Int32(lda), &work)
+        }
+    }
+
+    public static func lansy(triangle: Triangle, n: Int, a: UnsafePointer<Float>, lda: Int) -> Float {
+        var work = [Float](repeating: 0, count: Swift.max(1, n))
+        return serializedBackendCall {
+            LAPACKE_slansy_work(columnMajor, CChar(UInt8(ascii: "1")), triangle.lapack, Int32(n), a, Int32(lda),
+                                    &work)
+        }
+    }
+
+    public static func gecon(n: Int, a: UnsafePointer<Float>, lda: Int, oneNorm: Float,
+                             reciprocalCondition: inout Float) -> Int {
+        var work = [Float](repeating: 0, count: Swift.max(1, 4 * n))
+        var integerWork = [Int32](repeating: 0, count: Swift.max(1, n))
+        return serializedBackendCall {
+            Int(LAPACKE_sgecon_work(columnMajor, CChar(UInt8(ascii: "1")), Int32(n), a, Int32(lda), oneNorm,
+                                     &reciprocalCondition, &work, &integerWork))
+        }
+    }
+
+    public static func pocon(triangle: Triangle, n: Int, a: UnsafePointer<Float>, lda: Int, oneNorm: Float,
+                             reciprocalCondition: inout Float) -> Int {
+        var work = [Float](repeating: 0, count: Swift.max(1, 3 * n))
+        var integerWork = [Int32](repeating: 0, count: Swift.max(1, n))
+        return serializedBackendCall {
+            Int(LAPACKE_spocon_work(columnMajor, triangle.lapack, Int32(n), a, Int32(lda), oneNorm,
+                                     &reciprocalCondition, &work, &integerWork))
+        }
+    }
 }

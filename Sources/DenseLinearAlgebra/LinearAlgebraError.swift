@@ -17,6 +17,13 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
     case invalidArgument(operation: String, detail: String)
     /// A file is not what it claims to be.
     case malformedFile(path: String, reason: String)
+    /// A matrix is numerically singular: its estimated reciprocal condition number in the
+    /// 1-norm, `1/(‖A‖₁·‖A⁻¹‖₁)`, is below the machine epsilon `eps` (`ulpOfOne`) of the scalar (LAPACK `?gecon`,
+    /// `?pocon`), so a solve could lose every digit.
+    case numericallySingular(operation: String, reciprocalCondition: Double)
+    /// A compression could not reach its requested relative tolerance: `achieved` is the
+    /// estimated relative error it reached, `reason` what stopped it (for example a rank cap).
+    case toleranceNotMet(operation: String, requested: Double, achieved: Double, reason: String)
 
     public var description: String {
         switch self {
@@ -34,6 +41,12 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
             return "\(operation): invalid argument, \(detail)"
         case let .malformedFile(path, reason):
             return "\(path): \(reason)"
+        case let .numericallySingular(operation, reciprocalCondition):
+            return "\(operation): matrix is numerically singular (estimated reciprocal condition number "
+                + "\(reciprocalCondition) is below machine epsilon)"
+        case let .toleranceNotMet(operation, requested, achieved, reason):
+            return "\(operation): requested relative tolerance \(requested) not met, estimated relative error "
+                + "\(achieved) (\(reason))"
         }
     }
 }

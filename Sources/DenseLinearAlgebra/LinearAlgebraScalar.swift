@@ -135,4 +135,17 @@ where RawSignificand: FixedWidthInteger {
                                    output: UnsafeMutablePointer<Self>)
     /// Frees a plan (`fftw(f)_destroy_plan`).
     static func destroyPlan(_ plan: OpaquePointer)
+
+    // MARK: LAPACK norms and condition estimates
+
+    /// The 1-norm `max_j Σ_i |a_ij|` of the `m × n` matrix `a` (`?lange`, norm `'1'`).
+    static func lange(m: Int, n: Int, a: UnsafePointer<Self>, lda: Int) -> Self
+    /// The 1-norm of the symmetric `n × n` matrix stored in one `triangle` of `a` (`?lansy`, norm `'1'`).
+    static func lansy(triangle: Triangle, n: Int, a: UnsafePointer<Self>, lda: Int) -> Self
+    /// An estimate of the reciprocal 1-norm condition number `1/(‖A‖₁·‖A⁻¹‖₁)` from the LU
+    /// factors of `?getrf` and `‖A‖₁` (`?gecon`, Higham's estimator): written to `reciprocalCondition`.
+    static func gecon(n: Int, a: UnsafePointer<Self>, lda: Int, oneNorm: Self, reciprocalCondition: inout Self) -> Int
+    /// The same estimate from a Cholesky factor of `?potrf` in `triangle` (`?pocon`).
+    static func pocon(triangle: Triangle, n: Int, a: UnsafePointer<Self>, lda: Int, oneNorm: Self,
+                      reciprocalCondition: inout Self) -> Int
 }

@@ -18,8 +18,12 @@ import DenseLinearAlgebra
 /// - Complexity: factorization `O(n·k²·log²(n/leafSize) + n·leafSize²)` flops, each solve
 ///   `O(n·c·(leafSize + k·log(n/leafSize)))` for `c` right-hand sides.
 /// - Accuracy: each Woodbury step is stable when `C` is well conditioned, which it is when the
-///   diagonal blocks are (for example for symmetric positive definite `H`); a singular leaf or
-///   capacitance matrix throws instead of returning ∞.
+///   diagonal blocks are (for example for symmetric positive definite `H`). A numerically singular
+///   `H` is refused when factored: an exactly singular leaf or capacitance matrix (`singularMatrix`),
+///   a numerically singular one (its LU's `?gecon` estimate below `eps`), or an estimated
+///   ``reciprocalConditionEstimate`` of `H` below `eps` (`numericallySingular`). A solve's error
+///   relative to the matrix `A` that `H` compresses is about `cond(A)·(τ + eps)`,
+///   reported as ``estimatedRelativeSolveError``.
 public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
     /// The factored tree. A split keeps the two blocks of `D⁻¹W` — `H₁₁⁻¹U₁₂` and `H₂₂⁻¹U₂₁`
     /// — and the right factors `V₁₂`, `V₂₁` of `Zᵀ`, not the zero-padded `n × (k₁ + k₂)` matrices.
@@ -33,14 +37,41 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
     /// The order `n`.
     public let order: Int
     @usableFromInline let root: Node
+    /// An estimate of `1/cond₂(H) = 1/(‖H‖₂·‖H⁻¹‖₂)` from three power iterations with `H` and with
+    /// `H⁻¹` on two fixed start vectors (the all-ones vector and LAPACK `?lacn2`'s alternating one,
+    /// so the result is reproducible). Each iteration gives a lower bound of its norm (exact for the
+    /// dominant eigenvalue of symmetric `H` as it converges), so this is an upper bound of the true
+    /// value up to the iteration's convergence: an estimate below `eps` means `H` is numerically singular.
+    public let reciprocalConditionEstimate: Scalar
+    /// The relative compression error `‖A − H‖_F/‖A‖_F` of the factored matrix
+    /// (``HODLRMatrix/estimatedRelativeError``).
+    public let compressionError: Scalar
 
-    /// Factors `matrix`.
+    /// Factors `matrix` and estimates its condition number.
+    /// - Complexity: as ``HODLRMatrix/factorized()``, plus three products and three solves with two columns.
     /// - Throws: ``LinearAlgebraError/singularMatrix(operation:index:)`` when a leaf or a
-    ///   capacitance matrix is exactly singular.
+    ///   capacitance matrix is exactly singular,
+    ///   ``LinearAlgebraError/numericallySingular(operation:reciprocalCondition:)`` when one of them
+    ///   is numerically singular or ``reciprocalConditionEstimate`` is below `eps`.
     @inlinable
     public init(_ matrix: HODLRMatrix<Scalar>) throws {
         order = matrix.order
         root = try Self.factor(matrix.root)
+        compressionError = matrix.estimatedRelativeError
+        reciprocalConditionEstimate = try Self.reciprocalCondition(of: matrix, root)
+        guard reciprocalConditionEstimate >= Scalar.ulpOfOne else {
+            throw LinearAlgebraError.numericallySingular(operation: "HODLRFactorization",
+                                                         reciprocalCondition: Double(reciprocalConditionEstimate))
+        }
+    }
+
+    /// The estimated relative error of a solve against the exact `A⁻¹b` of the compressed matrix `A`:
+    /// `cond(A)·(‖A − H‖_F/‖A‖_F + eps)` with the estimated condition number — an estimate (the
+    /// norms mix Frobenius and spectral), the number to compare with the accuracy a caller needs.
+    /// - Complexity: `O(1)`.
+    @inlinable
+    public var estimatedRelativeSolveError: Scalar {
+        (compressionError + Scalar.ulpOfOne) / reciprocalConditionEstimate
     }
 
     /// Solves `H·X = B`.
@@ -63,6 +94,36 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
     /// - Complexity: `O(n)`.
     @inlinable
     public var logAbsoluteDeterminant: (logAbs: Scalar, sign: Scalar) { Self.logDeterminant(root) }
+
+    /// `1/(ν(H)·ν(H⁻¹))` with `ν(M)` the largest growth `‖M·z‖/‖z‖` over three power iterations
+    /// from two fixed start vectors; 0 when `H⁻¹·z` overflows.
+    @inlinable
+    static func reciprocalCondition(of matrix: HODLRMatrix<Scalar>, _ root: Node) throws -> Scalar {
+        let n = matrix.order
+        guard n > 0 else { return 1 }
+        let start = Matrix<Scalar>(rows: n, columns: 2) { i, j in
+            j == 0 ? 1 : (i % 2 == 0 ? 1 : -1) * (1 + Scalar(i) / Scalar(Swift.max(n - 1, 1)))
+        }
+        func growth(_ apply: (Matrix<Scalar>) throws -> Matrix<Scalar>) throws -> Scalar {
+            var z = start
+            var largest: Scalar = 0
+            for _ in 0..<3 {
+                let norms = (0..<2).map { z.column($0).norm2 }
+                try z.scaleColumns(by: norms.map { 1 / $0 })
+                let y = try apply(z)
+                let growths = (0..<2).map { y.column($0).norm2 }
+                guard growths.allSatisfy(\.isFinite) else { return .infinity }
+                largest = Swift.max(largest, growths.max()!)
+                guard growths.allSatisfy({ $0 > 0 }) else { break }
+                z = y
+            }
+            return largest
+        }
+        let norm = try growth { try matrix.multiplied(by: $0) }
+        let inverseNorm = try growth { try solve(root, $0) }
+        guard norm > 0, inverseNorm.isFinite else { return 0 }
+        return 1 / (norm * inverseNorm)
+    }
 
     @inlinable
     static func factor(_ node: HODLRNode<Scalar>) throws -> Node {

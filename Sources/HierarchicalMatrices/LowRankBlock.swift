@@ -51,12 +51,14 @@ public struct LowRankBlock<Scalar: LinearAlgebraScalar>: Sendable {
     }
 
     /// The same block truncated to the fewest singular triplets whose discarded part has
-    /// Frobenius norm at most `budget`: QR of both factors, SVD of the `k × k` core
-    /// `R_U·R_Vᵀ = W·Σ·Zᵀ`, `U ← Q_U·W·Σ`, `V ← Q_V·Z`. Optimal among rank-`k'` approximations.
+    /// Frobenius norm at most `budget`, and at most `maximumRank` of them: QR of both factors, SVD
+    /// of the `k × k` core `R_U·R_Vᵀ = W·Σ·Zᵀ`, `U ← Q_U·W·Σ`, `V ← Q_V·Z`. Optimal among
+    /// rank-`k'` approximations (Eckart–Young). Also returns the discarded part's Frobenius norm
+    /// `√(Σ_{i>k'} σᵢ²)` (exact up to rounding) and whether the rank cap cut triplets the budget kept.
     /// - Complexity: `4(m + n)·k² + O(k³)` flops.
     @inlinable
-    func recompressed(budget: Scalar, maximumRank: Int?) throws -> Self {
-        guard rank > 0 else { return self }
+    func recompressed(budget: Scalar, maximumRank: Int?) throws -> (block: Self, discarded: Scalar, capped: Bool) {
+        guard rank > 0 else { return (self, 0, false) }
         let left = try QRFactorization(u), right = try QRFactorization(v)
         let core = try SingularValueDecomposition(left.r.multiplied(by: right.r, transposingOther: .transpose))
         let sigma = core.singularValues
@@ -67,10 +69,14 @@ public struct LowRankBlock<Scalar: LinearAlgebraScalar>: Sendable {
             tail += sigma[kept - 1] * sigma[kept - 1]
             kept -= 1
         }
-        if let maximumRank { kept = Swift.min(kept, maximumRank) }
+        let capped = maximumRank.map { $0 < kept } ?? false
+        if let maximumRank, maximumRank < kept {
+            for i in maximumRank..<kept { tail += sigma[i] * sigma[i] }
+            kept = maximumRank
+        }
         let newU = try left.q.multiplied(by: core.u.columns(0..<kept).scalingColumns(by: Array(sigma.prefix(kept))))
         let newV = try right.q.multiplied(by: core.vt.submatrix(rows: 0..<kept, columns: 0..<core.vt.columns),
                                           transposingOther: .transpose)
-        return try LowRankBlock(u: newU, v: newV)
+        return (try LowRankBlock(u: newU, v: newV), tail.squareRoot(), capped)
     }
 }

@@ -11,11 +11,17 @@ import DenseLinearAlgebra
 /// factors — a heuristic, as for every partial-pivoting ACA: it can stop early on blocks
 /// whose residual vanishes on the rows it has looked at, which smooth kernels do not have.
 /// A zero residual row is skipped (the next unused row is tried).
+///
+/// Also returns the usual estimate of the residual's Frobenius norm, the norm `‖u‖·‖v‖` of the
+/// last term (0 when every row was used or the rank is `min(m, n)`, where the approximation
+/// interpolates the whole block), and whether `maximumRank` stopped it before the tolerance.
 @inlinable
 func adaptiveCrossApproximation<Scalar: LinearAlgebraScalar>(
     rows m: Int, columns n: Int, relativeTolerance epsilon: Scalar, maximumRank: Int,
     entry: (Int, Int) throws -> Scalar
-) throws -> LowRankBlock<Scalar> {
+) throws -> (block: LowRankBlock<Scalar>, residualEstimate: Scalar, capped: Bool) {
+    var lastTerm: Scalar = 0
+    var converged = false
     var us: [[Scalar]] = [], vs: [[Scalar]] = []
     var usedRows = Set<Int>()
     var pivotRow = 0
@@ -43,11 +49,18 @@ func adaptiveCrossApproximation<Scalar: LinearAlgebraScalar>(
         squaredNorm += uu * vv
         us.append(u)
         vs.append(v)
-        if (uu * vv).squareRoot() <= epsilon * Swift.max(squaredNorm, 0).squareRoot() { break }
+        lastTerm = (uu * vv).squareRoot()
+        if lastTerm <= epsilon * Swift.max(squaredNorm, 0).squareRoot() {
+            converged = true
+            break
+        }
         guard let next = (0..<m).filter({ !usedRows.contains($0) }).max(by: { abs(u[$0]) < abs(u[$1]) }) else { break }
         pivotRow = next
     }
     let k = us.count
-    return try LowRankBlock(u: Matrix(rows: m, columns: k) { i, l in us[l][i] },
-                            v: Matrix(rows: n, columns: k) { j, l in vs[l][j] })
+    let exhausted = k == Swift.min(m, n) || usedRows.count == m
+    let capped = !converged && !exhausted && k == limit
+    let block = try LowRankBlock(u: Matrix(rows: m, columns: k) { i, l in us[l][i] },
+                                 v: Matrix(rows: n, columns: k) { j, l in vs[l][j] })
+    return (block, exhausted ? 0 : lastTerm, capped)
 }

@@ -36,9 +36,7 @@ public enum KroneckerDampingSplit: Sendable, Hashable {
         guard d > 0 else {
             throw LinearAlgebraError.invalidArgument(operation: operation, detail: "needs at least one factor, got 0")
         }
-        guard lambda.isFinite, lambda >= 0 else {
-            throw LinearAlgebraError.invalidArgument(operation: operation, detail: "damping λ = \(lambda) must be finite and ≥ 0")
-        }
+        try requireValidDamping(lambda, operation: operation)
         let root = Scalar.pow(lambda, 1 / Scalar(d))
         switch self {
         case .tikhonov:

@@ -15,7 +15,8 @@ extension KroneckerEigendecomposition {
     /// - Complexity: four GEMMs, `4·n_G·n_A·(n_G + n_A)` flops, two `n_G × n_A` buffers.
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` unless there are two complete
     ///   factor decompositions; ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for the
-    ///   shapes of `V` or `S`; ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞;
+    ///   shapes of `V` or `S`; ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `V` or `S`;
+    ///   ``LinearAlgebraError/invalidArgument(operation:detail:)`` for a damping `λ` negative or not finite;
     ///   ``LinearAlgebraError/singularMatrix(operation:index:)`` when some `1/(s + λ)` is not finite
     ///   (index `j·n_G + i + 1` for entry `(i, j)`).
     @inlinable
@@ -34,9 +35,7 @@ extension KroneckerEigendecomposition {
                 operation: operation, expected: "V and S of size \(outputOrder)×\(inputOrder) (n_G × n_A)",
                 actual: "V \(v.rows)×\(v.columns), S \(s.rows)×\(s.columns)")
         }
-        guard lambda.isFinite else {
-            throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: "damping λ = \(lambda)")
-        }
+        try requireValidDamping(lambda, operation: operation)
         try v.requireFinite(operation, argument: "V")
         try s.requireFinite(operation, argument: "S")
         return try s.withUnsafeBufferPointer { values in
@@ -132,9 +131,7 @@ extension KroneckerEigendecomposition {
                 expected: "g with \(outputOrder) rows, a with \(inputOrder) rows, equal columns, S \(outputOrder)×\(inputOrder)",
                 actual: "g \(g.rows)×\(g.columns), a \(a.rows)×\(a.columns)" + (s.map { ", S \($0.rows)×\($0.columns)" } ?? ""))
         }
-        guard lambda.isFinite else {
-            throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: "damping λ = \(lambda)")
-        }
+        try requireValidDamping(lambda, operation: operation)
         try g.requireFinite(operation, argument: "g")
         try a.requireFinite(operation, argument: "a")
         if let s {

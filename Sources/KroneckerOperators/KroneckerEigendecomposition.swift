@@ -84,7 +84,8 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
     ///   `8n³k` flops — plus `O(N·k)`.
     /// - Accuracy: relative error `≈ c·(Σ nᵢ)·eps·max|e + λ| / min|e + λ|` over the eigenvalues `e`.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `X` has `N`
-    ///   rows, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `X` or `λ`,
+    ///   rows, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `X`,
+    ///   ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `λ` negative or not finite,
     ///   ``LinearAlgebraError/singularMatrix(operation:index:)`` when `1/(e_r + λ)` is not finite
     ///   (`e_r + λ` zero or subnormal; 1-based `r`) or, for a partial decomposition, `1/λ` is not
     ///   finite (index `R + 1`).
@@ -105,6 +106,7 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
     public func dampedInverse(applyingTo x: Matrix<Scalar>, damping lambda: Scalar, into result: inout Matrix<Scalar>,
                               workspace: inout KroneckerWorkspace<Scalar>) throws {
         let operation = "KroneckerEigendecomposition.dampedInverse"
+        try requireValidDamping(lambda, operation: operation)
         try requireSolveOperands(x, name: "X", rows: order, shift: lambda, shiftName: "damping λ", operation: operation)
         let values = eigenvalues
         // 1/(e + λ) on the captured subspace, less the 1/λ that X/λ adds back there.
@@ -147,9 +149,7 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
             return try dampedInverse(applyingTo: v.reshaped(rows: v.rows * v.columns, columns: 1), damping: lambda)
                 .reshaped(rows: outputOrder, columns: inputOrder)
         }
-        guard lambda.isFinite else {
-            throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: "damping λ = \(lambda)")
-        }
+        try requireValidDamping(lambda, operation: operation)
         try v.requireFinite(operation, argument: "V")
         let (inputValues, outputValues) = (factors[0].eigenvalues, factors[1].eigenvalues)
         return try dividedInEigenbasis(v, operation: operation) { i, j in outputValues[i] * inputValues[j] + lambda }

@@ -10,7 +10,9 @@ extension KroneckerProduct {
     /// - Complexity: `Σ 8nᵢ³/3` flops — the cost of the factors, not of the `N × N` product.
     /// - Accuracy: each factor's inverse has relative error `≈ c·nᵢ·eps·cond(Aᵢ)`.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless every factor
-    ///   is square, ``LinearAlgebraError/singularMatrix(operation:index:)`` for an exactly singular factor.
+    ///   is square, ``LinearAlgebraError/singularMatrix(operation:index:)`` for an exactly singular factor,
+    ///   ``LinearAlgebraError/numericallySingular(operation:reciprocalCondition:)`` for a numerically
+    ///   singular one (its LU's condition estimate below `eps`).
     @inlinable
     public func inverse() throws -> KroneckerProduct {
         try requireSquareFactors("KroneckerProduct.inverse")

@@ -19,7 +19,9 @@ extension LowRankPlusDiagonal {
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `B` has `n`
     ///   rows, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `B`,
     ///   ``LinearAlgebraError/singularMatrix(operation:index:)`` for a zero `dᵢ` (index `i + 1`) or an
-    ///   exactly singular capacitance `K` (then `M` is singular).
+    ///   exactly singular capacitance `K` (then `M` is singular),
+    ///   ``LinearAlgebraError/numericallySingular(operation:reciprocalCondition:)`` for a numerically
+    ///   singular `K` (its LU's condition estimate below `eps`).
     @inlinable
     public func solve(_ b: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try requireOperand(b, "LowRankPlusDiagonal.solve")

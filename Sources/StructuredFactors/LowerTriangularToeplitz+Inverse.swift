@@ -12,23 +12,67 @@ extension LowerTriangularToeplitz {
             unchecked: try RealFourierTransform.linearConvolution(column, other.column, outputCount: order))
     }
 
-    /// The inverse `L(t)⁻¹ = L(s)` with `s = 1/t(z) mod zⁿ`, by Newton doubling on the truncated
-    /// power series: from `s = 1/t₀` (one term), `s ← s·(2 − t·s) mod z^{2j}` doubles the number
-    /// `j` of correct terms per step (the residual `1 − t·s` is squared).
+    /// The inverse `L(t)⁻¹ = L(s)` with `s = 1/t(z) mod zⁿ`, the first column of `L(t)⁻¹`.
     ///
-    /// - Complexity: `⌈log₂ n⌉` steps of two FFT convolutions of length `≤ 4j`, `O(n log n)` in all
-    ///   (about three times one product).
-    /// - Accuracy: each step's convolutions are normwise accurate, so the result is within about
-    ///   `c·log₂ n·eps·‖s‖₁·‖t‖₁` of `s` entrywise; for `t` with `|t₀| ≫ Σ_{k≥1}|t_k|` this is
-    ///   `O(log n·eps)` relative, while a triangular Toeplitz matrix whose inverse grows
-    ///   exponentially (e.g. `t = (1, −2)`) loses that many digits, as any method does.
+    /// Fast path: Newton doubling on the truncated power series, from `s = 1/t₀` (one term),
+    /// `s ← s·(2 − t·s) mod z^{2j}` doubles the number `j` of correct terms per step (the residual
+    /// `1 − t·s` is squared). Its error is normwise, about `log₂P·eps·κ₁·‖s‖₁` with
+    /// `κ₁ = ‖t‖₁·‖s‖₁` the 1-norm condition number of `L(t)` (exact for triangular Toeplitz
+    /// matrices: both norms are attained by the first column), so it is kept only while the
+    /// inverse does not grow, `κ₁ ≤ √(n/log₂P)` (the bound derived in `Notes/StructuredFactors.md`).
+    /// Careful path otherwise: `s = L(t)⁻¹·e₁` by substitution, as `?trtrs` computes it.
+    ///
+    /// - Complexity: `⌈log₂ n⌉` steps of two FFT convolutions of length `≤ 4j`, `O(n log n)`
+    ///   (about three times one product); `n²` more flops on the careful path.
+    /// - Accuracy: that of `?trtrs` on the dense triangle, `|Δs| ≤ γ_n·|L⁻¹|·|L|·|s|` componentwise
+    ///   up to a small constant, on either path.
     /// - Throws: ``LinearAlgebraError/singularMatrix(operation:index:)`` (index 1) for `t₀ = 0`,
     ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` if the inverse overflows.
     @inlinable
     public func inverse() throws -> LowerTriangularToeplitz {
         let operation = "LowerTriangularToeplitz.inverse"
+        guard order > 0 else { return self }
+        var s = try newtonReciprocal(operation)
+        if !newtonIsAccurate(s) {
+            var unit = Matrix<Scalar>(rows: order, columns: 1)
+            unit[0, 0] = 1
+            s = triangularToeplitzSubstitution(column, unit, transposed: false).column(0)
+        }
+        try requireFiniteValues(s, operation, argument: "the inverse (overflow)")
+        return LowerTriangularToeplitz(unchecked: s)
+    }
+
+    /// `L(t)⁻¹·B`: the FFT product with the Newton inverse while that is accurate (see
+    /// ``inverse()``), forward substitution on the Toeplitz structure otherwise.
+    /// - Complexity: ``inverse()`` plus `O(k·n log n)` for `k` columns on the fast path, `n²·k` flops
+    ///   on the careful path.
+    /// - Accuracy: as `?trtrs` on the dense triangle: `|x − x̂| ≲ γ_n·|L⁻¹|·|L|·|x|` on the careful
+    ///   path [Higham 2002, Thm 8.5], and within that bound normwise on the fast path.
+    /// - Throws: as ``inverse()`` and ``multiplied(by:)-(Matrix<Scalar>)``, and
+    ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` if the solution overflows.
+    @inlinable
+    public func solve(_ b: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try triangularToeplitzSolve(b, transposed: false, operation: "LowerTriangularToeplitz.solve")
+    }
+
+    /// `L(t)⁻¹·B` or `L(t)ᵀ⁻¹·B` (the upper structure's solve) with the path choice of ``solve(_:)``.
+    @inlinable
+    func triangularToeplitzSolve(_ b: Matrix<Scalar>, transposed: Bool, operation: String) throws -> Matrix<Scalar> {
+        try requireOperand(b, operation)
+        guard order > 0 else { return b }
+        let s = try newtonReciprocal(operation)
+        let x = newtonIsAccurate(s)
+            ? try triangularToeplitzProduct(s, b, transposed: transposed)
+            : triangularToeplitzSubstitution(column, b, transposed: transposed)
+        try x.requireFinite(operation, argument: "the solution (overflow)")
+        return x
+    }
+
+    /// `1/t(z) mod zⁿ` by Newton doubling (possibly inaccurate or non-finite when the inverse grows).
+    /// - Throws: ``LinearAlgebraError/singularMatrix(operation:index:)`` (index 1) for `t₀ = 0`.
+    @inlinable
+    func newtonReciprocal(_ operation: String) throws -> [Scalar] {
         let n = order
-        guard n > 0 else { return self }
         guard column[0] != 0 else { throw LinearAlgebraError.singularMatrix(operation: operation, index: 1) }
         var s: [Scalar] = [1 / column[0]]
         while s.count < n {
@@ -38,16 +82,19 @@ extension LowerTriangularToeplitz {
             residual[0] += 2
             s = try RealFourierTransform.linearConvolution(s, residual, outputCount: terms)
         }
-        try requireFiniteValues(s, operation, argument: "the inverse (overflow)")
-        return LowerTriangularToeplitz(unchecked: s)
+        return s
     }
 
-    /// `L(t)⁻¹·B` as the product of the Newton inverse with `B`.
-    /// - Complexity: ``inverse()`` plus `O(k·n log n)` for `k` columns.
-    /// - Throws: as ``inverse()`` and ``multiplied(by:)-(Matrix<Scalar>)``.
+    /// Whether the Newton series `s` (and products with it) are as accurate as substitution:
+    /// `s` finite and `κ₁ = ‖t‖₁·‖s‖₁ ≤ √(n/log₂P)`, `P` the FFT length. The Newton solve's normwise
+    /// error is at most about `log₂P·eps·κ₁²·‖x‖`, substitution's at least `γ_n·‖x‖ ≈ n·eps·‖x‖`
+    /// (Notes/StructuredFactors.md).
+    /// - Complexity: `2n` additions.
     @inlinable
-    public func solve(_ b: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        try requireOperand(b, "LowerTriangularToeplitz.solve")
-        return try inverse().multiplied(by: b)
+    func newtonIsAccurate(_ s: [Scalar]) -> Bool {
+        let n = order
+        let logLength = Swift.max(1, paddedTransformLength(2 * n - 1).trailingZeroBitCount)
+        let condition = column.reduce(0) { $0 + abs($1) } * s.reduce(0) { $0 + abs($1) }
+        return condition.isFinite && condition * condition <= Scalar(n) / Scalar(logLength)
     }
 }

@@ -115,18 +115,19 @@ public struct UpperTriangularToeplitz<Scalar: LinearAlgebraScalar>: StructuredMa
         return try transposed.multiplied(by: other.transposed).transposed
     }
 
-    /// `U(r)⁻¹ = (L(r)⁻¹)ᵀ` by Newton doubling. - Complexity and accuracy: as
-    /// ``LowerTriangularToeplitz/inverse()``.
+    /// `U(r)⁻¹ = (L(r)⁻¹)ᵀ`, with the paths of ``LowerTriangularToeplitz/inverse()``.
+    /// - Complexity and accuracy: as ``LowerTriangularToeplitz/inverse()``.
     /// - Throws: as ``LowerTriangularToeplitz/inverse()``.
     @inlinable
     public func inverse() throws -> UpperTriangularToeplitz { try transposed.inverse().transposed }
 
-    /// `U(r)⁻¹·B`. - Complexity: ``inverse()`` plus `O(k·n log n)`.
-    /// - Throws: as ``inverse()`` and ``multiplied(by:)-(Matrix<Scalar>)``.
+    /// `U(r)⁻¹·B`: the FFT product with the Newton inverse while that is accurate, backward
+    /// substitution on the Toeplitz structure otherwise (as ``LowerTriangularToeplitz/solve(_:)``).
+    /// - Complexity and accuracy: as ``LowerTriangularToeplitz/solve(_:)``.
+    /// - Throws: as ``LowerTriangularToeplitz/solve(_:)``.
     @inlinable
     public func solve(_ b: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        try requireOperand(b, "UpperTriangularToeplitz.solve")
-        return try inverse().multiplied(by: b)
+        try transposed.triangularToeplitzSolve(b, transposed: true, operation: "UpperTriangularToeplitz.solve")
     }
 
     enum CodingKeys: String, CodingKey { case row }

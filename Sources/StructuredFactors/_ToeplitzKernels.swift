@@ -105,3 +105,41 @@ func toeplitzFrobeniusNorm<Scalar: LinearAlgebraScalar>(_ t: [Scalar]) -> Scalar
     let n = t.count
     return scaledEuclideanNorm(t.enumerated().map { $0.element * Scalar(n - $0.offset).squareRoot() })
 }
+
+/// `L(t)⁻¹·B` or `L(t)ᵀ⁻¹·B` by substitution on the Toeplitz structure, without forming the matrix:
+/// forward, `x_i = (b_i − Σ_{k=1}^{i} t_k·x_{i−k})/t₀`, or (transposed) backward,
+/// `x_i = (b_i − Σ_{k=1}^{n−1−i} t_k·x_{i+k})/t₀`. The same operations as `?trtrs` on the formed
+/// triangle, so the same componentwise backward error, `|ΔL| ≤ γ_n·|L|` [Higham 2002, Thm 8.5].
+/// The careful path of the triangular Toeplitz solves (Notes/StructuredFactors.md). Requires `t₀ ≠ 0`.
+/// - Complexity: `n²` flops per column, no workspace beyond the result.
+@inlinable
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
+func triangularToeplitzSubstitution<Scalar: LinearAlgebraScalar>(
+    _ t: [Scalar], _ b: Matrix<Scalar>, transposed: Bool
+) -> Matrix<Scalar> {
+    let n = t.count
+    precondition(n == b.rows && (n == 0 || t[0] != 0), "substitution needs \(n) rows and t₀ ≠ 0")
+    var x = b
+    guard n > 0 else { return x }
+    t.withUnsafeBufferPointer { t in
+        x.withUnsafeMutableBufferPointer { x in
+            for o in stride(from: 0, to: b.columns * n, by: n) {
+                if transposed {
+                    for i in stride(from: n - 1, through: 0, by: -1) {
+                        var sum = x[o + i]
+                        for k in 1..<(n - i) { sum -= t[k] * x[o + i + k] }
+                        x[o + i] = sum / t[0]
+                    }
+                } else {
+                    for i in 0..<n {
+                        var sum = x[o + i]
+                        for k in stride(from: 1, through: i, by: 1) { sum -= t[k] * x[o + i - k] }
+                        x[o + i] = sum / t[0]
+                    }
+                }
+            }
+        }
+    }
+    return x
+}

@@ -93,7 +93,8 @@ extension SymmetricEigendecomposition {
     /// - Complexity: `4n·k·m` flops for `X` of size `n × m` (two GEMMs).
     /// - Accuracy: relative error about `n·eps·max|d + λ| / min|d + λ|`.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `X` has
-    ///   `n` rows, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `X` or `λ`,
+    ///   `n` rows, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `X`,
+    ///   ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `λ` negative or not finite,
     ///   ``LinearAlgebraError/singularMatrix(operation:index:)`` when some `1/(dᵢ + λ)` is not finite
     ///   (`dᵢ + λ` zero or subnormal; 1-based `i`) or, for a partial decomposition, `1/λ` is not
     ///   finite (index `k + 1`), ``LinearAlgebraError/invalidArgument(operation:detail:)``
@@ -106,9 +107,7 @@ extension SymmetricEigendecomposition {
             throw LinearAlgebraError.dimensionMismatch(
                 operation: operation, expected: "X with \(order) rows", actual: "\(x.rows)×\(x.columns)")
         }
-        guard lambda.isFinite else {
-            throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: "damping λ = \(lambda)")
-        }
+        try requireValidDamping(lambda, operation: operation)
         try x.requireFinite(operation, argument: "X")
         // Coefficients on the captured subspace: 1/(d+λ), minus the 1/λ that the
         // complement term X/λ adds back for a partial decomposition.

@@ -81,8 +81,12 @@ struct HODLRMatrixTests {
         let coarse = try HODLRMatrix<Scalar>(order: 256, options: .init(tolerance: 1e-2), entry: f)
         #expect(coarse.maximumOffDiagonalRank < fine.maximumOffDiagonalRank)
         #expect(try (a - coarse.dense()).frobeniusNorm <= 2e-2 * a.frobeniusNorm)
-        // A rank cap is honoured.
-        let capped = try HODLRMatrix(compressing: a, options: .init(maximumRank: 2), using: &generator)
+        // A rank cap that keeps the compression from τ throws; allowed explicitly, it is honoured.
+        #expect(throws: LinearAlgebraError.self) {
+            try HODLRMatrix(compressing: a, options: .init(maximumRank: 2), using: &generator)
+        }
+        let capped = try HODLRMatrix(compressing: a, options: .init(maximumRank: 2, allowsTruncationBeyondTolerance: true),
+                                     using: &generator)
         #expect(capped.maximumOffDiagonalRank <= 2)
     }
 
@@ -125,7 +129,7 @@ struct HODLRMatrixTests {
         poisoned[70, 3] = .nan
         #expect(throws: LinearAlgebraError.self) { try HODLRMatrix(compressing: poisoned, using: &generator) }
         for options in [HODLRMatrix<Double>.Options(tolerance: 0), .init(tolerance: 1), .init(tolerance: .nan),
-                        .init(leafSize: 0), .init(maximumRank: -1)] {
+                        .init(leafSize: 0), .init(maximumRank: -1), .init(maximumRank: 0)] {
             #expect(throws: LinearAlgebraError.self) { try HODLRMatrix(order: 10, options: options) { _, _ in 1 } }
         }
         #expect(throws: LinearAlgebraError.self) { try HODLRMatrix<Double>(order: -1) { _, _ in 1 } }

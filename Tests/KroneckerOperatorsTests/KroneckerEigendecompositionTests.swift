@@ -165,9 +165,27 @@ struct KroneckerEigendecompositionTests {
         var poisoned = x
         poisoned[3, 0] = .nan
         #expect(throws: LinearAlgebraError.self) { try eig.dampedInverse(applyingTo: poisoned, damping: 1) }
-        // Eigenvalue 1·1 = 1 meets λ = −1.
+        // A negative damping is refused as the damping split refuses it, on every route.
+        let negativeDamping = { (error: any Error) -> Bool in
+            if case let .invalidArgument(_, detail) = error as? LinearAlgebraError { return detail.contains("damping λ = -1") }
+            return false
+        }
+        #expect(performing: { try eig.dampedInverse(applyingTo: x, damping: -1) }, throws: negativeDamping)
+        #expect(performing: { try eig.dampedInverse(applyingToMatrix: Matrix(rows: 2, columns: 2), damping: -1) },
+                throws: negativeDamping)
+        #expect(performing: {
+            try eig.dampedInverse(applyingToMatrix: Matrix(rows: 2, columns: 2), replacingEigenvalues: Matrix(rows: 2, columns: 2),
+                                  damping: -1)
+        }, throws: negativeDamping)
+        #expect(performing: {
+            try eig.dampedInverse(applyingToProductOf: Matrix(rows: 2, columns: 1), Matrix(rows: 2, columns: 1), damping: -1)
+        }, throws: negativeDamping)
+        #expect(performing: { try KroneckerDampingSplit.tikhonov.factorDampings(damping: Scalar(-1), normalizedTraces: [1]) },
+                throws: negativeDamping)
+        // Eigenvalue (−1)·1 = −1 meets λ = 1.
+        let indefinite = try KroneckerEigendecomposition(full, try SymmetricEigendecomposition(Matrix<Scalar>(diagonal: [-1, 2])))
         #expect {
-            try eig.dampedInverse(applyingTo: x, damping: -1)
+            try indefinite.dampedInverse(applyingTo: x, damping: 1)
         } throws: { error in
             if case .singularMatrix = error as? LinearAlgebraError { return true }
             return false
@@ -194,26 +212,26 @@ struct KroneckerEigendecompositionTests {
     }
 
     func nearlySingular<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
-        // Eigenvalues (1, 2) ⊗ (N, 1) with N the smallest normal number; λ = −0.75·N makes the
-        // product eigenvalue 1·N + λ = N/4 subnormal (exact, Sterbenz), and 1/(N/4) overflows.
+        // Eigenvalues (1, 2) ⊗ (−N, 1) with N the smallest normal number; λ = 0.75·N makes the
+        // product eigenvalue −1·N + λ = −N/4 subnormal (exact, Sterbenz), and 1/(−N/4) overflows.
         // It is not zero, yet the result would be ±∞: every route must throw at vec index 1.
         let normal = Scalar.leastNormalMagnitude
         let a = try SymmetricEigendecomposition(Matrix<Scalar>(diagonal: [1, 2]))
-        let g = try SymmetricEigendecomposition(Matrix<Scalar>(diagonal: [normal, 1]))
+        let g = try SymmetricEigendecomposition(Matrix<Scalar>(diagonal: [-normal, 1]))
         let eig = try KroneckerEigendecomposition(a, g)
-        let lambda = -normal * 0.75
+        let lambda = normal * 0.75
         let v = Matrix<Scalar>(rows: 2, columns: 2, repeating: 1)
         #expect { try eig.dampedInverse(applyingTo: Matrix(column: v.elements), damping: lambda) } throws: { isSingular($0, at: 1) }
         #expect { try eig.dampedInverse(applyingToMatrix: v, damping: lambda) } throws: { isSingular($0, at: 1) }
         var s = Matrix<Scalar>(rows: 2, columns: 2, repeating: 1)
-        s[1, 1] = normal
+        s[1, 1] = -normal
         #expect { try eig.dampedInverse(applyingToMatrix: v, replacingEigenvalues: s, damping: lambda) } throws: { isSingular($0, at: 4) }
         // A partial decomposition's complement X/λ with a subnormal λ: index R + 1.
         let top = try KroneckerEigendecomposition(try .largest(1, of: Matrix<Scalar>(diagonal: [1, 2])), g)
         #expect {
             try top.dampedInverse(applyingToMatrix: v, damping: Scalar.leastNonzeroMagnitude)
         } throws: { isSingular($0, at: 3) }
-        // Kronecker sum: eigenvalues d_A[j] + d_B[i] with d_A = (N, 1), d_B = (−0.75·N, 1).
+        // Kronecker sum: eigenvalues d_A[j] + d_B[i] with d_A = (−N, 1), d_B = (0.75·N, 1).
         let sum = try KroneckerSumEigendecomposition(g, try SymmetricEigendecomposition(Matrix<Scalar>(diagonal: [lambda, 1])))
         #expect { try sum.solve(Matrix(column: v.elements)) } throws: { isSingular($0, at: 1) }
     }

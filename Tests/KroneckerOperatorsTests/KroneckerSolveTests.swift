@@ -70,6 +70,16 @@ struct KroneckerSolveTests {
             return false
         }
         #expect(throws: LinearAlgebraError.self) { try singular.logAbsoluteDeterminant() }
+        // A numerically singular factor (diagonal entry eps/100: rcond = eps/100 exactly, not an
+        // exact zero pivot) is refused by the solve instead of returning entries of order 100/eps;
+        // its log-determinant stays available (finite, exact here).
+        let nearlySingular = try KroneckerProduct(Matrix<Scalar>.identity(2), Matrix<Scalar>(diagonal: [1, .ulpOfOne / 100]))
+        #expect {
+            try nearlySingular.solve(Matrix<Scalar>(rows: 4, columns: 1, repeating: 1))
+        } throws: { error in
+            (error as? LinearAlgebraError)?.description.contains("numerically singular") ?? false
+        }
+        #expect(try nearlySingular.logAbsoluteDeterminant().logAbs == 2 * Scalar.log(.ulpOfOne / 100))
         let square = try KroneckerProduct(Matrix<Scalar>.identity(2), .identity(2))
         #expect(throws: LinearAlgebraError.self) { try square.solve(Matrix<Scalar>(rows: 3, columns: 1)) }
         var poisoned = Matrix<Scalar>(rows: 4, columns: 1)

@@ -149,8 +149,16 @@ struct SpectralFunctionTests {
         let normal = Scalar.leastNormalMagnitude
         let smallNormal = try SymmetricEigendecomposition(eigenvalues: [1, 2, normal], eigenvectors: q)
         #expect { try smallNormal.inversePthRoot(0.5) } throws: { isSingular($0, at: 3) }
-        // d + λ = d/4 is subnormal (exactly, by Sterbenz) with a reciprocal beyond the range.
-        #expect { try smallNormal.dampedInverse(applyingTo: x, damping: -normal * 0.75) } throws: { isSingular($0, at: 3) }
+        // d + λ = −N + 0.75·N = −N/4 is subnormal (exactly, by Sterbenz) with a reciprocal beyond the range.
+        let negativeNormal = try SymmetricEigendecomposition(eigenvalues: [1, 2, -normal], eigenvectors: q)
+        #expect { try negativeNormal.dampedInverse(applyingTo: x, damping: normal * 0.75) } throws: { isSingular($0, at: 3) }
+        // A negative damping is no damping: refused as KroneckerDampingSplit refuses it.
+        #expect {
+            try smallNormal.dampedInverse(applyingTo: x, damping: -normal * 0.75)
+        } throws: { error in
+            if case let .invalidArgument(_, detail) = error as? LinearAlgebraError { return detail.contains("must be finite and ≥ 0") }
+            return false
+        }
         _ = try smallNormal.inversePthRoot(4)
         // A partial decomposition's complement X/λ with a subnormal λ overflows.
         let partial = try SymmetricEigendecomposition(eigenvalues: [2], eigenvectors: q.columns(0..<1))
