@@ -8,8 +8,8 @@ extension CoreSelection {
     ///
     /// Prints one line on standard error, prefixed with `program`, when an auto-selected core
     /// fails its self-check or a re-execution is impossible; otherwise nothing.
-    /// - Complexity: reading `/proc/cpuinfo`; in a re-executed process the self-check (a few
-    ///   milliseconds) and at most one more re-execution.
+    /// - Complexity: reading `/proc/cpuinfo`; in a re-executed process the self-check (about
+    ///   13 ms) and at most one more re-execution.
     public static func applyAtStartup(program: String) {
         let facts = Facts.current
         var action = action(for: facts)

@@ -61,7 +61,7 @@ public enum BLASConfiguration {
     /// eigendecomposition (`?syevd`) of a matrix with known eigenvalues, in Float and Double,
     /// each error against its `c·n·eps` bound (``BLASSelfCheck``).
     ///
-    /// - Complexity: about 10⁶ flops; a few milliseconds in a release build.
+    /// - Complexity: about 10⁶ flops, mostly the reference loops; about 13 ms in a release build.
     public static func selfCheck() -> BLASSelfCheck {
         BLASSelfCheck(core: coreName, measurements: BLASSelfCheck.measurements(Float.self)
             + BLASSelfCheck.measurements(Double.self))
