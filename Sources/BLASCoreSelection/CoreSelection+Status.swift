@@ -10,7 +10,9 @@ extension CoreSelection {
         /// OpenBLAS's own choice is of the CPU's fastest kernel family (or of a family this
         /// selection does not know).
         case noFasterCore
-        /// `core` was selected in place of OpenBLAS's choice `original` and passed the self-check.
+        /// `core` was selected in place of OpenBLAS's choice `original`. A process runs on with it
+        /// only after its self-check passed (unless re-executing after a failure was impossible,
+        /// which ``CoreSelection/applyAtStartup(program:)`` warns about).
         case autoSelected(core: String, original: String)
         /// `core` failed the self-check; the process runs OpenBLAS's own choice `original`.
         case rejected(core: String, original: String)
@@ -38,8 +40,8 @@ extension CoreSelection {
             case .noFasterCore:
                 "OpenBLAS's own choice (no faster kernel set for this CPU)"
             case .autoSelected(let core, let original):
-                "auto-selected \(core) in place of OpenBLAS's \(original) (self-check passed; "
-                    + "\(CoreSelection.optOutVariable)=1 turns this off)"
+                "auto-selected \(core) in place of OpenBLAS's \(original) "
+                    + "(\(CoreSelection.optOutVariable)=1 turns this off)"
             case .rejected(let core, let original):
                 "OpenBLAS's own choice \(original): the auto-selected \(core) failed the start-up self-check"
             case .ignored(let requested, let running):
