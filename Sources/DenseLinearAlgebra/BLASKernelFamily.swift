@@ -67,6 +67,7 @@ public enum BLASKernelFamily: Int, Comparable, Sendable, CaseIterable, CustomStr
         }
     }
 
+    /// Whether `lhs` is an older (slower) family than `rhs`.
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// Lower-cased OpenBLAS x86-64 core names by family.

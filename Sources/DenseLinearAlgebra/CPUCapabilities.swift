@@ -10,6 +10,7 @@ import Foundation
 /// `/proc/cpuinfo` or without an x86 `flags` line (aarch64 lists `Features`) the set is
 /// empty, and no faster kernel is ever recommended. See `Notes/BLASCores.md`.
 public struct CPUCapabilities: OptionSet, Sendable, Hashable, CustomStringConvertible {
+    /// One bit per capability.
     public let rawValue: UInt32
 
     /// Creates a set from its raw bits.
