@@ -2,6 +2,8 @@
 #   make demo   install missing system packages, build in release, compare the optimizers (kronkit compare)
 #   make test   install missing system packages, run the whole test suite
 #   make bench  the kernel report (every kernel against its dense baseline)
+# kronkit and kernel-report choose OpenBLAS's kernels at start-up (re-executing with OPENBLAS_CORETYPE
+# when OpenBLAS runs an older kernel family than the CPU allows; Notes/BLASCores.md): demo and bench too.
 
 SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev liblapacke-dev libfftw3-dev pkg-config

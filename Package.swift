@@ -47,6 +47,8 @@ let package = Package(
         .target(name: "StructuredFactors", dependencies: ["DenseLinearAlgebra"]),
         .target(name: "KronKit", dependencies: kernelModules.map { .target(name: $0) }),
         .target(name: "NeuralNetworks", dependencies: ["DenseLinearAlgebra"]),
+        // The executables' start-up choice of OpenBLAS kernels (re-executes the process); not a product.
+        .target(name: "BLASCoreSelection", dependencies: ["DenseLinearAlgebra"]),
         .target(
             name: "CurvatureOptimizers",
             dependencies: [
@@ -57,15 +59,16 @@ let package = Package(
         .target(
             name: "KronkitTool",
             dependencies: [
-                "KronKit", "NeuralNetworks", "CurvatureOptimizers",
+                "KronKit", "NeuralNetworks", "CurvatureOptimizers", "BLASCoreSelection",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "kronkit", dependencies: ["KronkitTool"]),
+        .executableTarget(name: "kronkit", dependencies: ["KronkitTool", "BLASCoreSelection"]),
         .executableTarget(
             name: "KernelReport",
             dependencies: [
-                "KronKit", "NeuralNetworks", "CurvatureOptimizers", "CLinearAlgebra", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "KronKit", "NeuralNetworks", "CurvatureOptimizers", "CLinearAlgebra", "BLASCoreSelection",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/KernelReport"
         ),
@@ -92,7 +95,10 @@ let package = Package(
         ),
         .testTarget(
             name: "KronkitToolTests",
-            dependencies: ["KronKitTestSupport", "KronkitTool", "CurvatureOptimizers", "NeuralNetworks", "DenseLinearAlgebra"]
+            dependencies: [
+                "KronKitTestSupport", "KronkitTool", "CurvatureOptimizers", "NeuralNetworks", "DenseLinearAlgebra",
+                "BLASCoreSelection",
+            ]
         ),
     ]
 )

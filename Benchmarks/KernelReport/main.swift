@@ -1,4 +1,5 @@
 import ArgumentParser
+import BLASCoreSelection
 import DenseLinearAlgebra
 import Foundation
 
@@ -43,10 +44,12 @@ struct KernelReportCommand: ParsableCommand {
         }
         let machine = [
             "cores": "\(ProcessInfo.processInfo.activeProcessorCount)",
-            "blas": BackendConfiguration.blasConfiguration,
-            "blasCore": BackendConfiguration.blasCoreName,
-            "blasThreads": "\(BackendConfiguration.blasThreads)",
-            "fftw": BackendConfiguration.fftwVersion,
+            "blas": BLASConfiguration.configuration,
+            "blasCore": BLASConfiguration.coreName,
+            "blasCoreSelection": "\(CoreSelection.status(for: .current))",
+            "blasThreads": "\(BLASConfiguration.threads)",
+            "cpu": "\(BLASConfiguration.cpuCapabilities)",
+            "fftw": BLASConfiguration.fftwVersion,
             "mode": quick ? "quick" : "full",
         ]
         print()
@@ -58,4 +61,6 @@ struct KernelReportCommand: ParsableCommand {
     }
 }
 
+// OpenBLAS's kernels are chosen as for `kronkit`, before any BLAS call (Notes/BLASCores.md).
+CoreSelection.applyAtStartup(program: "kernel-report")
 KernelReportCommand.main()

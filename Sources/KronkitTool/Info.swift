@@ -2,10 +2,12 @@ import ArgumentParser
 import DenseLinearAlgebra
 import Foundation
 
-/// `kronkit info`: the linked BLAS/LAPACK/FFTW configuration, threads and precisions.
+/// `kronkit info`: the linked BLAS/LAPACK/FFTW configuration, the OpenBLAS core (how it was
+/// chosen, the CPU's capabilities, its self-check), threads and precisions.
 struct Info: ToolCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Print the BLAS, LAPACK and FFTW configuration, threads and precision support.")
+        abstract: "Print the BLAS, LAPACK and FFTW configuration, the BLAS kernels and their self-check, "
+            + "threads and precisions.")
 
     func execute(in context: CommandContext) {
         for line in Self.lines() { context.console.print(line) }
@@ -13,12 +15,10 @@ struct Info: ToolCommand {
 
     /// The report, one line per fact.
     static func lines() -> [String] {
-        [
-            "BLAS/LAPACK:  \(BackendConfiguration.blasConfiguration) (LAPACKE C interface)",
-            "BLAS core:    \(BackendConfiguration.blasCoreName)",
-            "BLAS threads: \(BackendConfiguration.blasThreads) (cores available: \(ProcessInfo.processInfo.activeProcessorCount); "
+        ["BLAS/LAPACK:  \(BLASConfiguration.configuration) (LAPACKE C interface)"] + kernelLines() + [
+            "BLAS threads: \(BLASConfiguration.threads) (cores available: \(ProcessInfo.processInfo.activeProcessorCount); "
                 + "set OPENBLAS_NUM_THREADS to change)",
-            "FFTW:         \(BackendConfiguration.fftwVersion)",
+            "FFTW:         \(BLASConfiguration.fftwVersion)",
             "Precisions:   float32 (Float, s-routines), float64 (Double, d-routines); --precision selects",
             "Methods:      \(Method.allCases.map(\.rawValue).joined(separator: ", "))",
             "Models:       \(ModelKind.allCases.map(\.rawValue).joined(separator: ", "))",
