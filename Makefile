@@ -4,12 +4,12 @@
 #   make bench  the kernel report (every kernel against its dense baseline)
 
 SWIFT ?= swift
-APT_PACKAGES := libopenblas-dev liblapacke-dev libfftw3-dev pkg-config
+APT_PACKAGES := libopenblas-dev liblapacke-dev libfftw3-dev zlib1g-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build test demo bench bench-quick microbench clean
 
-## Install the BLAS/LAPACK/FFTW development packages that are not installed yet.
+## Install the BLAS/LAPACK/FFTW/zlib development packages that are not installed yet.
 deps:
 	@missing=""; \
 	for package in $(APT_PACKAGES); do \

@@ -35,6 +35,7 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev", "libfftw3-dev", "pkg-config"])]
         ),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "DenseLinearAlgebra",
             dependencies: ["CLinearAlgebra", .product(name: "RealModule", package: "swift-numerics")]
@@ -46,7 +47,7 @@ let package = Package(
         .target(name: "HierarchicalMatrices", dependencies: ["DenseLinearAlgebra", "RandomizedRange"]),
         .target(name: "StructuredFactors", dependencies: ["DenseLinearAlgebra"]),
         .target(name: "KronKit", dependencies: kernelModules.map { .target(name: $0) }),
-        .target(name: "NeuralNetworks", dependencies: ["DenseLinearAlgebra"]),
+        .target(name: "NeuralNetworks", dependencies: ["DenseLinearAlgebra", "CZlib"]),
         .target(
             name: "CurvatureOptimizers",
             dependencies: [

@@ -2,6 +2,7 @@ import ArgumentParser
 import CurvatureOptimizers
 import DenseLinearAlgebra
 import Foundation
+import NeuralNetworks
 
 /// The floating-point type a run computes in.
 enum Precision: String, CaseIterable, Sendable, ExpressibleByArgument {
@@ -50,8 +51,22 @@ struct TrainingOptions: ParsableArguments {
             transform: DataSource.init(parsing:))
     var testData: DataSource?
 
-    @Flag(help: "The CSV files start with a header line.")
+    @Flag(help: "The CSV files start with a header line (default: detected, a first line with a non-numeric field).")
     var csvHeader = false
+
+    @Option(help: ArgumentHelp("The CSV column holding the integer class label: first, last, or its number N "
+                               + "(1 = first).", valueName: "column"),
+            transform: TrainingOptions.labelColumn(parsing:))
+    var labelColumn: CSVFormat.LabelColumn = .first
+
+    @Option(help: ArgumentHelp("Number of classes (default: the largest label + 1, at most 10000).", valueName: "N"))
+    var classes: Int?
+
+    @Option(help: ArgumentHelp("Feature scaling fitted on the training data: none; unit (the training range onto "
+                               + "[0, 1], e.g. 0…255 pixels ÷ 255); standard (per feature: mean 0, deviation 1). "
+                               + "Default: unit for file data, none for builtin.", valueName: "none|unit|standard"),
+            transform: TrainingOptions.normalization(parsing:))
+    var normalize: NormalizationMethod?
 
     @Option(help: "Fraction of file data held out for testing when --test-data is not given.")
     var testFraction = 0.2
@@ -149,6 +164,11 @@ struct TrainingOptions: ParsableArguments {
             throw ValidationError("--test-fraction must lie strictly between 0 and 1, got \(testFraction)")
         }
         guard !hidden.isEmpty else { throw ValidationError("--hidden needs at least one width") }
+        if let classes {
+            guard (2...TrainingData<Double>.maximumClassCount).contains(classes) else {
+                throw ValidationError("--classes must lie in 2…\(TrainingData<Double>.maximumClassCount), got \(classes)")
+            }
+        }
         _ = try LearningRateSchedule(parsing: schedule, totalSteps: 1)
     }
 
@@ -163,11 +183,14 @@ struct TrainingOptions: ParsableArguments {
             structures: structures)
     }
 
-    /// The training and test data in the run's precision.
-    /// - Throws: as ``TrainingData/load(_:test:csvHeader:testFraction:builtInCounts:)``.
+    /// The training and test data in the run's precision, normalized and checked.
+    /// - Throws: as ``TrainingData/load(_:test:settings:)``.
     func loadData<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws -> TrainingData<Scalar> {
-        try TrainingData.load(data, test: testData, csvHeader: csvHeader, testFraction: testFraction,
-                              builtInCounts: (trainCount, testCount))
+        let settings = TrainingData<Scalar>.Settings(
+            labelColumn: labelColumn, header: csvHeader ? .present : .automatic, classCount: classes,
+            normalization: normalize, testFraction: testFraction, builtInCounts: (trainCount, testCount),
+            usesLabels: model.task == .classification)
+        return try TrainingData.load(data, test: testData, settings: settings)
     }
 
     /// The steps of the run: `--steps`, or `--epochs` passes of `batchesPerEpoch` batches.
@@ -188,6 +211,28 @@ struct TrainingOptions: ParsableArguments {
         default: break
         }
         return identity
+    }
+
+    /// Parses `first`, `last` or a 1-based column number.
+    @Sendable static func labelColumn(parsing text: String) throws -> CSVFormat.LabelColumn {
+        switch text {
+        case "first": return .first
+        case "last": return .last
+        default:
+            guard let number = Int(text), number >= 1 else {
+                throw ValidationError("label column '\(text)' is not first, last or a column number ≥ 1")
+            }
+            return .index(number - 1)
+        }
+    }
+
+    /// Parses `none`, `unit` or `standard`.
+    @Sendable static func normalization(parsing text: String) throws -> NormalizationMethod {
+        guard let method = NormalizationMethod(rawValue: text) else {
+            throw ValidationError("unknown normalization '\(text)'; choose from "
+                + NormalizationMethod.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return method
     }
 
     /// Parses `512,256` into widths ≥ 1.
