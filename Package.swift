@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "OnlineEigenUpdatesTests", dependencies: ["OnlineEigenUpdates"]),
         .testTarget(name: "HierarchicalMatricesTests", dependencies: ["HierarchicalMatrices"]),
         .testTarget(name: "StructuredFactorsTests", dependencies: ["StructuredFactors"]),
-        .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks"]),
+        .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "CZlib"]),
         .testTarget(
             name: "CurvatureOptimizersTests",
             dependencies: ["CurvatureOptimizers", "KroneckerOperators", "NeuralNetworks", "StructuredFactors"]

@@ -30,6 +30,7 @@ struct Train: ToolCommand {
 
     func execute(in context: CommandContext) throws {
         let folder = try OutputFolder(path: options.output)
+        try folder.requireWritable(["metrics.csv", "report.svg", "checkpoint.json"])
         switch options.precision {
         case .float32: try train(Float.self, folder: folder, context: context)
         case .float64: try train(Double.self, folder: folder, context: context)
@@ -41,6 +42,7 @@ struct Train: ToolCommand {
         let data = try options.loadData(Scalar.self)
         console.print("Training \(options.model.rawValue) with \(optimizer.rawValue) on \(options.data) "
             + "(\(data.train.count) training, \(data.test.count) test examples, \(options.precision.rawValue))")
+        try options.announce(data, on: console)
         let runner = Runner(options: options, console: console, shouldStop: context.shouldStop,
                             checkpointPath: folder.file("checkpoint.json"), checkpointEvery: checkpointEvery,
                             resumePath: resume)
@@ -59,8 +61,8 @@ struct Train: ToolCommand {
         switch record.outcome {
         case .finished:
             return
-        case let .failed(error):
-            throw error
+        case let .failed(reason):
+            throw ToolError.runFailed(reason)
         case let .interrupted(step, checkpoint):
             console.print("Interrupted at step \(step). Resume with: "
                 + resumeCommand(context.invocation, checkpoint: checkpoint ?? folder.file("checkpoint.json")))

@@ -129,7 +129,8 @@ struct TrainingOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Structures of SINGD's K and C: K,C or one for both, each of "
                                + StructureChoice.allCases.map(\.rawValue).joined(separator: ", ") + ".",
-                               valueName: "structures"))
+                               valueName: "structures"),
+            transform: SINGDStructures.init(parsing:))
     var structures = SINGDStructures()
 
     @Option(help: "Learning-rate schedule: constant, cosine[:FLOOR] or step:EVERY:FACTOR.")
@@ -193,21 +194,66 @@ struct TrainingOptions: ParsableArguments {
         return try TrainingData.load(data, test: testData, settings: settings)
     }
 
+    /// Prints the data's warnings (standard error) and the model's layer sizes: what a user
+    /// should see before a long run starts.
+    /// - Throws: as ``ModelKind/summary(featureCount:classCount:hidden:)``.
+    func announce<Scalar: LinearAlgebraScalar>(_ data: TrainingData<Scalar>, on console: Console) throws {
+        for warning in data.warnings { console.printError("warning: " + warning) }
+        console.print(try model.summary(featureCount: data.train.featureCount, classCount: data.train.classCount,
+                                        hidden: hidden))
+    }
+
     /// The steps of the run: `--steps`, or `--epochs` passes of `batchesPerEpoch` batches.
     func totalSteps(batchesPerEpoch: Int) -> Int { steps ?? epochs * batchesPerEpoch }
 
-    /// What identifies a run's trajectory, stored in its checkpoint and checked on resume.
-    /// The low-rank methods add their rank and SINGD its structures: both fix the state's shape.
-    func identity(method: Method) -> [String: String] {
+    /// What fixes a run's trajectory, by flag, stored in its checkpoint and compared on resume:
+    /// the model, the data and their preparation, the batch order, the precision, and every
+    /// option the method reads (a K-FAC option is no part of SGD's identity). `--steps` and
+    /// `--epochs` may grow on resume (to extend a run), except under a cosine schedule, which
+    /// spans the run; `--eval-every` changes only which rows are recorded.
+    func identity(method: Method, totalSteps: Int) -> [String: String] {
+        let settings = (try? settings(totalSteps: totalSteps)) ?? MethodSettings()
         var identity = [
-            "method": method.rawValue, "model": model.rawValue, "hidden": hidden.map(String.init).joined(separator: ","),
-            "data": data.description, "testData": testData?.description ?? "", "batchSize": "\(batchSize)",
-            "seed": "\(seed)", "precision": precision.rawValue,
-            "builtInCounts": data == .builtIn ? "\(trainCount),\(testCount)" : "",
+            "--optimizer": method.rawValue, "--model": model.rawValue,
+            "--hidden": hidden.map(String.init).joined(separator: ","), "--data": data.description,
+            "--test-data": testData?.description ?? "none", "--batch-size": "\(batchSize)", "--seed": "\(seed)",
+            "--precision": precision.rawValue,
+            "--normalize": (normalize ?? TrainingData<Double>.defaultNormalization(for: data)).rawValue,
+            "--classes": classes.map(String.init) ?? "from the labels",
+            "--learning-rate": settings.learningRates.rate(for: method).map { "\($0)" } ?? "the method's default",
+            "--weight-decay": "\(weightDecay)", "--schedule": schedule,
         ]
+        if data != .builtIn {
+            identity["--test-fraction"] = testData == nil ? "\(testFraction)" : "unused"
+        } else {
+            identity["--train-count"] = "\(trainCount)"
+            identity["--test-count"] = "\(testCount)"
+        }
+        if data.isCSV || testData?.isCSV == true {
+            identity["--label-column"] = labelColumn.description
+            identity["--csv-header"] = csvHeader ? "yes" : "detected"
+        }
+        if schedule.hasPrefix("cosine") { identity["--steps"] = "\(totalSteps)" }
+        if method != .adam && method != .adamw {
+            identity["--momentum"] = momentum.map { "\($0)" } ?? "the method's default"
+        }
+        if !method.isFirstOrder {
+            identity["--damping"] = "\(damping)"
+            identity["--factor-update-period"] = "\(factorUpdatePeriod)"
+            identity["--inverse-update-period"] = "\(inverseUpdatePeriod)"
+            identity["--kl-clip"] = noKlClip ? "off" : "\(klClip)"
+            identity["--curvature"] = curvature.rawValue
+            identity["--weight-sharing"] = weightSharing.rawValue
+        }
         switch method {
-        case .rsKFAC, .sreKFAC, .bKFAC, .brKFAC, .bKFACc: identity["rank"] = "\(rank)"
-        case .singd, .ikfac: identity["structures"] = "\(structures.input.rawValue),\(structures.output.rawValue)"
+        case .rsKFAC, .sreKFAC, .bKFAC, .brKFAC, .bKFACc: identity["--rank"] = "\(rank)"
+        case .singd, .ikfac: identity["--structures"] = "\(structures.input.rawValue),\(structures.output.rawValue)"
+        default: break
+        }
+        switch method {
+        case .kfac, .kfacInverse, .tkfac, .ekfac, .tekfac, .rsKFAC, .sreKFAC, .bKFAC, .brKFAC, .bKFACc:
+            identity["--factor-decay"] = "\(factorDecay)"
+            identity["--pi-damping"] = noPiDamping ? "off" : "on"
         default: break
         }
         return identity

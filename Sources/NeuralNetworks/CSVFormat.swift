@@ -38,7 +38,8 @@ public enum CSVFormat {
 
     /// Whether the first line names the columns.
     public enum HeaderLine: Sendable, Equatable {
-        /// A header when the first non-blank line has a field that is not a number.
+        /// A header when the first non-blank line has a field that is not a number (`nan` and
+        /// `inf` count as numbers).
         case automatic
         /// The first non-blank line is a header.
         case present
@@ -97,7 +98,8 @@ public enum CSVFormat {
                     let fields = String(decoding: UnsafeBufferPointer(rebasing: buffer[position..<contentEnd]), as: UTF8.self)
                         .split(separator: ",", omittingEmptySubsequences: false)
                         .map { $0.trimmingCharacters(in: .whitespaces) }
-                    let numeric = fields.allSatisfy { Double($0)?.isFinite == true }
+                    // "nan" and "inf" count as numbers here: a data line with them is reported as such.
+                    let numeric = fields.allSatisfy { Double($0) != nil }
                     if header == .present || (header == .automatic && !numeric) {
                         headerFields = fields
                         continue
@@ -155,7 +157,9 @@ public enum CSVFormat {
                     }
                 }
             }
-            guard let columns else { throw fail("holds no data lines") }
+            guard let columns else {
+                throw fail("holds no data lines" + (headerFields == nil ? "" : " (its one line was read as a header)"))
+            }
             if let headerFields, headerFields.count != columns {
                 throw fail("the header has \(headerFields.count) fields, the data lines \(columns)")
             }
