@@ -62,7 +62,9 @@ struct Runner {
         let identity = options.identity(method: method, totalSteps: totalSteps)
         if let resumePath {
             let saved = try CheckpointFile.identity(at: resumePath)
-            for key in identity.keys.sorted() where saved[key] != identity[key] {
+            // The method first: another method's checkpoint differs in its options too.
+            let keys = ["--optimizer"] + identity.keys.sorted().filter { $0 != "--optimizer" }
+            for key in keys where saved[key] != identity[key] {
                 throw ToolError.resumeMismatch(
                     path: resumePath, reason: "it was written with \(key) \(saved[key] ?? "unset"), this run has "
                         + "\(key) \(identity[key] ?? "unset"); resume with the flags of the run that wrote it")

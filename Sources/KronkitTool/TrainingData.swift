@@ -26,6 +26,10 @@ struct TrainingData<Scalar: LinearAlgebraScalar>: Sendable {
     /// and its one-hot targets and output layer would not fit in memory.
     static var maximumClassCount: Int { 10_000 }
 
+    /// Above this many classes (taken from the labels), fewer than half of them present is refused:
+    /// such labels are almost always a feature column (pixels 0…255) read as the label.
+    static var sparseClassCount: Int { 100 }
+
     /// Features whose magnitude exceeds this after normalization draw a warning.
     static var largeFeature: Double { 10 }
 
@@ -128,6 +132,13 @@ struct TrainingData<Scalar: LinearAlgebraScalar>: Sendable {
             throw ToolError.incompatibleData(
                 "every training label of \(source.labelFile)\(labelPlace) is \(present.first ?? 0): a classifier needs "
                     + "at least 2 classes\(hint)")
+        }
+        let hint = source.isCSV ? "choose the label column with --label-column first|last|N, or " : ""
+        if settings.classCount == nil, classes > Self.sparseClassCount, 2 * present.count < classes {
+            throw ToolError.incompatibleData(
+                "the labels of \(source.labelFile)\(labelPlace) take \(present.count) of the values 0…\(classes - 1): "
+                    + "that looks like a feature, not class ids; \(hint)give --classes \(classes) if the classes "
+                    + "are that sparse")
         }
         let empty = counts.indices.filter { counts[$0] == 0 }
         if !empty.isEmpty {

@@ -128,7 +128,8 @@ struct TrainingOptions: ParsableArguments {
     var rank = 220
 
     @Option(help: ArgumentHelp("Structures of SINGD's K and C: K,C or one for both, each of "
-                               + StructureChoice.allCases.map(\.rawValue).joined(separator: ", ") + ".",
+                               + StructureChoice.allCases.map(\.rawValue).joined(separator: ", ")
+                               + ". (default: \(SINGDStructures()))",
                                valueName: "structures"),
             transform: SINGDStructures.init(parsing:))
     var structures = SINGDStructures()

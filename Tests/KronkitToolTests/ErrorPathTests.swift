@@ -84,7 +84,7 @@ struct ErrorPathTests {
         #expect(ToolHarness.run(run).status == 0)
         let checkpoint = folder + "/checkpoint.json"
         #expect(failure(run + ["--seed", "5", "--resume", checkpoint], status: 1).contains("seed"))
-        #expect(failure(run + ["--precision", "float64", "--resume", checkpoint], status: 1).contains("Float"))
+        #expect(failure(run + ["--precision", "float64", "--resume", checkpoint], status: 1).contains("--precision"))
         #expect(failure(["train", "--optimizer", "kfac", "--steps", "2", "-o", folder, "--resume", checkpoint] + tinyRun,
                         status: 1).contains("checkpoint"))
     }
