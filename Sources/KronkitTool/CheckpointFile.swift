@@ -5,17 +5,15 @@ import Foundation
 /// (the flags that fixed its trajectory) before its whole state, so that a resume with
 /// other flags is refused by name rather than by a decoding error.
 enum CheckpointFile {
+    /// The checkpoint's file name in the output folder: a zip of `.npy` files and a JSON
+    /// manifest (``TrainingCheckpoint``), which `np.load` opens.
+    static var fileName: String { "checkpoint.npz" }
+
     /// The identity stored by ``write(_:to:)`` (the checkpoint's `userInfo` without the loop state).
     /// - Throws: ``OptimizerError/malformedCheckpoint(path:reason:)`` for a missing or unreadable
     ///   file or one that is no kronkit checkpoint.
     static func identity(at path: String) throws -> [String: String] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw OptimizerError.malformedCheckpoint(path: path, reason: "cannot be read (missing or not readable)")
-        }
-        guard let manifest = try? JSONDecoder().decode(Manifest.self, from: data) else {
-            throw OptimizerError.malformedCheckpoint(path: path, reason: "is not a kronkit checkpoint")
-        }
-        var identity = manifest.userInfo
+        var identity = try TrainingCheckpoint<StochasticGradientDescent<Float>>.userInfo(at: path)
         identity["loop"] = nil
         return identity
     }
@@ -30,10 +28,5 @@ enum CheckpointFile {
     /// - Throws: as ``TrainingCheckpoint/write(to:)``.
     static func write<O: Optimizer>(_ checkpoint: TrainingCheckpoint<O>, to path: String) throws {
         try checkpoint.write(to: path)
-    }
-
-    /// The part of a checkpoint read before its state.
-    private struct Manifest: Decodable {
-        var userInfo: [String: String]
     }
 }

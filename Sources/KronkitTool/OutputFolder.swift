@@ -1,6 +1,6 @@
 import Foundation
 
-/// The folder a run writes `metrics.csv`, `report.svg` and `checkpoint.json` into.
+/// The folder a run writes `metrics.csv`, `report.svg` and `checkpoint.npz` into.
 struct OutputFolder: Sendable {
     let path: String
 

@@ -143,7 +143,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Seed of the initial weights, the batch order and the Monte-Carlo Fisher.")
     var seed: UInt64 = 0
 
-    @Option(name: .shortAndLong, help: "Output folder (metrics.csv, report.svg, checkpoint.json).")
+    @Option(name: .shortAndLong, help: "Output folder (metrics.csv, report.svg, checkpoint.npz).")
     var output = "kronkit-output"
 
     @Option(help: "Steps between evaluations on the test set.")

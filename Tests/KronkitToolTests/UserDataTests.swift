@@ -104,7 +104,7 @@ struct UserDataTests {
         let folder = temporaryFolder()
         let base = ["train", "--optimizer", "sgd", "-o", folder] + tinyRun
         #expect(run(base + ["--steps", "3"], status: 0).errors.isEmpty)
-        let path = folder + "/checkpoint.json"
+        let path = folder + "/checkpoint.npz"
         let original = try Data(contentsOf: URL(fileURLWithPath: path))
         let edits: [(String, (inout LoopState) -> Void)] = [
             ("batch index 999", { $0.batchIndex = 999 }),
@@ -135,9 +135,9 @@ struct UserDataTests {
     @Test("a checkpoint path that is a directory is refused before training; nothing is lost")
     func checkpointDirectory() throws {
         let folder = temporaryFolder()
-        try FileManager.default.createDirectory(atPath: folder + "/checkpoint.json", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: folder + "/checkpoint.npz", withIntermediateDirectories: true)
         let refused = run(["train", "--optimizer", "sgd", "--steps", "2", "-o", folder] + tinyRun, status: 1)
-        #expect(refused.errors.contains("checkpoint.json is a directory"), "\(refused.errors)")
+        #expect(refused.errors.contains("checkpoint.npz is a directory"), "\(refused.errors)")
         #expect(!refused.output.contains("step 1/"), "no training before the refusal")
     }
 
