@@ -7,10 +7,13 @@ struct TrainingData<Scalar: LinearAlgebraScalar>: Sendable {
     var test: LabeledDataSet<Scalar>
     /// Facts about the data a user should see before training (one line each, no prefix).
     var warnings: [String] = []
+    /// How the data were read where the tool chose (the label column), one line each.
+    var notes: [String] = []
 
     /// How file data are read and prepared.
     struct Settings: Sendable {
-        var labelColumn = CSVFormat.LabelColumn.first
+        /// `--label-column`; nil detects it (``detectLabelColumn(_:settings:)``).
+        var labelColumn: CSVFormat.LabelColumn?
         var header = CSVFormat.HeaderLine.automatic
         /// `--classes`; nil takes the largest label + 1.
         var classCount: Int?
@@ -77,11 +80,63 @@ struct TrainingData<Scalar: LinearAlgebraScalar>: Sendable {
                 as: Scalar.self)
             return TrainingData(train: train, test: test)
         }
+        var notes: [String] = []
         func read(_ source: DataSource) throws -> LabeledDataSet<Scalar> {
-            try source.loadFile(Scalar.self, labelColumn: settings.labelColumn, header: settings.header,
-                                classCount: settings.classCount)
+            if case let .csv(path) = source, settings.labelColumn == nil {
+                let (column, note) = try detectLabelColumn(path, settings: settings)
+                if let note { notes.append(note) }
+                return try LabeledDataSet(csvFile: path, labelColumn: column, header: settings.header,
+                                          classCount: settings.classCount)
+            }
+            return try source.loadFile(Scalar.self, labelColumn: settings.labelColumn ?? .first, header: settings.header,
+                                       classCount: settings.classCount)
         }
-        let all = try read(source)
+        var data = try split(try read(source), test: testSource, settings: settings, read: read)
+        data.notes = notes
+        return data
+    }
+
+    /// Names a header column may have that mark it as the label.
+    static var labelNames: Set<String> { ["label", "labels", "class", "target", "y"] }
+
+    /// The label column of a CSV file when `--label-column` is not given: a header column named
+    /// as in ``labelNames``; else the first column if its values look like class ids (integers
+    /// ≥ 0 with at least two values, not a sparse spread like pixels 0…255); else the last
+    /// column if it does; else the first (whose checks then give the error). Returns a note
+    /// saying which column was chosen, unless it is the first.
+    /// - Throws: the loader's errors for a file that cannot be read at all.
+    static func detectLabelColumn(_ path: String, settings: Settings) throws -> (CSVFormat.LabelColumn, String?) {
+        func plausible(_ labels: [Int]) -> Bool {
+            let distinct = Set(labels).count
+            let classes = (labels.max() ?? -1) + 1
+            return distinct >= 2 && classes <= maximumClassCount && (classes <= sparseClassCount || 2 * distinct >= classes)
+        }
+        let first: CSVFormat.Contents<Scalar>
+        do {
+            first = try CSVFormat.read(contentsOf: path, as: Scalar.self, labelColumn: .first, header: settings.header)
+        } catch let LinearAlgebraError.malformedFile(_, reason) where reason.contains("not a class id") {
+            let last = try? CSVFormat.read(contentsOf: path, as: Scalar.self, labelColumn: .last, header: settings.header)
+            guard let last, plausible(last.labels) else { return (.first, nil) }
+            return (.last, "labels from the last column (\(last.labelColumn + 1)) of \(path): the first holds "
+                + "non-integers; --label-column to choose")
+        }
+        if let header = first.header,
+           let named = header.firstIndex(where: { labelNames.contains($0.lowercased()) }), named != 0 {
+            return (.index(named), "labels from column \(named + 1) ('\(header[named])') of \(path), named in its header")
+        }
+        if plausible(first.labels) { return (.first, nil) }
+        let columns = first.features.rows + 1
+        if let last = try? CSVFormat.read(contentsOf: path, as: Scalar.self, labelColumn: .last, header: settings.header),
+           plausible(last.labels) {
+            return (.last, "labels from the last column (\(columns)) of \(path): the first does not hold class ids; "
+                + "--label-column to choose")
+        }
+        return (.first, nil)
+    }
+
+    /// `all` split into training and test data, or `all` and `testSource` (read with `read`).
+    private static func split(_ all: LabeledDataSet<Scalar>, test testSource: DataSource?, settings: Settings,
+                              read: (DataSource) throws -> LabeledDataSet<Scalar>) throws -> TrainingData {
         if let testSource {
             guard testSource != .builtIn else {
                 throw ToolError.invalidDataSource("--test-data builtin needs --data builtin")
@@ -118,7 +173,7 @@ struct TrainingData<Scalar: LinearAlgebraScalar>: Sendable {
     /// and warns about classes without a training example.
     private mutating func checkClasses(source: DataSource, settings: Settings) throws {
         let classes = train.classCount
-        let labelPlace = source.isCSV ? " (label column \(settings.labelColumn))" : ""
+        let labelPlace = source.isCSV ? " (label column \(settings.labelColumn?.description ?? "detected"))" : ""
         guard classes <= Self.maximumClassCount else {
             throw ToolError.incompatibleData(
                 "the labels of \(source.labelFile)\(labelPlace) go up to \(classes - 1): \(classes) classes is more "

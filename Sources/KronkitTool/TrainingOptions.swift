@@ -55,9 +55,10 @@ struct TrainingOptions: ParsableArguments {
     var csvHeader = false
 
     @Option(help: ArgumentHelp("The CSV column holding the integer class label: first, last, or its number N "
-                               + "(1 = first).", valueName: "column"),
+                               + "(1 = first). Default: a header column named label, class, target or y; else the "
+                               + "first column if it holds class ids, else the last.", valueName: "column"),
             transform: TrainingOptions.labelColumn(parsing:))
-    var labelColumn: CSVFormat.LabelColumn = .first
+    var labelColumn: CSVFormat.LabelColumn?
 
     @Option(help: ArgumentHelp("Number of classes (default: the largest label + 1, at most 10000).", valueName: "N"))
     var classes: Int?
@@ -199,6 +200,7 @@ struct TrainingOptions: ParsableArguments {
     /// should see before a long run starts.
     /// - Throws: as ``ModelKind/summary(featureCount:classCount:hidden:)``.
     func announce<Scalar: LinearAlgebraScalar>(_ data: TrainingData<Scalar>, on console: Console) throws {
+        for note in data.notes { console.print("Note: " + note) }
         for warning in data.warnings { console.printError("warning: " + warning) }
         console.print(try model.summary(featureCount: data.train.featureCount, classCount: data.train.classCount,
                                         hidden: hidden))
@@ -231,7 +233,7 @@ struct TrainingOptions: ParsableArguments {
             identity["--test-count"] = "\(testCount)"
         }
         if data.isCSV || testData?.isCSV == true {
-            identity["--label-column"] = labelColumn.description
+            identity["--label-column"] = labelColumn?.description ?? "detected"
             identity["--csv-header"] = csvHeader ? "yes" : "detected"
         }
         if schedule.hasPrefix("cosine") { identity["--steps"] = "\(totalSteps)" }

@@ -37,11 +37,19 @@ struct UserDataTests {
         let folder = temporaryFolder()
         let plain = folder + "/digits.csv"
         try pixelCSV(labelLast: true).write(toFile: plain, atomically: true, encoding: .utf8)
-        let refused = run(["train", "--data", "csv:\(plain)", "-o", folder + "/a"] + small, status: 1)
+        let refused = run(["train", "--data", "csv:\(plain)", "--label-column", "first", "-o", folder + "/a"] + small,
+                          status: 1)
         #expect(refused.errors.contains("--label-column") && refused.errors.contains(plain), "\(refused.errors)")
+        let detected = run(["train", "--data", "csv:\(plain)", "-o", folder + "/d"] + small, status: 0)
+        #expect(detected.output.contains("Note: labels from the last column (17)"), "\(detected.output)")
         let trained = run(["train", "--data", "csv:\(plain)", "--label-column", "last", "-o", folder + "/b"] + small,
                           status: 0)
-        #expect(trained.output.contains("sizes 16 → 8 → 3"), "\(trained.output)")
+        #expect(trained.output.contains("sizes 16 → 8 → 3") && !trained.output.contains("Note:"), "\(trained.output)")
+        func losses(_ output: String) throws -> [String] {
+            try String(contentsOfFile: output + "/metrics.csv", encoding: .utf8).split(separator: "\n")
+                .map { $0.split(separator: ",", omittingEmptySubsequences: false)[4...6].joined(separator: ",") }
+        }
+        #expect(try losses(folder + "/d") == losses(folder + "/b"), "the detected column trains as the given one")
         #expect(trained.errors.isEmpty, "no warning for 0…255 pixels under the default --normalize unit")
         let raw = run(["train", "--data", "csv:\(plain)", "--label-column", "17", "--normalize", "none",
                        "-o", folder + "/c"] + small, status: 0)
