@@ -83,10 +83,9 @@ struct TrainingData<Scalar: LinearAlgebraScalar>: Sendable {
         var notes: [String] = []
         func read(_ source: DataSource) throws -> LabeledDataSet<Scalar> {
             if case let .csv(path) = source, settings.labelColumn == nil {
-                let (column, note) = try detectLabelColumn(path, settings: settings)
+                let (contents, note) = try detectLabelColumn(path, settings: settings)
                 if let note { notes.append(note) }
-                return try LabeledDataSet(csvFile: path, labelColumn: column, header: settings.header,
-                                          classCount: settings.classCount)
+                return try LabeledDataSet(contents, path: path, classCount: settings.classCount)
             }
             return try source.loadFile(Scalar.self, labelColumn: settings.labelColumn ?? .first, header: settings.header,
                                        classCount: settings.classCount)
@@ -99,39 +98,41 @@ struct TrainingData<Scalar: LinearAlgebraScalar>: Sendable {
     /// Names a header column may have that mark it as the label.
     static var labelNames: Set<String> { ["label", "labels", "class", "target", "y"] }
 
-    /// The label column of a CSV file when `--label-column` is not given: a header column named
-    /// as in ``labelNames``; else the first column if its values look like class ids (integers
-    /// ≥ 0 with at least two values, not a sparse spread like pixels 0…255); else the last
-    /// column if it does; else the first (whose checks then give the error). Returns a note
+    /// A CSV file read with its label column detected, as `--label-column` is not given: a header
+    /// column named as in ``labelNames``; else the first column if its values look like class ids
+    /// (integers ≥ 0 with at least two values, not a sparse spread like pixels 0…255); else the
+    /// last column if it does; else the first (whose checks then give the error). Returns a note
     /// saying which column was chosen, unless it is the first.
+    /// - Complexity: one parse of the file, two when the label is not in the first column.
     /// - Throws: the loader's errors for a file that cannot be read at all.
-    static func detectLabelColumn(_ path: String, settings: Settings) throws -> (CSVFormat.LabelColumn, String?) {
+    static func detectLabelColumn(_ path: String, settings: Settings) throws -> (CSVFormat.Contents<Scalar>, String?) {
         func plausible(_ labels: [Int]) -> Bool {
             let distinct = Set(labels).count
             let classes = (labels.max() ?? -1) + 1
             return distinct >= 2 && classes <= maximumClassCount && (classes <= sparseClassCount || 2 * distinct >= classes)
         }
+        func read(_ column: CSVFormat.LabelColumn) throws -> CSVFormat.Contents<Scalar> {
+            try CSVFormat.read(contentsOf: path, as: Scalar.self, labelColumn: column, header: settings.header)
+        }
         let first: CSVFormat.Contents<Scalar>
         do {
-            first = try CSVFormat.read(contentsOf: path, as: Scalar.self, labelColumn: .first, header: settings.header)
+            first = try read(.first)
         } catch let LinearAlgebraError.malformedFile(_, reason) where reason.contains("not a class id") {
-            let last = try? CSVFormat.read(contentsOf: path, as: Scalar.self, labelColumn: .last, header: settings.header)
-            guard let last, plausible(last.labels) else { return (.first, nil) }
-            return (.last, "labels from the last column (\(last.labelColumn + 1)) of \(path): the first holds "
+            guard let last = try? read(.last), plausible(last.labels) else { return (try read(.first), nil) }
+            return (last, "labels from the last column (\(last.labelColumn + 1)) of \(path): the first holds "
                 + "non-integers; --label-column to choose")
         }
         if let header = first.header,
            let named = header.firstIndex(where: { labelNames.contains($0.lowercased()) }), named != 0 {
-            return (.index(named), "labels from column \(named + 1) ('\(header[named])') of \(path), named in its header")
+            return (try read(.index(named)),
+                    "labels from column \(named + 1) ('\(header[named])') of \(path), named in its header")
         }
-        if plausible(first.labels) { return (.first, nil) }
-        let columns = first.features.rows + 1
-        if let last = try? CSVFormat.read(contentsOf: path, as: Scalar.self, labelColumn: .last, header: settings.header),
-           plausible(last.labels) {
-            return (.last, "labels from the last column (\(columns)) of \(path): the first does not hold class ids; "
-                + "--label-column to choose")
+        if plausible(first.labels) { return (first, nil) }
+        if let last = try? read(.last), plausible(last.labels) {
+            return (last, "labels from the last column (\(last.labelColumn + 1)) of \(path): the first does not hold "
+                + "class ids; --label-column to choose")
         }
-        return (.first, nil)
+        return (first, nil)
     }
 
     /// `all` split into training and test data, or `all` and `testSource` (read with `read`).

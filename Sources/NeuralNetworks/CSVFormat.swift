@@ -69,10 +69,32 @@ public enum CSVFormat {
         _ bytes: [UInt8], as: Scalar.Type = Scalar.self, labelColumn: LabelColumn = .first,
         header: HeaderLine = .automatic, path: String
     ) throws -> Contents<Scalar> {
+        let (columns, values, labels, header, label) = try parseNumbers(bytes, labelColumn: labelColumn, header: header,
+                                                                        path: path)
+        // One conversion pass; a value finite in Double but not in Scalar is named by its position.
+        var converted = [Scalar](repeating: 0, count: values.count)
+        for k in values.indices {
+            converted[k] = Scalar(values[k])
+            if !converted[k].isFinite {
+                let (example, feature) = k.quotientAndRemainder(dividingBy: columns - 1)
+                let column = feature >= label ? feature + 2 : feature + 1
+                throw LinearAlgebraError.malformedFile(
+                    path: path, reason: "data line \(example + 1), column \(column): \(values[k]) overflows \(Scalar.self)")
+            }
+        }
+        let features = try Matrix<Scalar>(rows: columns - 1, columns: labels.count, columnMajor: converted)
+        return Contents(features: features, labels: labels, header: header, labelColumn: label)
+    }
+
+    /// The numbers of CSV `bytes` in `Double`, not generic (one specialised pass over the bytes):
+    /// the field count, the feature values example by example, the labels, the header and the
+    /// label's column index.
+    private static func parseNumbers(_ bytes: [UInt8], labelColumn: LabelColumn, header: HeaderLine, path: String)
+        throws -> (Int, [Double], [Int], [String]?, Int) {
         func fail(_ reason: String) -> LinearAlgebraError { .malformedFile(path: path, reason: reason) }
         var text = bytes
         text.append(0)  // strtod stops at the terminator after the last field
-        return try text.withUnsafeBufferPointer { buffer -> Contents<Scalar> in
+        return try text.withUnsafeBufferPointer { buffer -> (Int, [Double], [Int], [String]?, Int) in
             let base = buffer.baseAddress!
             let end = buffer.count - 1
             var position = 0
@@ -80,7 +102,8 @@ public enum CSVFormat {
             var headerFields: [String]?
             var columns: Int?
             var label = 0
-            var values: [Scalar] = []
+            var values: [Double] = []
+            values.reserveCapacity(bytes.count / 4)
             var labels: [Int] = []
             var row: [Double] = []
             var isFirstLine = true
@@ -149,11 +172,7 @@ public enum CSVFormat {
                         }
                         labels.append(Int(value))
                     } else {
-                        let converted = Scalar(value)
-                        guard converted.isFinite else {
-                            throw fail("line \(lineNumber), column \(k + 1): \(value) overflows \(Scalar.self)")
-                        }
-                        values.append(converted)
+                        values.append(value)
                     }
                 }
             }
@@ -163,8 +182,7 @@ public enum CSVFormat {
             if let headerFields, headerFields.count != columns {
                 throw fail("the header has \(headerFields.count) fields, the data lines \(columns)")
             }
-            let features = try Matrix<Scalar>(rows: columns - 1, columns: labels.count, columnMajor: values)
-            return Contents(features: features, labels: labels, header: headerFields, labelColumn: label)
+            return (columns, values, labels, headerFields, label)
         }
     }
 

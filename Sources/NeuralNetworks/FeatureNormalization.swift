@@ -22,6 +22,7 @@ public struct FeatureNormalization<Scalar: LinearAlgebraScalar>: Sendable, Equat
 
     /// The map of `method` fitted on `features` (`featureCount × count`).
     /// - Complexity: one pass over `features` (two for `standard`).
+    @inlinable
     public init(fitting features: Matrix<Scalar>, method: NormalizationMethod) {
         let d = features.rows, n = features.columns
         switch method {
@@ -29,9 +30,14 @@ public struct FeatureNormalization<Scalar: LinearAlgebraScalar>: Sendable, Equat
             offsets = Array(repeating: 0, count: d)
             scales = Array(repeating: 1, count: d)
         case .unit:
-            let (low, high) = features.withUnsafeBufferPointer { values -> (Scalar, Scalar) in
-                guard let first = values.first else { return (0, 1) }
-                return values.reduce((first, first)) { (Swift.min($0.0, $1), Swift.max($0.1, $1)) }
+            var (low, high): (Scalar, Scalar) = (0, 0)
+            features.withUnsafeBufferPointer { values in
+                guard let first = values.first else { return }
+                (low, high) = (first, first)
+                for value in values {
+                    low = Swift.min(low, value)
+                    high = Swift.max(high, value)
+                }
             }
             let range = high - low
             offsets = Array(repeating: low, count: d)
@@ -60,12 +66,14 @@ public struct FeatureNormalization<Scalar: LinearAlgebraScalar>: Sendable, Equat
     }
 
     /// Whether the map is the identity.
+    @inlinable
     public var isIdentity: Bool { offsets.allSatisfy { $0 == 0 } && scales.allSatisfy { $0 == 1 } }
 
     /// `features` with each row mapped.
     /// - Complexity: one pass over `features`.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when `features`
     ///   has another number of rows than the map was fitted on.
+    @inlinable
     public func apply(to features: Matrix<Scalar>) throws -> Matrix<Scalar> {
         guard features.rows == offsets.count else {
             throw LinearAlgebraError.dimensionMismatch(
@@ -76,9 +84,12 @@ public struct FeatureNormalization<Scalar: LinearAlgebraScalar>: Sendable, Equat
         var result = features
         let d = features.rows
         result.withUnsafeMutableBufferPointer { values in
-            for k in 0..<values.count {
-                let i = k % d
-                values[k] = (values[k] - offsets[i]) * scales[i]
+            offsets.withUnsafeBufferPointer { offsets in
+                scales.withUnsafeBufferPointer { scales in
+                    for j in 0..<(values.count / Swift.max(d, 1)) {
+                        for i in 0..<d { values[j * d + i] = (values[j * d + i] - offsets[i]) * scales[i] }
+                    }
+                }
             }
         }
         return result

@@ -35,6 +35,15 @@ extension LabeledDataSet {
     public init(csvFile path: String, labelColumn: CSVFormat.LabelColumn = .first,
                 header: CSVFormat.HeaderLine = .automatic, classCount: Int? = nil) throws {
         let contents = try CSVFormat.read(contentsOf: path, as: Scalar.self, labelColumn: labelColumn, header: header)
+        try self.init(contents, path: path, classCount: classCount)
+    }
+
+    /// Examples from a CSV file already parsed (see ``CSVFormat/read(contentsOf:as:labelColumn:header:)``).
+    /// - Parameters:
+    ///   - path: the file, named in error messages.
+    ///   - classCount: the number of classes; nil takes `max(label) + 1`.
+    /// - Throws: ``LinearAlgebraError/malformedFile(path:reason:)`` for a label not below `classCount`.
+    public init(_ contents: CSVFormat.Contents<Scalar>, path: String, classCount: Int? = nil) throws {
         try self.init(features: contents.features, labels: contents.labels, classCount: classCount, path: path)
     }
 
@@ -78,17 +87,20 @@ extension LabeledDataSet {
     /// A data set read from `path`: a NaN or infinite feature or a label beyond `classCount`
     /// is reported against the file.
     init(features: Matrix<Scalar>, labels: [Int], classCount: Int?, path: String) throws {
-        let found = features.withUnsafeBufferPointer { $0.firstIndex { !$0.isFinite } }
-        if let found {
-            let (example, feature) = found.quotientAndRemainder(dividingBy: max(features.rows, 1))
-            throw LinearAlgebraError.malformedFile(
-                path: path, reason: "example \(example + 1), feature \(feature + 1) is \(features.elements[found])")
-        }
         let classes = classCount ?? ((labels.max() ?? -1) + 1)
         if let bad = labels.firstIndex(where: { $0 >= classes }) {
             throw LinearAlgebraError.malformedFile(
                 path: path, reason: "example \(bad + 1) has label \(labels[bad]), not below the class count \(classes)")
         }
-        try self.init(features: features, labels: labels, classCount: classes)
+        do {
+            try self.init(features: features, labels: labels, classCount: classes)
+        } catch LinearAlgebraError.nonFiniteInput {
+            // Located only on failure: the data set's own check is the one pass on good data.
+            let elements = features.elements
+            let found = elements.firstIndex { !$0.isFinite } ?? 0
+            let (example, feature) = found.quotientAndRemainder(dividingBy: max(features.rows, 1))
+            throw LinearAlgebraError.malformedFile(
+                path: path, reason: "example \(example + 1), feature \(feature + 1) is \(elements[found])")
+        }
     }
 }
