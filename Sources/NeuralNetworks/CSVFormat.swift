@@ -57,6 +57,11 @@ public enum CSVFormat {
         public var header: [String]?
         /// The 0-based column the labels were read from.
         public var labelColumn: Int
+
+        @usableFromInline
+        init(features: Matrix<Scalar>, labels: [Int], header: [String]?, labelColumn: Int) {
+            (self.features, self.labels, self.header, self.labelColumn) = (features, labels, header, labelColumn)
+        }
     }
 
     /// Parses CSV `bytes` (already decompressed). `path` names the source in error messages.
@@ -65,22 +70,27 @@ public enum CSVFormat {
     ///   field that is not a finite number (or overflows `Scalar`), a label that is not an integer
     ///   class id ≥ 0, a line with another field count than the first, a label column outside the
     ///   line, or a file without data lines.
+    @inlinable
     public static func parse<Scalar: LinearAlgebraScalar>(
         _ bytes: [UInt8], as: Scalar.Type = Scalar.self, labelColumn: LabelColumn = .first,
         header: HeaderLine = .automatic, path: String
     ) throws -> Contents<Scalar> {
         let (columns, values, labels, header, label) = try parseNumbers(bytes, labelColumn: labelColumn, header: header,
                                                                         path: path)
-        // One conversion pass; a value finite in Double but not in Scalar is named by its position.
+        // One conversion pass (inlinable, so specialised for the caller's Scalar); a value finite
+        // in Double but not in Scalar is named by its position.
         var converted = [Scalar](repeating: 0, count: values.count)
-        for k in values.indices {
-            converted[k] = Scalar(values[k])
-            if !converted[k].isFinite {
-                let (example, feature) = k.quotientAndRemainder(dividingBy: columns - 1)
-                let column = feature >= label ? feature + 2 : feature + 1
-                throw LinearAlgebraError.malformedFile(
-                    path: path, reason: "data line \(example + 1), column \(column): \(values[k]) overflows \(Scalar.self)")
+        let overflow = converted.withUnsafeMutableBufferPointer { target in
+            values.withUnsafeBufferPointer { source in
+                for k in 0..<source.count { target[k] = Scalar(source[k]) }
+                return target.firstIndex { !$0.isFinite }
             }
+        }
+        if let k = overflow {
+            let (example, feature) = k.quotientAndRemainder(dividingBy: columns - 1)
+            let column = feature >= label ? feature + 2 : feature + 1
+            throw LinearAlgebraError.malformedFile(
+                path: path, reason: "data line \(example + 1), column \(column): \(values[k]) overflows \(Scalar.self)")
         }
         let features = try Matrix<Scalar>(rows: columns - 1, columns: labels.count, columnMajor: converted)
         return Contents(features: features, labels: labels, header: header, labelColumn: label)
@@ -89,7 +99,8 @@ public enum CSVFormat {
     /// The numbers of CSV `bytes` in `Double`, not generic (one specialised pass over the bytes):
     /// the field count, the feature values example by example, the labels, the header and the
     /// label's column index.
-    private static func parseNumbers(_ bytes: [UInt8], labelColumn: LabelColumn, header: HeaderLine, path: String)
+    @usableFromInline
+    static func parseNumbers(_ bytes: [UInt8], labelColumn: LabelColumn, header: HeaderLine, path: String)
         throws -> (Int, [Double], [Int], [String]?, Int) {
         func fail(_ reason: String) -> LinearAlgebraError { .malformedFile(path: path, reason: reason) }
         var text = bytes
@@ -188,6 +199,7 @@ public enum CSVFormat {
 
     /// Reads a CSV file, raw or gzip-compressed (recognised by its magic bytes, not its name).
     /// - Throws: as ``parse(_:as:labelColumn:header:path:)``; also for a missing file or corrupt gzip.
+    @inlinable
     public static func read<Scalar: LinearAlgebraScalar>(
         contentsOf path: String, as: Scalar.Type = Scalar.self, labelColumn: LabelColumn = .first,
         header: HeaderLine = .automatic

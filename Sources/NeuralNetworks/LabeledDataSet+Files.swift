@@ -32,6 +32,7 @@ extension LabeledDataSet {
     ///   a non-numeric or non-finite field (also one finite in `Double` that overflows `Scalar`),
     ///   a label that is not an integer class id ≥ 0, a line with a different number of fields
     ///   than the first, or a label not below `classCount`.
+    @inlinable
     public init(csvFile path: String, labelColumn: CSVFormat.LabelColumn = .first,
                 header: CSVFormat.HeaderLine = .automatic, classCount: Int? = nil) throws {
         let contents = try CSVFormat.read(contentsOf: path, as: Scalar.self, labelColumn: labelColumn, header: header)
