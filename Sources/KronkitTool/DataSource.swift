@@ -7,15 +7,18 @@ import NeuralNetworks
 /// - `idx:IMAGES,LABELS`: a pair of IDX files (MNIST layout, raw or `.gz`), bytes scaled to [0, 1];
 /// - `csv:PATH`: one example per line (raw or gzip), numeric features and an integer label column
 ///   (`--label-column`), an optional header line;
-/// - `npy:FEATURES,LABELS`: features `N × d` and labels of length `N` (any integer dtype) as NumPy writes them.
+/// - `npy:FEATURES,LABELS`: features `N × d` and labels of length `N` (any integer dtype) as NumPy writes them;
+/// - `npz:PATH[,X,Y]`: the same two arrays in one `.npz` archive (found by their usual names, or named).
 enum DataSource: Equatable, Sendable, CustomStringConvertible {
     case builtIn
     case idx(images: String, labels: String)
     case csv(path: String)
     case numPy(features: String, labels: String)
+    /// A NumPy `.npz` archive; the arrays' names, or nil to find them.
+    case numPyArchive(path: String, features: String?, labels: String?)
 
     /// The forms accepted, for `--help` and error messages.
-    static let syntax = "builtin, idx:IMAGES,LABELS, csv:PATH or npy:FEATURES,LABELS"
+    static let syntax = "builtin, idx:IMAGES,LABELS, csv:PATH, npy:FEATURES,LABELS or npz:PATH[,X,Y]"
 
     /// Parses a `--data` value.
     /// - Throws: ``ToolError/invalidDataSource(_:)`` naming the value and the accepted forms.
@@ -42,6 +45,13 @@ enum DataSource: Equatable, Sendable, CustomStringConvertible {
         case "npy":
             let (features, labels) = try pair()
             self = .numPy(features: features, labels: labels)
+        case "npz":
+            guard paths.count == 1 || paths.count == 3, paths.allSatisfy({ !$0.isEmpty }) else {
+                throw ToolError.invalidDataSource("'\(text)' needs a path after 'npz:', optionally with the features' "
+                    + "and the labels' array names (npz:PATH,X,Y)")
+            }
+            self = .numPyArchive(path: paths[0], features: paths.count == 3 ? paths[1] : nil,
+                                 labels: paths.count == 3 ? paths[2] : nil)
         case "csv":
             guard paths.count == 1, !paths[0].isEmpty else {
                 throw ToolError.invalidDataSource("'\(text)' needs one path after 'csv:'")
@@ -58,6 +68,8 @@ enum DataSource: Equatable, Sendable, CustomStringConvertible {
         case let .idx(images, labels): return "idx:\(images),\(labels)"
         case let .csv(path): return "csv:\(path)"
         case let .numPy(features, labels): return "npy:\(features),\(labels)"
+        case let .numPyArchive(path, features, labels):
+            return "npz:\(path)" + (features.map { ",\($0),\(labels ?? "")" } ?? "")
         }
     }
 
@@ -78,6 +90,8 @@ enum DataSource: Equatable, Sendable, CustomStringConvertible {
             return try LabeledDataSet(csvFile: path, labelColumn: labelColumn, header: header, classCount: classCount)
         case let .numPy(features, labels):
             return try LabeledDataSet(numPyFeatures: features, numPyLabels: labels, classCount: classCount)
+        case let .numPyArchive(path, features, labels):
+            return try LabeledDataSet(numPyArchive: path, featuresKey: features, labelsKey: labels, classCount: classCount)
         }
     }
 
@@ -86,7 +100,7 @@ enum DataSource: Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .builtIn: return "builtin"
         case let .idx(_, labels), let .numPy(_, labels): return labels
-        case let .csv(path): return path
+        case let .csv(path), let .numPyArchive(path, _, _): return path
         }
     }
 }

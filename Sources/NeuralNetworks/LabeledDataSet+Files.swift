@@ -67,6 +67,56 @@ extension LabeledDataSet {
                       labelsPath: labelsPath, classCount: classCount)
     }
 
+    /// Examples from a NumPy `.npz` archive (`np.savez` or `np.savez_compressed`) holding features
+    /// `N × d` (float32 or float64) and labels of length `N` (any integer dtype), as the two
+    /// `.npy` files of ``init(numPyFeatures:numPyLabels:classCount:)``.
+    /// - Parameters:
+    ///   - featuresKey, labelsKey: the arrays' names (without `.npy`); nil looks for the usual names
+    ///     (`x`, `X`, `features`, `data`, `images`, `inputs` and `y`, `labels`, `label`, `target`,
+    ///     `targets`), or takes the archive's only two arrays, the 2-D one as the features.
+    ///   - classCount: the number of classes; nil takes `max(label) + 1`.
+    /// - Complexity: one pass over the archive (plus decompression) and one transposition.
+    /// - Throws: ``LinearAlgebraError/malformedFile(path:reason:)`` for a malformed archive, a missing
+    ///   or ambiguous array (naming the arrays it holds), or as the `.npy` pair.
+    public init(numPyArchive path: String, featuresKey: String? = nil, labelsKey: String? = nil,
+                classCount: Int? = nil) throws {
+        func fail(_ reason: String) -> LinearAlgebraError { .malformedFile(path: path, reason: reason) }
+        let entries = try NumPyArchive.read(contentsOf: path)
+        var arrays: [String: [UInt8]] = [:]
+        for entry in entries where entry.name.hasSuffix(".npy") { arrays[String(entry.name.dropLast(4))] = entry.contents }
+        let names = arrays.keys.sorted().joined(separator: ", ")
+        func pick(_ given: String?, _ usual: [String], _ role: String) throws -> String {
+            if let given {
+                guard arrays[given] != nil else { throw fail("has no array '\(given)' (it holds \(names))") }
+                return given
+            }
+            if let found = usual.first(where: { arrays[$0] != nil }) { return found }
+            throw fail("has no \(role) array named \(usual.joined(separator: ", ")) (it holds \(names)); name it")
+        }
+        var featuresName = featuresKey, labelsName = labelsKey
+        if featuresName == nil, labelsName == nil, arrays.count == 2 {
+            // Two arrays: the one with two dimensions holds the features.
+            let ordered = arrays.keys.sorted()
+            let isFirstFeatures = Self.numPyDimensions(arrays[ordered[0]]!) == 2
+            (featuresName, labelsName) = isFirstFeatures ? (ordered[0], ordered[1]) : (ordered[1], ordered[0])
+        }
+        let featuresArray = try pick(featuresName, ["x", "X", "features", "data", "images", "inputs"], "features")
+        let labelsArray = try pick(labelsName, ["y", "labels", "label", "target", "targets"], "labels")
+        let featuresPath = "\(path) (\(featuresArray))", labelsPath = "\(path) (\(labelsArray))"
+        let rowsPerExample = try NumPyFormat.decode(arrays[featuresArray]!, as: Scalar.self, path: featuresPath)
+        let (shape, labels) = try NumPyFormat.decodeIntegers(arrays[labelsArray]!, path: labelsPath)
+        try self.init(examplesInRows: rowsPerExample, featuresPath: featuresPath, labels: labels, labelShape: shape,
+                      labelsPath: labelsPath, classCount: classCount)
+    }
+
+    /// The number of dimensions an `.npy` image's header declares (its shape tuple's entries), or nil.
+    static func numPyDimensions(_ bytes: [UInt8]) -> Int? {
+        let header = String(decoding: bytes.prefix(512), as: UTF8.self)
+        guard let start = header.range(of: "'shape': (")?.upperBound,
+              let end = header[start...].firstIndex(of: ")") else { return nil }
+        return header[start..<end].split(separator: ",").filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.count
+    }
+
     /// Examples from `N × d` features (one example per row) and `N` labels of shape `labelShape`
     /// read from files, checked against each other.
     init(examplesInRows rowsPerExample: Matrix<Scalar>, featuresPath: String, labels: [Int], labelShape: [Int],

@@ -53,9 +53,11 @@ struct ArgumentParsingTests {
     func dataSources() throws {
         #expect(try DataSource(parsing: "builtin") == .builtIn)
         #expect(try DataSource(parsing: "csv:/data/train.csv") == .csv(path: "/data/train.csv"))
+        #expect(try DataSource(parsing: "npz:d.npz") == .numPyArchive(path: "d.npz", features: nil, labels: nil))
+        #expect(try DataSource(parsing: "npz:d.npz,X,y") == .numPyArchive(path: "d.npz", features: "X", labels: "y"))
         #expect(try DataSource(parsing: "npy:x.npy,y.npy") == .numPy(features: "x.npy", labels: "y.npy"))
         #expect(try DataSource(parsing: "idx:a,b").description == "idx:a,b")
-        for bad in ["mnist", "idx:only-one", "npy:x.npy,", "csv:", "csv:a,b", "hdf5:file.h5"] {
+        for bad in ["mnist", "idx:only-one", "npy:x.npy,", "csv:", "csv:a,b", "hdf5:file.h5", "npz:", "npz:a,b"] {
             #expect(throws: ToolError.self) { try DataSource(parsing: bad) }
         }
     }

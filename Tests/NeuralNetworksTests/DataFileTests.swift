@@ -179,3 +179,84 @@ struct DataFileTests {
         }
     }
 }
+
+/// A zip archive whose entries are DEFLATE-compressed (method 8), as `np.savez_compressed` writes:
+/// each entry is zlib's `compress2` stream without its header and trailer.
+func deflatedZip(_ entries: [(String, [UInt8])]) -> [UInt8] {
+    func le(_ value: Int, _ width: Int) -> [UInt8] { (0..<width).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }
+    var archive: [UInt8] = [], directory: [UInt8] = []
+    for (name, contents) in entries {
+        var length = compressBound(uLong(contents.count))
+        var compressed = [UInt8](repeating: 0, count: Int(length))
+        precondition(compress2(&compressed, &length, contents, uLong(contents.count), 6) == Z_OK)
+        let deflate = Array(compressed[2..<(Int(length) - 4)])
+        let crc = Int(crc32(0, contents, uInt(contents.count)))
+        let common = le(20, 2) + le(0, 2) + le(8, 2) + le(0, 4) + le(crc, 4) + le(deflate.count, 4) + le(contents.count, 4)
+            + le(name.utf8.count, 2) + le(0, 2)
+        directory += le(0x0201_4B50, 4) + le(20, 2) + common + le(0, 2) + le(0, 2) + le(0, 2) + le(0, 4)
+            + le(archive.count, 4) + Array(name.utf8)
+        archive += le(0x0403_4B50, 4) + common + Array(name.utf8) + deflate
+    }
+    return archive + directory + le(0x0605_4B50, 4) + le(0, 4) + le(entries.count, 2) + le(entries.count, 2)
+        + le(directory.count, 4) + le(archive.count, 4) + le(0, 2)
+}
+
+@Suite(".npz archives: stored and compressed, arrays found by name or shape")
+struct NumPyArchiveTests {
+    static let rows: [[Double]] = [[1, 2, 3], [4, 5, 6], [7, 8, 9], [0, 1, 0]]
+    static let labels = [1, 0, 2, 1]
+
+    static var labelBytes: [UInt8] {
+        numPyIntegers("<i8", shape: "(4,)", payload: labels.flatMap { withUnsafeBytes(of: Int64($0).littleEndian, Array.init) })
+    }
+
+    @Test("np.savez and np.savez_compressed layouts load the same data set, in both precisions", arguments: [false, true])
+    func archives(double: Bool) throws {
+        if double { try archives(Double.self) } else { try archives(Float.self) }
+    }
+
+    func archives<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        let directory = try temporaryDirectory("npz-\(Scalar.self)")
+        let features = NumPyFormat.encode(try Matrix<Float>(rowsOf: Self.rows.map { $0.map(Float.init) }))
+        let expected = try Matrix<Scalar>(rowsOf: Self.rows.map { $0.map { Scalar($0) } }).transposed()
+        let stored = directory + "/stored.npz", compressed = directory + "/compressed.npz", named = directory + "/named.npz"
+        try NumPyArchive.write([.init(name: "x.npy", contents: features), .init(name: "y.npy", contents: Self.labelBytes)],
+                               to: stored)
+        write(deflatedZip([("labels_of_digits.npy", Self.labelBytes), ("pixels.npy", features)]), to: compressed)
+        try NumPyArchive.write([.init(name: "a.npy", contents: features), .init(name: "b.npy", contents: Self.labelBytes),
+                                .init(name: "c.npy", contents: Self.labelBytes)], to: named)
+        for (path, keys) in [(stored, (nil, nil)), (compressed, (nil, nil)), (named, ("a", "c"))] as [(String, (String?, String?))] {
+            let data = try LabeledDataSet<Scalar>(numPyArchive: path, featuresKey: keys.0, labelsKey: keys.1)
+            #expect(data.features == expected && data.labels == Self.labels && data.classCount == 3, "\(path)")
+        }
+        // Three arrays and none of the usual names: the message lists what the archive holds.
+        expectMalformed(named, mentioning: "it holds a, b, c") { _ = try LabeledDataSet<Scalar>(numPyArchive: named) }
+        expectMalformed(named, mentioning: "no array 'z'") {
+            _ = try LabeledDataSet<Scalar>(numPyArchive: named, featuresKey: "z", labelsKey: "b")
+        }
+    }
+
+    @Test("an archive round-trips; a flipped byte, a cut file or another format is a malformed file")
+    func corruptArchives() throws {
+        let directory = try temporaryDirectory("npz-bad")
+        let path = directory + "/a.npz"
+        let entries: [NumPyArchive.Entry] = [.init(name: "one", contents: Array("hello".utf8)), .init(name: "two", contents: [])]
+        try NumPyArchive.write(entries, to: path)
+        let read = try NumPyArchive.read(contentsOf: path)
+        #expect(read.map(\.name) == ["one", "two"] && read.map(\.contents) == entries.map(\.contents))
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[34] ^= 0x01  // inside "hello" (after the 30-byte header and the name "one")
+        write(bytes, to: path)
+        expectMalformed(path, mentioning: "CRC-32 mismatch") { _ = try NumPyArchive.read(contentsOf: path) }
+        bytes[34] ^= 0x01
+        write(Array(bytes.dropLast(5)), to: path)
+        expectMalformed(path, mentioning: "not a zip archive") { _ = try NumPyArchive.read(contentsOf: path) }
+        write(Array("x,y\n".utf8), to: path)
+        expectMalformed(path, mentioning: "not a zip archive") { _ = try NumPyArchive.read(contentsOf: path) }
+        // A cut compressed entry: zlib reports the stream as truncated.
+        var deflated = deflatedZip([("x.npy", Array(repeating: 7, count: 500))])
+        deflated[31 + 5] ^= 0xFF
+        write(deflated, to: path)
+        #expect(throws: LinearAlgebraError.self) { try NumPyArchive.read(contentsOf: path) }
+    }
+}
