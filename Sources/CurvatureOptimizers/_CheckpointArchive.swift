@@ -37,6 +37,9 @@ struct CheckpointArchive {
         }
         let bytes = [UInt8](data)
         if bytes.first(where: { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }) == UInt8(ascii: "{") {
+            guard String(decoding: bytes.prefix(4096), as: UTF8.self).contains("kronkit-checkpoint-1") else {
+                throw fail("is a JSON file, not a kronkit checkpoint")
+            }
             throw fail("is a JSON checkpoint of an earlier kronkit (kronkit-checkpoint-1), which this version no "
                 + "longer reads; train again to write a binary \(TrainingCheckpoint<StochasticGradientDescent<Float>>.formatName) checkpoint")
         }
