@@ -29,7 +29,9 @@ struct Runner {
     static var divergenceFactor: Double { 10 }
 
     /// Trains `method` on `data` from the seeded initial model (or the checkpoint) to the end of the run.
-    /// - Throws: errors of configuration, resume and I/O; a diverging run returns a failed record instead.
+    /// - Throws: errors of configuration and resume (before the first step); a run that diverges or
+    ///   fails during training (an optimizer error, a checkpoint that cannot be written) returns a
+    ///   failed record with its rows so far instead, so its results can still be written.
     func run<Scalar: LinearAlgebraScalar>(_ method: Method, data: TrainingData<Scalar>) throws -> RunRecord {
         var generator = Xoshiro256StarStar(seed: options.seed)
         let model = try options.model.build(featureCount: data.train.featureCount, classCount: data.train.classCount,
@@ -100,8 +102,15 @@ struct Runner {
             if let checkpointPath { try CheckpointFile.write(session.checkpoint(userInfo: identity), to: checkpointPath) }
             outcome = finished ? .finished : .interrupted(step: session.state.step, checkpoint: checkpointPath)
         } catch let error as ToolError {
-            guard case .diverged = error else { throw error }
-            outcome = .failed(error.description)
+            if case .diverged = error {
+                outcome = .failed(error.description)
+            } else {
+                outcome = .failed("\(method.rawValue) stopped at step \(session.state.step): \(error.description)")
+            }
+        } catch {
+            // A LAPACK error, an unwritable checkpoint…: the rows so far are kept for the report.
+            outcome = .failed("\(method.rawValue) stopped at step \(session.state.step): "
+                + Kronkit.oneLine(Kronkit.message(for: error)))
         }
         reporter.update(status(session), final: true)
         return RunRecord(method: method, rows: session.state.metrics,

@@ -57,7 +57,11 @@ struct Train: ToolCommand {
             if let accuracy = last.testAccuracy { summary += ", test accuracy \(Report.percent(accuracy))" }
             console.print(summary)
         }
-        console.print("Wrote \(csv), \(svg) and \(folder.file(CheckpointFile.fileName))")
+        if case .failed = record.outcome {
+            console.print("Wrote \(csv) and \(svg)")
+        } else {
+            console.print("Wrote \(csv), \(svg) and \(folder.file(CheckpointFile.fileName))")
+        }
         switch record.outcome {
         case .finished:
             return

@@ -228,3 +228,27 @@ struct UserDataTests {
         #expect(warnings.count == 1, "\(result.errors)")
     }
 }
+
+@Suite("A run that fails during training keeps its results")
+struct FailedRunTests {
+    @Test("an unwritable periodic checkpoint stops the run; metrics.csv and report.svg are still written")
+    func checkpointWriteFailure() throws {
+        let folder = temporaryFolder()
+        // A read-only sub-folder named as the checkpoint's temporary file blocks the write at step 2.
+        let result = ToolHarness.run(["train", "--optimizer", "sgd", "--steps", "4", "--checkpoint-every", "2",
+                                      "-o", folder] + tinyRun, stop: { step in
+            if step == 1 {
+                try? FileManager.default.createDirectory(
+                    atPath: folder + "/checkpoint.npz.partial-\(ProcessInfo.processInfo.processIdentifier)",
+                    withIntermediateDirectories: true)
+            }
+            return false
+        })
+        #expect(result.status == 1, "\(result.errors)")
+        #expect(result.errors.contains("sgd stopped at step 2") && result.errors.contains("checkpoint.npz"),
+                "\(result.errors)")
+        let csv = try String(contentsOfFile: folder + "/metrics.csv", encoding: .utf8)
+        #expect(csv.contains("\nsgd,2,"), "the rows up to the failure are kept")
+        #expect(FileManager.default.fileExists(atPath: folder + "/report.svg"))
+    }
+}
