@@ -20,7 +20,7 @@ enum DataSource: Equatable, Sendable, CustomStringConvertible {
     /// The forms accepted, for `--help` and error messages.
     static let syntax = "builtin, idx:IMAGES,LABELS, csv:PATH, npy:FEATURES,LABELS or npz:PATH[,X,Y]"
 
-    /// Parses a `--data` value.
+    /// Parses a `--data` value; a bare path ending in `.csv`, `.csv.gz` or `.npz` is read as that kind.
     /// - Throws: ``ToolError/invalidDataSource(_:)`` naming the value and the accepted forms.
     init(parsing text: String) throws {
         if text == "builtin" || text == "built-in" {
@@ -28,6 +28,16 @@ enum DataSource: Equatable, Sendable, CustomStringConvertible {
             return
         }
         guard let colon = text.firstIndex(of: ":") else {
+            // A bare path: the kind from its extension, where that is unambiguous.
+            let name = text.lowercased()
+            if name.hasSuffix(".csv") || name.hasSuffix(".csv.gz") {
+                self = .csv(path: text)
+                return
+            }
+            if name.hasSuffix(".npz") {
+                self = .numPyArchive(path: text, features: nil, labels: nil)
+                return
+            }
             throw ToolError.invalidDataSource("'\(text)' is not one of \(Self.syntax)")
         }
         let kind = text[..<colon]

@@ -54,6 +54,8 @@ struct ArgumentParsingTests {
         #expect(try DataSource(parsing: "builtin") == .builtIn)
         #expect(try DataSource(parsing: "csv:/data/train.csv") == .csv(path: "/data/train.csv"))
         #expect(try DataSource(parsing: "npz:d.npz") == .numPyArchive(path: "d.npz", features: nil, labels: nil))
+        #expect(try DataSource(parsing: "/data/mnist.CSV.gz") == .csv(path: "/data/mnist.CSV.gz"))
+        #expect(try DataSource(parsing: "digits.npz") == .numPyArchive(path: "digits.npz", features: nil, labels: nil))
         #expect(try DataSource(parsing: "npz:d.npz,X,y") == .numPyArchive(path: "d.npz", features: "X", labels: "y"))
         #expect(try DataSource(parsing: "npy:x.npy,y.npy") == .numPy(features: "x.npy", labels: "y.npy"))
         #expect(try DataSource(parsing: "idx:a,b").description == "idx:a,b")

@@ -101,7 +101,8 @@ struct FileLoaderTests {
         write(idxBytes(type: 0x09, shape: [2], payload: [1, 0xFF]), to: path)
         expectMalformed(path, mentioning: "label 1") { _ = try IDXFormat.readLabels(contentsOf: path) }
         let missing = directory + "/missing.idx"
-        expectMalformed(missing, mentioning: "cannot be read") { _ = try IDXFormat.readLabels(contentsOf: missing) }
+        expectMalformed(missing, mentioning: "does not exist") { _ = try IDXFormat.readLabels(contentsOf: missing) }
+        expectMalformed(directory, mentioning: "is a directory") { _ = try IDXFormat.readLabels(contentsOf: directory) }
         // Mismatched item counts between images and labels.
         let images = directory + "/images.idx", labels = directory + "/labels.idx"
         write(idxBytes(type: 0x08, shape: [2, 1], payload: [1, 2]), to: images)
@@ -215,7 +216,7 @@ struct FileLoaderTests {
             try text.write(toFile: path, atomically: true, encoding: .utf8)
             expectMalformed(path, mentioning: words) { _ = try LabeledDataSet<Double>(csvFile: path) }
         }
-        expectMalformed(directory + "/none.csv", mentioning: "cannot be read") {
+        expectMalformed(directory + "/none.csv", mentioning: "does not exist") {
             _ = try LabeledDataSet<Double>(csvFile: directory + "/none.csv")
         }
         // Finite in Double, infinite in Float: a malformed file for Float, data for Double.
