@@ -20,6 +20,8 @@ struct LoopState: Codable, Equatable, Sendable {
     var elapsed = 0.0
     /// Every metrics row so far.
     var metrics: [MetricsRow] = []
+    /// Rows recorded between evaluation periods because a comparison's target was near.
+    var approachRows = 0
 
     /// Batch losses averaged into a row's `train_loss`: a fixed trailing window, so the value
     /// at a step does not depend on how often rows are recorded (`--eval-every`).
@@ -67,6 +69,9 @@ struct LoopState: Codable, Equatable, Sendable {
         guard recentLosses.count <= min(step, Self.trainLossWindow), recentLosses.allSatisfy(\.isFinite),
               initialLoss.map(\.isFinite) ?? (step == 0) else {
             return "its recorded training losses do not fit step \(step)"
+        }
+        guard approachRows >= 0, approachRows <= metrics.count else {
+            return "its count of rows near the target (\(approachRows)) exceeds its \(metrics.count) rows"
         }
         guard elapsed.isFinite, elapsed >= 0 else { return "elapsed time \(elapsed) is not a duration" }
         let steps = metrics.map(\.step)

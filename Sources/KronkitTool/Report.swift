@@ -60,7 +60,8 @@ enum Report {
         let best = bestFirstOrder(records, target: target)
         var lines = [
             "Steps to the target at a resolution of one step: rows are recorded at every step once a run is "
-                + "within \(percent(RunRecord.approachMargin)) of it.",
+                + "within \(percent(RunRecord.approachMargin)) of it (at most \(RunRecord.approachRowLimit) such rows "
+                + "per run, then every --eval-every steps).",
             "",
             "| method | train loss | test loss | test acc | steps to \(targetName) | s to \(targetName) "
                 + "| steps vs best 1st-order | ms/step | state |",

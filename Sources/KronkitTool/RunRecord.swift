@@ -26,6 +26,10 @@ struct RunRecord: Sendable {
     /// target is reached, so the step that reaches it is known exactly.
     static var approachMargin: Double { 0.05 }
 
+    /// The most rows a run records near its target between evaluation periods; past it the
+    /// step to the target is known to the evaluation period only.
+    static var approachRowLimit: Int { 500 }
+
     /// What a metrics row must reach.
     enum Target: Sendable, Equatable {
         /// Test accuracy at least this fraction.

@@ -100,7 +100,12 @@ struct TrainingSession<O: Optimizer, L: Loss> where L.Scalar == O.Scalar {
             state.step += 1
             guard value.isFinite else { throw ToolError.diverged(method: optimizer.name, step: state.step) }
             state.recordLoss(value)
-            if state.step % evaluationPeriod == 0 || state.step == totalSteps || isApproachingTarget { try record() }
+            if state.step % evaluationPeriod == 0 || state.step == totalSteps {
+                try record()
+            } else if isApproachingTarget {
+                state.approachRows += 1
+                try record()
+            }
             try afterStep(self)
             if state.step < totalSteps, shouldStop(state.step) { return false }
         }
@@ -123,9 +128,12 @@ struct TrainingSession<O: Optimizer, L: Loss> where L.Scalar == O.Scalar {
                                         timings: optimizer.timings))
     }
 
-    /// Whether the last row is close to ``fineTarget`` and no row has reached it yet.
+    /// Whether the last row is close to ``fineTarget``, no row has reached it yet, and fewer than
+    /// ``RunRecord/approachRowLimit`` rows were recorded for it (a run on a plateau just short of
+    /// the target would otherwise be evaluated at every step to its end).
     private var isApproachingTarget: Bool {
-        guard let fineTarget, let first = state.metrics.first, let last = state.metrics.last else { return false }
+        guard let fineTarget, state.approachRows < RunRecord.approachRowLimit, let first = state.metrics.first,
+              let last = state.metrics.last else { return false }
         let target = fineTarget(first)
         guard !state.metrics.contains(where: target.isReached) else { return false }
         switch target {
