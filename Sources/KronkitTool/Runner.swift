@@ -105,11 +105,11 @@ struct Runner {
             if case .diverged = error {
                 outcome = .failed(error.description)
             } else {
-                outcome = .failed("\(method.rawValue) stopped at step \(session.state.step): \(error.description)")
+                outcome = .failed("\(method.rawValue) stopped after \(session.state.step) steps: \(error.description)")
             }
         } catch {
             // A LAPACK error, an unwritable checkpoint…: the rows so far are kept for the report.
-            outcome = .failed("\(method.rawValue) stopped at step \(session.state.step): "
+            outcome = .failed("\(method.rawValue) stopped after \(session.state.step) steps: "
                 + Kronkit.oneLine(Kronkit.message(for: error)))
         }
         reporter.update(status(session), final: true)

@@ -245,7 +245,7 @@ struct FailedRunTests {
             return false
         })
         #expect(result.status == 1, "\(result.errors)")
-        #expect(result.errors.contains("sgd stopped at step 2") && result.errors.contains("checkpoint.npz"),
+        #expect(result.errors.contains("sgd stopped after 2 steps") && result.errors.contains("checkpoint.npz"),
                 "\(result.errors)")
         let csv = try String(contentsOfFile: folder + "/metrics.csv", encoding: .utf8)
         #expect(csv.contains("\nsgd,2,"), "the rows up to the failure are kept")
