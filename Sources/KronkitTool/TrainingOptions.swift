@@ -42,7 +42,8 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Hidden layer widths of the MLP, comma-separated.", transform: TrainingOptions.sizes)
     var hidden: [Int] = [256, 256]
 
-    @Option(help: ArgumentHelp("Training data: \(DataSource.syntax).", valueName: "source"),
+    @Option(help: ArgumentHelp("Training data: \(DataSource.syntax); a bare .csv, .csv.gz or .npz path also works. "
+                               + "(default: builtin)", valueName: "source"),
             transform: DataSource.init(parsing:))
     var data: DataSource = .builtIn
 
