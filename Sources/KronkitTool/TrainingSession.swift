@@ -62,10 +62,14 @@ struct TrainingSession<O: Optimizer, L: Loss> where L.Scalar == O.Scalar {
     ///   does not fit this run of `totalSteps` steps (see ``LoopState/inconsistency(batchesPerEpoch:totalSteps:optimizerSteps:)``);
     ///   ``OptimizerError/modelMismatch(_:)`` for another model.
     mutating func restore(from checkpoint: TrainingCheckpoint<O>, path: String, totalSteps: Int) throws {
-        guard let text = checkpoint.userInfo["loop"],
-              let restored = try? JSONDecoder().decode(LoopState.self, from: Data(text.utf8))
-        else {
+        guard let text = checkpoint.userInfo["loop"] else {
             throw ToolError.resumeMismatch(path: path, reason: "it holds no kronkit training-loop state")
+        }
+        let restored: LoopState
+        do {
+            restored = try JSONDecoder().decode(LoopState.self, from: Data(text.utf8))
+        } catch {
+            throw ToolError.resumeMismatch(path: path, reason: "its training-loop state is malformed (\(Self.describe(error)))")
         }
         if let problem = restored.inconsistency(batchesPerEpoch: batchesPerEpoch, totalSteps: totalSteps,
                                                 optimizerSteps: checkpoint.optimizer.stepCount) {
@@ -159,6 +163,20 @@ struct TrainingSession<O: Optimizer, L: Loss> where L.Scalar == O.Scalar {
     /// Draws the current epoch's order from `generator`, which must be at `state.epochStart`.
     private mutating func shuffledOrder() throws -> [Int] {
         try data.train.miniBatches(size: batchSize, dropLast: true, using: &generator).order
+    }
+
+    /// A decoding error in a few words: the field at fault and what went wrong.
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "\(error)" }
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map(\.stringValue).joined(separator: ".")
+        }
+        switch error {
+        case let .keyNotFound(key, context): return "no \((path(context).isEmpty ? "" : path(context) + ".") + key.stringValue)"
+        case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
+            return "\(path(context)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Double {

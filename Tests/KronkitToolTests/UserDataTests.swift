@@ -128,6 +128,13 @@ struct UserDataTests {
             let refused = run(base + ["--steps", "6", "--resume", path], status: 1)
             #expect(refused.errors.contains(words) && refused.errors.contains(path), "\(words): \(refused.errors)")
         }
+        // A loop state that does not decode is named as such.
+        try original.write(to: URL(fileURLWithPath: path))
+        var checkpoint = try CheckpointFile.read(TrainingCheckpoint<StochasticGradientDescent<Float>>.self, from: path)
+        checkpoint.userInfo["loop"] = "{\"epoch\": 1}"
+        try CheckpointFile.write(checkpoint, to: path)
+        let malformed = run(base + ["--steps", "6", "--resume", path], status: 1)
+        #expect(malformed.errors.contains("training-loop state is malformed (no step)"), "\(malformed.errors)")
         try original.write(to: URL(fileURLWithPath: path))
         for (flag, value) in [("--learning-rate", "0.2"), ("--momentum", "0.5"), ("--normalize", "standard")] {
             let refused = run(base + ["--steps", "6", flag, value, "--resume", path], status: 1)
