@@ -1,4 +1,5 @@
 import DenseLinearAlgebra
+import Foundation
 
 /// Where a training loop stands, saved in a checkpoint's manifest so that a resumed run
 /// continues the same trajectory bit for bit.
@@ -26,6 +27,25 @@ struct LoopState: Codable, Equatable, Sendable {
     /// Batch losses averaged into a row's `train_loss`: a fixed trailing window, so the value
     /// at a step does not depend on how often rows are recorded (`--eval-every`).
     static var trainLossWindow: Int { 20 }
+
+    /// The state as the JSON text stored in a checkpoint's user info (NaN and ±∞, possible in a
+    /// test loss, as the strings `nan`, `inf`, `-inf`).
+    /// - Throws: `EncodingError` only for a value JSON cannot hold.
+    func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf",
+                                                                      nan: "nan")
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    /// The state from the text written by ``json()``.
+    /// - Throws: `DecodingError` for text that does not hold a loop state.
+    init(json text: String) throws {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf",
+                                                                        nan: "nan")
+        self = try decoder.decode(LoopState.self, from: Data(text.utf8))
+    }
 
     /// The state before the first step, the batch order to be drawn from `shuffle`.
     init(shuffle: Xoshiro256StarStar) {

@@ -53,7 +53,7 @@ struct TrainingSession<O: Optimizer, L: Loss> where L.Scalar == O.Scalar {
     /// under the key `"loop"` for the loop state.
     func checkpoint(userInfo: [String: String]) throws -> TrainingCheckpoint<O> {
         var info = userInfo
-        info["loop"] = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+        info["loop"] = try state.json()
         return TrainingCheckpoint(model: model, optimizer: optimizer, userInfo: info)
     }
 
@@ -67,7 +67,7 @@ struct TrainingSession<O: Optimizer, L: Loss> where L.Scalar == O.Scalar {
         }
         let restored: LoopState
         do {
-            restored = try JSONDecoder().decode(LoopState.self, from: Data(text.utf8))
+            restored = try LoopState(json: text)
         } catch {
             throw ToolError.resumeMismatch(path: path, reason: "its training-loop state is malformed (\(Self.describe(error)))")
         }

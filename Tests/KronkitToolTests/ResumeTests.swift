@@ -8,7 +8,7 @@ import Testing
 struct ResumeTests {
     /// The loop state saved in a checkpoint's user info.
     func loopState<O: Optimizer>(_ checkpoint: TrainingCheckpoint<O>) throws -> LoopState {
-        try JSONDecoder().decode(LoopState.self, from: Data(try #require(checkpoint.userInfo["loop"]).utf8))
+        try LoopState(json: try #require(checkpoint.userInfo["loop"]))
     }
 
     /// Runs `method` for 8 steps straight, and again stopped after `stopStep` steps and resumed;

@@ -101,9 +101,9 @@ struct UserDataTests {
     /// Rewrites the loop state of the SGD checkpoint at `path`.
     func editLoopState(_ path: String, _ edit: (inout LoopState) -> Void) throws {
         var checkpoint = try CheckpointFile.read(TrainingCheckpoint<StochasticGradientDescent<Float>>.self, from: path)
-        var state = try JSONDecoder().decode(LoopState.self, from: Data(try #require(checkpoint.userInfo["loop"]).utf8))
+        var state = try LoopState(json: try #require(checkpoint.userInfo["loop"]))
         edit(&state)
-        checkpoint.userInfo["loop"] = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+        checkpoint.userInfo["loop"] = try state.json()
         try CheckpointFile.write(checkpoint, to: path)
     }
 
@@ -121,6 +121,9 @@ struct UserDataTests {
             ("negative", { $0.epoch = -1 }),
             ("beyond this run's 6 steps", { $0.epoch = Int.max }),
             ("metrics rows", { $0.metrics.reverse() }),
+            ("recorded training losses", { $0.recentLosses = [.nan] }),
+            ("elapsed time", { $0.elapsed = -1 }),
+            ("rows near the target", { $0.approachRows = 99 }),
         ]
         for (words, edit) in edits {
             try original.write(to: URL(fileURLWithPath: path))

@@ -131,6 +131,11 @@ struct DataFileTests {
         expectMalformed(labels, mentioning: "label 1 is -1") {
             _ = try LabeledDataSet<Scalar>(numPyFeatures: features, numPyLabels: labels)
         }
+        write(numPyIntegers(">u8", shape: "(3,)", payload: [0, 0, 0, 0, 0, 0, 0, 1] + [UInt8](repeating: 0xFF, count: 8)
+            + [0, 0, 0, 0, 0, 0, 0, 0]), to: labels)
+        expectMalformed(labels, mentioning: "value 1 exceeds the largest Int") {
+            _ = try LabeledDataSet<Scalar>(numPyFeatures: features, numPyLabels: labels)
+        }
         write(numPyIntegers("<c8", shape: "(3,)", payload: []), to: labels)
         expectMalformed(labels, mentioning: "dtype '<c8'") {
             _ = try LabeledDataSet<Scalar>(numPyFeatures: features, numPyLabels: labels)
@@ -253,6 +258,19 @@ struct NumPyArchiveTests {
         expectMalformed(path, mentioning: "not a zip archive") { _ = try NumPyArchive.read(contentsOf: path) }
         write(Array("x,y\n".utf8), to: path)
         expectMalformed(path, mentioning: "not a zip archive") { _ = try NumPyArchive.read(contentsOf: path) }
+        // Another compression method (12, bzip2), ZIP64, and an unwritable destination.
+        var bzip = deflatedZip([("x.npy", Array("abc".utf8))])
+        let centralStart = bzip.count - 22 - (46 + 5)
+        (bzip[8], bzip[centralStart + 10]) = (12, 12)
+        write(bzip, to: path)
+        expectMalformed(path, mentioning: "compression method 12") { _ = try NumPyArchive.read(contentsOf: path) }
+        var zip64 = deflatedZip([])
+        (zip64[zip64.count - 12], zip64[zip64.count - 11]) = (0xFF, 0xFF)
+        write(zip64, to: path)
+        expectMalformed(path, mentioning: "ZIP64") { _ = try NumPyArchive.read(contentsOf: path) }
+        expectMalformed("/nonexistent/folder/a.npz", mentioning: "cannot be written") {
+            try NumPyArchive.write(entries, to: "/nonexistent/folder/a.npz")
+        }
         // A cut compressed entry: zlib reports the stream as truncated.
         var deflated = deflatedZip([("x.npy", Array(repeating: 7, count: 500))])
         deflated[31 + 5] ^= 0xFF

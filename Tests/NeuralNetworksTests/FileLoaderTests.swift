@@ -211,6 +211,8 @@ struct FileLoaderTests {
             ("1e300,1\n", "not a class id"),
             ("0,1,2\n0,1,\n", "line 2, column 3"),
             ("0,1\n2,3,4\n", "line 2 has 3 fields"),
+            ("label,x,y\n1,2\n", "the header has 3 fields, the data lines 2"),
+            ("label,x\n", "its one line was read as a header"),
         ]
         for (text, words) in cases {
             try text.write(toFile: path, atomically: true, encoding: .utf8)
