@@ -93,7 +93,8 @@ struct Runner {
                     warned = true
                     console.printError("warning: \(method.rawValue): the training loss \(Report.number(loss)) at step "
                         + "\(session.state.step) is more than \(Int(Self.divergenceFactor))× the first step's "
-                        + "\(Report.number(first)); the run may be diverging (a smaller --learning-rate, or more --damping)")
+                        + "\(Report.number(first)); the run may be diverging (a smaller --learning-rate"
+                        + (method.isFirstOrder ? ")" : ", or more --damping)"))
                 }
                 if let checkpointPath, let checkpointEvery, session.state.step % checkpointEvery == 0 {
                     try CheckpointFile.write(session.checkpoint(userInfo: identity), to: checkpointPath)

@@ -60,7 +60,8 @@ struct TrainingData<Scalar: LinearAlgebraScalar>: Sendable {
         data.test = try normalization.apply(to: data.test)
         let largest = max(data.train.features.maximumMagnitude, data.test.features.maximumMagnitude)
         if Double(largest) > largeFeature {
-            let advice = method == .standard ? "some features vary far more than their training spread"
+            let advice = method == .standard
+                ? "some features lie far outside their training spread (e.g. rarely lit pixels); --normalize unit suits images"
                 : "networks train best on features of order 1 (--normalize unit or standard)"
             data.warnings.append("features reach \(Report.number(Double(largest))) after --normalize \(method.rawValue); "
                 + advice)
