@@ -6,12 +6,12 @@
 # when OpenBLAS runs an older kernel family than the CPU allows; Notes/BLASCores.md): demo and bench too.
 
 SWIFT ?= swift
-APT_PACKAGES := libopenblas-dev liblapacke-dev libfftw3-dev pkg-config
+APT_PACKAGES := libopenblas-dev liblapacke-dev libfftw3-dev zlib1g-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build test test-cores demo bench bench-quick microbench clean
 
-## Install the BLAS/LAPACK/FFTW development packages that are not installed yet.
+## Install the BLAS/LAPACK/FFTW/zlib development packages that are not installed yet.
 deps:
 	@missing=""; \
 	for package in $(APT_PACKAGES); do \

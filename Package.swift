@@ -35,6 +35,7 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev", "libfftw3-dev", "pkg-config"])]
         ),
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "DenseLinearAlgebra",
             dependencies: ["CLinearAlgebra", .product(name: "RealModule", package: "swift-numerics")]
@@ -46,7 +47,7 @@ let package = Package(
         .target(name: "HierarchicalMatrices", dependencies: ["DenseLinearAlgebra", "RandomizedRange"]),
         .target(name: "StructuredFactors", dependencies: ["DenseLinearAlgebra"]),
         .target(name: "KronKit", dependencies: kernelModules.map { .target(name: $0) }),
-        .target(name: "NeuralNetworks", dependencies: ["DenseLinearAlgebra"]),
+        .target(name: "NeuralNetworks", dependencies: ["DenseLinearAlgebra", "CZlib"]),
         // The executables' start-up choice of OpenBLAS kernels (re-executes the process); not a product.
         .target(name: "BLASCoreSelection", dependencies: ["DenseLinearAlgebra"]),
         .target(
@@ -88,7 +89,7 @@ let package = Package(
         .testTarget(name: "OnlineEigenUpdatesTests", dependencies: ["KronKitTestSupport", "OnlineEigenUpdates"]),
         .testTarget(name: "HierarchicalMatricesTests", dependencies: ["KronKitTestSupport", "HierarchicalMatrices"]),
         .testTarget(name: "StructuredFactorsTests", dependencies: ["KronKitTestSupport", "StructuredFactors"]),
-        .testTarget(name: "NeuralNetworksTests", dependencies: ["KronKitTestSupport", "NeuralNetworks"]),
+        .testTarget(name: "NeuralNetworksTests", dependencies: ["KronKitTestSupport", "NeuralNetworks", "CZlib"]),
         .testTarget(
             name: "CurvatureOptimizersTests",
             dependencies: ["KronKitTestSupport", "CurvatureOptimizers", "KroneckerOperators", "NeuralNetworks", "StructuredFactors"]

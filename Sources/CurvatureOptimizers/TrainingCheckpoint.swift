@@ -2,14 +2,24 @@ import DenseLinearAlgebra
 import Foundation
 import NeuralNetworks
 
-/// A model's parameters together with its optimizer's whole state, saved as JSON.
+/// A model's parameters together with its optimizer's whole state, saved in a compact
+/// binary form that NumPy reads.
 ///
-/// Every floating-point value is written in its shortest round-trip decimal
-/// form (NaN and ±∞ as strings), so reading a checkpoint restores the state bit
-/// for bit and a resumed run continues exactly as the uninterrupted one.
+/// The file is an uncompressed zip archive (what `np.savez` writes, so `np.load(path)`
+/// opens it): `manifest.json`, a small JSON tree of the checkpoint (format, method,
+/// precision, user info, every option, counter and RNG state, every shape), and one
+/// `tensors/<k>.npy` per large array of the state (each `Matrix`'s elements, the
+/// optimizer's vectors), referenced from the manifest as `{"$tensor": k}`. Tensors are
+/// raw little-endian float32 or float64, so reading restores the state bit for bit and
+/// a resumed run continues exactly as the uninterrupted one; small numbers in the
+/// manifest keep their bits too (shortest round-trip decimals, a Float widened exactly
+/// to Double, NaN and ±∞ as `{"$float": "nan"}`).
+///
+/// The JSON checkpoints of earlier versions (`kronkit-checkpoint-1`) are refused with a
+/// message saying so.
 public struct TrainingCheckpoint<O: Optimizer>: Codable {
     /// Identifies the file format.
-    public static var formatName: String { "kronkit-checkpoint-1" }
+    public static var formatName: String { "kronkit-checkpoint-2" }
 
     public var format: String
     /// The optimizer's ``Optimizer/name``, checked when reading.
@@ -33,44 +43,80 @@ public struct TrainingCheckpoint<O: Optimizer>: Codable {
     }
 
     /// Writes the checkpoint atomically (a temporary file renamed into place).
+    /// - Complexity: one copy of the state's arrays and one write of about their size.
     /// - Throws: ``OptimizerError/malformedCheckpoint(path:reason:)`` when the file cannot be written.
     public func write(to path: String) throws {
-        let data: Data
+        let encoder = CheckpointTreeEncoder()
+        let tree: CheckpointTree
         do {
-            data = try Self.encoder.encode(self)
+            tree = try encoder.encode(self)
         } catch {
             throw OptimizerError.malformedCheckpoint(path: path, reason: "cannot be encoded: \(error)")
         }
+        var entries = [NumPyArchive.Entry(name: Self.manifestName, contents: Array(tree.json().utf8))]
+        for (index, tensor) in encoder.tensors.enumerated() {
+            entries.append(NumPyArchive.Entry(name: Self.tensorName(index), contents: Self.numPyBytes(tensor)))
+        }
         do {
-            try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw OptimizerError.malformedCheckpoint(path: path, reason: "cannot be written: \(error.localizedDescription)")
+            try NumPyArchive.write(entries, to: path)
+        } catch let LinearAlgebraError.malformedFile(_, reason) {
+            throw OptimizerError.malformedCheckpoint(path: path, reason: reason)
         }
     }
 
     /// Reads a checkpoint written by ``write(to:)``.
     /// - Throws: ``OptimizerError/malformedCheckpoint(path:reason:)`` for a missing or unreadable
-    ///   file, another format, method or precision, or contents that do not decode.
+    ///   file, a JSON checkpoint of an earlier version, another format, method or precision, or
+    ///   contents that do not decode.
     public static func read(from path: String) throws -> Self {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw OptimizerError.malformedCheckpoint(path: path, reason: "cannot be read (missing or not readable)")
-        }
-        guard let header = try? decoder.decode(CheckpointHeader.self, from: data) else {
-            throw OptimizerError.malformedCheckpoint(path: path, reason: "is not a JSON checkpoint")
-        }
-        guard header.format == formatName else {
+        let archive = try CheckpointArchive(path: path)
+        guard archive.format == formatName else {
             throw OptimizerError.malformedCheckpoint(
-                path: path, reason: "has format \(header.format ?? "none"), expected \(formatName)")
+                path: path, reason: "has format \(archive.format ?? "none"), expected \(formatName)")
         }
-        guard header.precision == "\(O.Scalar.self)" else {
+        guard archive.precision == "\(O.Scalar.self)" else {
             throw OptimizerError.malformedCheckpoint(
-                path: path, reason: "holds \(header.precision ?? "unknown") state, expected \(O.Scalar.self)")
+                path: path, reason: "holds \(archive.precision ?? "unknown") state, expected \(O.Scalar.self)")
         }
         do {
-            return try decoder.decode(Self.self, from: data)
+            return try archive.decode(Self.self)
+        } catch let error as OptimizerError {
+            throw error
         } catch {
             throw OptimizerError.malformedCheckpoint(
-                path: path, reason: "does not hold a \(O.self) state (method \(header.method ?? "unknown")): \(error)")
+                path: path, reason: "does not hold a \(O.self) state (method \(archive.method ?? "unknown")): \(error)")
+        }
+    }
+
+    /// The user info of the checkpoint at `path`, read without decoding the optimizer state
+    /// (to compare a run's identity before the state's type matters).
+    /// - Throws: as ``read(from:)`` for a file that is no checkpoint of this format.
+    public static func userInfo(at path: String) throws -> [String: String] {
+        let archive = try CheckpointArchive(path: path)
+        guard archive.format == formatName else {
+            throw OptimizerError.malformedCheckpoint(
+                path: path, reason: "has format \(archive.format ?? "none"), expected \(formatName)")
+        }
+        return archive.userInfo
+    }
+
+    static var manifestName: String { "manifest.json" }
+    static func tensorName(_ index: Int) -> String { "tensors/\(index).npy" }
+
+    /// A 1-D `.npy` image of `tensor`: the version 1.0 header, then the raw little-endian values.
+    static func numPyBytes(_ tensor: CheckpointTensor) -> [UInt8] {
+        func image<Element: BinaryFloatingPoint>(_ values: [Element], descriptor: String) -> [UInt8] {
+            var header = "{'descr': '\(descriptor)', 'fortran_order': False, 'shape': (\(values.count),), }"
+            header += String(repeating: " ", count: (64 - (10 + header.utf8.count + 1) % 64) % 64) + "\n"
+            var bytes = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)]
+            bytes += Array(header.utf8)
+            precondition(1.littleEndian == 1, "checkpoints are written on little-endian machines")
+            values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+            return bytes
+        }
+        switch tensor {
+        case let .float(values): return image(values, descriptor: "<f4")
+        case let .double(values): return image(values, descriptor: "<f8")
         }
     }
 
@@ -85,6 +131,7 @@ public struct TrainingCheckpoint<O: Optimizer>: Codable {
         try model.setParameters(parameters)
     }
 
+    /// A JSON encoder for optimizer states (NaN and ±∞ as strings), for inspecting a state as text.
     static var encoder: JSONEncoder {
         let encoder = JSONEncoder()
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
@@ -92,6 +139,7 @@ public struct TrainingCheckpoint<O: Optimizer>: Codable {
         return encoder
     }
 
+    /// The JSON decoder matching ``encoder``.
     static var decoder: JSONDecoder {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(
@@ -100,9 +148,3 @@ public struct TrainingCheckpoint<O: Optimizer>: Codable {
     }
 }
 
-/// The identifying fields of a checkpoint, read before the whole state.
-struct CheckpointHeader: Decodable {
-    var format: String?
-    var method: String?
-    var precision: String?
-}

@@ -3,7 +3,8 @@ import Foundation
 /// Reading and writing NumPy `.npy` files (format versions 1.0, 2.0 and 3.0).
 ///
 /// Supported: dtypes `float32` and `float64` in either byte order, C or Fortran
-/// order, 1-D arrays (read as `n × 1` column vectors) and 2-D arrays. Anything
+/// order, 1-D arrays (read as `n × 1` column vectors) and 2-D arrays; integer
+/// dtypes (`int8`…`int64`, `uint8`…`uint64`) through ``decodeIntegers(_:path:)``. Anything
 /// else, and any file whose header disagrees with its contents, is rejected
 /// with ``LinearAlgebraError/malformedFile(path:reason:)``.
 ///
@@ -66,6 +67,90 @@ public enum NumPyFormat {
             return try Matrix(rows: rows, columns: columns, columnMajor: values)
         }
         return try Matrix(rows: columns, columns: rows, columnMajor: values).transposed()
+    }
+
+    /// Decodes an `.npy` image of integers (`int8`…`int64`, `uint8`…`uint64`, either byte
+    /// order) or of floats that all hold integers, as class labels or indices are stored.
+    /// `path` names the source in error messages.
+    /// - Returns: the shape and the values in C (row-major) order.
+    /// - Complexity: one pass over the data.
+    /// - Throws: ``LinearAlgebraError/malformedFile(path:reason:)`` for a malformed image, another
+    ///   dtype, a float value that is not an integer, or a value beyond `Int`'s range.
+    public static func decodeIntegers(_ bytes: [UInt8], path: String = "<memory>") throws -> (shape: [Int], values: [Int]) {
+        func fail(_ reason: String) -> LinearAlgebraError { .malformedFile(path: path, reason: reason) }
+        let header = try parseHeader(bytes, fail: fail)
+        if (try? elementFormat(header.descriptor, fail: fail)) != nil {
+            let matrix: Matrix<Double> = try decode(bytes, path: path)
+            let values = try matrix.transposed().elements.enumerated().map { k, value in
+                guard value == value.rounded(), abs(value) < 0x1p62 else {
+                    throw fail("value \(k) is \(value), not an integer (dtype \(header.descriptor))")
+                }
+                return Int(value)
+            }
+            return (header.shape, values)
+        }
+        let (width, signed, bigEndian) = try integerFormat(header.descriptor, fail: fail)
+        let count = try header.shape.reduce(1) { product, dimension in
+            let (result, overflow) = product.multipliedReportingOverflow(by: dimension)
+            guard !overflow else { throw fail("has shape \(header.shape), too large to hold") }
+            return result
+        }
+        let (expectedBytes, overflow) = count.multipliedReportingOverflow(by: width)
+        guard !overflow else { throw fail("has shape \(header.shape), too large to hold") }
+        let available = bytes.count - header.dataOffset
+        guard available == expectedBytes else {
+            throw fail(available < expectedBytes
+                ? "is truncated: the header promises \(expectedBytes) data bytes but only \(available) follow"
+                : "has \(available - expectedBytes) bytes beyond the \(expectedBytes) its header declares")
+        }
+        var values = [Int](repeating: 0, count: count)
+        var tooLarge: Int?
+        bytes.withUnsafeBytes { raw in
+            let data = UnsafeRawBufferPointer(rebasing: raw[header.dataOffset...])
+            for k in 0..<count {
+                var bits: UInt64 = 0
+                for b in 0..<width {
+                    let byte = UInt64(data[k * width + (bigEndian ? width - 1 - b : b)])
+                    bits |= byte << (8 * UInt64(b))
+                }
+                if signed {
+                    let shift = UInt64(64 - 8 * width)
+                    values[k] = Int(Int64(bitPattern: bits << shift) >> Int64(shift))
+                } else if bits > UInt64(Int.max) {
+                    if tooLarge == nil { tooLarge = k }
+                } else {
+                    values[k] = Int(bits)
+                }
+            }
+        }
+        if let tooLarge { throw fail("value \(tooLarge) exceeds the largest Int") }
+        return (header.shape, header.fortranOrder && header.shape.count == 2 ? transposedOrder(values, header.shape) : values)
+    }
+
+    /// Column-major `values` of a 2-D `shape` in row-major order.
+    static func transposedOrder(_ values: [Int], _ shape: [Int]) -> [Int] {
+        let (rows, columns) = (shape[0], shape[1])
+        var result = values
+        for i in 0..<rows {
+            for j in 0..<columns { result[i * columns + j] = values[j * rows + i] }
+        }
+        return result
+    }
+
+    /// Width in bytes, signedness and byte order of an integer dtype descriptor.
+    static func integerFormat(_ descriptor: String, fail: (String) -> LinearAlgebraError) throws -> (Int, Bool, Bool) {
+        var text = Substring(descriptor)
+        var bigEndian = false
+        if let order = text.first, "<>=|".contains(order) {
+            bigEndian = order == ">"
+            text = text.dropFirst()
+        }
+        guard let kind = text.first, kind == "i" || kind == "u", let width = Int(text.dropFirst()),
+              [1, 2, 4, 8].contains(width) else {
+            throw fail("has dtype '\(descriptor)'; integer labels must be int8…int64 or uint8…uint64 "
+                + "(or floats holding integers)")
+        }
+        return (width, kind == "i", bigEndian)
     }
 
     /// Encodes `matrix` as a version 1.0 `.npy` image in Fortran order with the

@@ -29,6 +29,7 @@ struct Compare: ToolCommand {
 
     func execute(in context: CommandContext) throws {
         let folder = try OutputFolder(path: options.output)
+        try folder.requireWritable(["metrics.csv", "report.svg"])
         switch options.precision {
         case .float32: try compare(Float.self, folder: folder, context: context)
         case .float64: try compare(Double.self, folder: folder, context: context)
@@ -43,12 +44,23 @@ struct Compare: ToolCommand {
         console.print("Comparing \(methods) on \(options.model.rawValue), \(options.data) data "
             + "(\(data.train.count) training, \(data.test.count) test examples), batch \(options.batchSize), "
             + "\(options.precision.rawValue), seed \(options.seed)")
-        let runner = Runner(options: options, console: console, shouldStop: context.shouldStop)
+        try options.announce(data, on: console)
+        var runner = Runner(options: options, console: console, shouldStop: context.shouldStop)
+        let (targetLoss, target, task) = (targetLoss, target, options.model.task)
+        runner.fineTarget = { initial in Self.target(loss: targetLoss, accuracy: target, task: task, initial: initial) }
         var records: [RunRecord] = []
         for method in optimizers {
-            let record = try runner.run(method, data: data)
-            records.append(record)
-            if case .interrupted = record.outcome { break }
+            do {
+                let record = try runner.run(method, data: data)
+                records.append(record)
+                if case .interrupted = record.outcome { break }
+            } catch {
+                // One method's failure (a LAPACK error, a bad option for it) must not lose the others' runs.
+                let reason = Kronkit.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+                console.printError("error: \(method.rawValue) failed: \(reason)")
+                records.append(RunRecord(method: method, rows: [], stateBytes: 0, totalSteps: 0, finalStep: 0,
+                                         finalSeconds: 0, outcome: .failed(reason)))
+            }
         }
         try folder.write(Report.csv(records), to: "metrics.csv")
         let report = try folder.write(Report.svg(records, task: options.model.task, title: options.model.rawValue),
@@ -61,12 +73,21 @@ struct Compare: ToolCommand {
             console.print("Interrupted; the report holds the runs so far.")
             throw ExitCode(130)
         }
+        if records.allSatisfy({ if case .failed = $0.outcome { return true } else { return false } }) {
+            throw ToolError.runFailed("every method failed; see the table above")
+        }
     }
 
     /// `--target-loss`, else `--target` for classifiers, else 60 % of the autoencoder's initial test loss.
     func resolvedTarget(_ records: [RunRecord]) -> RunRecord.Target {
-        if let targetLoss { return .loss(targetLoss) }
-        if options.model.task == .classification { return .accuracy(target) }
-        return .loss(0.6 * (records.first?.rows.first?.testLoss ?? .infinity))
+        let initial = records.lazy.compactMap(\.rows.first).first
+        return Self.target(loss: targetLoss, accuracy: target, task: options.model.task, initial: initial)
+    }
+
+    /// The target of a run whose step-0 row is `initial` (all runs share it: same model and seed).
+    static func target(loss: Double?, accuracy: Double, task: ModelKind.Task, initial: MetricsRow?) -> RunRecord.Target {
+        if let loss { return .loss(loss) }
+        if task == .classification { return .accuracy(accuracy) }
+        return .loss(0.6 * (initial?.testLoss ?? .infinity))
     }
 }

@@ -5,18 +5,22 @@ import NeuralNetworks
 ///
 /// - `builtin`: ``SyntheticGlyphs``, 16 × 16 grey seven-segment digits, 10 classes;
 /// - `idx:IMAGES,LABELS`: a pair of IDX files (MNIST layout, raw or `.gz`), bytes scaled to [0, 1];
-/// - `csv:PATH`: one example per line, the label in the first column, numeric features after it;
-/// - `npy:FEATURES,LABELS`: features `N × d` and labels of length `N` as NumPy writes them.
+/// - `csv:PATH`: one example per line (raw or gzip), numeric features and an integer label column
+///   (`--label-column`), an optional header line;
+/// - `npy:FEATURES,LABELS`: features `N × d` and labels of length `N` (any integer dtype) as NumPy writes them;
+/// - `npz:PATH[,X,Y]`: the same two arrays in one `.npz` archive (found by their usual names, or named).
 enum DataSource: Equatable, Sendable, CustomStringConvertible {
     case builtIn
     case idx(images: String, labels: String)
     case csv(path: String)
     case numPy(features: String, labels: String)
+    /// A NumPy `.npz` archive; the arrays' names, or nil to find them.
+    case numPyArchive(path: String, features: String?, labels: String?)
 
     /// The forms accepted, for `--help` and error messages.
-    static let syntax = "builtin, idx:IMAGES,LABELS, csv:PATH or npy:FEATURES,LABELS"
+    static let syntax = "builtin, idx:IMAGES,LABELS, csv:PATH, npy:FEATURES,LABELS or npz:PATH[,X,Y]"
 
-    /// Parses a `--data` value.
+    /// Parses a `--data` value; a bare path ending in `.csv`, `.csv.gz` or `.npz` is read as that kind.
     /// - Throws: ``ToolError/invalidDataSource(_:)`` naming the value and the accepted forms.
     init(parsing text: String) throws {
         if text == "builtin" || text == "built-in" {
@@ -24,6 +28,16 @@ enum DataSource: Equatable, Sendable, CustomStringConvertible {
             return
         }
         guard let colon = text.firstIndex(of: ":") else {
+            // A bare path: the kind from its extension, where that is unambiguous.
+            let name = text.lowercased()
+            if name.hasSuffix(".csv") || name.hasSuffix(".csv.gz") {
+                self = .csv(path: text)
+                return
+            }
+            if name.hasSuffix(".npz") {
+                self = .numPyArchive(path: text, features: nil, labels: nil)
+                return
+            }
             throw ToolError.invalidDataSource("'\(text)' is not one of \(Self.syntax)")
         }
         let kind = text[..<colon]
@@ -41,6 +55,13 @@ enum DataSource: Equatable, Sendable, CustomStringConvertible {
         case "npy":
             let (features, labels) = try pair()
             self = .numPy(features: features, labels: labels)
+        case "npz":
+            guard paths.count == 1 || paths.count == 3, paths.allSatisfy({ !$0.isEmpty }) else {
+                throw ToolError.invalidDataSource("'\(text)' needs a path after 'npz:', optionally with the features' "
+                    + "and the labels' array names (npz:PATH,X,Y)")
+            }
+            self = .numPyArchive(path: paths[0], features: paths.count == 3 ? paths[1] : nil,
+                                 labels: paths.count == 3 ? paths[2] : nil)
         case "csv":
             guard paths.count == 1, !paths[0].isEmpty else {
                 throw ToolError.invalidDataSource("'\(text)' needs one path after 'csv:'")
@@ -57,15 +78,18 @@ enum DataSource: Equatable, Sendable, CustomStringConvertible {
         case let .idx(images, labels): return "idx:\(images),\(labels)"
         case let .csv(path): return "csv:\(path)"
         case let .numPy(features, labels): return "npy:\(features),\(labels)"
+        case let .numPyArchive(path, features, labels):
+            return "npz:\(path)" + (features.map { ",\($0),\(labels ?? "")" } ?? "")
         }
     }
 
     /// Reads a file source (not ``builtIn``).
     /// - Parameters:
-    ///   - csvHeader: the CSV file's first line is a header.
+    ///   - labelColumn, header: how a CSV file is laid out.
     ///   - classCount: the number of classes; nil takes the largest label + 1.
     /// - Throws: ``LinearAlgebraError/malformedFile(path:reason:)`` for a missing or malformed file.
-    func loadFile<Scalar: LinearAlgebraScalar>(_: Scalar.Type, csvHeader: Bool, classCount: Int? = nil) throws
+    func loadFile<Scalar: LinearAlgebraScalar>(_: Scalar.Type, labelColumn: CSVFormat.LabelColumn,
+                                               header: CSVFormat.HeaderLine, classCount: Int?) throws
         -> LabeledDataSet<Scalar> {
         switch self {
         case .builtIn:
@@ -73,65 +97,20 @@ enum DataSource: Equatable, Sendable, CustomStringConvertible {
         case let .idx(images, labels):
             return try LabeledDataSet(idxImages: images, idxLabels: labels, classCount: classCount)
         case let .csv(path):
-            return try LabeledDataSet(csvFile: path, labelColumn: 0, hasHeader: csvHeader, classCount: classCount)
+            return try LabeledDataSet(csvFile: path, labelColumn: labelColumn, header: header, classCount: classCount)
         case let .numPy(features, labels):
             return try LabeledDataSet(numPyFeatures: features, numPyLabels: labels, classCount: classCount)
+        case let .numPyArchive(path, features, labels):
+            return try LabeledDataSet(numPyArchive: path, featuresKey: features, labelsKey: labels, classCount: classCount)
         }
     }
-}
 
-/// The training and test examples of a run.
-struct TrainingData<Scalar: LinearAlgebraScalar>: Sendable {
-    var train: LabeledDataSet<Scalar>
-    var test: LabeledDataSet<Scalar>
-
-    /// Loads `source` (and `testSource`, or else a seeded held-out split of `testFraction`).
-    ///
-    /// The built-in data are 10 000 + 2 000 glyphs by default (`builtInCounts` to change);
-    /// they come from a fixed generator seed, so every run sees the same images.
-    /// - Throws: the loaders' ``LinearAlgebraError/malformedFile(path:reason:)``;
-    ///   ``ToolError/incompatibleData(_:)`` when the test data have another feature count,
-    ///   or the split leaves no test example.
-    static func load(_ source: DataSource, test testSource: DataSource?, csvHeader: Bool, testFraction: Double,
-                     builtInCounts: (train: Int, test: Int)) throws -> TrainingData {
-        if source == .builtIn {
-            if let testSource, testSource != .builtIn {
-                throw ToolError.invalidDataSource("--test-data \(testSource) needs file training data, not builtin")
-            }
-            let (train, test) = try SyntheticGlyphs.trainAndTest(
-                seed: 0, trainCount: builtInCounts.train, testCount: builtInCounts.test, as: Scalar.self)
-            return TrainingData(train: train, test: test)
+    /// The file holding the labels, for messages.
+    var labelFile: String {
+        switch self {
+        case .builtIn: return "builtin"
+        case let .idx(_, labels), let .numPy(_, labels): return labels
+        case let .csv(path), let .numPyArchive(path, _, _): return path
         }
-        let all = try source.loadFile(Scalar.self, csvHeader: csvHeader)
-        if let testSource {
-            guard testSource != .builtIn else {
-                throw ToolError.invalidDataSource("--test-data builtin needs --data builtin")
-            }
-            var test = try testSource.loadFile(Scalar.self, csvHeader: csvHeader)
-            guard test.featureCount == all.featureCount else {
-                throw ToolError.incompatibleData(
-                    "training examples have \(all.featureCount) features, test examples \(test.featureCount)")
-            }
-            let classes = max(all.classCount, test.classCount)
-            var train = all
-            if train.classCount != classes {
-                train = try LabeledDataSet(features: train.features, labels: train.labels, classCount: classes)
-            }
-            if test.classCount != classes {
-                test = try LabeledDataSet(features: test.features, labels: test.labels, classCount: classes)
-            }
-            return TrainingData(train: train, test: test)
-        }
-        let testCount = Int((Double(all.count) * testFraction).rounded())
-        guard testCount >= 1, testCount < all.count else {
-            throw ToolError.incompatibleData(
-                "holding out \(testFraction) of \(all.count) examples leaves \(testCount) test and "
-                    + "\(all.count - testCount) training examples; give --test-data or another --test-fraction")
-        }
-        // A seeded shuffle, so the split does not follow the file's order (often sorted by class).
-        var generator = Xoshiro256StarStar(seed: 0x5EED)
-        let order = try all.miniBatches(size: all.count, using: &generator).order
-        return TrainingData(train: try all.subset(Array(order[testCount...])),
-                            test: try all.subset(Array(order[..<testCount])))
     }
 }

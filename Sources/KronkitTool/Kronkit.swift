@@ -31,7 +31,7 @@ public struct Kronkit: ParsableCommand {
     /// (64 for usage errors, 130 after an interruption, 1 otherwise); `--help` prints help.
     static func execute(_ arguments: [String], context: CommandContext) -> Int32 {
         do {
-            var command = try parseAsRoot(arguments)
+            var command = try parseAsRoot(attachingNegativeValues(arguments))
             if let toolCommand = command as? any ToolCommand {
                 try toolCommand.execute(in: context)
             } else {
@@ -46,11 +46,39 @@ public struct Kronkit: ParsableCommand {
                 context.console.print(fullMessage(for: error))
                 return code.rawValue
             }
-            let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            let message = oneLine(message(for: error))
             let usageHint = code == .validationFailure ? " (see 'kronkit \(helpTopic(arguments))--help')" : ""
             context.console.printError("error: " + message + usageHint)
             return code.rawValue
         }
+    }
+
+    /// `arguments` with a negative number after a long option joined to it (`--learning-rate -1`
+    /// becomes `--learning-rate=-1`), so that it parses as the option's value and is then judged by
+    /// the option's own check, rather than read as an unknown flag `-1`.
+    static func attachingNegativeValues(_ arguments: [String]) -> [String] {
+        var result: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let word = arguments[index]
+            if word.hasPrefix("--"), word.count > 2, !word.contains("="), index + 1 < arguments.count,
+               arguments[index + 1].hasPrefix("-"), Double(arguments[index + 1]) != nil {
+                result.append(word + "=" + arguments[index + 1])
+                index += 2
+            } else {
+                result.append(word)
+                index += 1
+            }
+        }
+        return result
+    }
+
+    /// An error message as one line: the parser's bulleted list of valid values becomes a comma-separated one.
+    static func oneLine(_ message: String) -> String {
+        let lines = message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let first = lines.first else { return message }
+        let bullets = lines.dropFirst().prefix { $0.hasPrefix("- ") }.map { String($0.dropFirst(2)) }
+        return bullets.isEmpty ? first : first + " " + bullets.joined(separator: ", ")
     }
 
     /// The subcommand named in `arguments` and a space, or nothing, for the help hint.

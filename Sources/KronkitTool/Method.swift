@@ -220,7 +220,7 @@ enum StructureChoice: String, CaseIterable, Sendable, Hashable {
 }
 
 /// `--structures K,C`: the structures of SINGD's input-side `K` and output-side `C`.
-struct SINGDStructures: Sendable, Hashable, ExpressibleByArgument {
+struct SINGDStructures: Sendable, Hashable, CustomStringConvertible {
     var input = StructureChoice.dense
     var output = StructureChoice.dense
 
@@ -230,12 +230,23 @@ struct SINGDStructures: Sendable, Hashable, ExpressibleByArgument {
     }
 
     /// Parses `K,C` (`diagonal,dense`) or one structure for both.
-    init?(argument: String) {
-        let names = argument.split(separator: ",", omittingEmptySubsequences: false)
-            .map { StructureChoice(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
-        guard (1...2).contains(names.count), let input = names[0], let output = names.last ?? nil else { return nil }
-        self.init(input: input, output: output)
+    /// - Throws: `ValidationError` naming an unknown structure and the known ones.
+    @Sendable init(parsing argument: String) throws {
+        let fields = argument.split(separator: ",", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        guard (1...2).contains(fields.count) else {
+            throw ValidationError("--structures takes K,C or one structure, got '\(argument)'")
+        }
+        let names = try fields.map { field in
+            guard let choice = StructureChoice(rawValue: field) else {
+                throw ValidationError("unknown structure '\(field)'; choose from "
+                    + StructureChoice.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return choice
+        }
+        self.init(input: names[0], output: names[names.count - 1])
     }
 
-    static var allValueStrings: [String] { StructureChoice.allCases.map(\.rawValue) }
+    /// `K,C` as written on the command line (for `--help`'s default).
+    var description: String { "\(input.rawValue),\(output.rawValue)" }
 }

@@ -54,6 +54,20 @@ enum ModelKind: String, CaseIterable, Sendable, ExpressibleByArgument {
         }
     }
 
+    /// One line naming the network built for the data: the feature count at the input and after
+    /// each parameterised layer (`784 → 256 → 256 → 10` for the default MLP on MNIST) and the
+    /// number of trained parameters.
+    /// - Throws: as ``build(featureCount:classCount:hidden:as:using:)``.
+    func summary(featureCount: Int, classCount: Int, hidden: [Int]) throws -> String {
+        var generator = Xoshiro256StarStar(seed: 0)
+        let model = try build(featureCount: featureCount, classCount: classCount, hidden: hidden, as: Float.self,
+                              using: &generator)
+        let sizes = [model.inputSize] + model.parameterizedLayers.map(\.outputSize)
+        let parameters = model.parameters.reduce(0) { $0 + $1.rows * $1.columns }
+        return "Model: \(rawValue), sizes \(sizes.map(String.init).joined(separator: " → ")) "
+            + "(\(model.parameterizedLayerCount) parameterised layers, \(parameters) parameters)"
+    }
+
     /// The side of a square single-channel image of `featureCount` pixels.
     private func squareSide(_ featureCount: Int) throws -> Int {
         let side = Int(Double(featureCount).squareRoot().rounded())

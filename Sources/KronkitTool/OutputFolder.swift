@@ -1,6 +1,6 @@
 import Foundation
 
-/// The folder a run writes `metrics.csv`, `report.svg` and `checkpoint.json` into.
+/// The folder a run writes `metrics.csv`, `report.svg` and `checkpoint.npz` into.
 struct OutputFolder: Sendable {
     let path: String
 
@@ -25,6 +25,25 @@ struct OutputFolder: Sendable {
             throw ToolError.unwritableOutput(path: path, reason: "files cannot be created in it")
         }
         try? manager.removeItem(atPath: probe)
+    }
+
+    /// Checks, before a run starts, that each of `names` can be written in the folder: not a
+    /// directory, and writable if it exists (an existing file is left as it is: it may be the
+    /// checkpoint being resumed).
+    /// - Throws: ``ToolError/unwritableOutput(path:reason:)`` naming the file.
+    func requireWritable(_ names: [String]) throws {
+        for name in names {
+            let target = file(name)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) else { continue }
+            if isDirectory.boolValue {
+                throw ToolError.unwritableOutput(path: path, reason: "\(name) is a directory; remove it or choose "
+                    + "another --output")
+            }
+            if !FileManager.default.isWritableFile(atPath: target) {
+                throw ToolError.unwritableOutput(path: path, reason: "\(name) exists and is not writable")
+            }
+        }
     }
 
     /// The path of `name` inside the folder.

@@ -59,6 +59,10 @@ enum Report {
         }
         let best = bestFirstOrder(records, target: target)
         var lines = [
+            "Steps to the target at a resolution of one step: rows are recorded at every step once a run is "
+                + "within \(percent(RunRecord.approachMargin)) of it (at most \(RunRecord.approachRowLimit) such rows "
+                + "per run, then every --eval-every steps).",
+            "",
             "| method | train loss | test loss | test acc | steps to \(targetName) | s to \(targetName) "
                 + "| steps vs best 1st-order | ms/step | state |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -69,7 +73,7 @@ enum Report {
             var ratio = "–"
             if let reached, let best { ratio = String(format: "%.2f×", Double(reached.step) / Double(best.row.step)) }
             var name = record.method.rawValue
-            if case .failed = record.outcome { name += " (diverged)" }
+            if case .failed = record.outcome { name += " (failed)" }
             if case .interrupted = record.outcome { name += " (interrupted)" }
             let trainLoss: String = last?.trainLoss.map(number) ?? "–"
             let testLoss: String = last.map { number($0.testLoss) } ?? "–"
@@ -82,6 +86,9 @@ enum Report {
             lines.append("| " + cells.joined(separator: " | ") + " |")
         }
         lines.append("")
+        for record in records {
+            if case let .failed(reason) = record.outcome { lines.append("- \(record.method.rawValue) failed: \(reason)") }
+        }
         guard let best else {
             lines.append("No first-order method reached \(targetName).")
             return lines.joined(separator: "\n")

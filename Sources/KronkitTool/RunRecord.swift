@@ -5,8 +5,8 @@ struct RunRecord: Sendable {
         case finished
         /// Stopped by Ctrl-C (or the test's stop condition) after `step` steps; a checkpoint was written.
         case interrupted(step: Int, checkpoint: String?)
-        /// Stopped by a diverging loss.
-        case failed(ToolError)
+        /// Stopped by a diverging loss, or not run to the end because of an error: the one-line reason.
+        case failed(String)
     }
 
     /// The run's label: the method name as given on the command line.
@@ -20,6 +20,15 @@ struct RunRecord: Sendable {
     var finalStep: Int
     var finalSeconds: Double
     var outcome: Outcome
+
+    /// Test accuracy within this of an accuracy target (or test loss within this fraction above
+    /// a loss target) switches a comparison's run to an evaluation after every step until the
+    /// target is reached, so the step that reaches it is known exactly.
+    static var approachMargin: Double { 0.05 }
+
+    /// The most rows a run records near its target between evaluation periods; past it the
+    /// step to the target is known to the evaluation period only.
+    static var approachRowLimit: Int { 500 }
 
     /// What a metrics row must reach.
     enum Target: Sendable, Equatable {

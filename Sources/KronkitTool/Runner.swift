@@ -21,9 +21,17 @@ struct Runner {
     var resumePath: String?
     /// Seconds between plain progress lines when the console is not a terminal.
     var lineInterval = 5.0
+    /// The target `compare` measures steps to, from a run's step-0 row: rows are then recorded
+    /// at every step near it (see ``TrainingSession/fineTarget``).
+    var fineTarget: (@Sendable (MetricsRow) -> RunRecord.Target)?
+
+    /// A training loss more than this many times the first step's draws a warning.
+    static var divergenceFactor: Double { 10 }
 
     /// Trains `method` on `data` from the seeded initial model (or the checkpoint) to the end of the run.
-    /// - Throws: errors of configuration, resume and I/O; a diverging run returns a failed record instead.
+    /// - Throws: errors of configuration and resume (before the first step); a run that diverges or
+    ///   fails during training (an optimizer error, a checkpoint that cannot be written) returns a
+    ///   failed record with its rows so far instead, so its results can still be written.
     func run<Scalar: LinearAlgebraScalar>(_ method: Method, data: TrainingData<Scalar>) throws -> RunRecord {
         var generator = Xoshiro256StarStar(seed: options.seed)
         let model = try options.model.build(featureCount: data.train.featureCount, classCount: data.train.classCount,
@@ -52,15 +60,19 @@ struct Runner {
         var session = try TrainingSession(model: model, optimizer: optimizer, loss: loss, data: data,
                                           task: options.model.task, batchSize: options.batchSize,
                                           evaluationPeriod: options.evalEvery, shuffle: shuffle)
-        let identity = options.identity(method: method)
+        session.fineTarget = fineTarget
+        let identity = options.identity(method: method, totalSteps: totalSteps)
         if let resumePath {
-            let checkpoint = try TrainingCheckpoint<O>.read(from: resumePath)
-            for (key, value) in identity where checkpoint.userInfo[key] != value {
+            let saved = try CheckpointFile.identity(at: resumePath)
+            // The method first: another method's checkpoint differs in its options too.
+            let keys = ["--optimizer"] + identity.keys.sorted().filter { $0 != "--optimizer" }
+            for key in keys where saved[key] != identity[key] {
                 throw ToolError.resumeMismatch(
-                    path: resumePath, reason: "it was written with \(key) '\(checkpoint.userInfo[key] ?? "none")', "
-                        + "this run has '\(value)'")
+                    path: resumePath, reason: "it was written with \(key) \(saved[key] ?? "unset"), this run has "
+                        + "\(key) \(identity[key] ?? "unset"); resume with the flags of the run that wrote it")
             }
-            try session.restore(from: checkpoint, path: resumePath)
+            try session.restore(from: try CheckpointFile.read(TrainingCheckpoint<O>.self, from: resumePath),
+                                path: resumePath, totalSteps: totalSteps)
             console.print("Resuming \(method.rawValue) at step \(session.state.step) from \(resumePath)")
         }
         let epochs = (totalSteps + session.batchesPerEpoch - 1) / session.batchesPerEpoch
@@ -68,22 +80,38 @@ struct Runner {
         func status(_ session: TrainingSession<O, L>) -> ProgressReporter.Status {
             let last = session.state.metrics.last
             return .init(run: method.rawValue, epoch: session.state.epoch, epochs: epochs, step: session.state.step,
-                         totalSteps: totalSteps, loss: session.state.runningLoss ?? last?.trainLoss ?? last?.testLoss ?? .nan,
+                         totalSteps: totalSteps, loss: session.state.trainLoss ?? last?.testLoss ?? .nan,
                          accuracy: last?.testAccuracy, elapsed: session.state.elapsed)
         }
         let outcome: RunRecord.Outcome
         do {
+            var warned = false
             let finished = try session.run(totalSteps: totalSteps, shouldStop: shouldStop) { session in
                 reporter.update(status(session))
+                if !warned, let first = session.state.initialLoss, let loss = session.state.recentLosses.last,
+                   loss > Self.divergenceFactor * first {
+                    warned = true
+                    console.printError("warning: \(method.rawValue): the training loss \(Report.number(loss)) at step "
+                        + "\(session.state.step) is more than \(Int(Self.divergenceFactor))× the first step's "
+                        + "\(Report.number(first)); the run may be diverging (a smaller --learning-rate"
+                        + (method.isFirstOrder ? ")" : ", or more --damping)"))
+                }
                 if let checkpointPath, let checkpointEvery, session.state.step % checkpointEvery == 0 {
-                    try session.checkpoint(userInfo: identity).write(to: checkpointPath)
+                    try CheckpointFile.write(session.checkpoint(userInfo: identity), to: checkpointPath)
                 }
             }
-            if let checkpointPath { try session.checkpoint(userInfo: identity).write(to: checkpointPath) }
+            if let checkpointPath { try CheckpointFile.write(session.checkpoint(userInfo: identity), to: checkpointPath) }
             outcome = finished ? .finished : .interrupted(step: session.state.step, checkpoint: checkpointPath)
         } catch let error as ToolError {
-            guard case .diverged = error else { throw error }
-            outcome = .failed(error)
+            if case .diverged = error {
+                outcome = .failed(error.description)
+            } else {
+                outcome = .failed("\(method.rawValue) stopped after \(session.state.step) steps: \(error.description)")
+            }
+        } catch {
+            // A LAPACK error, an unwritable checkpoint…: the rows so far are kept for the report.
+            outcome = .failed("\(method.rawValue) stopped after \(session.state.step) steps: "
+                + Kronkit.oneLine(Kronkit.message(for: error)))
         }
         reporter.update(status(session), final: true)
         return RunRecord(method: method, rows: session.state.metrics,

@@ -11,6 +11,8 @@ enum ToolError: Error, Equatable, CustomStringConvertible {
     case resumeMismatch(path: String, reason: String)
     /// The loss became NaN or infinite.
     case diverged(method: String, step: Int)
+    /// A run did not finish; the one-line reason.
+    case runFailed(String)
 
     var description: String {
         switch self {
@@ -19,6 +21,7 @@ enum ToolError: Error, Equatable, CustomStringConvertible {
         case let .incompatibleData(detail): return "data do not fit the model: \(detail)"
         case let .resumeMismatch(path, reason): return "cannot resume from \(path): \(reason)"
         case let .diverged(method, step): return "\(method) diverged: the training loss is not finite at step \(step)"
+        case let .runFailed(reason): return reason
         }
     }
 }

@@ -5,9 +5,9 @@ import Foundation
 /// `kronkit train`: one method on one model, with checkpoints and resume.
 struct Train: ToolCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Train a model with one optimizer; write metrics.csv, report.svg and checkpoint.json.",
+        abstract: "Train a model with one optimizer; write metrics.csv, report.svg and checkpoint.npz.",
         discussion: """
-            Ctrl-C stops at the next step, writes checkpoint.json into the output folder and prints the \
+            Ctrl-C stops at the next step, writes checkpoint.npz into the output folder and prints the \
             command that resumes the run; the resumed run continues the same trajectory exactly.
             """)
 
@@ -16,7 +16,7 @@ struct Train: ToolCommand {
 
     @OptionGroup var options: TrainingOptions
 
-    @Option(help: "Write checkpoint.json every N steps.")
+    @Option(help: "Write checkpoint.npz every N steps.")
     var checkpointEvery: Int?
 
     @Option(help: "Continue the run saved in this checkpoint (same flags as the run that wrote it).")
@@ -30,6 +30,7 @@ struct Train: ToolCommand {
 
     func execute(in context: CommandContext) throws {
         let folder = try OutputFolder(path: options.output)
+        try folder.requireWritable(["metrics.csv", "report.svg", CheckpointFile.fileName])
         switch options.precision {
         case .float32: try train(Float.self, folder: folder, context: context)
         case .float64: try train(Double.self, folder: folder, context: context)
@@ -41,8 +42,9 @@ struct Train: ToolCommand {
         let data = try options.loadData(Scalar.self)
         console.print("Training \(options.model.rawValue) with \(optimizer.rawValue) on \(options.data) "
             + "(\(data.train.count) training, \(data.test.count) test examples, \(options.precision.rawValue))")
+        try options.announce(data, on: console)
         let runner = Runner(options: options, console: console, shouldStop: context.shouldStop,
-                            checkpointPath: folder.file("checkpoint.json"), checkpointEvery: checkpointEvery,
+                            checkpointPath: folder.file(CheckpointFile.fileName), checkpointEvery: checkpointEvery,
                             resumePath: resume)
         let record = try runner.run(optimizer, data: data)
         let csv = try folder.write(Report.csv([record]), to: "metrics.csv")
@@ -55,15 +57,19 @@ struct Train: ToolCommand {
             if let accuracy = last.testAccuracy { summary += ", test accuracy \(Report.percent(accuracy))" }
             console.print(summary)
         }
-        console.print("Wrote \(csv), \(svg) and \(folder.file("checkpoint.json"))")
+        if case .failed = record.outcome {
+            console.print("Wrote \(csv) and \(svg)")
+        } else {
+            console.print("Wrote \(csv), \(svg) and \(folder.file(CheckpointFile.fileName))")
+        }
         switch record.outcome {
         case .finished:
             return
-        case let .failed(error):
-            throw error
+        case let .failed(reason):
+            throw ToolError.runFailed(reason)
         case let .interrupted(step, checkpoint):
             console.print("Interrupted at step \(step). Resume with: "
-                + resumeCommand(context.invocation, checkpoint: checkpoint ?? folder.file("checkpoint.json")))
+                + resumeCommand(context.invocation, checkpoint: checkpoint ?? folder.file(CheckpointFile.fileName)))
             throw ExitCode(130)
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CurvatureOptimizers
 import DenseLinearAlgebra
 import Foundation
+import NeuralNetworks
 
 /// The floating-point type a run computes in.
 enum Precision: String, CaseIterable, Sendable, ExpressibleByArgument {
@@ -41,7 +42,8 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Hidden layer widths of the MLP, comma-separated.", transform: TrainingOptions.sizes)
     var hidden: [Int] = [256, 256]
 
-    @Option(help: ArgumentHelp("Training data: \(DataSource.syntax).", valueName: "source"),
+    @Option(help: ArgumentHelp("Training data: \(DataSource.syntax); a bare .csv, .csv.gz or .npz path also works. "
+                               + "(default: builtin)", valueName: "source"),
             transform: DataSource.init(parsing:))
     var data: DataSource = .builtIn
 
@@ -50,8 +52,23 @@ struct TrainingOptions: ParsableArguments {
             transform: DataSource.init(parsing:))
     var testData: DataSource?
 
-    @Flag(help: "The CSV files start with a header line.")
+    @Flag(help: "The CSV files start with a header line (default: detected, a first line with a non-numeric field).")
     var csvHeader = false
+
+    @Option(help: ArgumentHelp("The CSV column holding the integer class label: first, last, or its number N "
+                               + "(1 = first). Default: a header column named label, class, target or y; else the "
+                               + "first column if it holds class ids, else the last.", valueName: "column"),
+            transform: TrainingOptions.labelColumn(parsing:))
+    var labelColumn: CSVFormat.LabelColumn?
+
+    @Option(help: ArgumentHelp("Number of classes (default: the largest label + 1, at most 10000).", valueName: "N"))
+    var classes: Int?
+
+    @Option(help: ArgumentHelp("Feature scaling fitted on the training data: none; unit (the training range onto "
+                               + "[0, 1], e.g. 0…255 pixels ÷ 255); standard (per feature: mean 0, deviation 1). "
+                               + "Default: unit for file data, none for builtin.", valueName: "none|unit|standard"),
+            transform: TrainingOptions.normalization(parsing:))
+    var normalize: NormalizationMethod?
 
     @Option(help: "Fraction of file data held out for testing when --test-data is not given.")
     var testFraction = 0.2
@@ -113,8 +130,10 @@ struct TrainingOptions: ParsableArguments {
     var rank = 220
 
     @Option(help: ArgumentHelp("Structures of SINGD's K and C: K,C or one for both, each of "
-                               + StructureChoice.allCases.map(\.rawValue).joined(separator: ", ") + ".",
-                               valueName: "structures"))
+                               + StructureChoice.allCases.map(\.rawValue).joined(separator: ", ")
+                               + ". (default: \(SINGDStructures()))",
+                               valueName: "structures"),
+            transform: SINGDStructures.init(parsing:))
     var structures = SINGDStructures()
 
     @Option(help: "Learning-rate schedule: constant, cosine[:FLOOR] or step:EVERY:FACTOR.")
@@ -126,7 +145,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Seed of the initial weights, the batch order and the Monte-Carlo Fisher.")
     var seed: UInt64 = 0
 
-    @Option(name: .shortAndLong, help: "Output folder (metrics.csv, report.svg, checkpoint.json).")
+    @Option(name: .shortAndLong, help: "Output folder (metrics.csv, report.svg, checkpoint.npz).")
     var output = "kronkit-output"
 
     @Option(help: "Steps between evaluations on the test set.")
@@ -149,6 +168,11 @@ struct TrainingOptions: ParsableArguments {
             throw ValidationError("--test-fraction must lie strictly between 0 and 1, got \(testFraction)")
         }
         guard !hidden.isEmpty else { throw ValidationError("--hidden needs at least one width") }
+        if let classes {
+            guard (2...TrainingData<Double>.maximumClassCount).contains(classes) else {
+                throw ValidationError("--classes must lie in 2…\(TrainingData<Double>.maximumClassCount), got \(classes)")
+            }
+        }
         _ = try LearningRateSchedule(parsing: schedule, totalSteps: 1)
     }
 
@@ -163,31 +187,102 @@ struct TrainingOptions: ParsableArguments {
             structures: structures)
     }
 
-    /// The training and test data in the run's precision.
-    /// - Throws: as ``TrainingData/load(_:test:csvHeader:testFraction:builtInCounts:)``.
+    /// The training and test data in the run's precision, normalized and checked.
+    /// - Throws: as ``TrainingData/load(_:test:settings:)``.
     func loadData<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws -> TrainingData<Scalar> {
-        try TrainingData.load(data, test: testData, csvHeader: csvHeader, testFraction: testFraction,
-                              builtInCounts: (trainCount, testCount))
+        let settings = TrainingData<Scalar>.Settings(
+            labelColumn: labelColumn, header: csvHeader ? .present : .automatic, classCount: classes,
+            normalization: normalize, testFraction: testFraction, builtInCounts: (trainCount, testCount),
+            usesLabels: model.task == .classification)
+        return try TrainingData.load(data, test: testData, settings: settings)
+    }
+
+    /// Prints the data's warnings (standard error) and the model's layer sizes: what a user
+    /// should see before a long run starts.
+    /// - Throws: as ``ModelKind/summary(featureCount:classCount:hidden:)``.
+    func announce<Scalar: LinearAlgebraScalar>(_ data: TrainingData<Scalar>, on console: Console) throws {
+        for note in data.notes { console.print("Note: " + note) }
+        for warning in data.warnings { console.printError("warning: " + warning) }
+        console.print(try model.summary(featureCount: data.train.featureCount, classCount: data.train.classCount,
+                                        hidden: hidden))
     }
 
     /// The steps of the run: `--steps`, or `--epochs` passes of `batchesPerEpoch` batches.
     func totalSteps(batchesPerEpoch: Int) -> Int { steps ?? epochs * batchesPerEpoch }
 
-    /// What identifies a run's trajectory, stored in its checkpoint and checked on resume.
-    /// The low-rank methods add their rank and SINGD its structures: both fix the state's shape.
-    func identity(method: Method) -> [String: String] {
+    /// What fixes a run's trajectory, by flag, stored in its checkpoint and compared on resume:
+    /// the model, the data and their preparation, the batch order, the precision, and every
+    /// option the method reads (a K-FAC option is no part of SGD's identity). `--steps` and
+    /// `--epochs` may grow on resume (to extend a run), except under a cosine schedule, which
+    /// spans the run; `--eval-every` changes only which rows are recorded.
+    func identity(method: Method, totalSteps: Int) -> [String: String] {
+        let settings = (try? settings(totalSteps: totalSteps)) ?? MethodSettings()
         var identity = [
-            "method": method.rawValue, "model": model.rawValue, "hidden": hidden.map(String.init).joined(separator: ","),
-            "data": data.description, "testData": testData?.description ?? "", "batchSize": "\(batchSize)",
-            "seed": "\(seed)", "precision": precision.rawValue,
-            "builtInCounts": data == .builtIn ? "\(trainCount),\(testCount)" : "",
+            "--optimizer": method.rawValue, "--model": model.rawValue,
+            "--hidden": hidden.map(String.init).joined(separator: ","), "--data": data.description,
+            "--test-data": testData?.description ?? "none", "--batch-size": "\(batchSize)", "--seed": "\(seed)",
+            "--precision": precision.rawValue,
+            "--normalize": (normalize ?? TrainingData<Double>.defaultNormalization(for: data)).rawValue,
+            "--classes": classes.map(String.init) ?? "from the labels",
+            "--learning-rate": settings.learningRates.rate(for: method).map { "\($0)" } ?? "the method's default",
+            "--weight-decay": "\(weightDecay)", "--schedule": schedule,
         ]
+        if data != .builtIn {
+            identity["--test-fraction"] = testData == nil ? "\(testFraction)" : "unused"
+        } else {
+            identity["--train-count"] = "\(trainCount)"
+            identity["--test-count"] = "\(testCount)"
+        }
+        if data.isCSV || testData?.isCSV == true {
+            identity["--label-column"] = labelColumn?.description ?? "detected"
+            identity["--csv-header"] = csvHeader ? "yes" : "detected"
+        }
+        if schedule.hasPrefix("cosine") { identity["--steps"] = "\(totalSteps)" }
+        if method != .adam && method != .adamw {
+            identity["--momentum"] = momentum.map { "\($0)" } ?? "the method's default"
+        }
+        if !method.isFirstOrder {
+            identity["--damping"] = "\(damping)"
+            identity["--factor-update-period"] = "\(factorUpdatePeriod)"
+            identity["--inverse-update-period"] = "\(inverseUpdatePeriod)"
+            identity["--kl-clip"] = noKlClip ? "off" : "\(klClip)"
+            identity["--curvature"] = curvature.rawValue
+            identity["--weight-sharing"] = weightSharing.rawValue
+        }
         switch method {
-        case .rsKFAC, .sreKFAC, .bKFAC, .brKFAC, .bKFACc: identity["rank"] = "\(rank)"
-        case .singd, .ikfac: identity["structures"] = "\(structures.input.rawValue),\(structures.output.rawValue)"
+        case .rsKFAC, .sreKFAC, .bKFAC, .brKFAC, .bKFACc: identity["--rank"] = "\(rank)"
+        case .singd, .ikfac: identity["--structures"] = "\(structures.input.rawValue),\(structures.output.rawValue)"
+        default: break
+        }
+        switch method {
+        case .kfac, .kfacInverse, .tkfac, .ekfac, .tekfac, .rsKFAC, .sreKFAC, .bKFAC, .brKFAC, .bKFACc:
+            identity["--factor-decay"] = "\(factorDecay)"
+            identity["--pi-damping"] = noPiDamping ? "off" : "on"
         default: break
         }
         return identity
+    }
+
+    /// Parses `first`, `last` or a 1-based column number.
+    @Sendable static func labelColumn(parsing text: String) throws -> CSVFormat.LabelColumn {
+        switch text {
+        case "first": return .first
+        case "last": return .last
+        default:
+            guard let number = Int(text), number >= 1 else {
+                throw ValidationError("label column '\(text)' is not first, last or a column number ≥ 1")
+            }
+            return .index(number - 1)
+        }
+    }
+
+    /// Parses `none`, `unit` or `standard`.
+    @Sendable static func normalization(parsing text: String) throws -> NormalizationMethod {
+        guard let method = NormalizationMethod(rawValue: text) else {
+            throw ValidationError("unknown normalization '\(text)'; choose from "
+                + NormalizationMethod.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return method
     }
 
     /// Parses `512,256` into widths ≥ 1.

@@ -10,7 +10,8 @@ import NeuralNetworks
 /// Each epoch draws a fresh batch order from a seeded generator (Fisher–Yates, full
 /// batches only, so every K-FAC statistic has the same batch size); a metrics row
 /// (test loss and accuracy on the whole test set) is recorded at step 0, every
-/// `evaluationPeriod` steps and at the end.
+/// `evaluationPeriod` steps and at the end, and at every step while a ``fineTarget`` is
+/// close but not yet reached (so the step that reaches it is known exactly).
 struct TrainingSession<O: Optimizer, L: Loss> where L.Scalar == O.Scalar {
     typealias Scalar = O.Scalar
 
@@ -27,6 +28,8 @@ struct TrainingSession<O: Optimizer, L: Loss> where L.Scalar == O.Scalar {
     /// The current epoch's example order, nil before the first epoch.
     private var order: [Int]?
     private let testTarget: Matrix<Scalar>
+    /// The target a comparison measures steps to, from the run's step-0 row; nil for none.
+    var fineTarget: (@Sendable (MetricsRow) -> RunRecord.Target)?
 
     /// - Parameter shuffle: draws each epoch's batch order.
     /// - Throws: ``ToolError/incompatibleData(_:)`` when there are fewer training examples than a batch.
@@ -50,18 +53,27 @@ struct TrainingSession<O: Optimizer, L: Loss> where L.Scalar == O.Scalar {
     /// under the key `"loop"` for the loop state.
     func checkpoint(userInfo: [String: String]) throws -> TrainingCheckpoint<O> {
         var info = userInfo
-        info["loop"] = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+        info["loop"] = try state.json()
         return TrainingCheckpoint(model: model, optimizer: optimizer, userInfo: info)
     }
 
     /// Continues from `checkpoint`: parameters, optimizer state and loop position.
-    /// - Throws: ``ToolError/resumeMismatch(path:reason:)`` when it holds no loop state;
+    /// - Throws: ``ToolError/resumeMismatch(path:reason:)`` when it holds no loop state or one that
+    ///   does not fit this run of `totalSteps` steps (see ``LoopState/inconsistency(batchesPerEpoch:totalSteps:optimizerSteps:)``);
     ///   ``OptimizerError/modelMismatch(_:)`` for another model.
-    mutating func restore(from checkpoint: TrainingCheckpoint<O>, path: String) throws {
-        guard let text = checkpoint.userInfo["loop"],
-              let restored = try? JSONDecoder().decode(LoopState.self, from: Data(text.utf8))
-        else {
+    mutating func restore(from checkpoint: TrainingCheckpoint<O>, path: String, totalSteps: Int) throws {
+        guard let text = checkpoint.userInfo["loop"] else {
             throw ToolError.resumeMismatch(path: path, reason: "it holds no kronkit training-loop state")
+        }
+        let restored: LoopState
+        do {
+            restored = try LoopState(json: text)
+        } catch {
+            throw ToolError.resumeMismatch(path: path, reason: "its training-loop state is malformed (\(Self.describe(error)))")
+        }
+        if let problem = restored.inconsistency(batchesPerEpoch: batchesPerEpoch, totalSteps: totalSteps,
+                                                optimizerSteps: checkpoint.optimizer.stepCount) {
+            throw ToolError.resumeMismatch(path: path, reason: problem)
         }
         try checkpoint.restore(into: &model)
         optimizer = checkpoint.optimizer
@@ -91,9 +103,13 @@ struct TrainingSession<O: Optimizer, L: Loss> where L.Scalar == O.Scalar {
             state.elapsed += Self.seconds(since: start)
             state.step += 1
             guard value.isFinite else { throw ToolError.diverged(method: optimizer.name, step: state.step) }
-            state.lossSum += value
-            state.lossCount += 1
-            if state.step % evaluationPeriod == 0 || state.step == totalSteps { try record() }
+            state.recordLoss(value)
+            if state.step % evaluationPeriod == 0 || state.step == totalSteps {
+                try record()
+            } else if isApproachingTarget {
+                state.approachRows += 1
+                try record()
+            }
             try afterStep(self)
             if state.step < totalSteps, shouldStop(state.step) { return false }
         }
@@ -108,14 +124,26 @@ struct TrainingSession<O: Optimizer, L: Loss> where L.Scalar == O.Scalar {
         return (value, try SoftmaxCrossEntropy<Scalar>.accuracy(logits: output, labels: data.test.labels))
     }
 
-    /// Appends a metrics row for the current step and resets the running loss.
+    /// Appends a metrics row for the current step.
     private mutating func record() throws {
         let (testLoss, accuracy) = try evaluate()
         state.metrics.append(MetricsRow(step: state.step, epoch: state.epoch, seconds: state.elapsed,
-                                        trainLoss: state.runningLoss, testLoss: testLoss, testAccuracy: accuracy,
+                                        trainLoss: state.trainLoss, testLoss: testLoss, testAccuracy: accuracy,
                                         timings: optimizer.timings))
-        state.lossSum = 0
-        state.lossCount = 0
+    }
+
+    /// Whether the last row is close to ``fineTarget``, no row has reached it yet, and fewer than
+    /// ``RunRecord/approachRowLimit`` rows were recorded for it (a run on a plateau just short of
+    /// the target would otherwise be evaluated at every step to its end).
+    private var isApproachingTarget: Bool {
+        guard let fineTarget, state.approachRows < RunRecord.approachRowLimit, let first = state.metrics.first,
+              let last = state.metrics.last else { return false }
+        let target = fineTarget(first)
+        guard !state.metrics.contains(where: target.isReached) else { return false }
+        switch target {
+        case let .accuracy(threshold): return (last.testAccuracy ?? 0) >= threshold - RunRecord.approachMargin
+        case let .loss(threshold): return last.testLoss <= threshold * (1 + RunRecord.approachMargin)
+        }
     }
 
     /// The next full batch, starting a new epoch (and shuffle) when the current one is used up.
@@ -135,6 +163,20 @@ struct TrainingSession<O: Optimizer, L: Loss> where L.Scalar == O.Scalar {
     /// Draws the current epoch's order from `generator`, which must be at `state.epochStart`.
     private mutating func shuffledOrder() throws -> [Int] {
         try data.train.miniBatches(size: batchSize, dropLast: true, using: &generator).order
+    }
+
+    /// A decoding error in a few words: the field at fault and what went wrong.
+    static func describe(_ error: any Error) -> String {
+        guard let error = error as? DecodingError else { return "\(error)" }
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map(\.stringValue).joined(separator: ".")
+        }
+        switch error {
+        case let .keyNotFound(key, context): return "no \((path(context).isEmpty ? "" : path(context) + ".") + key.stringValue)"
+        case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
+            return "\(path(context)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
     }
 
     static func seconds(since start: ContinuousClock.Instant) -> Double {

@@ -88,7 +88,11 @@ public enum IDXFormat {
     @usableFromInline
     static func contents(of path: String) throws -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw LinearAlgebraError.malformedFile(path: path, reason: "cannot be read (missing or not readable)")
+            var isDirectory: ObjCBool = false
+            let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+            throw LinearAlgebraError.malformedFile(
+                path: path, reason: !exists ? "does not exist" : isDirectory.boolValue ? "is a directory, not a file"
+                    : "cannot be read (permission denied?)")
         }
         let bytes = [UInt8](data)
         return Gzip.isCompressed(bytes) ? try Gzip.decompress(bytes, path: path) : bytes

@@ -10,22 +10,29 @@ struct CheckpointTests {
     /// Trains `first` steps, checkpoints, trains `second` more; then restores the checkpoint
     /// into a differently initialised model and trains `second` steps: the weights must be equal.
     func resumeIsExact<O: Optimizer<Scalar>, Scalar: LinearAlgebraScalar>(
-        _ make: (Sequential<Scalar>) throws -> O, _: Scalar.Type, name: String
+        _ make: (Sequential<Scalar>) throws -> O, _: Scalar.Type, name: String, hidden: Int = 6
     ) throws {
         let loss = SoftmaxCrossEntropy<Scalar>()
         let batches = try (0..<9).map {
             try TestModels.classificationBatch(Scalar.self, features: 5, classes: 3, batch: 16, seed: 100 + UInt64($0))
         }
-        var model = try TestModels.tanhNetwork(Scalar.self, inputs: 5, hidden: 6, outputs: 3, seed: 31)
+        var model = try TestModels.tanhNetwork(Scalar.self, inputs: 5, hidden: hidden, outputs: 3, seed: 31)
         var optimizer = try make(model)
         for batch in batches[0..<5] { _ = try optimizer.step(&model, input: batch.input, target: batch.target, loss: loss) }
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kronkit-\(name)-\(Scalar.self).json").path
-        try TrainingCheckpoint(model: model, optimizer: optimizer, userInfo: ["epoch": "1"]).write(to: path)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("kronkit-\(name)-\(Scalar.self)-\(hidden).npz").path
+        let written = TrainingCheckpoint(model: model, optimizer: optimizer, userInfo: ["epoch": "1"])
+        try written.write(to: path)
         for batch in batches[5...] { _ = try optimizer.step(&model, input: batch.input, target: batch.target, loss: loss) }
 
         let checkpoint = try TrainingCheckpoint<O>.read(from: path)
         #expect(checkpoint.userInfo["epoch"] == "1")
-        var resumedModel = try TestModels.tanhNetwork(Scalar.self, inputs: 5, hidden: 6, outputs: 3, seed: 999)
+        // The whole state read back is the state written: equal JSON texts (shortest round-trip
+        // decimals, so equal texts mean equal bits); the binary file is the smaller.
+        let (writtenJSON, readJSON) = (try JSONCoding.encoder.encode(written), try JSONCoding.encoder.encode(checkpoint))
+        #expect(writtenJSON == readJSON, "\(name): the state read back differs from the one written")
+        let fileSize = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        if hidden > 6 { #expect(fileSize < writtenJSON.count, "\(name): \(fileSize) bytes, JSON \(writtenJSON.count)") }
+        var resumedModel = try TestModels.tanhNetwork(Scalar.self, inputs: 5, hidden: hidden, outputs: 3, seed: 999)
         try checkpoint.restore(into: &resumedModel)
         var resumed = checkpoint.optimizer
         for batch in batches[5...] { _ = try resumed.step(&resumedModel, input: batch.input, target: batch.target, loss: loss) }
@@ -33,28 +40,28 @@ struct CheckpointTests {
         #expect(resumed.stepCount == optimizer.stepCount)
     }
 
-    @Test func everyOptimizerRoundTrips() throws {
+    @Test(arguments: [6, 24]) func everyOptimizerRoundTrips(hidden: Int) throws {
         let kfacOptions = KFAC<Double>.Options(factorUpdatePeriod: 2, inverseUpdatePeriod: 3)
-        try resumeIsExact({ try StochasticGradientDescent(model: $0, options: .init(nesterov: true)) }, Double.self, name: "sgd")
-        try resumeIsExact({ try Adam(model: $0, options: .init(weightDecay: 1e-2, decoupledWeightDecay: true)) }, Float.self, name: "adamw")
-        try resumeIsExact({ try KFAC(model: $0, options: kfacOptions, configuration: .init(), seed: 5) }, Double.self, name: "kfac")
+        try resumeIsExact({ try StochasticGradientDescent(model: $0, options: .init(nesterov: true)) }, Double.self, name: "sgd", hidden: hidden)
+        try resumeIsExact({ try Adam(model: $0, options: .init(weightDecay: 1e-2, decoupledWeightDecay: true)) }, Float.self, name: "adamw", hidden: hidden)
+        try resumeIsExact({ try KFAC(model: $0, options: kfacOptions, configuration: .init(), seed: 5) }, Double.self, name: "kfac", hidden: hidden)
         try resumeIsExact({ try KFAC<Float>(model: $0, options: .init(factorUpdatePeriod: 2, inverseUpdatePeriod: 3),
-                                            configuration: .init(options: .init(route: .inverse))) }, Float.self, name: "kfac-inverse")
+                                            configuration: .init(options: .init(route: .inverse))) }, Float.self, name: "kfac-inverse", hidden: hidden)
         try resumeIsExact({ try EKFAC(model: $0, options: kfacOptions, configuration: .init(basis: .traceRestricted)) },
-                          Double.self, name: "tekfac")
+                          Double.self, name: "tekfac", hidden: hidden)
         for method in LowRankKFACBlock<Double>.Method.allCases {
             try resumeIsExact({ try LowRankKFAC(model: $0, options: kfacOptions, configuration: .init(method: method, rank: 3),
-                                                seed: 6) }, Double.self, name: method.rawValue)
+                                                seed: 6) }, Double.self, name: method.rawValue, hidden: hidden)
         }
         try resumeIsExact({ try LowRankKFAC<Float>(model: $0, options: kfacOptions,
                                                    configuration: .init(method: .brandWithCorrection, rank: 2)) },
-                          Float.self, name: "b-kfac-c-float")
+                          Float.self, name: "b-kfac-c-float", hidden: hidden)
         try resumeIsExact({ try SINGD<DiagonalMatrix<Double>, LowerTriangularToeplitz<Double>>(
-            model: $0, options: kfacOptions, configuration: .init()) }, Double.self, name: "singd")
+            model: $0, options: kfacOptions, configuration: .init()) }, Double.self, name: "singd", hidden: hidden)
         try resumeIsExact({ try SINGD<DenseFactor<Float>, HierarchicalFactor<Float>>(
             model: $0, options: kfacOptions, configuration: .init(kfacLike: true, outputLayout: .init(topLeftOrder: 2,
                                                                                                      bottomRightOrder: 1))) },
-                          Float.self, name: "ikfac")
+                          Float.self, name: "ikfac", hidden: hidden)
     }
 
     @Test func malformedCheckpointsAreRejected() throws {
@@ -65,10 +72,23 @@ struct CheckpointTests {
         #expect(throws: OptimizerError.self) { try TrainingCheckpoint<Adam<Double>>.read(from: "/nonexistent/x.json") }
 
         let model = try TestModels.tanhNetwork(Double.self, inputs: 2, hidden: 3, outputs: 2, seed: 1)
-        let sgdPath = directory.appendingPathComponent("kronkit-sgd-as-kfac.json").path
+        let sgdPath = directory.appendingPathComponent("kronkit-sgd-as-kfac.npz").path
         try TrainingCheckpoint(model: model, optimizer: try StochasticGradientDescent(model: model)).write(to: sgdPath)
         #expect(throws: OptimizerError.self) { try TrainingCheckpoint<KFAC<Double>>.read(from: sgdPath) }
         #expect(throws: OptimizerError.self) { try TrainingCheckpoint<StochasticGradientDescent<Float>>.read(from: sgdPath) }
+        // A checkpoint of the earlier JSON format is refused by name; a cut archive is malformed.
+        let oldPath = directory.appendingPathComponent("kronkit-old.json").path
+        try Data("{\"format\": \"kronkit-checkpoint-1\", \"parameters\": []}".utf8).write(to: URL(fileURLWithPath: oldPath))
+        do {
+            _ = try TrainingCheckpoint<StochasticGradientDescent<Double>>.read(from: oldPath)
+            Issue.record("a JSON checkpoint was read")
+        } catch let OptimizerError.malformedCheckpoint(path, reason) {
+            #expect(path == oldPath && reason.contains("JSON checkpoint of an earlier kronkit"), "\(reason)")
+        }
+        let cutPath = directory.appendingPathComponent("kronkit-cut.npz").path
+        let whole = try Data(contentsOf: URL(fileURLWithPath: sgdPath))
+        try whole.prefix(whole.count - 30).write(to: URL(fileURLWithPath: cutPath))
+        #expect(throws: OptimizerError.self) { try TrainingCheckpoint<StochasticGradientDescent<Double>>.read(from: cutPath) }
         var other = try TestModels.tanhNetwork(Double.self, inputs: 2, hidden: 4, outputs: 2, seed: 1)
         let checkpoint = try TrainingCheckpoint<StochasticGradientDescent<Double>>.read(from: sgdPath)
         #expect(throws: OptimizerError.self) { try checkpoint.restore(into: &other) }

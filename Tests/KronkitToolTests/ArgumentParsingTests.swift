@@ -53,9 +53,13 @@ struct ArgumentParsingTests {
     func dataSources() throws {
         #expect(try DataSource(parsing: "builtin") == .builtIn)
         #expect(try DataSource(parsing: "csv:/data/train.csv") == .csv(path: "/data/train.csv"))
+        #expect(try DataSource(parsing: "npz:d.npz") == .numPyArchive(path: "d.npz", features: nil, labels: nil))
+        #expect(try DataSource(parsing: "/data/mnist.CSV.gz") == .csv(path: "/data/mnist.CSV.gz"))
+        #expect(try DataSource(parsing: "digits.npz") == .numPyArchive(path: "digits.npz", features: nil, labels: nil))
+        #expect(try DataSource(parsing: "npz:d.npz,X,y") == .numPyArchive(path: "d.npz", features: "X", labels: "y"))
         #expect(try DataSource(parsing: "npy:x.npy,y.npy") == .numPy(features: "x.npy", labels: "y.npy"))
         #expect(try DataSource(parsing: "idx:a,b").description == "idx:a,b")
-        for bad in ["mnist", "idx:only-one", "npy:x.npy,", "csv:", "csv:a,b", "hdf5:file.h5"] {
+        for bad in ["mnist", "idx:only-one", "npy:x.npy,", "csv:", "csv:a,b", "hdf5:file.h5", "npz:", "npz:a,b"] {
             #expect(throws: ToolError.self) { try DataSource(parsing: bad) }
         }
     }
@@ -92,12 +96,14 @@ struct ArgumentParsingTests {
     func structuresAndRank() throws {
         let train = try Train.parse(["--optimizer", "singd", "--structures", "lower-toeplitz,diagonal", "--rank", "16"])
         #expect(train.options.structures == SINGDStructures(input: .lowerToeplitz, output: .diagonal))
-        #expect(train.options.identity(method: .singd)["structures"] == "lower-toeplitz,diagonal")
-        #expect(train.options.identity(method: .bKFAC)["rank"] == "16")
-        #expect(train.options.identity(method: .kfac)["rank"] == nil, "other methods' checkpoints are unchanged")
-        #expect(SINGDStructures(argument: "hierarchical") == SINGDStructures(input: .hierarchical, output: .hierarchical))
-        #expect(SINGDStructures(argument: "dense,triangular") == nil)
-        #expect(SINGDStructures(argument: "dense,") == nil && SINGDStructures(argument: "a,b,c") == nil)
+        #expect(train.options.identity(method: .singd, totalSteps: 1)["--structures"] == "lower-toeplitz,diagonal")
+        #expect(train.options.identity(method: .bKFAC, totalSteps: 1)["--rank"] == "16")
+        #expect(train.options.identity(method: .kfac, totalSteps: 1)["--rank"] == nil,
+                "other methods' checkpoints are unchanged")
+        #expect(try SINGDStructures(parsing: "hierarchical") == SINGDStructures(input: .hierarchical, output: .hierarchical))
+        for bad in ["dense,triangular", "dense,", "a,b,c"] {
+            #expect(throws: ValidationError.self, "\(bad)") { try SINGDStructures(parsing: bad) }
+        }
         #expect(throws: (any Error).self) { try Train.parse(["--structures", "banded"]) }
         #expect(throws: (any Error).self) { try Train.parse(["--rank", "0"]) }
         var generator = Xoshiro256StarStar(seed: 1)

@@ -82,9 +82,9 @@ struct ErrorPathTests {
         #expect(failure(["train", "--resume", junk, "-o", folder] + tinyRun, status: 1).contains("junk.json"))
         let run = ["train", "--optimizer", "sgd", "--steps", "2", "-o", folder] + tinyRun
         #expect(ToolHarness.run(run).status == 0)
-        let checkpoint = folder + "/checkpoint.json"
+        let checkpoint = folder + "/checkpoint.npz"
         #expect(failure(run + ["--seed", "5", "--resume", checkpoint], status: 1).contains("seed"))
-        #expect(failure(run + ["--precision", "float64", "--resume", checkpoint], status: 1).contains("Float"))
+        #expect(failure(run + ["--precision", "float64", "--resume", checkpoint], status: 1).contains("--precision"))
         #expect(failure(["train", "--optimizer", "kfac", "--steps", "2", "-o", folder, "--resume", checkpoint] + tinyRun,
                         status: 1).contains("checkpoint"))
     }

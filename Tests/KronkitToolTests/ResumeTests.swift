@@ -8,7 +8,7 @@ import Testing
 struct ResumeTests {
     /// The loop state saved in a checkpoint's user info.
     func loopState<O: Optimizer>(_ checkpoint: TrainingCheckpoint<O>) throws -> LoopState {
-        try JSONDecoder().decode(LoopState.self, from: Data(try #require(checkpoint.userInfo["loop"]).utf8))
+        try LoopState(json: try #require(checkpoint.userInfo["loop"]))
     }
 
     /// Runs `method` for 8 steps straight, and again stopped after `stopStep` steps and resumed;
@@ -22,7 +22,7 @@ struct ResumeTests {
 
         let interrupted = ToolHarness.run(base + ["-o", splitFolder], stop: { $0 >= stopStep })
         #expect(interrupted.status == 130)
-        let checkpointPath = splitFolder + "/checkpoint.json"
+        let checkpointPath = splitFolder + "/checkpoint.npz"
         #expect(interrupted.output.contains("Interrupted at step \(stopStep). Resume with: kronkit train"))
         #expect(interrupted.output.contains("--resume \(checkpointPath)"))
         let partial = try TrainingCheckpoint<O>.read(from: checkpointPath)
@@ -32,7 +32,7 @@ struct ResumeTests {
         #expect(resumed.status == 0, "\(resumed.errors)")
         #expect(resumed.output.contains("Resuming \(method) at step \(stopStep)"))
 
-        let a = try TrainingCheckpoint<O>.read(from: straightFolder + "/checkpoint.json")
+        let a = try TrainingCheckpoint<O>.read(from: straightFolder + "/checkpoint.npz")
         let b = try TrainingCheckpoint<O>.read(from: checkpointPath)
         #expect(a.parameters == b.parameters)
         #expect(a.optimizer.stepCount == 8 && b.optimizer.stepCount == 8)
@@ -60,7 +60,7 @@ struct ResumeTests {
         let run = ToolHarness.run(["train", "--optimizer", "sgd", "--steps", "5", "--checkpoint-every", "2", "-o", folder]
             + tinyRun, stop: { $0 >= 4 })
         #expect(run.status == 130)
-        let checkpoint = try TrainingCheckpoint<StochasticGradientDescent<Float>>.read(from: folder + "/checkpoint.json")
+        let checkpoint = try TrainingCheckpoint<StochasticGradientDescent<Float>>.read(from: folder + "/checkpoint.npz")
         #expect(checkpoint.optimizer.stepCount == 4)
     }
 
@@ -68,7 +68,7 @@ struct ResumeTests {
     func resumeCommand() throws {
         let train = try Train.parse([])
         let command = train.resumeCommand(["kronkit", "train", "--resume", "old.json", "-o", "my run"],
-                                          checkpoint: "my run/checkpoint.json")
-        #expect(command == "kronkit train -o 'my run' --resume 'my run/checkpoint.json'")
+                                          checkpoint: "my run/checkpoint.npz")
+        #expect(command == "kronkit train -o 'my run' --resume 'my run/checkpoint.npz'")
     }
 }

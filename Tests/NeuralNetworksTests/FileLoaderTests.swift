@@ -101,7 +101,8 @@ struct FileLoaderTests {
         write(idxBytes(type: 0x09, shape: [2], payload: [1, 0xFF]), to: path)
         expectMalformed(path, mentioning: "label 1") { _ = try IDXFormat.readLabels(contentsOf: path) }
         let missing = directory + "/missing.idx"
-        expectMalformed(missing, mentioning: "cannot be read") { _ = try IDXFormat.readLabels(contentsOf: missing) }
+        expectMalformed(missing, mentioning: "does not exist") { _ = try IDXFormat.readLabels(contentsOf: missing) }
+        expectMalformed(directory, mentioning: "is a directory") { _ = try IDXFormat.readLabels(contentsOf: directory) }
         // Mismatched item counts between images and labels.
         let images = directory + "/images.idx", labels = directory + "/labels.idx"
         write(idxBytes(type: 0x08, shape: [2, 1], payload: [1, 2]), to: images)
@@ -192,28 +193,32 @@ struct FileLoaderTests {
         let directory = try temporaryDirectory("csv")
         let path = directory + "/data.csv"
         try "x1, x2, label\n0.5, -1, 2\n1e-1,3,0\n\n".write(toFile: path, atomically: true, encoding: .utf8)
-        let data = try LabeledDataSet<Float>(csvFile: path, labelColumn: 2, hasHeader: true, classCount: 4)
+        let data = try LabeledDataSet<Float>(csvFile: path, labelColumn: .index(2), header: .present, classCount: 4)
         #expect(data.labels == [2, 0] && data.classCount == 4)
         #expect(data.features == (try Matrix(rowsOf: [[0.5, 0.1], [-1, 3]])))
         let cases: [(String, String)] = [
             ("1,2\n0,x\n", "line 2, column 2"),
             ("1,2,3\n0,1\n", "line 2 has 2 fields"),
-            ("-1,2\n", "not a class index"),
-            ("1.5,2\n", "not a class index"),
-            ("1\n", "need label column"),
+            ("-1,2\n", "not a class id"),
+            ("1.5,2\n", "not a class id"),
+            ("1\n", "at least one feature"),
             ("\n\n", "no data lines"),
             ("", "no data lines"),
             ("0,nan\n", "not a finite number"),
             ("0,-inf\n", "not a finite number"),
             ("0,1e400\n", "not a finite number"),
             ("nan,1\n", "not a finite number"),
-            ("1e300,1\n", "not a class index"),
+            ("1e300,1\n", "not a class id"),
+            ("0,1,2\n0,1,\n", "line 2, column 3"),
+            ("0,1\n2,3,4\n", "line 2 has 3 fields"),
+            ("label,x,y\n1,2\n", "the header has 3 fields, the data lines 2"),
+            ("label,x\n", "its one line was read as a header"),
         ]
         for (text, words) in cases {
             try text.write(toFile: path, atomically: true, encoding: .utf8)
             expectMalformed(path, mentioning: words) { _ = try LabeledDataSet<Double>(csvFile: path) }
         }
-        expectMalformed(directory + "/none.csv", mentioning: "cannot be read") {
+        expectMalformed(directory + "/none.csv", mentioning: "does not exist") {
             _ = try LabeledDataSet<Double>(csvFile: directory + "/none.csv")
         }
         // Finite in Double, infinite in Float: a malformed file for Float, data for Double.
@@ -222,7 +227,7 @@ struct FileLoaderTests {
         #expect(try LabeledDataSet<Double>(csvFile: path).features[0, 0] == 1e39)
         try "0,1\n".write(toFile: path, atomically: true, encoding: .utf8)
         #expect(throws: LinearAlgebraError.self) { try LabeledDataSet<Double>(csvFile: path, classCount: 0) }
-        #expect(throws: LinearAlgebraError.self) { try LabeledDataSet<Double>(csvFile: path, labelColumn: 2) }
+        #expect(throws: LinearAlgebraError.self) { try LabeledDataSet<Double>(csvFile: path, labelColumn: .index(2)) }
     }
 
     @Test func numPyFeatureAndLabelPairs() throws {
@@ -238,7 +243,7 @@ struct FileLoaderTests {
             _ = try LabeledDataSet<Double>(numPyFeatures: features, numPyLabels: labels)
         }
         try Matrix<Double>(column: [1, 0.5]).writeNumPyFile(to: labels)
-        expectMalformed(labels, mentioning: "label 1") {
+        expectMalformed(labels, mentioning: "value 1 is 0.5") {
             _ = try LabeledDataSet<Double>(numPyFeatures: features, numPyLabels: labels)
         }
         try Matrix<Double>(rows: 2, columns: 2).writeNumPyFile(to: labels)
