@@ -24,7 +24,7 @@ extension Matrix {
                 operation: "Matrix.columns(at:)", detail: "column index \(bad) must be in 0..<\(columns)")
         }
         let m = rows
-        var result = Matrix(rows: m, columns: indices.count)
+        var result = try Matrix(rows: m, columns: indices.count, for: "Matrix.columns(at:)", "selection")
         storage.withUnsafeBufferPointer { source in
             result.storage.withUnsafeMutableBufferPointer { target in
                 for (j, column) in indices.enumerated() {

@@ -36,11 +36,13 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// Factors `matrix`.
     /// - Throws: ``LinearAlgebraError/singularMatrix(operation:index:)`` when a leaf or a
-    ///   capacitance matrix is exactly singular.
+    ///   capacitance matrix is exactly singular, wrapped in
+    ///   ``LinearAlgebraError/inContext(_:underlying:)`` naming the leaf's or the split's rows and
+    ///   tree level (the root is level 0).
     @inlinable
     public init(_ matrix: HODLRMatrix<Scalar>) throws {
         order = matrix.order
-        root = try Self.factor(matrix.root)
+        root = try Self.factor(matrix.root, offset: 0, level: 0)
     }
 
     /// Solves `H·X = B`.
@@ -64,20 +66,26 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
     @inlinable
     public var logAbsoluteDeterminant: (logAbs: Scalar, sign: Scalar) { Self.logDeterminant(root) }
 
+    /// Factors the subtree `node` over the rows `offset..<offset + node.order` at tree `level`.
     @inlinable
-    static func factor(_ node: HODLRNode<Scalar>) throws -> Node {
+    static func factor(_ node: HODLRNode<Scalar>, offset: Int, level: Int) throws -> Node {
+        let context = "HODLRFactorization: \(node.isLeaf ? "leaf" : "split") of rows \(offset)..<\(offset + node.order) "
+            + "at level \(level)"
         switch node {
         case let .leaf(block):
-            return .leaf(try LUFactorization(block))
+            return .leaf(try LinearAlgebraError.withContext("\(context) (\(block.rows)×\(block.columns))") {
+                try LUFactorization(block)
+            })
         case let .split(first, second, upperRight, lowerLeft):
-            let (left, right) = (try factor(first), try factor(second))
+            let (left, right) = (try factor(first, offset: offset, level: level + 1),
+                                 try factor(second, offset: offset + first.order, level: level + 1))
             // D⁻¹W = diag(H₁₁⁻¹U₁₂, H₂₂⁻¹U₂₁) and Zᵀ = [0 V₁₂ᵀ; V₂₁ᵀ 0], so
             // C = I + Zᵀ·D⁻¹W = [I  V₁₂ᵀ·H₂₂⁻¹U₂₁; V₂₁ᵀ·H₁₁⁻¹U₁₂  I].
             let upperCorrection = try solve(left, upperRight.u), lowerCorrection = try solve(right, lowerLeft.u)
             let (k1, k2) = (upperRight.rank, lowerLeft.rank)
             let topRight = try upperRight.v.multiplied(by: lowerCorrection, transposingSelf: .transpose)
             let bottomLeft = try lowerLeft.v.multiplied(by: upperCorrection, transposingSelf: .transpose)
-            var capacitance = Matrix<Scalar>(rows: k1 + k2, columns: k1 + k2) { i, j in
+            var capacitance = try Matrix<Scalar>(rows: k1 + k2, columns: k1 + k2) { i, j in
                 switch (i < k1, j < k1) {
                 case (true, false): return topRight[i, j - k1]
                 case (false, true): return bottomLeft[i - k1, j]
@@ -87,7 +95,8 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
             try capacitance.addToDiagonal(1)
             return .split(first: left, second: right, upperCorrection: upperCorrection,
                           lowerCorrection: lowerCorrection, upperRight: upperRight.v, lowerLeft: lowerLeft.v,
-                          capacitance: try LUFactorization(capacitance))
+                          capacitance: try LinearAlgebraError.withContext(
+                            "\(context): capacitance matrix (\(k1 + k2)×\(k1 + k2))") { try LUFactorization(capacitance) })
         }
     }
 

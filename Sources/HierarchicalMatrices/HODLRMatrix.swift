@@ -90,9 +90,9 @@ public struct HODLRMatrix<Scalar: LinearAlgebraScalar>: Sendable {
         let budget = Self.blockBudget(norm: matrix.frobeniusNorm, order: n, options: options)
         root = try HODLRNode.build(
             offset: 0, order: n, leafSize: options.leafSize,
-            leaf: { matrix.submatrix(rows: $0, columns: $0) },
+            leaf: { try matrix.submatrix(rows: $0, columns: $0) },
             block: { rows, columns in
-                let block = matrix.submatrix(rows: rows, columns: columns)
+                let block = try matrix.submatrix(rows: rows, columns: columns)
                 // Half the budget to the range finder (its spectral bound times √min(m, n)
                 // bounds the Frobenius error), half to the truncation.
                 let finder = AdaptiveRangeFinder<Scalar>(options: .init(
@@ -113,14 +113,18 @@ public struct HODLRMatrix<Scalar: LinearAlgebraScalar>: Sendable {
     /// compressed in `O(n·k·log n)` evaluations.
     ///
     /// - Complexity: `O(n·(leafSize + k·log(n/leafSize)))` evaluations, `O(n·k²·log n)` flops.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for a negative order or
-    ///   options out of range, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` when an
-    ///   evaluated entry is NaN/∞, and whatever `entry` throws.
+    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for options out of range;
+    ///   before any evaluation, as ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for a negative
+    ///   order, one BLAS cannot index, or leaves (`n·min(leafSize, n)` entries) over the byte budget;
+    ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` when an evaluated entry is NaN/∞,
+    ///   and whatever `entry` throws.
     @inlinable
     public init(order n: Int, options: Options = Options(), entry: (Int, Int) throws -> Scalar) throws {
         let operation = "HODLRMatrix(order:entry:)"
         try options.validate(operation)
-        guard n >= 0 else { throw LinearAlgebraError.invalidArgument(operation: operation, detail: "order \(n) must be ≥ 0") }
+        try SizePolicy.check(operation, "order", count: n, of: Scalar.self)
+        try SizePolicy.check(operation, "diagonal leaves", rows: n, columns: Swift.min(options.leafSize, n),
+                             of: Scalar.self, reachesBLAS: false)
         func checked(_ i: Int, _ j: Int) throws -> Scalar {
             let value = try entry(i, j)
             guard value.isFinite else {
@@ -145,7 +149,7 @@ public struct HODLRMatrix<Scalar: LinearAlgebraScalar>: Sendable {
                     try checked(rows.lowerBound + i, columns.lowerBound + j)
                 }
             })
-        let budget = Self.blockBudget(norm: firstPass.squaredFrobeniusNorm.squareRoot(), order: n, options: options)
+        let budget = Self.blockBudget(norm: try firstPass.squaredFrobeniusNorm.squareRoot(), order: n, options: options)
         root = try firstPass.mappingBlocks { try $0.recompressed(budget: budget / 2, maximumRank: options.maximumRank) }
         order = n
         self.options = options
@@ -184,6 +188,6 @@ public struct HODLRMatrix<Scalar: LinearAlgebraScalar>: Sendable {
     /// - Complexity: `O(n²·k)` flops, `n²` memory.
     @inlinable
     public func dense() throws -> Matrix<Scalar> {
-        order > 0 ? try root.dense() : Matrix(rows: 0, columns: 0)
+        order > 0 ? try root.dense() : Matrix()
     }
 }

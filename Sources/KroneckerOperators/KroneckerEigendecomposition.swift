@@ -85,12 +85,12 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
     /// - Accuracy: relative error `≈ c·(Σ nᵢ)·eps·max|e + λ| / min|e + λ|` over the eigenvalues `e`.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `X` has `N`
     ///   rows, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `X` or `λ`,
-    ///   ``LinearAlgebraError/singularMatrix(operation:index:)`` when `1/(e_r + λ)` is not finite
+    ///   ``LinearAlgebraError/singularEigenvalue(operation:index:value:)`` when `1/(e_r + λ)` is not finite
     ///   (`e_r + λ` zero or subnormal; 1-based `r`) or, for a partial decomposition, `1/λ` is not
     ///   finite (index `R + 1`).
     @inlinable
     public func dampedInverse(applyingTo x: Matrix<Scalar>, damping lambda: Scalar) throws -> Matrix<Scalar> {
-        var result = Matrix<Scalar>(rows: 0, columns: 0)
+        var result = Matrix<Scalar>()
         var workspace = KroneckerWorkspace<Scalar>()
         try dampedInverse(applyingTo: x, damping: lambda, into: &result, workspace: &workspace)
         return result

@@ -54,11 +54,11 @@ public struct KroneckerSumEigendecomposition<Scalar: LinearAlgebraScalar>: Senda
     /// - Accuracy: relative error `≈ c·(n_A + n_B)·eps·max|e + σ| / min|e + σ|`.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `C` has `N`
     ///   rows, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `C` or `σ`,
-    ///   ``LinearAlgebraError/singularMatrix(operation:index:)`` when some `1/(e_r + σ)` is not finite
+    ///   ``LinearAlgebraError/singularEigenvalue(operation:index:value:)`` when some `1/(e_r + σ)` is not finite
     ///   (`e_r + σ` zero or subnormal; 1-based `r`).
     @inlinable
     public func solve(_ c: Matrix<Scalar>, shift sigma: Scalar = 0) throws -> Matrix<Scalar> {
-        var result = Matrix<Scalar>(rows: 0, columns: 0)
+        var result = Matrix<Scalar>()
         var workspace = KroneckerWorkspace<Scalar>()
         try solve(c, shift: sigma, into: &result, workspace: &workspace)
         return result

@@ -76,14 +76,14 @@ func applyKroneckerFactors<Scalar: LinearAlgebraScalar>(
 }
 
 /// `result ← op(factors[0] ⊗ … ⊗ factors[d−1])·X` with `result` reshaped to `outputRows × k`
-/// (its storage reused when the shape already matches).
+/// (its storage reused when the shape already matches); a size error names `operation`.
 @inlinable
 func applyKroneckerFactors<Scalar: LinearAlgebraScalar>(
     _ factors: [Matrix<Scalar>], transpose: Transpose, to x: Matrix<Scalar>, outputRows: Int,
-    into result: inout Matrix<Scalar>, workspace: inout KroneckerWorkspace<Scalar>
-) {
+    into result: inout Matrix<Scalar>, workspace: inout KroneckerWorkspace<Scalar>, operation: String
+) throws {
     if result.rows != outputRows || result.columns != x.columns {
-        result = Matrix(rows: outputRows, columns: x.columns)
+        result = try Matrix(rows: outputRows, columns: x.columns, for: operation, "result")
     }
     x.withUnsafeBufferPointer { input in
         result.withUnsafeMutableBufferPointer { output in
@@ -133,7 +133,7 @@ func applyInKroneckerEigenbasis<Scalar: LinearAlgebraScalar>(
 ) {
     let k = x.columns
     let rank = coefficients.count
-    if result.rows != x.rows || result.columns != k { result = Matrix(rows: x.rows, columns: k) }
+    if result.rows != x.rows || result.columns != k { result = Matrix(shapeOf: x) }
     guard x.rows > 0, k > 0 else { return }
     var projection = workspace.projection
     workspace.projection = []

@@ -57,7 +57,7 @@ public struct LabeledDataSet<Scalar: LinearAlgebraScalar>: Sendable {
                 operation: "LabeledDataSet.subset", detail: "index \(bad) is not in 0..<\(count)")
         }
         let d = featureCount
-        var gathered = Matrix<Scalar>(rows: d, columns: indices.count)
+        var gathered = try Matrix<Scalar>(rows: d, columns: indices.count)
         features.withUnsafeBufferPointer { source in
             gathered.withUnsafeMutableBufferPointer { target in
                 for (j, i) in indices.enumerated() {

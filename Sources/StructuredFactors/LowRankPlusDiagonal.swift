@@ -60,8 +60,8 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
 
     /// The dense `diag(d) + U·C·Uᵀ`. - Complexity: `2n·r² + 2n²·r` flops, `n²` memory.
     @inlinable
-    public func dense() -> Matrix<Scalar> {
-        var result = Matrix(diagonal: diagonal)
+    public func dense() throws -> Matrix<Scalar> {
+        var result = try Matrix(diagonal: diagonal)
         guard rank > 0 else { return result }
         let uc = try! factor.multiplied(by: core)
         try! Matrix.multiply(uc, factor, transposingB: .transpose, beta: 1, into: &result)
@@ -101,8 +101,8 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
     public func adding(_ other: LowRankPlusDiagonal) throws -> LowRankPlusDiagonal {
         try requireSameStructure(as: other, "LowRankPlusDiagonal.adding")
         let (r, s, n) = (rank, other.rank, order)
-        let u = Matrix(rows: n, columns: r + s) { i, j in j < r ? factor[i, j] : other.factor[i, j - r] }
-        let c = Matrix(rows: r + s, columns: r + s) { i, j in
+        let u = try Matrix(rows: n, columns: r + s) { i, j in j < r ? factor[i, j] : other.factor[i, j - r] }
+        let c = try Matrix(rows: r + s, columns: r + s) { i, j in
             i < r && j < r ? core[i, j] : (i >= r && j >= r ? other.core[i - r, j - r] : 0)
         }
         return LowRankPlusDiagonal(unchecked: zip(diagonal, other.diagonal).map { $0 + $1 }, u, c)
@@ -128,7 +128,9 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
     /// - Complexity: `n·r²` flops (one `?syrk`).
     @inlinable
     public var trace: Scalar {
-        let gram = factor.gram(.transpose)
+        // UᵀU has the shape of the existing core C: no new size to check.
+        var gram = Matrix(shapeOf: core)
+        try! factor.gram(.transpose, into: &gram)
         return diagonal.reduce(0, +) + zip(core.elements, gram.elements).reduce(0) { $0 + $1.0 * $1.1 }
     }
 
@@ -139,7 +141,8 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
     @inlinable
     public var frobeniusNorm: Scalar {
         guard rank > 0 else { return scaledEuclideanNorm(diagonal) }
-        let gram = factor.gram(.transpose)
+        var gram = Matrix(shapeOf: core)
+        try! factor.gram(.transpose, into: &gram)
         let uc = try! factor.multiplied(by: core)
         // Σᵢ dᵢ·(UCUᵀ)ᵢᵢ with (UCUᵀ)ᵢᵢ = Σⱼ (UC)ᵢⱼ·Uᵢⱼ.
         let cross = try! uc.hadamard(factor).scalingRows(by: diagonal).elements.reduce(0, +)
@@ -155,9 +158,9 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.
     @inlinable
     public static func identity(order: Int, layout: UnparameterizedLayout) throws -> LowRankPlusDiagonal {
-        try requireOrder(order, "LowRankPlusDiagonal.identity")
-        return LowRankPlusDiagonal(unchecked: [Scalar](repeating: 1, count: order), Matrix(rows: order, columns: 0),
-                                   Matrix(rows: 0, columns: 0))
+        try requireOrder(order, "LowRankPlusDiagonal.identity", of: Scalar.self)
+        return LowRankPlusDiagonal(unchecked: [Scalar](repeating: 1, count: order), try Matrix(rows: order, columns: 0),
+                                   Matrix())
     }
 
     /// `M` exactly, as `0 + I·M·I` (rank `n`): every matrix is in this structure.
@@ -168,7 +171,7 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
                                   layout: UnparameterizedLayout) throws -> LowRankPlusDiagonal {
         try requireSymmetricOperand(symmetric, "LowRankPlusDiagonal.projecting")
         let n = symmetric.rows
-        return LowRankPlusDiagonal(unchecked: [Scalar](repeating: 0, count: n), .identity(n), symmetric)
+        return LowRankPlusDiagonal(unchecked: [Scalar](repeating: 0, count: n), try .identity(n), symmetric)
     }
 
     /// `XᵀX` exactly, as `0 + Xᵀ·I·X` (rank `m`, the number of rows of `X`): no projection error.
@@ -179,7 +182,7 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
                                       layout: UnparameterizedLayout) throws -> LowRankPlusDiagonal {
         try x.requireFinite("LowRankPlusDiagonal.projectingGram", argument: "X")
         return LowRankPlusDiagonal(unchecked: [Scalar](repeating: 0, count: x.columns), x.transposed(),
-                                   .identity(x.rows))
+                                   try .identity(x.rows))
     }
 
     enum CodingKeys: String, CodingKey { case diagonal, factor, core }

@@ -40,7 +40,7 @@ enum FactorKind: CaseIterable {
             let values = (0..<n).map { _ in
                 Scalar(Bool.random(using: &generator) ? 1 : -1) * Scalar.random(in: 0.1...10, using: &generator)
             }
-            return MatrixEnsemble<Scalar>.symmetric(eigenvalues: values, using: &generator)
+            return try MatrixEnsemble<Scalar>.symmetric(eigenvalues: values, using: &generator)
         }
     }
 }

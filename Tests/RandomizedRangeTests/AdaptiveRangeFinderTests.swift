@@ -11,8 +11,8 @@ struct AdaptiveRangeFinderTests {
         // over-shoots the optimal rank by far, HMT §4.4).
         let n = 60
         let sigma: [Scalar] = try SpectrumShape.exponential.eigenvalues(count: n, conditionNumber: 1e12)
-        let u = MatrixEnsemble<Scalar>.randomOrthogonal(n, using: &generator)
-        let v = MatrixEnsemble<Scalar>.randomOrthogonal(n, using: &generator)
+        let u = try MatrixEnsemble<Scalar>.randomOrthogonal(n, using: &generator)
+        let v = try MatrixEnsemble<Scalar>.randomOrthogonal(n, using: &generator)
         let a = try u.scalingColumns(by: sigma).multiplied(by: v, transposingOther: .transpose)
         for epsilon in [Scalar(1e-1), Scalar(1e-3)] {
             let result = try AdaptiveRangeFinder(options: .init(tolerance: epsilon)).basis(of: a, using: &generator)
@@ -50,9 +50,9 @@ struct AdaptiveRangeFinderTests {
         #expect(zero.basis.columns == 0 && zero.errorEstimate == 0)
     }
 
-    @Test func badOptionsAndInputsThrow() {
+    @Test func badOptionsAndInputsThrow() throws {
         var generator = Xoshiro256StarStar(seed: 43)
-        var a = Matrix<Double>.randomGaussian(rows: 5, columns: 4, using: &generator)
+        var a = try Matrix<Double>.randomGaussian(rows: 5, columns: 4, using: &generator)
         for options in [AdaptiveRangeFinder<Double>.Options(tolerance: -1), .init(tolerance: .nan),
                         .init(tolerance: .infinity), .init(tolerance: 1, probeCount: 0),
                         .init(tolerance: 1, maximumRank: 5), .init(tolerance: 1, maximumRank: -1)] {

@@ -17,13 +17,13 @@ let propertySizes = [0, 1, 7, 33, 64]
 /// A symmetric matrix with the prescribed spectrum (any signs).
 func symmetricMatrix<Scalar: LinearAlgebraScalar>(
     _ values: [Scalar], using generator: inout Xoshiro256StarStar
-) -> Matrix<Scalar> {
-    MatrixEnsemble<Scalar>.symmetric(eigenvalues: values, using: &generator)
+) throws -> Matrix<Scalar> {
+    try MatrixEnsemble<Scalar>.symmetric(eigenvalues: values, using: &generator)
 }
 
 /// Eigenvalues of an indefinite test matrix: Gaussian, both signs.
-func indefiniteSpectrum<Scalar: LinearAlgebraScalar>(_ n: Int, using generator: inout Xoshiro256StarStar) -> [Scalar] {
-    Scalar.randomGaussians(count: n, using: &generator)
+func indefiniteSpectrum<Scalar: LinearAlgebraScalar>(_ n: Int, using generator: inout Xoshiro256StarStar) throws -> [Scalar] {
+    try Scalar.randomGaussians(count: n, using: &generator)
 }
 
 /// `max |aᵢ − bᵢ|`.
