@@ -77,6 +77,6 @@ func denseSolve<Scalar: LinearAlgebraScalar>(_ a: Matrix<Scalar>, _ b: Matrix<Sc
 
 /// `true` for ``LinearAlgebraError/singularMatrix(operation:index:)`` at the 1-based `index`.
 func isSingular(_ error: any Error, at index: Int) -> Bool {
-    if case let .singularMatrix(_, found) = error as? LinearAlgebraError { return found == index }
+    if case let .singularEigenvalue(_, found, _) = error as? LinearAlgebraError { return found == index }
     return false
 }
