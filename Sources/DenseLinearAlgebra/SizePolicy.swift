@@ -93,7 +93,7 @@ public enum SizePolicy {
     static func reject(_ operation: String, _ argument: String, rows: Int, columns: Int, stride: Int,
                        reachesBLAS: Bool, isVector: Bool) throws {
         guard rows >= 0 else {
-            throw LinearAlgebraError.invalidSize(operation: operation, argument: isVector ? "\(argument) length" : "\(argument) rows",
+            throw LinearAlgebraError.invalidSize(operation: operation, argument: isVector ? argument : "\(argument) rows",
                                                  value: rows)
         }
         guard columns >= 0 else {
@@ -105,7 +105,7 @@ public enum SizePolicy {
         let limit = maximumBytes
         if overflow || bytesOverflow || bytes > limit {
             throw LinearAlgebraError.sizeExceedsLimit(
-                operation: operation, argument: isVector ? "\(argument) of length \(rows)" : "\(argument) \(rows)×\(columns)",
+                operation: operation, argument: isVector ? argument : "\(argument) \(rows)×\(columns)",
                 elements: overflow ? .max : elements, bytes: overflow || bytesOverflow ? .max : bytes, limit: limit)
         }
         // A non-empty request within the element bound has every extent within it too; an
@@ -113,7 +113,7 @@ public enum SizePolicy {
         guard reachesBLAS, elements > 0 else { return }
         for (name, value) in [("rows", rows), ("columns", columns), ("entries", elements)] where value > maximumIndex {
             throw LinearAlgebraError.exceedsIndexRange(
-                operation: operation, argument: isVector ? "\(argument) length" : "\(argument) \(name)", value: value)
+                operation: operation, argument: isVector ? argument : "\(argument) \(name)", value: value)
         }
     }
 }

@@ -65,4 +65,20 @@ struct AdaptiveRangeFinderTests {
             _ = try AdaptiveRangeFinder(options: .init(tolerance: 1)).basis(of: a, using: &generator)
         })
     }
+
+    @Test func aProbeCountTooLargeToAllocateThrowsBeforeSampling() throws {
+        try hugeProbeCount(Float.self)
+        try hugeProbeCount(Double.self)
+    }
+
+    func hugeProbeCount<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        var generator = Xoshiro256StarStar(seed: 9)
+        let a = try Matrix<Scalar>.randomGaussian(rows: 20, columns: 10, using: &generator)
+        // 10⁹ probes of length 20: 2·10¹⁰ entries, over the 16 GiB default in either precision.
+        let finder = AdaptiveRangeFinder<Scalar>(options: .init(tolerance: 1e-3, probeCount: 1_000_000_000))
+        #expect { try finder.basis(of: a, using: &generator) } throws: { error in
+            guard case let .sizeExceedsLimit(operation, _, elements, _, _) = error as? LinearAlgebraError else { return false }
+            return operation == "AdaptiveRangeFinder.basis" && elements == 20_000_000_000
+        }
+    }
 }
