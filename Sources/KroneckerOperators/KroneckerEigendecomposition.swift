@@ -58,8 +58,13 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
     /// The eigenvalues `d₁ ⊗ … ⊗ d_d` (entry `r` with the last factor's index fastest),
     /// matching the columns of ``eigenvectors``. Not sorted.
     /// - Complexity: `O(Π kᵢ)` time and memory — materialised on each access.
+    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:count:of:reachesBLAS:)`` for the `Π kᵢ` values.
     @inlinable
-    public var eigenvalues: [Scalar] { kroneckerCombination(factors.map(\.eigenvalues), identity: 1, *) }
+    public var eigenvalues: [Scalar] {
+        get throws {
+            try kroneckerCombination(factors.map(\.eigenvalues), identity: 1, operation: "KroneckerEigendecomposition.eigenvalues", *)
+        }
+    }
 
     /// The orthonormal eigenvectors `Q₁ ⊗ … ⊗ Q_d` (`N × Π kᵢ`), kept factored.
     /// - Complexity: `O(d)`; the factors' eigenvector matrices are shared, not copied.
@@ -106,7 +111,7 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
                               workspace: inout KroneckerWorkspace<Scalar>) throws {
         let operation = "KroneckerEigendecomposition.dampedInverse"
         try requireSolveOperands(x, name: "X", rows: order, shift: lambda, shiftName: "damping λ", operation: operation)
-        let values = eigenvalues
+        let values = try eigenvalues
         // 1/(e + λ) on the captured subspace, less the 1/λ that X/λ adds back there.
         let complement: Scalar = isComplete
             ? 0 : try complementCoefficient(damping: lambda, captured: values.count, operation: operation)

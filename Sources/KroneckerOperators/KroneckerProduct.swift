@@ -186,27 +186,29 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
         get throws {
             try SizePolicy.check("KroneckerProduct.diagonal", "diagonal", count: Swift.min(rows, columns),
                                  of: Scalar.self, reachesBLAS: false)
-            return diagonalEntries
+            return try diagonalEntries
         }
     }
 
     /// ``diagonal`` once its size is checked.
     @inlinable
     var diagonalEntries: [Scalar] {
-        if hasSquareFactors {
-            return kroneckerCombination(factors.map(\.diagonal), identity: 1, *)
-        }
-        // Rectangular factors: split r into row digits (radices mᵢ) and column digits
-        // (radices nᵢ), last factor fastest, and multiply the entries.
-        return (0..<Swift.min(rows, columns)).map { r in
-            var (rowRest, columnRest) = (r, r)
-            var value: Scalar = 1
-            for factor in factors.reversed() {
-                value *= factor[rowRest % factor.rows, columnRest % factor.columns]
-                rowRest /= factor.rows
-                columnRest /= factor.columns
+        get throws {
+            if hasSquareFactors {
+                return try kroneckerCombination(factors.map(\.diagonal), identity: 1, operation: "KroneckerProduct.diagonal", *)
             }
-            return value
+            // Rectangular factors: split r into row digits (radices mᵢ) and column digits
+            // (radices nᵢ), last factor fastest, and multiply the entries.
+            return (0..<Swift.min(rows, columns)).map { r in
+                var (rowRest, columnRest) = (r, r)
+                var value: Scalar = 1
+                for factor in factors.reversed() {
+                    value *= factor[rowRest % factor.rows, columnRest % factor.columns]
+                    rowRest /= factor.rows
+                    columnRest /= factor.columns
+                }
+                return value
+            }
         }
     }
 

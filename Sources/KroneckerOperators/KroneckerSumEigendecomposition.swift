@@ -38,8 +38,14 @@ public struct KroneckerSumEigendecomposition<Scalar: LinearAlgebraScalar>: Senda
 
     /// The eigenvalues `d_A[j] + d_B[i]` at index `i + n_B·j`, matching ``eigenvectors``. Not sorted.
     /// - Complexity: `O(N)`, materialised on each access.
+    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:count:of:reachesBLAS:)`` for the `N` values.
     @inlinable
-    public var eigenvalues: [Scalar] { kroneckerCombination([first.eigenvalues, second.eigenvalues], identity: 0, +) }
+    public var eigenvalues: [Scalar] {
+        get throws {
+            try kroneckerCombination([first.eigenvalues, second.eigenvalues], identity: 0,
+                                     operation: "KroneckerSumEigendecomposition.eigenvalues", +)
+        }
+    }
 
     /// The orthonormal eigenvectors `Q_A ⊗ Q_B`, kept factored.
     /// - Complexity: `O(1)`; the factors' eigenvector matrices are shared, not copied.

@@ -103,11 +103,19 @@ func applyKroneckerFactors<Scalar: LinearAlgebraScalar>(
 /// digits `(r₀, …, r_{d−1})`, the last digit fastest, is
 /// `combine(…combine(identity, v₀[r₀])…, v_{d−1}[r_{d−1}])` — the eigenvalues of a
 /// Kronecker product (`×`, identity 1) or of a Kronecker sum (`+`, identity 0).
+/// The count `Π |vᵢ|` is checked with ``SizePolicy`` (errors naming `operation`) before anything
+/// is allocated.
 /// - Complexity: `O(Π |vᵢ|)`.
 @inlinable
 func kroneckerCombination<Scalar: LinearAlgebraScalar>(
-    _ vectors: [[Scalar]], identity: Scalar, _ combine: (Scalar, Scalar) -> Scalar
-) -> [Scalar] {
+    _ vectors: [[Scalar]], identity: Scalar, operation: String, _ combine: (Scalar, Scalar) -> Scalar
+) throws -> [Scalar] {
+    var count = 1
+    for vector in vectors {
+        let (next, overflow) = count.multipliedReportingOverflow(by: vector.count)
+        count = overflow ? .max : next
+    }
+    try SizePolicy.check(operation, "entries", count: count, of: Scalar.self, reachesBLAS: false)
     var result = [identity]
     for vector in vectors {
         var next = [Scalar]()

@@ -1,5 +1,6 @@
 import DenseLinearAlgebra
 import KroneckerOperators
+import SymmetricEigen
 import Testing
 
 @Suite("Kronecker products: explicit forms are size-checked, factor failures name the factor")
@@ -26,6 +27,12 @@ struct KroneckerSizeAndContextTests {
         #expect { try four.diagonal } throws: { error in
             guard case let .sizeExceedsLimit(operation, _, elements, _, _) = error as? LinearAlgebraError else { return false }
             return operation == "KroneckerProduct.diagonal" && elements == 8_100_000_000
+        }
+        // So do the 8.1e9 eigenvalues of the four factors' Kronecker eigendecomposition.
+        let eig = try SymmetricEigendecomposition(factor)
+        #expect { try KroneckerEigendecomposition(factors: [eig, eig, eig, eig]).eigenvalues } throws: { error in
+            guard case let .sizeExceedsLimit(operation, _, elements, _, _) = error as? LinearAlgebraError else { return false }
+            return operation == "KroneckerEigendecomposition.eigenvalues" && elements == 8_100_000_000
         }
         // Small ones still work.
         let small = try KroneckerProduct(try Matrix<Scalar>.identity(3), try Matrix<Scalar>.identity(2))
