@@ -8,7 +8,7 @@ extension FactorRows {
     @inlinable
     func traceWeightedFactors() throws -> (phi: Matrix<Scalar>, psi: Matrix<Scalar>, fisherTrace: Scalar) {
         let scale = gradientScale
-        let inputs = pairedInputs
+        let inputs = try pairedInputs
         let inputNorms = inputs.squaredColumnNorms
         let gradientNorms = outputGradients.squaredColumnNorms.map { $0 * scale * scale }
         let weightedInputs = try inputs.scalingColumns(by: gradientNorms.map { Scalar.sqrt($0) })

@@ -64,11 +64,13 @@ struct FactorRows<Scalar: LinearAlgebraScalar> {
         rowsPerExample = pooled ? 1 : r
     }
 
-    /// The inputs repeated once per backward pass, column-aligned with ``outputGradients``.
+    /// The inputs repeated once per backward pass, column-aligned with ``outputGradients``;
+    /// throws only a size error for the `passCount`-fold copy.
     @inlinable
     var pairedInputs: Matrix<Scalar> {
-        // Every copy has the same rows, so the concatenation cannot fail.
-        passCount == 1 ? inputs : try! Self.concatenatingColumns(Array(repeating: inputs, count: passCount))
+        get throws {
+            passCount == 1 ? inputs : try Self.concatenatingColumns(Array(repeating: inputs, count: passCount))
+        }
     }
 
     /// `[x₁ | x₂ | …]` for matrices with the same number of rows.

@@ -12,7 +12,7 @@ public enum MatrixEnsemble<Scalar: LinearAlgebraScalar> {
         try SizePolicy.check("MatrixEnsemble.randomOrthogonal", "order", rows: n, columns: n, of: Scalar.self)
         let gaussian = try Matrix<Scalar>.randomGaussian(rows: n, columns: n, using: &generator)
         // A Gaussian matrix is finite, so QR cannot fail.
-        let qr = try! QRFactorization(gaussian)
+        let qr = try QRFactorization(gaussian)
         var q = qr.q
         for j in 0..<n where qr.r[j, j] < 0 {
             for i in 0..<n { q[i, j] = -q[i, j] }
@@ -32,8 +32,8 @@ public enum MatrixEnsemble<Scalar: LinearAlgebraScalar> {
         for j in 0..<n {
             for i in 0..<n { scaled[i, j] *= eigenvalues[j] }
         }
-        var result = try! scaled.multiplied(by: q, transposingOther: .transpose)
-        try! result.symmetrize(from: .lower)
+        var result = try scaled.multiplied(by: q, transposingOther: .transpose)
+        try result.symmetrize(from: .lower)
         return result
     }
 

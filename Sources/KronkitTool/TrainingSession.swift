@@ -40,7 +40,7 @@ struct TrainingSession<O: Optimizer, L: Loss> where L.Scalar == O.Scalar {
         self.evaluationPeriod = evaluationPeriod
         state = LoopState(shuffle: shuffle)
         generator = state.epochStart
-        testTarget = task == .classification ? data.test.oneHotLabels : data.test.features
+        testTarget = task == .classification ? try data.test.oneHotLabels : data.test.features
     }
 
     /// Full batches per pass over the training data.
@@ -79,7 +79,7 @@ struct TrainingSession<O: Optimizer, L: Loss> where L.Scalar == O.Scalar {
         if state.metrics.isEmpty { try record() }
         while state.step < totalSteps {
             let batch = try nextBatch()
-            let target = task == .classification ? batch.oneHotLabels : batch.features
+            let target = task == .classification ? try batch.oneHotLabels : batch.features
             let start = ContinuousClock.now
             let value: Double
             do {

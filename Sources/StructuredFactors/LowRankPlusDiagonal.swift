@@ -63,8 +63,8 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
     public func dense() throws -> Matrix<Scalar> {
         var result = try Matrix(diagonal: diagonal)
         guard rank > 0 else { return result }
-        let uc = try! factor.multiplied(by: core)
-        try! Matrix.multiply(uc, factor, transposingB: .transpose, beta: 1, into: &result)
+        let uc = try factor.multiplied(by: core)
+        try Matrix.multiply(uc, factor, transposingB: .transpose, beta: 1, into: &result)
         return result
     }
 
@@ -126,32 +126,40 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
 
     /// `Σ dᵢ + tr(C·UᵀU) = Σ dᵢ + Σ_ij c_ij·(UᵀU)_ij` (`UᵀU` is symmetric).
     /// - Complexity: `n·r²` flops (one `?syrk`).
+    /// - Throws: nothing in practice: `UᵀU` has the shape of the existing core `C`; the
+    ///   signature is the protocol's.
     @inlinable
     public var trace: Scalar {
-        // UᵀU has the shape of the existing core C: no new size to check.
-        var gram = Matrix(shapeOf: core)
-        try! factor.gram(.transpose, into: &gram)
-        return diagonal.reduce(0, +) + zip(core.elements, gram.elements).reduce(0) { $0 + $1.0 * $1.1 }
+        get throws {
+            var gram = Matrix(shapeOf: core)
+            try factor.gram(.transpose, into: &gram)
+            return diagonal.reduce(0, +) + zip(core.elements, gram.elements).reduce(0) { $0 + $1.0 * $1.1 }
+        }
     }
 
     /// `‖M‖²_F = Σ dᵢ² + 2·Σ dᵢ·(UCUᵀ)_ii + tr(C·G·Cᵀ·G)` with `G = UᵀU`, without the `n × n` matrix.
     /// The three terms are summed as computed; cancellation between them (a low-rank part that nearly
     /// cancels the diagonal) costs relative accuracy, and a negative rounding result is reported as 0.
     /// - Complexity: `n·r² + 4r³` flops.
+    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the
+    ///   `n × r` and `r × r` intermediates (no larger than `U` and `C`, so only under a budget
+    ///   lowered below their size).
     @inlinable
     public var frobeniusNorm: Scalar {
-        guard rank > 0 else { return scaledEuclideanNorm(diagonal) }
-        var gram = Matrix(shapeOf: core)
-        try! factor.gram(.transpose, into: &gram)
-        let uc = try! factor.multiplied(by: core)
-        // Σᵢ dᵢ·(UCUᵀ)ᵢᵢ with (UCUᵀ)ᵢᵢ = Σⱼ (UC)ᵢⱼ·Uᵢⱼ.
-        let cross = try! uc.hadamard(factor).scalingRows(by: diagonal).elements.reduce(0, +)
-        // tr(CG·CᵀG) = Σᵢⱼ (CG)ᵢⱼ·(CᵀG)ⱼᵢ.
-        let cg = try! core.multiplied(by: gram)
-        let ctg = try! core.multiplied(by: gram, transposingSelf: .transpose)
-        let quartic = try! cg.hadamard(ctg.transposed()).elements.reduce(0, +)
-        let squared = diagonal.reduce(0) { $0 + $1 * $1 } + 2 * cross + quartic
-        return Swift.max(squared, 0).squareRoot()
+        get throws {
+            guard rank > 0 else { return scaledEuclideanNorm(diagonal) }
+            var gram = Matrix(shapeOf: core)
+            try factor.gram(.transpose, into: &gram)
+            let uc = try factor.multiplied(by: core)
+            // Σᵢ dᵢ·(UCUᵀ)ᵢᵢ with (UCUᵀ)ᵢᵢ = Σⱼ (UC)ᵢⱼ·Uᵢⱼ.
+            let cross = try uc.hadamard(factor).scalingRows(by: diagonal).elements.reduce(0, +)
+            // tr(CG·CᵀG) = Σᵢⱼ (CG)ᵢⱼ·(CᵀG)ⱼᵢ.
+            let cg = try core.multiplied(by: gram)
+            let ctg = try core.multiplied(by: gram, transposingSelf: .transpose)
+            let quartic = try cg.hadamard(ctg.transposed()).elements.reduce(0, +)
+            let squared = diagonal.reduce(0) { $0 + $1 * $1 } + 2 * cross + quartic
+            return Swift.max(squared, 0).squareRoot()
+        }
     }
 
     /// `I_n` (rank 0). - Complexity: `n` memory.
