@@ -55,7 +55,8 @@ struct FactorRows<Scalar: LinearAlgebraScalar> {
         batchSize = b
         passCount = outputGradientPasses.count
         let pooled = approximation == .reduce && r > 1
-        self.inputs = pooled ? try Self.sumOverPositions(inputs, examples: b, positions: r, scale: 1 / Scalar(r)) : inputs
+        self.inputs = pooled
+            ? try Self.sumOverPositions(inputs, examples: b, positions: r, scale: 1 / Scalar(r)) : inputs
         let rowGradients = pooled
             ? try outputGradientPasses.map { try Self.sumOverPositions($0, examples: b, positions: r, scale: 1) }
             : outputGradientPasses

@@ -55,8 +55,8 @@ extension Matrix {
     @inlinable
     public func multiplied(by other: Matrix, transposingSelf: Transpose = .none,
                            transposingOther: Transpose = .none) throws -> Matrix {
-        var result = try Matrix(rows: shape(after: transposingSelf).rows, columns: other.shape(after: transposingOther).columns,
-                                for: "gemm", "product")
+        var result = try Matrix(rows: shape(after: transposingSelf).rows,
+                                columns: other.shape(after: transposingOther).columns, for: "gemm", "product")
         try Matrix.multiply(self, other, transposingA: transposingSelf, transposingB: transposingOther, into: &result)
         return result
     }

@@ -221,7 +221,8 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Hashable, Codable {
     func requireRange(_ range: Range<Int>, in count: Int, _ operation: String, _ what: String) throws {
         guard range.lowerBound >= 0, range.upperBound <= count else {
             throw LinearAlgebraError.invalidArgument(
-                operation: operation, detail: "\(what) \(range) are outside 0..<\(count) of a \(rows)×\(columns) matrix")
+                operation: operation,
+                detail: "\(what) \(range) are outside 0..<\(count) of a \(rows)×\(columns) matrix")
         }
     }
 

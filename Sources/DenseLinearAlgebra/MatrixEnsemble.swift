@@ -8,7 +8,8 @@ public enum MatrixEnsemble<Scalar: LinearAlgebraScalar> {
     /// from the classical compact groups"].
     /// - Complexity: `O(n³)`.
     /// - Throws: as ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for `n × n`, before any work.
-    public static func randomOrthogonal(_ n: Int, using generator: inout some RandomNumberGenerator) throws -> Matrix<Scalar> {
+    public static func randomOrthogonal(_ n: Int,
+                                        using generator: inout some RandomNumberGenerator) throws -> Matrix<Scalar> {
         try SizePolicy.check("MatrixEnsemble.randomOrthogonal", "order", rows: n, columns: n, of: Scalar.self)
         let gaussian = try Matrix<Scalar>.randomGaussian(rows: n, columns: n, using: &generator)
         // A Gaussian matrix is finite, so QR cannot fail.
@@ -64,7 +65,8 @@ public enum MatrixEnsemble<Scalar: LinearAlgebraScalar> {
         try SizePolicy.check("MatrixEnsemble.lowRankPlusNoise", "matrix", rows: rows, columns: columns, of: Scalar.self)
         let x = try Matrix<Scalar>.randomGaussian(rows: rows, columns: rank, using: &generator)
         let y = try Matrix<Scalar>.randomGaussian(rows: columns, columns: rank, using: &generator)
-        var result = try Matrix<Scalar>.randomGaussian(rows: rows, columns: columns, using: &generator).scaled(by: noise)
+        var result = try Matrix<Scalar>.randomGaussian(rows: rows, columns: columns, using: &generator)
+            .scaled(by: noise)
         let scale = rank > 0 ? 1 / Scalar.sqrt(Scalar(rank)) : 0
         try Matrix.multiply(x, y, transposingB: .transpose, alpha: scale, beta: 1, into: &result)
         return result

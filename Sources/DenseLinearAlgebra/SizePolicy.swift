@@ -93,8 +93,8 @@ public enum SizePolicy {
     static func reject(_ operation: String, _ argument: String, rows: Int, columns: Int, stride: Int,
                        reachesBLAS: Bool, isVector: Bool) throws {
         guard rows >= 0 else {
-            throw LinearAlgebraError.invalidSize(operation: operation, argument: isVector ? argument : "\(argument) rows",
-                                                 value: rows)
+            throw LinearAlgebraError.invalidSize(
+                operation: operation, argument: isVector ? argument : "\(argument) rows", value: rows)
         }
         guard columns >= 0 else {
             throw LinearAlgebraError.invalidSize(operation: operation, argument: "\(argument) columns", value: columns)

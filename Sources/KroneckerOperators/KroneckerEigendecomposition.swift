@@ -62,7 +62,8 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
     @inlinable
     public var eigenvalues: [Scalar] {
         get throws {
-            try kroneckerCombination(factors.map(\.eigenvalues), identity: 1, operation: "KroneckerEigendecomposition.eigenvalues", *)
+            try kroneckerCombination(factors.map(\.eigenvalues), identity: 1,
+                                     operation: "KroneckerEigendecomposition.eigenvalues", *)
         }
     }
 

@@ -195,7 +195,8 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
     var diagonalEntries: [Scalar] {
         get throws {
             if hasSquareFactors {
-                return try kroneckerCombination(factors.map(\.diagonal), identity: 1, operation: "KroneckerProduct.diagonal", *)
+                return try kroneckerCombination(factors.map(\.diagonal), identity: 1,
+                                                operation: "KroneckerProduct.diagonal", *)
             }
             // Rectangular factors: split r into row digits (radices mᵢ) and column digits
             // (radices nᵢ), last factor fastest, and multiply the entries.

@@ -36,7 +36,8 @@ public enum Initialization: Sendable, Hashable, Codable {
         outputs: Int, inputs: Int, bias: Bool, fanIn: Int, fanOut: Int,
         using generator: inout some RandomNumberGenerator
     ) throws -> Matrix<Scalar> {
-        let w: Matrix<Scalar> = try weight(rows: outputs, columns: inputs, fanIn: fanIn, fanOut: fanOut, using: &generator)
+        let w: Matrix<Scalar> = try weight(rows: outputs, columns: inputs, fanIn: fanIn, fanOut: fanOut,
+                                           using: &generator)
         guard bias else { return w }
         var elements = w.elements
         elements.append(contentsOf: repeatElement(0, count: outputs))

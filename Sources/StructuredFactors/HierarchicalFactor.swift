@@ -213,7 +213,8 @@ public struct HierarchicalFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix 
     public static func identity(order: Int, layout: Layout) throws -> HierarchicalFactor {
         let (k1, m, k2) = try layout.blockOrders(for: order)
         return HierarchicalFactor(unchecked: try .identity(k1), try Matrix(rows: k1, columns: order - k1),
-                                  [Scalar](repeating: 1, count: m), try Matrix(rows: k2, columns: m), try .identity(k2), layout)
+                                  [Scalar](repeating: 1, count: m), try Matrix(rows: k2, columns: m), try .identity(k2),
+                                  layout)
     }
 
     /// singd's projection: `A = M[t, t]`, `B = 2·M[t, rest]`, `C = diag M[m, m]`, `D = 2·M[b, m]`, `E = M[b, b]`.
@@ -228,7 +229,8 @@ public struct HierarchicalFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix 
         return HierarchicalFactor(
             unchecked: try symmetric.submatrix(rows: t, columns: t),
             try symmetric.submatrix(rows: t, columns: k1..<n).scaled(by: 2), mid.map { symmetric[$0, $0] },
-            try symmetric.submatrix(rows: b, columns: mid).scaled(by: 2), try symmetric.submatrix(rows: b, columns: b), layout)
+            try symmetric.submatrix(rows: b, columns: mid).scaled(by: 2), try symmetric.submatrix(rows: b, columns: b),
+            layout)
     }
 
     /// `Π(XᵀX)` from the column blocks `X_t, X_m, X_b` of `X`: `A = X_tᵀX_t`, `B = 2·X_tᵀ[X_m X_b]`,
@@ -245,8 +247,8 @@ public struct HierarchicalFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix 
         try Matrix.multiply(xt, x.columns(k1..<n), transposingA: .transpose, alpha: 2, into: &b)
         var d = try Matrix<Scalar>(rows: n - k1 - m, columns: m)
         try Matrix.multiply(xb, xm, transposingA: .transpose, alpha: 2, into: &d)
-        return HierarchicalFactor(unchecked: try xt.gram(.transpose), b, xm.squaredColumnNorms, d, try xb.gram(.transpose),
-                                  layout)
+        return HierarchicalFactor(unchecked: try xt.gram(.transpose), b, xm.squaredColumnNorms, d,
+                                  try xb.gram(.transpose), layout)
     }
 
     enum CodingKeys: String, CodingKey { case topLeft, top, middle, bottom, bottomRight, layout }

@@ -88,7 +88,8 @@ struct SizePolicyTests {
         }
         // An element count that overflows Int is reported saturated, not wrapped.
         #expect { try Matrix<Scalar>(rows: Int.max / 2, columns: 3) } throws: { error in
-            guard case let .sizeExceedsLimit(_, _, elements, bytes, _) = error as? LinearAlgebraError else { return false }
+            guard case let .sizeExceedsLimit(_, _, elements, bytes, _) = error as? LinearAlgebraError
+            else { return false }
             return elements == .max && bytes == .max
         }
     }
@@ -176,8 +177,9 @@ struct SizePolicyTests {
     }
 
     @Test func sizeErrorMessagesNameTheOperationTheArgumentAndTheLimit() throws {
-        #expect("\(LinearAlgebraError.sizeExceedsLimit(operation: "f", argument: "matrix 2×3", elements: 6, bytes: 48, limit: 40))"
-            == "f: matrix 2×3 needs 6 entries (48 bytes), over the allocation limit of 40 bytes "
+        let overLimit = LinearAlgebraError.sizeExceedsLimit(operation: "f", argument: "matrix 2×3", elements: 6,
+                                                            bytes: 48, limit: 40)
+        #expect("\(overLimit)" == "f: matrix 2×3 needs 6 entries (48 bytes), over the allocation limit of 40 bytes "
             + "(raise SizePolicy.maximumBytes to allow it)")
         #expect("\(LinearAlgebraError.exceedsIndexRange(operation: "f", argument: "matrix entries", value: 1 << 32))"
             == "f: matrix entries = 4294967296 exceeds the 32-bit index range of BLAS/LAPACK/FFTW (at most 2147483647)")

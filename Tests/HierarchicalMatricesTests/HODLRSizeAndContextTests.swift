@@ -16,7 +16,8 @@ struct HODLRSizeAndContextTests {
         #expect {
             try HODLRMatrix<Scalar>(order: 4_900_000_000) { _, _ in calls += 1; return 1 }
         } throws: { error in
-            guard case let .sizeExceedsLimit(operation, _, elements, _, _) = error as? LinearAlgebraError else { return false }
+            guard case let .sizeExceedsLimit(operation, _, elements, _, _) = error as? LinearAlgebraError
+            else { return false }
             return operation == "HODLRMatrix(order:entry:)" && elements == 4_900_000_000
         }
         // With the budget raised, the BLAS index range still stops it.

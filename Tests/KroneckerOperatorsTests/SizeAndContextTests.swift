@@ -3,6 +3,13 @@ import KroneckerOperators
 import SymmetricEigen
 import Testing
 
+/// `true` for ``LinearAlgebraError/sizeExceedsLimit(operation:argument:elements:bytes:limit:)`` of
+/// `operation` with `elements` entries.
+func exceedsLimit(_ error: any Error, _ operation: String, elements: Int) -> Bool {
+    guard case let .sizeExceedsLimit(found, _, foundElements, _, _) = error as? LinearAlgebraError else { return false }
+    return found == operation && foundElements == elements
+}
+
 @Suite("Kronecker products: explicit forms are size-checked, factor failures name the factor")
 struct KroneckerSizeAndContextTests {
     @Test func denseFormsAndDiagonalsTooLargeToAllocateThrow() throws {
@@ -14,26 +21,14 @@ struct KroneckerSizeAndContextTests {
         let factor = try Matrix<Scalar>.identity(300)
         // (300² × 300²) dense: 8.1e9 entries, over the 16 GiB default in either precision.
         let pair = try KroneckerProduct(factor, factor)
-        #expect { try pair.dense() } throws: { error in
-            guard case let .sizeExceedsLimit(operation, _, elements, _, _) = error as? LinearAlgebraError else { return false }
-            return operation == "KroneckerProduct.dense" && elements == 8_100_000_000
-        }
-        #expect { try KroneckerSum(factor, factor).dense() } throws: { error in
-            guard case let .sizeExceedsLimit(operation, _, elements, _, _) = error as? LinearAlgebraError else { return false }
-            return operation == "KroneckerSum.dense" && elements == 8_100_000_000
-        }
+        #expect { try pair.dense() } throws: { exceedsLimit($0, "KroneckerProduct.dense", elements: 8_100_000_000) }
+        #expect { try KroneckerSum(factor, factor).dense() } throws: { exceedsLimit($0, "KroneckerSum.dense", elements: 8_100_000_000) }
         // The diagonal of four 300 × 300 factors has 300⁴ = 8.1e9 entries.
         let four = try KroneckerProduct([factor, factor, factor, factor])
-        #expect { try four.diagonal } throws: { error in
-            guard case let .sizeExceedsLimit(operation, _, elements, _, _) = error as? LinearAlgebraError else { return false }
-            return operation == "KroneckerProduct.diagonal" && elements == 8_100_000_000
-        }
+        #expect { try four.diagonal } throws: { exceedsLimit($0, "KroneckerProduct.diagonal", elements: 8_100_000_000) }
         // So do the 8.1e9 eigenvalues of the four factors' Kronecker eigendecomposition.
         let eig = try SymmetricEigendecomposition(factor)
-        #expect { try KroneckerEigendecomposition(factors: [eig, eig, eig, eig]).eigenvalues } throws: { error in
-            guard case let .sizeExceedsLimit(operation, _, elements, _, _) = error as? LinearAlgebraError else { return false }
-            return operation == "KroneckerEigendecomposition.eigenvalues" && elements == 8_100_000_000
-        }
+        #expect { try KroneckerEigendecomposition(factors: [eig, eig, eig, eig]).eigenvalues } throws: { exceedsLimit($0, "KroneckerEigendecomposition.eigenvalues", elements: 8_100_000_000) }
         // Small ones still work.
         let small = try KroneckerProduct(try Matrix<Scalar>.identity(3), try Matrix<Scalar>.identity(2))
         #expect(try small.dense() == (try Matrix<Scalar>.identity(6)))

@@ -77,7 +77,8 @@ struct AdaptiveRangeFinderTests {
         // 10⁹ probes of length 20: 2·10¹⁰ entries, over the 16 GiB default in either precision.
         let finder = AdaptiveRangeFinder<Scalar>(options: .init(tolerance: 1e-3, probeCount: 1_000_000_000))
         #expect { try finder.basis(of: a, using: &generator) } throws: { error in
-            guard case let .sizeExceedsLimit(operation, _, elements, _, _) = error as? LinearAlgebraError else { return false }
+            guard case let .sizeExceedsLimit(operation, _, elements, _, _) = error as? LinearAlgebraError
+            else { return false }
             return operation == "AdaptiveRangeFinder.basis" && elements == 20_000_000_000
         }
     }

@@ -14,9 +14,10 @@ struct StructuredSizeAndContextTests {
         // 4.9e9 entries: over the index range in Float (19.6 GB is also over the budget in
         // Double, which is checked first).
         #expect { try LowerTriangularToeplitz<Scalar>.identity(order: 4_900_000_000, layout: layout) } throws: { error in
+            let operation = "LowerTriangularToeplitz.identity"
             switch error as? LinearAlgebraError {
-            case let .exceedsIndexRange(operation, _, value): return operation == "LowerTriangularToeplitz.identity" && value == 4_900_000_000
-            case let .sizeExceedsLimit(operation, _, elements, _, _): return operation == "LowerTriangularToeplitz.identity" && elements == 4_900_000_000
+            case let .exceedsIndexRange(found, _, value): return found == operation && value == 4_900_000_000
+            case let .sizeExceedsLimit(found, _, elements, _, _): return found == operation && elements == 4_900_000_000
             default: return false
             }
         }
@@ -40,7 +41,8 @@ struct StructuredSizeAndContextTests {
         // M = I − e₁e₁ᵀ: D = I, U = e₁, C = [−1], so K = 1 + UᵀD⁻¹U·C = 0 exactly.
         var u = try Matrix<Scalar>(rows: 3, columns: 1)
         u[0, 0] = 1
-        let m = try LowRankPlusDiagonal(diagonal: [1, 1, 1], factor: u, core: try Matrix(rows: 1, columns: 1, repeating: -1))
+        let core = try Matrix<Scalar>(rows: 1, columns: 1, repeating: -1)
+        let m = try LowRankPlusDiagonal(diagonal: [1, 1, 1], factor: u, core: core)
         let routine = "LU (\(Scalar.routinePrefix)getrf)"
         #expect {
             try m.solve(try Matrix(rows: 3, columns: 1, repeating: 1))
@@ -52,8 +54,8 @@ struct StructuredSizeAndContextTests {
             try m.logAbsoluteDeterminant()
         } throws: { error in
             guard let error = error as? LinearAlgebraError else { return false }
-            return error.contextPath == ["LowRankPlusDiagonal.logAbsoluteDeterminant: capacitance matrix K = I + UᵀD⁻¹U·C (1×1)"]
-                && error.rootCause == .singularMatrix(operation: routine, index: 1)
+            let context = "LowRankPlusDiagonal.logAbsoluteDeterminant: capacitance matrix K = I + UᵀD⁻¹U·C (1×1)"
+            return error.contextPath == [context] && error.rootCause == .singularMatrix(operation: routine, index: 1)
         }
     }
 }
