@@ -170,16 +170,21 @@ extension KroneckerProduct {
     /// - Complexity: `Σ ≈ 9nᵢ³` flops (divide and conquer) — for two `n × n` factors
     ///   `18n³` instead of `9n⁶` for the product.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless every factor
-    ///   is square, and as ``SymmetricEigendecomposition/init(_:driver:options:)``.
+    ///   is square, and as ``SymmetricEigendecomposition/init(_:driver:options:)`` in the context
+    ///   (``LinearAlgebraError/inContext(_:underlying:)``) of the failing factor.
     @inlinable
     public func symmetricEigendecomposition(
         driver: SymmetricEigendecomposition<Scalar>.Driver = .divideAndConquer,
         options: SymmetricEigendecomposition<Scalar>.Options = .init()
     ) throws -> KroneckerEigendecomposition<Scalar> {
-        try requireSquareFactors("KroneckerProduct.symmetricEigendecomposition")
+        let operation = "KroneckerProduct.symmetricEigendecomposition"
+        try requireSquareFactors(operation)
         var vectorOptions = options
         vectorOptions.computeVectors = true
-        return try KroneckerEigendecomposition(
-            factors: factors.map { try SymmetricEigendecomposition($0, driver: driver, options: vectorOptions) })
+        return try KroneckerEigendecomposition(factors: factors.enumerated().map { index, factor in
+            try LinearAlgebraError.withContext(factorContext(operation, index)) {
+                try SymmetricEigendecomposition(factor, driver: driver, options: vectorOptions)
+            }
+        })
     }
 }

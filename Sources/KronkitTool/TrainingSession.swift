@@ -84,8 +84,10 @@ struct TrainingSession<O: Optimizer, L: Loss> where L.Scalar == O.Scalar {
             let value: Double
             do {
                 value = Double(try optimizer.step(&model, input: batch.features, target: target, loss: loss).loss)
-            } catch LinearAlgebraError.nonFiniteInput {
-                // Weights or activations overflowed: the run diverged within this step.
+            } catch let error as LinearAlgebraError {
+                // Weights or activations overflowed (possibly inside a curvature block, so the
+                // error may carry its context): the run diverged within this step.
+                guard case .nonFiniteInput = error.rootCause else { throw error }
                 throw ToolError.diverged(method: optimizer.name, step: state.step + 1)
             }
             state.elapsed += Self.seconds(since: start)
