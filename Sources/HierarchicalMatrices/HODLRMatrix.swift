@@ -186,6 +186,7 @@ public struct HODLRMatrix<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// `H` as a dense matrix (for tests and small orders).
     /// - Complexity: `O(n²·k)` flops, `n²` memory.
+    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result.
     @inlinable
     public func dense() throws -> Matrix<Scalar> {
         order > 0 ? try root.dense() : Matrix()

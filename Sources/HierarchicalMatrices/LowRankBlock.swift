@@ -28,6 +28,7 @@ public struct LowRankBlock<Scalar: LinearAlgebraScalar>: Sendable {
     @inlinable public var rank: Int { u.columns }
 
     /// `U·Vᵀ` as a dense `m × n` matrix (`2mnk` flops).
+    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result.
     @inlinable
     public func dense() throws -> Matrix<Scalar> { try u.multiplied(by: v, transposingOther: .transpose) }
 

@@ -75,6 +75,7 @@ public struct BlockDiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix
     public var blockRanges: [Range<Int>] { consecutiveRanges(blocks.map(\.rows)) }
 
     /// The dense matrix. - Complexity: `n²` memory.
+    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result, before allocating.
     @inlinable
     public func dense() throws -> Matrix<Scalar> {
         var result = try Matrix<Scalar>(rows: order, columns: order)

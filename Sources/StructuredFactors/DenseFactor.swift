@@ -27,6 +27,7 @@ public struct DenseFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix {
     @inlinable public var storedCount: Int { matrix.elements.count }
 
     /// The matrix itself. - Complexity: `O(1)` (shared storage).
+    /// - Throws: never: the matrix is stored as is (throwing only to share the protocol's spelling).
     @inlinable public func dense() throws -> Matrix<Scalar> { matrix }
 
     /// `S·X` (BLAS `?gemm`). - Complexity: `2n²·k` flops for `k` columns.

@@ -28,6 +28,7 @@ public struct DiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix {
     @inlinable public var storedCount: Int { diagonal.count }
 
     /// The dense `diag(d)`. - Complexity: `n²` memory.
+    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result, before allocating.
     @inlinable public func dense() throws -> Matrix<Scalar> { try Matrix(diagonal: diagonal) }
 
     /// `diag(d)·X`: row `i` scaled by `dᵢ`. - Complexity: `n·k` multiplications.

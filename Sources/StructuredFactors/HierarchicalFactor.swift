@@ -116,6 +116,7 @@ public struct HierarchicalFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix 
     }
 
     /// The dense matrix. - Complexity: `n²` memory.
+    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result, before allocating.
     @inlinable
     public func dense() throws -> Matrix<Scalar> {
         let (t, m, b) = ranges

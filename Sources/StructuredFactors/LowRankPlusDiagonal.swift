@@ -59,6 +59,7 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
     @inlinable public var layout: UnparameterizedLayout { UnparameterizedLayout() }
 
     /// The dense `diag(d) + U·C·Uᵀ`. - Complexity: `2n·r² + 2n²·r` flops, `n²` memory.
+    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result, before allocating.
     @inlinable
     public func dense() throws -> Matrix<Scalar> {
         var result = try Matrix(diagonal: diagonal)

@@ -38,6 +38,7 @@ public struct LowerTriangularToeplitz<Scalar: LinearAlgebraScalar>: StructuredMa
     @inlinable public var storedCount: Int { column.count }
 
     /// The dense `L(t)`. - Complexity: `n²` memory.
+    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result, before allocating.
     @inlinable
     public func dense() throws -> Matrix<Scalar> {
         try Matrix(rows: order, columns: order) { i, j in i >= j ? column[i - j] : 0 }

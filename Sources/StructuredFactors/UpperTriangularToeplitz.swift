@@ -35,6 +35,7 @@ public struct UpperTriangularToeplitz<Scalar: LinearAlgebraScalar>: StructuredMa
     @inlinable public var storedCount: Int { row.count }
 
     /// The dense `U(r)`. - Complexity: `n²` memory.
+    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result, before allocating.
     @inlinable
     public func dense() throws -> Matrix<Scalar> {
         try Matrix(rows: order, columns: order) { i, j in j >= i ? row[j - i] : 0 }
