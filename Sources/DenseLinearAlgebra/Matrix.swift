@@ -174,19 +174,32 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Hashable, Codable {
     }
 
     /// The entry in row `i` and column `j`.
-    /// - Precondition: `0 ≤ i < rows`, `0 ≤ j < columns` (a programmer error, as for `Array`).
+    /// - Precondition: `0 ≤ i < rows`, `0 ≤ j < columns` (a programmer error, as for `Array`);
+    ///   a violation stops the program with a message naming the index and the shape, in
+    ///   release builds too (where `precondition` would print nothing).
     @inlinable
     public subscript(row: Int, column: Int) -> Scalar {
         get {
-            precondition(row >= 0 && row < rows && column >= 0 && column < columns,
-                         "Index (\(row), \(column)) out of range for a \(rows)×\(columns) matrix")
+            guard contains(row: row, column: column) else { indexOutOfRange(row: row, column: column) }
             return elements[row + column * rows]
         }
         set {
-            precondition(row >= 0 && row < rows && column >= 0 && column < columns,
-                         "Index (\(row), \(column)) out of range for a \(rows)×\(columns) matrix")
+            guard contains(row: row, column: column) else { indexOutOfRange(row: row, column: column) }
             storage[row + column * rows] = newValue
         }
+    }
+
+    /// `true` when `(row, column)` indexes an entry (one unsigned comparison per index).
+    @inlinable
+    func contains(row: Int, column: Int) -> Bool {
+        UInt(bitPattern: row) < UInt(bitPattern: rows) && UInt(bitPattern: column) < UInt(bitPattern: columns)
+    }
+
+    /// Stops the program for an out-of-range subscript; `fatalError`, unlike `precondition`,
+    /// keeps its message in optimised builds.
+    @usableFromInline @inline(never)
+    func indexOutOfRange(row: Int, column: Int) -> Never {
+        fatalError("Matrix index (\(row), \(column)) out of range for a \(rows)×\(columns) matrix")
     }
 
     /// Column `j` as an array.
