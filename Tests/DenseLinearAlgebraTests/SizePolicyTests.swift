@@ -176,6 +176,16 @@ struct SizePolicyTests {
         #expect(try a.submatrix(rows: 1..<3, columns: 2..<4) == (try Matrix(rows: 2, columns: 2, repeating: 1)))
     }
 
+    @Test func anOutOfRangeSubscriptStopsWithTheIndexAndShape() async {
+        // A programmer error, as for Array: the process stops, and says where.
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let m = try Matrix<Double>(rows: 3, columns: 3)
+            _ = m[3, 0]
+        }
+        let message = result.map { String(decoding: $0.standardErrorContent, as: UTF8.self) } ?? ""
+        #expect(message.contains("Matrix index (3, 0) out of range for a 3×3 matrix"))
+    }
+
     @Test func sizeErrorMessagesNameTheOperationTheArgumentAndTheLimit() throws {
         let overLimit = LinearAlgebraError.sizeExceedsLimit(operation: "f", argument: "matrix 2×3", elements: 6,
                                                             bytes: 48, limit: 40)
