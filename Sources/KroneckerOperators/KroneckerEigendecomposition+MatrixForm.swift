@@ -56,8 +56,8 @@ extension KroneckerEigendecomposition {
         _ v: Matrix<Scalar>, operation: String, shifted: (_ row: Int, _ column: Int) -> Scalar
     ) throws -> Matrix<Scalar> {
         let (qA, qG) = (factors[0].eigenvectors, factors[1].eigenvectors)
-        var left = try Matrix<Scalar>(rows: v.rows, columns: v.columns)
-        var core = try Matrix<Scalar>(rows: v.rows, columns: v.columns)
+        var left = Matrix<Scalar>(shapeOf: v)
+        var core = Matrix<Scalar>(shapeOf: v)
         try Matrix.multiply(qG, v, transposingA: .transpose, into: &left)
         try Matrix.multiply(left, qA, into: &core)
         return try dividedAndRotatedBack(core, workspace: &left, operation: operation, shifted: shifted)

@@ -35,7 +35,7 @@ struct _SharedAffineMap<Scalar: LinearAlgebraScalar>: Sendable {
         self.sharedDimension = sharedDimension
         self.inputs = try Matrix(rows: weight.columns, columns: 0)
         self.outputGradients = try Matrix(rows: weight.rows, columns: 0)
-        self.weightGradient = try Matrix(rows: weight.rows, columns: weight.columns)
+        self.weightGradient = Matrix(shapeOf: weight)
     }
 
     /// `d_in`, the input features per column (without the homogeneous 1).
