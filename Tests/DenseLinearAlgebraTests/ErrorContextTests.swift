@@ -26,7 +26,7 @@ struct ErrorContextTests {
     @Test func singularEigenvalueMessagesSayEigenvalueNotPivot() {
         #expect("\(LinearAlgebraError.singularEigenvalue(operation: "f", index: 3, value: 0))"
             == "f: matrix is singular (eigenvalue 0 at index 3)")
-        #expect("\(LinearAlgebraError.singularEigenvalue(operation: "f", index: 1, value: 5e-324))"
+        #expect("\(LinearAlgebraError.singularEigenvalue(operation: "f", index: 1, value: .leastNonzeroMagnitude))"
             == "f: matrix is singular (eigenvalue 5e-324, whose reciprocal overflows, at index 1)")
     }
 }
