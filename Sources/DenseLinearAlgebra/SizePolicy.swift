@@ -29,9 +29,9 @@
 public enum SizePolicy {
     /// The default byte budget of one allocation: 16 GiB. A fixed value rather than a
     /// fraction of physical memory, so that whether a call throws does not depend on the
-    /// machine; it exceeds every matrix BLAS can index in Float (8 GiB) and Double (16 GiB
-    /// less one element), so by default only a structure that never reaches BLAS as one
-    /// matrix can hit it.
+    /// machine. Every matrix BLAS can index fits in it (8 GiB in Float, 16 GiB less 8 bytes
+    /// in Double), so by default it refuses no matrix the index range would allow; it bounds
+    /// storage that never reaches BLAS (Kronecker diagonals, HODLR leaves, samples).
     public static let defaultMaximumBytes = 16 << 30
 
     /// The largest extent, leading dimension or element count BLAS, LAPACK and FFTW accept:
