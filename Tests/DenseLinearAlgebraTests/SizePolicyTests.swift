@@ -151,6 +151,18 @@ struct SizePolicyTests {
         #expect(try Matrix<Float>(rows: 0, columns: count).isEmpty)
     }
 
+    @Test func arrayBLASRunsInPiecesWithinTheIndexRange() {
+        // Arrays longer than Int32.max cannot be allocated here; the splitting they go through
+        // is checked with a small piece length instead.
+        var pieces: [[Int]] = []
+        forEachBLASPiece(of: 10, piece: 4) { pieces.append([$0, $1]) }
+        #expect(pieces == [[0, 4], [4, 4], [8, 2]])
+        forEachBLASPiece(of: 0, piece: 4) { _, _ in Issue.record("no piece of an empty range") }
+        var whole: [[Int]] = []
+        forEachBLASPiece(of: 1000) { whole.append([$0, $1]) }
+        #expect(whole == [[0, 1000]])
+    }
+
     @Test func outOfRangeColumnsRowsAndBlocksThrow() throws {
         try outOfRange(Float.self)
         try outOfRange(Double.self)
