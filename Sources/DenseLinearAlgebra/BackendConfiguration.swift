@@ -9,8 +9,10 @@ public enum BackendConfiguration {
     /// Threads OpenBLAS uses for level-3 routines.
     public static var blasThreads: Int { Int(openblas_get_num_threads()) }
 
-    /// Sets the number of OpenBLAS threads (for benchmarks and single-threaded comparisons).
-    public static func setBLASThreads(_ count: Int) { openblas_set_num_threads(Int32(max(1, count))) }
+    /// Sets the number of OpenBLAS threads (for benchmarks and single-threaded comparisons);
+    /// a count below 1 means 1, one beyond `Int32.max` means `Int32.max` (OpenBLAS caps it at
+    /// its build's maximum either way).
+    public static func setBLASThreads(_ count: Int) { openblas_set_num_threads(Int32(clamping: max(1, count))) }
 
     /// FFTW's version string.
     public static var fftwVersion: String { String(cString: kronkit_fftw_version()) }
