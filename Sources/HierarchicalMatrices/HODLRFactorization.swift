@@ -69,11 +69,14 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
     /// Factors the subtree `node` over the rows `offset..<offset + node.order` at tree `level`.
     @inlinable
     static func factor(_ node: HODLRNode<Scalar>, offset: Int, level: Int) throws -> Node {
-        let kind = node.isLeaf ? "leaf" : "split"
-        let context = "HODLRFactorization: \(kind) of rows \(offset)..<\(offset + node.order) at level \(level)"
+        // Built only when a factorization fails (withContext's argument is an autoclosure).
+        func context() -> String {
+            "HODLRFactorization: \(node.isLeaf ? "leaf" : "split") of rows \(offset)..<\(offset + node.order) "
+                + "at level \(level)"
+        }
         switch node {
         case let .leaf(block):
-            return .leaf(try LinearAlgebraError.withContext("\(context) (\(block.rows)×\(block.columns))") {
+            return .leaf(try LinearAlgebraError.withContext("\(context()) (\(block.rows)×\(block.columns))") {
                 try LUFactorization(block)
             })
         case let .split(first, second, upperRight, lowerLeft):
@@ -96,7 +99,7 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
             return .split(first: left, second: right, upperCorrection: upperCorrection,
                           lowerCorrection: lowerCorrection, upperRight: upperRight.v, lowerLeft: lowerLeft.v,
                           capacitance: try LinearAlgebraError.withContext(
-                              "\(context): capacitance matrix (\(k1 + k2)×\(k1 + k2))"
+                              "\(context()): capacitance matrix (\(k1 + k2)×\(k1 + k2))"
                           ) { try LUFactorization(capacitance) })
         }
     }
