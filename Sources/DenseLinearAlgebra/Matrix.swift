@@ -139,7 +139,7 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Hashable, Codable {
     /// - Throws: as ``init(rows:columns:repeating:)``.
     @inlinable
     public static func identity(_ n: Int) throws -> Matrix {
-        try SizePolicy.check("Matrix.identity", "order", rows: n, columns: n, of: Scalar.self)
+        try SizePolicy.check("Matrix.identity", "identity matrix", rows: n, columns: n, of: Scalar.self)
         var result = Matrix(checkedRows: n, columns: n)
         for i in 0..<n { result[i, i] = 1 }
         return result

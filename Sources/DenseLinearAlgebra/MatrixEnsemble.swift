@@ -10,7 +10,7 @@ public enum MatrixEnsemble<Scalar: LinearAlgebraScalar> {
     /// - Throws: as ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for `n × n`, before any work.
     public static func randomOrthogonal(_ n: Int,
                                         using generator: inout some RandomNumberGenerator) throws -> Matrix<Scalar> {
-        try SizePolicy.check("MatrixEnsemble.randomOrthogonal", "order", rows: n, columns: n, of: Scalar.self)
+        try SizePolicy.check("MatrixEnsemble.randomOrthogonal", "matrix", rows: n, columns: n, of: Scalar.self)
         let gaussian = try Matrix<Scalar>.randomGaussian(rows: n, columns: n, using: &generator)
         // A Gaussian matrix is finite, so QR cannot fail.
         let qr = try QRFactorization(gaussian)
@@ -27,7 +27,7 @@ public enum MatrixEnsemble<Scalar: LinearAlgebraScalar> {
     public static func symmetric(eigenvalues: [Scalar],
                                  using generator: inout some RandomNumberGenerator) throws -> Matrix<Scalar> {
         let n = eigenvalues.count
-        try SizePolicy.check("MatrixEnsemble.symmetric", "order", rows: n, columns: n, of: Scalar.self)
+        try SizePolicy.check("MatrixEnsemble.symmetric", "matrix", rows: n, columns: n, of: Scalar.self)
         let q = try randomOrthogonal(n, using: &generator)
         var scaled = q
         for j in 0..<n {
@@ -46,7 +46,7 @@ public enum MatrixEnsemble<Scalar: LinearAlgebraScalar> {
         _ n: Int, spectrum: SpectrumShape = .exponential, conditionNumber: Double,
         using generator: inout some RandomNumberGenerator
     ) throws -> Matrix<Scalar> {
-        try SizePolicy.check("MatrixEnsemble.positiveDefinite", "order", rows: n, columns: n, of: Scalar.self)
+        try SizePolicy.check("MatrixEnsemble.positiveDefinite", "matrix", rows: n, columns: n, of: Scalar.self)
         let values: [Scalar] = try spectrum.eigenvalues(count: n, conditionNumber: conditionNumber)
         return try symmetric(eigenvalues: values, using: &generator)
     }
