@@ -12,20 +12,20 @@ enum DenseSection {
         }
         let peakSizes = report.quick ? [256, 512, 1024] : [256, 512, 1024, 2048]
         for n in peakSizes {
-            let a = Matrix<Double>.randomGaussian(rows: n, columns: n, using: &generator)
-            let b = Matrix<Double>.randomGaussian(rows: n, columns: n, using: &generator)
-            var c = Matrix<Double>(rows: n, columns: n)
+            let a = try Matrix<Double>.randomGaussian(rows: n, columns: n, using: &generator)
+            let b = try Matrix<Double>.randomGaussian(rows: n, columns: n, using: &generator)
+            var c = try Matrix<Double>(rows: n, columns: n)
             let single = (a: a.map { Double(Float($0)) }, b: b.map { Double(Float($0)) })
-            let af = Matrix<Float>(rows: n, columns: n) { Float(single.a[$0, $1]) }
-            let bf = Matrix<Float>(rows: n, columns: n) { Float(single.b[$0, $1]) }
-            var cf = Matrix<Float>(rows: n, columns: n)
+            let af = try Matrix<Float>(rows: n, columns: n) { Float(single.a[$0, $1]) }
+            let bf = try Matrix<Float>(rows: n, columns: n) { Float(single.b[$0, $1]) }
+            var cf = try Matrix<Float>(rows: n, columns: n)
             try report.compare("gemm Float vs Double", size: "\(n)×\(n)×\(n)", flops: 2 * pow3(n),
                                kernel: { try Matrix.multiply(af, bf, into: &cf) },
                                baseline: "gemm Double") { try Matrix.multiply(a, b, into: &c) }
         }
         // Operands allocated outside the timed closure: the row times gemm alone.
-        let inputs = Dictionary(uniqueKeysWithValues: peakSizes.map { ($0, Matrix<Double>(rows: $0, columns: $0, repeating: 0.5)) })
-        var outputs = Dictionary(uniqueKeysWithValues: peakSizes.map { ($0, Matrix<Double>(rows: $0, columns: $0)) })
+        let inputs = Dictionary(uniqueKeysWithValues: try peakSizes.map { ($0, try Matrix<Double>(rows: $0, columns: $0, repeating: 0.5)) })
+        var outputs = Dictionary(uniqueKeysWithValues: try peakSizes.map { ($0, try Matrix<Double>(rows: $0, columns: $0)) })
         try report.scale("gemm Double n×n×n", sizes: peakSizes) { n in
             try Matrix.multiply(inputs[n]!, inputs[n]!, into: &outputs[n]!)
         }
@@ -36,9 +36,9 @@ enum DenseSection {
     /// `Matrix.multiply` against `cblas_dgemm` on the same buffers.
     static func gemmOverhead(_ n: Int, _ report: inout KernelReport,
                              using generator: inout Xoshiro256StarStar) throws {
-        let a = Matrix<Double>.randomGaussian(rows: n, columns: n, using: &generator)
-        let b = Matrix<Double>.randomGaussian(rows: n, columns: n, using: &generator)
-        var c = Matrix<Double>(rows: n, columns: n)
+        let a = try Matrix<Double>.randomGaussian(rows: n, columns: n, using: &generator)
+        let b = try Matrix<Double>.randomGaussian(rows: n, columns: n, using: &generator)
+        var c = try Matrix<Double>(rows: n, columns: n)
         var raw = [Double](repeating: 0, count: n * n)
         let (ea, eb) = (a.elements, b.elements)
         let size = Int32(n)

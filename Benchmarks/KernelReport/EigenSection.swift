@@ -9,7 +9,7 @@ enum EigenSection {
     static func run(_ report: inout KernelReport) throws {
         var generator = Xoshiro256StarStar(seed: 3)
         let n = report.quick ? 256 : 1024
-        let m = MatrixEnsemble<Double>.symmetric(eigenvalues: Double.randomGaussians(count: n, using: &generator),
+        let m = try MatrixEnsemble<Double>.symmetric(eigenvalues: try Double.randomGaussians(count: n, using: &generator),
                                                  using: &generator)
         let elements = m.elements
         let size = Int32(n)
@@ -25,7 +25,7 @@ enum EigenSection {
         // the same function by the 2n³-flop gemm form (scale Q's columns, Q·diag(f)·Qᵀ, mirror).
         let spd = try MatrixEnsemble<Double>.positiveDefinite(n, conditionNumber: 1e3, using: &generator)
         let spdEig = try SymmetricEigendecomposition(spd)
-        var gemmResult = Matrix<Double>(rows: n, columns: n)
+        var gemmResult = try Matrix<Double>(rows: n, columns: n)
         try report.compare("inversePthRoot(4) Double (syrk)", size: "\(n)×\(n)",
                            kernel: { _ = try spdEig.inversePthRoot(4) },
                            baseline: "pow + scale + dgemm Q·diag(f)·Qᵀ + mirror") {
@@ -55,8 +55,8 @@ enum EigenSection {
                                &found, &values, &vectors, order, &support)
         }
         // A Gaussian spectrum deflates less in syevd's divide and conquer than the decaying one.
-        let gaussian = MatrixEnsemble<Double>.symmetric(
-            eigenvalues: Double.randomGaussians(count: large, using: &generator), using: &generator)
+        let gaussian = try MatrixEnsemble<Double>.symmetric(
+            eigenvalues: try Double.randomGaussians(count: large, using: &generator), using: &generator)
         try report.compare("top-\(k) by largest(k) Double, Gaussian spectrum", size: "\(large)×\(large)",
                            kernel: { _ = try SymmetricEigendecomposition.largest(k, of: gaussian) },
                            baseline: "full syevd") { _ = try SymmetricEigendecomposition(gaussian) }

@@ -11,18 +11,18 @@ enum HierarchicalMatricesSection {
         let entry = kernel(order: n)
         let size = "n = \(n), leaf 64"
         let h = try HODLRMatrix<Double>(order: n, entry: entry)
-        let dense = Matrix<Double>(rows: n, columns: n, entry: entry)
+        let dense = try Matrix<Double>(rows: n, columns: n, entry: entry)
         let error = try (dense - h.dense()).frobeniusNorm / dense.frobeniusNorm
         let accuracy = "τ = √eps, rel. error \(String(format: "%.1e", error)), max rank \(h.maximumOffDiagonalRank)"
         try report.compare("HODLR from entries (ACA) Double (\(accuracy))", size: size,
                            kernel: { _ = try HODLRMatrix<Double>(order: n, entry: entry) },
-                           baseline: "forming the dense matrix") { _ = Matrix<Double>(rows: n, columns: n, entry: entry) }
+                           baseline: "forming the dense matrix") { _ = try Matrix<Double>(rows: n, columns: n, entry: entry) }
         try report.compare("HODLR factorization Double", size: size, kernel: { _ = try h.factorized() },
                            baseline: "LU (dgetrf) of the dense matrix") { _ = try LUFactorization(dense) }
         let factorization = try h.factorized()
         let lu = try LUFactorization(dense)
         var generator = Xoshiro256StarStar(seed: 9)
-        let b = Matrix<Double>.randomGaussian(rows: n, columns: 1, using: &generator)
+        let b = try Matrix<Double>.randomGaussian(rows: n, columns: 1, using: &generator)
         try report.compare("HODLR solve Double, 1 right-hand side", size: size, kernel: { _ = try factorization.solve(b) },
                            baseline: "LU solve (dgetrs)") { _ = try lu.solve(b) }
         try report.compare("HODLR matvec Double", size: size, kernel: { _ = try h.multiplied(by: b) },

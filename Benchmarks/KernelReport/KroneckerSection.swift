@@ -12,13 +12,13 @@ enum KroneckerSection {
         let a = try MatrixEnsemble<Double>.positiveDefinite(n, conditionNumber: 1e3, using: &generator)
         let g = try MatrixEnsemble<Double>.positiveDefinite(n, conditionNumber: 1e3, using: &generator)
         let product = try KroneckerProduct(a, g)
-        let x = Matrix<Double>.randomGaussian(rows: n * n, columns: k, using: &generator)
+        let x = try Matrix<Double>.randomGaussian(rows: n * n, columns: k, using: &generator)
         // Two stages of 2n³k flops each; the baseline is one GEMM n × n · n × (2n·k) of equal flops,
         // so the speedup column is the ratio of achieved GFLOP/s.
         let matmatFlops = 4 * Double(n) * Double(n) * Double(n) * Double(k)
-        let left = Matrix<Double>.randomGaussian(rows: n, columns: n, using: &generator)
-        let wide = Matrix<Double>.randomGaussian(rows: n, columns: 2 * n * k, using: &generator)
-        var wideResult = Matrix<Double>(rows: n, columns: 2 * n * k)
+        let left = try Matrix<Double>.randomGaussian(rows: n, columns: n, using: &generator)
+        let wide = try Matrix<Double>.randomGaussian(rows: n, columns: 2 * n * k, using: &generator)
+        var wideResult = try Matrix<Double>(rows: n, columns: 2 * n * k)
         // The in-place forms reuse a workspace, as the baseline reuses its output; the
         // allocating forms pay a page fault per 4 KiB of fresh result and intermediate.
         try inPlaceMatmat(&report, product, x, against: left, wide, flops: matmatFlops)
@@ -30,9 +30,9 @@ enum KroneckerSection {
         }
         let eig = try product.symmetricEigendecomposition()
         var workspace = KroneckerWorkspace<Double>()
-        var result = Matrix<Double>(rows: 0, columns: 0)
-        let widest = Matrix<Double>.randomGaussian(rows: n, columns: 4 * n * k, using: &generator)
-        var widestResult = Matrix<Double>(rows: n, columns: 4 * n * k)
+        var result = Matrix<Double>()
+        let widest = try Matrix<Double>.randomGaussian(rows: n, columns: 4 * n * k, using: &generator)
+        var widestResult = try Matrix<Double>(rows: n, columns: 4 * n * k)
         try report.compare("Kronecker damped inverse apply Double (into, workspace)",
                            size: "\(n)×\(n) ⊗ \(n)×\(n), \(k) columns", flops: 2 * matmatFlops,
                            kernel: { try eig.dampedInverse(applyingTo: x, damping: 1e-3, into: &result,
@@ -47,9 +47,9 @@ enum KroneckerSection {
             try Matrix.multiply(left, widest, into: &widestResult)
         }
         // K-FAC's per-layer step: the matrix form on one gradient (four n³ GEMMs).
-        let v = Matrix<Double>.randomGaussian(rows: n, columns: n, using: &generator)
-        let square = Matrix<Double>.randomGaussian(rows: n, columns: 4 * n, using: &generator)
-        var squareResult = Matrix<Double>(rows: n, columns: 4 * n)
+        let v = try Matrix<Double>.randomGaussian(rows: n, columns: n, using: &generator)
+        let square = try Matrix<Double>.randomGaussian(rows: n, columns: 4 * n, using: &generator)
+        var squareResult = try Matrix<Double>(rows: n, columns: 4 * n)
         try report.compare("K-FAC eigen route, matrix form Double", size: "V \(n)×\(n), A, G \(n)×\(n)",
                            flops: 8 * Double(n) * Double(n) * Double(n),
                            kernel: { _ = try eig.dampedInverse(applyingToMatrix: v, damping: 1e-3) },
@@ -58,12 +58,12 @@ enum KroneckerSection {
         }
         // Against the explicit product where it fits in memory.
         let small = report.quick ? 24 : 48
-        let sa = Matrix<Double>.randomGaussian(rows: small, columns: small, using: &generator)
-        let sb = Matrix<Double>.randomGaussian(rows: small, columns: small, using: &generator)
+        let sa = try Matrix<Double>.randomGaussian(rows: small, columns: small, using: &generator)
+        let sb = try Matrix<Double>.randomGaussian(rows: small, columns: small, using: &generator)
         let smallProduct = try KroneckerProduct(sa, sb)
-        let dense = smallProduct.dense()
-        let sx = Matrix<Double>.randomGaussian(rows: small * small, columns: k, using: &generator)
-        var denseResult = Matrix<Double>(rows: small * small, columns: k)
+        let dense = try smallProduct.dense()
+        let sx = try Matrix<Double>.randomGaussian(rows: small * small, columns: k, using: &generator)
+        var denseResult = try Matrix<Double>(rows: small * small, columns: k)
         let order = small * small
         try report.compare("Kronecker matmat Double", size: "\(small)×\(small) ⊗ \(small)×\(small), \(k) columns",
                            flops: 4 * Double(small * small * small) * Double(k),
@@ -72,7 +72,7 @@ enum KroneckerSection {
             try Matrix.multiply(dense, sx, into: &denseResult)
         }
         // Float: the same matmat in single precision against its own same-flops GEMM.
-        let xf = Matrix<Float>(rows: n * n, columns: k) { Float(x[$0, $1]) }
+        let xf = try Matrix<Float>(rows: n * n, columns: k) { Float(x[$0, $1]) }
         let productF = try KroneckerProduct(Matrix<Float>(rows: n, columns: n) { Float(a[$0, $1]) },
                                             Matrix<Float>(rows: n, columns: n) { Float(g[$0, $1]) })
         try inPlaceMatmat(&report, productF, xf, against: Matrix<Float>(rows: n, columns: n) { Float(left[$0, $1]) },
@@ -87,8 +87,8 @@ enum KroneckerSection {
     ) throws {
         let n = left.rows
         var workspace = KroneckerWorkspace<Scalar>()
-        var result = Matrix<Scalar>(rows: 0, columns: 0)
-        var wideResult = Matrix<Scalar>(rows: n, columns: wide.columns)
+        var result = Matrix<Scalar>()
+        var wideResult = try Matrix<Scalar>(rows: n, columns: wide.columns)
         try report.compare("Kronecker matmat \(Scalar.self) (into, workspace)",
                            size: "\(n)×\(n) ⊗ \(n)×\(n), \(x.columns) columns", flops: flops,
                            kernel: { try product.multiply(x, into: &result, workspace: &workspace) },

@@ -20,14 +20,14 @@ enum NeuralNetworkSection {
         let weight: Matrix<Scalar>, input: Matrix<Scalar>, gradient: Matrix<Scalar>, inputWeight: Matrix<Scalar>
         var output: Matrix<Scalar>, weightGradient: Matrix<Scalar>, inputGradient: Matrix<Scalar>
 
-        init(outputs m: Int, inputs k: Int, columns n: Int, using generator: inout Xoshiro256StarStar) {
-            weight = .randomGaussian(rows: m, columns: k + 1, using: &generator)
-            inputWeight = .randomGaussian(rows: m, columns: k, using: &generator)
-            input = .randomGaussian(rows: k + 1, columns: n, using: &generator)
-            gradient = .randomGaussian(rows: m, columns: n, using: &generator)
-            output = Matrix(rows: m, columns: n)
-            weightGradient = Matrix(rows: m, columns: k + 1)
-            inputGradient = Matrix(rows: k, columns: n)
+        init(outputs m: Int, inputs k: Int, columns n: Int, using generator: inout Xoshiro256StarStar) throws {
+            weight = try .randomGaussian(rows: m, columns: k + 1, using: &generator)
+            inputWeight = try .randomGaussian(rows: m, columns: k, using: &generator)
+            input = try .randomGaussian(rows: k + 1, columns: n, using: &generator)
+            gradient = try .randomGaussian(rows: m, columns: n, using: &generator)
+            output = try Matrix(rows: m, columns: n)
+            weightGradient = try Matrix(rows: m, columns: k + 1)
+            inputGradient = try Matrix(rows: k, columns: n)
         }
 
         /// `2·m·(k+1)·n` forward, the same for the weight gradient, `2·m·k·n` for the input gradient.
@@ -48,11 +48,11 @@ enum NeuralNetworkSection {
         var generator = Xoshiro256StarStar(seed: 70)
         let sizes = [256, 512, 512, 10]
         var network = try ReferenceModels.multilayerPerceptron(sizes: sizes, as: Scalar.self, using: &generator)
-        let input = Matrix<Scalar>.randomUniform(rows: 256, columns: batch, in: 0...1, using: &generator)
+        let input = try Matrix<Scalar>.randomUniform(rows: 256, columns: batch, in: 0...1, using: &generator)
         let target = try Matrix<Scalar>.oneHot((0..<batch).map { $0 % 10 }, classCount: 10)
         let loss = SoftmaxCrossEntropy<Scalar>()
-        var gemms = (0..<(sizes.count - 1)).map {
-            AffineGEMMs<Scalar>(outputs: sizes[$0 + 1], inputs: sizes[$0], columns: batch, using: &generator)
+        var gemms = try (0..<(sizes.count - 1)).map {
+            try AffineGEMMs<Scalar>(outputs: sizes[$0 + 1], inputs: sizes[$0], columns: batch, using: &generator)
         }
         let flops = gemms.reduce(0) { $0 + $1.flops }
         try report.compare("MLP 256-512-512-10 forward+backward \(Scalar.self)", size: "batch \(batch)", flops: flops,
@@ -68,9 +68,9 @@ enum NeuralNetworkSection {
         let geometry = try ConvolutionGeometry(inputHeight: 16, inputWidth: 16, inputChannels: 8, kernelHeight: 3,
                                                kernelWidth: 3, stride: 1, padding: 1)
         var conv = try Conv2d<Scalar>(geometry: geometry, outputChannels: 16, using: &generator)
-        let input = Matrix<Scalar>.randomGaussian(rows: geometry.inputSize, columns: batch, using: &generator)
-        let gradient = Matrix<Scalar>.randomGaussian(rows: conv.outputSize, columns: batch, using: &generator)
-        var gemms = AffineGEMMs<Scalar>(outputs: 16, inputs: geometry.patchSize, columns: batch * geometry.positions,
+        let input = try Matrix<Scalar>.randomGaussian(rows: geometry.inputSize, columns: batch, using: &generator)
+        let gradient = try Matrix<Scalar>.randomGaussian(rows: conv.outputSize, columns: batch, using: &generator)
+        var gemms = try AffineGEMMs<Scalar>(outputs: 16, inputs: geometry.patchSize, columns: batch * geometry.positions,
                                         using: &generator)
         try report.compare("Conv2d 3×3 pad 1, 16×16×8 → 16 channels, forward+backward \(Scalar.self)",
                            size: "batch \(batch)", flops: gemms.flops,

@@ -16,7 +16,7 @@ enum OnlineEigenUpdatesSection {
         let factor = try MatrixEnsemble<Double>.positiveDefinite(n, spectrum: .spikedDecay(spikes: rank),
                                                                  conditionNumber: 1e6, using: &generator)
         let truncated = try SymmetricEigendecomposition.largest(rank, of: factor)
-        let x = Matrix<Double>.randomGaussian(rows: n, columns: batch, using: &generator)
+        let x = try Matrix<Double>.randomGaussian(rows: n, columns: batch, using: &generator)
         var dense = factor
         try report.compare("Brand EMA update Double (r = \(rank), c = \(batch))", size: "n = \(n)",
                            kernel: { _ = try update.movingAverage(truncated, batch: x, decay: rho) },
@@ -42,7 +42,7 @@ enum OnlineEigenUpdatesSection {
             let basis = try Matrix<Double>.randomGaussian(rows: width, columns: rank, using: &generator).orthonormalized()
             inputs[width] = (try SymmetricEigendecomposition(eigenvalues: (0..<rank).map { Double(rank - $0) },
                                                              eigenvectors: basis),
-                             Matrix<Double>.randomGaussian(rows: width, columns: batch, using: &generator))
+                             try Matrix<Double>.randomGaussian(rows: width, columns: batch, using: &generator))
         }
         try report.scale("Brand EMA update Double, r = \(rank), c = \(batch), n × n factor", sizes: widths) { width in
             let (start, columns) = inputs[width]!

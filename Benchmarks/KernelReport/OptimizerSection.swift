@@ -23,7 +23,7 @@ enum OptimizerSection {
         let (batch, period) = (128, 20)
         let widths = [784, width, 10]
         var generator = Xoshiro256StarStar(seed: 4)
-        let input = Matrix<Float>.randomGaussian(rows: 784, columns: batch, using: &generator)
+        let input = try Matrix<Float>.randomGaussian(rows: 784, columns: batch, using: &generator)
         let labels = (0..<batch).map { _ in Int.random(in: 0..<10, using: &generator) }
         let target = try Matrix<Float>.oneHot(labels, classCount: 10)
         let loss = SoftmaxCrossEntropy<Float>()
@@ -71,7 +71,7 @@ enum OptimizerSection {
         let widths = report.quick ? [256, 256, 256, 10] : [256, 512, 512, 10]
         let batch = report.quick ? 128 : 256
         var generator = Xoshiro256StarStar(seed: 3)
-        let input = Matrix<Float>.randomGaussian(rows: 256, columns: batch, using: &generator)
+        let input = try Matrix<Float>.randomGaussian(rows: 256, columns: batch, using: &generator)
         let labels = (0..<batch).map { _ in Int.random(in: 0..<10, using: &generator) }
         let target = try Matrix<Float>.oneHot(labels, classCount: 10)
         let loss = SoftmaxCrossEntropy<Float>()
@@ -134,7 +134,7 @@ enum OptimizerSection {
                 inputs: Matrix<Double>.randomGaussian(rows: width, columns: batch, using: &generator),
                 outputGradientPasses: [Matrix<Double>.randomGaussian(rows: width, columns: batch, using: &generator)],
                 batchSize: batch, sharedDimension: 1)
-            var factors = KroneckerFactors<Double>(inputSize: width, outputSize: width, estimate: .standard,
+            var factors = try KroneckerFactors<Double>(inputSize: width, outputSize: width, estimate: .standard,
                                                    weightSharing: .expand, decay: 0.95)
             try factors.update(with: capture)
             captures[width] = capture

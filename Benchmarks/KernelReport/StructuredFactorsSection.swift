@@ -17,7 +17,7 @@ enum StructuredFactorsSection {
         try toeplitzRows(Float.self, order: 4096 / scale, columns: columns, &report, using: &generator)
 
         // SINGD's H_K = Π(Kᵀ·aᵀa/b·K) is projectingGram(of: a·K): X of batch × width.
-        let x = Matrix<Double>.randomGaussian(rows: 256 / scale, columns: 2048 / scale, using: &generator)
+        let x = try Matrix<Double>.randomGaussian(rows: 256 / scale, columns: 2048 / scale, using: &generator)
         try gramRow(DiagonalMatrix<Double>.self, "", layout: .init(), x, &report)
         try gramRow(BlockDiagonalMatrix<Double>.self, " (block 30)", layout: .init(blockSize: 30), x, &report)
         try gramRow(LowerTriangularToeplitz<Double>.self, " (FFT)", layout: .init(), x, &report)
@@ -25,8 +25,8 @@ enum StructuredFactorsSection {
                     x, &report)
 
         let n = 2048 / scale
-        let operand = Matrix<Double>.randomGaussian(rows: n, columns: columns, using: &generator)
-        let square = Matrix<Double>.randomGaussian(rows: n, columns: n, using: &generator)
+        let operand = try Matrix<Double>.randomGaussian(rows: n, columns: columns, using: &generator)
+        let square = try Matrix<Double>.randomGaussian(rows: n, columns: n, using: &generator)
         try productRow(BlockDiagonalMatrix<Double>.projecting(square, layout: .init(blockSize: 30)), " (block 30)",
                        flops: 2 * Double(n) * 30 * Double(columns), operand, &report)
         let (k1, k2) = (15, 15)
@@ -39,7 +39,7 @@ enum StructuredFactorsSection {
         var inputs: [Int: (matrix: LowerTriangularToeplitz<Double>, x: Matrix<Double>)] = [:]
         for order in orders {
             inputs[order] = (try LowerTriangularToeplitz(column: dominantColumn(order, using: &generator)),
-                             Matrix<Double>.randomGaussian(rows: order, columns: columns, using: &generator))
+                             try Matrix<Double>.randomGaussian(rows: order, columns: columns, using: &generator))
         }
         try report.scale("LowerTriangularToeplitz matmat Double (FFT), \(columns) columns", sizes: orders) { order in
             let (matrix, x) = inputs[order]!
@@ -55,8 +55,8 @@ enum StructuredFactorsSection {
     /// A first column `t₀ = 1`, `t_k = u_k/(2k²)` with `u_k` uniform in [−1, 1]: diagonally dominant
     /// (`Σ_{k≥1} |t_k| < 0.83`), so the inverse does not grow, and no subnormal entries.
     static func dominantColumn<Scalar: LinearAlgebraScalar>(_ n: Int, using generator: inout Xoshiro256StarStar)
-        -> [Scalar] {
-        let u = Matrix<Scalar>.randomUniform(rows: n, columns: 1, using: &generator).column(0)
+        throws -> [Scalar] {
+        let u = try Matrix<Scalar>.randomUniform(rows: n, columns: 1, using: &generator).column(0)
         return (0..<n).map { k in k == 0 ? 1 : u[k] / Scalar(2 * k * k) }
     }
 
@@ -68,8 +68,8 @@ enum StructuredFactorsSection {
         using generator: inout Xoshiro256StarStar
     ) throws {
         let matrix = try LowerTriangularToeplitz<Scalar>(column: dominantColumn(n, using: &generator))
-        let dense = matrix.dense()
-        let x = Matrix<Scalar>.randomGaussian(rows: n, columns: columns, using: &generator)
+        let dense = try matrix.dense()
+        let x = try Matrix<Scalar>.randomGaussian(rows: n, columns: columns, using: &generator)
         let size = "n = \(n), \(columns) columns"
         let prefix = Scalar.routinePrefix
         try compareChecked(&report, "LowerTriangularToeplitz matmat \(Scalar.self) (FFT)", size: size,
@@ -97,7 +97,7 @@ enum StructuredFactorsSection {
                            size: "X \(x.rows)×\(x.columns)",
                            kernel: { try S.projectingGram(of: x, layout: layout) },
                            baseline: "\(S.Scalar.routinePrefix)syrk XᵀX + projecting",
-                           { try S.projecting(x.gram(.transpose), layout: layout) }, as: { $0.dense() })
+                           { try S.projecting(x.gram(.transpose), layout: layout) }, as: { try $0.dense() })
     }
 
     /// "<structure> matmat <precision>": `S·X` in the structure against a dense `?gemm` with
@@ -105,8 +105,8 @@ enum StructuredFactorsSection {
     static func productRow<S: StructuredMatrix>(
         _ matrix: S, _ detail: String, flops: Double, _ x: Matrix<S.Scalar>, _ report: inout KernelReport
     ) throws {
-        let dense = matrix.dense()
-        var result = Matrix<S.Scalar>(rows: matrix.order, columns: x.columns)
+        let dense = try matrix.dense()
+        var result = try Matrix<S.Scalar>(rows: matrix.order, columns: x.columns)
         try compareChecked(&report, "\(structureName(S.self)) matmat \(S.Scalar.self)\(detail)",
                            size: "n = \(matrix.order), \(x.columns) columns", flops: flops,
                            kernel: { try matrix.multiplied(by: x) },
@@ -121,12 +121,12 @@ enum StructuredFactorsSection {
     static func woodburyRows(order n: Int, rank: Int, rightHandSides: Int, _ report: inout KernelReport,
                              using generator: inout Xoshiro256StarStar) throws {
         // A damped factor: d in [0.5, 1.5], U·Uᵀ of unit-size entries.
-        let d = Matrix<Double>.randomUniform(rows: n, columns: 1, in: 0.5...1.5, using: &generator).column(0)
-        let u = Matrix<Double>.randomGaussian(rows: n, columns: rank, using: &generator)
+        let d = try Matrix<Double>.randomUniform(rows: n, columns: 1, in: 0.5...1.5, using: &generator).column(0)
+        let u = try Matrix<Double>.randomGaussian(rows: n, columns: rank, using: &generator)
             .scaled(by: 1 / Double(rank).squareRoot())
         let matrix = try LowRankPlusDiagonal(diagonal: d, factor: u)
-        let dense = matrix.dense()
-        let b = Matrix<Double>.randomGaussian(rows: n, columns: rightHandSides, using: &generator)
+        let dense = try matrix.dense()
+        let b = try Matrix<Double>.randomGaussian(rows: n, columns: rightHandSides, using: &generator)
         let size = "n = \(n), rank \(rank)"
         try compareChecked(&report, "LowRankPlusDiagonal solve Double (Woodbury), \(rightHandSides) right-hand sides",
                            size: size, kernel: { try matrix.solve(b) },
@@ -134,7 +134,7 @@ enum StructuredFactorsSection {
         try compareChecked(&report, "LowRankPlusDiagonal log-determinant Double (determinant lemma)", size: size,
                            kernel: { try matrix.logAbsoluteDeterminant() },
                            baseline: "LU (dgetrf) of the dense matrix", { try LUFactorization(dense).logAbsoluteDeterminant },
-                           as: { Matrix(column: [$0.logAbs, $0.sign]) })
+                           as: { try Matrix(column: [$0.logAbs, $0.sign]) })
     }
 
     /// ``KernelReport/compare(_:size:flops:kernel:baseline:_:)`` after one untimed run of each side
@@ -144,7 +144,7 @@ enum StructuredFactorsSection {
     static func compareChecked<Scalar: LinearAlgebraScalar, Result>(
         _ report: inout KernelReport, _ name: String, size: String, flops: Double? = nil,
         kernel: () throws -> Result, baseline baselineName: String, _ baseline: () throws -> Result,
-        as matrix: (Result) -> Matrix<Scalar>
+        as matrix: (Result) throws -> Matrix<Scalar>
     ) throws {
         let distance = try matrix(kernel()).relativeDistance(to: matrix(baseline()))
         guard distance <= Scalar.ulpOfOne.squareRoot() else {

@@ -63,7 +63,7 @@ public struct Adam<Scalar: LinearAlgebraScalar>: FirstOrderOptimizer {
     public init(model: Sequential<Scalar>, options: Options = Options()) throws {
         try options.validate()
         self.options = options
-        firstMoments = model.parameters.map { Matrix(rows: $0.rows, columns: $0.columns) }
+        firstMoments = model.parameters.map { Matrix(shapeOf: $0) }
         secondMoments = firstMoments
         parameterShapes = ParameterShapes(model)
     }
@@ -91,7 +91,7 @@ public struct Adam<Scalar: LinearAlgebraScalar>: FirstOrderOptimizer {
         let correction2 = Scalar(1 - Double.pow(options.beta2, t))
         let decay = Scalar(options.weightDecay)
         let (coupledDecay, decoupledDecay) = options.decoupledWeightDecay ? (Scalar(0), decay) : (decay, Scalar(0))
-        var direction = Matrix<Scalar>(rows: gradient.rows, columns: gradient.columns)
+        var direction = Matrix<Scalar>(shapeOf: gradient)
         firstMoments[index].withUnsafeMutableBufferPointer { m in
             secondMoments[index].withUnsafeMutableBufferPointer { v in
                 gradient.withUnsafeBufferPointer { g in

@@ -43,7 +43,7 @@ public struct EKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
         factors = try KroneckerFactors(inputSize: inputSize, outputSize: outputSize, estimate: configuration.basis,
                                        options: configuration.options)
         self.configuration = configuration
-        scaling = MovingAverage(initial: Matrix(rows: outputSize, columns: inputSize, repeating: 1),
+        scaling = MovingAverage(initial: try Matrix(rows: outputSize, columns: inputSize, repeating: 1),
                                 decay: Scalar(configuration.options.factorDecay))
         diagnostics = CurvatureDiagnostics(damping: configuration.options.damping)
     }
@@ -71,7 +71,7 @@ public struct EKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
         inputDecomposition = input
         outputDecomposition = output
         // δ·d_G·d_Aᵀ as a rank-1 gemm.
-        var products = Matrix<Scalar>(rows: output.order, columns: input.order)
+        var products = try Matrix<Scalar>(rows: output.order, columns: input.order)
         try Matrix.multiply(Matrix(column: output.eigenvalues), Matrix(column: input.eigenvalues),
                             transposingB: .transpose, alpha: factors.scale, into: &products)
         scaling.reset(to: products)

@@ -8,14 +8,14 @@ extension FactorRows {
     @inlinable
     func traceWeightedFactors() throws -> (phi: Matrix<Scalar>, psi: Matrix<Scalar>, fisherTrace: Scalar) {
         let scale = gradientScale
-        let inputs = pairedInputs
+        let inputs = try pairedInputs
         let inputNorms = inputs.squaredColumnNorms
         let gradientNorms = outputGradients.squaredColumnNorms.map { $0 * scale * scale }
         let weightedInputs = try inputs.scalingColumns(by: gradientNorms.map { Scalar.sqrt($0) })
         let weightedGradients = try outputGradients.scalingColumns(by: inputNorms.map { scale * Scalar.sqrt($0) })
         let invBatch = 1 / Scalar(batchSize)
         let trace = zip(inputNorms, gradientNorms).reduce(Scalar(0)) { $0 + $1.0 * $1.1 } * invBatch
-        return (weightedInputs.gram(alpha: invBatch), weightedGradients.gram(alpha: invBatch), trace)
+        return (try weightedInputs.gram(alpha: invBatch), try weightedGradients.gram(alpha: invBatch), trace)
     }
 
     /// EKFAC's second moment of the per-example gradients in the Kronecker eigenbasis
@@ -30,7 +30,7 @@ extension FactorRows {
         let rotatedInputs = try qA.multiplied(by: pairedInputs, transposingSelf: .transpose)
         let rotatedGradients = try qG.multiplied(by: outputGradients, transposingSelf: .transpose)
         let scale = gradientScale
-        var moment = Matrix<Scalar>(rows: qG.columns, columns: qA.columns)
+        var moment = try Matrix<Scalar>(rows: qG.columns, columns: qA.columns)
         if rowsPerExample == 1 {
             try Matrix.multiply(rotatedGradients.hadamard(rotatedGradients), rotatedInputs.hadamard(rotatedInputs),
                                 transposingB: .transpose, alpha: scale, into: &moment)

@@ -55,20 +55,23 @@ struct FactorRows<Scalar: LinearAlgebraScalar> {
         batchSize = b
         passCount = outputGradientPasses.count
         let pooled = approximation == .reduce && r > 1
-        self.inputs = pooled ? Self.sumOverPositions(inputs, examples: b, positions: r, scale: 1 / Scalar(r)) : inputs
+        self.inputs = pooled
+            ? try Self.sumOverPositions(inputs, examples: b, positions: r, scale: 1 / Scalar(r)) : inputs
         let rowGradients = pooled
-            ? outputGradientPasses.map { Self.sumOverPositions($0, examples: b, positions: r, scale: 1) }
+            ? try outputGradientPasses.map { try Self.sumOverPositions($0, examples: b, positions: r, scale: 1) }
             : outputGradientPasses
         outputGradients = try Self.concatenatingColumns(rowGradients)
         inputNormalization = 1 / Scalar(pooled ? b : b * r)
         rowsPerExample = pooled ? 1 : r
     }
 
-    /// The inputs repeated once per backward pass, column-aligned with ``outputGradients``.
+    /// The inputs repeated once per backward pass, column-aligned with ``outputGradients``;
+    /// throws only a size error for the `passCount`-fold copy.
     @inlinable
     var pairedInputs: Matrix<Scalar> {
-        // Every copy has the same rows, so the concatenation cannot fail.
-        passCount == 1 ? inputs : try! Self.concatenatingColumns(Array(repeating: inputs, count: passCount))
+        get throws {
+            passCount == 1 ? inputs : try Self.concatenatingColumns(Array(repeating: inputs, count: passCount))
+        }
     }
 
     /// `[x₁ | x₂ | …]` for matrices with the same number of rows.
@@ -84,9 +87,9 @@ struct FactorRows<Scalar: LinearAlgebraScalar> {
     /// - Complexity: `rows·b·R` additions, one pass over `x`.
     @inlinable
     static func sumOverPositions(_ x: Matrix<Scalar>, examples b: Int, positions r: Int,
-                                 scale: Scalar) -> Matrix<Scalar> {
+                                 scale: Scalar) throws -> Matrix<Scalar> {
         let rows = x.rows
-        var result = Matrix<Scalar>(rows: rows, columns: b)
+        var result = try Matrix<Scalar>(rows: rows, columns: b)
         x.withUnsafeBufferPointer { source in
             result.withUnsafeMutableBufferPointer { target in
                 for example in 0..<b {

@@ -24,7 +24,7 @@ extension FirstOrderOptimizer {
                                        target: Matrix<Scalar>, loss: L) throws -> StepResult<Scalar>
         where L.Scalar == Scalar {
         try parameterShapes.validate(model)
-        var result = StepResult(loss: Scalar(0), output: Matrix<Scalar>(rows: 0, columns: 0))
+        var result = StepResult(loss: Scalar(0), output: Matrix<Scalar>())
         timings.forwardBackward += try PhaseTimings.seconds {
             let (value, output) = try model.computeGradients(input: input, target: target, loss: loss)
             result = StepResult(loss: value, output: output)

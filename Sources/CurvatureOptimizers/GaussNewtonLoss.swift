@@ -14,8 +14,8 @@ extension SoftmaxCrossEntropy: GaussNewtonLoss {
     public func hessianSquareRootColumns(output: Matrix<Scalar>) throws -> [Matrix<Scalar>] {
         try output.requireFinite("SoftmaxCrossEntropy.hessianSquareRootColumns", argument: "output")
         let p = Self.probabilities(output)
-        return (0..<output.rows).map { c in
-            Matrix(rows: output.rows, columns: output.columns) { i, n in
+        return try (0..<output.rows).map { c in
+            try Matrix(rows: output.rows, columns: output.columns) { i, n in
                 Scalar.sqrt(p[c, n]) * ((i == c ? 1 : 0) - p[i, n])
             }
         }
@@ -26,8 +26,8 @@ extension SquaredError: GaussNewtonLoss {
     /// `ℓ = ½‖y − t‖²` has `∇²ℓ = I`, so `h_c = e_c`.
     public func hessianSquareRootColumns(output: Matrix<Scalar>) throws -> [Matrix<Scalar>] {
         try output.requireFinite("SquaredError.hessianSquareRootColumns", argument: "output")
-        return (0..<output.rows).map { c in
-            Matrix(rows: output.rows, columns: output.columns) { i, _ in i == c ? 1 : 0 }
+        return try (0..<output.rows).map { c in
+            try Matrix(rows: output.rows, columns: output.columns) { i, _ in i == c ? 1 : 0 }
         }
     }
 }
@@ -37,8 +37,8 @@ extension SigmoidBinaryCrossEntropy: GaussNewtonLoss {
     /// `p = σ(y)`, so `h_c = √(p_c(1 − p_c)) e_c`.
     public func hessianSquareRootColumns(output: Matrix<Scalar>) throws -> [Matrix<Scalar>] {
         try output.requireFinite("SigmoidBinaryCrossEntropy.hessianSquareRootColumns", argument: "output")
-        return (0..<output.rows).map { c in
-            Matrix(rows: output.rows, columns: output.columns) { i, n in
+        return try (0..<output.rows).map { c in
+            try Matrix(rows: output.rows, columns: output.columns) { i, n in
                 guard i == c else { return 0 }
                 // σ(y)(1 − σ(y)) = σ(y)·σ(−y), computed without cancellation for large |y|.
                 let y = output[c, n]

@@ -73,8 +73,12 @@ public struct KFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
             let split: KroneckerDampingSplit = configuration.options.piDamping ? .pi : .tikhonov
             let damped = try KroneckerProduct(factors.input.value.scaled(by: root), factors.output.value.scaled(by: root))
                 .damped(lambda, split: split)
-            inputInverse = try CholeskyFactorization(damped.factors[0]).inverse()
-            outputInverse = try CholeskyFactorization(damped.factors[1]).inverse()
+            inputInverse = try LinearAlgebraError.withContext("K-FAC inverse: damped input factor A") {
+                try CholeskyFactorization(damped.factors[0]).inverse()
+            }
+            outputInverse = try LinearAlgebraError.withContext("K-FAC inverse: damped output factor G") {
+                try CholeskyFactorization(damped.factors[1]).inverse()
+            }
             diagnostics = CurvatureDiagnostics(damping: Double(lambda))
         }
     }

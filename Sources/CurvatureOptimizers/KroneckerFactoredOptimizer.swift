@@ -47,7 +47,7 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
         self.options = options
         self.configuration = configuration
         blocks = try model.parameters.map { try Block(inputSize: $0.columns, outputSize: $0.rows, configuration: configuration) }
-        velocities = model.parameters.map { Matrix(rows: $0.rows, columns: $0.columns) }
+        velocities = model.parameters.map { Matrix(shapeOf: $0) }
         stepCount = 0
         blockTimings = Array(repeating: PhaseTimings(), count: model.parameters.count)
         forwardBackwardSeconds = 0

@@ -23,13 +23,14 @@ public struct KroneckerFactors<Scalar: LinearAlgebraScalar>: Sendable, Codable, 
     public private(set) var fisherTrace: MovingAverage<Scalar>
 
     /// Identity factors for a `outputSize × inputSize` weight.
+    /// - Throws: as ``DenseLinearAlgebra/Matrix/identity(_:)`` for either size, before allocating.
     public init(inputSize: Int, outputSize: Int, estimate: Estimate, weightSharing: WeightSharingApproximation,
-                decay: Scalar) {
+                decay: Scalar) throws {
         self.estimate = estimate
         self.weightSharing = weightSharing
-        input = MovingAverage(initial: .identity(inputSize), decay: decay)
-        output = MovingAverage(initial: .identity(outputSize), decay: decay)
-        fisherTrace = MovingAverage(initial: Matrix(rows: 1, columns: 1, repeating: Scalar(inputSize * outputSize)),
+        input = MovingAverage(initial: try .identity(inputSize), decay: decay)
+        output = MovingAverage(initial: try .identity(outputSize), decay: decay)
+        fisherTrace = MovingAverage(initial: try Matrix(rows: 1, columns: 1, repeating: Scalar(inputSize * outputSize)),
                                     decay: decay)
     }
 
@@ -41,7 +42,7 @@ public struct KroneckerFactors<Scalar: LinearAlgebraScalar>: Sendable, Codable, 
         guard inputSize >= 1, outputSize >= 1 else {
             throw OptimizerError.invalidConfiguration("a layer needs positive sizes, got \(outputSize)×\(inputSize)")
         }
-        self.init(inputSize: inputSize, outputSize: outputSize, estimate: estimate,
+        try self.init(inputSize: inputSize, outputSize: outputSize, estimate: estimate,
                   weightSharing: options.weightSharing, decay: Scalar(options.factorDecay))
     }
 

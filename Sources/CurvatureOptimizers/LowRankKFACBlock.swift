@@ -196,8 +196,12 @@ public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
             break
         }
         let drift = Scalar.ulpOfOne.squareRoot()
-        if inputDecomposition.orthogonalityLoss > drift { inputDecomposition = try inputDecomposition.reorthonormalized() }
-        if outputDecomposition.orthogonalityLoss > drift { outputDecomposition = try outputDecomposition.reorthonormalized() }
+        if try inputDecomposition.orthogonalityLoss > drift {
+            inputDecomposition = try inputDecomposition.reorthonormalized()
+        }
+        if try outputDecomposition.orthogonalityLoss > drift {
+            outputDecomposition = try outputDecomposition.reorthonormalized()
+        }
         isRefreshed = true
         diagnostics = CurvatureDiagnostics(
             damping: configuration.options.damping,

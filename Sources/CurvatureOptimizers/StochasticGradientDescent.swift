@@ -48,7 +48,7 @@ public struct StochasticGradientDescent<Scalar: LinearAlgebraScalar>: FirstOrder
     public init(model: Sequential<Scalar>, options: Options = Options()) throws {
         try options.validate()
         self.options = options
-        velocities = model.parameters.map { Matrix(rows: $0.rows, columns: $0.columns) }
+        velocities = model.parameters.map { Matrix(shapeOf: $0) }
         parameterShapes = ParameterShapes(model)
     }
 

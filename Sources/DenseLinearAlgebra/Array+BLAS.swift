@@ -1,4 +1,19 @@
-// Level-1 BLAS on plain arrays, the vectors of KronKit.
+// Level-1 BLAS on plain arrays, the vectors of KronKit. An array may hold more entries
+// than BLAS's 32-bit length can count: every call runs over pieces of at most
+// `SizePolicy.maximumIndex` entries, so any array works and no `Int32(_:)` conversion traps.
+
+/// Calls `body(offset, length)` for consecutive pieces of `0..<count`, each at most `piece`
+/// long (BLAS's index range by default).
+/// - Complexity: `⌈count / piece⌉` calls.
+@inlinable
+package func forEachBLASPiece(of count: Int, piece: Int = SizePolicy.maximumIndex, _ body: (Int, Int) -> Void) {
+    var offset = 0
+    while offset < count {
+        let length = Swift.min(count - offset, piece)
+        body(offset, length)
+        offset += length
+    }
+}
 
 extension Array where Element: LinearAlgebraScalar {
     /// Throws unless `other` has as many elements as `self`.
@@ -17,16 +32,28 @@ extension Array where Element: LinearAlgebraScalar {
         guard !isEmpty else { return 0 }
         return withUnsafeBufferPointer { x in
             other.withUnsafeBufferPointer { y in
-                Element.dot(count: count, x: x.baseAddress!, strideX: 1, y: y.baseAddress!, strideY: 1)
+                var sum: Element = 0
+                forEachBLASPiece(of: count) { offset, length in
+                    sum += Element.dot(count: length, x: x.baseAddress! + offset, strideX: 1,
+                                       y: y.baseAddress! + offset, strideY: 1)
+                }
+                return sum
             }
         }
     }
 
-    /// The Euclidean norm `‖x‖₂`, without overflow (BLAS `?nrm2`).
+    /// The Euclidean norm `‖x‖₂`, without overflow (BLAS `?nrm2`; the norms of pieces beyond
+    /// BLAS's index range are combined with `hypot`).
     @inlinable
     public var norm2: Element {
         guard !isEmpty else { return 0 }
-        return withUnsafeBufferPointer { Element.nrm2(count: count, x: $0.baseAddress!, strideX: 1) }
+        return withUnsafeBufferPointer { x in
+            var norm: Element = 0
+            forEachBLASPiece(of: count) { offset, length in
+                norm = Element.hypot(norm, Element.nrm2(count: length, x: x.baseAddress! + offset, strideX: 1))
+            }
+            return norm
+        }
     }
 
     /// `self ← self + α·x` (BLAS `?axpy`).
@@ -37,7 +64,10 @@ extension Array where Element: LinearAlgebraScalar {
         let n = count
         x.withUnsafeBufferPointer { px in
             withUnsafeMutableBufferPointer { py in
-                Element.axpy(count: n, alpha: alpha, x: px.baseAddress!, strideX: 1, y: py.baseAddress!, strideY: 1)
+                forEachBLASPiece(of: n) { offset, length in
+                    Element.axpy(count: length, alpha: alpha, x: px.baseAddress! + offset, strideX: 1,
+                                 y: py.baseAddress! + offset, strideY: 1)
+                }
             }
         }
     }
@@ -47,6 +77,10 @@ extension Array where Element: LinearAlgebraScalar {
     public mutating func scale(by alpha: Element) {
         guard !isEmpty else { return }
         let n = count
-        withUnsafeMutableBufferPointer { Element.scal(count: n, alpha: alpha, x: $0.baseAddress!, strideX: 1) }
+        withUnsafeMutableBufferPointer { x in
+            forEachBLASPiece(of: n) { offset, length in
+                Element.scal(count: length, alpha: alpha, x: x.baseAddress! + offset, strideX: 1)
+            }
+        }
     }
 }

@@ -35,7 +35,7 @@ public enum BLASConfiguration {
 
     /// Sets the number of OpenBLAS threads (at least 1), for benchmarks, single-threaded
     /// comparisons and multithreaded callers (`Notes/DenseLinearAlgebra.md`).
-    public static func setThreads(_ count: Int) { openblas_set_num_threads(Int32(max(1, count))) }
+    public static func setThreads(_ count: Int) { openblas_set_num_threads(Int32(clamping: max(1, count))) }
 
     /// FFTW's version string.
     public static var fftwVersion: String { String(cString: kronkit_fftw_version()) }

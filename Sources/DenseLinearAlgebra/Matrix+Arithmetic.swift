@@ -132,7 +132,7 @@ extension Matrix {
     /// - Complexity: one pass over the entries.
     @inlinable
     public func transposed() -> Matrix {
-        var result = Matrix(rows: columns, columns: rows)
+        var result = Matrix(checkedRows: columns, columns: rows)
         // An empty matrix may still have a huge dimension (0 × 2⁶³ − 1 from a file): no loop.
         guard !isEmpty else { return result }
         let (m, n) = (rows, columns)

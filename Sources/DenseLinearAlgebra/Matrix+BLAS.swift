@@ -50,10 +50,13 @@ extension Matrix {
 
     /// `op(self) · op(other)` as a new matrix (BLAS `?gemm`).
     /// - Complexity: `2·m·n·k` flops.
+    /// - Throws: as ``multiply(_:_:transposingA:transposingB:alpha:beta:into:)``, and as
+    ///   ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the `m × n` product.
     @inlinable
     public func multiplied(by other: Matrix, transposingSelf: Transpose = .none,
                            transposingOther: Transpose = .none) throws -> Matrix {
-        var result = Matrix(rows: shape(after: transposingSelf).rows, columns: other.shape(after: transposingOther).columns)
+        var result = try Matrix(rows: shape(after: transposingSelf).rows,
+                                columns: other.shape(after: transposingOther).columns, for: "gemm", "product")
         try Matrix.multiply(self, other, transposingA: transposingSelf, transposingB: transposingOther, into: &result)
         return result
     }
@@ -121,13 +124,24 @@ extension Matrix {
     /// The Gram matrix `α·op(self)·op(self)ᵀ`, full and exactly symmetric (BLAS `?syrk`
     /// on one triangle, then mirrored). `gram(.transpose)` is `α·AᵀA`.
     /// - Complexity: `n²·k` flops, half of the equivalent `?gemm`.
+    /// - Throws: as ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the `n × n` result.
     @inlinable
-    public func gram(_ transpose: Transpose = .none, alpha: Scalar = 1) -> Matrix {
+    public func gram(_ transpose: Transpose = .none, alpha: Scalar = 1) throws -> Matrix {
         let n = shape(after: transpose).rows
-        var result = Matrix(rows: n, columns: n)
-        try! Matrix.rankKUpdate(self, transpose, alpha: alpha, into: &result, triangle: .lower)
-        try! result.symmetrize(from: .lower)
+        var result = try Matrix(rows: n, columns: n, for: "Matrix.gram", "Gram matrix")
+        try gram(transpose, alpha: alpha, into: &result)
         return result
+    }
+
+    /// ``gram(_:alpha:)`` written into `result`, an existing `n × n` matrix (for example
+    /// `Matrix(shapeOf:)` of a matrix of that shape): no allocation and so no size check.
+    /// - Complexity: `n²·k` flops.
+    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless
+    ///   `result` is `n × n`.
+    @inlinable
+    public func gram(_ transpose: Transpose = .none, alpha: Scalar = 1, into result: inout Matrix) throws {
+        try Matrix.rankKUpdate(self, transpose, alpha: alpha, into: &result, triangle: .lower)
+        try result.symmetrize(from: .lower)
     }
 
     /// Triangular solve with several right-hand sides, in place:

@@ -16,7 +16,8 @@ extension Matrix {
     /// The columns `indices`, in that order, as a new matrix (a column permutation or
     /// selection: column `j` of the result is column `indices[j]` of `self`).
     /// - Complexity: one copy of the selected columns.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for an index outside `0..<columns`.
+    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for an index outside `0..<columns`;
+    ///   as ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` when more columns are selected than `self` has.
     @inlinable
     public func columns(at indices: [Int]) throws -> Matrix {
         if let bad = indices.first(where: { !(0..<columns).contains($0) }) {
@@ -24,7 +25,10 @@ extension Matrix {
                 operation: "Matrix.columns(at:)", detail: "column index \(bad) must be in 0..<\(columns)")
         }
         let m = rows
-        var result = Matrix(rows: m, columns: indices.count)
+        // A selection no larger than `self` needs no size check (a batch of a data set).
+        var result = indices.count <= columns
+            ? Matrix(checkedRows: m, columns: indices.count)
+            : try Matrix(rows: m, columns: indices.count, for: "Matrix.columns(at:)", "selection")
         storage.withUnsafeBufferPointer { source in
             result.storage.withUnsafeMutableBufferPointer { target in
                 for (j, column) in indices.enumerated() {

@@ -4,9 +4,13 @@
 /// (copy-on-write through the underlying `Array`). The leading dimension is
 /// `max(1, rows)`. Element `(i, j)` lives at `elements[i + j·rows]`.
 ///
-/// Shape errors in the operators and factorizations are thrown as
-/// ``LinearAlgebraError``; an out-of-range subscript is a programmer error and
-/// traps, as for `Array`.
+/// Every initializer that takes a size checks it with ``SizePolicy`` and throws
+/// before allocating; the non-throwing ones take their shape from an existing
+/// matrix (``init(shapeOf:repeating:)``, ``transposed()``). Shape errors in the
+/// operators and factorizations are thrown as ``LinearAlgebraError``; so are
+/// out-of-range columns, rows and blocks (``column(_:)``, ``submatrix(rows:columns:)``),
+/// whose ranges often come from data. Only the element subscript `m[i, j]` traps when
+/// out of range, as `Array`'s does. See `Notes/DenseLinearAlgebra.md`, "Size and error policy".
 public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Hashable, Codable {
     /// Number of rows.
     public let rows: Int
@@ -28,19 +32,61 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Hashable, Codable {
     @inlinable public var shape: (rows: Int, columns: Int) { (rows, columns) }
 
     /// A `rows × columns` matrix with every entry equal to `value`.
-    /// - Precondition: `rows ≥ 0`, `columns ≥ 0`.
+    /// - Complexity: `rows·columns` writes.
+    /// - Throws: as ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)``, before allocating.
     @inlinable
-    public init(rows: Int, columns: Int, repeating value: Scalar = 0) {
-        precondition(rows >= 0 && columns >= 0, "Matrix dimensions must be non-negative, got \(rows)×\(columns)")
+    public init(rows: Int, columns: Int, repeating value: Scalar = 0) throws {
+        try SizePolicy.check("Matrix(rows:columns:)", "matrix", rows: rows, columns: columns, of: Scalar.self)
+        self.init(checkedRows: rows, columns: columns, repeating: value)
+    }
+
+    /// The empty `0 × 0` matrix (a placeholder that needs no size check).
+    @inlinable
+    public init() {
+        self.init(checkedRows: 0, columns: 0)
+    }
+
+    /// A matrix of the shape of `other` (which already satisfies ``SizePolicy``) with every
+    /// entry equal to `value`; needs no check, so it does not throw.
+    /// - Complexity: `rows·columns` writes.
+    @inlinable
+    public init(shapeOf other: Matrix, repeating value: Scalar = 0) {
+        self.init(checkedRows: other.rows, columns: other.columns, repeating: value)
+    }
+
+    /// ``init(rows:columns:repeating:)`` whose size error names `operation` and `argument`
+    /// (the entry point that needs the matrix) instead of the initializer.
+    /// - Throws: as ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)``.
+    @inlinable
+    package init(rows: Int, columns: Int, for operation: @autoclosure () -> String,
+                 _ argument: @autoclosure () -> String, repeating value: Scalar = 0) throws {
+        try SizePolicy.check(operation(), argument(), rows: rows, columns: columns, of: Scalar.self)
+        self.init(checkedRows: rows, columns: columns, repeating: value)
+    }
+
+    /// A matrix whose shape the caller has checked (or derived from a checked one).
+    @usableFromInline
+    init(checkedRows rows: Int, columns: Int, repeating value: Scalar = 0) {
         self.rows = rows
         self.columns = columns
         self.storage = Array(repeating: value, count: rows * columns)
     }
 
+    /// A matrix over `storage` (`rows·columns` entries) whose shape the caller has checked.
+    @usableFromInline
+    init(checkedRows rows: Int, columns: Int, storage: [Scalar]) {
+        self.rows = rows
+        self.columns = columns
+        self.storage = storage
+    }
+
     /// A matrix from its entries in column-major order.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when
-    ///   `elements.count != rows * columns` or a dimension is negative.
+    /// - Throws: as ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the shape, then
+    ///   ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when
+    ///   `elements.count != rows * columns`.
     public init(rows: Int, columns: Int, columnMajor elements: [Scalar]) throws {
+        try SizePolicy.check("Matrix(rows:columns:columnMajor:)", "matrix", rows: rows, columns: columns,
+                             of: Scalar.self)
         guard Self.isValidShape(rows: rows, columns: columns, count: elements.count) else {
             throw LinearAlgebraError.dimensionMismatch(
                 operation: "Matrix(rows:columns:columnMajor:)",
@@ -68,16 +114,18 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Hashable, Codable {
                 operation: "Matrix(rowsOf:)", expected: "every row of length \(columns)",
                 actual: "row \(ragged) of length \(rowList[ragged].count)")
         }
-        self.init(rows: rowList.count, columns: columns)
+        try self.init(rows: rowList.count, columns: columns)
         for (i, row) in rowList.enumerated() {
             for (j, value) in row.enumerated() { self[i, j] = value }
         }
     }
 
     /// A matrix whose entry `(i, j)` is `entry(i, j)`, evaluated column by column.
+    /// - Complexity: `rows·columns` calls of `entry`.
+    /// - Throws: as ``init(rows:columns:repeating:)`` before any call of `entry`, and what `entry` throws.
     @inlinable
-    public init(rows: Int, columns: Int, entry: (_ row: Int, _ column: Int) throws -> Scalar) rethrows {
-        self.init(rows: rows, columns: columns)
+    public init(rows: Int, columns: Int, entry: (_ row: Int, _ column: Int) throws -> Scalar) throws {
+        try self.init(rows: rows, columns: columns)
         guard rows > 0 else { return }
         try storage.withUnsafeMutableBufferPointer { buffer in
             for j in 0..<columns {
@@ -87,70 +135,120 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Hashable, Codable {
     }
 
     /// The `n × n` identity matrix.
+    /// - Complexity: `n²` writes.
+    /// - Throws: as ``init(rows:columns:repeating:)``.
     @inlinable
-    public static func identity(_ n: Int) -> Matrix {
-        var result = Matrix(rows: n, columns: n)
+    public static func identity(_ n: Int) throws -> Matrix {
+        try SizePolicy.check("Matrix.identity", "identity matrix", rows: n, columns: n, of: Scalar.self)
+        var result = Matrix(checkedRows: n, columns: n)
         for i in 0..<n { result[i, i] = 1 }
         return result
     }
 
     /// A `rows × columns` matrix of zeros.
+    /// - Complexity: `rows·columns` writes.
+    /// - Throws: as ``init(rows:columns:repeating:)``.
     @inlinable
-    public static func zeros(_ rows: Int, _ columns: Int) -> Matrix { Matrix(rows: rows, columns: columns) }
+    public static func zeros(_ rows: Int, _ columns: Int) throws -> Matrix { try Matrix(rows: rows, columns: columns) }
 
     /// The square matrix with `diagonal` on its diagonal and zeros elsewhere.
+    /// - Complexity: `n²` writes.
+    /// - Throws: as ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the `n × n` result.
     @inlinable
-    public init(diagonal: [Scalar]) {
-        self.init(rows: diagonal.count, columns: diagonal.count)
+    public init(diagonal: [Scalar]) throws {
+        try SizePolicy.check("Matrix(diagonal:)", "matrix", rows: diagonal.count, columns: diagonal.count,
+                             of: Scalar.self)
+        self.init(checkedRows: diagonal.count, columns: diagonal.count)
         for (i, value) in diagonal.enumerated() { self[i, i] = value }
     }
 
-    /// A column vector (`n × 1`) holding `vector`.
+    /// A column vector (`n × 1`) holding `vector` (no copy).
+    /// - Throws: ``LinearAlgebraError/exceedsIndexRange(operation:argument:value:)`` when
+    ///   `n > Int32.max` (BLAS could not index it).
     @inlinable
-    public init(column vector: [Scalar]) {
+    public init(column vector: [Scalar]) throws {
+        try SizePolicy.check("Matrix(column:)", "column", count: vector.count, of: Scalar.self)
         self.rows = vector.count
         self.columns = 1
         self.storage = vector
     }
 
     /// The entry in row `i` and column `j`.
+    /// - Precondition: `0 ≤ i < rows`, `0 ≤ j < columns` (a programmer error, as for `Array`);
+    ///   a violation stops the program with a message naming the index and the shape, in
+    ///   release builds too (where `precondition` would print nothing).
     @inlinable
     public subscript(row: Int, column: Int) -> Scalar {
         get {
-            precondition(row >= 0 && row < rows && column >= 0 && column < columns,
-                         "Index (\(row), \(column)) out of range for a \(rows)×\(columns) matrix")
+            guard contains(row: row, column: column) else { indexOutOfRange(row: row, column: column) }
             return elements[row + column * rows]
         }
         set {
-            precondition(row >= 0 && row < rows && column >= 0 && column < columns,
-                         "Index (\(row), \(column)) out of range for a \(rows)×\(columns) matrix")
+            guard contains(row: row, column: column) else { indexOutOfRange(row: row, column: column) }
             storage[row + column * rows] = newValue
         }
     }
 
-    /// Column `j` as an array.
+    /// `true` when `(row, column)` indexes an entry (one unsigned comparison per index).
     @inlinable
-    public func column(_ j: Int) -> [Scalar] {
-        precondition(j >= 0 && j < columns, "Column \(j) out of range 0..<\(columns)")
+    func contains(row: Int, column: Int) -> Bool {
+        UInt(bitPattern: row) < UInt(bitPattern: rows) && UInt(bitPattern: column) < UInt(bitPattern: columns)
+    }
+
+    /// Stops the program for an out-of-range subscript; `fatalError`, unlike `precondition`,
+    /// keeps its message in optimised builds.
+    @usableFromInline @inline(never)
+    func indexOutOfRange(row: Int, column: Int) -> Never {
+        fatalError("Matrix index (\(row), \(column)) out of range for a \(rows)×\(columns) matrix")
+    }
+
+    /// Column `j` as an array.
+    /// - Complexity: one copy of the column.
+    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` unless `0 ≤ j < columns`.
+    @inlinable
+    public func column(_ j: Int) throws -> [Scalar] {
+        try requireIndex(j, in: columns, "Matrix.column", "column")
         return Array(elements[(j * rows)..<((j + 1) * rows)])
     }
 
     /// Row `i` as an array.
+    /// - Complexity: one strided copy of the row.
+    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` unless `0 ≤ i < rows`.
     @inlinable
-    public func row(_ i: Int) -> [Scalar] {
-        precondition(i >= 0 && i < rows, "Row \(i) out of range 0..<\(rows)")
+    public func row(_ i: Int) throws -> [Scalar] {
+        try requireIndex(i, in: rows, "Matrix.row", "row")
         return (0..<columns).map { elements[i + $0 * rows] }
     }
 
+    /// Throws unless `index` lies in `0..<count`.
+    @inlinable
+    func requireIndex(_ index: Int, in count: Int, _ operation: String, _ what: String) throws {
+        guard index >= 0, index < count else {
+            throw LinearAlgebraError.invalidArgument(
+                operation: operation, detail: "\(what) \(index) is outside 0..<\(count) of a \(rows)×\(columns) matrix")
+        }
+    }
+
+    /// Throws unless `range` lies within `0..<count`.
+    @inlinable
+    func requireRange(_ range: Range<Int>, in count: Int, _ operation: String, _ what: String) throws {
+        guard range.lowerBound >= 0, range.upperBound <= count else {
+            throw LinearAlgebraError.invalidArgument(
+                operation: operation,
+                detail: "\(what) \(range) are outside 0..<\(count) of a \(rows)×\(columns) matrix")
+        }
+    }
+
     /// Replaces column `j`.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when
+    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` unless `0 ≤ j < columns`,
+    ///   ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when
     ///   `values.count != rows`.
     public mutating func setColumn(_ j: Int, to values: [Scalar]) throws {
+        try requireIndex(j, in: columns, "Matrix.setColumn", "column")
         guard values.count == rows else {
             throw LinearAlgebraError.dimensionMismatch(
                 operation: "Matrix.setColumn", expected: "\(rows) values", actual: "\(values.count) values")
         }
-        precondition(j >= 0 && j < columns, "Column \(j) out of range 0..<\(columns)")
         storage.replaceSubrange((j * rows)..<((j + 1) * rows), with: values)
     }
 
@@ -159,21 +257,25 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Hashable, Codable {
     public var diagonal: [Scalar] { (0..<Swift.min(rows, columns)).map { self[$0, $0] } }
 
     /// The columns `range` as a new matrix.
+    /// - Complexity: one copy of the columns.
+    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` unless `range` lies in `0..<columns`.
     @inlinable
-    public func columns(_ range: Range<Int>) -> Matrix {
-        precondition(range.lowerBound >= 0 && range.upperBound <= columns, "Columns \(range) out of 0..<\(columns)")
-        var result = Matrix(rows: rows, columns: range.count)
+    public func columns(_ range: Range<Int>) throws -> Matrix {
+        try requireRange(range, in: columns, "Matrix.columns", "columns")
+        var result = Matrix(checkedRows: rows, columns: range.count)
         result.storage = Array(elements[(range.lowerBound * rows)..<(range.upperBound * rows)])
         return result
     }
 
     /// The block of rows `rowRange` and columns `columnRange` as a new matrix.
+    /// - Complexity: one copy of the block.
+    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` unless both ranges lie
+    ///   within the matrix.
     @inlinable
-    public func submatrix(rows rowRange: Range<Int>, columns columnRange: Range<Int>) -> Matrix {
-        precondition(rowRange.lowerBound >= 0 && rowRange.upperBound <= rows, "Rows \(rowRange) out of 0..<\(rows)")
-        precondition(columnRange.lowerBound >= 0 && columnRange.upperBound <= columns,
-                     "Columns \(columnRange) out of 0..<\(columns)")
-        var result = Matrix(rows: rowRange.count, columns: columnRange.count)
+    public func submatrix(rows rowRange: Range<Int>, columns columnRange: Range<Int>) throws -> Matrix {
+        try requireRange(rowRange, in: rows, "Matrix.submatrix", "rows")
+        try requireRange(columnRange, in: columns, "Matrix.submatrix", "columns")
+        var result = Matrix(checkedRows: rowRange.count, columns: columnRange.count)
         guard !result.isEmpty else { return result }
         let (m, k) = (rows, rowRange.count)
         storage.withUnsafeBufferPointer { source in
@@ -190,7 +292,8 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Hashable, Codable {
     /// The matrix whose rows are those of `pieces`, top to bottom (block-row concatenation).
     /// - Complexity: one copy of every piece.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless every
-    ///   piece has `columns` columns.
+    ///   piece has `columns` columns; as ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for
+    ///   the result.
     @inlinable
     public init(stackingRows pieces: [Matrix], columns: Int) throws {
         if let bad = pieces.first(where: { $0.columns != columns }) {
@@ -199,7 +302,9 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Hashable, Codable {
                 actual: "\(bad.rows)×\(bad.columns)")
         }
         let total = pieces.reduce(0) { $0 + $1.rows }
-        self.init(rows: total, columns: columns)
+        try SizePolicy.check("Matrix(stackingRows:columns:)", "stacked matrix", rows: total, columns: columns,
+                             of: Scalar.self)
+        self.init(checkedRows: total, columns: columns)
         guard total > 0, columns > 0 else { return }
         storage.withUnsafeMutableBufferPointer { target in
             var offset = 0

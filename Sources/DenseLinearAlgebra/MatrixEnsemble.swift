@@ -7,10 +7,13 @@ public enum MatrixEnsemble<Scalar: LinearAlgebraScalar> {
     /// has a positive diagonal [Mezzadri 2007, "How to generate random matrices
     /// from the classical compact groups"].
     /// - Complexity: `O(n³)`.
-    public static func randomOrthogonal(_ n: Int, using generator: inout some RandomNumberGenerator) -> Matrix<Scalar> {
-        let gaussian = Matrix<Scalar>.randomGaussian(rows: n, columns: n, using: &generator)
+    /// - Throws: as ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for `n × n`, before any work.
+    public static func randomOrthogonal(_ n: Int,
+                                        using generator: inout some RandomNumberGenerator) throws -> Matrix<Scalar> {
+        try SizePolicy.check("MatrixEnsemble.randomOrthogonal", "matrix", rows: n, columns: n, of: Scalar.self)
+        let gaussian = try Matrix<Scalar>.randomGaussian(rows: n, columns: n, using: &generator)
         // A Gaussian matrix is finite, so QR cannot fail.
-        let qr = try! QRFactorization(gaussian)
+        let qr = try QRFactorization(gaussian)
         var q = qr.q
         for j in 0..<n where qr.r[j, j] < 0 {
             for i in 0..<n { q[i, j] = -q[i, j] }
@@ -20,28 +23,32 @@ public enum MatrixEnsemble<Scalar: LinearAlgebraScalar> {
 
     /// `Q·diag(eigenvalues)·Qᵀ` with a random orthogonal `Q`, made exactly symmetric.
     /// - Complexity: `O(n³)`.
+    /// - Throws: as ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for `n × n`, before any work.
     public static func symmetric(eigenvalues: [Scalar],
-                                 using generator: inout some RandomNumberGenerator) -> Matrix<Scalar> {
+                                 using generator: inout some RandomNumberGenerator) throws -> Matrix<Scalar> {
         let n = eigenvalues.count
-        let q = randomOrthogonal(n, using: &generator)
+        try SizePolicy.check("MatrixEnsemble.symmetric", "matrix", rows: n, columns: n, of: Scalar.self)
+        let q = try randomOrthogonal(n, using: &generator)
         var scaled = q
         for j in 0..<n {
             for i in 0..<n { scaled[i, j] *= eigenvalues[j] }
         }
-        var result = try! scaled.multiplied(by: q, transposingOther: .transpose)
-        try! result.symmetrize(from: .lower)
+        var result = try scaled.multiplied(by: q, transposingOther: .transpose)
+        try result.symmetrize(from: .lower)
         return result
     }
 
     /// A symmetric positive definite `n × n` matrix with eigenvalues of the given
     /// shape, from 1 down to `1/conditionNumber`.
-    /// - Throws: as ``SpectrumShape/eigenvalues(count:conditionNumber:as:)``.
+    /// - Throws: as ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for `n × n`, before any work,
+    ///   then as ``SpectrumShape/eigenvalues(count:conditionNumber:as:)``.
     public static func positiveDefinite(
         _ n: Int, spectrum: SpectrumShape = .exponential, conditionNumber: Double,
         using generator: inout some RandomNumberGenerator
     ) throws -> Matrix<Scalar> {
+        try SizePolicy.check("MatrixEnsemble.positiveDefinite", "matrix", rows: n, columns: n, of: Scalar.self)
         let values: [Scalar] = try spectrum.eigenvalues(count: n, conditionNumber: conditionNumber)
-        return symmetric(eigenvalues: values, using: &generator)
+        return try symmetric(eigenvalues: values, using: &generator)
     }
 
     /// A rank-`rank` matrix `X·Yᵀ` (Gaussian factors scaled by `1/√rank`) plus
@@ -55,9 +62,11 @@ public enum MatrixEnsemble<Scalar: LinearAlgebraScalar> {
             throw LinearAlgebraError.invalidArgument(
                 operation: "MatrixEnsemble.lowRankPlusNoise", detail: "rank \(rank) and noise \(noise) must be ≥ 0")
         }
-        let x = Matrix<Scalar>.randomGaussian(rows: rows, columns: rank, using: &generator)
-        let y = Matrix<Scalar>.randomGaussian(rows: columns, columns: rank, using: &generator)
-        var result = Matrix<Scalar>.randomGaussian(rows: rows, columns: columns, using: &generator).scaled(by: noise)
+        try SizePolicy.check("MatrixEnsemble.lowRankPlusNoise", "matrix", rows: rows, columns: columns, of: Scalar.self)
+        let x = try Matrix<Scalar>.randomGaussian(rows: rows, columns: rank, using: &generator)
+        let y = try Matrix<Scalar>.randomGaussian(rows: columns, columns: rank, using: &generator)
+        var result = try Matrix<Scalar>.randomGaussian(rows: rows, columns: columns, using: &generator)
+            .scaled(by: noise)
         let scale = rank > 0 ? 1 / Scalar.sqrt(Scalar(rank)) : 0
         try Matrix.multiply(x, y, transposingB: .transpose, alpha: scale, beta: 1, into: &result)
         return result

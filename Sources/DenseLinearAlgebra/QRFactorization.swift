@@ -30,10 +30,10 @@ public struct QRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
             }
             if info != 0 { throw LinearAlgebraError.lapackFailure(routine: "\(Scalar.routinePrefix)geqrf", info: info) }
         }
-        var upper = a.submatrix(rows: 0..<k, columns: 0..<n)
+        var upper = try a.submatrix(rows: 0..<k, columns: 0..<n)
         upper.zeroStrictTriangle(.lower)
         r = upper
-        var qFactor = a.columns(0..<k)
+        var qFactor = try a.columns(0..<k)
         if k > 0 {
             let ldq = qFactor.leadingDimension
             let info = qFactor.withMutableBasePointer { pq in

@@ -28,8 +28,11 @@ extension BinaryFloatingPoint where Self: Real {
     }
 
     /// `count` independent standard normal samples, drawn in Box–Muller pairs.
+    /// - Complexity: `count` generator calls.
+    /// - Throws: as ``SizePolicy/check(_:_:count:of:reachesBLAS:)``, before drawing.
     @inlinable
-    public static func randomGaussians(count: Int, using generator: inout some RandomNumberGenerator) -> [Self] {
+    public static func randomGaussians(count: Int, using generator: inout some RandomNumberGenerator) throws -> [Self] {
+        try SizePolicy.check("randomGaussians(count:)", "sample", count: count, of: Self.self, reachesBLAS: false)
         var result = [Self](repeating: 0, count: count)
         var i = 0
         while i < count {
@@ -44,25 +47,31 @@ extension BinaryFloatingPoint where Self: Real {
 
 extension Matrix {
     /// A matrix of independent standard normal entries.
+    /// - Complexity: `rows·columns` generator calls.
+    /// - Throws: as ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)``, before drawing.
     @inlinable
     public static func randomGaussian(rows: Int, columns: Int,
-                                      using generator: inout some RandomNumberGenerator) -> Matrix {
-        var result = Matrix(rows: rows, columns: columns)
-        result.storage = Scalar.randomGaussians(count: rows * columns, using: &generator)
-        return result
+                                      using generator: inout some RandomNumberGenerator) throws -> Matrix {
+        try SizePolicy.check("Matrix.randomGaussian", "matrix", rows: rows, columns: columns, of: Scalar.self)
+        return Matrix(checkedRows: rows, columns: columns,
+                      storage: try Scalar.randomGaussians(count: rows * columns, using: &generator))
     }
 
     /// A matrix of independent entries uniform in `range`.
+    /// - Complexity: `rows·columns` generator calls.
+    /// - Throws: as ``Matrix/init(rows:columns:repeating:)``, before drawing.
     @inlinable
     public static func randomUniform(rows: Int, columns: Int, in range: ClosedRange<Scalar> = -1...1,
-                                     using generator: inout some RandomNumberGenerator) -> Matrix {
-        Matrix(rows: rows, columns: columns) { _, _ in Scalar.random(in: range, using: &generator) }
+                                     using generator: inout some RandomNumberGenerator) throws -> Matrix {
+        try Matrix(rows: rows, columns: columns) { _, _ in Scalar.random(in: range, using: &generator) }
     }
 
     /// A matrix of independent Rademacher (±1) entries.
+    /// - Complexity: `rows·columns` generator calls.
+    /// - Throws: as ``Matrix/init(rows:columns:repeating:)``, before drawing.
     @inlinable
     public static func randomSigns(rows: Int, columns: Int,
-                                   using generator: inout some RandomNumberGenerator) -> Matrix {
-        Matrix(rows: rows, columns: columns) { _, _ in Bool.random(using: &generator) ? 1 : -1 }
+                                   using generator: inout some RandomNumberGenerator) throws -> Matrix {
+        try Matrix(rows: rows, columns: columns) { _, _ in Bool.random(using: &generator) ? 1 : -1 }
     }
 }

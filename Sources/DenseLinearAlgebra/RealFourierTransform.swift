@@ -25,12 +25,18 @@ public final class RealFourierTransform<Scalar: LinearAlgebraScalar> {
     private let inversePlan: OpaquePointer
 
     /// Plans transforms of length `count`.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `count < 1`,
+    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `count < 1`; as
+    ///   ``SizePolicy/check(_:_:count:of:reachesBLAS:)`` for a length FFTW cannot index (its `int`)
+    ///   or buffers (`≈ 2·count` entries) over the byte budget, before allocating;
     ///   ``LinearAlgebraError/lapackFailure(routine:info:)`` if FFTW cannot plan.
     public init(count: Int) throws {
+        let operation = "RealFourierTransform(count:)"
         guard count >= 1 else {
-            throw LinearAlgebraError.invalidArgument(operation: "RealFourierTransform", detail: "length \(count) < 1")
+            throw LinearAlgebraError.invalidArgument(operation: operation, detail: "length \(count) < 1")
         }
+        try SizePolicy.check(operation, "signal", count: count, of: Scalar.self)
+        try SizePolicy.check(operation, "signal and spectrum buffers", rows: count / 2 + 1, columns: 4,
+                             of: Scalar.self, reachesBLAS: false)
         self.count = count
         signal = .allocate(capacity: count)
         spectrum = .allocate(capacity: 2 * (count / 2 + 1))

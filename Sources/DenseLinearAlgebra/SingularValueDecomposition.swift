@@ -26,8 +26,9 @@ public struct SingularValueDecomposition<Scalar: LinearAlgebraScalar>: Sendable 
         let k = Swift.min(m, n)
         var a = matrix
         var sigma = [Scalar](repeating: 0, count: Swift.max(1, k))
-        var left = Matrix<Scalar>(rows: m, columns: computeVectors ? k : 0)
-        var right = Matrix<Scalar>(rows: computeVectors ? k : 0, columns: n)
+        // U and Vᵀ hold at most as many entries as A.
+        var left = Matrix<Scalar>(checkedRows: m, columns: computeVectors ? k : 0)
+        var right = Matrix<Scalar>(checkedRows: computeVectors ? k : 0, columns: n)
         if k > 0 {
             let (lda, ldu, ldvt) = (a.leadingDimension, Swift.max(1, m), Swift.max(1, k))
             let info = a.withMutableBasePointer { pa in

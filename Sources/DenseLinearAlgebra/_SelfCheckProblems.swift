@@ -39,9 +39,9 @@ struct _GEMMProblem<Scalar: LinearAlgebraScalar> {
         self.transpose = transpose
         self.alpha = alpha
         self.beta = beta
-        a = Scalar.randomGaussians(count: m * k, using: &generator)
-        b = Scalar.randomGaussians(count: k * n, using: &generator)
-        c = Scalar.randomGaussians(count: m * n, using: &generator)
+        a = (0..<m * k).map { _ in Scalar.randomGaussian(using: &generator) }
+        b = (0..<k * n).map { _ in Scalar.randomGaussian(using: &generator) }
+        c = (0..<m * n).map { _ in Scalar.randomGaussian(using: &generator) }
     }
 
     /// `op(A)[i, p]` and `op(B)[p, j]`.
@@ -108,7 +108,7 @@ struct _SymmetricEigenProblem<Scalar: LinearAlgebraScalar> {
         for _ in 0..<3 {
             // A ← HAH with H = I − τvvᵀ, τ = 2/vᵀv: with w = Av and s = vᵀw,
             // HAH = A − τ(vwᵀ + wvᵀ) + τ²s·vvᵀ; the lower triangle is computed and mirrored.
-            let v = Double.randomGaussians(count: n, using: &generator)
+            let v = (0..<n).map { _ in Double.randomGaussian(using: &generator) }
             let tau = 2 / v.reduce(0) { $0 + $1 * $1 }
             let w = (0..<n).map { i in (0..<n).reduce(0.0) { $0 + a[i + $1 * n] * v[$1] } }
             let s = zip(v, w).reduce(0) { $0 + $1.0 * $1.1 }

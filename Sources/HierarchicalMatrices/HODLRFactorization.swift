@@ -50,13 +50,15 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
     /// Factors `matrix` and estimates its condition number.
     /// - Complexity: as ``HODLRMatrix/factorized()``, plus three products and three solves with two columns.
     /// - Throws: ``LinearAlgebraError/singularMatrix(operation:index:)`` when a leaf or a
-    ///   capacitance matrix is exactly singular,
+    ///   capacitance matrix is exactly singular (wrapped in
+    ///   ``LinearAlgebraError/inContext(_:underlying:)`` naming the leaf's or the split's rows and
+    ///   tree level, the root being level 0),
     ///   ``LinearAlgebraError/numericallySingular(operation:reciprocalCondition:)`` when one of them
     ///   is numerically singular or ``reciprocalConditionEstimate`` is below `eps`.
     @inlinable
     public init(_ matrix: HODLRMatrix<Scalar>) throws {
         order = matrix.order
-        root = try Self.factor(matrix.root)
+        root = try Self.factor(matrix.root, offset: 0, level: 0)
         compressionError = matrix.estimatedRelativeError
         reciprocalConditionEstimate = try Self.reciprocalCondition(of: matrix, root)
         guard reciprocalConditionEstimate >= Scalar.ulpOfOne else {
@@ -101,17 +103,17 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
     static func reciprocalCondition(of matrix: HODLRMatrix<Scalar>, _ root: Node) throws -> Scalar {
         let n = matrix.order
         guard n > 0 else { return 1 }
-        let start = Matrix<Scalar>(rows: n, columns: 2) { i, j in
+        let start = try Matrix<Scalar>(rows: n, columns: 2) { i, j in
             j == 0 ? 1 : (i % 2 == 0 ? 1 : -1) * (1 + Scalar(i) / Scalar(Swift.max(n - 1, 1)))
         }
         func growth(_ apply: (Matrix<Scalar>) throws -> Matrix<Scalar>) throws -> Scalar {
             var z = start
             var largest: Scalar = 0
             for _ in 0..<3 {
-                let norms = (0..<2).map { z.column($0).norm2 }
+                let norms = try (0..<2).map { try z.column($0).norm2 }
                 try z.scaleColumns(by: norms.map { 1 / $0 })
                 let y = try apply(z)
-                let growths = (0..<2).map { y.column($0).norm2 }
+                let growths = try (0..<2).map { try y.column($0).norm2 }
                 guard growths.allSatisfy(\.isFinite) else { return .infinity }
                 largest = Swift.max(largest, growths.max()!)
                 guard growths.allSatisfy({ $0 > 0 }) else { break }
@@ -125,20 +127,29 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
         return 1 / (norm * inverseNorm)
     }
 
+    /// Factors the subtree `node` over the rows `offset..<offset + node.order` at tree `level`.
     @inlinable
-    static func factor(_ node: HODLRNode<Scalar>) throws -> Node {
+    static func factor(_ node: HODLRNode<Scalar>, offset: Int, level: Int) throws -> Node {
+        // Built only when a factorization fails (withContext's argument is an autoclosure).
+        func context() -> String {
+            "HODLRFactorization: \(node.isLeaf ? "leaf" : "split") of rows \(offset)..<\(offset + node.order) "
+                + "at level \(level)"
+        }
         switch node {
         case let .leaf(block):
-            return .leaf(try LUFactorization(block))
+            return .leaf(try LinearAlgebraError.withContext("\(context()) (\(block.rows)×\(block.columns))") {
+                try LUFactorization(block)
+            })
         case let .split(first, second, upperRight, lowerLeft):
-            let (left, right) = (try factor(first), try factor(second))
+            let (left, right) = (try factor(first, offset: offset, level: level + 1),
+                                 try factor(second, offset: offset + first.order, level: level + 1))
             // D⁻¹W = diag(H₁₁⁻¹U₁₂, H₂₂⁻¹U₂₁) and Zᵀ = [0 V₁₂ᵀ; V₂₁ᵀ 0], so
             // C = I + Zᵀ·D⁻¹W = [I  V₁₂ᵀ·H₂₂⁻¹U₂₁; V₂₁ᵀ·H₁₁⁻¹U₁₂  I].
             let upperCorrection = try solve(left, upperRight.u), lowerCorrection = try solve(right, lowerLeft.u)
             let (k1, k2) = (upperRight.rank, lowerLeft.rank)
             let topRight = try upperRight.v.multiplied(by: lowerCorrection, transposingSelf: .transpose)
             let bottomLeft = try lowerLeft.v.multiplied(by: upperCorrection, transposingSelf: .transpose)
-            var capacitance = Matrix<Scalar>(rows: k1 + k2, columns: k1 + k2) { i, j in
+            var capacitance = try Matrix<Scalar>(rows: k1 + k2, columns: k1 + k2) { i, j in
                 switch (i < k1, j < k1) {
                 case (true, false): return topRight[i, j - k1]
                 case (false, true): return bottomLeft[i - k1, j]
@@ -148,7 +159,9 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
             try capacitance.addToDiagonal(1)
             return .split(first: left, second: right, upperCorrection: upperCorrection,
                           lowerCorrection: lowerCorrection, upperRight: upperRight.v, lowerLeft: lowerLeft.v,
-                          capacitance: try LUFactorization(capacitance))
+                          capacitance: try LinearAlgebraError.withContext(
+                              "\(context()): capacitance matrix (\(k1 + k2)×\(k1 + k2))"
+                          ) { try LUFactorization(capacitance) })
         }
     }
 

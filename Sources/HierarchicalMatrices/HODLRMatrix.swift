@@ -138,9 +138,9 @@ public struct HODLRMatrix<Scalar: LinearAlgebraScalar>: Sendable {
         var capped = false
         root = try HODLRNode.build(
             offset: 0, order: n, leafSize: options.leafSize,
-            leaf: { matrix.submatrix(rows: $0, columns: $0) },
+            leaf: { try matrix.submatrix(rows: $0, columns: $0) },
             block: { rows, columns in
-                let block = matrix.submatrix(rows: rows, columns: columns)
+                let block = try matrix.submatrix(rows: rows, columns: columns)
                 let fullRank = Swift.min(rows.count, columns.count)
                 // Half the budget to the range finder, half to the truncation. The finder's estimate
                 // 10·√(2/π)·maxᵢ‖(I − QQᵀ)Bωᵢ‖ is at least 0.8·‖(I − QQᵀ)B‖_F except with probability
@@ -176,9 +176,10 @@ public struct HODLRMatrix<Scalar: LinearAlgebraScalar>: Sendable {
     /// compressed in `O(n·k·log n)` evaluations.
     ///
     /// - Complexity: `O(n·(leafSize + k·log(n/leafSize)))` evaluations, `O(n·k²·log n)` flops.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for a negative order or
-    ///   options out of range, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` when an
-    ///   evaluated entry is NaN/∞,
+    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for options out of range;
+    ///   before any evaluation, as ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for a negative
+    ///   order, one BLAS cannot index, or leaves (`n·min(leafSize, n)` entries) over the byte budget;
+    ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` when an evaluated entry is NaN/∞,
     ///   ``LinearAlgebraError/toleranceNotMet(operation:requested:achieved:reason:)`` when the
     ///   tolerance is not reached (see ``Options/allowsTruncationBeyondTolerance``), and whatever
     ///   `entry` throws.
@@ -186,7 +187,9 @@ public struct HODLRMatrix<Scalar: LinearAlgebraScalar>: Sendable {
     public init(order n: Int, options: Options = Options(), entry: (Int, Int) throws -> Scalar) throws {
         let operation = "HODLRMatrix(order:entry:)"
         try options.validate(operation)
-        guard n >= 0 else { throw LinearAlgebraError.invalidArgument(operation: operation, detail: "order \(n) must be ≥ 0") }
+        try SizePolicy.check(operation, "order", count: n, of: Scalar.self)
+        try SizePolicy.check(operation, "diagonal leaves", rows: n, columns: Swift.min(options.leafSize, n),
+                             of: Scalar.self, reachesBLAS: false)
         func checked(_ i: Int, _ j: Int) throws -> Scalar {
             let value = try entry(i, j)
             guard value.isFinite else {
@@ -216,7 +219,7 @@ public struct HODLRMatrix<Scalar: LinearAlgebraScalar>: Sendable {
                 capped = capped || cross.capped
                 return cross.block
             })
-        let norm = firstPass.squaredFrobeniusNorm.squareRoot()
+        let norm = try firstPass.squaredFrobeniusNorm.squareRoot()
         let budget = Self.blockBudget(norm: norm, order: n, options: options)
         var squaredTail: Scalar = 0
         root = try firstPass.mappingBlocks {
@@ -263,8 +266,9 @@ public struct HODLRMatrix<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// `H` as a dense matrix (for tests and small orders).
     /// - Complexity: `O(n²·k)` flops, `n²` memory.
+    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result.
     @inlinable
     public func dense() throws -> Matrix<Scalar> {
-        order > 0 ? try root.dense() : Matrix(rows: 0, columns: 0)
+        order > 0 ? try root.dense() : Matrix()
     }
 }

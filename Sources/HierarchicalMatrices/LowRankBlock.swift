@@ -28,17 +28,21 @@ public struct LowRankBlock<Scalar: LinearAlgebraScalar>: Sendable {
     @inlinable public var rank: Int { u.columns }
 
     /// `U·Vᵀ` as a dense `m × n` matrix (`2mnk` flops).
+    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result.
     @inlinable
     public func dense() throws -> Matrix<Scalar> { try u.multiplied(by: v, transposingOther: .transpose) }
 
     /// `‖U·Vᵀ‖_F = √(tr((UᵀU)·(VᵀV)))` without forming the block.
     /// - Complexity: `(m + n)·k² + k²` flops.
+    /// - Throws: as ``DenseLinearAlgebra/Matrix/gram(_:alpha:)`` for the two `k × k` Gram matrices.
     @inlinable
     public var frobeniusNorm: Scalar {
-        guard rank > 0 else { return 0 }
-        let left = u.gram(.transpose), right = v.gram(.transpose)
-        let inner = zip(left.elements, right.elements).reduce(Scalar(0)) { $0 + $1.0 * $1.1 }
-        return Swift.max(inner, 0).squareRoot()
+        get throws {
+            guard rank > 0 else { return 0 }
+            let left = try u.gram(.transpose), right = try v.gram(.transpose)
+            let inner = zip(left.elements, right.elements).reduce(Scalar(0)) { $0 + $1.0 * $1.1 }
+            return Swift.max(inner, 0).squareRoot()
+        }
     }
 
     /// `result += U·(Vᵀ·X)` for `X` with `n` rows.

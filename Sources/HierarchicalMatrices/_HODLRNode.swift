@@ -21,6 +21,13 @@ indirect enum HODLRNode<Scalar: LinearAlgebraScalar>: Sendable {
         }
     }
 
+    /// `true` for a dense diagonal leaf.
+    @inlinable
+    var isLeaf: Bool {
+        if case .leaf = self { return true }
+        return false
+    }
+
     /// The ranges of a node of `order` rows: the size of its first half, or `nil` for a leaf.
     @inlinable
     static func firstHalf(of order: Int, leafSize: Int) -> Int? {
@@ -64,11 +71,13 @@ indirect enum HODLRNode<Scalar: LinearAlgebraScalar>: Sendable {
     /// `Σ ‖leaf‖_F² + Σ ‖U·Vᵀ‖_F²`: the squared Frobenius norm of the represented matrix.
     @inlinable
     var squaredFrobeniusNorm: Scalar {
-        switch self {
-        case let .leaf(block): return block.frobeniusNorm * block.frobeniusNorm
-        case let .split(first, second, upperRight, lowerLeft):
-            return first.squaredFrobeniusNorm + second.squaredFrobeniusNorm
-                + upperRight.frobeniusNorm * upperRight.frobeniusNorm + lowerLeft.frobeniusNorm * lowerLeft.frobeniusNorm
+        get throws {
+            switch self {
+            case let .leaf(block): return block.frobeniusNorm * block.frobeniusNorm
+            case let .split(first, second, upperRight, lowerLeft):
+                let (upper, lower) = (try upperRight.frobeniusNorm, try lowerLeft.frobeniusNorm)
+                return try first.squaredFrobeniusNorm + second.squaredFrobeniusNorm + upper * upper + lower * lower
+            }
         }
     }
 
@@ -81,8 +90,8 @@ indirect enum HODLRNode<Scalar: LinearAlgebraScalar>: Sendable {
             return try block.multiplied(by: x)
         case let .split(first, second, upperRight, lowerLeft):
             let half = first.order
-            let top = x.submatrix(rows: 0..<half, columns: 0..<x.columns)
-            let bottom = x.submatrix(rows: half..<x.rows, columns: 0..<x.columns)
+            let top = try x.submatrix(rows: 0..<half, columns: 0..<x.columns)
+            let bottom = try x.submatrix(rows: half..<x.rows, columns: 0..<x.columns)
             var upper = try first.multiplied(by: top)
             try upperRight.multiply(bottom, into: &upper)
             var lower = try second.multiplied(by: bottom)
@@ -101,7 +110,7 @@ indirect enum HODLRNode<Scalar: LinearAlgebraScalar>: Sendable {
             let half = first.order
             let n = order
             let parts = (try first.dense(), try upperRight.dense(), try lowerLeft.dense(), try second.dense())
-            return Matrix(rows: n, columns: n) { i, j in
+            return try Matrix(rows: n, columns: n) { i, j in
                 switch (i < half, j < half) {
                 case (true, true): return parts.0[i, j]
                 case (true, false): return parts.1[i, j - half]

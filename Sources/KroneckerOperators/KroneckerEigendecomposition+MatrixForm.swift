@@ -17,7 +17,7 @@ extension KroneckerEigendecomposition {
     ///   factor decompositions; ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for the
     ///   shapes of `V` or `S`; ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `V` or `S`;
     ///   ``LinearAlgebraError/invalidArgument(operation:detail:)`` for a damping `λ` negative or not finite;
-    ///   ``LinearAlgebraError/singularMatrix(operation:index:)`` when some `1/(s + λ)` is not finite
+    ///   ``LinearAlgebraError/singularEigenvalue(operation:index:value:)`` when some `1/(s + λ)` is not finite
     ///   (index `j·n_G + i + 1` for entry `(i, j)`).
     @inlinable
     public func dampedInverse(applyingToMatrix v: Matrix<Scalar>, replacingEigenvalues s: Matrix<Scalar>,
@@ -48,15 +48,15 @@ extension KroneckerEigendecomposition {
     /// decompositions: the matrix form of `Q·diag(vec S)⁻¹·Qᵀ·vec(V)`, as four GEMMs with no
     /// reshaping, ping-ponging between two `n_G × n_A` buffers.
     /// - Complexity: `4·n_G·n_A·(n_G + n_A)` flops and `n_G·n_A` evaluations of `shifted`.
-    /// - Throws: ``LinearAlgebraError/singularMatrix(operation:index:)`` at the first entry whose
+    /// - Throws: ``LinearAlgebraError/singularEigenvalue(operation:index:value:)`` at the first entry whose
     ///   `1/S[i, j]` is not finite (index `j·n_G + i + 1`, the position in `vec`).
     @inlinable
     func dividedInEigenbasis(
         _ v: Matrix<Scalar>, operation: String, shifted: (_ row: Int, _ column: Int) -> Scalar
     ) throws -> Matrix<Scalar> {
         let (qA, qG) = (factors[0].eigenvectors, factors[1].eigenvectors)
-        var left = Matrix<Scalar>(rows: v.rows, columns: v.columns)
-        var core = Matrix<Scalar>(rows: v.rows, columns: v.columns)
+        var left = Matrix<Scalar>(shapeOf: v)
+        var core = Matrix<Scalar>(shapeOf: v)
         try Matrix.multiply(qG, v, transposingA: .transpose, into: &left)
         try Matrix.multiply(left, qA, into: &core)
         return try dividedAndRotatedBack(core, workspace: &left, operation: operation, shifted: shifted)
@@ -73,9 +73,9 @@ extension KroneckerEigendecomposition {
         let (qA, qG) = (factors[0].eigenvectors, factors[1].eigenvectors)
         let rotatedG = try qG.multiplied(by: g, transposingSelf: .transpose)
         let rotatedA = try qA.multiplied(by: a, transposingSelf: .transpose)
-        var core = Matrix<Scalar>(rows: g.rows, columns: a.rows)
+        var core = try Matrix<Scalar>(rows: g.rows, columns: a.rows)
         try Matrix.multiply(rotatedG, rotatedA, transposingB: .transpose, into: &core)
-        var workspace = Matrix<Scalar>(rows: g.rows, columns: a.rows)
+        var workspace = try Matrix<Scalar>(rows: g.rows, columns: a.rows)
         return try dividedAndRotatedBack(core, workspace: &workspace, operation: operation, shifted: shifted)
     }
 
@@ -93,7 +93,8 @@ extension KroneckerEigendecomposition {
                 for i in 0..<m {
                     let reciprocal = 1 / shifted(i, j)
                     guard reciprocal.isFinite else {
-                        throw LinearAlgebraError.singularMatrix(operation: operation, index: j * m + i + 1)
+                        throw LinearAlgebraError.singularEigenvalue(operation: operation, index: j * m + i + 1,
+                                                                    value: Double(shifted(i, j)))
                     }
                     c[i + j * m] *= reciprocal
                 }

@@ -58,8 +58,14 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
     /// The eigenvalues `d₁ ⊗ … ⊗ d_d` (entry `r` with the last factor's index fastest),
     /// matching the columns of ``eigenvectors``. Not sorted.
     /// - Complexity: `O(Π kᵢ)` time and memory — materialised on each access.
+    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:count:of:reachesBLAS:)`` for the `Π kᵢ` values.
     @inlinable
-    public var eigenvalues: [Scalar] { kroneckerCombination(factors.map(\.eigenvalues), identity: 1, *) }
+    public var eigenvalues: [Scalar] {
+        get throws {
+            try kroneckerCombination(factors.map(\.eigenvalues), identity: 1,
+                                     operation: "KroneckerEigendecomposition.eigenvalues", *)
+        }
+    }
 
     /// The orthonormal eigenvectors `Q₁ ⊗ … ⊗ Q_d` (`N × Π kᵢ`), kept factored.
     /// - Complexity: `O(d)`; the factors' eigenvector matrices are shared, not copied.
@@ -86,12 +92,12 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `X` has `N`
     ///   rows, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `X`,
     ///   ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `λ` negative or not finite,
-    ///   ``LinearAlgebraError/singularMatrix(operation:index:)`` when `1/(e_r + λ)` is not finite
+    ///   ``LinearAlgebraError/singularEigenvalue(operation:index:value:)`` when `1/(e_r + λ)` is not finite
     ///   (`e_r + λ` zero or subnormal; 1-based `r`) or, for a partial decomposition, `1/λ` is not
     ///   finite (index `R + 1`).
     @inlinable
     public func dampedInverse(applyingTo x: Matrix<Scalar>, damping lambda: Scalar) throws -> Matrix<Scalar> {
-        var result = Matrix<Scalar>(rows: 0, columns: 0)
+        var result = Matrix<Scalar>()
         var workspace = KroneckerWorkspace<Scalar>()
         try dampedInverse(applyingTo: x, damping: lambda, into: &result, workspace: &workspace)
         return result
@@ -108,7 +114,7 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
         let operation = "KroneckerEigendecomposition.dampedInverse"
         try requireValidDamping(lambda, operation: operation)
         try requireSolveOperands(x, name: "X", rows: order, shift: lambda, shiftName: "damping λ", operation: operation)
-        let values = eigenvalues
+        let values = try eigenvalues
         // 1/(e + λ) on the captured subspace, less the 1/λ that X/λ adds back there.
         let complement: Scalar = isComplete
             ? 0 : try complementCoefficient(damping: lambda, captured: values.count, operation: operation)
@@ -164,16 +170,21 @@ extension KroneckerProduct {
     /// - Complexity: `Σ ≈ 9nᵢ³` flops (divide and conquer) — for two `n × n` factors
     ///   `18n³` instead of `9n⁶` for the product.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless every factor
-    ///   is square, and as ``SymmetricEigendecomposition/init(_:driver:options:)``.
+    ///   is square, and as ``SymmetricEigendecomposition/init(_:driver:options:)`` in the context
+    ///   (``LinearAlgebraError/inContext(_:underlying:)``) of the failing factor.
     @inlinable
     public func symmetricEigendecomposition(
         driver: SymmetricEigendecomposition<Scalar>.Driver = .divideAndConquer,
         options: SymmetricEigendecomposition<Scalar>.Options = .init()
     ) throws -> KroneckerEigendecomposition<Scalar> {
-        try requireSquareFactors("KroneckerProduct.symmetricEigendecomposition")
+        let operation = "KroneckerProduct.symmetricEigendecomposition"
+        try requireSquareFactors(operation)
         var vectorOptions = options
         vectorOptions.computeVectors = true
-        return try KroneckerEigendecomposition(
-            factors: factors.map { try SymmetricEigendecomposition($0, driver: driver, options: vectorOptions) })
+        return try KroneckerEigendecomposition(factors: factors.enumerated().map { index, factor in
+            try LinearAlgebraError.withContext(factorContext(operation, index)) {
+                try SymmetricEigendecomposition(factor, driver: driver, options: vectorOptions)
+            }
+        })
     }
 }

@@ -12,11 +12,28 @@ extension KroneckerProduct {
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless every factor
     ///   is square, ``LinearAlgebraError/singularMatrix(operation:index:)`` for an exactly singular factor,
     ///   ``LinearAlgebraError/numericallySingular(operation:reciprocalCondition:)`` for a numerically
-    ///   singular one (its LU's condition estimate below `eps`).
+    ///   singular one (its LU's condition estimate below `eps`),
+    ///   in the context (``LinearAlgebraError/inContext(_:underlying:)``) of that factor.
     @inlinable
     public func inverse() throws -> KroneckerProduct {
-        try requireSquareFactors("KroneckerProduct.inverse")
-        return KroneckerProduct(uncheckedFactors: try factors.map { try LUFactorization($0).solve(.identity($0.rows)) })
+        try inverse("KroneckerProduct.inverse")
+    }
+
+    /// ``inverse()`` whose errors name `operation` and the failing factor.
+    @inlinable
+    func inverse(_ operation: String) throws -> KroneckerProduct {
+        try requireSquareFactors(operation)
+        return KroneckerProduct(uncheckedFactors: try factors.enumerated().map { index, factor in
+            try LinearAlgebraError.withContext(factorContext(operation, index)) {
+                try LUFactorization(factor).solve(.identity(factor.rows))
+            }
+        })
+    }
+
+    /// "`operation`: factor i of d (m×n)", 1-based, the context of a failure in one factor.
+    @inlinable
+    func factorContext(_ operation: String, _ index: Int) -> String {
+        "\(operation): factor \(index + 1) of \(factors.count) (\(factors[index].rows)×\(factors[index].columns))"
     }
 
     /// Solves `(A₁ ⊗ … ⊗ A_d)·X = B` by applying the factor inverses, `X = (A₁⁻¹ ⊗ … ⊗ A_d⁻¹)·B`.
@@ -33,22 +50,26 @@ extension KroneckerProduct {
                 operation: "KroneckerProduct.solve", expected: "B with \(rows) rows", actual: "\(b.rows)×\(b.columns)")
         }
         try b.requireFinite("KroneckerProduct.solve", argument: "B")
-        return try inverse().multiplied(by: b)
+        return try inverse("KroneckerProduct.solve").multiplied(by: b)
     }
 
     /// `log |det(A₁ ⊗ … ⊗ A_d)| = Σᵢ (N/nᵢ)·log |det Aᵢ|` and the sign of the determinant,
     /// without overflow; each factor by LU (LAPACK `?getrf`).
     /// - Complexity: `Σ 2nᵢ³/3` flops.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless every factor
-    ///   is square, ``LinearAlgebraError/singularMatrix(operation:index:)`` for a singular factor.
+    ///   is square, ``LinearAlgebraError/singularMatrix(operation:index:)`` for a singular factor, in
+    ///   the context (``LinearAlgebraError/inContext(_:underlying:)``) of that factor.
     @inlinable
     public func logAbsoluteDeterminant() throws -> (logAbs: Scalar, sign: Scalar) {
-        try requireSquareFactors("KroneckerProduct.logAbsoluteDeterminant")
+        let operation = "KroneckerProduct.logAbsoluteDeterminant"
+        try requireSquareFactors(operation)
         let order = rows
         var logAbs: Scalar = 0
         var sign: Scalar = 1
-        for factor in factors where factor.rows > 0 {
-            let (factorLog, factorSign) = try LUFactorization(factor).logAbsoluteDeterminant
+        for (index, factor) in factors.enumerated() where factor.rows > 0 {
+            let (factorLog, factorSign) = try LinearAlgebraError.withContext(factorContext(operation, index)) {
+                try LUFactorization(factor).logAbsoluteDeterminant
+            }
             let power = order / factor.rows
             logAbs += Scalar(power) * factorLog
             if factorSign < 0 && power % 2 == 1 { sign = -sign }

@@ -88,7 +88,7 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
     ///   overflows `Int`.
     @inlinable
     public func multiplied(by x: Matrix<Scalar>, transpose: Transpose = .none) throws -> Matrix<Scalar> {
-        var result = Matrix<Scalar>(rows: 0, columns: 0)
+        var result = Matrix<Scalar>()
         var workspace = KroneckerWorkspace<Scalar>()
         try multiply(x, transpose: transpose, into: &result, workspace: &workspace)
         return result
@@ -108,8 +108,8 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
                 operation: operation, expected: "X with \(inputRows) rows", actual: "\(x.rows)×\(x.columns)")
         }
         _ = try checkedProduct([outputRows, x.columns], of: "result entries", operation: operation)
-        applyKroneckerFactors(factors, transpose: transpose, to: x, outputRows: outputRows, into: &result,
-                              workspace: &workspace)
+        try applyKroneckerFactors(factors, transpose: transpose, to: x, outputRows: outputRows, into: &result,
+                                  workspace: &workspace, operation: operation)
     }
 
     /// `op(A₁ ⊗ … ⊗ A_d)·x` for one vector.
@@ -157,9 +157,13 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// The explicit `Π mᵢ × Π nᵢ` matrix. For tests and small sizes only.
     /// - Complexity: `Π mᵢnᵢ` entries and memory.
+    /// - Throws: as ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the product, before
+    ///   allocating.
     @inlinable
-    public func dense() -> Matrix<Scalar> {
-        factors.dropFirst().reduce(factors[0]) { kroneckerPair($0, $1) }
+    public func dense() throws -> Matrix<Scalar> {
+        let operation = "KroneckerProduct.dense"
+        try SizePolicy.check(operation, "dense product", rows: rows, columns: columns, of: Scalar.self)
+        return try factors.dropFirst().reduce(factors[0]) { try kroneckerPair($0, $1, operation) }
     }
 
     /// `tr(A₁ ⊗ … ⊗ A_d) = Π tr Aᵢ`.
@@ -175,22 +179,37 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
     /// The diagonal `(A₁ ⊗ … ⊗ A_d)[r, r]`, `r < min(rows, columns)`; for square factors
     /// the Kronecker product of the factors' diagonals.
     /// - Complexity: `O(d·min(rows, columns))`.
+    /// - Throws: as ``SizePolicy/check(_:_:count:of:reachesBLAS:)`` for its `min(rows, columns)`
+    ///   entries, before allocating.
     @inlinable
     public var diagonal: [Scalar] {
-        if hasSquareFactors {
-            return kroneckerCombination(factors.map(\.diagonal), identity: 1, *)
+        get throws {
+            try SizePolicy.check("KroneckerProduct.diagonal", "diagonal", count: Swift.min(rows, columns),
+                                 of: Scalar.self, reachesBLAS: false)
+            return try diagonalEntries
         }
-        // Rectangular factors: split r into row digits (radices mᵢ) and column digits
-        // (radices nᵢ), last factor fastest, and multiply the entries.
-        return (0..<Swift.min(rows, columns)).map { r in
-            var (rowRest, columnRest) = (r, r)
-            var value: Scalar = 1
-            for factor in factors.reversed() {
-                value *= factor[rowRest % factor.rows, columnRest % factor.columns]
-                rowRest /= factor.rows
-                columnRest /= factor.columns
+    }
+
+    /// ``diagonal`` once its size is checked.
+    @inlinable
+    var diagonalEntries: [Scalar] {
+        get throws {
+            if hasSquareFactors {
+                return try kroneckerCombination(factors.map(\.diagonal), identity: 1,
+                                                operation: "KroneckerProduct.diagonal", *)
             }
-            return value
+            // Rectangular factors: split r into row digits (radices mᵢ) and column digits
+            // (radices nᵢ), last factor fastest, and multiply the entries.
+            return (0..<Swift.min(rows, columns)).map { r in
+                var (rowRest, columnRest) = (r, r)
+                var value: Scalar = 1
+                for factor in factors.reversed() {
+                    value *= factor[rowRest % factor.rows, columnRest % factor.columns]
+                    rowRest /= factor.rows
+                    columnRest /= factor.columns
+                }
+                return value
+            }
         }
     }
 
@@ -209,11 +228,16 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
     }
 }
 
-/// `A ⊗ B` formed explicitly: entry `(i_A·m_B + i_B, j_A·n_B + j_B)` is `A[i_A, j_A]·B[i_B, j_B]`.
+/// `A ⊗ B` formed explicitly: entry `(i_A·m_B + i_B, j_A·n_B + j_B)` is `A[i_A, j_A]·B[i_B, j_B]`;
+/// a size error names `operation`.
 @inlinable
-func kroneckerPair<Scalar: LinearAlgebraScalar>(_ a: Matrix<Scalar>, _ b: Matrix<Scalar>) -> Matrix<Scalar> {
+func kroneckerPair<Scalar: LinearAlgebraScalar>(_ a: Matrix<Scalar>, _ b: Matrix<Scalar>,
+                                                _ operation: String) throws -> Matrix<Scalar> {
     let (ma, na, mb, nb) = (a.rows, a.columns, b.rows, b.columns)
-    var result = Matrix<Scalar>(rows: ma * mb, columns: na * nb)
+    let (rows, rowOverflow) = ma.multipliedReportingOverflow(by: mb)
+    let (columns, columnOverflow) = na.multipliedReportingOverflow(by: nb)
+    var result = try Matrix<Scalar>(rows: rowOverflow ? .max : rows, columns: columnOverflow ? .max : columns,
+                                    for: operation, "dense Kronecker product")
     let m = ma * mb
     result.withUnsafeMutableBufferPointer { c in
         a.withUnsafeBufferPointer { pa in

@@ -56,7 +56,7 @@ public struct KroneckerSum<Scalar: LinearAlgebraScalar>: Sendable {
             throw LinearAlgebraError.dimensionMismatch(
                 operation: "KroneckerSum.multiplied", expected: "X with \(order) rows", actual: "\(x.rows)×\(x.columns)")
         }
-        var result = Matrix<Scalar>(rows: order, columns: x.columns)
+        var result = try Matrix<Scalar>(rows: order, columns: x.columns)
         guard order > 0, x.columns > 0 else { return result }
         let (na, nb, k) = (first.rows, second.rows, x.columns)
         x.withUnsafeBufferPointer { px in
@@ -82,11 +82,14 @@ public struct KroneckerSum<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// The explicit `N × N` matrix `A ⊗ I + I ⊗ B`. For tests and small sizes only.
     /// - Complexity: `N²` entries.
+    /// - Throws: as ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the `N × N` result,
+    ///   before allocating.
     @inlinable
-    public func dense() -> Matrix<Scalar> {
-        var result = kroneckerPair(first, .identity(second.rows))
+    public func dense() throws -> Matrix<Scalar> {
+        let operation = "KroneckerSum.dense"
+        var result = try kroneckerPair(first, .identity(second.rows), operation)
         // Shapes agree: both are (n_A·n_B)².
-        try! result.add(kroneckerPair(.identity(first.rows), second), scaledBy: 1)
+        try result.add(kroneckerPair(.identity(first.rows), second, operation), scaledBy: 1)
         return result
     }
 

@@ -38,8 +38,14 @@ public struct KroneckerSumEigendecomposition<Scalar: LinearAlgebraScalar>: Senda
 
     /// The eigenvalues `d_A[j] + d_B[i]` at index `i + n_B·j`, matching ``eigenvectors``. Not sorted.
     /// - Complexity: `O(N)`, materialised on each access.
+    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:count:of:reachesBLAS:)`` for the `N` values.
     @inlinable
-    public var eigenvalues: [Scalar] { kroneckerCombination([first.eigenvalues, second.eigenvalues], identity: 0, +) }
+    public var eigenvalues: [Scalar] {
+        get throws {
+            try kroneckerCombination([first.eigenvalues, second.eigenvalues], identity: 0,
+                                     operation: "KroneckerSumEigendecomposition.eigenvalues", +)
+        }
+    }
 
     /// The orthonormal eigenvectors `Q_A ⊗ Q_B`, kept factored.
     /// - Complexity: `O(1)`; the factors' eigenvector matrices are shared, not copied.
@@ -54,11 +60,11 @@ public struct KroneckerSumEigendecomposition<Scalar: LinearAlgebraScalar>: Senda
     /// - Accuracy: relative error `≈ c·(n_A + n_B)·eps·max|e + σ| / min|e + σ|`.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `C` has `N`
     ///   rows, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `C` or `σ`,
-    ///   ``LinearAlgebraError/singularMatrix(operation:index:)`` when some `1/(e_r + σ)` is not finite
+    ///   ``LinearAlgebraError/singularEigenvalue(operation:index:value:)`` when some `1/(e_r + σ)` is not finite
     ///   (`e_r + σ` zero or subnormal; 1-based `r`).
     @inlinable
     public func solve(_ c: Matrix<Scalar>, shift sigma: Scalar = 0) throws -> Matrix<Scalar> {
-        var result = Matrix<Scalar>(rows: 0, columns: 0)
+        var result = Matrix<Scalar>()
         var workspace = KroneckerWorkspace<Scalar>()
         try solve(c, shift: sigma, into: &result, workspace: &workspace)
         return result

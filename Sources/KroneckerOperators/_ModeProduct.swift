@@ -76,14 +76,14 @@ func applyKroneckerFactors<Scalar: LinearAlgebraScalar>(
 }
 
 /// `result ← op(factors[0] ⊗ … ⊗ factors[d−1])·X` with `result` reshaped to `outputRows × k`
-/// (its storage reused when the shape already matches).
+/// (its storage reused when the shape already matches); a size error names `operation`.
 @inlinable
 func applyKroneckerFactors<Scalar: LinearAlgebraScalar>(
     _ factors: [Matrix<Scalar>], transpose: Transpose, to x: Matrix<Scalar>, outputRows: Int,
-    into result: inout Matrix<Scalar>, workspace: inout KroneckerWorkspace<Scalar>
-) {
+    into result: inout Matrix<Scalar>, workspace: inout KroneckerWorkspace<Scalar>, operation: String
+) throws {
     if result.rows != outputRows || result.columns != x.columns {
-        result = Matrix(rows: outputRows, columns: x.columns)
+        result = try Matrix(rows: outputRows, columns: x.columns, for: operation, "result")
     }
     x.withUnsafeBufferPointer { input in
         result.withUnsafeMutableBufferPointer { output in
@@ -103,11 +103,19 @@ func applyKroneckerFactors<Scalar: LinearAlgebraScalar>(
 /// digits `(r₀, …, r_{d−1})`, the last digit fastest, is
 /// `combine(…combine(identity, v₀[r₀])…, v_{d−1}[r_{d−1}])` — the eigenvalues of a
 /// Kronecker product (`×`, identity 1) or of a Kronecker sum (`+`, identity 0).
+/// The count `Π |vᵢ|` is checked with ``SizePolicy`` (errors naming `operation`) before anything
+/// is allocated.
 /// - Complexity: `O(Π |vᵢ|)`.
 @inlinable
 func kroneckerCombination<Scalar: LinearAlgebraScalar>(
-    _ vectors: [[Scalar]], identity: Scalar, _ combine: (Scalar, Scalar) -> Scalar
-) -> [Scalar] {
+    _ vectors: [[Scalar]], identity: Scalar, operation: String, _ combine: (Scalar, Scalar) -> Scalar
+) throws -> [Scalar] {
+    var count = 1
+    for vector in vectors {
+        let (next, overflow) = count.multipliedReportingOverflow(by: vector.count)
+        count = overflow ? .max : next
+    }
+    try SizePolicy.check(operation, "entries", count: count, of: Scalar.self, reachesBLAS: false)
     var result = [identity]
     for vector in vectors {
         var next = [Scalar]()
@@ -133,7 +141,7 @@ func applyInKroneckerEigenbasis<Scalar: LinearAlgebraScalar>(
 ) {
     let k = x.columns
     let rank = coefficients.count
-    if result.rows != x.rows || result.columns != k { result = Matrix(rows: x.rows, columns: k) }
+    if result.rows != x.rows || result.columns != k { result = Matrix(shapeOf: x) }
     guard x.rows > 0, k > 0 else { return }
     var projection = workspace.projection
     workspace.projection = []

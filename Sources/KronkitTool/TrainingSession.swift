@@ -43,7 +43,7 @@ struct TrainingSession<O: Optimizer, L: Loss> where L.Scalar == O.Scalar {
         self.evaluationPeriod = evaluationPeriod
         state = LoopState(shuffle: shuffle)
         generator = state.epochStart
-        testTarget = task == .classification ? data.test.oneHotLabels : data.test.features
+        testTarget = task == .classification ? try data.test.oneHotLabels : data.test.features
     }
 
     /// Full batches per pass over the training data.
@@ -91,13 +91,15 @@ struct TrainingSession<O: Optimizer, L: Loss> where L.Scalar == O.Scalar {
         if state.metrics.isEmpty { try record() }
         while state.step < totalSteps {
             let batch = try nextBatch()
-            let target = task == .classification ? batch.oneHotLabels : batch.features
+            let target = task == .classification ? try batch.oneHotLabels : batch.features
             let start = ContinuousClock.now
             let value: Double
             do {
                 value = Double(try optimizer.step(&model, input: batch.features, target: target, loss: loss).loss)
-            } catch LinearAlgebraError.nonFiniteInput {
-                // Weights or activations overflowed: the run diverged within this step.
+            } catch let error as LinearAlgebraError {
+                // Weights or activations overflowed (possibly inside a curvature block, so the
+                // error may carry its context): the run diverged within this step.
+                guard case .nonFiniteInput = error.rootCause else { throw error }
                 throw ToolError.diverged(method: optimizer.name, step: state.step + 1)
             }
             state.elapsed += Self.seconds(since: start)

@@ -21,7 +21,7 @@ public struct Activation<Scalar: LinearAlgebraScalar>: Layer {
     public let kind: Kind
     /// Features per example (rows in and out).
     public let size: Int
-    @usableFromInline var output = Matrix<Scalar>(rows: 0, columns: 0)
+    @usableFromInline var output = Matrix<Scalar>()
 
     /// `kind` applied to `size` features per example.
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` when `size < 1`.

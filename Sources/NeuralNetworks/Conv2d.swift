@@ -47,7 +47,7 @@ public struct Conv2d<Scalar: LinearAlgebraScalar>: ParameterizedLayer {
                 operation: "Conv2d", detail: "outputChannels \(outputChannels) must be at least 1")
         }
         let area = geometry.kernelHeight * geometry.kernelWidth
-        let weight: Matrix<Scalar> = initialization.combinedWeight(
+        let weight: Matrix<Scalar> = try initialization.combinedWeight(
             outputs: outputChannels, inputs: geometry.patchSize, bias: bias, fanIn: geometry.patchSize,
             fanOut: area * outputChannels, using: &generator)
         try self.init(geometry: geometry, weight: weight, hasBias: bias)
@@ -86,6 +86,6 @@ public struct Conv2d<Scalar: LinearAlgebraScalar>: ParameterizedLayer {
     public mutating func backward(_ outputGradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try requireGradientShape(outputGradient, rows: outputSize, columns: batchSize, "Conv2d.backward")
         let g = try outputGradient.reshaped(rows: outputChannels, columns: map.inputs.columns)
-        return geometry.col2im(try map.backward(g))
+        return try geometry.col2im(try map.backward(g))
     }
 }

@@ -92,11 +92,12 @@ public struct ConvolutionGeometry: Sendable, Hashable, Codable {
 
     /// The patch matrix `(k_h·k_w·C) × (batch·P)` of `images` (`inputSize × batch`).
     /// - Complexity: `k_h·k_w·C·P` copies per example, in runs of `C` contiguous values.
+    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the patch matrix.
     @inlinable
-    public func im2col<Scalar: LinearAlgebraScalar>(_ images: Matrix<Scalar>) -> Matrix<Scalar> {
+    public func im2col<Scalar: LinearAlgebraScalar>(_ images: Matrix<Scalar>) throws -> Matrix<Scalar> {
         precondition(images.rows == inputSize, "callers check the input rows")
         let batch = images.columns
-        var patches = Matrix<Scalar>(rows: patchSize, columns: batch * positions)
+        var patches = try Matrix<Scalar>(rows: patchSize, columns: batch * positions, for: "im2col", "patch matrix")
         images.withUnsafeBufferPointer { source in
             patches.withUnsafeMutableBufferPointer { target in
                 forEachWindowRun(batch: batch) { imageOffset, patchOffset, count in
@@ -110,11 +111,12 @@ public struct ConvolutionGeometry: Sendable, Hashable, Codable {
     /// The adjoint of ``im2col(_:)``: sums every patch entry back into the image
     /// pixel it was copied from (`inputSize × batch`), the input gradient of a convolution.
     /// - Complexity: `k_h·k_w·C·P` additions per example.
+    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the images.
     @inlinable
-    public func col2im<Scalar: LinearAlgebraScalar>(_ patches: Matrix<Scalar>) -> Matrix<Scalar> {
+    public func col2im<Scalar: LinearAlgebraScalar>(_ patches: Matrix<Scalar>) throws -> Matrix<Scalar> {
         precondition(patches.rows == patchSize && patches.columns % positions == 0, "callers check the shape")
         let batch = patches.columns / positions
-        var images = Matrix<Scalar>(rows: inputSize, columns: batch)
+        var images = try Matrix<Scalar>(rows: inputSize, columns: batch)
         patches.withUnsafeBufferPointer { source in
             images.withUnsafeMutableBufferPointer { target in
                 forEachWindowRun(batch: batch) { imageOffset, patchOffset, count in

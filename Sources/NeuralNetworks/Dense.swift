@@ -34,7 +34,7 @@ public struct Dense<Scalar: LinearAlgebraScalar>: ParameterizedLayer {
             throw LinearAlgebraError.invalidArgument(
                 operation: "Dense", detail: "sizes \(inputSize) → \(outputSize) must both be at least 1")
         }
-        let weight: Matrix<Scalar> = initialization.combinedWeight(
+        let weight: Matrix<Scalar> = try initialization.combinedWeight(
             outputs: outputSize, inputs: inputSize, bias: bias, fanIn: inputSize, fanOut: outputSize,
             using: &generator)
         try self.init(weight: weight, hasBias: bias, sharedDimension: sharedDimension)

@@ -14,18 +14,19 @@ public enum Initialization: Sendable, Hashable, Codable {
 
     /// A `rows × columns` weight drawn by this scheme.
     /// - Complexity: `rows·columns` draws from `generator`.
+    /// - Throws: as ``DenseLinearAlgebra/Matrix/randomGaussian(rows:columns:using:)``, before drawing.
     @inlinable
     public func weight<Scalar: LinearAlgebraScalar>(
         rows: Int, columns: Int, fanIn: Int, fanOut: Int, using generator: inout some RandomNumberGenerator
-    ) -> Matrix<Scalar> {
+    ) throws -> Matrix<Scalar> {
         switch self {
         case .heNormal:
             let deviation = Scalar.sqrt(2 / Scalar(Swift.max(fanIn, 1)))
-            return Matrix<Scalar>.randomGaussian(rows: rows, columns: columns, using: &generator)
+            return try Matrix<Scalar>.randomGaussian(rows: rows, columns: columns, using: &generator)
                 .scaled(by: deviation)
         case .glorotUniform:
             let limit = Scalar.sqrt(6 / Scalar(Swift.max(fanIn + fanOut, 1)))
-            return Matrix<Scalar>.randomUniform(rows: rows, columns: columns, in: -limit...limit, using: &generator)
+            return try Matrix<Scalar>.randomUniform(rows: rows, columns: columns, in: -limit...limit, using: &generator)
         }
     }
 
@@ -34,11 +35,12 @@ public enum Initialization: Sendable, Hashable, Codable {
     func combinedWeight<Scalar: LinearAlgebraScalar>(
         outputs: Int, inputs: Int, bias: Bool, fanIn: Int, fanOut: Int,
         using generator: inout some RandomNumberGenerator
-    ) -> Matrix<Scalar> {
-        let w: Matrix<Scalar> = weight(rows: outputs, columns: inputs, fanIn: fanIn, fanOut: fanOut, using: &generator)
+    ) throws -> Matrix<Scalar> {
+        let w: Matrix<Scalar> = try weight(rows: outputs, columns: inputs, fanIn: fanIn, fanOut: fanOut,
+                                           using: &generator)
         guard bias else { return w }
         var elements = w.elements
         elements.append(contentsOf: repeatElement(0, count: outputs))
-        return try! Matrix(rows: outputs, columns: inputs + 1, columnMajor: elements)
+        return try Matrix(rows: outputs, columns: inputs + 1, columnMajor: elements)
     }
 }

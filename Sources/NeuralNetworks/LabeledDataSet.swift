@@ -45,7 +45,8 @@ public struct LabeledDataSet<Scalar: LinearAlgebraScalar>: Sendable {
     public var featureCount: Int { features.rows }
 
     /// The labels as a `classCount × count` one-hot matrix, the targets of ``SoftmaxCrossEntropy``.
-    public var oneHotLabels: Matrix<Scalar> { try! Matrix.oneHot(labels, classCount: classCount) }
+    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the matrix.
+    public var oneHotLabels: Matrix<Scalar> { get throws { try Matrix.oneHot(labels, classCount: classCount) } }
 
     /// The examples at `indices`, in that order (repetitions allowed).
     /// - Complexity: one column copy per index.
@@ -57,7 +58,7 @@ public struct LabeledDataSet<Scalar: LinearAlgebraScalar>: Sendable {
                 operation: "LabeledDataSet.subset", detail: "index \(bad) is not in 0..<\(count)")
         }
         let d = featureCount
-        var gathered = Matrix<Scalar>(rows: d, columns: indices.count)
+        var gathered = try Matrix<Scalar>(rows: d, columns: indices.count)
         features.withUnsafeBufferPointer { source in
             gathered.withUnsafeMutableBufferPointer { target in
                 for (j, i) in indices.enumerated() {

@@ -58,7 +58,7 @@ extension Matrix {
             throw LinearAlgebraError.invalidArgument(
                 operation: "Matrix.oneHot", detail: "class count \(classCount) must be ≥ 0")
         }
-        var result = Matrix(rows: classCount, columns: labels.count)
+        var result = try Matrix(rows: classCount, columns: labels.count)
         for (i, label) in labels.enumerated() {
             guard label >= 0, label < classCount else {
                 throw LinearAlgebraError.invalidArgument(

@@ -37,7 +37,7 @@ public struct MeanPool<Scalar: LinearAlgebraScalar>: Layer {
         try requireInputRows(input, "MeanPool.forward")
         let (r, d, b) = (sharedDimension, features, input.columns)
         batchSize = b
-        var output = Matrix<Scalar>(rows: d, columns: b)
+        var output = try Matrix<Scalar>(rows: d, columns: b)
         let scale = 1 / Scalar(r)
         input.withUnsafeBufferPointer { x in
             output.withUnsafeMutableBufferPointer { y in
@@ -58,7 +58,7 @@ public struct MeanPool<Scalar: LinearAlgebraScalar>: Layer {
     public mutating func backward(_ outputGradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try requireGradientShape(outputGradient, rows: features, columns: batchSize, "MeanPool.backward")
         let (r, d, b) = (sharedDimension, features, batchSize)
-        var gradient = Matrix<Scalar>(rows: r * d, columns: b)
+        var gradient = try Matrix<Scalar>(rows: r * d, columns: b)
         let scale = 1 / Scalar(r)
         outputGradient.withUnsafeBufferPointer { g in
             gradient.withUnsafeMutableBufferPointer { x in

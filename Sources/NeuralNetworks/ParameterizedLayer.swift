@@ -84,7 +84,7 @@ extension ParameterizedLayer {
                 actual: "\(g.columns) columns (call backward after forward)")
         }
         return try (0..<b).map { i in
-            var gradient = Matrix<Scalar>(rows: g.rows, columns: a.rows)
+            var gradient = try Matrix<Scalar>(rows: g.rows, columns: a.rows)
             try Matrix.multiply(g.columns(i * r..<(i + 1) * r), a.columns(i * r..<(i + 1) * r),
                                 transposingB: .transpose, alpha: Scalar(b), into: &gradient)
             return gradient

@@ -52,6 +52,6 @@ public struct Patchify<Scalar: LinearAlgebraScalar>: Layer {
         }
         let patches = try outputGradient.reshaped(rows: geometry.patchSize,
                                                   columns: outputGradient.columns * patchCount)
-        return geometry.col2im(patches)
+        return try geometry.col2im(patches)
     }
 }

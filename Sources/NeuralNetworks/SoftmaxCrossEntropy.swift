@@ -58,7 +58,7 @@ public struct SoftmaxCrossEntropy<Scalar: LinearAlgebraScalar>: Loss {
         try output.requireFinite("SoftmaxCrossEntropy.sampleTargets", argument: "output")
         let probabilities = Self.probabilities(output)
         let classes = output.rows
-        var samples = Matrix<Scalar>(rows: classes, columns: output.columns)
+        var samples = try Matrix<Scalar>(rows: classes, columns: output.columns)
         guard classes > 0 else { return samples }
         probabilities.withUnsafeBufferPointer { p in
             samples.withUnsafeMutableBufferPointer { s in
@@ -110,7 +110,7 @@ public struct SoftmaxCrossEntropy<Scalar: LinearAlgebraScalar>: Loss {
         guard !labels.isEmpty else { return 0 }
         var correct = 0
         for (i, label) in labels.enumerated() {
-            let column = logits.column(i)
+            let column = try logits.column(i)
             if column.indices.max(by: { column[$0] < column[$1] }) == label { correct += 1 }
         }
         return Double(correct) / Double(labels.count)

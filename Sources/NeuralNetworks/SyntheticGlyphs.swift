@@ -44,7 +44,9 @@ public enum SyntheticGlyphs {
 
     /// `count` images drawn with `generator`.
     /// - Complexity: `O(count · 256 · strokes)`.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` when `count < 0`.
+    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` when `count < 0`; as
+    ///   ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the
+    ///   `256 × count` images, before drawing.
     public static func generate<Scalar: LinearAlgebraScalar>(
         count: Int, options: Options = Options(), as: Scalar.Type = Scalar.self,
         using generator: inout some RandomNumberGenerator
@@ -53,6 +55,7 @@ public enum SyntheticGlyphs {
             throw LinearAlgebraError.invalidArgument(operation: "SyntheticGlyphs", detail: "count \(count) must be ≥ 0")
         }
         let pixels = imageSize * imageSize
+        try SizePolicy.check("SyntheticGlyphs", "images", rows: pixels, columns: count, of: Scalar.self)
         var values = [Scalar](repeating: 0, count: count * pixels)
         var image = [Double](repeating: 0, count: pixels)
         for i in 0..<count {

@@ -33,9 +33,9 @@ struct _SharedAffineMap<Scalar: LinearAlgebraScalar>: Sendable {
         self.weight = weight
         self.hasBias = hasBias
         self.sharedDimension = sharedDimension
-        self.inputs = Matrix(rows: weight.columns, columns: 0)
-        self.outputGradients = Matrix(rows: weight.rows, columns: 0)
-        self.weightGradient = Matrix(rows: weight.rows, columns: weight.columns)
+        self.inputs = try Matrix(rows: weight.columns, columns: 0)
+        self.outputGradients = try Matrix(rows: weight.rows, columns: 0)
+        self.weightGradient = Matrix(shapeOf: weight)
     }
 
     /// `d_in`, the input features per column (without the homogeneous 1).
@@ -50,8 +50,8 @@ struct _SharedAffineMap<Scalar: LinearAlgebraScalar>: Sendable {
     mutating func forward(_ x: Matrix<Scalar>) throws -> Matrix<Scalar> {
         precondition(x.rows == inputFeatures && x.columns % sharedDimension == 0,
                      "the layer reshapes its input to d_in × (batch·R) before calling the affine map")
-        inputs = hasBias ? Self.appendingOnes(x) : x
-        var y = Matrix<Scalar>(rows: outputFeatures, columns: x.columns)
+        inputs = hasBias ? try Self.appendingOnes(x) : x
+        var y = try Matrix<Scalar>(rows: outputFeatures, columns: x.columns)
         try Matrix.multiply(weight, inputs, into: &y)
         return y
     }
@@ -64,7 +64,7 @@ struct _SharedAffineMap<Scalar: LinearAlgebraScalar>: Sendable {
         outputGradients = g
         try Matrix.multiply(g, inputs, transposingB: .transpose, into: &weightGradient)
         let (dIn, dOut, n) = (inputFeatures, outputFeatures, g.columns)
-        var inputGradient = Matrix<Scalar>(rows: dIn, columns: n)
+        var inputGradient = try Matrix<Scalar>(rows: dIn, columns: n)
         guard n > 0 else { return inputGradient }
         weight.withUnsafeBufferPointer { w in
             g.withUnsafeBufferPointer { gb in
@@ -80,9 +80,9 @@ struct _SharedAffineMap<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// `[x; 1ᵀ]`: `x` with a trailing row of ones (the homogeneous coordinate).
     @inlinable
-    static func appendingOnes(_ x: Matrix<Scalar>) -> Matrix<Scalar> {
+    static func appendingOnes(_ x: Matrix<Scalar>) throws -> Matrix<Scalar> {
         let (d, n) = (x.rows, x.columns)
-        var result = Matrix<Scalar>(rows: d + 1, columns: n, repeating: 1)
+        var result = try Matrix<Scalar>(rows: d + 1, columns: n, repeating: 1)
         x.withUnsafeBufferPointer { source in
             result.withUnsafeMutableBufferPointer { target in
                 for j in 0..<n {

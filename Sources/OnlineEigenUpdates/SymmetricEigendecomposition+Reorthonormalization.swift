@@ -6,12 +6,15 @@ extension SymmetricEigendecomposition {
     /// maintained by updates has drifted from an orthonormal basis (LAPACK's results
     /// start at `c·n·eps`).
     /// - Complexity: one `syrk`, `n·k²` flops. `0` for a decomposition without vectors.
+    /// - Throws: as ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the `k × k` Gram matrix.
     @inlinable
     public var orthogonalityLoss: Scalar {
-        guard hasEigenvectors, !eigenvalues.isEmpty else { return 0 }
-        var gram = eigenvectors.gram(.transpose)
-        try? gram.addToDiagonal(-1)
-        return gram.maxAbsoluteEntry
+        get throws {
+            guard hasEigenvectors, !eigenvalues.isEmpty else { return 0 }
+            var gram = try eigenvectors.gram(.transpose)
+            try gram.addToDiagonal(-1)
+            return gram.maxAbsoluteEntry
+        }
     }
 
     /// The same matrix `Q·diag(d)·Qᵀ` with orthonormal eigenvectors restored, in

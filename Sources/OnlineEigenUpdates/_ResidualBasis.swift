@@ -28,9 +28,9 @@ struct ResidualBasis<Scalar: LinearAlgebraScalar> {
     @inlinable
     init(splitting x: Matrix<Scalar>, along u: Matrix<Scalar>, passes: Int, tolerance: Scalar) throws {
         let (n, r, c) = (x.rows, u.columns, x.columns)
-        var coefficients = Matrix<Scalar>(rows: r, columns: c)
+        var coefficients = try Matrix<Scalar>(rows: r, columns: c)
         var residual = x
-        var correction = Matrix<Scalar>(rows: r, columns: c)
+        var correction = try Matrix<Scalar>(rows: r, columns: c)
         for _ in 0..<(r > 0 ? passes : 0) {
             try Matrix.multiply(u, residual, transposingA: .transpose, into: &correction)
             try Matrix.multiply(u, correction, alpha: -1, beta: 1, into: &residual)
@@ -48,12 +48,12 @@ struct ResidualBasis<Scalar: LinearAlgebraScalar> {
         // |R_jj| is non-increasing: the kept directions are a prefix.
         var rank = 0
         while rank < Swift.min(width, n - r), abs(residual[rank, rank]) > tolerance { rank += 1 }
-        var coordinates = Matrix<Scalar>(rows: rank, columns: c)
+        var coordinates = try Matrix<Scalar>(rows: rank, columns: c)
         for j in 0..<c {
             let column = Int(pivots[j]) - 1
             for i in 0..<Swift.min(rank, j + 1) { coordinates[i, column] = residual[i, j] }
         }
-        var q = residual.columns(0..<rank)
+        var q = try residual.columns(0..<rank)
         if rank > 0 {
             let info = q.withUnsafeMutableBufferPointer { a in
                 Scalar.orgqr(m: n, n: rank, k: rank, a: a.baseAddress!, lda: n, tau: tau)

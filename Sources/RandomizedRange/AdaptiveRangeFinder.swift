@@ -74,7 +74,8 @@ public struct AdaptiveRangeFinder<Scalar: LinearAlgebraScalar>: Sendable {
     ///   passes over `A`, the first `r` as one GEMM) and `O(m·rank·(rank + r))` flops of
     ///   Gram–Schmidt.
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for a negative or
-    ///   non-finite tolerance, `r < 1`, or a maximum rank outside `0...min(m, n)`;
+    ///   non-finite tolerance, `r < 1`, or a maximum rank outside `0...min(m, n)`; as
+    ///   ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the `max(m, n) × r` probe block;
     ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `A`.
     @inlinable
     public func basis(of a: Matrix<Scalar>, using generator: inout some RandomNumberGenerator) throws -> Result {
@@ -92,13 +93,14 @@ public struct AdaptiveRangeFinder<Scalar: LinearAlgebraScalar>: Sendable {
             throw LinearAlgebraError.invalidArgument(
                 operation: operation, detail: "maximum rank \(cap) must be in 0...min(m, n) = \(Swift.min(m, n))")
         }
+        try SizePolicy.check(operation, "probe block (Ω or A·Ω)", rows: Swift.max(m, n), columns: r, of: Scalar.self)
         try a.requireFinite(operation, argument: "A")
         // 10·√(2/π): HMT eq. (4.3), from E|⟨g, x⟩| = √(2/π)·‖x‖ for Gaussian g and a 10⁻ʳ tail.
         let factor = 10 * Scalar.sqrt(2 / Scalar.pi)
         var columns: [[Scalar]] = []
-        let omega = Matrix<Scalar>.randomGaussian(rows: n, columns: r, using: &generator)
+        let omega = try Matrix<Scalar>.randomGaussian(rows: n, columns: r, using: &generator)
         let sample = try a.multiplied(by: omega)
-        var probes = (0..<r).map { sample.column($0) }
+        var probes = try (0..<r).map { try sample.column($0) }
         var norms = probes.map(\.norm2)
         var estimate = factor * (norms.max() ?? 0)
         while estimate > tolerance, columns.count < cap {

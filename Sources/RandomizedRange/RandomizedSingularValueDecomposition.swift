@@ -33,7 +33,7 @@ public struct RandomizedSingularValueDecomposition<Scalar: LinearAlgebraScalar>:
         let k = rangeFinder.options.rank
         u = try q.multiplied(by: small.u.columns(0..<k))
         singularValues = Array(small.singularValues.prefix(k))
-        vt = small.vt.submatrix(rows: 0..<k, columns: 0..<b.columns)
+        vt = try small.vt.submatrix(rows: 0..<k, columns: 0..<b.columns)
     }
 
     /// `U·diag(σ)·Vᵀ`, the rank-`k` approximation as a dense `m × n` matrix.

@@ -39,15 +39,15 @@ public enum SketchDistribution: Sendable, Hashable {
         }
         switch self {
         case .gaussian:
-            return Matrix.randomGaussian(rows: n, columns: l, using: &generator)
+            return try Matrix.randomGaussian(rows: n, columns: l, using: &generator)
         case .rademacher:
-            return Matrix.randomSigns(rows: n, columns: l, using: &generator)
+            return try Matrix.randomSigns(rows: n, columns: l, using: &generator)
         case let .sparseSign(zeta):
             guard zeta >= 1 else {
                 throw LinearAlgebraError.invalidArgument(
                     operation: operation, detail: "sparse sign needs nonzerosPerRow ≥ 1, got \(zeta)")
             }
-            return Self.sparseSign(rows: n, columns: l, nonzerosPerRow: Swift.min(zeta, l), using: &generator)
+            return try Self.sparseSign(rows: n, columns: l, nonzerosPerRow: Swift.min(zeta, l), using: &generator)
         }
     }
 
@@ -55,8 +55,8 @@ public enum SketchDistribution: Sendable, Hashable {
     @inlinable
     static func sparseSign<Scalar: LinearAlgebraScalar>(
         rows n: Int, columns l: Int, nonzerosPerRow zeta: Int, using generator: inout some RandomNumberGenerator
-    ) -> Matrix<Scalar> {
-        var omega = Matrix<Scalar>(rows: n, columns: l)
+    ) throws -> Matrix<Scalar> {
+        var omega = try Matrix<Scalar>(rows: n, columns: l)
         guard n > 0, l > 0 else { return omega }
         omega.withUnsafeMutableBufferPointer { entries in
             for i in 0..<n {

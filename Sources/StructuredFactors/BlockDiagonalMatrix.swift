@@ -29,7 +29,7 @@ public struct BlockDiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix
                 throw LinearAlgebraError.invalidArgument(
                     operation: "BlockDiagonalMatrix.Layout", detail: "block size \(blockSize) must be ≥ 1")
             }
-            try requireOrder(n, "BlockDiagonalMatrix.Layout")
+            try requireOrder(n, "BlockDiagonalMatrix.Layout", of: Scalar.self)
             let remainder = n % blockSize
             return [Int](repeating: blockSize, count: n / blockSize) + (remainder > 0 ? [remainder] : [])
         }
@@ -75,9 +75,10 @@ public struct BlockDiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix
     public var blockRanges: [Range<Int>] { consecutiveRanges(blocks.map(\.rows)) }
 
     /// The dense matrix. - Complexity: `n²` memory.
+    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result, before allocating.
     @inlinable
-    public func dense() -> Matrix<Scalar> {
-        var result = Matrix<Scalar>(rows: order, columns: order)
+    public func dense() throws -> Matrix<Scalar> {
+        var result = try Matrix<Scalar>(rows: order, columns: order)
         for (block, range) in zip(blocks, blockRanges) {
             for j in 0..<block.columns {
                 for i in 0..<block.rows { result[range.lowerBound + i, range.lowerBound + j] = block[i, j] }
@@ -149,7 +150,7 @@ public struct BlockDiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0` or a block size below 1.
     @inlinable
     public static func identity(order: Int, layout: Layout) throws -> BlockDiagonalMatrix {
-        BlockDiagonalMatrix(unchecked: try layout.blockOrders(for: order).map { Matrix.identity($0) },
+        BlockDiagonalMatrix(unchecked: try layout.blockOrders(for: order).map { try Matrix.identity($0) },
                             layout: layout, order: order)
     }
 
@@ -160,7 +161,7 @@ public struct BlockDiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix
     public static func projecting(_ symmetric: Matrix<Scalar>, layout: Layout) throws -> BlockDiagonalMatrix {
         try requireSymmetricOperand(symmetric, "BlockDiagonalMatrix.projecting")
         let ranges = consecutiveRanges(try layout.blockOrders(for: symmetric.rows))
-        return BlockDiagonalMatrix(unchecked: ranges.map { symmetric.submatrix(rows: $0, columns: $0) },
+        return BlockDiagonalMatrix(unchecked: try ranges.map { try symmetric.submatrix(rows: $0, columns: $0) },
                                    layout: layout, order: symmetric.rows)
     }
 
@@ -171,7 +172,7 @@ public struct BlockDiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix
     public static func projectingGram(of x: Matrix<Scalar>, layout: Layout) throws -> BlockDiagonalMatrix {
         try x.requireFinite("BlockDiagonalMatrix.projectingGram", argument: "X")
         let ranges = consecutiveRanges(try layout.blockOrders(for: x.columns))
-        return BlockDiagonalMatrix(unchecked: ranges.map { x.columns($0).gram(.transpose) },
+        return BlockDiagonalMatrix(unchecked: try ranges.map { try x.columns($0).gram(.transpose) },
                                    layout: layout, order: x.columns)
     }
 
@@ -181,7 +182,7 @@ public struct BlockDiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix
     /// blockwise (one `syrk` per block). - Complexity: `Σ bᵢ³` flops.
     @inlinable
     public func projectingOwnGram() throws -> BlockDiagonalMatrix {
-        BlockDiagonalMatrix(unchecked: blocks.map { $0.gram(.transpose) }, layout: layout, order: order)
+        BlockDiagonalMatrix(unchecked: try blocks.map { try $0.gram(.transpose) }, layout: layout, order: order)
     }
 
     /// Decodes and validates a block-diagonal matrix.

@@ -27,7 +27,8 @@ public struct DenseFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix {
     @inlinable public var storedCount: Int { matrix.elements.count }
 
     /// The matrix itself. - Complexity: `O(1)` (shared storage).
-    @inlinable public func dense() -> Matrix<Scalar> { matrix }
+    /// - Throws: never: the matrix is stored as is (throwing only to share the protocol's spelling).
+    @inlinable public func dense() throws -> Matrix<Scalar> { matrix }
 
     /// `S·X` (BLAS `?gemm`). - Complexity: `2n²·k` flops for `k` columns.
     /// - Throws: as ``StructuredMatrix/multiplied(by:)``.
@@ -67,8 +68,8 @@ public struct DenseFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix {
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.
     @inlinable
     public static func identity(order: Int, layout: UnparameterizedLayout) throws -> DenseFactor {
-        try requireOrder(order, "DenseFactor.identity")
-        return DenseFactor(unchecked: .identity(order))
+        try requireOrder(order, "DenseFactor.identity", of: Scalar.self)
+        return DenseFactor(unchecked: try .identity(order))
     }
 
     /// `M` itself: the dense structure keeps every entry (singd's `DenseMatrix.from_dense`).
@@ -84,7 +85,7 @@ public struct DenseFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix {
     @inlinable
     public static func projectingGram(of x: Matrix<Scalar>, layout: UnparameterizedLayout) throws -> DenseFactor {
         try x.requireFinite("DenseFactor.projectingGram", argument: "X")
-        return DenseFactor(unchecked: x.gram(.transpose))
+        return DenseFactor(unchecked: try x.gram(.transpose))
     }
 
     enum CodingKeys: String, CodingKey { case matrix }

@@ -28,7 +28,8 @@ public struct DiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix {
     @inlinable public var storedCount: Int { diagonal.count }
 
     /// The dense `diag(d)`. - Complexity: `n²` memory.
-    @inlinable public func dense() -> Matrix<Scalar> { Matrix(diagonal: diagonal) }
+    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result, before allocating.
+    @inlinable public func dense() throws -> Matrix<Scalar> { try Matrix(diagonal: diagonal) }
 
     /// `diag(d)·X`: row `i` scaled by `dᵢ`. - Complexity: `n·k` multiplications.
     /// - Throws: as ``StructuredMatrix/multiplied(by:)``.
@@ -76,7 +77,7 @@ public struct DiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix {
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.
     @inlinable
     public static func identity(order: Int, layout: UnparameterizedLayout) throws -> DiagonalMatrix {
-        try requireOrder(order, "DiagonalMatrix.identity")
+        try requireOrder(order, "DiagonalMatrix.identity", of: Scalar.self)
         return DiagonalMatrix(unchecked: [Scalar](repeating: 1, count: order))
     }
 

@@ -46,7 +46,7 @@ public struct HierarchicalFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix 
                     operation: "HierarchicalFactor.Layout",
                     detail: "block orders k₁ = \(topLeftOrder), k₂ = \(bottomRightOrder) must be ≥ 0")
             }
-            try requireOrder(n, "HierarchicalFactor.Layout")
+            try requireOrder(n, "HierarchicalFactor.Layout", of: Scalar.self)
             if n <= topLeftOrder { return (n, 0, 0) }
             if n <= topLeftOrder + bottomRightOrder { return (topLeftOrder, 0, n - topLeftOrder) }
             return (topLeftOrder, n - topLeftOrder - bottomRightOrder, bottomRightOrder)
@@ -116,10 +116,11 @@ public struct HierarchicalFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix 
     }
 
     /// The dense matrix. - Complexity: `n²` memory.
+    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result, before allocating.
     @inlinable
-    public func dense() -> Matrix<Scalar> {
+    public func dense() throws -> Matrix<Scalar> {
         let (t, m, b) = ranges
-        var result = Matrix<Scalar>(rows: order, columns: order)
+        var result = try Matrix<Scalar>(rows: order, columns: order)
         for j in t { for i in t { result[i, j] = topLeft[i, j] } }
         for j in 0..<top.columns { for i in t { result[i, t.count + j] = top[i, j] } }
         for (i, value) in zip(m, middle) { result[i, i] = value }
@@ -135,8 +136,8 @@ public struct HierarchicalFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix 
     public func multiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try requireOperand(x, "HierarchicalFactor.multiplied")
         let (t, m, b) = ranges
-        let (xm, xb) = (x.submatrix(rows: m, columns: 0..<x.columns),
-                        x.submatrix(rows: b, columns: 0..<x.columns))
+        let (xm, xb) = (try x.submatrix(rows: m, columns: 0..<x.columns),
+                        try x.submatrix(rows: b, columns: 0..<x.columns))
         var upper = try topLeft.multiplied(by: x.submatrix(rows: t, columns: 0..<x.columns))
         try Matrix.multiply(top, x.submatrix(rows: t.upperBound..<order, columns: 0..<x.columns), beta: 1,
                             into: &upper)
@@ -152,8 +153,8 @@ public struct HierarchicalFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix 
     public func transposeMultiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try requireOperand(x, "HierarchicalFactor.transposeMultiplied")
         let (t, m, b) = ranges
-        let (xt, xb) = (x.submatrix(rows: t, columns: 0..<x.columns),
-                        x.submatrix(rows: b, columns: 0..<x.columns))
+        let (xt, xb) = (try x.submatrix(rows: t, columns: 0..<x.columns),
+                        try x.submatrix(rows: b, columns: 0..<x.columns))
         var middleRows = try x.submatrix(rows: m, columns: 0..<x.columns).scalingRows(by: middle)
         try Matrix.multiply(bottom, xb, transposingA: .transpose, beta: 1, into: &middleRows)
         let bottomRows = try bottomRight.multiplied(by: xb, transposingSelf: .transpose)
@@ -212,8 +213,9 @@ public struct HierarchicalFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix 
     @inlinable
     public static func identity(order: Int, layout: Layout) throws -> HierarchicalFactor {
         let (k1, m, k2) = try layout.blockOrders(for: order)
-        return HierarchicalFactor(unchecked: .identity(k1), Matrix(rows: k1, columns: order - k1),
-                                  [Scalar](repeating: 1, count: m), Matrix(rows: k2, columns: m), .identity(k2), layout)
+        return HierarchicalFactor(unchecked: try .identity(k1), try Matrix(rows: k1, columns: order - k1),
+                                  [Scalar](repeating: 1, count: m), try Matrix(rows: k2, columns: m), try .identity(k2),
+                                  layout)
     }
 
     /// singd's projection: `A = M[t, t]`, `B = 2·M[t, rest]`, `C = diag M[m, m]`, `D = 2·M[b, m]`, `E = M[b, b]`.
@@ -226,9 +228,10 @@ public struct HierarchicalFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix 
         let (k1, m, _) = try layout.blockOrders(for: n)
         let (t, mid, b) = (0..<k1, k1..<(k1 + m), (k1 + m)..<n)
         return HierarchicalFactor(
-            unchecked: symmetric.submatrix(rows: t, columns: t),
-            symmetric.submatrix(rows: t, columns: k1..<n).scaled(by: 2), mid.map { symmetric[$0, $0] },
-            symmetric.submatrix(rows: b, columns: mid).scaled(by: 2), symmetric.submatrix(rows: b, columns: b), layout)
+            unchecked: try symmetric.submatrix(rows: t, columns: t),
+            try symmetric.submatrix(rows: t, columns: k1..<n).scaled(by: 2), mid.map { symmetric[$0, $0] },
+            try symmetric.submatrix(rows: b, columns: mid).scaled(by: 2), try symmetric.submatrix(rows: b, columns: b),
+            layout)
     }
 
     /// `Π(XᵀX)` from the column blocks `X_t, X_m, X_b` of `X`: `A = X_tᵀX_t`, `B = 2·X_tᵀ[X_m X_b]`,
@@ -240,13 +243,13 @@ public struct HierarchicalFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix 
         try x.requireFinite("HierarchicalFactor.projectingGram", argument: "X")
         let n = x.columns
         let (k1, m, _) = try layout.blockOrders(for: n)
-        let (xt, xm, xb) = (x.columns(0..<k1), x.columns(k1..<(k1 + m)), x.columns((k1 + m)..<n))
-        var b = Matrix<Scalar>(rows: k1, columns: n - k1)
+        let (xt, xm, xb) = (try x.columns(0..<k1), try x.columns(k1..<(k1 + m)), try x.columns((k1 + m)..<n))
+        var b = try Matrix<Scalar>(rows: k1, columns: n - k1)
         try Matrix.multiply(xt, x.columns(k1..<n), transposingA: .transpose, alpha: 2, into: &b)
-        var d = Matrix<Scalar>(rows: n - k1 - m, columns: m)
+        var d = try Matrix<Scalar>(rows: n - k1 - m, columns: m)
         try Matrix.multiply(xb, xm, transposingA: .transpose, alpha: 2, into: &d)
-        return HierarchicalFactor(unchecked: xt.gram(.transpose), b, xm.squaredColumnNorms, d, xb.gram(.transpose),
-                                  layout)
+        return HierarchicalFactor(unchecked: try xt.gram(.transpose), b, xm.squaredColumnNorms, d,
+                                  try xb.gram(.transpose), layout)
     }
 
     enum CodingKeys: String, CodingKey { case topLeft, top, middle, bottom, bottomRight, layout }

@@ -18,8 +18,9 @@ extension LowRankPlusDiagonal {
     ///   entries far smaller than `U·C·Uᵀ` the formula cancels and a dense solve is the safer path.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `B` has `n`
     ///   rows, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `B`,
-    ///   ``LinearAlgebraError/singularMatrix(operation:index:)`` for a zero `dᵢ` (index `i + 1`) or an
-    ///   exactly singular capacitance `K` (then `M` is singular),
+    ///   ``LinearAlgebraError/singularMatrix(operation:index:)`` for a zero `dᵢ` (index `i + 1`) or,
+    ///   wrapped in ``LinearAlgebraError/inContext(_:underlying:)`` naming the capacitance matrix, an
+    ///   exactly singular capacitance `K` (then `M` is singular) or
     ///   ``LinearAlgebraError/numericallySingular(operation:reciprocalCondition:)`` for a numerically
     ///   singular `K` (its LU's condition estimate below `eps`).
     @inlinable
@@ -29,7 +30,7 @@ extension LowRankPlusDiagonal {
         let y = try b.scalingRows(by: reciprocal)
         guard rank > 0 else { return y }
         let w = try factor.scalingRows(by: reciprocal)
-        let capacitance = try LUFactorization(capacitance(w))
+        let capacitance = try factoredCapacitance(w, "LowRankPlusDiagonal.solve")
         // M⁻¹B = D⁻¹B − W·C·K⁻¹·(UᵀD⁻¹B).
         let correction = try core.multiplied(by: capacitance.solve(factor.multiplied(by: y, transposingSelf: .transpose)))
         var result = y
@@ -40,8 +41,8 @@ extension LowRankPlusDiagonal {
     /// `log |det M|` and the sign of `det M` by the matrix determinant lemma,
     /// `det(D + U·C·Uᵀ) = det D · det(I_r + UᵀD⁻¹U·C)` [Harville 1997, Thm 18.1.1], without overflow.
     /// - Complexity: `2n·r² + 2r³/3` flops.
-    /// - Throws: ``LinearAlgebraError/singularMatrix(operation:index:)`` for a zero `dᵢ` or an exactly
-    ///   singular capacitance (`det M = 0`).
+    /// - Throws: ``LinearAlgebraError/singularMatrix(operation:index:)`` for a zero `dᵢ` or (in the
+    ///   context of the capacitance matrix) an exactly singular capacitance (`det M = 0`).
     @inlinable
     public func logAbsoluteDeterminant() throws -> (logAbs: Scalar, sign: Scalar) {
         let operation = "LowRankPlusDiagonal.logAbsoluteDeterminant"
@@ -53,7 +54,7 @@ extension LowRankPlusDiagonal {
             if d < 0 { sign = -sign }
         }
         guard rank > 0 else { return (logAbs, sign) }
-        let small = try LUFactorization(capacitance(try factor.scalingRows(by: reciprocal))).logAbsoluteDeterminant
+        let small = try factoredCapacitance(try factor.scalingRows(by: reciprocal), operation).logAbsoluteDeterminant
         return (logAbs + small.logAbs, sign * small.sign)
     }
 
@@ -63,6 +64,15 @@ extension LowRankPlusDiagonal {
         var k = try factor.multiplied(by: w, transposingSelf: .transpose).multiplied(by: core)
         try k.addToDiagonal(1)
         return k
+    }
+
+    /// The LU factorization of the capacitance `K`, a failure of which names `K`.
+    /// - Complexity: `2n·r² + 2r³ + 2r³/3` flops.
+    @inlinable
+    func factoredCapacitance(_ w: Matrix<Scalar>, _ operation: String) throws -> LUFactorization<Scalar> {
+        try LinearAlgebraError.withContext("\(operation): capacitance matrix K = I + UᵀD⁻¹U·C (\(rank)×\(rank))") {
+            try LUFactorization(capacitance(w))
+        }
     }
 
     /// `1/dᵢ`, throwing for a zero entry.

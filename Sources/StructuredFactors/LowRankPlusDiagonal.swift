@@ -59,12 +59,13 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
     @inlinable public var layout: UnparameterizedLayout { UnparameterizedLayout() }
 
     /// The dense `diag(d) + U·C·Uᵀ`. - Complexity: `2n·r² + 2n²·r` flops, `n²` memory.
+    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result, before allocating.
     @inlinable
-    public func dense() -> Matrix<Scalar> {
-        var result = Matrix(diagonal: diagonal)
+    public func dense() throws -> Matrix<Scalar> {
+        var result = try Matrix(diagonal: diagonal)
         guard rank > 0 else { return result }
-        let uc = try! factor.multiplied(by: core)
-        try! Matrix.multiply(uc, factor, transposingB: .transpose, beta: 1, into: &result)
+        let uc = try factor.multiplied(by: core)
+        try Matrix.multiply(uc, factor, transposingB: .transpose, beta: 1, into: &result)
         return result
     }
 
@@ -101,8 +102,8 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
     public func adding(_ other: LowRankPlusDiagonal) throws -> LowRankPlusDiagonal {
         try requireSameStructure(as: other, "LowRankPlusDiagonal.adding")
         let (r, s, n) = (rank, other.rank, order)
-        let u = Matrix(rows: n, columns: r + s) { i, j in j < r ? factor[i, j] : other.factor[i, j - r] }
-        let c = Matrix(rows: r + s, columns: r + s) { i, j in
+        let u = try Matrix(rows: n, columns: r + s) { i, j in j < r ? factor[i, j] : other.factor[i, j - r] }
+        let c = try Matrix(rows: r + s, columns: r + s) { i, j in
             i < r && j < r ? core[i, j] : (i >= r && j >= r ? other.core[i - r, j - r] : 0)
         }
         return LowRankPlusDiagonal(unchecked: zip(diagonal, other.diagonal).map { $0 + $1 }, u, c)
@@ -126,38 +127,49 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
 
     /// `Σ dᵢ + tr(C·UᵀU) = Σ dᵢ + Σ_ij c_ij·(UᵀU)_ij` (`UᵀU` is symmetric).
     /// - Complexity: `n·r²` flops (one `?syrk`).
+    /// - Throws: nothing in practice: `UᵀU` has the shape of the existing core `C`; the
+    ///   signature is the protocol's.
     @inlinable
     public var trace: Scalar {
-        let gram = factor.gram(.transpose)
-        return diagonal.reduce(0, +) + zip(core.elements, gram.elements).reduce(0) { $0 + $1.0 * $1.1 }
+        get throws {
+            var gram = Matrix(shapeOf: core)
+            try factor.gram(.transpose, into: &gram)
+            return diagonal.reduce(0, +) + zip(core.elements, gram.elements).reduce(0) { $0 + $1.0 * $1.1 }
+        }
     }
 
     /// `‖M‖²_F = Σ dᵢ² + 2·Σ dᵢ·(UCUᵀ)_ii + tr(C·G·Cᵀ·G)` with `G = UᵀU`, without the `n × n` matrix.
     /// The three terms are summed as computed; cancellation between them (a low-rank part that nearly
     /// cancels the diagonal) costs relative accuracy, and a negative rounding result is reported as 0.
     /// - Complexity: `n·r² + 4r³` flops.
+    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the
+    ///   `n × r` and `r × r` intermediates (no larger than `U` and `C`, so only under a budget
+    ///   lowered below their size).
     @inlinable
     public var frobeniusNorm: Scalar {
-        guard rank > 0 else { return scaledEuclideanNorm(diagonal) }
-        let gram = factor.gram(.transpose)
-        let uc = try! factor.multiplied(by: core)
-        // Σᵢ dᵢ·(UCUᵀ)ᵢᵢ with (UCUᵀ)ᵢᵢ = Σⱼ (UC)ᵢⱼ·Uᵢⱼ.
-        let cross = try! uc.hadamard(factor).scalingRows(by: diagonal).elements.reduce(0, +)
-        // tr(CG·CᵀG) = Σᵢⱼ (CG)ᵢⱼ·(CᵀG)ⱼᵢ.
-        let cg = try! core.multiplied(by: gram)
-        let ctg = try! core.multiplied(by: gram, transposingSelf: .transpose)
-        let quartic = try! cg.hadamard(ctg.transposed()).elements.reduce(0, +)
-        let squared = diagonal.reduce(0) { $0 + $1 * $1 } + 2 * cross + quartic
-        return Swift.max(squared, 0).squareRoot()
+        get throws {
+            guard rank > 0 else { return scaledEuclideanNorm(diagonal) }
+            var gram = Matrix(shapeOf: core)
+            try factor.gram(.transpose, into: &gram)
+            let uc = try factor.multiplied(by: core)
+            // Σᵢ dᵢ·(UCUᵀ)ᵢᵢ with (UCUᵀ)ᵢᵢ = Σⱼ (UC)ᵢⱼ·Uᵢⱼ.
+            let cross = try uc.hadamard(factor).scalingRows(by: diagonal).elements.reduce(0, +)
+            // tr(CG·CᵀG) = Σᵢⱼ (CG)ᵢⱼ·(CᵀG)ⱼᵢ.
+            let cg = try core.multiplied(by: gram)
+            let ctg = try core.multiplied(by: gram, transposingSelf: .transpose)
+            let quartic = try cg.hadamard(ctg.transposed()).elements.reduce(0, +)
+            let squared = diagonal.reduce(0) { $0 + $1 * $1 } + 2 * cross + quartic
+            return Swift.max(squared, 0).squareRoot()
+        }
     }
 
     /// `I_n` (rank 0). - Complexity: `n` memory.
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.
     @inlinable
     public static func identity(order: Int, layout: UnparameterizedLayout) throws -> LowRankPlusDiagonal {
-        try requireOrder(order, "LowRankPlusDiagonal.identity")
-        return LowRankPlusDiagonal(unchecked: [Scalar](repeating: 1, count: order), Matrix(rows: order, columns: 0),
-                                   Matrix(rows: 0, columns: 0))
+        try requireOrder(order, "LowRankPlusDiagonal.identity", of: Scalar.self)
+        return LowRankPlusDiagonal(unchecked: [Scalar](repeating: 1, count: order), try Matrix(rows: order, columns: 0),
+                                   Matrix())
     }
 
     /// `M` exactly, as `0 + I·M·I` (rank `n`): every matrix is in this structure.
@@ -168,7 +180,7 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
                                   layout: UnparameterizedLayout) throws -> LowRankPlusDiagonal {
         try requireSymmetricOperand(symmetric, "LowRankPlusDiagonal.projecting")
         let n = symmetric.rows
-        return LowRankPlusDiagonal(unchecked: [Scalar](repeating: 0, count: n), .identity(n), symmetric)
+        return LowRankPlusDiagonal(unchecked: [Scalar](repeating: 0, count: n), try .identity(n), symmetric)
     }
 
     /// `XᵀX` exactly, as `0 + Xᵀ·I·X` (rank `m`, the number of rows of `X`): no projection error.
@@ -179,7 +191,7 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
                                       layout: UnparameterizedLayout) throws -> LowRankPlusDiagonal {
         try x.requireFinite("LowRankPlusDiagonal.projectingGram", argument: "X")
         return LowRankPlusDiagonal(unchecked: [Scalar](repeating: 0, count: x.columns), x.transposed(),
-                                   .identity(x.rows))
+                                   try .identity(x.rows))
     }
 
     enum CodingKeys: String, CodingKey { case diagonal, factor, core }

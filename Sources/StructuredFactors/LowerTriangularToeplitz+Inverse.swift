@@ -34,9 +34,9 @@ extension LowerTriangularToeplitz {
         guard order > 0 else { return self }
         var s = try newtonReciprocal(operation)
         if !newtonIsAccurate(s) {
-            var unit = Matrix<Scalar>(rows: order, columns: 1)
+            var unit = try Matrix<Scalar>(rows: order, columns: 1)
             unit[0, 0] = 1
-            s = triangularToeplitzSubstitution(column, unit, transposed: false).column(0)
+            s = try triangularToeplitzSubstitution(column, unit, transposed: false).column(0)
         }
         try requireFiniteValues(s, operation, argument: "the inverse (overflow)")
         return LowerTriangularToeplitz(unchecked: s)

@@ -38,9 +38,10 @@ public struct LowerTriangularToeplitz<Scalar: LinearAlgebraScalar>: StructuredMa
     @inlinable public var storedCount: Int { column.count }
 
     /// The dense `L(t)`. - Complexity: `n²` memory.
+    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result, before allocating.
     @inlinable
-    public func dense() -> Matrix<Scalar> {
-        Matrix(rows: order, columns: order) { i, j in i >= j ? column[i - j] : 0 }
+    public func dense() throws -> Matrix<Scalar> {
+        try Matrix(rows: order, columns: order) { i, j in i >= j ? column[i - j] : 0 }
     }
 
     /// `L(t)·X` by FFT convolution, column by column.
@@ -98,7 +99,7 @@ public struct LowerTriangularToeplitz<Scalar: LinearAlgebraScalar>: StructuredMa
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.
     @inlinable
     public static func identity(order: Int, layout: UnparameterizedLayout) throws -> LowerTriangularToeplitz {
-        try requireOrder(order, "LowerTriangularToeplitz.identity")
+        try requireOrder(order, "LowerTriangularToeplitz.identity", of: Scalar.self)
         return LowerTriangularToeplitz(unchecked: (0..<order).map { $0 == 0 ? 1 : 0 })
     }
 

@@ -55,7 +55,8 @@ public protocol StructuredMatrix<Scalar>: Sendable, Codable {
     var storedCount: Int { get }
 
     /// The matrix as a dense `n × n` matrix. - Complexity: `O(n²)` memory and time.
-    func dense() -> Matrix<Scalar>
+    /// - Throws: as ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for `n × n`, before allocating.
+    func dense() throws -> Matrix<Scalar>
 
     /// The product `S·X` with `X` of `n` rows.
     /// - Complexity: the structure's; `2n²·k` flops for the dense one, `k` columns.
@@ -84,10 +85,10 @@ public protocol StructuredMatrix<Scalar>: Sendable, Codable {
     func addingToDiagonal(_ lambda: Scalar) throws -> Self
 
     /// The trace `Σ s_ii`. - Complexity: `O(n)` for most structures; the fallback `O(n²)`.
-    var trace: Scalar { get }
+    var trace: Scalar { get throws }
 
     /// The Frobenius norm `‖S‖_F`. - Complexity: linear in the storage; the fallback `O(n²)`.
-    var frobeniusNorm: Scalar { get }
+    var frobeniusNorm: Scalar { get throws }
 
     /// The identity of order `n` in this structure. - Complexity: linear in the storage.
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0` or a
@@ -144,12 +145,14 @@ extension StructuredMatrix {
     }
 
     /// The trace of the dense matrix (the fallback). - Complexity: `O(n²)`.
+    /// - Throws: as ``dense()``.
     @inlinable
-    public var trace: Scalar { dense().diagonal.reduce(0, +) }
+    public var trace: Scalar { get throws { try dense().diagonal.reduce(0, +) } }
 
     /// The Frobenius norm of the dense matrix (the fallback). - Complexity: `O(n²)`.
+    /// - Throws: as ``dense()``.
     @inlinable
-    public var frobeniusNorm: Scalar { dense().frobeniusNorm }
+    public var frobeniusNorm: Scalar { get throws { try dense().frobeniusNorm } }
 
     /// `0·identity` (the fallback). - Complexity: as ``identity(order:layout:)``.
     @inlinable
@@ -167,8 +170,9 @@ extension StructuredMatrix {
 
     /// The average trace `tr(S)/n` (SINGD's `average_trace`, the `tr(H)/d` of its update);
     /// `0` for `n = 0`. - Complexity: as ``trace``.
+    /// - Throws: as ``trace``.
     @inlinable
-    public var averageTrace: Scalar { order == 0 ? 0 : trace / Scalar(order) }
+    public var averageTrace: Scalar { get throws { order == 0 ? 0 : try trace / Scalar(order) } }
 
     /// The product `X·S` with `X` of `n` columns, as `(Sᵀ·Xᵀ)ᵀ` (SINGD's `X·K`).
     /// - Complexity: ``transposeMultiplied(by:)`` and two transposes.

@@ -64,7 +64,7 @@ extension HierarchicalFactor: StructuredMatrixAlgebra {
     public func multiplied(by other: HierarchicalFactor) throws -> HierarchicalFactor {
         try requireSameStructure(as: other, "HierarchicalFactor.multiplied")
         let (k1, m, k2) = (topLeft.rows, middle.count, bottomRight.rows)
-        let (bc, be) = (top.columns(0..<m), top.columns(m..<(m + k2)))
+        let (bc, be) = (try top.columns(0..<m), try top.columns(m..<(m + k2)))
         var topMiddle = try bc.scalingColumns(by: other.middle)
         try Matrix.multiply(topLeft, other.top.columns(0..<m), beta: 1, into: &topMiddle)
         try Matrix.multiply(be, other.bottom, beta: 1, into: &topMiddle)

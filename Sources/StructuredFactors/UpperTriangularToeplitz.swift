@@ -35,9 +35,10 @@ public struct UpperTriangularToeplitz<Scalar: LinearAlgebraScalar>: StructuredMa
     @inlinable public var storedCount: Int { row.count }
 
     /// The dense `U(r)`. - Complexity: `n²` memory.
+    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result, before allocating.
     @inlinable
-    public func dense() -> Matrix<Scalar> {
-        Matrix(rows: order, columns: order) { i, j in j >= i ? row[j - i] : 0 }
+    public func dense() throws -> Matrix<Scalar> {
+        try Matrix(rows: order, columns: order) { i, j in j >= i ? row[j - i] : 0 }
     }
 
     /// `U(r)·X = L(r)ᵀ·X` by FFT. - Complexity and accuracy: as ``LowerTriangularToeplitz/multiplied(by:)-(Matrix<Scalar>)``.

@@ -25,15 +25,15 @@ func triangularToeplitzProduct<Scalar: LinearAlgebraScalar>(
     _ t: [Scalar], _ x: Matrix<Scalar>, transposed: Bool
 ) throws -> Matrix<Scalar> {
     let n = t.count
-    guard n > 0, x.columns > 0 else { return Matrix(rows: n, columns: x.columns) }
+    guard n > 0, x.columns > 0 else { return try Matrix(rows: n, columns: x.columns) }
     let length = paddedTransformLength(2 * n - 1)
     let transform = try RealFourierTransform<Scalar>(count: length)
     let zeros = [Scalar](repeating: 0, count: length - n)
     let kernel = try transform.forward(t + zeros)
-    var result = Matrix<Scalar>(rows: n, columns: x.columns)
+    var result = try Matrix<Scalar>(rows: n, columns: x.columns)
     try result.withUnsafeMutableBufferPointer { output in
         for j in 0..<x.columns {
-            var column = x.column(j)
+            var column = try x.column(j)
             if transposed { column.reverse() }
             var spectrum = try transform.forward(column + zeros)
             multiplySpectra(&spectrum, kernel)

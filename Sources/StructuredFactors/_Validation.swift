@@ -14,10 +14,10 @@ func requireFiniteValues<Scalar: LinearAlgebraScalar>(_ values: [Scalar], _ oper
     }
 }
 
-/// Throws ``LinearAlgebraError/invalidArgument(operation:detail:)`` for a negative order.
+/// Checks an order `n` with ``SizePolicy`` (non-negative, within the index range and budget as `n` entries).
 @inlinable
-func requireOrder(_ n: Int, _ operation: String) throws {
-    guard n >= 0 else { throw LinearAlgebraError.invalidArgument(operation: operation, detail: "order \(n) must be ≥ 0") }
+func requireOrder<Scalar: LinearAlgebraScalar>(_ n: Int, _ operation: String, of _: Scalar.Type) throws {
+    try SizePolicy.check(operation, "order", count: n, of: Scalar.self)
 }
 
 /// Throws unless `matrix` is square and finite: the check in front of every projection.

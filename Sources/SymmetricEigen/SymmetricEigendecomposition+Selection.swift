@@ -52,7 +52,7 @@ extension SymmetricEigendecomposition {
             }
         }
         guard n > 0 else {
-            self.init(uncheckedOrder: 0, eigenvalues: [], eigenvectors: Matrix(rows: 0, columns: 0))
+            self.init(uncheckedOrder: 0, eigenvalues: [], eigenvectors: Matrix())
             return
         }
         try self.init(bisecting: &workspace, selection: selection, largestEntry: largestEntry, options: options)
@@ -65,7 +65,7 @@ extension SymmetricEigendecomposition {
         let routine = "\(Scalar.routinePrefix)syevr"
         let n = a.rows
         guard n > 0 else {
-            self.init(uncheckedOrder: 0, eigenvalues: [], eigenvectors: Matrix(rows: 0, columns: 0))
+            self.init(uncheckedOrder: 0, eigenvalues: [], eigenvectors: Matrix())
             return
         }
         let computeVectors = options.computeVectors
@@ -124,7 +124,7 @@ extension SymmetricEigendecomposition {
             let first = tridiagonal.countEigenvalues(inBlock: 0..<n, atOrBelow: lower * scale)
             let end = tridiagonal.countEigenvalues(inBlock: 0..<n, atOrBelow: upper * scale)
             guard end > first else {
-                self.init(uncheckedOrder: n, eigenvalues: [], eigenvectors: Matrix(rows: n, columns: 0))
+                self.init(uncheckedOrder: n, eigenvalues: [], eigenvectors: try Matrix(rows: n, columns: 0))
                 return
             }
             indices = first...(end - 1)
@@ -136,11 +136,11 @@ extension SymmetricEigendecomposition {
         let ascending = grouped.indices.sorted { (grouped[$0], $0) < (grouped[$1], $1) }
         let values = ascending.map { grouped[$0] / scale }
         guard options.computeVectors else {
-            self.init(uncheckedOrder: n, eigenvalues: values, eigenvectors: Matrix(rows: n, columns: 0))
+            self.init(uncheckedOrder: n, eigenvalues: values, eigenvectors: try Matrix(rows: n, columns: 0))
             return
         }
         let k = grouped.count
-        var groupedVectors = Matrix<Scalar>(rows: n, columns: k)
+        var groupedVectors = try Matrix<Scalar>(rows: n, columns: k)
         var failures = [Int32](repeating: 0, count: k)
         let info = groupedVectors.withUnsafeMutableBufferPointer { z in
             Scalar.stein(n: n, diagonal: tridiagonal.diagonal, offDiagonal: tridiagonal.offDiagonal, count: k,

@@ -41,7 +41,7 @@ extension SymmetricEigendecomposition {
     /// - Complexity: `n³` flops (`?syrk`) for a definite `M`, else `2n³` (`?gemm`).
     /// - Accuracy: relative error about `cond(M)·n·eps`.
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` without eigenvectors or for
-    ///   a partial decomposition, ``LinearAlgebraError/singularMatrix(operation:index:)`` for an
+    ///   a partial decomposition, ``LinearAlgebraError/singularEigenvalue(operation:index:value:)`` for an
     ///   eigenvalue whose reciprocal is not finite — zero, or subnormal (1-based index in ``eigenvalues``).
     @inlinable
     public func inverse() throws -> Matrix<Scalar> {
@@ -55,7 +55,7 @@ extension SymmetricEigendecomposition {
     /// - Complexity: `n³` flops (one `?syrk`, the values being positive).
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` unless `p` is finite and
     ///   positive, every eigenvalue is positive (clamp first with ``clamped(atLeast:)``), and the
-    ///   decomposition is complete with vectors; ``LinearAlgebraError/singularMatrix(operation:index:)``
+    ///   decomposition is complete with vectors; ``LinearAlgebraError/singularEigenvalue(operation:index:value:)``
     ///   when some `dᵢ^{−1/p}` overflows (a tiny eigenvalue with `p < 1`, or a subnormal one).
     @inlinable
     public func inversePthRoot(_ p: Scalar) throws -> Matrix<Scalar> {
@@ -67,7 +67,8 @@ extension SymmetricEigendecomposition {
         try requireEigenvalues(operation, above: 0, inclusive: false)
         let roots = eigenvalues.map { Scalar.pow($0, -1 / p) }
         if let index = roots.firstIndex(where: { !$0.isFinite }) {
-            throw LinearAlgebraError.singularMatrix(operation: operation, index: index + 1)
+            throw LinearAlgebraError.singularEigenvalue(operation: operation, index: index + 1,
+                                                        value: Double(eigenvalues[index]))
         }
         return try spectralProduct(roots)
     }
@@ -95,7 +96,7 @@ extension SymmetricEigendecomposition {
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `X` has
     ///   `n` rows, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `X`,
     ///   ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `λ` negative or not finite,
-    ///   ``LinearAlgebraError/singularMatrix(operation:index:)`` when some `1/(dᵢ + λ)` is not finite
+    ///   ``LinearAlgebraError/singularEigenvalue(operation:index:value:)`` when some `1/(dᵢ + λ)` is not finite
     ///   (`dᵢ + λ` zero or subnormal; 1-based `i`) or, for a partial decomposition, `1/λ` is not
     ///   finite (index `k + 1`), ``LinearAlgebraError/invalidArgument(operation:detail:)``
     ///   without eigenvectors.
@@ -150,7 +151,7 @@ extension SymmetricEigendecomposition {
     @inlinable
     func spectralProduct(_ values: [Scalar]) throws -> Matrix<Scalar> {
         var scaled = eigenvectors
-        var result = Matrix<Scalar>(rows: order, columns: order)
+        var result = try Matrix<Scalar>(rows: order, columns: order)
         let sign: Scalar? = values.allSatisfy { $0 >= 0 } ? 1 : values.allSatisfy { $0 <= 0 } ? -1 : nil
         if let sign {
             try scaled.scaleColumns(by: values.map { Scalar.sqrt(abs($0)) })

@@ -127,7 +127,7 @@ public struct SymmetricEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
         guard k > 0 else {
             _ = try validatedSymmetricCopy(of: matrix, operation: "SymmetricEigendecomposition.largest",
                                            triangle: options.triangle)
-            return Self(uncheckedOrder: n, eigenvalues: [], eigenvectors: Matrix(rows: n, columns: 0))
+            return Self(uncheckedOrder: n, eigenvalues: [], eigenvectors: try Matrix(rows: n, columns: 0))
         }
         return try Self(matrix, selecting: .indexRange(lower: n - k, upper: n - 1), options: options).reversed()
     }
@@ -167,7 +167,7 @@ public struct SymmetricEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
         let routine = "\(Scalar.routinePrefix)syevd"
         let n = a.rows
         guard n > 0 else {
-            self.init(uncheckedOrder: 0, eigenvalues: [], eigenvectors: Matrix(rows: 0, columns: 0))
+            self.init(uncheckedOrder: 0, eigenvalues: [], eigenvectors: Matrix())
             return
         }
         var values = [Scalar](repeating: 0, count: n)
@@ -179,7 +179,7 @@ public struct SymmetricEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
         }
         if info != 0 { throw LinearAlgebraError.lapackFailure(routine: routine, info: info) }
         self.init(uncheckedOrder: n, eigenvalues: values,
-                  eigenvectors: options.computeVectors ? a : Matrix(rows: n, columns: 0))
+                  eigenvectors: options.computeVectors ? a : try Matrix(rows: n, columns: 0))
     }
 
     /// The same eigenpairs in reverse order.

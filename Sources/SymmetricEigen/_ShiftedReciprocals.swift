@@ -5,7 +5,7 @@ import DenseLinearAlgebra
 ///
 /// A shifted value whose reciprocal is not finite — exactly zero, or subnormal so
 /// that `1/x` overflows — makes the shifted matrix numerically singular; that throws
-/// ``LinearAlgebraError/singularMatrix(operation:index:)`` with the 1-based index `r`,
+/// ``LinearAlgebraError/singularEigenvalue(operation:index:value:)`` with the 1-based index `r`,
 /// rather than returning a result full of ±∞.
 /// - Complexity: `O(count)`, one allocation.
 @inlinable
@@ -17,7 +17,8 @@ package func reciprocalsOfShifted<Scalar: LinearAlgebraScalar>(
         for r in 0..<buffer.count {
             let reciprocal = 1 / (buffer[r] + shift)
             guard reciprocal.isFinite else {
-                throw LinearAlgebraError.singularMatrix(operation: operation, index: r + 1)
+                throw LinearAlgebraError.singularEigenvalue(operation: operation, index: r + 1,
+                                                            value: Double(buffer[r] + shift))
             }
             buffer[r] = reciprocal - offset
         }
@@ -26,7 +27,7 @@ package func reciprocalsOfShifted<Scalar: LinearAlgebraScalar>(
 }
 
 /// `1/λ`, the coefficient of the complement `X/λ` in the damped inverse of a partial
-/// decomposition; throws ``LinearAlgebraError/singularMatrix(operation:index:)`` with index
+/// decomposition; throws ``LinearAlgebraError/singularEigenvalue(operation:index:value:)`` with index
 /// `captured + 1` (the first direction outside the captured subspace) when it is not finite.
 /// - Complexity: `O(1)`.
 @inlinable
@@ -35,7 +36,7 @@ package func complementCoefficient<Scalar: LinearAlgebraScalar>(
 ) throws -> Scalar {
     let reciprocal = 1 / lambda
     guard reciprocal.isFinite else {
-        throw LinearAlgebraError.singularMatrix(operation: operation, index: captured + 1)
+        throw LinearAlgebraError.singularEigenvalue(operation: operation, index: captured + 1, value: Double(lambda))
     }
     return reciprocal
 }

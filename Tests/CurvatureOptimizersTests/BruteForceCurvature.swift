@@ -12,7 +12,7 @@ enum BruteForceCurvature {
         let weight = model.parameters[k]
         let base = try model.predict(input)
         let parameterCount = weight.elements.count
-        var jacobians = [Matrix<Double>](repeating: Matrix(rows: base.rows, columns: parameterCount),
+        var jacobians = [Matrix<Double>](repeating: try Matrix(rows: base.rows, columns: parameterCount),
                                          count: input.columns)
         for p in 0..<parameterCount {
             var perturbed = model
@@ -24,7 +24,7 @@ enum BruteForceCurvature {
                 for i in 0..<base.rows { jacobians[n][i, p] = difference[i, n] }
             }
         }
-        var ggn = Matrix<Double>(rows: parameterCount, columns: parameterCount)
+        var ggn = try Matrix<Double>(rows: parameterCount, columns: parameterCount)
         for jacobian in jacobians {
             try Matrix.multiply(jacobian, jacobian, transposingA: .transpose, alpha: 1 / Double(input.columns),
                                 beta: 1, into: &ggn)
@@ -33,8 +33,8 @@ enum BruteForceCurvature {
     }
 
     /// `A ⊗ B` formed explicitly.
-    static func kronecker<Scalar: LinearAlgebraScalar>(_ a: Matrix<Scalar>, _ b: Matrix<Scalar>) -> Matrix<Scalar> {
-        Matrix(rows: a.rows * b.rows, columns: a.columns * b.columns) { i, j in
+    static func kronecker<Scalar: LinearAlgebraScalar>(_ a: Matrix<Scalar>, _ b: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try Matrix(rows: a.rows * b.rows, columns: a.columns * b.columns) { i, j in
             a[i / b.rows, j / b.columns] * b[i % b.rows, j % b.columns]
         }
     }

@@ -13,7 +13,7 @@ struct ConvergenceTests {
         let features = 8
         let scales = (0..<features).map { Double.pow(30, -Double($0) / Double(features - 1)) }
         let input = try Matrix<Double>.randomGaussian(rows: features, columns: 256, using: &generator).scalingRows(by: scales)
-        let truth = Matrix<Double>.randomGaussian(rows: 2, columns: features, using: &generator)
+        let truth = try Matrix<Double>.randomGaussian(rows: 2, columns: features, using: &generator)
         return (input, try truth * input)
     }
 

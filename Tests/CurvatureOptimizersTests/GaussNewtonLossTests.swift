@@ -8,10 +8,10 @@ struct GaussNewtonLossTests {
     /// `Σ_c h_c h_cᵀ` against the Hessian of one example's loss by central differences
     /// of its gradient (step 1e-5: truncation O(1e-10), rounding O(1e-11)).
     func hessianMatches<L: GaussNewtonLoss<Double>>(_ loss: L, output: [Double], target: [Double]) throws {
-        let y = Matrix(column: output)
-        let t = Matrix(column: target)
+        let y = try Matrix(column: output)
+        let t = try Matrix(column: target)
         let columns = try loss.hessianSquareRootColumns(output: y)
-        var factored = Matrix<Double>(rows: output.count, columns: output.count)
+        var factored = try Matrix<Double>(rows: output.count, columns: output.count)
         for h in columns { try Matrix.multiply(h, h, transposingB: .transpose, beta: 1, into: &factored) }
         let step = 1e-5
         let numeric = try Matrix<Double>(rows: output.count, columns: output.count) { i, j in
@@ -31,8 +31,8 @@ struct GaussNewtonLossTests {
         try hessianMatches(SigmoidBinaryCrossEntropy<Double>(), output: [0.3, -4.0, 9.0], target: [1, 0, 1])
     }
 
-    @Test func nonFiniteOutputsThrow() {
-        let bad = Matrix<Double>(column: [.nan, 1])
+    @Test func nonFiniteOutputsThrow() throws {
+        let bad = try Matrix<Double>(column: [.nan, 1])
         #expect(throws: LinearAlgebraError.self) { try SoftmaxCrossEntropy<Double>().hessianSquareRootColumns(output: bad) }
         #expect(throws: LinearAlgebraError.self) { try SquaredError<Double>().hessianSquareRootColumns(output: bad) }
         #expect(throws: LinearAlgebraError.self) { try SigmoidBinaryCrossEntropy<Double>().hessianSquareRootColumns(output: bad) }

@@ -25,8 +25,8 @@ struct KFACPreconditionerTests {
         for block in optimizer.blocks {
             let a = block.factors.input.value
             let g = block.factors.output.value
-            let gradient = Matrix<Scalar>.randomGaussian(rows: g.rows, columns: a.rows, using: &generator)
-            var dense = BruteForceCurvature.kronecker(a, g)
+            let gradient = try Matrix<Scalar>.randomGaussian(rows: g.rows, columns: a.rows, using: &generator)
+            var dense = try BruteForceCurvature.kronecker(a, g)
             try dense.addToDiagonal(Scalar(damping))
             let expected = try BruteForceCurvature.solve(dense, gradient)
             // cond(A⊗G + λI) ≤ (‖A‖‖G‖ + λ)/λ ≈ 1e3 here: error ≲ c·n·eps·cond.
@@ -53,7 +53,7 @@ struct KFACPreconditionerTests {
             try dampedA.addToDiagonal(pi * damping.squareRoot())
             var dampedG = g
             try dampedG.addToDiagonal(damping.squareRoot() / pi)
-            let gradient = Matrix<Double>.randomGaussian(rows: g.rows, columns: a.rows, using: &generator)
+            let gradient = try Matrix<Double>.randomGaussian(rows: g.rows, columns: a.rows, using: &generator)
             let expected = try BruteForceCurvature.solve(BruteForceCurvature.kronecker(dampedA, dampedG), gradient)
             #expect(try block.preconditioned(gradient).relativeDistance(to: expected) <= 1e-10 * Swift.max(1, expected.maxAbsoluteEntry))
         }
@@ -113,7 +113,7 @@ struct KFACPreconditionerTests {
         let inverse = try steppedOptimizer(Double.self, route: .inverse, damping: 1e-14)
         var generator = Xoshiro256StarStar(seed: 6)
         for (e, i) in zip(eigen.blocks, inverse.blocks) {
-            let gradient = Matrix<Double>.randomGaussian(rows: e.factors.output.value.rows,
+            let gradient = try Matrix<Double>.randomGaussian(rows: e.factors.output.value.rows,
                                                          columns: e.factors.input.value.rows, using: &generator)
             let viaEigen = try e.preconditioned(gradient)
             #expect(try i.preconditioned(gradient).relativeDistance(to: viaEigen) <= 1e-4 * viaEigen.maxAbsoluteEntry)
@@ -131,8 +131,8 @@ struct KFACPreconditionerTests {
         _ = try reference.computeGradients(input: batch.input, target: batch.target, loss: SoftmaxCrossEntropy<Double>())
         _ = try optimizer.step(&model, input: batch.input, target: batch.target, loss: SoftmaxCrossEntropy<Double>())
         for (block, layer) in zip(optimizer.blocks, reference.parameterizedLayers) {
-            let a = layer.inputs.gram(alpha: 1.0 / 16)
-            let g = layer.outputGradients.gram(alpha: 16)
+            let a = try layer.inputs.gram(alpha: 1.0 / 16)
+            let g = try layer.outputGradients.gram(alpha: 16)
             #expect(try block.factors.input.value.relativeDistance(to: a) <= 1e-14)
             #expect(try block.factors.output.value.relativeDistance(to: g) <= 1e-14)
         }

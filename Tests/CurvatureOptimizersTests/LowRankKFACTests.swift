@@ -39,7 +39,7 @@ struct LowRankKFACTests {
             for route in KroneckerBlockOptions.Route.allCases {
                 let (lowRank, kfac) = try stepped(Scalar.self, method: method, rank: 10, route: route)
                 for (block, reference) in zip(lowRank.blocks, kfac.blocks) {
-                    let gradient = Matrix<Scalar>.randomGaussian(rows: block.outputDecomposition.order,
+                    let gradient = try Matrix<Scalar>.randomGaussian(rows: block.outputDecomposition.order,
                                                                  columns: block.inputDecomposition.order, using: &generator)
                     let expected = try reference.preconditioned(gradient)
                     // cond(A⊗G + λI) ≲ 1e3 at λ = 1e-2: 100·cond·n·eps, n ≤ 36.
@@ -83,11 +83,11 @@ struct LowRankKFACTests {
                     let (input, output) = (block.inputDecomposition, block.outputDecomposition)
                     #expect(input.eigenvalues.count == 2 && output.eigenvalues.count == 2)
                     let a = try input.reconstructed(), g = try output.reconstructed()
-                    let gradient = Matrix<Scalar>.randomGaussian(rows: g.rows, columns: a.rows, using: &generator)
+                    let gradient = try Matrix<Scalar>.randomGaussian(rows: g.rows, columns: a.rows, using: &generator)
                     let expected: Matrix<Scalar>
                     switch route {
                     case .eigen:
-                        var dense = BruteForceCurvature.kronecker(a, g)
+                        var dense = try BruteForceCurvature.kronecker(a, g)
                         try dense.addToDiagonal(lambda)
                         expected = try BruteForceCurvature.solve(dense, gradient)
                     case .inverse:
@@ -128,7 +128,7 @@ struct LowRankKFACTests {
                         .multiplied(by: decomposition.eigenvectors)
                     // Brand keeps fewer pairs when the data has lower rank (G of the softmax layer: 2).
                     let k = decomposition.eigenvalues.count
-                    var diagonal = Matrix<Double>(rows: k, columns: k)
+                    var diagonal = try Matrix<Double>(rows: k, columns: k)
                     for i in 0..<k { diagonal[i, i] = decomposition.eigenvalues[i] }
                     #expect(try (projected - diagonal).maxAbsoluteEntry <= 1e-10 * dense.maxAbsoluteEntry, "\(method.rawValue)")
                     if method != .brandWithCorrection {
@@ -146,7 +146,7 @@ struct LowRankKFACTests {
     @Test func badGradientsAndCapturesThrowWithoutChangingTheBlock() throws {
         var generator = Xoshiro256StarStar(seed: 12)
         func capture(poisoned: Bool) throws -> LayerCapture<Double> {
-            var gradients = Matrix<Double>.randomGaussian(rows: 2, columns: 4, using: &generator)
+            var gradients = try Matrix<Double>.randomGaussian(rows: 2, columns: 4, using: &generator)
             if poisoned { gradients[1, 2] = .nan }
             return try LayerCapture(inputs: Matrix<Double>.randomGaussian(rows: 3, columns: 4, using: &generator),
                                     outputGradientPasses: [gradients], batchSize: 4, sharedDimension: 1)

@@ -24,14 +24,15 @@ struct SINGDTests {
     /// The update rules with dense matrices: `Π` applied to dense products through
     /// `projecting`, everything else dense.
     struct DenseReference<K: StructuredMatrixAlgebra, C: StructuredMatrixAlgebra> where K.Scalar == Double, C.Scalar == Double {
-        var k = Matrix<Double>.identity(7), c = Matrix<Double>.identity(5)
-        var mK = Matrix<Double>(rows: 7, columns: 7), mC = Matrix<Double>(rows: 5, columns: 5)
+        // Fixed small sizes, far inside SizePolicy: these initializers cannot throw.
+        var k = try! Matrix<Double>.identity(7), c = try! Matrix<Double>.identity(5)
+        var mK = try! Matrix<Double>(rows: 7, columns: 7), mC = try! Matrix<Double>(rows: 5, columns: 5)
         let configuration: SINGDBlock<K, C>.Configuration
 
         mutating func update(_ capture: LayerCapture<Double>) throws {
             let rows = try capture.factorRows(configuration.weightSharing)
-            let a = rows.inputs.gram().scaled(by: rows.inputNormalization)
-            let g = rows.outputGradients.gram().scaled(by: rows.gradientScale)
+            let a = try rows.inputs.gram().scaled(by: rows.inputNormalization)
+            let g = try rows.outputGradients.gram().scaled(by: rows.gradientScale)
             func project<S: StructuredMatrix>(_: S.Type, _ m: Matrix<Double>, _ layout: S.Layout) throws -> Matrix<Double>
                 where S.Scalar == Double { try S.projecting(m, layout: layout).dense() }
             let hK = try project(K.self, try k.multiplied(by: a, transposingSelf: .transpose).multiplied(by: k),
@@ -72,8 +73,8 @@ struct SINGDTests {
         #expect(try block.inputMomentum.dense().relativeDistance(to: reference.mK) <= 1e-12, "m_K: \(name)")
         // The preconditioned gradient is C·Cᵀ·∇W·K·Kᵀ, in the dense and the rank-m forms.
         var generator = Xoshiro256StarStar(seed: 42)
-        let (g, a) = (Matrix<Double>.randomGaussian(rows: 5, columns: 2, using: &generator),
-                      Matrix<Double>.randomGaussian(rows: 7, columns: 2, using: &generator))
+        let (g, a) = (try Matrix<Double>.randomGaussian(rows: 5, columns: 2, using: &generator),
+                      try Matrix<Double>.randomGaussian(rows: 7, columns: 2, using: &generator))
         let gradient = try g.multiplied(by: a, transposingOther: .transpose)
         let expected = try reference.c.gram().multiplied(by: gradient).multiplied(by: reference.k.gram())
         #expect(try block.preconditioned(gradient).relativeDistance(to: expected) <= 1e-12, "V: \(name)")
@@ -103,8 +104,8 @@ struct SINGDTests {
                                                                             configuration: configuration)
         for _ in 0..<400 { try block.updateCurvature(with: capture) }
         let rows = try capture.factorRows(.expand)
-        var a = rows.inputs.gram().scaled(by: rows.inputNormalization)
-        var g = rows.outputGradients.gram().scaled(by: rows.gradientScale)
+        var a = try rows.inputs.gram().scaled(by: rows.inputNormalization)
+        var g = try rows.outputGradients.gram().scaled(by: rows.gradientScale)
         try a.addToDiagonal(0.1)
         try g.addToDiagonal(0.1)
         #expect(try block.inputFactor.dense().gram().relativeDistance(to: LUFactorization(a).solve(.identity(7))) <= 1e-8)

@@ -41,7 +41,7 @@ enum TestModels {
         _: Scalar.Type, features: Int, classes: Int, batch: Int, seed: UInt64
     ) throws -> (input: Matrix<Scalar>, target: Matrix<Scalar>) {
         var generator = Xoshiro256StarStar(seed: seed)
-        let input = Matrix<Scalar>.randomGaussian(rows: features, columns: batch, using: &generator)
+        let input = try Matrix<Scalar>.randomGaussian(rows: features, columns: batch, using: &generator)
         let labels = (0..<batch).map { _ in Int.random(in: 0..<classes, using: &generator) }
         return (input, try Matrix.oneHot(labels, classCount: classes))
     }

@@ -71,7 +71,7 @@ struct UpdateRuleTests {
     @Test func directionsOfTheWrongShapeThrowWithoutTouchingTheState() throws {
         var adam = try Adam<Double>(model: Self.model(Double.self))
         var sgd = try StochasticGradientDescent<Double>(model: Self.model(Double.self))
-        let wrong = Matrix<Double>(rows: 3, columns: 2)
+        let wrong = try Matrix<Double>(rows: 3, columns: 2)
         let right = Self.matrix(Self.weight, Double.self)
         #expect(throws: LinearAlgebraError.self) { try adam.direction(forLayer: 0, gradient: wrong, weight: right) }
         #expect(throws: LinearAlgebraError.self) { try sgd.direction(forLayer: 0, gradient: right, weight: wrong) }

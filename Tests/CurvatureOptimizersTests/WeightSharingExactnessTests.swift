@@ -15,8 +15,8 @@ struct WeightSharingExactnessTests {
         var model = try TestModels.sharedLinearNetwork(inputs: inputs, hidden: hidden, outputs: outputs,
                                                        positions: positions, pooled: pooled, seed: 11)
         var generator = Xoshiro256StarStar(seed: 12)
-        let input = Matrix<Double>.randomGaussian(rows: inputs * positions, columns: batch, using: &generator)
-        let target = Matrix<Double>.randomGaussian(rows: model.outputSize, columns: batch, using: &generator)
+        let input = try Matrix<Double>.randomGaussian(rows: inputs * positions, columns: batch, using: &generator)
+        let target = try Matrix<Double>.randomGaussian(rows: model.outputSize, columns: batch, using: &generator)
         let ggn = try (0..<model.parameterizedLayerCount).map {
             try BruteForceCurvature.gaussNewtonBlock(model, layer: $0, input: input)
         }
@@ -24,8 +24,8 @@ struct WeightSharingExactnessTests {
             model: model, options: .init(learningRate: 1e-3, factorUpdatePeriod: 1, inverseUpdatePeriod: 1, curvature: .exactGGN),
             configuration: .init(options: .init(weightSharing: approximation)))
         _ = try optimizer.step(&model, input: input, target: target, loss: SquaredError<Double>())
-        return zip(optimizer.blocks, ggn).map {
-            (BruteForceCurvature.kronecker($0.factors.input.value, $0.factors.output.value), $1)
+        return try zip(optimizer.blocks, ggn).map {
+            (try BruteForceCurvature.kronecker($0.factors.input.value, $0.factors.output.value), $1)
         }
     }
 
@@ -54,17 +54,17 @@ struct EigenbasisCorrectionTests {
         var generator = Xoshiro256StarStar(seed: 13)
         var layer = try Dense<Double>(inputSize: 3, outputSize: 4, sharedDimension: positions, using: &generator)
         let batch = 6
-        let input = Matrix<Double>.randomGaussian(rows: 3 * positions, columns: batch, using: &generator)
+        let input = try Matrix<Double>.randomGaussian(rows: 3 * positions, columns: batch, using: &generator)
         _ = try layer.forward(input)
         _ = try layer.backward(Matrix<Double>.randomGaussian(rows: 4 * positions, columns: batch, using: &generator))
-        let qA = MatrixEnsemble<Double>.randomOrthogonal(4, using: &generator)  // d_in + 1 with the bias
-        let qG = MatrixEnsemble<Double>.randomOrthogonal(4, using: &generator)
+        let qA = try MatrixEnsemble<Double>.randomOrthogonal(4, using: &generator)  // d_in + 1 with the bias
+        let qG = try MatrixEnsemble<Double>.randomOrthogonal(4, using: &generator)
         let capture = try LayerCapture(inputs: layer.inputs, outputGradientPasses: [layer.outputGradients],
                                        batchSize: batch, sharedDimension: positions)
         let moment = try capture.factorRows(approximation).eigenbasisSecondMoment(inputBasis: qA, outputBasis: qG)
         // Dense: (1/b) Σₙ (Q_Gᵀ ∇Wₙ Q_A)^⊙2 with the true per-example gradients (expand) or
         // the pooled ones (reduce: ∇Wₙ ≈ d̂ₙ âₙᵀ).
-        var expected = Matrix<Double>(rows: 4, columns: 4)
+        var expected = try Matrix<Double>(rows: 4, columns: 4)
         let perExample: [Matrix<Double>]
         if approximation == .expand || positions == 1 {
             perExample = try layer.perExampleWeightGradients()
@@ -100,9 +100,9 @@ struct EigenbasisCorrectionTests {
         for block in optimizer.blocks {
             let qA = try #require(block.inputDecomposition).eigenvectors
             let qG = try #require(block.outputDecomposition).eigenvectors
-            let gradient = Matrix<Double>.randomGaussian(rows: qG.rows, columns: qA.rows, using: &generator)
+            let gradient = try Matrix<Double>.randomGaussian(rows: qG.rows, columns: qA.rows, using: &generator)
             // Dense: Q (diag(vec S) + λI)⁻¹ Qᵀ with Q = Q_A ⊗ Q_G.
-            let q = BruteForceCurvature.kronecker(qA, qG)
+            let q = try BruteForceCurvature.kronecker(qA, qG)
             let inverseDiagonal = block.scaling.value.elements.map { 1 / ($0 + 1e-3) }
             let dense = try q.scalingColumns(by: inverseDiagonal).multiplied(by: q, transposingOther: .transpose)
             let expected = try dense.multiplied(by: gradient.reshaped(rows: gradient.elements.count, columns: 1))

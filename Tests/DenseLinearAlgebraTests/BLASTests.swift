@@ -3,8 +3,8 @@ import Testing
 import KronKitTestSupport
 
 /// Naive triple loop, the reference for gemm.
-func naiveProduct<Scalar: LinearAlgebraScalar>(_ a: Matrix<Scalar>, _ b: Matrix<Scalar>) -> Matrix<Scalar> {
-    Matrix(rows: a.rows, columns: b.columns) { i, j in
+func naiveProduct<Scalar: LinearAlgebraScalar>(_ a: Matrix<Scalar>, _ b: Matrix<Scalar>) throws -> Matrix<Scalar> {
+    try Matrix(rows: a.rows, columns: b.columns) { i, j in
         (0..<a.columns).reduce(Scalar(0)) { $0 + a[i, $1] * b[$1, j] }
     }
 }
@@ -14,16 +14,16 @@ struct BLASTests {
     func gemmMatchesNaive<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
         var generator = Xoshiro256StarStar(seed: 11)
         for (m, k, n) in [(0, 3, 2), (1, 1, 1), (7, 5, 3), (33, 17, 40), (64, 0, 5)] {
-            let a = Matrix<Scalar>.randomGaussian(rows: m, columns: k, using: &generator)
-            let b = Matrix<Scalar>.randomGaussian(rows: k, columns: n, using: &generator)
-            let reference = naiveProduct(a, b)
+            let a = try Matrix<Scalar>.randomGaussian(rows: m, columns: k, using: &generator)
+            let b = try Matrix<Scalar>.randomGaussian(rows: k, columns: n, using: &generator)
+            let reference = try naiveProduct(a, b)
             // Each entry is a k-term dot product: error ≤ k·eps·Σ|a||b| ≈ k·eps·√k for Gaussians.
             let tolerance = Tolerance.backward(Scalar.self, order: k * k + 1)
             #expect(try (a * b).relativeDistance(to: reference) <= tolerance)
             let viaTransposes = try a.transposed().multiplied(by: b.transposed(), transposingSelf: .transpose,
                                                               transposingOther: .transpose)
             #expect(try viaTransposes.relativeDistance(to: reference) <= tolerance)
-            var accumulated = Matrix<Scalar>(rows: m, columns: n, repeating: 1)
+            var accumulated = try Matrix<Scalar>(rows: m, columns: n, repeating: 1)
             try Matrix.multiply(a, b, alpha: 2, beta: 3, into: &accumulated)
             let expected = try reference.scaled(by: 2) + Matrix(rows: m, columns: n, repeating: 3)
             #expect(try accumulated.relativeDistance(to: expected) <= 2 * tolerance)
@@ -38,16 +38,16 @@ struct BLASTests {
     func gemvAndSyrk<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
         var generator = Xoshiro256StarStar(seed: 12)
         for (m, n) in [(0, 0), (1, 1), (9, 4), (40, 61)] {
-            let a = Matrix<Scalar>.randomGaussian(rows: m, columns: n, using: &generator)
-            let x = Scalar.randomGaussians(count: n, using: &generator)
+            let a = try Matrix<Scalar>.randomGaussian(rows: m, columns: n, using: &generator)
+            let x = try Scalar.randomGaussians(count: n, using: &generator)
             let y = try a.multiplied(by: x)
-            let reference = naiveProduct(a, Matrix(column: x))
+            let reference = try naiveProduct(a, try Matrix(column: x))
             let tolerance = Tolerance.backward(Scalar.self, order: n * n + 1)
             #expect(try Matrix(column: y).relativeDistance(to: reference) <= tolerance)
             let yt = try a.multiplied(by: y, transpose: .transpose)
             #expect(try Matrix(column: yt).relativeDistance(to: naiveProduct(a.transposed(), Matrix(column: y)))
                 <= Tolerance.backward(Scalar.self, order: m * m + 1) * Swift.max(1, Matrix(column: y).maxAbsoluteEntry))
-            let gram = a.gram(.transpose)
+            let gram = try a.gram(.transpose)
             #expect(gram.isSymmetric())
             #expect(try gram.relativeDistance(to: naiveProduct(a.transposed(), a))
                 <= Tolerance.backward(Scalar.self, order: m * m + 1))
@@ -63,10 +63,10 @@ struct BLASTests {
         var generator = Xoshiro256StarStar(seed: 13)
         for n in propertySizes {
             // A well-conditioned lower-triangular matrix: unit-ish diagonal, small off-diagonal.
-            var l = Matrix<Scalar>.randomUniform(rows: n, columns: n, in: -0.1...0.1, using: &generator)
+            var l = try Matrix<Scalar>.randomUniform(rows: n, columns: n, in: -0.1...0.1, using: &generator)
             l.zeroStrictTriangle(.upper)
             try l.addToDiagonal(2)
-            let b = Matrix<Scalar>.randomGaussian(rows: n, columns: 3, using: &generator)
+            let b = try Matrix<Scalar>.randomGaussian(rows: n, columns: 3, using: &generator)
             var x = b
             try Matrix.triangularSolve(l, &x, triangle: .lower)
             let tolerance = Tolerance.backward(Scalar.self, order: n)
@@ -102,16 +102,16 @@ struct BLASTests {
     }
 
     @Test func shapeMismatchesThrow() throws {
-        let a = Matrix<Double>(rows: 2, columns: 3)
-        let b = Matrix<Double>(rows: 2, columns: 3)
+        let a = try Matrix<Double>(rows: 2, columns: 3)
+        let b = try Matrix<Double>(rows: 2, columns: 3)
         #expect(throws: LinearAlgebraError.self) { try a * b }
         #expect(throws: LinearAlgebraError.self) { try a + Matrix(rows: 3, columns: 2) }
-        var c = Matrix<Double>(rows: 3, columns: 3)
+        var c = try Matrix<Double>(rows: 3, columns: 3)
         #expect(throws: LinearAlgebraError.self) { try Matrix.multiply(a, b, transposingB: .transpose, into: &c) }
         #expect(throws: LinearAlgebraError.self) { try a.multiplied(by: [1, 2]) }
-        var d = Matrix<Double>(rows: 3, columns: 3)
+        var d = try Matrix<Double>(rows: 3, columns: 3)
         #expect(throws: LinearAlgebraError.self) { try Matrix.rankKUpdate(a, into: &d) }
-        var e = Matrix<Double>(rows: 3, columns: 1)
+        var e = try Matrix<Double>(rows: 3, columns: 1)
         #expect(throws: LinearAlgebraError.self) { try Matrix.triangularSolve(a, &e, triangle: .lower) }
         #expect(throws: LinearAlgebraError.self) { try a.trace() }
         #expect(throws: LinearAlgebraError.self) { try Matrix<Double>(rows: 2, columns: 2, columnMajor: [1, 2, 3]) }

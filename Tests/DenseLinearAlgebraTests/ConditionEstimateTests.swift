@@ -14,7 +14,7 @@ struct ConditionEstimateTests {
     /// `1/(‖A‖₁·‖A⁻¹‖₁)` of `a` widened to Double, the inverse by a Double LU (accurate to
     /// `n·eps_Double·κ`, negligible for the κ ≤ 10⁶ used here).
     func exactReciprocalCondition<Scalar: LinearAlgebraScalar>(_ a: Matrix<Scalar>) throws -> Double {
-        let wide = Matrix<Double>(rows: a.rows, columns: a.columns) { i, j in Double(a[i, j]) }
+        let wide = try Matrix<Double>(rows: a.rows, columns: a.columns) { i, j in Double(a[i, j]) }
         let inverse = try LUFactorization(wide).solve(.identity(a.rows))
         return 1 / (oneNorm(wide) * oneNorm(inverse))
     }
@@ -56,11 +56,11 @@ struct ConditionEstimateTests {
     func refusals<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
         var generator = Xoshiro256StarStar(seed: 62)
         let n = 8
-        let b = Matrix<Scalar>.randomGaussian(rows: n, columns: 2, using: &generator)
+        let b = try Matrix<Scalar>.randomGaussian(rows: n, columns: 2, using: &generator)
         // The case: a rank-1 matrix. getrf's pivots after the first are rounding
         // residue, not zero, so the old solve returned entries of order 1/eps.
-        let u = Matrix<Scalar>.randomGaussian(rows: n, columns: 1, using: &generator)
-        let v = Matrix<Scalar>.randomGaussian(rows: n, columns: 1, using: &generator)
+        let u = try Matrix<Scalar>.randomGaussian(rows: n, columns: 1, using: &generator)
+        let v = try Matrix<Scalar>.randomGaussian(rows: n, columns: 1, using: &generator)
         let rankOne = try u.multiplied(by: v, transposingOther: .transpose)
         do {
             let lu = try LUFactorization(rankOne)
@@ -76,7 +76,7 @@ struct ConditionEstimateTests {
         // random basis would round it indefinite). An SPD matrix of 2-norm condition 10⁻²/eps
         // (κ₁ ≤ n·κ₂, so rcond ≥ 12·eps) is solved.
         let eps = Double(Scalar.ulpOfOne)
-        let singular = Matrix<Scalar>(diagonal: (0..<n).map { $0 == n - 1 ? Scalar.ulpOfOne / 100 : 1 })
+        let singular = try Matrix<Scalar>(diagonal: (0..<n).map { $0 == n - 1 ? Scalar.ulpOfOne / 100 : 1 })
         let cholesky = try CholeskyFactorization(singular)
         #expect(!cholesky.isNumericallyNonsingular)
         #expect { try cholesky.solve(b) } throws: { isNumericallySingular($0) }

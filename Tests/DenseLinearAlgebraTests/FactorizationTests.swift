@@ -15,7 +15,7 @@ struct FactorizationTests {
                 <= Tolerance.backward(Scalar.self, order: n))
             #expect(l.elements.enumerated().allSatisfy { index, value in
                 n == 0 || index % n >= index / n || value == 0 }, "L is lower triangular")
-            let b = Matrix<Scalar>.randomGaussian(rows: n, columns: 2, using: &generator)
+            let b = try Matrix<Scalar>.randomGaussian(rows: n, columns: 2, using: &generator)
             let x = try cholesky.solve(b)
             // Residual of a backward-stable solve: ‖Ax − b‖ ≤ c·n·eps·‖A‖·‖x‖.
             let residual = try (a * x).relativeDistance(to: b)
@@ -35,7 +35,7 @@ struct FactorizationTests {
     func qr<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
         var generator = Xoshiro256StarStar(seed: 22)
         for (m, n) in [(0, 0), (1, 1), (7, 3), (33, 33), (200, 40), (5, 9)] {
-            let a = Matrix<Scalar>.randomGaussian(rows: m, columns: n, using: &generator)
+            let a = try Matrix<Scalar>.randomGaussian(rows: m, columns: n, using: &generator)
             let qr = try QRFactorization(a)
             let k = Swift.min(m, n)
             #expect(qr.q.rows == m && qr.q.columns == k && qr.r.rows == k && qr.r.columns == n)
@@ -90,10 +90,10 @@ struct FactorizationTests {
     func lu<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
         var generator = Xoshiro256StarStar(seed: 24)
         for n in propertySizes {
-            var a = Matrix<Scalar>.randomGaussian(rows: n, columns: n, using: &generator)
+            var a = try Matrix<Scalar>.randomGaussian(rows: n, columns: n, using: &generator)
             try a.addToDiagonal(Scalar(n))  // diagonally dominant: condition number O(1)
             let lu = try LUFactorization(a)
-            let b = Matrix<Scalar>.randomGaussian(rows: n, columns: 3, using: &generator)
+            let b = try Matrix<Scalar>.randomGaussian(rows: n, columns: 3, using: &generator)
             let x = try lu.solve(b)
             #expect(try (a * x).relativeDistance(to: b) <= Tolerance.backward(Scalar.self, order: n * n + 1))
             let xt = try lu.solve(b, transpose: .transpose)
@@ -121,15 +121,15 @@ struct FactorizationErrorTests {
         #expect(throws: LinearAlgebraError.notPositiveDefinite(operation: "Cholesky (dpotrf)", minor: 2)) {
             try CholeskyFactorization(indefinite)
         }
-        var withNaN = Matrix<Double>.identity(3)
+        var withNaN = try Matrix<Double>.identity(3)
         withNaN[2, 0] = .nan
         #expect(throws: LinearAlgebraError.nonFiniteInput(operation: "Cholesky (dpotrf)", argument: "A (lower triangle)")) {
             try CholeskyFactorization(withNaN)
         }
-        var infiniteDiagonal = Matrix<Float>.identity(3)
+        var infiniteDiagonal = try Matrix<Float>.identity(3)
         infiniteDiagonal[2, 2] = .infinity
         #expect(throws: LinearAlgebraError.self) { try CholeskyFactorization(infiniteDiagonal) }
-        var infiniteFirst = Matrix<Float>.identity(3)
+        var infiniteFirst = try Matrix<Float>.identity(3)
         infiniteFirst[0, 0] = .infinity
         #expect(throws: LinearAlgebraError.self) { try CholeskyFactorization(infiniteFirst) }
         #expect(throws: LinearAlgebraError.self) { try CholeskyFactorization(Matrix<Double>(rows: 2, columns: 3)) }
@@ -138,7 +138,7 @@ struct FactorizationErrorTests {
     }
 
     @Test func factorizationsRejectNonFinite() throws {
-        var a = Matrix<Float>.identity(4)
+        var a = try Matrix<Float>.identity(4)
         a[1, 3] = .infinity
         #expect(throws: LinearAlgebraError.self) { try QRFactorization(a) }
         #expect(throws: LinearAlgebraError.self) { try SingularValueDecomposition(a) }

@@ -28,7 +28,7 @@ struct HODLRAccuracyTests {
         var generator = Xoshiro256StarStar(seed: 81)
         let n = 256
         let f: (Int, Int) -> Scalar = gaussian(points(n, seed: 5), nugget: 0.1)
-        let a = Matrix<Scalar>(rows: n, columns: n, entry: f)
+        let a = try Matrix<Scalar>(rows: n, columns: n, entry: f)
         let norm = a.frobeniusNorm
         let tau = HODLRMatrix<Scalar>.Options.defaultTolerance
         // Dense input: the reported error is computed from the blocks' residuals and truncated
@@ -88,7 +88,7 @@ struct HODLRAccuracyTests {
         // cond₂(H) ≈ β²/d², 10¹⁰ in Float and 10²² in Double, while the leaves' is 1/d. Only the
         // condition estimate of the whole factorization sees it (power iterations: rcond ≈ n·d²/β²).
         let (beta, d): (Scalar, Scalar) = Scalar.self == Float.self ? (1e4, 1e-2) : (1e8, 1e-3)
-        let triangular = Matrix<Scalar>(rows: 128, columns: 128) { i, j in
+        let triangular = try Matrix<Scalar>(rows: 128, columns: 128) { i, j in
             if i == j { return i % 64 == 0 ? d : 1 }
             return i == 64 && j == 0 ? beta : 0
         }
@@ -102,7 +102,7 @@ struct HODLRAccuracyTests {
             }
         }
         // With β = 1 it is well conditioned (cond ≈ 1/d²) and factors.
-        let mild = Matrix<Scalar>(rows: 128, columns: 128) { i, j in
+        let mild = try Matrix<Scalar>(rows: 128, columns: 128) { i, j in
             if i == j { return i % 64 == 0 ? d : 1 }
             return i == 64 && j == 0 ? 1 : 0
         }
@@ -121,17 +121,18 @@ struct HODLRAccuracyTests {
         // the old default τ = √eps gave a 263 % error).
         let n = 256
         let f: (Int, Int) -> Scalar = gaussian(points(n, seed: 7), nugget: 3.4e-3)
-        let a = Matrix<Scalar>(rows: n, columns: n, entry: f)
-        let wide = Matrix<Double>(rows: n, columns: n) { i, j in Double(a[i, j]) }
+        let a = try Matrix<Scalar>(rows: n, columns: n, entry: f)
+        let wide = try Matrix<Double>(rows: n, columns: n) { i, j in Double(a[i, j]) }
         let singularValues = try SingularValueDecomposition(wide).singularValues
         let condition = singularValues.max()! / singularValues.min()!
         #expect(condition > 1e4 && condition < 1e5)
-        let b = Matrix<Scalar>.randomGaussian(rows: n, columns: 1, using: &generator)
+        let b = try Matrix<Scalar>.randomGaussian(rows: n, columns: 1, using: &generator)
         let reference = try LUFactorization(wide).solve(Matrix<Double>(rows: n, columns: 1) { i, _ in Double(b[i, 0]) })
         let factorization = try HODLRMatrix<Scalar>(order: n, options: .init(leafSize: 32), entry: f).factorized()
         let x = try factorization.solve(b)
+        let referenceNorm = try reference.column(0).norm2
         let error = (0..<n).reduce(0.0) { $0 + (Double(x[$1, 0]) - reference[$1, 0]) * (Double(x[$1, 0]) - reference[$1, 0]) }
-            .squareRoot() / reference.column(0).norm2
+            .squareRoot() / referenceNorm
         // The power iterations bound cond₂ from below: the estimate is at most the true 1/cond₂
         // up to their convergence (3 steps, here within a factor 10).
         let rcond = Double(factorization.reciprocalConditionEstimate)

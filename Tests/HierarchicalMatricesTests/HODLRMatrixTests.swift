@@ -30,7 +30,7 @@ struct HODLRMatrixTests {
         // The contract: ‖A − H‖_F ≤ τ·‖A‖_F (a factor 2 for the range finder's estimate).
         #expect(try (a - dense).frobeniusNorm <= 2 * tau * a.frobeniusNorm, sourceLocation: sourceLocation)
         #expect(h.storedCount < n * n, "compressed", sourceLocation: sourceLocation)
-        let x = Matrix<Scalar>.randomGaussian(rows: n, columns: 3, using: &generator)
+        let x = try Matrix<Scalar>.randomGaussian(rows: n, columns: 3, using: &generator)
         // Products with H are GEMMs on its blocks: c·n·eps relative to |H|·|x|.
         let roundoff = Scalar(10 * n) * Scalar.ulpOfOne
         let product = try dense.multiplied(by: x)
@@ -63,7 +63,7 @@ struct HODLRMatrixTests {
             let x = points(n, seed: UInt64(n))
             for symmetric in [true, false] {
                 let f: (Int, Int) -> Scalar = kernel(x, symmetric: symmetric)
-                let a = Matrix<Scalar>(rows: n, columns: n, entry: f)
+                let a = try Matrix<Scalar>(rows: n, columns: n, entry: f)
                 let options = HODLRMatrix<Scalar>.Options(leafSize: leaf)
                 let fromDense = try HODLRMatrix(compressing: a, options: options, using: &generator)
                 try check(fromDense, against: a, tolerance: options.tolerance)
@@ -76,7 +76,7 @@ struct HODLRMatrixTests {
         // A coarser tolerance gives lower ranks and still meets its bound.
         let x = points(256, seed: 3)
         let f: (Int, Int) -> Scalar = kernel(x, symmetric: true)
-        let a = Matrix<Scalar>(rows: 256, columns: 256, entry: f)
+        let a = try Matrix<Scalar>(rows: 256, columns: 256, entry: f)
         let fine = try HODLRMatrix<Scalar>(order: 256, entry: f)
         let coarse = try HODLRMatrix<Scalar>(order: 256, options: .init(tolerance: 1e-2), entry: f)
         #expect(coarse.maximumOffDiagonalRank < fine.maximumOffDiagonalRank)
@@ -102,12 +102,12 @@ struct HODLRMatrixTests {
             let a = try MatrixEnsemble<Scalar>.positiveDefinite(Swift.max(n, 0), conditionNumber: 10, using: &generator)
             let h = try HODLRMatrix(compressing: a, using: &generator)
             #expect(try h.dense() == a)
-            let b = Matrix<Scalar>.randomGaussian(rows: n, columns: 2, using: &generator)
+            let b = try Matrix<Scalar>.randomGaussian(rows: n, columns: 2, using: &generator)
             let x = try h.factorized().solve(b)
             #expect(try (a.multiplied(by: x) - b).maxAbsoluteEntry <= Scalar(100 * Swift.max(n, 1)) * Scalar.ulpOfOne * 10)
         }
         // A matrix whose off-diagonal blocks are exactly zero: rank 0 everywhere.
-        let diagonal = Matrix<Scalar>(rows: 100, columns: 100) { i, j in i == j ? Scalar(i + 1) : 0 }
+        let diagonal = try Matrix<Scalar>(rows: 100, columns: 100) { i, j in i == j ? Scalar(i + 1) : 0 }
         let h = try HODLRMatrix(compressing: diagonal, options: .init(leafSize: 10), using: &generator)
         #expect(h.maximumOffDiagonalRank == 0)
         let logDet = try h.factorized().logAbsoluteDeterminant
@@ -125,7 +125,7 @@ struct HODLRMatrixTests {
         #expect(throws: LinearAlgebraError.self) {
             try HODLRMatrix(compressing: Matrix<Double>(rows: 3, columns: 4), using: &generator)
         }
-        var poisoned = Matrix<Double>.identity(80)
+        var poisoned = try Matrix<Double>.identity(80)
         poisoned[70, 3] = .nan
         #expect(throws: LinearAlgebraError.self) { try HODLRMatrix(compressing: poisoned, using: &generator) }
         for options in [HODLRMatrix<Double>.Options(tolerance: 0), .init(tolerance: 1), .init(tolerance: .nan),
@@ -139,7 +139,7 @@ struct HODLRMatrixTests {
         let h = try HODLRMatrix(compressing: Matrix<Double>.identity(50), options: .init(leafSize: 8), using: &generator)
         #expect(throws: LinearAlgebraError.self) { try h.multiplied(by: Matrix(rows: 49, columns: 1)) }
         #expect(throws: LinearAlgebraError.self) { try h.factorized().solve(Matrix(rows: 51, columns: 1)) }
-        var nanRight = Matrix<Double>(rows: 50, columns: 1)
+        var nanRight = try Matrix<Double>(rows: 50, columns: 1)
         nanRight[3, 0] = .nan
         #expect(throws: LinearAlgebraError.self) { try h.factorized().solve(nanRight) }
         // A singular matrix: the zero matrix's leaves are singular.

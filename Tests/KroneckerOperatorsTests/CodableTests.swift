@@ -15,7 +15,7 @@ struct CodableTests {
         #expect(decoded.factors == product.factors)
         let eig = try product.symmetricEigendecomposition()
         let decodedEig = try JSONDecoder().decode(KroneckerEigendecomposition<Float>.self, from: JSONEncoder().encode(eig))
-        let v = Matrix<Float>.randomGaussian(rows: 3, columns: 4, using: &generator)
+        let v = try Matrix<Float>.randomGaussian(rows: 3, columns: 4, using: &generator)
         #expect(try decodedEig.dampedInverse(applyingToMatrix: v, damping: 0.1)
             == eig.dampedInverse(applyingToMatrix: v, damping: 0.1))
         #expect(throws: LinearAlgebraError.self) {

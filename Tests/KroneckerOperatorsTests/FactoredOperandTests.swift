@@ -12,8 +12,8 @@ struct FactoredOperandTests {
         let a = try MatrixEnsemble<Scalar>.positiveDefinite(nA, conditionNumber: 1e2, using: &generator)
         let g = try MatrixEnsemble<Scalar>.positiveDefinite(nG, conditionNumber: 1e2, using: &generator)
         let decomposition = try KroneckerEigendecomposition(SymmetricEigendecomposition(a), SymmetricEigendecomposition(g))
-        let left = Matrix<Scalar>.randomGaussian(rows: nG, columns: m, using: &generator)
-        let right = Matrix<Scalar>.randomGaussian(rows: nA, columns: m, using: &generator)
+        let left = try Matrix<Scalar>.randomGaussian(rows: nG, columns: m, using: &generator)
+        let right = try Matrix<Scalar>.randomGaussian(rows: nA, columns: m, using: &generator)
         let product = try left.multiplied(by: right, transposingOther: .transpose)
         let lambda: Scalar = 1e-2
         // Same products in another order: rounding only, times cond(A⊗G + λI) ≤ 1e2.
@@ -21,7 +21,7 @@ struct FactoredOperandTests {
         let dense = try decomposition.dampedInverse(applyingToMatrix: product, damping: lambda)
         let factored = try decomposition.dampedInverse(applyingToProductOf: left, right, damping: lambda)
         #expect(try maxDifference(factored, dense) <= tolerance * dense.maxAbsoluteEntry)
-        let s = Matrix<Scalar>.randomUniform(rows: nG, columns: nA, in: 0.5...2, using: &generator)
+        let s = try Matrix<Scalar>.randomUniform(rows: nG, columns: nA, in: 0.5...2, using: &generator)
         let denseCorrected = try decomposition.dampedInverse(applyingToMatrix: product, replacingEigenvalues: s, damping: lambda)
         let factoredCorrected = try decomposition.dampedInverse(applyingToProductOf: left, right, replacingEigenvalues: s,
                                                                 damping: lambda)
@@ -36,8 +36,8 @@ struct FactoredOperandTests {
     @Test func badOperandsThrow() throws {
         let decomposition = try KroneckerEigendecomposition(SymmetricEigendecomposition(Matrix<Double>.identity(3)),
                                                             SymmetricEigendecomposition(Matrix<Double>.identity(2)))
-        let g = Matrix<Double>(rows: 2, columns: 4, repeating: 1)
-        let a = Matrix<Double>(rows: 3, columns: 4, repeating: 1)
+        let g = try Matrix<Double>(rows: 2, columns: 4, repeating: 1)
+        let a = try Matrix<Double>(rows: 3, columns: 4, repeating: 1)
         #expect(throws: LinearAlgebraError.self) { try decomposition.dampedInverse(applyingToProductOf: a, g, damping: 1) }
         #expect(throws: LinearAlgebraError.self) {
             try decomposition.dampedInverse(applyingToProductOf: g, a.columns(0..<3), damping: 1)

@@ -8,9 +8,9 @@ struct KroneckerProductTests {
     func products<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
         var generator = Xoshiro256StarStar(seed: 51)
         for shapes in productShapes {
-            let factors = shapes.map { Matrix<Scalar>.randomGaussian(rows: $0.0, columns: $0.1, using: &generator) }
+            let factors = try shapes.map { try Matrix<Scalar>.randomGaussian(rows: $0.0, columns: $0.1, using: &generator) }
             let product = try KroneckerProduct(factors)
-            let dense = product.dense()
+            let dense = try product.dense()
             #expect(dense.rows == product.rows && dense.columns == product.columns)
             // Each entry of the factored product is a sum over the same terms as the
             // dense one, regrouped: both within c·N·eps of the exact value.
@@ -18,22 +18,22 @@ struct KroneckerProductTests {
             for k in [0, 1, 3] {
                 for transpose in [Transpose.none, .transpose] {
                     let inputRows = transpose == .none ? product.columns : product.rows
-                    let x = Matrix<Scalar>.randomGaussian(rows: inputRows, columns: k, using: &generator)
+                    let x = try Matrix<Scalar>.randomGaussian(rows: inputRows, columns: k, using: &generator)
                     let fast = try product.multiplied(by: x, transpose: transpose)
                     let reference = try dense.multiplied(by: x, transposingSelf: transpose)
                     #expect(try maxDifference(fast, reference)
                         <= tolerance * magnitudeScale(dense, x, transpose: transpose))
                 }
             }
-            let vector = Scalar.randomGaussians(count: product.columns, using: &generator)
+            let vector = try Scalar.randomGaussians(count: product.columns, using: &generator)
             let fastVector = try product.multiplied(by: vector)
             #expect(try maxDifference(Matrix(column: fastVector), dense * Matrix(column: vector))
                 <= tolerance * magnitudeScale(dense, Matrix(column: vector)))
-            #expect(product.transposed().dense() == dense.transposed())
+            #expect(try product.transposed().dense() == dense.transposed())
             // Products of d entries, associated differently: within d ulps of each other.
-            #expect(zip(product.diagonal, dense.diagonal).allSatisfy {
+            #expect(try zip(product.diagonal, dense.diagonal).allSatisfy {
                 abs($0 - $1) <= Scalar(2 * shapes.count) * Scalar.ulpOfOne * abs($1) })
-            #expect(product.diagonal.count == Swift.min(dense.rows, dense.columns))
+            #expect(try product.diagonal.count == Swift.min(dense.rows, dense.columns))
             #expect(abs(product.frobeniusNorm - dense.frobeniusNorm) <= tolerance * Swift.max(1, dense.frobeniusNorm))
             if product.hasSquareFactors {
                 #expect(abs(try product.trace() - dense.trace()) <= tolerance * Swift.max(1, dense.maxAbsoluteEntry) * Scalar(dense.rows))
@@ -52,7 +52,7 @@ struct KroneckerProductTests {
         let (dIn, dOut) = (6, 4)
         let a = try FactorKind.positiveDefinite.matrix(dIn, using: &generator) as Matrix<Scalar>
         let g = try FactorKind.indefinite.matrix(dOut, using: &generator) as Matrix<Scalar>
-        let v = Matrix<Scalar>.randomGaussian(rows: dOut, columns: dIn, using: &generator)
+        let v = try Matrix<Scalar>.randomGaussian(rows: dOut, columns: dIn, using: &generator)
         let fisher = try KroneckerProduct(a, g)
         let applied = try fisher.applied(toMatrix: v)
         let reference = try g * v * a.transposed()
@@ -63,9 +63,9 @@ struct KroneckerProductTests {
         let vectorForm = try fisher.dense().multiplied(by: Matrix(column: v.elements))
         #expect(try vectorForm.reshaped(rows: dOut, columns: dIn).relativeDistance(to: reference) <= tolerance)
         // Rectangular factors and the transposed form: (A ⊗ B)ᵀ·vec(W) = vec(Bᵀ·W·A).
-        let ra = Matrix<Scalar>.randomGaussian(rows: 3, columns: 5, using: &generator)
-        let rb = Matrix<Scalar>.randomGaussian(rows: 2, columns: 4, using: &generator)
-        let w = Matrix<Scalar>.randomGaussian(rows: 2, columns: 3, using: &generator)
+        let ra = try Matrix<Scalar>.randomGaussian(rows: 3, columns: 5, using: &generator)
+        let rb = try Matrix<Scalar>.randomGaussian(rows: 2, columns: 4, using: &generator)
+        let w = try Matrix<Scalar>.randomGaussian(rows: 2, columns: 3, using: &generator)
         let transposedForm = try KroneckerProduct(ra, rb).applied(toMatrix: w, transpose: .transpose)
         #expect(try transposedForm.relativeDistance(to: rb.transposed() * w * ra) <= tolerance)
     }
@@ -76,7 +76,7 @@ struct KroneckerProductTests {
     }
 
     func errors<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
-        var poisoned = Matrix<Scalar>.identity(3)
+        var poisoned = try Matrix<Scalar>.identity(3)
         poisoned[0, 2] = .nan
         #expect(throws: LinearAlgebraError.self) { try KroneckerProduct<Scalar>([]) }
         #expect(throws: LinearAlgebraError.self) { try KroneckerProduct(.identity(2), poisoned) }

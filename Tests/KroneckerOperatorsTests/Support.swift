@@ -31,7 +31,7 @@ enum FactorKind: CaseIterable {
             let values = (0..<n).map { _ in
                 Scalar(Bool.random(using: &generator) ? 1 : -1) * Scalar.random(in: 0.1...10, using: &generator)
             }
-            return MatrixEnsemble<Scalar>.symmetric(eigenvalues: values, using: &generator)
+            return try MatrixEnsemble<Scalar>.symmetric(eigenvalues: values, using: &generator)
         }
     }
 }
@@ -63,6 +63,6 @@ func denseSolve<Scalar: LinearAlgebraScalar>(_ a: Matrix<Scalar>, _ b: Matrix<Sc
 
 /// `true` for ``LinearAlgebraError/singularMatrix(operation:index:)`` at the 1-based `index`.
 func isSingular(_ error: any Error, at index: Int) -> Bool {
-    if case let .singularMatrix(_, found) = error as? LinearAlgebraError { return found == index }
+    if case let .singularEigenvalue(_, found, _) = error as? LinearAlgebraError { return found == index }
     return false
 }

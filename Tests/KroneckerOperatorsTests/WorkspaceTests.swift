@@ -11,14 +11,14 @@ struct WorkspaceTests {
     func reuse<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
         var generator = Xoshiro256StarStar(seed: 71)
         var workspace = KroneckerWorkspace<Scalar>()
-        var result = Matrix<Scalar>(rows: 0, columns: 0)
+        var result = Matrix<Scalar>()
         // Growing and shrinking shapes, two and three factors (three use both intermediates).
         for (shape, k) in zip(productShapes + productShapes.reversed(), [3, 1, 5, 2, 4, 6, 2, 1, 3, 5, 2, 1, 4, 3]) {
-            let factors = shape.map { Matrix<Scalar>.randomGaussian(rows: $0.0, columns: $0.1, using: &generator) }
+            let factors = try shape.map { try Matrix<Scalar>.randomGaussian(rows: $0.0, columns: $0.1, using: &generator) }
             let product = try KroneckerProduct(factors)
             for transpose in [Transpose.none, .transpose] {
                 let inputRows = transpose == .none ? product.columns : product.rows
-                let x = Matrix<Scalar>.randomGaussian(rows: inputRows, columns: k, using: &generator)
+                let x = try Matrix<Scalar>.randomGaussian(rows: inputRows, columns: k, using: &generator)
                 try product.multiply(x, transpose: transpose, into: &result, workspace: &workspace)
                 let expected = try product.multiplied(by: x, transpose: transpose)
                 #expect(result == expected, "shape \(shape), k = \(k), \(transpose)")
@@ -28,7 +28,7 @@ struct WorkspaceTests {
         // The damped inverse, complete and partial, and a Kronecker-sum solve.
         let a = try FactorKind.positiveDefinite.matrix(6, using: &generator) as Matrix<Scalar>
         let g = try FactorKind.indefinite.matrix(5, using: &generator) as Matrix<Scalar>
-        let x = Matrix<Scalar>.randomGaussian(rows: 30, columns: 4, using: &generator)
+        let x = try Matrix<Scalar>.randomGaussian(rows: 30, columns: 4, using: &generator)
         let complete = try KroneckerProduct(a, g).symmetricEigendecomposition()
         let partial = try KroneckerEigendecomposition(
             factors: [SymmetricEigendecomposition.largest(3, of: a), SymmetricEigendecomposition.largest(2, of: g)])

@@ -79,7 +79,7 @@ struct UserDataTests {
         let folder = temporaryFolder()
         let features = folder + "/x.npy", labels = folder + "/y.npy"
         var generator = Xoshiro256StarStar(seed: 9)
-        let x = Matrix<Double>.randomGaussian(rows: 40, columns: 6, using: &generator)
+        let x = try Matrix<Double>.randomGaussian(rows: 40, columns: 6, using: &generator)
         try x.writeNumPyFile(to: features)
         var header = "{'descr': '<i8', 'fortran_order': False, 'shape': (40,), }"
         header += String(repeating: " ", count: (64 - (10 + header.utf8.count + 1) % 64) % 64) + "\n"

@@ -18,14 +18,14 @@ struct DataTests {
         #expect(first.labels == (0..<40).map { $0 % 10 })
         #expect(first.features.elements.allSatisfy { (0...1).contains($0) })
         // Every image has ink: at least a few pixels near full intensity.
-        for i in 0..<first.count { #expect(first.features.column(i).filter { $0 > 0.8 }.count >= 5) }
+        for i in 0..<first.count { #expect(try first.features.column(i).filter { $0 > 0.8 }.count >= 5) }
         // Float data are the Double data rounded: one generator stream, one conversion.
         var d = Xoshiro256StarStar(seed: 50)
         let single = try SyntheticGlyphs.generate(count: 40, as: Float.self, using: &d)
         #expect(single.features.elements == first.features.elements.map { Float($0) })
         let split = try SyntheticGlyphs.trainAndTest(seed: 3, trainCount: 20, testCount: 10, as: Float.self)
         #expect(split.train.count == 20 && split.test.count == 10)
-        #expect(split.train.features.columns(0..<10) != split.test.features)
+        #expect(try split.train.features.columns(0..<10) != split.test.features)
         #expect(try SyntheticGlyphs.generate(count: 0, as: Float.self, using: &d).count == 0)
         #expect(throws: LinearAlgebraError.self) { try SyntheticGlyphs.generate(count: -1, as: Float.self, using: &d) }
     }

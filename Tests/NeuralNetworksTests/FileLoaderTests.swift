@@ -58,7 +58,7 @@ struct FileLoaderTests {
         write(idxBytes(type: 0x08, shape: [3], payload: [2, 0, 1]), to: labels)
         let data = try LabeledDataSet<Double>(idxImages: images, idxLabels: labels)
         #expect(data.count == 3 && data.featureCount == 4 && data.classCount == 3 && data.labels == [2, 0, 1])
-        #expect(data.features.column(0) == [0, 1, 0.2, 0.4])
+        #expect(try data.features.column(0) == [0, 1, 0.2, 0.4])
         // Other element types, big-endian: Int16 and Float64.
         let shorts = directory + "/shorts.idx"
         write(idxBytes(type: 0x0B, shape: [1, 2], payload: [0xFF, 0xFE, 0x01, 0x00]), to: shorts)

@@ -11,7 +11,7 @@ let gradientTolerance = 1e-6
 /// `∂f/∂x` by central differences, entry by entry.
 func numericalGradient(at x: Matrix<Double>, step h: Double = 1e-5,
                        _ f: (Matrix<Double>) throws -> Double) rethrows -> Matrix<Double> {
-    var gradient = Matrix<Double>(rows: x.rows, columns: x.columns)
+    var gradient = Matrix<Double>(shapeOf: x)
     for j in 0..<x.columns {
         for i in 0..<x.rows {
             var plus = x
@@ -38,10 +38,10 @@ func inner<Scalar: LinearAlgebraScalar>(_ a: Matrix<Scalar>, _ b: Matrix<Scalar>
 /// function `L(x) = ⟨C, layer(x)⟩` for a random `C`, whose output gradient is `C`.
 func checkLayerGradients(_ layer: some Layer<Double>, batch: Int, seed: UInt64) throws {
     var generator = Xoshiro256StarStar(seed: seed)
-    let x = Matrix<Double>.randomGaussian(rows: layer.inputSize, columns: batch, using: &generator)
+    let x = try Matrix<Double>.randomGaussian(rows: layer.inputSize, columns: batch, using: &generator)
     var trained = layer
     let y = try trained.forward(x)
-    let c = Matrix<Double>.randomGaussian(rows: y.rows, columns: y.columns, using: &generator)
+    let c = try Matrix<Double>.randomGaussian(rows: y.rows, columns: y.columns, using: &generator)
     let inputGradient = try trained.backward(c)
     let numericInput = try numericalGradient(at: x) { point in
         var copy = layer

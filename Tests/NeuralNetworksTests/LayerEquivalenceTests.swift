@@ -18,10 +18,10 @@ func summationTolerance<Scalar: LinearAlgebraScalar>(_: Scalar.Type, terms n: In
 @Suite("Layers against direct and unrolled equivalents")
 struct LayerEquivalenceTests {
     /// The convolution by its definition: a loop over output pixels, kernel offsets and channels.
-    func directConvolution<Scalar: LinearAlgebraScalar>(_ layer: Conv2d<Scalar>, _ x: Matrix<Scalar>) -> Matrix<Scalar> {
+    func directConvolution<Scalar: LinearAlgebraScalar>(_ layer: Conv2d<Scalar>, _ x: Matrix<Scalar>) throws -> Matrix<Scalar> {
         let g = layer.geometry
         let w = layer.weight
-        var y = Matrix<Scalar>(rows: layer.outputSize, columns: x.columns)
+        var y = try Matrix<Scalar>(rows: layer.outputSize, columns: x.columns)
         for i in 0..<x.columns {
             for oh in 0..<g.outputHeight {
                 for ow in 0..<g.outputWidth {
@@ -57,7 +57,7 @@ struct LayerEquivalenceTests {
             for bias in [true, false] {
                 var layer = try Conv2d<Scalar>(geometry: geometry, outputChannels: 4, bias: bias, using: &generator)
                 try layer.setWeight(.randomGaussian(rows: 4, columns: layer.weight.columns, using: &generator))
-                let x = Matrix<Scalar>.randomGaussian(rows: geometry.inputSize, columns: shape.batch, using: &generator)
+                let x = try Matrix<Scalar>.randomGaussian(rows: geometry.inputSize, columns: shape.batch, using: &generator)
                 let y = try layer.forward(x)
                 let tolerance = summationTolerance(Scalar.self, terms: geometry.patchSize + 1)
                 #expect(try y.relativeDistance(to: directConvolution(layer, x)) <= tolerance, "\(shape)")
@@ -78,8 +78,8 @@ struct LayerEquivalenceTests {
                                                kernelWidth: 2, stride: 2, padding: 1)
         var layer = try Conv2d<Scalar>(geometry: geometry, outputChannels: 3, using: &generator)
         let batch = 3
-        let x = Matrix<Scalar>.randomGaussian(rows: geometry.inputSize, columns: batch, using: &generator)
-        let g = Matrix<Scalar>.randomGaussian(rows: layer.outputSize, columns: batch, using: &generator)
+        let x = try Matrix<Scalar>.randomGaussian(rows: geometry.inputSize, columns: batch, using: &generator)
+        let g = try Matrix<Scalar>.randomGaussian(rows: layer.outputSize, columns: batch, using: &generator)
         _ = try layer.forward(x)
         _ = try layer.backward(g)
         let perExample = try layer.perExampleWeightGradients()
@@ -88,8 +88,8 @@ struct LayerEquivalenceTests {
             var alone = layer
             _ = try alone.forward(x.columns(i..<i + 1))
             _ = try alone.backward(g.columns(i..<i + 1))
-            #expect(layer.inputs.columns(i * p..<(i + 1) * p) == alone.inputs, "example \(i)")
-            #expect(layer.outputGradients.columns(i * p..<(i + 1) * p) == alone.outputGradients)
+            #expect(try layer.inputs.columns(i * p..<(i + 1) * p) == alone.inputs, "example \(i)")
+            #expect(try layer.outputGradients.columns(i * p..<(i + 1) * p) == alone.outputGradients)
             // The batch-of-one gradient of g's column i, times b (g is ∂(mean loss)/∂y).
             #expect(try perExample[i].relativeDistance(to: alone.weightGradient.scaled(by: Scalar(batch)))
                 <= summationTolerance(Scalar.self, terms: p))
@@ -114,15 +114,15 @@ struct LayerEquivalenceTests {
         var shared = try Dense<Scalar>(inputSize: dIn, outputSize: dOut, sharedDimension: r, using: &generator)
         try shared.setWeight(.randomGaussian(rows: dOut, columns: dIn + 1, using: &generator))
         var single = try Dense<Scalar>(weight: shared.weight, hasBias: true)
-        let x = Matrix<Scalar>.randomGaussian(rows: r * dIn, columns: batch, using: &generator)
-        let g = Matrix<Scalar>.randomGaussian(rows: r * dOut, columns: batch, using: &generator)
+        let x = try Matrix<Scalar>.randomGaussian(rows: r * dIn, columns: batch, using: &generator)
+        let g = try Matrix<Scalar>.randomGaussian(rows: r * dOut, columns: batch, using: &generator)
         let y = try shared.forward(x)
         let dx = try shared.backward(g)
-        var summedGradient = Matrix<Scalar>(rows: dOut, columns: dIn + 1)
+        var summedGradient = try Matrix<Scalar>(rows: dOut, columns: dIn + 1)
         let tolerance = summationTolerance(Scalar.self, terms: dIn + r * batch)
         for position in 0..<r {
-            let xr = x.submatrix(rows: position * dIn..<(position + 1) * dIn, columns: 0..<batch)
-            let gr = g.submatrix(rows: position * dOut..<(position + 1) * dOut, columns: 0..<batch)
+            let xr = try x.submatrix(rows: position * dIn..<(position + 1) * dIn, columns: 0..<batch)
+            let gr = try g.submatrix(rows: position * dOut..<(position + 1) * dOut, columns: 0..<batch)
             let yr = try single.forward(xr)
             let dxr = try single.backward(gr)
             #expect(try y.submatrix(rows: position * dOut..<(position + 1) * dOut, columns: 0..<batch)
@@ -151,8 +151,8 @@ struct LayerEquivalenceTests {
         let dense = try Dense<Double>(inputSize: 32, outputSize: 3, sharedDimension: 4, using: &generator)
         var patchNetwork = try Sequential<Double>([patchify, dense])
         var conv = try Conv2d<Double>(geometry: patchify.geometry, weight: dense.weight, hasBias: true)
-        let x = Matrix<Double>.randomGaussian(rows: 128, columns: 2, using: &generator)
-        let g = Matrix<Double>.randomGaussian(rows: 12, columns: 2, using: &generator)
+        let x = try Matrix<Double>.randomGaussian(rows: 128, columns: 2, using: &generator)
+        let g = try Matrix<Double>.randomGaussian(rows: 12, columns: 2, using: &generator)
         #expect(try patchNetwork.forward(x).relativeDistance(to: conv.forward(x)) <= 1e-14)
         #expect(try patchNetwork.backward(g).relativeDistance(to: conv.backward(g)) <= 1e-14)
         #expect(try patchNetwork.parameterizedLayers[0].weightGradient.relativeDistance(to: conv.weightGradient) <= 1e-14)
@@ -166,13 +166,13 @@ struct LayerEquivalenceTests {
                 try MeanPool(sharedDimension: r, features: 3),
             ])
             let batch = 5
-            let x = Matrix<Scalar>.randomGaussian(rows: 4 * r, columns: batch, using: &generator)
-            let t = Matrix<Scalar>.randomGaussian(rows: 3, columns: batch, using: &generator)
+            let x = try Matrix<Scalar>.randomGaussian(rows: 4 * r, columns: batch, using: &generator)
+            let t = try Matrix<Scalar>.randomGaussian(rows: 3, columns: batch, using: &generator)
             _ = try network.computeGradients(input: x, target: t, loss: SquaredError())
             let layer = network.parameterizedLayers[0]
             let perExample = try layer.perExampleWeightGradients()
             #expect(perExample.count == batch)
-            var mean = Matrix<Scalar>(rows: 3, columns: 5)
+            var mean = try Matrix<Scalar>(rows: 3, columns: 5)
             for gradient in perExample { try mean.add(gradient, scaledBy: 1 / Scalar(batch)) }
             #expect(try mean.relativeDistance(to: layer.weightGradient) <= summationTolerance(Scalar.self, terms: 20))
             // Example 0 alone: its per-example gradient is the batch gradient of a batch of one.

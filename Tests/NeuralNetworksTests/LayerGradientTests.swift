@@ -66,7 +66,7 @@ struct LayerGradientTests {
             try Activation(.sigmoid, size: 5),
             try Dense(inputSize: 5, outputSize: 3, bias: false, using: &generator),
         ])
-        let x = Matrix<Double>.randomGaussian(rows: 16, columns: 3, using: &generator)
+        let x = try Matrix<Double>.randomGaussian(rows: 16, columns: 3, using: &generator)
         let t = try Matrix<Double>.oneHot([0, 2, 1], classCount: 3)
         let loss = SoftmaxCrossEntropy<Double>()
         _ = try network.computeGradients(input: x, target: t, loss: loss)

@@ -7,7 +7,7 @@ import Testing
 struct LossTests {
     func checkLossGradient(_ loss: some Loss<Double>, target: Matrix<Double>, seed: UInt64) throws {
         var generator = Xoshiro256StarStar(seed: seed)
-        let z = Matrix<Double>.randomGaussian(rows: target.rows, columns: target.columns, using: &generator)
+        let z = try Matrix<Double>.randomGaussian(rows: target.rows, columns: target.columns, using: &generator)
             .scaled(by: 2)
         let (_, gradient) = try loss.valueAndGradient(output: z, target: target)
         let numeric = try numericalGradient(at: z) { try loss.value(output: $0, target: target) }
@@ -18,7 +18,7 @@ struct LossTests {
         var generator = Xoshiro256StarStar(seed: 20)
         try checkLossGradient(SoftmaxCrossEntropy(), target: try .oneHot([0, 3, 1, 1], classCount: 4), seed: 21)
         let soft = SoftmaxCrossEntropy<Double>.probabilities(
-            .randomGaussian(rows: 4, columns: 3, using: &generator))
+            try .randomGaussian(rows: 4, columns: 3, using: &generator))
         try checkLossGradient(SoftmaxCrossEntropy(), target: soft, seed: 22)
         try checkLossGradient(SquaredError(), target: .randomGaussian(rows: 3, columns: 5, using: &generator),
                               seed: 23)
@@ -60,11 +60,11 @@ struct LossTests {
         // the seed is fixed, so the test is deterministic anyway.
         var generator = Xoshiro256StarStar(seed: 25)
         let n = 20_000
-        let logits = Matrix<Double>(rows: 3, columns: n) { i, _ in [0.0, 1.0, -1.0][i] }
-        let p = SoftmaxCrossEntropy<Double>.probabilities(logits.columns(0..<1))
+        let logits = try Matrix<Double>(rows: 3, columns: n) { i, _ in [0.0, 1.0, -1.0][i] }
+        let p = SoftmaxCrossEntropy<Double>.probabilities(try logits.columns(0..<1))
         let samples = try SoftmaxCrossEntropy<Double>().sampleTargets(output: logits, using: &generator)
         for k in 0..<3 {
-            let frequency = samples.row(k).reduce(0, +) / Double(n)
+            let frequency = try samples.row(k).reduce(0, +) / Double(n)
             #expect(abs(frequency - p[k, 0]) <= 0.02)
         }
         #expect(samples.elements.reduce(0, +) == Double(n))
@@ -91,7 +91,7 @@ struct LossTests {
         let logits = try Matrix<Scalar>(rowsOf: [[0, -1000], [0, 0], [0, -1000], [-1000, -1000]])
         var generator = AlwaysMaximum()
         let samples = try SoftmaxCrossEntropy<Scalar>().sampleTargets(output: logits, using: &generator)
-        #expect(samples.column(0) == [0, 0, 1, 0] && samples.column(1) == [0, 1, 0, 0])
+        #expect(try samples.column(0) == [0, 0, 1, 0] && samples.column(1) == [0, 1, 0, 0])
         var seeded = Xoshiro256StarStar(seed: 27)
         let none = try SoftmaxCrossEntropy<Scalar>().sampleTargets(output: Matrix(rows: 0, columns: 3), using: &seeded)
         #expect(none.rows == 0 && none.columns == 3)
@@ -105,8 +105,8 @@ struct LossTests {
     }
 
     @Test func badInputsThrow() throws {
-        let z = Matrix<Double>(rows: 3, columns: 2)
-        let wrongShape = Matrix<Double>(rows: 2, columns: 2)
+        let z = try Matrix<Double>(rows: 3, columns: 2)
+        let wrongShape = try Matrix<Double>(rows: 2, columns: 2)
         #expect(throws: LinearAlgebraError.self) { try SoftmaxCrossEntropy().value(output: z, target: wrongShape) }
         #expect(throws: LinearAlgebraError.self) { try SquaredError().value(output: z, target: wrongShape) }
         #expect(throws: LinearAlgebraError.self) {

@@ -7,18 +7,18 @@ struct ReferenceModelTests {
     func runsForwardAndBackward<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
         var generator = Xoshiro256StarStar(seed: 60)
         let data = try SyntheticGlyphs.generate(count: 4, as: Scalar.self, using: &generator)
-        var models: [(String, Sequential<Scalar>, (LabeledDataSet<Scalar>) -> Matrix<Scalar>, any Loss<Scalar>)] = [
+        var models: [(String, Sequential<Scalar>, (LabeledDataSet<Scalar>) throws -> Matrix<Scalar>, any Loss<Scalar>)] = [
             ("mlp", try ReferenceModels.multilayerPerceptron(sizes: [256, 32, 10], using: &generator),
-             { $0.oneHotLabels }, SoftmaxCrossEntropy()),
-            ("cnn", try ReferenceModels.smallConvolutionalNetwork(using: &generator), { $0.oneHotLabels },
+             { try $0.oneHotLabels }, SoftmaxCrossEntropy()),
+            ("cnn", try ReferenceModels.smallConvolutionalNetwork(using: &generator), { try $0.oneHotLabels },
              SoftmaxCrossEntropy()),
             ("autoencoder", try ReferenceModels.deepAutoencoder(encoderSizes: [64, 16], using: &generator),
              { $0.features }, SigmoidBinaryCrossEntropy()),
-            ("patches", try ReferenceModels.patchModel(using: &generator), { $0.oneHotLabels }, SoftmaxCrossEntropy()),
+            ("patches", try ReferenceModels.patchModel(using: &generator), { try $0.oneHotLabels }, SoftmaxCrossEntropy()),
         ]
         for k in models.indices {
             let (name, _, targets, loss) = models[k]
-            let value = try models[k].1.computeGradients(input: data.features, target: targets(data), loss: loss).loss
+            let value = try models[k].1.computeGradients(input: data.features, target: try targets(data), loss: loss).loss
             #expect(value.isFinite, "\(name)")
             for layer in models[k].1.parameterizedLayers {
                 #expect(layer.batchSize == 4, "\(name)")

@@ -24,7 +24,7 @@ struct SequentialTests {
         try other.setParameters(restored)
         #expect(other.parameters == network.parameters)
         var generator = Xoshiro256StarStar(seed: 1)
-        let x = Matrix<Double>.randomUniform(rows: 4, columns: 3, using: &generator)
+        let x = try Matrix<Double>.randomUniform(rows: 4, columns: 3, using: &generator)
         #expect(try other.predict(x) == network.predict(x))
     }
 
@@ -46,7 +46,7 @@ struct SequentialTests {
     @Test func applyUpdateIsAnAxpyOnTheCombinedWeight() throws {
         var network = try smallNetwork(seed: 42)
         let before = network.parameters[0]
-        let update = Matrix<Double>(rows: 6, columns: 5, repeating: 2)
+        let update = try Matrix<Double>(rows: 6, columns: 5, repeating: 2)
         try network.apply(update: update, scaledBy: -0.25, toParameterizedLayer: 0)
         #expect(try network.parameters[0] == before + Matrix(rows: 6, columns: 5, repeating: -0.5))
     }
@@ -65,7 +65,7 @@ struct SequentialTests {
                                     try Activation(.tanh, size: 3)])
         }
         #expect(throws: LinearAlgebraError.self) { try network.forward(Matrix(rows: 5, columns: 2)) }
-        var nan = Matrix<Double>(rows: 4, columns: 2)
+        var nan = try Matrix<Double>(rows: 4, columns: 2)
         nan[0, 0] = .infinity
         #expect(throws: LinearAlgebraError.self) { try network.forward(nan) }
         _ = try network.forward(Matrix(rows: 4, columns: 2))
@@ -75,7 +75,7 @@ struct SequentialTests {
         #expect(throws: LinearAlgebraError.self) {
             try network.apply(update: Matrix(rows: 1, columns: 1), scaledBy: 1, toParameterizedLayer: 0)
         }
-        var infinite = Matrix<Double>(rows: 6, columns: 5)
+        var infinite = try Matrix<Double>(rows: 6, columns: 5)
         infinite[2, 2] = .nan
         #expect(throws: LinearAlgebraError.self) { try network.setWeight(infinite, ofParameterizedLayer: 0) }
         let before = network.parameters
@@ -130,7 +130,7 @@ struct FlattenTests {
         var layer = try Flatten<Double>(height: 2, width: 3, channels: 2)
         #expect(layer.inputSize == 12 && layer.outputSize == 12)
         var generator = Xoshiro256StarStar(seed: 3)
-        let x = Matrix<Double>.randomGaussian(rows: 12, columns: 5, using: &generator)
+        let x = try Matrix<Double>.randomGaussian(rows: 12, columns: 5, using: &generator)
         #expect(try layer.forward(x) == x)
         #expect(try layer.backward(x) == x)
         #expect(throws: LinearAlgebraError.self) { try layer.forward(Matrix(rows: 11, columns: 5)) }

@@ -16,8 +16,8 @@ struct SingularValueUpdateTests {
         let start = try SingularValueDecomposition(
             u: full.u.columns(0..<k), singularValues: Array(full.singularValues.prefix(k)),
             vt: full.vt.submatrix(rows: 0..<k, columns: 0..<n))
-        let x = Matrix<Scalar>.randomGaussian(rows: m, columns: c, using: &generator)
-        let y = Matrix<Scalar>.randomGaussian(rows: n, columns: c, using: &generator)
+        let x = try Matrix<Scalar>.randomGaussian(rows: m, columns: c, using: &generator)
+        let y = try Matrix<Scalar>.randomGaussian(rows: n, columns: c, using: &generator)
         let (alpha, beta): (Scalar, Scalar) = (0.8, 0.5)
         var dense = a.scaled(by: alpha)
         try dense.add(x.multiplied(by: y, transposingOther: .transpose), scaledBy: beta)
@@ -35,7 +35,7 @@ struct SingularValueUpdateTests {
             #expect(try updated.vt.gram().relativeDistance(to: .identity(kept)) <= bound)
             let coupled = try updated.u.multiplied(by: dense, transposingSelf: .transpose)
                 .multiplied(by: updated.vt, transposingOther: .transpose)
-            var diagonal = Matrix<Scalar>(rows: kept, columns: kept)
+            var diagonal = try Matrix<Scalar>(rows: kept, columns: kept)
             for i in 0..<kept { diagonal[i, i] = updated.singularValues[i] }
             #expect(try (coupled - diagonal).maxAbsoluteEntry <= bound * scale)
         }
@@ -58,8 +58,8 @@ struct SingularValueUpdateTests {
     func errors<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
         var generator = Xoshiro256StarStar(seed: 92)
         let svd = try SingularValueDecomposition(Matrix<Scalar>.randomGaussian(rows: 6, columns: 4, using: &generator))
-        let x = Matrix<Scalar>.randomGaussian(rows: 6, columns: 2, using: &generator)
-        let y = Matrix<Scalar>.randomGaussian(rows: 4, columns: 2, using: &generator)
+        let x = try Matrix<Scalar>.randomGaussian(rows: 6, columns: 2, using: &generator)
+        let y = try Matrix<Scalar>.randomGaussian(rows: 4, columns: 2, using: &generator)
         let update = BrandUpdate<Scalar>()
         #expect(throws: LinearAlgebraError.self) { try update.updated(svd, adding: x, times: Matrix(rows: 5, columns: 2)) }
         #expect(throws: LinearAlgebraError.self) { try update.updated(svd, adding: x, times: Matrix(rows: 4, columns: 3)) }

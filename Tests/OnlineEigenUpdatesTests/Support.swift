@@ -6,8 +6,8 @@ import SymmetricEigen
 func lowRankFactor<Scalar: LinearAlgebraScalar>(
     _ n: Int, rank: Int, using generator: inout Xoshiro256StarStar
 ) throws -> (matrix: Matrix<Scalar>, decomposition: SymmetricEigendecomposition<Scalar>) {
-    let b = Matrix<Scalar>.randomGaussian(rows: n, columns: rank, using: &generator)
-    let m = b.gram()
+    let b = try Matrix<Scalar>.randomGaussian(rows: n, columns: rank, using: &generator)
+    let m = try b.gram()
     return (m, try SymmetricEigendecomposition.largest(rank, of: m))
 }
 

@@ -12,8 +12,8 @@ struct AdaptiveRangeFinderTests {
         // over-shoots the optimal rank by far, HMT §4.4).
         let n = 60
         let sigma: [Scalar] = try SpectrumShape.exponential.eigenvalues(count: n, conditionNumber: 1e12)
-        let u = MatrixEnsemble<Scalar>.randomOrthogonal(n, using: &generator)
-        let v = MatrixEnsemble<Scalar>.randomOrthogonal(n, using: &generator)
+        let u = try MatrixEnsemble<Scalar>.randomOrthogonal(n, using: &generator)
+        let v = try MatrixEnsemble<Scalar>.randomOrthogonal(n, using: &generator)
         let a = try u.scalingColumns(by: sigma).multiplied(by: v, transposingOther: .transpose)
         for epsilon in [Scalar(1e-1), Scalar(1e-3)] {
             let result = try AdaptiveRangeFinder(options: .init(tolerance: epsilon)).basis(of: a, using: &generator)
@@ -51,9 +51,9 @@ struct AdaptiveRangeFinderTests {
         #expect(zero.basis.columns == 0 && zero.errorEstimate == 0)
     }
 
-    @Test func badOptionsAndInputsThrow() {
+    @Test func badOptionsAndInputsThrow() throws {
         var generator = Xoshiro256StarStar(seed: 43)
-        var a = Matrix<Double>.randomGaussian(rows: 5, columns: 4, using: &generator)
+        var a = try Matrix<Double>.randomGaussian(rows: 5, columns: 4, using: &generator)
         for options in [AdaptiveRangeFinder<Double>.Options(tolerance: -1), .init(tolerance: .nan),
                         .init(tolerance: .infinity), .init(tolerance: 1, probeCount: 0),
                         .init(tolerance: 1, maximumRank: 5), .init(tolerance: 1, maximumRank: -1)] {
@@ -65,5 +65,22 @@ struct AdaptiveRangeFinderTests {
         #expect(throwsError(isNonFinite) {
             _ = try AdaptiveRangeFinder(options: .init(tolerance: 1)).basis(of: a, using: &generator)
         })
+    }
+
+    @Test func aProbeCountTooLargeToAllocateThrowsBeforeSampling() throws {
+        try hugeProbeCount(Float.self)
+        try hugeProbeCount(Double.self)
+    }
+
+    func hugeProbeCount<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        var generator = Xoshiro256StarStar(seed: 9)
+        let a = try Matrix<Scalar>.randomGaussian(rows: 20, columns: 10, using: &generator)
+        // 10⁹ probes of length 20: 2·10¹⁰ entries, over the 16 GiB default in either precision.
+        let finder = AdaptiveRangeFinder<Scalar>(options: .init(tolerance: 1e-3, probeCount: 1_000_000_000))
+        #expect { try finder.basis(of: a, using: &generator) } throws: { error in
+            guard case let .sizeExceedsLimit(operation, _, elements, _, _) = error as? LinearAlgebraError
+            else { return false }
+            return operation == "AdaptiveRangeFinder.basis" && elements == 20_000_000_000
+        }
     }
 }

@@ -13,15 +13,15 @@ struct RandomizedEigenTests {
 
     /// An exactly rank-`r` positive semidefinite `X·Xᵀ`, mirrored so it is exactly symmetric.
     func lowRankPSD<Scalar: LinearAlgebraScalar>(_ n: Int, rank: Int, using generator: inout Xoshiro256StarStar)
-        -> Matrix<Scalar> {
-        let x = Matrix<Scalar>.randomGaussian(rows: n, columns: rank, using: &generator)
-        return x.gram(.none)
+        throws -> Matrix<Scalar> {
+        let x = try Matrix<Scalar>.randomGaussian(rows: n, columns: rank, using: &generator)
+        return try x.gram(.none)
     }
 
     func exact<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
         var generator = Xoshiro256StarStar(seed: 31)
         for (n, rank) in [(1, 1), (40, 5), (64, 12)] {
-            let m: Matrix<Scalar> = lowRankPSD(n, rank: rank, using: &generator)
+            let m: Matrix<Scalar> = try lowRankPSD(n, rank: rank, using: &generator)
             let reference = try topEigenvalues(m, rank)
             let finder = RangeFinder<Scalar>(options: .init(rank: rank, oversampling: 4, powerIterations: 1))
             let evd = try SymmetricEigendecomposition.randomizedLargest(of: m, rangeFinder: finder, using: &generator)
@@ -49,7 +49,7 @@ struct RandomizedEigenTests {
         let (n, k) = (120, 10)
         // K-FAC-factor shape: spikes 1, 1/2, …, 1/10, then a bulk from 1/20 down to 10⁻⁶.
         let spectrum: [Scalar] = try SpectrumShape.spikedDecay(spikes: k).eigenvalues(count: n, conditionNumber: 1e6)
-        let m = MatrixEnsemble<Scalar>.symmetric(eigenvalues: spectrum, using: &generator)
+        let m = try MatrixEnsemble<Scalar>.symmetric(eigenvalues: spectrum, using: &generator)
         let finder = RangeFinder<Scalar>(options: .init(rank: k, oversampling: 10, powerIterations: 2))
         let evd = try SymmetricEigendecomposition.randomizedLargest(of: m, rangeFinder: finder, using: &generator)
         let (nystrom, _) = try SymmetricEigendecomposition.nystrom(of: m, rangeFinder: finder, using: &generator)
@@ -76,10 +76,10 @@ struct RandomizedEigenTests {
     @Test func partialDecompositionFeedsTheDampedInverse() throws {
         var generator = Xoshiro256StarStar(seed: 33)
         let n = 40
-        let m: Matrix<Double> = lowRankPSD(n, rank: 6, using: &generator)
+        let m: Matrix<Double> = try lowRankPSD(n, rank: 6, using: &generator)
         let evd = try SymmetricEigendecomposition.randomizedLargest(
             of: m, rangeFinder: RangeFinder(rank: 6), using: &generator)
-        let x = Matrix<Double>.randomGaussian(rows: n, columns: 3, using: &generator)
+        let x = try Matrix<Double>.randomGaussian(rows: n, columns: 3, using: &generator)
         let lambda = 1e-1
         // RS-KFAC's O(n·r) formula against a dense Cholesky solve with M + λI (M exactly rank 6,
         // so U D Uᵀ = M to rounding): relative error ≲ cond·n·eps with cond = ‖M‖/λ.
@@ -93,7 +93,7 @@ struct RandomizedEigenTests {
 
     @Test func nystromClampsAndCountsNegativeEigenvaluesBeyondTheRank() throws {
         var generator = Xoshiro256StarStar(seed: 34)
-        let m: Matrix<Double> = lowRankPSD(30, rank: 3, using: &generator)
+        let m: Matrix<Double> = try lowRankPSD(30, rank: 3, using: &generator)
         // k = ℓ = 8 > rank 3: five eigenvalues are σ² − ν with σ² ≈ ν, rounding to either sign.
         let finder = RangeFinder<Double>(options: .init(rank: 8, oversampling: 0, powerIterations: 0))
         let (result, clamped) = try SymmetricEigendecomposition.nystrom(of: m, rangeFinder: finder, using: &generator)
@@ -123,7 +123,7 @@ struct RandomizedEigenTests {
         #expect(c.decomposition.eigenvectors.elements == d.decomposition.eigenvectors.elements)
     }
 
-    @Test func badInputThrows() {
+    @Test func badInputThrows() throws {
         var generator = Xoshiro256StarStar(seed: 36)
         let finder = RangeFinder<Double>(rank: 2)
         let randomized = { (m: Matrix<Double>, g: inout Xoshiro256StarStar) throws in
@@ -132,7 +132,7 @@ struct RandomizedEigenTests {
         let nystrom = { (m: Matrix<Double>, g: inout Xoshiro256StarStar) throws in
             _ = try SymmetricEigendecomposition.nystrom(of: m, rangeFinder: finder, using: &g)
         }
-        let psd: Matrix<Double> = lowRankPSD(6, rank: 6, using: &generator)
+        let psd: Matrix<Double> = try lowRankPSD(6, rank: 6, using: &generator)
         var asymmetric = psd
         asymmetric[4, 1] += 1e-6 * psd.maxAbsoluteEntry
         var notFinite = psd
@@ -146,7 +146,7 @@ struct RandomizedEigenTests {
         // Nyström: a negative diagonal entry, and an indefinite matrix with zero diagonal
         // (ones − I has eigenvalues n − 1 and −1: every 2-D sketch sees a negative direction).
         #expect(throwsError(isInvalidArgument) { try nystrom(Matrix.identity(4).scaled(by: -1), &generator) })
-        let indefinite = Matrix<Double>(rows: 8, columns: 8) { i, j in i == j ? 0 : 1 }
+        let indefinite = try Matrix<Double>(rows: 8, columns: 8) { i, j in i == j ? 0 : 1 }
         #expect(throwsError(isNotPositiveDefinite) { try nystrom(indefinite, &generator) })
     }
 }

@@ -67,9 +67,9 @@ struct RandomizedSingularValueDecompositionTests {
         #expect(first.singularValues == second.singularValues)
     }
 
-    @Test func badInputThrows() {
+    @Test func badInputThrows() throws {
         var generator = Xoshiro256StarStar(seed: 24)
-        var a = Matrix<Float>.randomGaussian(rows: 5, columns: 4, using: &generator)
+        var a = try Matrix<Float>.randomGaussian(rows: 5, columns: 4, using: &generator)
         #expect(throwsError(isInvalidArgument) {
             _ = try RandomizedSingularValueDecomposition(a, rangeFinder: RangeFinder(rank: 5), using: &generator)
         })

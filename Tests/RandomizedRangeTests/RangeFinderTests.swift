@@ -37,8 +37,8 @@ struct RangeFinderTests {
     func slowlyDecaying<Scalar: LinearAlgebraScalar>(_: Scalar.Type, using generator: inout Xoshiro256StarStar)
         throws -> (matrix: Matrix<Scalar>, singularValues: [Scalar]) {
         let values: [Scalar] = try SpectrumShape.polynomial(degree: 1).eigenvalues(count: 120, conditionNumber: 1e3)
-        let u = MatrixEnsemble<Scalar>.randomOrthogonal(120, using: &generator)
-        let v = MatrixEnsemble<Scalar>.randomOrthogonal(120, using: &generator)
+        let u = try MatrixEnsemble<Scalar>.randomOrthogonal(120, using: &generator)
+        let v = try MatrixEnsemble<Scalar>.randomOrthogonal(120, using: &generator)
         return (try u.scalingColumns(by: values).multiplied(by: v, transposingOther: .transpose), values)
     }
 
@@ -101,7 +101,7 @@ struct RangeFinderTests {
 
     @Test func badOptionsAndInputsThrow() throws {
         var generator = Xoshiro256StarStar(seed: 15)
-        let a = Matrix<Double>.randomGaussian(rows: 6, columns: 4, using: &generator)
+        let a = try Matrix<Double>.randomGaussian(rows: 6, columns: 4, using: &generator)
         for options in [RangeFinder<Double>.Options(rank: 0), .init(rank: 5), .init(rank: -1),
                         .init(rank: 2, oversampling: -1), .init(rank: 2, powerIterations: -1),
                         .init(rank: 2, distribution: .sparseSign(nonzerosPerRow: 0))] {
@@ -118,13 +118,13 @@ struct RangeFinderTests {
         // Operators returning the wrong shape or NaN.
         let finder = RangeFinder<Double>(options: .init(rank: 2, powerIterations: 1))
         #expect(throwsError(isDimensionMismatch) {
-            _ = try finder.basis(rows: 6, columns: 4, applying: { _ in Matrix(rows: 5, columns: 4) },
+            _ = try finder.basis(rows: 6, columns: 4, applying: { _ in try Matrix(rows: 5, columns: 4) },
                                  applyingTranspose: { try a.multiplied(by: $0, transposingSelf: .transpose) },
                                  using: &generator)
         })
         #expect(throwsError(isDimensionMismatch) {
             _ = try finder.basis(rows: 6, columns: 4, applying: { try a.multiplied(by: $0) },
-                                 applyingTranspose: { _ in Matrix(rows: 4, columns: 1) }, using: &generator)
+                                 applyingTranspose: { _ in try Matrix(rows: 4, columns: 1) }, using: &generator)
         })
         #expect(throwsError(isNonFinite) {
             _ = try finder.basis(rows: 6, columns: 4, applying: { try a.multiplied(by: $0).map { $0 * .nan } },

@@ -21,7 +21,7 @@ struct SketchDistributionTests {
                     #expect(omega.elements.allSatisfy { $0 == 1 || $0 == -1 })
                 case let .sparseSign(zeta):
                     for i in 0..<n {
-                        let row = omega.row(i)
+                        let row = try omega.row(i)
                         #expect(row.allSatisfy { $0 == 0 || $0 == 1 || $0 == -1 })
                         #expect(row.filter { $0 != 0 }.count == Swift.min(zeta, l), "exactly min(ζ, ℓ) nonzeros per row")
                     }

@@ -7,17 +7,17 @@ import Testing
 struct ErrorTests {
     func operations<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
         let n = 5
-        checkErrors(try DenseFactor<Scalar>.identity(order: n), other: try .identity(order: n + 1))
-        checkErrors(try DiagonalMatrix<Scalar>.identity(order: n), other: try .identity(order: n + 1))
+        try checkErrors(try DenseFactor<Scalar>.identity(order: n), other: try .identity(order: n + 1))
+        try checkErrors(try DiagonalMatrix<Scalar>.identity(order: n), other: try .identity(order: n + 1))
         let blocks = BlockDiagonalMatrix<Scalar>.Layout(blockSize: 2)
-        checkErrors(try BlockDiagonalMatrix<Scalar>.identity(order: n, layout: blocks), other: try .identity(order: n + 1, layout: blocks))
-        checkErrors(try BlockDiagonalMatrix<Scalar>.identity(order: n, layout: blocks), other: try .identity(order: n))
-        checkErrors(try LowerTriangularToeplitz<Scalar>.identity(order: n), other: try .identity(order: n + 1))
-        checkErrors(try UpperTriangularToeplitz<Scalar>.identity(order: n), other: try .identity(order: n + 1))
+        try checkErrors(try BlockDiagonalMatrix<Scalar>.identity(order: n, layout: blocks), other: try .identity(order: n + 1, layout: blocks))
+        try checkErrors(try BlockDiagonalMatrix<Scalar>.identity(order: n, layout: blocks), other: try .identity(order: n))
+        try checkErrors(try LowerTriangularToeplitz<Scalar>.identity(order: n), other: try .identity(order: n + 1))
+        try checkErrors(try UpperTriangularToeplitz<Scalar>.identity(order: n), other: try .identity(order: n + 1))
         let corners = HierarchicalFactor<Scalar>.Layout(topLeftOrder: 2, bottomRightOrder: 1)
-        checkErrors(try HierarchicalFactor<Scalar>.identity(order: n, layout: corners), other: try .identity(order: n + 1, layout: corners))
-        checkErrors(try HierarchicalFactor<Scalar>.identity(order: n, layout: corners), other: try .identity(order: n))
-        checkErrors(try LowRankPlusDiagonal<Scalar>.identity(order: n), other: try .identity(order: n + 1))
+        try checkErrors(try HierarchicalFactor<Scalar>.identity(order: n, layout: corners), other: try .identity(order: n + 1, layout: corners))
+        try checkErrors(try HierarchicalFactor<Scalar>.identity(order: n, layout: corners), other: try .identity(order: n))
+        try checkErrors(try LowRankPlusDiagonal<Scalar>.identity(order: n), other: try .identity(order: n + 1))
     }
 
     @Test func badOperandsThrow() throws {
@@ -25,8 +25,8 @@ struct ErrorTests {
         try operations(Double.self)
     }
 
-    func constructions<Scalar: LinearAlgebraScalar>(_: Scalar.Type) {
-        let m = Matrix<Scalar>.identity(3)
+    func constructions<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        let m = try Matrix<Scalar>.identity(3)
         #expect(throws: LinearAlgebraError.self) { try DenseFactor(Matrix<Scalar>(rows: 2, columns: 3)) }
         #expect(throws: LinearAlgebraError.self) { try DiagonalMatrix<Scalar>(diagonal: [1, .nan]) }
         // Block size out of range, blocks of the wrong orders or shapes, NaN in a block.
@@ -58,9 +58,9 @@ struct ErrorTests {
         #expect(throws: LinearAlgebraError.self) { try LowRankPlusDiagonal<Scalar>(diagonal: [1, 1, 1], factor: poisoned) }
     }
 
-    @Test func invalidConstructionsThrow() {
-        constructions(Float.self)
-        constructions(Double.self)
+    @Test func invalidConstructionsThrow() throws {
+        try constructions(Float.self)
+        try constructions(Double.self)
     }
 
     @Test func corruptArchivesThrowDecodingErrors() {

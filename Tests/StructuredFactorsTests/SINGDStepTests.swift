@@ -18,8 +18,8 @@ struct SINGDStepTests {
         let m = try h.scaled(by: tau).adding(kk.scaled(by: lambda)).addingToDiagonal(-1).scaled(by: 0.5)
         let updated = try k.multiplied(by: S.identity(order: n, layout: k.layout).adding(m.scaled(by: -beta)))
         // Dense: the same formulas on n × n matrices, projected by the structure's dense projection.
-        let kd = k.dense()
-        let covariance = a.gram(.transpose).scaled(by: 1 / b)
+        let kd = try k.dense()
+        let covariance = try a.gram(.transpose).scaled(by: 1 / b)
         let hd = try S.projecting(kd.transposed() * covariance * kd, layout: k.layout).dense()
         let kkd = try S.projecting(kd.transposed() * kd, layout: k.layout).dense()
         var md = try hd.scaled(by: tau) + kkd.scaled(by: lambda)
@@ -28,13 +28,13 @@ struct SINGDStepTests {
         var step = md.scaled(by: -beta)
         try step.addToDiagonal(1)
         #expect(try updated.dense().relativeDistance(to: kd * step) <= bound)
-        #expect(abs(h.averageTrace - (n == 0 ? 0 : try hd.trace() / Scalar(n))) <= bound * Swift.max(1, hd.maxAbsoluteEntry))
+        #expect(try abs(h.averageTrace - (n == 0 ? 0 : try hd.trace() / Scalar(n))) <= bound * Swift.max(1, hd.maxAbsoluteEntry))
     }
 
     func steps<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
         var generator = Xoshiro256StarStar(seed: 31)
         let n = 40
-        let a = Matrix<Scalar>.randomGaussian(rows: 16, columns: n, using: &generator)
+        let a = try Matrix<Scalar>.randomGaussian(rows: 16, columns: n, using: &generator)
         let near = { (count: Int) in (0..<count).map { _ in Scalar.randomGaussian(using: &generator) / 10 } }
         // K, H and the step have entries O(1) (K near I, ‖a‖ ~ √b per column, H scaled by 1/b), and every
         // entry is a few sums of n products: 10·n·eps as for one product.

@@ -28,7 +28,7 @@ struct StructureTests {
             let (s, t) = (try DiagonalMatrix(diagonal: Scalar.randomGaussians(count: n, using: &generator)),
                           try DiagonalMatrix(diagonal: Scalar.randomGaussians(count: n, using: &generator)))
             try checkStructure(s, t, tolerance: Tolerance.backward(Scalar.self, order: n),
-                               reference: { maskedProjection($0) { $0 == $1 } }, using: &generator)
+                               reference: { try maskedProjection($0) { $0 == $1 } }, using: &generator)
             try checkProduct(s, t, other: try .identity(order: n + 1), tolerance: Tolerance.backward(Scalar.self, order: n))
         }
     }
@@ -50,7 +50,7 @@ struct StructureTests {
                 #expect(s.blocks.map(\.rows) == (try layout.blockOrders(for: n)))
                 let b = layout.blockSize
                 try checkStructure(s, t, tolerance: Tolerance.backward(Scalar.self, order: n),
-                                   reference: { maskedProjection($0) { $0 / b == $1 / b } }, using: &generator)
+                                   reference: { try maskedProjection($0) { $0 / b == $1 / b } }, using: &generator)
                 try checkProduct(s, t, other: try .identity(order: n + 1, layout: layout),
                                  tolerance: Tolerance.backward(Scalar.self, order: n))
             }
@@ -67,14 +67,14 @@ struct StructureTests {
 
     /// singd's Toeplitz projection written entry by entry: `p_0` the mean of the diagonal, `p_k` the
     /// sum of sub- and super-diagonal `k` over `n − k`, placed below (`lower`) or above the diagonal.
-    static func toeplitzReference<Scalar: LinearAlgebraScalar>(_ m: Matrix<Scalar>, lower: Bool) -> Matrix<Scalar> {
+    static func toeplitzReference<Scalar: LinearAlgebraScalar>(_ m: Matrix<Scalar>, lower: Bool) throws -> Matrix<Scalar> {
         let n = m.rows
         let p: [Scalar] = (0..<n).map { k in
             var sum: Scalar = 0
             for i in 0..<(n - k) { sum += k == 0 ? m[i, i] : m[i + k, i] + m[i, i + k] }
             return sum / Scalar(n - k)
         }
-        return Matrix(rows: n, columns: n) { i, j in
+        return try Matrix(rows: n, columns: n) { i, j in
             lower ? (i >= j ? p[i - j] : 0) : (j >= i ? p[j - i] : 0)
         }
     }
@@ -82,12 +82,12 @@ struct StructureTests {
     func toeplitz<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
         var generator = Xoshiro256StarStar(seed: 4)
         for n in structureSizes {
-            let columns = (0..<2).map { _ in Scalar.randomGaussians(count: n, using: &generator) }
+            let columns = try (0..<2).map { _ in try Scalar.randomGaussians(count: n, using: &generator) }
             let bound = Tolerance.backward(Scalar.self, order: n)
             try checkStructure(try LowerTriangularToeplitz(column: columns[0]), try LowerTriangularToeplitz(column: columns[1]),
-                               tolerance: bound, reference: { Self.toeplitzReference($0, lower: true) }, using: &generator)
+                               tolerance: bound, reference: { try Self.toeplitzReference($0, lower: true) }, using: &generator)
             try checkStructure(try UpperTriangularToeplitz(row: columns[0]), try UpperTriangularToeplitz(row: columns[1]),
-                               tolerance: bound, reference: { Self.toeplitzReference($0, lower: false) }, using: &generator)
+                               tolerance: bound, reference: { try Self.toeplitzReference($0, lower: false) }, using: &generator)
         }
     }
 
@@ -104,7 +104,7 @@ struct StructureTests {
         let n = m.rows
         let (k1, mid, _) = try layout.blockOrders(for: n)
         let block = { (i: Int) in i < k1 ? 0 : (i < k1 + mid ? 1 : 2) }
-        return Matrix(rows: n, columns: n) { i, j in
+        return try Matrix(rows: n, columns: n) { i, j in
             switch (block(i), block(j)) {
             case (0, 0), (2, 2): return m[i, j]
             case (0, _), (2, 1): return 2 * m[i, j]

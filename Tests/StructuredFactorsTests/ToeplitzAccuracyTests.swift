@@ -19,10 +19,10 @@ struct ToeplitzAccuracyTests {
     /// `γ_n` [Higham 2002, Thm 8.5 with (7.13)]; `|T⁻¹|` from a Double `?trtrs`.
     func substitutionBound<Scalar: LinearAlgebraScalar>(_ t: Matrix<Scalar>, _ x: Matrix<Scalar>,
                                                         triangle: Triangle) throws -> Matrix<Double> {
-        let wide = Matrix<Double>(rows: t.rows, columns: t.columns) { i, j in Double(t[i, j]) }
+        let wide = try Matrix<Double>(rows: t.rows, columns: t.columns) { i, j in Double(t[i, j]) }
         let inverse = try Matrix.solveTriangular(wide, .identity(t.rows), triangle: triangle)
-        let absolute = { (m: Matrix<Double>) in Matrix<Double>(rows: m.rows, columns: m.columns) { abs(m[$0, $1]) } }
-        let xWide = Matrix<Double>(rows: x.rows, columns: x.columns) { i, j in abs(Double(x[i, j])) }
+        let absolute = { (m: Matrix<Double>) in try Matrix<Double>(rows: m.rows, columns: m.columns) { abs(m[$0, $1]) } }
+        let xWide = try Matrix<Double>(rows: x.rows, columns: x.columns) { i, j in abs(Double(x[i, j])) }
         return try absolute(inverse).multiplied(by: absolute(wide).multiplied(by: xWide))
     }
 
@@ -33,11 +33,11 @@ struct ToeplitzAccuracyTests {
             let gamma = Double(n) * eps / (1 - Double(n) * eps)
             for first in examples(n, using: &generator) {
                 let values = first.map { Scalar($0) }
-                let b = Matrix<Scalar>.randomGaussian(rows: n, columns: 3, using: &generator)
+                let b = try Matrix<Scalar>.randomGaussian(rows: n, columns: 3, using: &generator)
                 let lower = try LowerTriangularToeplitz(column: values)
                 let upper = try UpperTriangularToeplitz(row: values)
-                for (solution, dense, triangle) in [(try lower.solve(b), lower.dense(), Triangle.lower),
-                                                    (try upper.solve(b), upper.dense(), Triangle.upper)] {
+                for (solution, dense, triangle) in [(try lower.solve(b), try lower.dense(), Triangle.lower),
+                                                    (try upper.solve(b), try upper.dense(), Triangle.upper)] {
                     let reference = try Matrix.solveTriangular(dense, b, triangle: triangle)
                     // Both satisfy |x̂ − x| ≤ γ_n·|T⁻¹|·|T|·|x̂| (componentwise backward error γ_n|T|),
                     // so they differ by at most 2γ_n·|T⁻¹||T||x| to first order; 3γ_n covers the
@@ -52,7 +52,7 @@ struct ToeplitzAccuracyTests {
                     }
                 }
                 // The inverse is the solve of e₁ (its first column), with the same accuracy.
-                let unit = Matrix<Scalar>(rows: n, columns: 1) { i, _ in i == 0 ? 1 : 0 }
+                let unit = try Matrix<Scalar>(rows: n, columns: 1) { i, _ in i == 0 ? 1 : 0 }
                 let column = try Matrix.solveTriangular(lower.dense(), unit, triangle: .lower)
                 let bound = try substitutionBound(lower.dense(), column, triangle: .lower)
                 let inverse = try lower.inverse().column
@@ -75,12 +75,12 @@ struct ToeplitzAccuracyTests {
         let column = [1, -2] + [Scalar](repeating: 0, count: n - 2)
         let lower = try LowerTriangularToeplitz(column: column)
         let exact = (0..<n).map { Scalar.pow(2, Scalar($0)) }
-        let e1 = Matrix<Scalar>(rows: n, columns: 1) { i, _ in i == 0 ? 1 : 0 }
+        let e1 = try Matrix<Scalar>(rows: n, columns: 1) { i, _ in i == 0 ? 1 : 0 }
         #expect(try lower.solve(e1).column(0) == exact)
         #expect(try lower.inverse().column == exact)
         // U(1, −2, 0, …)·x = e_n has x_{n−1−i} = 2^i.
         let upper = try UpperTriangularToeplitz(row: column)
-        let en = Matrix<Scalar>(rows: n, columns: 1) { i, _ in i == n - 1 ? 1 : 0 }
+        let en = try Matrix<Scalar>(rows: n, columns: 1) { i, _ in i == n - 1 ? 1 : 0 }
         #expect(try upper.solve(en).column(0) == Array(exact.reversed()))
         #expect(try upper.inverse().row == exact)
     }

@@ -16,7 +16,7 @@ struct ToeplitzInverseTests {
             // entries decay; both methods are then accurate to c·n·eps (trtrs: Higham 2002, Thm 8.5;
             // Newton: c·log n·eps per step, see Notes/StructuredFactors.md).
             let bound = Tolerance.backward(Scalar.self, order: n)
-            let b = Matrix<Scalar>.randomGaussian(rows: n, columns: 3, using: &generator)
+            let b = try Matrix<Scalar>.randomGaussian(rows: n, columns: 3, using: &generator)
             let lowerInverse = try Matrix.solveTriangular(lower.dense(), .identity(n), triangle: .lower)
             #expect(try lower.inverse().dense().relativeDistance(to: lowerInverse) <= bound)
             #expect(try lower.solve(b).relativeDistance(to: Matrix.solveTriangular(lower.dense(), b, triangle: .lower)) <= bound)

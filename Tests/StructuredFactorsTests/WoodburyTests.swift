@@ -14,12 +14,12 @@ struct WoodburyTests {
                 // d ∈ ±[1, 4], U with entries ~ 1/√n, C = I + 0.3·G/√r (not symmetric, well conditioned):
                 // cond(M), cond(D), cond(K) are all O(10), so both methods are accurate to c·n·eps.
                 let d = (0..<n).map { _ in (negative ? -1 : 1) * (1 + 3 * abs(Scalar.randomGaussian(using: &generator)) / 4) }
-                let u = Matrix<Scalar>.randomGaussian(rows: n, columns: r, using: &generator).scaled(by: 1 / Scalar(n).squareRoot())
-                var c = Matrix<Scalar>.randomGaussian(rows: r, columns: r, using: &generator).scaled(by: 0.3 / Scalar(Swift.max(r, 1)).squareRoot())
+                let u = try Matrix<Scalar>.randomGaussian(rows: n, columns: r, using: &generator).scaled(by: 1 / Scalar(n).squareRoot())
+                var c = try Matrix<Scalar>.randomGaussian(rows: r, columns: r, using: &generator).scaled(by: 0.3 / Scalar(Swift.max(r, 1)).squareRoot())
                 try c.addToDiagonal(1)
                 let m = try LowRankPlusDiagonal(diagonal: d, factor: u, core: c)
                 let dense = try LUFactorization(m.dense())
-                let b = Matrix<Scalar>.randomGaussian(rows: n, columns: 4, using: &generator)
+                let b = try Matrix<Scalar>.randomGaussian(rows: n, columns: 4, using: &generator)
                 let bound = Tolerance.backward(Scalar.self, order: n)
                 #expect(try m.solve(b).relativeDistance(to: dense.solve(b)) <= bound)
                 let (logAbs, sign) = try m.logAbsoluteDeterminant()
@@ -33,11 +33,11 @@ struct WoodburyTests {
                                                core: Matrix(rows: 1, columns: 1))
         #expect(try zeroCore.solve(Matrix(column: [2, 4])) == Matrix(column: [1, 1]))
         // A damped Gram matrix XᵀX + λI, exact in the structure, solved by Woodbury.
-        let x = Matrix<Scalar>.randomGaussian(rows: 3, columns: 20, using: &generator)
+        let x = try Matrix<Scalar>.randomGaussian(rows: 3, columns: 20, using: &generator)
         let damped = try LowRankPlusDiagonal.projectingGram(of: x).addingToDiagonal(0.5)
-        var reference = x.gram(.transpose)
+        var reference = try x.gram(.transpose)
         try reference.addToDiagonal(0.5)
-        let b = Matrix<Scalar>.randomGaussian(rows: 20, columns: 2, using: &generator)
+        let b = try Matrix<Scalar>.randomGaussian(rows: 20, columns: 2, using: &generator)
         // cond(XᵀX + λI) ≈ ‖X‖²/λ ≈ 100: the bound grows by that factor.
         #expect(try damped.solve(b).relativeDistance(to: LUFactorization(reference).solve(b)) <= 100 * Tolerance.backward(Scalar.self, order: 20))
     }
@@ -48,7 +48,7 @@ struct WoodburyTests {
     }
 
     func singular<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
-        let u = Matrix<Scalar>(column: [1, 0])
+        let u = try Matrix<Scalar>(column: [1, 0])
         // d has a zero entry: D⁻¹ does not exist.
         let zeroDiagonal = try LowRankPlusDiagonal<Scalar>(diagonal: [1, 0], factor: u)
         #expect(throws: LinearAlgebraError.singularMatrix(operation: "LowRankPlusDiagonal.solve", index: 2)) {
@@ -61,7 +61,7 @@ struct WoodburyTests {
         #expect(throws: LinearAlgebraError.self) { try cancelling.logAbsoluteDeterminant() }
         let fine = try LowRankPlusDiagonal<Scalar>(diagonal: [1, 1], factor: u)
         #expect(throws: LinearAlgebraError.self) { try fine.solve(Matrix(rows: 3, columns: 1)) }
-        var poisoned = Matrix<Scalar>(rows: 2, columns: 1)
+        var poisoned = try Matrix<Scalar>(rows: 2, columns: 1)
         poisoned[1, 0] = .nan
         #expect(throws: LinearAlgebraError.self) { try fine.solve(poisoned) }
     }

@@ -7,7 +7,7 @@ import Testing
 struct CodableTests {
     func roundTrip<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
         var generator = Xoshiro256StarStar(seed: 45)
-        let m = symmetricMatrix(indefiniteSpectrum(9, using: &generator) as [Scalar], using: &generator)
+        let m = try symmetricMatrix(try indefiniteSpectrum(9, using: &generator) as [Scalar], using: &generator)
         for eig in [try SymmetricEigendecomposition(m), try .largest(3, of: m),
                     try SymmetricEigendecomposition(m, options: .init(computeVectors: false))] {
             let decoded = try JSONDecoder().decode(SymmetricEigendecomposition<Scalar>.self,

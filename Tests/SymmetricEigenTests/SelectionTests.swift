@@ -46,9 +46,9 @@ struct SelectionTests {
     }
 
     /// `diag(blocks…)` with the blocks placed down the diagonal.
-    func blockDiagonal<Scalar: LinearAlgebraScalar>(_ blocks: [Matrix<Scalar>]) -> Matrix<Scalar> {
+    func blockDiagonal<Scalar: LinearAlgebraScalar>(_ blocks: [Matrix<Scalar>]) throws -> Matrix<Scalar> {
         let n = blocks.reduce(0) { $0 + $1.rows }
-        var m = Matrix<Scalar>(rows: n, columns: n)
+        var m = try Matrix<Scalar>(rows: n, columns: n)
         var offset = 0
         for block in blocks {
             for j in 0..<block.columns {
@@ -62,22 +62,22 @@ struct SelectionTests {
     func splitsAndTies<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
         var generator = Xoshiro256StarStar(seed: 61)
         // A diagonal matrix splits into 1 × 1 blocks: its eigenvalues come back exactly.
-        let entries: [Scalar] = Scalar.randomGaussians(count: 12, using: &generator)
-        var diagonal = Matrix<Scalar>(rows: 12, columns: 12)
+        let entries: [Scalar] = try Scalar.randomGaussians(count: 12, using: &generator)
+        var diagonal = try Matrix<Scalar>(rows: 12, columns: 12)
         for i in 0..<12 { diagonal[i, i] = entries[i] }
         let picked = try SymmetricEigendecomposition(diagonal, selecting: .indexRange(lower: 3, upper: 8))
         #expect(picked.eigenvalues == Array(entries.sorted()[3...8]))
         try expectSelection(diagonal, indices: 3...8)
         // The same block twice: every eigenvalue is double, split over two blocks, and
         // the ranges below cut through pairs at either end.
-        let block = symmetricMatrix(indefiniteSpectrum(6, using: &generator) as [Scalar], using: &generator)
-        let twice = blockDiagonal([block, block])
+        let block = try symmetricMatrix(try indefiniteSpectrum(6, using: &generator) as [Scalar], using: &generator)
+        let twice = try blockDiagonal([block, block])
         for range in [0...0, 1...4, 3...8, 11...11, 0...11] { try expectSelection(twice, indices: range) }
         // Unequal blocks, one of them 1 × 1, in both triangles.
-        let mixed = blockDiagonal([
-            symmetricMatrix(indefiniteSpectrum(5, using: &generator) as [Scalar], using: &generator),
-            Matrix(rows: 1, columns: 1, repeating: 0.25),
-            symmetricMatrix(indefiniteSpectrum(9, using: &generator) as [Scalar], using: &generator),
+        let mixed = try blockDiagonal([
+            try symmetricMatrix(try indefiniteSpectrum(5, using: &generator) as [Scalar], using: &generator),
+            try Matrix(rows: 1, columns: 1, repeating: 0.25),
+            try symmetricMatrix(try indefiniteSpectrum(9, using: &generator) as [Scalar], using: &generator),
         ])
         for triangle in [Triangle.lower, .upper] {
             try expectSelection(mixed, indices: 2...11, triangle: triangle)
@@ -98,7 +98,7 @@ struct SelectionTests {
         // Wilkinson's W⁺₂₁: d = |10 − i|, e = 1. Its largest eigenvalues come in pairs that
         // agree to 14 digits and more, so inverse iteration must orthogonalise within them.
         let n = 21
-        var wilkinson = Matrix<Scalar>(rows: n, columns: n)
+        var wilkinson = try Matrix<Scalar>(rows: n, columns: n)
         for i in 0..<n {
             wilkinson[i, i] = Scalar(abs(10 - i))
             if i + 1 < n { (wilkinson[i + 1, i], wilkinson[i, i + 1]) = (1, 1) }
@@ -122,7 +122,7 @@ struct SelectionTests {
 
     func scaling<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
         var generator = Xoshiro256StarStar(seed: 63)
-        let m = symmetricMatrix(indefiniteSpectrum(24, using: &generator) as [Scalar], using: &generator)
+        let m = try symmetricMatrix(try indefiniteSpectrum(24, using: &generator) as [Scalar], using: &generator)
         let reference = try SymmetricEigendecomposition(m).eigenvalues
         // Entries near the overflow and underflow thresholds: squared off-diagonals would
         // overflow or vanish without the scaling, and the results would be ∞ or 0.
@@ -150,7 +150,7 @@ struct SelectionTests {
 
     func valueIntervals<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
         var generator = Xoshiro256StarStar(seed: 64)
-        let m = symmetricMatrix((1...30).map { Scalar($0) }, using: &generator)
+        let m = try symmetricMatrix((1...30).map { Scalar($0) }, using: &generator)
         // (lower, upper] is half-open: an interval ending just above 10 includes it.
         let byValue = try SymmetricEigendecomposition(m, selecting: .valueRange(lower: 4.5, upper: 10.5))
         #expect(byValue.eigenvalues.count == 6)

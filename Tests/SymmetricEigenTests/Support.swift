@@ -7,13 +7,13 @@ let propertySizes = [0, 1, 7, 33, 64]
 /// A symmetric matrix with the prescribed spectrum (any signs).
 func symmetricMatrix<Scalar: LinearAlgebraScalar>(
     _ values: [Scalar], using generator: inout Xoshiro256StarStar
-) -> Matrix<Scalar> {
-    MatrixEnsemble<Scalar>.symmetric(eigenvalues: values, using: &generator)
+) throws -> Matrix<Scalar> {
+    try MatrixEnsemble<Scalar>.symmetric(eigenvalues: values, using: &generator)
 }
 
 /// Eigenvalues of an indefinite test matrix: Gaussian, both signs.
-func indefiniteSpectrum<Scalar: LinearAlgebraScalar>(_ n: Int, using generator: inout Xoshiro256StarStar) -> [Scalar] {
-    Scalar.randomGaussians(count: n, using: &generator)
+func indefiniteSpectrum<Scalar: LinearAlgebraScalar>(_ n: Int, using generator: inout Xoshiro256StarStar) throws -> [Scalar] {
+    try Scalar.randomGaussians(count: n, using: &generator)
 }
 
 extension SymmetricEigendecomposition {
@@ -34,6 +34,6 @@ extension SymmetricEigendecomposition {
 
 /// `true` for ``LinearAlgebraError/singularMatrix(operation:index:)`` at the 1-based `index`.
 func isSingular(_ error: any Error, at index: Int) -> Bool {
-    if case let .singularMatrix(_, found) = error as? LinearAlgebraError { return found == index }
+    if case let .singularEigenvalue(_, found, _) = error as? LinearAlgebraError { return found == index }
     return false
 }

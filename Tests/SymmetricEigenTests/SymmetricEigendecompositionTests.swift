@@ -12,11 +12,11 @@ struct SymmetricEigendecompositionTests {
         for n in propertySizes {
             let spectra: [[Scalar]] = [
                 try SpectrumShape.exponential.eigenvalues(count: n, conditionNumber: 1e3),
-                indefiniteSpectrum(n, using: &generator),
+                try indefiniteSpectrum(n, using: &generator),
                 try SpectrumShape.exponential.eigenvalues(count: n, conditionNumber: 1e8),
             ]
             for spectrum in spectra {
-                let m = symmetricMatrix(spectrum, using: &generator)
+                let m = try symmetricMatrix(spectrum, using: &generator)
                 let norm = Swift.max(1, m.maxAbsoluteEntry)
                 let tolerance = Tolerance.eigen(Scalar.self, order: n)
                 let expected = spectrum.sorted()
@@ -53,7 +53,7 @@ struct SymmetricEigendecompositionTests {
     func oneTriangle<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
         var generator = Xoshiro256StarStar(seed: 32)
         let n = 20
-        let m = symmetricMatrix(indefiniteSpectrum(n, using: &generator) as [Scalar], using: &generator)
+        let m = try symmetricMatrix(try indefiniteSpectrum(n, using: &generator) as [Scalar], using: &generator)
         for triangle in [Triangle.lower, .upper] {
             // The other triangle holds NaN: it must be neither read nor checked.
             var garbled = m
@@ -77,7 +77,7 @@ struct SymmetricEigendecompositionTests {
     func selections<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
         var generator = Xoshiro256StarStar(seed: 33)
         for n in [1, 7, 40] {
-            let m = symmetricMatrix(indefiniteSpectrum(n, using: &generator) as [Scalar], using: &generator)
+            let m = try symmetricMatrix(try indefiniteSpectrum(n, using: &generator) as [Scalar], using: &generator)
             let full = try SymmetricEigendecomposition(m)
             let tolerance = Tolerance.eigen(Scalar.self, order: n) * Swift.max(1, m.maxAbsoluteEntry)
             let lower = n / 3, upper = n - 1 - n / 4
@@ -101,10 +101,10 @@ struct SymmetricEigendecompositionTests {
                 #expect(try top.residual(against: m) <= Tolerance.eigen(Scalar.self, order: n))
             }
         }
-        let empty = try SymmetricEigendecomposition.largest(0, of: Matrix<Scalar>(rows: 0, columns: 0))
+        let empty = try SymmetricEigendecomposition.largest(0, of: Matrix<Scalar>())
         #expect(empty.order == 0 && empty.eigenvalues.isEmpty)
         // A value interval that holds no eigenvalue gives an empty selection, not an error.
-        let m = symmetricMatrix([1, 2, 3] as [Scalar], using: &generator)
+        let m = try symmetricMatrix([1, 2, 3] as [Scalar], using: &generator)
         let none = try SymmetricEigendecomposition(m, selecting: .valueRange(lower: 10, upper: 20))
         #expect(none.order == 3 && none.eigenvalues.isEmpty && none.eigenvectors.columns == 0)
     }
@@ -116,8 +116,8 @@ struct SymmetricEigendecompositionTests {
 
     func errors<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
         var generator = Xoshiro256StarStar(seed: 34)
-        let m = symmetricMatrix([1, 2, 3, 4] as [Scalar], using: &generator)
-        let rectangular = Matrix<Scalar>(rows: 3, columns: 4)
+        let m = try symmetricMatrix([1, 2, 3, 4] as [Scalar], using: &generator)
+        let rectangular = try Matrix<Scalar>(rows: 3, columns: 4)
         for driver in [SymmetricEigendecomposition<Scalar>.Driver.divideAndConquer, .relativelyRobustRepresentations] {
             #expect(throws: LinearAlgebraError.self) { try SymmetricEigendecomposition(rectangular, driver: driver) }
             var poisoned = m
