@@ -47,8 +47,8 @@ public struct KroneckerFactors<Scalar: LinearAlgebraScalar>: Sendable, Codable, 
 
     /// Folds one capture into the averages.
     /// - Complexity: `(d_in² + d_out²)·b·R` flops (two `syrk`s, straight into the averages).
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the capture
-    ///   does not match the layer's sizes, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the capture
+    ///   does not match the layer's sizes, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for
     ///   NaN/∞ in it (rejected when its factor rows are formed); the averages are unchanged then.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

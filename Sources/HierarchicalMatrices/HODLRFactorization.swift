@@ -49,9 +49,9 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// Factors `matrix` and estimates its condition number.
     /// - Complexity: as ``HODLRMatrix/factorized()``, plus three products and three solves with two columns.
-    /// - Throws: ``LinearAlgebraError/singularMatrix(operation:index:)`` when a leaf or a
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/singularMatrix(operation:index:)`` when a leaf or a
     ///   capacitance matrix is exactly singular,
-    ///   ``LinearAlgebraError/numericallySingular(operation:reciprocalCondition:)`` when one of them
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/numericallySingular(operation:reciprocalCondition:)`` when one of them
     ///   is numerically singular or ``reciprocalConditionEstimate`` is below `eps`.
     @inlinable
     public init(_ matrix: HODLRMatrix<Scalar>) throws {
@@ -76,8 +76,8 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// Solves `H·X = B`.
     /// - Complexity: as in the type's overview.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `B` has `n` rows,
-    ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `B`.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `B` has `n` rows,
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `B`.
     @inlinable
     public func solve(_ b: Matrix<Scalar>) throws -> Matrix<Scalar> {
         guard b.rows == order else {

@@ -10,7 +10,7 @@ public struct LowRankBlock<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// `U·Vᵀ` from its factors.
     /// - Complexity: `O(1)`.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `U` and
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `U` and
     ///   `V` have as many columns.
     @inlinable
     public init(u: Matrix<Scalar>, v: Matrix<Scalar>) throws {

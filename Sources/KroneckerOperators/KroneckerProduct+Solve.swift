@@ -9,9 +9,9 @@ extension KroneckerProduct {
     /// inverted by LU with partial pivoting (LAPACK `?getrf`, `?getrs`).
     /// - Complexity: `Σ 8nᵢ³/3` flops — the cost of the factors, not of the `N × N` product.
     /// - Accuracy: each factor's inverse has relative error `≈ c·nᵢ·eps·cond(Aᵢ)`.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless every factor
-    ///   is square, ``LinearAlgebraError/singularMatrix(operation:index:)`` for an exactly singular factor,
-    ///   ``LinearAlgebraError/numericallySingular(operation:reciprocalCondition:)`` for a numerically
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless every factor
+    ///   is square, ``/DenseLinearAlgebra/LinearAlgebraError/singularMatrix(operation:index:)`` for an exactly singular factor,
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/numericallySingular(operation:reciprocalCondition:)`` for a numerically
     ///   singular one (its LU's condition estimate below `eps`).
     @inlinable
     public func inverse() throws -> KroneckerProduct {
@@ -24,7 +24,7 @@ extension KroneckerProduct {
     /// - Complexity: ``inverse()`` plus one Kronecker product with `B`'s `k` columns
     ///   (`Σᵢ 2nᵢ·N·k` flops).
     /// - Accuracy: forward error `≲ c·(Σ nᵢ)·eps·Π cond(Aᵢ)`, as for a dense solve of the product.
-    /// - Throws: as ``inverse()``, and ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)``
+    /// - Throws: as ``inverse()``, and ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)``
     ///   when `B` does not have `rows` rows.
     @inlinable
     public func solve(_ b: Matrix<Scalar>) throws -> Matrix<Scalar> {
@@ -39,8 +39,8 @@ extension KroneckerProduct {
     /// `log |det(A₁ ⊗ … ⊗ A_d)| = Σᵢ (N/nᵢ)·log |det Aᵢ|` and the sign of the determinant,
     /// without overflow; each factor by LU (LAPACK `?getrf`).
     /// - Complexity: `Σ 2nᵢ³/3` flops.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless every factor
-    ///   is square, ``LinearAlgebraError/singularMatrix(operation:index:)`` for a singular factor.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless every factor
+    ///   is square, ``/DenseLinearAlgebra/LinearAlgebraError/singularMatrix(operation:index:)`` for a singular factor.
     @inlinable
     public func logAbsoluteDeterminant() throws -> (logAbs: Scalar, sign: Scalar) {
         try requireSquareFactors("KroneckerProduct.logAbsoluteDeterminant")

@@ -182,7 +182,7 @@ func requireSolveOperands<Scalar: LinearAlgebraScalar>(
     try x.requireFinite(operation, argument: name)
 }
 
-/// `Π sizes`, or ``LinearAlgebraError/invalidArgument(operation:detail:)`` naming the sizes when
+/// `Π sizes`, or ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` naming the sizes when
 /// the product overflows `Int` (a Kronecker product's order is the product of its factors' orders).
 /// - Complexity: `O(sizes.count)`.
 @inlinable

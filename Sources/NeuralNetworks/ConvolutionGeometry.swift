@@ -25,7 +25,7 @@ public struct ConvolutionGeometry: Sendable, Hashable, Codable {
     public let padding: Int
 
     /// Validates and stores the geometry.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` when a size is below 1,
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` when a size is below 1,
     ///   the padding is negative, the padded input is smaller than the kernel, or a derived
     ///   size (`H + 2p`, `H·W·C`, `k_h·k_w·C`, `P·k_h·k_w·C`) overflows `Int`.
     public init(inputHeight: Int, inputWidth: Int, inputChannels: Int, kernelHeight: Int, kernelWidth: Int,
@@ -70,7 +70,7 @@ public struct ConvolutionGeometry: Sendable, Hashable, Codable {
 
     /// Decodes a geometry and validates it as ``init(inputHeight:inputWidth:inputChannels:kernelHeight:kernelWidth:stride:padding:)``
     /// does, so a corrupt checkpoint cannot produce a zero stride or a kernel larger than the input.
-    /// - Throws: a `DecodingError`, or ``LinearAlgebraError/invalidArgument(operation:detail:)``.
+    /// - Throws: a `DecodingError`, or ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)``.
     public init(from decoder: any Decoder) throws {
         let values = try decoder.container(keyedBy: CodingKeys.self)
         func value(_ key: CodingKeys) throws -> Int { try values.decode(Int.self, forKey: key) }

@@ -8,7 +8,7 @@ extension LabeledDataSet {
     /// row-major, each value times `scale` (default `1/255`, mapping bytes to `[0, 1]`).
     /// - Parameter classCount: the number of classes; nil takes `max(label) + 1`.
     /// - Complexity: one pass over each file (plus decompression).
-    /// - Throws: ``LinearAlgebraError/malformedFile(path:reason:)`` for a malformed file or
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/malformedFile(path:reason:)`` for a malformed file or
     ///   when the two files hold different numbers of items; as ``init(features:labels:classCount:)``.
     public init(idxImages imagesPath: String, idxLabels labelsPath: String, classCount: Int? = nil,
                 scale: Scalar = 1 / 255) throws {
@@ -28,7 +28,7 @@ extension LabeledDataSet {
     ///   - hasHeader: skip the first line.
     ///   - classCount: the number of classes; nil takes `max(label) + 1`.
     /// - Complexity: one pass over the file.
-    /// - Throws: ``LinearAlgebraError/malformedFile(path:reason:)`` naming the line and column of
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/malformedFile(path:reason:)`` naming the line and column of
     ///   a non-numeric or non-finite field (also one finite in `Double` that overflows `Scalar`),
     ///   a non-integer or negative label, or a line with a different number of fields than the first.
     public init(csvFile path: String, labelColumn: Int = 0, hasHeader: Bool = false, classCount: Int? = nil) throws {
@@ -79,10 +79,10 @@ extension LabeledDataSet {
 
     /// Examples from two `.npy` files as NumPy code writes them: features `N × d`
     /// (one example per row) and labels of length `N` (shape `(N,)`, `(N, 1)` or `(1, N)`,
-    /// dtype float32 or float64 holding integers; see ``NumPyFormat`` for the dtypes read).
+    /// dtype float32 or float64 holding integers; see ``/DenseLinearAlgebra/NumPyFormat`` for the dtypes read).
     /// - Parameter classCount: the number of classes; nil takes `max(label) + 1`.
     /// - Complexity: one pass over each file and one transposition of the features.
-    /// - Throws: ``LinearAlgebraError/malformedFile(path:reason:)`` for a malformed file, a label
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/malformedFile(path:reason:)`` for a malformed file, a label
     ///   that is not a class index, or files that disagree on `N`.
     public init(numPyFeatures featuresPath: String, numPyLabels labelsPath: String, classCount: Int? = nil) throws {
         let rowsPerExample = try Matrix<Scalar>(contentsOfNumPyFile: featuresPath)

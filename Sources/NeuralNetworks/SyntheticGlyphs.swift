@@ -44,7 +44,7 @@ public enum SyntheticGlyphs {
 
     /// `count` images drawn with `generator`.
     /// - Complexity: `O(count · 256 · strokes)`.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` when `count < 0`.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` when `count < 0`.
     public static func generate<Scalar: LinearAlgebraScalar>(
         count: Int, options: Options = Options(), as: Scalar.Type = Scalar.self,
         using generator: inout some RandomNumberGenerator

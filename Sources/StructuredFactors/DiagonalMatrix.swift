@@ -10,7 +10,7 @@ public struct DiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix {
 
     /// `diag(diagonal)`.
     /// - Complexity: one pass (the finiteness check).
-    /// - Throws: ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
     @inlinable
     public init(diagonal: [Scalar]) throws {
         try requireFiniteValues(diagonal, "DiagonalMatrix", argument: "diagonal")
@@ -73,7 +73,7 @@ public struct DiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix {
     @inlinable public var frobeniusNorm: Scalar { scaledEuclideanNorm(diagonal) }
 
     /// `I_n`. - Complexity: `n` memory.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.
     @inlinable
     public static func identity(order: Int, layout: UnparameterizedLayout) throws -> DiagonalMatrix {
         try requireOrder(order, "DiagonalMatrix.identity")

@@ -24,9 +24,9 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
 
     /// `diag(diagonal) + factor·core·factorᵀ`.
     /// - Complexity: one pass over the inputs (the checks), no copy.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `factor` has
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `factor` has
     ///   `n = diagonal.count` rows and `core` is `r × r` for `r = factor.columns`,
-    ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
     @inlinable
     public init(diagonal: [Scalar], factor: Matrix<Scalar>, core: Matrix<Scalar>) throws {
         let operation = "LowRankPlusDiagonal"
@@ -152,7 +152,7 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
     }
 
     /// `I_n` (rank 0). - Complexity: `n` memory.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.
     @inlinable
     public static func identity(order: Int, layout: UnparameterizedLayout) throws -> LowRankPlusDiagonal {
         try requireOrder(order, "LowRankPlusDiagonal.identity")

@@ -14,7 +14,7 @@ public struct UpperTriangularToeplitz<Scalar: LinearAlgebraScalar>: StructuredMa
 
     /// `U(row)`.
     /// - Complexity: one pass (the finiteness check).
-    /// - Throws: ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
     @inlinable
     public init(row: [Scalar]) throws {
         try requireFiniteValues(row, "UpperTriangularToeplitz", argument: "row")
@@ -82,7 +82,7 @@ public struct UpperTriangularToeplitz<Scalar: LinearAlgebraScalar>: StructuredMa
     @inlinable public var frobeniusNorm: Scalar { transposed.frobeniusNorm }
 
     /// `I_n`. - Complexity: `n` memory.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.
     @inlinable
     public static func identity(order: Int, layout: UnparameterizedLayout) throws -> UpperTriangularToeplitz {
         try LowerTriangularToeplitz.identity(order: order, layout: layout).transposed
@@ -108,7 +108,7 @@ public struct UpperTriangularToeplitz<Scalar: LinearAlgebraScalar>: StructuredMa
 
     /// `U(r)·U(s)`, again upper-triangular Toeplitz (`(L(r)·L(s))ᵀ`, the factors commute).
     /// - Complexity: `O(n log n)`.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for another order.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for another order.
     @inlinable
     public func multiplied(by other: UpperTriangularToeplitz) throws -> UpperTriangularToeplitz {
         try requireSameStructure(as: other, "UpperTriangularToeplitz.multiplied")

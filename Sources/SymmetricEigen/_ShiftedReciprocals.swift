@@ -5,7 +5,7 @@ import DenseLinearAlgebra
 ///
 /// A shifted value whose reciprocal is not finite — exactly zero, or subnormal so
 /// that `1/x` overflows — makes the shifted matrix numerically singular; that throws
-/// ``LinearAlgebraError/singularMatrix(operation:index:)`` with the 1-based index `r`,
+/// ``/DenseLinearAlgebra/LinearAlgebraError/singularMatrix(operation:index:)`` with the 1-based index `r`,
 /// rather than returning a result full of ±∞.
 /// - Complexity: `O(count)`, one allocation.
 @inlinable
@@ -26,7 +26,7 @@ package func reciprocalsOfShifted<Scalar: LinearAlgebraScalar>(
 }
 
 /// `1/λ`, the coefficient of the complement `X/λ` in the damped inverse of a partial
-/// decomposition; throws ``LinearAlgebraError/singularMatrix(operation:index:)`` with index
+/// decomposition; throws ``/DenseLinearAlgebra/LinearAlgebraError/singularMatrix(operation:index:)`` with index
 /// `captured + 1` (the first direction outside the captured subspace) when it is not finite.
 /// - Complexity: `O(1)`.
 @inlinable
