@@ -88,7 +88,7 @@ docs: deps
 	  awk '/^(warning|error): / { keep = !/is missing documentation/; if (keep) print; next } keep && /-->/ { print; keep = 0 }' .build/docs.log | head -60; \
 	  exit 1; \
 	fi; \
-	echo "== docs: $(CURDIR)/$(DOCS_DIR)/documentation/<module>/index.html"
+	echo "== docs: $(CURDIR)/$(DOCS_DIR); serve it (python3 -m http.server -d $(DOCS_DIR)) and open /documentation"
 
 clean:
 	rm -rf .build
