@@ -2,6 +2,7 @@
 #   make demo   install missing system packages, build in release, compare the optimizers (kronkit compare)
 #   make test   install missing system packages, run the whole test suite
 #   make bench  the kernel report (every kernel against its dense baseline)
+#   make docs   the DocC documentation of every library product, a static site in .build/docs
 # kronkit and kernel-report choose OpenBLAS's kernels at start-up (re-executing with OPENBLAS_CORETYPE
 # when OpenBLAS runs an older kernel family than the CPU allows; Notes/BLASCores.md): demo and bench too.
 
@@ -9,7 +10,7 @@ SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev liblapacke-dev libfftw3-dev zlib1g-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build test test-cores demo bench bench-quick microbench clean
+.PHONY: deps build test test-cores demo bench bench-quick microbench docs clean
 
 ## Install the BLAS/LAPACK/FFTW/zlib development packages that are not installed yet.
 deps:
@@ -67,6 +68,29 @@ bench-quick: deps
 
 microbench: deps
 	$(SWIFT) package --disable-sandbox benchmark --skip-target KernelReport
+
+## DocC documentation of every library product (swift-docc-plugin), combined into one static
+## site so that the modules' pages link to each other: open .build/docs/index.html through a web
+## server (e.g. `python3 -m http.server -d .build/docs`), or host the folder as it is.
+## Fails on every docc warning — a symbol or article link that does not resolve or is ambiguous,
+## in a catalog or in a doc comment, a malformed catalog — except an undocumented parameter or
+## return value ("is missing documentation"), which is printed and does not fail.
+DOC_TARGETS := DenseLinearAlgebra SymmetricEigen KroneckerOperators RandomizedRange OnlineEigenUpdates \
+  HierarchicalMatrices StructuredFactors KronKit NeuralNetworks CurvatureOptimizers
+DOCS_DIR := .build/docs
+docs: deps
+	@mkdir -p .build
+	@{ $(SWIFT) package --allow-writing-to-directory $(DOCS_DIR) generate-documentation \
+	    $(addprefix --target ,$(DOC_TARGETS)) --enable-experimental-combined-documentation \
+	    --transform-for-static-hosting --output-path $(DOCS_DIR); echo $$? > .build/docs.status; } 2>&1 | tee .build/docs.log
+	@status=$$(cat .build/docs.status); [ "$$status" = 0 ] || { echo "== docs: docc failed (log: .build/docs.log)"; exit 1; }
+	@problems=$$(grep -E "^(warning|error): " .build/docs.log | grep -vc "is missing documentation"); \
+	if [ "$$problems" != 0 ]; then \
+	  echo "== docs: $$problems broken links or other docc warnings (log: .build/docs.log):"; \
+	  awk '/^(warning|error): / { keep = !/is missing documentation/; if (keep) print; next } keep && /-->/ { print; keep = 0 }' .build/docs.log | head -60; \
+	  exit 1; \
+	fi; \
+	echo "== docs: $(CURDIR)/$(DOCS_DIR); serve it (python3 -m http.server -d $(DOCS_DIR)) and open /documentation"
 
 clean:
 	rm -rf .build

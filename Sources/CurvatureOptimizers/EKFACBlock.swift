@@ -91,7 +91,7 @@ public struct EKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
     }
 
     /// The rank-`m` form `(Q_Gᵀg)(Q_Aᵀa)ᵀ` of the rotation when it is cheaper
-    /// (``prefersFactoredForm(_:_:_:)``); otherwise as ``preconditioned(_:)``.
+    /// (`prefersFactoredForm(_:_:_:)`); otherwise as ``preconditioned(_:)``.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func preconditioned(_ gradient: Matrix<Scalar>, factoredAs outputGradients: Matrix<Scalar>,

@@ -32,9 +32,9 @@ struct FactorRows<Scalar: LinearAlgebraScalar> {
     /// gradients `d_out × (b·R)`, all with example-major columns (column `i·R + r`).
     /// Several passes (the exact GGN's) pair the same inputs with each pass's gradients;
     /// the input factor is formed from one copy of the inputs.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the
-    ///   column counts disagree with `b·R`; ``LinearAlgebraError/invalidArgument(operation:detail:)``
-    ///   for `b < 1`, `R < 1` or no pass; ``LinearAlgebraError/nonFiniteInput(operation:argument:)``
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the
+    ///   column counts disagree with `b·R`; ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)``
+    ///   for `b < 1`, `R < 1` or no pass; ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)``
     ///   for NaN/∞ in the inputs or gradients.
     @inlinable
     init(inputs: Matrix<Scalar>, outputGradientPasses: [Matrix<Scalar>], batchSize b: Int, sharedDimension r: Int,

@@ -5,7 +5,7 @@ import NeuralNetworks
 /// exact generalised Gauss–Newton backpropagates: `∇²ℓ(y) = Σ_c h_c h_cᵀ`.
 public protocol GaussNewtonLoss<Scalar>: Loss {
     /// For each `c`, the `outputSize × batch` matrix whose column `i` is `h_c(yᵢ)`.
-    /// - Throws: ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ outputs.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ outputs.
     func hessianSquareRootColumns(output: Matrix<Scalar>) throws -> [Matrix<Scalar>]
 }
 

@@ -106,7 +106,7 @@ public struct KFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
         }
     }
 
-    /// The rank-`m` form when ``prefersFactoredForm(_:_:_:)`` says it is cheaper: on the
+    /// The rank-`m` form when `prefersFactoredForm(_:_:_:)` says it is cheaper: on the
     /// inverse route `(G⁻¹g)(A⁻¹a)ᵀ` (`A⁻¹` is symmetric), on the eigen route the
     /// rotation `(Q_Gᵀg)(Q_Aᵀa)ᵀ` into the eigenbasis. Otherwise as ``preconditioned(_:)``.
     @_specialize(where Scalar == Float)

@@ -1,6 +1,6 @@
 /// Options shared by the Kronecker-factored curvature blocks (K-FAC, EKFAC,
 /// TKFAC, TEKFAC). Defaults from the reference implementations listed in
-/// REFERENCES.md (kfac-pytorch, kfac-jax; Martens & Grosse 2015).
+/// Notes/REFERENCES.md (kfac-pytorch, kfac-jax; Martens & Grosse 2015).
 public struct KroneckerBlockOptions: Codable, Sendable, Hashable {
     /// How the damped inverse is applied.
     public enum Route: String, Codable, Sendable, Hashable, CaseIterable {

@@ -23,7 +23,7 @@ public struct KroneckerFactors<Scalar: LinearAlgebraScalar>: Sendable, Codable, 
     public private(set) var fisherTrace: MovingAverage<Scalar>
 
     /// Identity factors for a `outputSize × inputSize` weight.
-    /// - Throws: as ``DenseLinearAlgebra/Matrix/identity(_:)`` for either size, before allocating.
+    /// - Throws: as ``/DenseLinearAlgebra/Matrix/identity(_:)`` for either size, before allocating.
     public init(inputSize: Int, outputSize: Int, estimate: Estimate, weightSharing: WeightSharingApproximation,
                 decay: Scalar) throws {
         self.estimate = estimate
@@ -48,8 +48,8 @@ public struct KroneckerFactors<Scalar: LinearAlgebraScalar>: Sendable, Codable, 
 
     /// Folds one capture into the averages.
     /// - Complexity: `(d_in² + d_out²)·b·R` flops (two `syrk`s, straight into the averages).
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the capture
-    ///   does not match the layer's sizes, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the capture
+    ///   does not match the layer's sizes, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for
     ///   NaN/∞ in it (rejected when its factor rows are formed); the averages are unchanged then.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

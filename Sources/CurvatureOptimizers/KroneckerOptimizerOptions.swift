@@ -1,5 +1,5 @@
 /// The schedule and update options of ``KroneckerFactoredOptimizer``; defaults from
-/// REFERENCES.md (kfac-pytorch).
+/// Notes/REFERENCES.md (kfac-pytorch).
 public struct KroneckerOptimizerOptions: Codable, Sendable, Hashable {
     /// η. Default `0.05`.
     public var learningRate: Double

@@ -6,7 +6,7 @@ import NeuralNetworks
 /// backward passes (one for the empirical or Monte-Carlo Fisher, one per column of
 /// the loss Hessian's square root for the exact GGN).
 ///
-/// Columns are example-major (`i·R + r`), as ``ParameterizedLayer`` captures them;
+/// Columns are example-major (`i·R + r`), as ``/NeuralNetworks/ParameterizedLayer`` captures them;
 /// `g` is the gradient of the batch-mean loss. See `Notes/KFAC-family.md`.
 public struct LayerCapture<Scalar: LinearAlgebraScalar>: Sendable {
     /// `ã`, `d_in × (b·R)` (with the homogeneous row of ones when the layer has a bias).
@@ -19,8 +19,8 @@ public struct LayerCapture<Scalar: LinearAlgebraScalar>: Sendable {
     public var sharedDimension: Int
 
     /// A capture from its parts.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` without a backward pass,
-    ///   ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when a pass does not
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` without a backward pass,
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when a pass does not
     ///   have `b·R` columns.
     public init(inputs: Matrix<Scalar>, outputGradientPasses: [Matrix<Scalar>], batchSize: Int,
                 sharedDimension: Int) throws {

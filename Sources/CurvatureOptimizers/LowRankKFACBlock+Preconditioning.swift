@@ -9,7 +9,7 @@ extension LowRankKFACBlock {
     /// inverse route.
     /// - Complexity: `O(d_in·d_out·(r_A + r_G))` flops.
     /// - Throws: ``OptimizerError/invalidConfiguration(_:)`` before the first refresh; on the inverse
-    ///   route with π-damping, ``LinearAlgebraError/invalidArgument(operation:detail:)`` when a factor's
+    ///   route with π-damping, ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` when a factor's
     ///   trace is not positive (π is undefined).
     public func preconditioned(_ gradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
         guard isRefreshed else { throw OptimizerError.notRefreshed }
@@ -27,7 +27,7 @@ extension LowRankKFACBlock {
     }
 
     /// On the inverse route, the rank-`m` form `((G_r + μ_G I)⁻¹g)·((A_r + μ_A I)⁻¹a)ᵀ` when
-    /// ``prefersFactoredForm(_:_:_:)`` says it is cheaper; otherwise ``preconditioned(_:)``.
+    /// `prefersFactoredForm(_:_:_:)` says it is cheaper; otherwise ``preconditioned(_:)``.
     public func preconditioned(_ gradient: Matrix<Scalar>, factoredAs outputGradients: Matrix<Scalar>,
                                times inputs: Matrix<Scalar>) throws -> Matrix<Scalar> {
         guard configuration.options.route == .inverse, Self.prefersFactoredForm(gradient, outputGradients, inputs) else {

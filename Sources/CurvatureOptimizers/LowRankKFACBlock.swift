@@ -49,7 +49,7 @@ public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
     }
 
     /// The method's options. Rank, oversampling and power iterations default to the
-    /// RS-KFAC reference's (220, 10, 3; REFERENCES.md); the correction size is KronKit's choice.
+    /// RS-KFAC reference's (220, 10, 3; Notes/REFERENCES.md); the correction size is KronKit's choice.
     public struct Configuration: Codable, Sendable, Hashable {
         /// Damping, decay, weight sharing, route and π-damping, as for K-FAC.
         public var options: KroneckerBlockOptions
@@ -84,7 +84,7 @@ public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
             try options.validate()
             guard rank >= 1 else { throw OptimizerError.invalidConfiguration("rank must be ≥ 1, got \(rank)") }
             // Bounded so that rank + oversampling cannot overflow and a refresh ends: the sketch
-            // is capped at the factor's order anyway, and HMT use q ≤ 3 (REFERENCES.md).
+            // is capped at the factor's order anyway, and HMT use q ≤ 3 (Notes/REFERENCES.md).
             guard (0...(1 << 20)).contains(oversampling), (0...100).contains(powerIterations) else {
                 throw OptimizerError.invalidConfiguration(
                     "oversampling \(oversampling) must be in 0...\(1 << 20) and power iterations \(powerIterations) in 0...100")

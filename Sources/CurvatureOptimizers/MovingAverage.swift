@@ -20,7 +20,7 @@ public struct MovingAverage<Scalar: LinearAlgebraScalar>: Sendable, Codable, Has
     }
 
     /// `value ← ε·value + (1 − ε)·sample`. - Complexity: one pass over the entries.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for a sample of
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for a sample of
     ///   another shape.
     public mutating func update(with sample: Matrix<Scalar>) throws {
         guard sample.rows == value.rows, sample.columns == value.columns else {
@@ -36,7 +36,7 @@ public struct MovingAverage<Scalar: LinearAlgebraScalar>: Sendable, Codable, Has
     /// `value ← ε·value + (1 − ε)·α·op(x)·op(x)ᵀ` in one `syrk` into the average (no
     /// temporary): the moving average of the Gram matrix `α·op(x)·op(x)ᵀ`.
     /// - Complexity: `n²·k` flops and one pass to mirror the triangle.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless the
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless the
     ///   average is `n × n` with `n` the rows of `op(x)`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

@@ -161,7 +161,7 @@ where OutputFactor.Scalar == InputFactor.Scalar {
         return try outputFactor.multiplied(by: outputFactor.transposeMultiplied(by: right))
     }
 
-    /// The rank-`m` form `(C·Cᵀ·g)·(K·Kᵀ·a)ᵀ` when ``prefersFactoredForm(_:_:_:)`` says it is
+    /// The rank-`m` form `(C·Cᵀ·g)·(K·Kᵀ·a)ᵀ` when `prefersFactoredForm(_:_:_:)` says it is
     /// cheaper; otherwise ``preconditioned(_:)``.
     public func preconditioned(_ gradient: Matrix<Scalar>, factoredAs outputGradients: Matrix<Scalar>,
                                times inputs: Matrix<Scalar>) throws -> Matrix<Scalar> {

@@ -49,11 +49,11 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// Factors `matrix` and estimates its condition number.
     /// - Complexity: as ``HODLRMatrix/factorized()``, plus three products and three solves with two columns.
-    /// - Throws: ``LinearAlgebraError/singularMatrix(operation:index:)`` when a leaf or a
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/singularMatrix(operation:index:)`` when a leaf or a
     ///   capacitance matrix is exactly singular (wrapped in
-    ///   ``LinearAlgebraError/inContext(_:underlying:)`` naming the leaf's or the split's rows and
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/inContext(_:underlying:)`` naming the leaf's or the split's rows and
     ///   tree level, the root being level 0),
-    ///   ``LinearAlgebraError/numericallySingular(operation:reciprocalCondition:)`` when one of them
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/numericallySingular(operation:reciprocalCondition:)`` when one of them
     ///   is numerically singular or ``reciprocalConditionEstimate`` is below `eps`.
     @inlinable
     public init(_ matrix: HODLRMatrix<Scalar>) throws {
@@ -78,8 +78,8 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// Solves `H·X = B`.
     /// - Complexity: as in the type's overview.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `B` has `n` rows,
-    ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `B`.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `B` has `n` rows,
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `B`.
     @inlinable
     public func solve(_ b: Matrix<Scalar>) throws -> Matrix<Scalar> {
         guard b.rows == order else {

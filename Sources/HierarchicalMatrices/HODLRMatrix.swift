@@ -25,7 +25,7 @@ import RandomizedRange
 /// kernels it is meant for). The error reached is reported as ``estimatedRelativeError``
 /// (computed exactly, to rounding, for dense input; ACA's estimate for entries), and a
 /// compression that cannot reach `τ` (a rank cap, or `τ` below what the precision resolves)
-/// throws ``LinearAlgebraError/toleranceNotMet(operation:requested:achieved:reason:)`` unless
+/// throws ``/DenseLinearAlgebra/LinearAlgebraError/toleranceNotMet(operation:requested:achieved:reason:)`` unless
 /// ``Options/allowsTruncationBeyondTolerance`` is set. Products, solves and determinants are then
 /// backward stable for `H` (one GEMM per block; LU and Woodbury), so a solve's error relative to
 /// `A⁻¹b` is about `cond(A)·(τ + c·n·eps)`: pick `τ ≲ 1/cond(A)` times the accuracy wanted
@@ -71,7 +71,7 @@ public struct HODLRMatrix<Scalar: LinearAlgebraScalar>: Sendable {
             self.allowsTruncationBeyondTolerance = allowsTruncationBeyondTolerance
         }
 
-        /// Throws ``LinearAlgebraError/invalidArgument(operation:detail:)`` for options out of range.
+        /// Throws ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for options out of range.
         @inlinable
         func validate(_ operation: String) throws {
             guard tolerance > 0, tolerance < 1 else {
@@ -87,7 +87,7 @@ public struct HODLRMatrix<Scalar: LinearAlgebraScalar>: Sendable {
             }
         }
 
-        /// Throws ``LinearAlgebraError/toleranceNotMet(operation:requested:achieved:reason:)`` when
+        /// Throws ``/DenseLinearAlgebra/LinearAlgebraError/toleranceNotMet(operation:requested:achieved:reason:)`` when
         /// `achieved > τ` and truncation beyond the tolerance is not allowed.
         @inlinable
         func requireTolerance(_ achieved: Scalar, capped: Bool, _ operation: String) throws {
@@ -116,10 +116,10 @@ public struct HODLRMatrix<Scalar: LinearAlgebraScalar>: Sendable {
     ///
     /// - Complexity: `O(n²·k)` flops for ranks `k` (the range finder reads each off-diagonal
     ///   block `k + 10` times), plus `O(n·k²·log n)` for the recompression.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless square,
-    ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞,
-    ///   ``LinearAlgebraError/invalidArgument(operation:detail:)`` for options out of range,
-    ///   ``LinearAlgebraError/toleranceNotMet(operation:requested:achieved:reason:)`` when the
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless square,
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞,
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for options out of range,
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/toleranceNotMet(operation:requested:achieved:reason:)`` when the
     ///   tolerance is not reached (see ``Options/allowsTruncationBeyondTolerance``).
     @inlinable
     public init(compressing matrix: Matrix<Scalar>, options: Options = Options(),
@@ -176,11 +176,11 @@ public struct HODLRMatrix<Scalar: LinearAlgebraScalar>: Sendable {
     /// compressed in `O(n·k·log n)` evaluations.
     ///
     /// - Complexity: `O(n·(leafSize + k·log(n/leafSize)))` evaluations, `O(n·k²·log n)` flops.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for options out of range;
-    ///   before any evaluation, as ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for a negative
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for options out of range;
+    ///   before any evaluation, as ``/DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for a negative
     ///   order, one BLAS cannot index, or leaves (`n·min(leafSize, n)` entries) over the byte budget;
-    ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` when an evaluated entry is NaN/∞,
-    ///   ``LinearAlgebraError/toleranceNotMet(operation:requested:achieved:reason:)`` when the
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` when an evaluated entry is NaN/∞,
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/toleranceNotMet(operation:requested:achieved:reason:)`` when the
     ///   tolerance is not reached (see ``Options/allowsTruncationBeyondTolerance``), and whatever
     ///   `entry` throws.
     @inlinable
@@ -252,7 +252,7 @@ public struct HODLRMatrix<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// `H·X` for `X` with `n` rows.
     /// - Complexity: `2n·c·(leafSize + 2k·log₂(n/leafSize))` flops for `c` columns.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `X` has
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `X` has
     ///   `n` rows.
     @inlinable
     public func multiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {
@@ -266,7 +266,7 @@ public struct HODLRMatrix<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// `H` as a dense matrix (for tests and small orders).
     /// - Complexity: `O(n²·k)` flops, `n²` memory.
-    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result.
+    /// - Throws: as ``/DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result.
     @inlinable
     public func dense() throws -> Matrix<Scalar> {
         order > 0 ? try root.dense() : Matrix()

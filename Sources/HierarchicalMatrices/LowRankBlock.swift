@@ -10,7 +10,7 @@ public struct LowRankBlock<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// `U·Vᵀ` from its factors.
     /// - Complexity: `O(1)`.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `U` and
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `U` and
     ///   `V` have as many columns.
     @inlinable
     public init(u: Matrix<Scalar>, v: Matrix<Scalar>) throws {
@@ -28,13 +28,13 @@ public struct LowRankBlock<Scalar: LinearAlgebraScalar>: Sendable {
     @inlinable public var rank: Int { u.columns }
 
     /// `U·Vᵀ` as a dense `m × n` matrix (`2mnk` flops).
-    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result.
+    /// - Throws: as ``/DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result.
     @inlinable
     public func dense() throws -> Matrix<Scalar> { try u.multiplied(by: v, transposingOther: .transpose) }
 
     /// `‖U·Vᵀ‖_F = √(tr((UᵀU)·(VᵀV)))` without forming the block.
     /// - Complexity: `(m + n)·k² + k²` flops.
-    /// - Throws: as ``DenseLinearAlgebra/Matrix/gram(_:alpha:)`` for the two `k × k` Gram matrices.
+    /// - Throws: as ``/DenseLinearAlgebra/Matrix/gram(_:alpha:)`` for the two `k × k` Gram matrices.
     @inlinable
     public var frobeniusNorm: Scalar {
         get throws {

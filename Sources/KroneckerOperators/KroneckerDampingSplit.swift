@@ -24,7 +24,7 @@ public enum KroneckerDampingSplit: Sendable, Hashable {
     /// The per-factor dampings `μᵢ` (`Π μᵢ = λ`) for factors with normalised traces
     /// `tᵢ = tr Aᵢ / nᵢ` (as an optimizer that tracks traces has them).
     /// - Complexity: `O(d)`; computed in the log domain, so no overflow for large `d`.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for no factors, `λ < 0` or
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for no factors, `λ < 0` or
     ///   non-finite, or (`.pi`) a normalised trace that is not positive and finite — π is undefined
     ///   for a zero factor; ``tikhonov`` needs no traces.
     @inlinable
@@ -55,7 +55,7 @@ public enum KroneckerDampingSplit: Sendable, Hashable {
 
     /// The per-factor dampings for square `factors`, with `tᵢ = tr Aᵢ / nᵢ`.
     /// - Complexity: `Σ nᵢ`.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for a non-square
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for a non-square
     ///   or empty (`0 × 0`) factor, and as ``factorDampings(damping:normalizedTraces:)``.
     @inlinable
     public func factorDampings<Scalar: LinearAlgebraScalar>(

@@ -13,11 +13,11 @@ extension KroneckerEigendecomposition {
     /// the curvature in the eigenbasis instead of the products `d_G·d_Aᵀ`
     /// [George et al. 2018, Eq. 10].
     /// - Complexity: four GEMMs, `4·n_G·n_A·(n_G + n_A)` flops, two `n_G × n_A` buffers.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` unless there are two complete
-    ///   factor decompositions; ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for the
-    ///   shapes of `V` or `S`; ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `V` or `S`;
-    ///   ``LinearAlgebraError/invalidArgument(operation:detail:)`` for a damping `λ` negative or not finite;
-    ///   ``LinearAlgebraError/singularEigenvalue(operation:index:value:)`` when some `1/(s + λ)` is not finite
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` unless there are two complete
+    ///   factor decompositions; ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for the
+    ///   shapes of `V` or `S`; ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `V` or `S`;
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for a damping `λ` negative or not finite;
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/singularEigenvalue(operation:index:value:)`` when some `1/(s + λ)` is not finite
     ///   (index `j·n_G + i + 1` for entry `(i, j)`).
     @inlinable
     public func dampedInverse(applyingToMatrix v: Matrix<Scalar>, replacingEigenvalues s: Matrix<Scalar>,
@@ -48,7 +48,7 @@ extension KroneckerEigendecomposition {
     /// decompositions: the matrix form of `Q·diag(vec S)⁻¹·Qᵀ·vec(V)`, as four GEMMs with no
     /// reshaping, ping-ponging between two `n_G × n_A` buffers.
     /// - Complexity: `4·n_G·n_A·(n_G + n_A)` flops and `n_G·n_A` evaluations of `shifted`.
-    /// - Throws: ``LinearAlgebraError/singularEigenvalue(operation:index:value:)`` at the first entry whose
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/singularEigenvalue(operation:index:value:)`` at the first entry whose
     ///   `1/S[i, j]` is not finite (index `j·n_G + i + 1`, the position in `vec`).
     @inlinable
     func dividedInEigenbasis(

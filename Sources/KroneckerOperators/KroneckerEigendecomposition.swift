@@ -22,7 +22,7 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
     /// Assembles the decomposition of `A₁ ⊗ … ⊗ A_d` from `Aᵢ`'s decompositions. Partial
     /// factor decompositions (selections) give a partial decomposition of the product.
     /// - Complexity: `O(d)`; nothing is copied.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for an empty list, a factor
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for an empty list, a factor
     ///   decomposition without eigenvectors, or when the order `Π nᵢ` overflows `Int`.
     @inlinable
     public init(factors: [SymmetricEigendecomposition<Scalar>]) throws {
@@ -58,7 +58,7 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
     /// The eigenvalues `d₁ ⊗ … ⊗ d_d` (entry `r` with the last factor's index fastest),
     /// matching the columns of ``eigenvectors``. Not sorted.
     /// - Complexity: `O(Π kᵢ)` time and memory — materialised on each access.
-    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:count:of:reachesBLAS:)`` for the `Π kᵢ` values.
+    /// - Throws: as ``/DenseLinearAlgebra/SizePolicy/check(_:_:count:of:reachesBLAS:)`` for the `Π kᵢ` values.
     @inlinable
     public var eigenvalues: [Scalar] {
         get throws {
@@ -89,10 +89,10 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
     /// - Complexity: two Kronecker products with `k` columns — for two `n × n` factors
     ///   `8n³k` flops — plus `O(N·k)`.
     /// - Accuracy: relative error `≈ c·(Σ nᵢ)·eps·max|e + λ| / min|e + λ|` over the eigenvalues `e`.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `X` has `N`
-    ///   rows, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `X`,
-    ///   ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `λ` negative or not finite,
-    ///   ``LinearAlgebraError/singularEigenvalue(operation:index:value:)`` when `1/(e_r + λ)` is not finite
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `X` has `N`
+    ///   rows, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `X`,
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for `λ` negative or not finite,
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/singularEigenvalue(operation:index:value:)`` when `1/(e_r + λ)` is not finite
     ///   (`e_r + λ` zero or subnormal; 1-based `r`) or, for a partial decomposition, `1/λ` is not
     ///   finite (index `R + 1`).
     @inlinable
@@ -134,8 +134,8 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
     /// factor and `G` the output factor [Martens & Grosse 2015, §6.3; George et al. 2018, Eq. 8].
     /// - Complexity: four GEMMs, `4·n_G·n_A·(n_G + n_A)` flops, two `n_G × n_A` buffers.
     ///   Partial factor decompositions go through ``dampedInverse(applyingTo:damping:)``.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` unless there are exactly two
-    ///   factors, ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for `V`'s shape,
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` unless there are exactly two
+    ///   factors, ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for `V`'s shape,
     ///   and as ``dampedInverse(applyingTo:damping:)`` (the singular index is `j·n_G + i + 1` for
     ///   entry `(i, j)`, the position in `vec`).
     @inlinable
@@ -164,14 +164,14 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
 
 extension KroneckerProduct {
     /// The eigendecomposition of a product of symmetric factors from the factors'
-    /// decompositions (``SymmetricEigendecomposition``, one triangle of each read).
+    /// decompositions (``/SymmetricEigen/SymmetricEigendecomposition``, one triangle of each read).
     /// Eigenvectors are always computed (`options.computeVectors` is not consulted):
     /// every use of the product's decomposition needs them.
     /// - Complexity: `Σ ≈ 9nᵢ³` flops (divide and conquer) — for two `n × n` factors
     ///   `18n³` instead of `9n⁶` for the product.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless every factor
-    ///   is square, and as ``SymmetricEigendecomposition/init(_:driver:options:)`` in the context
-    ///   (``LinearAlgebraError/inContext(_:underlying:)``) of the failing factor.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless every factor
+    ///   is square, and as ``/SymmetricEigen/SymmetricEigendecomposition/init(_:driver:options:)`` in the context
+    ///   (``/DenseLinearAlgebra/LinearAlgebraError/inContext(_:underlying:)``) of the failing factor.
     @inlinable
     public func symmetricEigendecomposition(
         driver: SymmetricEigendecomposition<Scalar>.Driver = .divideAndConquer,

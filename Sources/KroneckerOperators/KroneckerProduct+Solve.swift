@@ -9,11 +9,11 @@ extension KroneckerProduct {
     /// inverted by LU with partial pivoting (LAPACK `?getrf`, `?getrs`).
     /// - Complexity: `Σ 8nᵢ³/3` flops — the cost of the factors, not of the `N × N` product.
     /// - Accuracy: each factor's inverse has relative error `≈ c·nᵢ·eps·cond(Aᵢ)`.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless every factor
-    ///   is square, ``LinearAlgebraError/singularMatrix(operation:index:)`` for an exactly singular factor,
-    ///   ``LinearAlgebraError/numericallySingular(operation:reciprocalCondition:)`` for a numerically
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless every factor
+    ///   is square, ``/DenseLinearAlgebra/LinearAlgebraError/singularMatrix(operation:index:)`` for an exactly singular factor,
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/numericallySingular(operation:reciprocalCondition:)`` for a numerically
     ///   singular one (its LU's condition estimate below `eps`),
-    ///   in the context (``LinearAlgebraError/inContext(_:underlying:)``) of that factor.
+    ///   in the context (``/DenseLinearAlgebra/LinearAlgebraError/inContext(_:underlying:)``) of that factor.
     @inlinable
     public func inverse() throws -> KroneckerProduct {
         try inverse("KroneckerProduct.inverse")
@@ -41,7 +41,7 @@ extension KroneckerProduct {
     /// - Complexity: ``inverse()`` plus one Kronecker product with `B`'s `k` columns
     ///   (`Σᵢ 2nᵢ·N·k` flops).
     /// - Accuracy: forward error `≲ c·(Σ nᵢ)·eps·Π cond(Aᵢ)`, as for a dense solve of the product.
-    /// - Throws: as ``inverse()``, and ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)``
+    /// - Throws: as ``inverse()``, and ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)``
     ///   when `B` does not have `rows` rows.
     @inlinable
     public func solve(_ b: Matrix<Scalar>) throws -> Matrix<Scalar> {
@@ -56,9 +56,9 @@ extension KroneckerProduct {
     /// `log |det(A₁ ⊗ … ⊗ A_d)| = Σᵢ (N/nᵢ)·log |det Aᵢ|` and the sign of the determinant,
     /// without overflow; each factor by LU (LAPACK `?getrf`).
     /// - Complexity: `Σ 2nᵢ³/3` flops.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless every factor
-    ///   is square, ``LinearAlgebraError/singularMatrix(operation:index:)`` for a singular factor, in
-    ///   the context (``LinearAlgebraError/inContext(_:underlying:)``) of that factor.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless every factor
+    ///   is square, ``/DenseLinearAlgebra/LinearAlgebraError/singularMatrix(operation:index:)`` for a singular factor, in
+    ///   the context (``/DenseLinearAlgebra/LinearAlgebraError/inContext(_:underlying:)``) of that factor.
     @inlinable
     public func logAbsoluteDeterminant() throws -> (logAbs: Scalar, sign: Scalar) {
         let operation = "KroneckerProduct.logAbsoluteDeterminant"

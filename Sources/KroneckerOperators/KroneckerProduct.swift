@@ -37,8 +37,8 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// The product of the factors `A₁ ⊗ … ⊗ A_d`.
     /// - Complexity: one finite check over the factors, `Σ mᵢnᵢ`.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for an empty list or when
-    ///   `Π mᵢ` or `Π nᵢ` overflows `Int`, ``LinearAlgebraError/nonFiniteInput(operation:argument:)``
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for an empty list or when
+    ///   `Π mᵢ` or `Π nᵢ` overflows `Int`, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)``
     ///   for NaN/∞ in a factor.
     @inlinable
     public init(_ factors: [Matrix<Scalar>]) throws {
@@ -82,9 +82,9 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
     /// - Complexity: `Σᵢ 2·mᵢ·nᵢ·(Π_{j>i} m_j)·(Π_{j<i} n_j)·k` flops (for two `n × n`
     ///   factors `4n³k`, against `2n⁴k` for the dense product); two buffers of the
     ///   largest intermediate size.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when `X` does
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when `X` does
     ///   not have `columns` rows (`rows` when transposed),
-    ///   ``LinearAlgebraError/invalidArgument(operation:detail:)`` when the result's entry count
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` when the result's entry count
     ///   overflows `Int`.
     @inlinable
     public func multiplied(by x: Matrix<Scalar>, transpose: Transpose = .none) throws -> Matrix<Scalar> {
@@ -94,10 +94,10 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
         return result
     }
 
-    /// ``multiplied(by:transpose:)`` writing into `result` (reshaped to the product's shape if
+    /// ``multiplied(by:transpose:)->Matrix<Scalar>`` writing into `result` (reshaped to the product's shape if
     /// needed) with scratch memory from `workspace`: no allocation once both have their sizes.
-    /// - Complexity: as ``multiplied(by:transpose:)``.
-    /// - Throws: as ``multiplied(by:transpose:)``; `result` is unchanged when it throws.
+    /// - Complexity: as ``multiplied(by:transpose:)->Matrix<Scalar>``.
+    /// - Throws: as ``multiplied(by:transpose:)->Matrix<Scalar>``; `result` is unchanged when it throws.
     @inlinable
     public func multiply(_ x: Matrix<Scalar>, transpose: Transpose = .none, into result: inout Matrix<Scalar>,
                          workspace: inout KroneckerWorkspace<Scalar>) throws {
@@ -114,7 +114,7 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// `op(A₁ ⊗ … ⊗ A_d)·x` for one vector.
     /// - Complexity: as `multiplied(by:transpose:)` with `k = 1`.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for a wrong length.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for a wrong length.
     @inlinable
     public func multiplied(by x: [Scalar], transpose: Transpose = .none) throws -> [Scalar] {
         try multiplied(by: Matrix(column: x), transpose: transpose).elements
@@ -127,8 +127,8 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
     /// K-FAC: with `KroneckerProduct(A, G)` and a gradient `V` (`d_out × d_in`), this is
     /// `G·V·Aᵀ`, the Fisher block `A ⊗ G` applied to `V`.
     /// - Complexity: two GEMMs, `2·m_B·n_B·n_A + 2·m_B·n_A·m_A` flops.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` unless there are exactly two
-    ///   factors, ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for `V`'s shape.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` unless there are exactly two
+    ///   factors, ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for `V`'s shape.
     @inlinable
     public func applied(toMatrix v: Matrix<Scalar>, transpose: Transpose = .none) throws -> Matrix<Scalar> {
         let operation = "KroneckerProduct.applied(toMatrix:)"
@@ -157,7 +157,7 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// The explicit `Π mᵢ × Π nᵢ` matrix. For tests and small sizes only.
     /// - Complexity: `Π mᵢnᵢ` entries and memory.
-    /// - Throws: as ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the product, before
+    /// - Throws: as ``/DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the product, before
     ///   allocating.
     @inlinable
     public func dense() throws -> Matrix<Scalar> {
@@ -168,7 +168,7 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// `tr(A₁ ⊗ … ⊗ A_d) = Π tr Aᵢ`.
     /// - Complexity: `Σ nᵢ`.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless every
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless every
     ///   factor is square.
     @inlinable
     public func trace() throws -> Scalar {
@@ -179,7 +179,7 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
     /// The diagonal `(A₁ ⊗ … ⊗ A_d)[r, r]`, `r < min(rows, columns)`; for square factors
     /// the Kronecker product of the factors' diagonals.
     /// - Complexity: `O(d·min(rows, columns))`.
-    /// - Throws: as ``SizePolicy/check(_:_:count:of:reachesBLAS:)`` for its `min(rows, columns)`
+    /// - Throws: as ``/DenseLinearAlgebra/SizePolicy/check(_:_:count:of:reachesBLAS:)`` for its `min(rows, columns)`
     ///   entries, before allocating.
     @inlinable
     public var diagonal: [Scalar] {

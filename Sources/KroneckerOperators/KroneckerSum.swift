@@ -23,8 +23,8 @@ public struct KroneckerSum<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// `A ⊕ B = A ⊗ I + I ⊗ B`.
     /// - Complexity: one finite check over `A` and `B`.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless both are
-    ///   square, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞. (The order
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless both are
+    ///   square, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞. (The order
     ///   `n_A·n_B ≤ max(n_A², n_B²)` cannot overflow, since both factors exist.)
     @inlinable
     public init(_ first: Matrix<Scalar>, _ second: Matrix<Scalar>) throws {
@@ -48,7 +48,7 @@ public struct KroneckerSum<Scalar: LinearAlgebraScalar>: Sendable {
     /// viewed as `n_B × n_A`.
     /// - Complexity: `2·n_A·n_B·(n_A + n_B)·k` flops: one GEMM `B·[X₁ … X_k]` and `k`
     ///   accumulating GEMMs `Xⱼ·Aᵀ`.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `X` has
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `X` has
     ///   `n_A·n_B` rows.
     @inlinable
     public func multiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {
@@ -82,7 +82,7 @@ public struct KroneckerSum<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// The explicit `N × N` matrix `A ⊗ I + I ⊗ B`. For tests and small sizes only.
     /// - Complexity: `N²` entries.
-    /// - Throws: as ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the `N × N` result,
+    /// - Throws: as ``/DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the `N × N` result,
     ///   before allocating.
     @inlinable
     public func dense() throws -> Matrix<Scalar> {
@@ -94,10 +94,10 @@ public struct KroneckerSum<Scalar: LinearAlgebraScalar>: Sendable {
     }
 
     /// The eigendecomposition of the sum of symmetric `A` and `B` from theirs
-    /// (one triangle of each read, as ``SymmetricEigendecomposition``): eigenvalues
+    /// (one triangle of each read, as ``/SymmetricEigen/SymmetricEigendecomposition``): eigenvalues
     /// `d_A[j] + d_B[i]`, eigenvectors `Q_A ⊗ Q_B`.
     /// - Complexity: `≈ 9(n_A³ + n_B³)` flops instead of `9(n_A n_B)³`.
-    /// - Throws: as ``SymmetricEigendecomposition/init(_:driver:options:)``.
+    /// - Throws: as ``/SymmetricEigen/SymmetricEigendecomposition/init(_:driver:options:)``.
     @inlinable
     public func symmetricEigendecomposition(
         driver: SymmetricEigendecomposition<Scalar>.Driver = .divideAndConquer,

@@ -18,7 +18,7 @@ public struct KroneckerSumEigendecomposition<Scalar: LinearAlgebraScalar>: Senda
 
     /// Assembles the decomposition of `A ⊕ B` from complete decompositions of `A` and `B`.
     /// - Complexity: `O(1)`; nothing is copied.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for a partial decomposition or
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for a partial decomposition or
     ///   one without eigenvectors (a sum has no low-rank-plus-identity form).
     @inlinable
     public init(_ first: SymmetricEigendecomposition<Scalar>, _ second: SymmetricEigendecomposition<Scalar>) throws {
@@ -38,7 +38,7 @@ public struct KroneckerSumEigendecomposition<Scalar: LinearAlgebraScalar>: Senda
 
     /// The eigenvalues `d_A[j] + d_B[i]` at index `i + n_B·j`, matching ``eigenvectors``. Not sorted.
     /// - Complexity: `O(N)`, materialised on each access.
-    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:count:of:reachesBLAS:)`` for the `N` values.
+    /// - Throws: as ``/DenseLinearAlgebra/SizePolicy/check(_:_:count:of:reachesBLAS:)`` for the `N` values.
     @inlinable
     public var eigenvalues: [Scalar] {
         get throws {
@@ -58,9 +58,9 @@ public struct KroneckerSumEigendecomposition<Scalar: LinearAlgebraScalar>: Senda
     /// column `Q_B·[(Q_Bᵀ·Cⱼ·Q_A) ⊘ (d_B[i] + d_A[j] + σ)]·Q_Aᵀ`.
     /// - Complexity: two Kronecker products with `k` columns, `4·n_A·n_B·(n_A + n_B)·k` flops.
     /// - Accuracy: relative error `≈ c·(n_A + n_B)·eps·max|e + σ| / min|e + σ|`.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `C` has `N`
-    ///   rows, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `C` or `σ`,
-    ///   ``LinearAlgebraError/singularEigenvalue(operation:index:value:)`` when some `1/(e_r + σ)` is not finite
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `C` has `N`
+    ///   rows, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `C` or `σ`,
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/singularEigenvalue(operation:index:value:)`` when some `1/(e_r + σ)` is not finite
     ///   (`e_r + σ` zero or subnormal; 1-based `r`).
     @inlinable
     public func solve(_ c: Matrix<Scalar>, shift sigma: Scalar = 0) throws -> Matrix<Scalar> {

@@ -103,7 +103,7 @@ func applyKroneckerFactors<Scalar: LinearAlgebraScalar>(
 /// digits `(r₀, …, r_{d−1})`, the last digit fastest, is
 /// `combine(…combine(identity, v₀[r₀])…, v_{d−1}[r_{d−1}])` — the eigenvalues of a
 /// Kronecker product (`×`, identity 1) or of a Kronecker sum (`+`, identity 0).
-/// The count `Π |vᵢ|` is checked with ``SizePolicy`` (errors naming `operation`) before anything
+/// The count `Π |vᵢ|` is checked with ``/DenseLinearAlgebra/SizePolicy`` (errors naming `operation`) before anything
 /// is allocated.
 /// - Complexity: `O(Π |vᵢ|)`.
 @inlinable
@@ -190,7 +190,7 @@ func requireSolveOperands<Scalar: LinearAlgebraScalar>(
     try x.requireFinite(operation, argument: name)
 }
 
-/// `Π sizes`, or ``LinearAlgebraError/invalidArgument(operation:detail:)`` naming the sizes when
+/// `Π sizes`, or ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` naming the sizes when
 /// the product overflows `Int` (a Kronecker product's order is the product of its factors' orders).
 /// - Complexity: `O(sizes.count)`.
 @inlinable

@@ -87,7 +87,7 @@ enum DataSource: Equatable, Sendable, CustomStringConvertible {
     /// - Parameters:
     ///   - labelColumn, header: how a CSV file is laid out.
     ///   - classCount: the number of classes; nil takes the largest label + 1.
-    /// - Throws: ``LinearAlgebraError/malformedFile(path:reason:)`` for a missing or malformed file.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/malformedFile(path:reason:)`` for a missing or malformed file.
     func loadFile<Scalar: LinearAlgebraScalar>(_: Scalar.Type, labelColumn: CSVFormat.LabelColumn,
                                                header: CSVFormat.HeaderLine, classCount: Int?) throws
         -> LabeledDataSet<Scalar> {

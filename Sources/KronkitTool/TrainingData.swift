@@ -47,7 +47,7 @@ struct TrainingData<Scalar: LinearAlgebraScalar>: Sendable {
     ///
     /// The built-in data are 10 000 + 2 000 glyphs by default (`builtInCounts` to change);
     /// they come from a fixed generator seed, so every run sees the same images.
-    /// - Throws: the loaders' ``LinearAlgebraError/malformedFile(path:reason:)``;
+    /// - Throws: the loaders' ``/DenseLinearAlgebra/LinearAlgebraError/malformedFile(path:reason:)``;
     ///   ``ToolError/incompatibleData(_:)`` when the test data have another feature count,
     ///   the split leaves no test example, a classifier's labels take one value only, or the
     ///   class count exceeds ``maximumClassCount``.

@@ -24,7 +24,7 @@ public struct Activation<Scalar: LinearAlgebraScalar>: Layer {
     @usableFromInline var output = Matrix<Scalar>()
 
     /// `kind` applied to `size` features per example.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` when `size < 1`.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` when `size < 1`.
     public init(_ kind: Kind, size: Int) throws {
         guard size >= 1 else {
             throw LinearAlgebraError.invalidArgument(operation: "Activation", detail: "size \(size) must be at least 1")

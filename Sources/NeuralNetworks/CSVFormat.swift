@@ -66,7 +66,7 @@ public enum CSVFormat {
 
     /// Parses CSV `bytes` (already decompressed). `path` names the source in error messages.
     /// - Complexity: one pass over the bytes.
-    /// - Throws: ``LinearAlgebraError/malformedFile(path:reason:)`` naming the line and column of a
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/malformedFile(path:reason:)`` naming the line and column of a
     ///   field that is not a finite number (or overflows `Scalar`), a label that is not an integer
     ///   class id ≥ 0, a line with another field count than the first, a label column outside the
     ///   line, or a file without data lines.

@@ -22,7 +22,7 @@ public struct Conv2d<Scalar: LinearAlgebraScalar>: ParameterizedLayer {
     /// A convolution with weight `W̃` (`C_out × (k_h·k_w·C_in + 1)` with bias, else
     /// without the last column); column `(κ_h·k_w + κ_w)·C_in + c` of `W̃` multiplies
     /// channel `c` at kernel offset `(κ_h, κ_w)`.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the
     ///   weight's columns do not match the geometry; as ``Dense/init(weight:hasBias:sharedDimension:)``.
     public init(geometry: ConvolutionGeometry, weight: Matrix<Scalar>, hasBias: Bool) throws {
         let expected = geometry.patchSize + (hasBias ? 1 : 0)
@@ -38,7 +38,7 @@ public struct Conv2d<Scalar: LinearAlgebraScalar>: ParameterizedLayer {
 
     /// A freshly initialised convolution with `outputChannels` kernels, bias zero;
     /// fan-in `k_h·k_w·C_in`, fan-out `k_h·k_w·C_out`.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` when `outputChannels < 1`.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` when `outputChannels < 1`.
     public init(geometry: ConvolutionGeometry, outputChannels: Int, bias: Bool = true,
                 initialization: Initialization = .heNormal,
                 using generator: inout some RandomNumberGenerator) throws {

@@ -25,7 +25,7 @@ public struct ConvolutionGeometry: Sendable, Hashable, Codable {
     public let padding: Int
 
     /// Validates and stores the geometry.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` when a size is below 1,
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` when a size is below 1,
     ///   the padding is negative, the padded input is smaller than the kernel, or a derived
     ///   size (`H + 2p`, `H·W·C`, `k_h·k_w·C`, `P·k_h·k_w·C`) overflows `Int`.
     public init(inputHeight: Int, inputWidth: Int, inputChannels: Int, kernelHeight: Int, kernelWidth: Int,
@@ -70,7 +70,7 @@ public struct ConvolutionGeometry: Sendable, Hashable, Codable {
 
     /// Decodes a geometry and validates it as ``init(inputHeight:inputWidth:inputChannels:kernelHeight:kernelWidth:stride:padding:)``
     /// does, so a corrupt checkpoint cannot produce a zero stride or a kernel larger than the input.
-    /// - Throws: a `DecodingError`, or ``LinearAlgebraError/invalidArgument(operation:detail:)``.
+    /// - Throws: a `DecodingError`, or ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)``.
     public init(from decoder: any Decoder) throws {
         let values = try decoder.container(keyedBy: CodingKeys.self)
         func value(_ key: CodingKeys) throws -> Int { try values.decode(Int.self, forKey: key) }
@@ -92,7 +92,7 @@ public struct ConvolutionGeometry: Sendable, Hashable, Codable {
 
     /// The patch matrix `(k_h·k_w·C) × (batch·P)` of `images` (`inputSize × batch`).
     /// - Complexity: `k_h·k_w·C·P` copies per example, in runs of `C` contiguous values.
-    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the patch matrix.
+    /// - Throws: as ``/DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the patch matrix.
     @inlinable
     public func im2col<Scalar: LinearAlgebraScalar>(_ images: Matrix<Scalar>) throws -> Matrix<Scalar> {
         precondition(images.rows == inputSize, "callers check the input rows")
@@ -111,7 +111,7 @@ public struct ConvolutionGeometry: Sendable, Hashable, Codable {
     /// The adjoint of ``im2col(_:)``: sums every patch entry back into the image
     /// pixel it was copied from (`inputSize × batch`), the input gradient of a convolution.
     /// - Complexity: `k_h·k_w·C·P` additions per example.
-    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the images.
+    /// - Throws: as ``/DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the images.
     @inlinable
     public func col2im<Scalar: LinearAlgebraScalar>(_ patches: Matrix<Scalar>) throws -> Matrix<Scalar> {
         precondition(patches.rows == patchSize && patches.columns % positions == 0, "callers check the shape")

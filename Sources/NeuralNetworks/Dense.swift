@@ -18,15 +18,15 @@ public struct Dense<Scalar: LinearAlgebraScalar>: ParameterizedLayer {
 
     /// A layer with weight `W̃` (`d_out × (d_in + 1)` with the bias as last column
     /// when `hasBias`, else `d_out × d_in`) shared over `sharedDimension` positions.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for an empty weight or
-    ///   `sharedDimension < 1`; ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for an empty weight or
+    ///   `sharedDimension < 1`; ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
     public init(weight: Matrix<Scalar>, hasBias: Bool, sharedDimension: Int = 1) throws {
         map = try _SharedAffineMap(weight: weight, hasBias: hasBias, sharedDimension: sharedDimension,
                                    operation: "Dense")
     }
 
     /// A freshly initialised `inputSize → outputSize` layer (per position), bias zero.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` when a size is below 1.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` when a size is below 1.
     public init(inputSize: Int, outputSize: Int, bias: Bool = true, sharedDimension: Int = 1,
                 initialization: Initialization = .heNormal,
                 using generator: inout some RandomNumberGenerator) throws {

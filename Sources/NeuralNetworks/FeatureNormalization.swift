@@ -71,7 +71,7 @@ public struct FeatureNormalization<Scalar: LinearAlgebraScalar>: Sendable, Equat
 
     /// `features` with each row mapped.
     /// - Complexity: one pass over `features`.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when `features`
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when `features`
     ///   has another number of rows than the map was fitted on.
     @inlinable
     public func apply(to features: Matrix<Scalar>) throws -> Matrix<Scalar> {

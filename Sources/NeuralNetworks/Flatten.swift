@@ -14,7 +14,7 @@ public struct Flatten<Scalar: LinearAlgebraScalar>: Layer {
     @usableFromInline var batchSize = 0
 
     /// A flatten step for activations of `height × width × channels` values per example.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` when a dimension is below 1.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` when a dimension is below 1.
     public init(height: Int, width: Int, channels: Int) throws {
         guard height >= 1, width >= 1, channels >= 1 else {
             throw LinearAlgebraError.invalidArgument(

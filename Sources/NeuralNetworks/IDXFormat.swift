@@ -9,7 +9,7 @@ import Foundation
 /// UInt32 sizes and the big-endian values in row-major order. A file starting with
 /// the gzip magic `1f 8b` is decompressed first. Every inconsistency (bad magic,
 /// unknown type, truncated or over-long data, corrupt gzip) throws
-/// ``LinearAlgebraError/malformedFile(path:reason:)`` naming the file.
+/// ``/DenseLinearAlgebra/LinearAlgebraError/malformedFile(path:reason:)`` naming the file.
 public enum IDXFormat {
     /// The element types an IDX file may hold.
     @usableFromInline
@@ -42,7 +42,7 @@ public enum IDXFormat {
     /// column `i` is item `i` flattened row-major (so an `N × H × W` image file gives
     /// one `H·W` image per column, pixel `(h, w)` at row `h·W + w`), each value times `scale`.
     /// - Complexity: one pass over the file (plus decompression).
-    /// - Throws: ``LinearAlgebraError/malformedFile(path:reason:)``.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/malformedFile(path:reason:)``.
     @inlinable
     public static func readMatrix<Scalar: LinearAlgebraScalar>(
         contentsOf path: String, scale: Scalar = 1, as: Scalar.Type = Scalar.self
@@ -64,7 +64,7 @@ public enum IDXFormat {
 
     /// Reads a one-dimensional IDX file of integer class labels.
     /// - Complexity: one pass over the file (plus decompression).
-    /// - Throws: ``LinearAlgebraError/malformedFile(path:reason:)``, also when the file has more
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/malformedFile(path:reason:)``, also when the file has more
     ///   than one dimension or holds a non-integer or negative value.
     public static func readLabels(contentsOf path: String) throws -> [Int] {
         let bytes = try contents(of: path)

@@ -14,7 +14,7 @@ public enum Initialization: Sendable, Hashable, Codable {
 
     /// A `rows × columns` weight drawn by this scheme.
     /// - Complexity: `rows·columns` draws from `generator`.
-    /// - Throws: as ``DenseLinearAlgebra/Matrix/randomGaussian(rows:columns:using:)``, before drawing.
+    /// - Throws: as `Matrix.randomGaussian(rows:columns:using:)`, before drawing.
     @inlinable
     public func weight<Scalar: LinearAlgebraScalar>(
         rows: Int, columns: Int, fanIn: Int, fanOut: Int, using generator: inout some RandomNumberGenerator

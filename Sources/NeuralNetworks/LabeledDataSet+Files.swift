@@ -8,7 +8,7 @@ extension LabeledDataSet {
     /// row-major, each value times `scale` (default `1/255`, mapping bytes to `[0, 1]`).
     /// - Parameter classCount: the number of classes; nil takes `max(label) + 1`.
     /// - Complexity: one pass over each file (plus decompression).
-    /// - Throws: ``LinearAlgebraError/malformedFile(path:reason:)`` for a malformed file or
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/malformedFile(path:reason:)`` for a malformed file or
     ///   when the two files hold different numbers of items; as ``init(features:labels:classCount:)``.
     public init(idxImages imagesPath: String, idxLabels labelsPath: String, classCount: Int? = nil,
                 scale: Scalar = 1 / 255) throws {
@@ -28,7 +28,7 @@ extension LabeledDataSet {
     ///     with a non-numeric field is a header).
     ///   - classCount: the number of classes; nil takes `max(label) + 1`.
     /// - Complexity: one pass over the file (plus decompression).
-    /// - Throws: ``LinearAlgebraError/malformedFile(path:reason:)`` naming the line and column of
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/malformedFile(path:reason:)`` naming the line and column of
     ///   a non-numeric or non-finite field (also one finite in `Double` that overflows `Scalar`),
     ///   a label that is not an integer class id ≥ 0, a line with a different number of fields
     ///   than the first, or a label not below `classCount`.
@@ -43,7 +43,7 @@ extension LabeledDataSet {
     /// - Parameters:
     ///   - path: the file, named in error messages.
     ///   - classCount: the number of classes; nil takes `max(label) + 1`.
-    /// - Throws: ``LinearAlgebraError/malformedFile(path:reason:)`` for a label not below `classCount`.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/malformedFile(path:reason:)`` for a label not below `classCount`.
     public init(_ contents: CSVFormat.Contents<Scalar>, path: String, classCount: Int? = nil) throws {
         try self.init(features: contents.features, labels: contents.labels, classCount: classCount, path: path)
     }
@@ -51,10 +51,10 @@ extension LabeledDataSet {
     /// Examples from two `.npy` files as NumPy code writes them: features `N × d`
     /// (one example per row, float32 or float64) and labels of length `N` (shape `(N,)`,
     /// `(N, 1)` or `(1, N)`; any integer dtype, or floats holding integers — see
-    /// ``NumPyFormat/decodeIntegers(_:path:)``).
+    /// ``/DenseLinearAlgebra/NumPyFormat/decodeIntegers(_:path:)``).
     /// - Parameter classCount: the number of classes; nil takes `max(label) + 1`.
     /// - Complexity: one pass over each file and one transposition of the features.
-    /// - Throws: ``LinearAlgebraError/malformedFile(path:reason:)`` for a malformed file, a label
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/malformedFile(path:reason:)`` for a malformed file, a label
     ///   that is not a class index, a NaN or infinite feature (naming its row and column), or files
     ///   that disagree on `N`.
     public init(numPyFeatures featuresPath: String, numPyLabels labelsPath: String, classCount: Int? = nil) throws {
@@ -71,12 +71,14 @@ extension LabeledDataSet {
     /// `N × d` (float32 or float64) and labels of length `N` (any integer dtype), as the two
     /// `.npy` files of ``init(numPyFeatures:numPyLabels:classCount:)``.
     /// - Parameters:
-    ///   - featuresKey, labelsKey: the arrays' names (without `.npy`); nil looks for the usual names
-    ///     (`x`, `X`, `features`, `data`, `images`, `inputs` and `y`, `labels`, `label`, `target`,
-    ///     `targets`), or takes the archive's only two arrays, the 2-D one as the features.
+    ///   - featuresKey: the features array's name (without `.npy`); nil looks for the usual names
+    ///     (`x`, `X`, `features`, `data`, `images`, `inputs`), or takes the 2-D one of the archive's
+    ///     only two arrays.
+    ///   - labelsKey: the labels array's name; nil looks for `y`, `labels`, `label`, `target`,
+    ///     `targets`, or takes the other of the archive's only two arrays.
     ///   - classCount: the number of classes; nil takes `max(label) + 1`.
     /// - Complexity: one pass over the archive (plus decompression) and one transposition.
-    /// - Throws: ``LinearAlgebraError/malformedFile(path:reason:)`` for a malformed archive, a missing
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/malformedFile(path:reason:)`` for a malformed archive, a missing
     ///   or ambiguous array (naming the arrays it holds), or as the `.npy` pair.
     public init(numPyArchive path: String, featuresKey: String? = nil, labelsKey: String? = nil,
                 classCount: Int? = nil) throws {

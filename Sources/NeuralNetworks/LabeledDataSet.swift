@@ -15,10 +15,10 @@ public struct LabeledDataSet<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// A data set from its parts.
     /// - Complexity: one finiteness pass over `features`.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when there is
-    ///   not one label per column; ``LinearAlgebraError/invalidArgument(operation:detail:)`` for a
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when there is
+    ///   not one label per column; ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for a
     ///   negative `classCount` or a label outside `0..<classCount`;
-    ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN or ±∞ features.
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN or ±∞ features.
     public init(features: Matrix<Scalar>, labels: [Int], classCount: Int) throws {
         guard classCount >= 0 else {
             throw LinearAlgebraError.invalidArgument(
@@ -45,12 +45,12 @@ public struct LabeledDataSet<Scalar: LinearAlgebraScalar>: Sendable {
     public var featureCount: Int { features.rows }
 
     /// The labels as a `classCount × count` one-hot matrix, the targets of ``SoftmaxCrossEntropy``.
-    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the matrix.
+    /// - Throws: as ``/DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the matrix.
     public var oneHotLabels: Matrix<Scalar> { get throws { try Matrix.oneHot(labels, classCount: classCount) } }
 
     /// The examples at `indices`, in that order (repetitions allowed).
     /// - Complexity: one column copy per index.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for an index outside `0..<count`.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for an index outside `0..<count`.
     @inlinable
     public func subset(_ indices: [Int]) throws -> LabeledDataSet {
         if let bad = indices.first(where: { $0 < 0 || $0 >= count }) {
@@ -73,7 +73,7 @@ public struct LabeledDataSet<Scalar: LinearAlgebraScalar>: Sendable {
     /// `generator` (Fisher–Yates with `generator.next(upperBound:)`, so the order is a
     /// function of the generator state alone). The last batch is smaller unless `dropLast`.
     /// - Complexity: `O(count)` to shuffle; each batch is copied when the iteration reaches it.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` when `size < 1`.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` when `size < 1`.
     public func miniBatches(size: Int, dropLast: Bool = false,
                             using generator: inout some RandomNumberGenerator) throws -> MiniBatches<Scalar> {
         guard size >= 1 else {

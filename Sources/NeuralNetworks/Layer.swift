@@ -2,7 +2,7 @@ import DenseLinearAlgebra
 
 /// One stage of a feed-forward network with its own backward pass.
 ///
-/// **Batch layout.** A mini-batch is a ``Matrix`` with one example per *column*:
+/// **Batch layout.** A mini-batch is a ``/DenseLinearAlgebra/Matrix`` with one example per *column*:
 /// `features × batch`. A layer's input has ``inputSize`` rows, its output
 /// ``outputSize`` rows, and both have one column per example. Structured
 /// examples are flattened into the column:
@@ -29,13 +29,13 @@ public protocol Layer<Scalar>: Sendable {
 
     /// Maps an `inputSize × batch` matrix to `outputSize × batch` and captures
     /// what the backward pass needs.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the
     ///   input does not have `inputSize` rows.
     mutating func forward(_ input: Matrix<Scalar>) throws -> Matrix<Scalar>
 
     /// Given `∂loss/∂output` (`outputSize × batch`, for the last ``forward(_:)``),
     /// records parameter gradients and returns `∂loss/∂input` (`inputSize × batch`).
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the
     ///   gradient's shape is not that of the last forward output (including no forward yet).
     mutating func backward(_ outputGradient: Matrix<Scalar>) throws -> Matrix<Scalar>
 }

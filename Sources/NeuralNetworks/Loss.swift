@@ -16,13 +16,13 @@ public protocol Loss<Scalar>: Sendable {
     associatedtype Scalar: LinearAlgebraScalar
 
     /// The mean loss over the batch and its gradient with respect to `output`.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the
-    ///   shapes differ, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ outputs.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the
+    ///   shapes differ, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ outputs.
     func valueAndGradient(output: Matrix<Scalar>, target: Matrix<Scalar>) throws
         -> (value: Scalar, gradient: Matrix<Scalar>)
 
     /// Targets sampled from the predictive distribution `p(t | output)`, one per column.
-    /// - Throws: ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ outputs.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ outputs.
     func sampleTargets(output: Matrix<Scalar>, using generator: inout some RandomNumberGenerator) throws
         -> Matrix<Scalar>
 }
@@ -51,7 +51,7 @@ extension Loss {
 extension Matrix {
     /// The `classCount × labels.count` matrix with a 1 in row `labels[i]` of column `i`.
     /// - Complexity: `classCount · labels.count` writes.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for a negative
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for a negative
     ///   `classCount` or a label outside `0..<classCount`.
     public static func oneHot(_ labels: [Int], classCount: Int) throws -> Matrix {
         guard classCount >= 0 else {

@@ -15,7 +15,7 @@ public struct MeanPool<Scalar: LinearAlgebraScalar>: Layer {
     @usableFromInline var batchSize = 0
 
     /// Averages `sharedDimension` positions of `features` values each.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` when a size is below 1.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` when a size is below 1.
     public init(sharedDimension: Int, features: Int) throws {
         guard sharedDimension >= 1, features >= 1 else {
             throw LinearAlgebraError.invalidArgument(

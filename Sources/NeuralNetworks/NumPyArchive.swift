@@ -28,7 +28,7 @@ public enum NumPyArchive {
 
     /// Every entry of the archive at `path`, in archive order.
     /// - Complexity: one pass over the file, plus decompression of compressed entries.
-    /// - Throws: ``LinearAlgebraError/malformedFile(path:reason:)`` for a missing file, one that is
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/malformedFile(path:reason:)`` for a missing file, one that is
     ///   not a zip archive, a truncated or corrupt entry (CRC-32 mismatch), another compression
     ///   method than stored or DEFLATE, or ZIP64.
     public static func read(contentsOf path: String) throws -> [Entry] {
@@ -94,7 +94,7 @@ public enum NumPyArchive {
     /// Writes `entries` as an uncompressed zip archive at `path`, atomically (a temporary file
     /// in the same folder renamed into place).
     /// - Complexity: one pass over the entries (their CRC-32 and one write).
-    /// - Throws: ``LinearAlgebraError/malformedFile(path:reason:)`` when the file cannot be
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/malformedFile(path:reason:)`` when the file cannot be
     ///   written, or the archive would need ZIP64.
     public static func write(_ entries: [Entry], to path: String) throws {
         func fail(_ reason: String) -> LinearAlgebraError { .malformedFile(path: path, reason: reason) }

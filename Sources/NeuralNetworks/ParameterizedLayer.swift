@@ -43,8 +43,8 @@ public protocol ParameterizedLayer<Scalar>: Layer {
     var weightGradient: Matrix<Scalar> { get }
 
     /// Replaces `W̃`.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for a
-    ///   different shape, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN or ±∞.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for a
+    ///   different shape, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN or ±∞.
     mutating func setWeight(_ newWeight: Matrix<Scalar>) throws
 }
 

@@ -15,7 +15,7 @@ public struct Patchify<Scalar: LinearAlgebraScalar>: Layer {
     public let geometry: ConvolutionGeometry
 
     /// Patches of `patchSize × patchSize` from `height × width × channels` images.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` unless `patchSize ≥ 1`
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` unless `patchSize ≥ 1`
     ///   divides both `height` and `width`.
     public init(height: Int, width: Int, channels: Int = 1, patchSize: Int) throws {
         guard patchSize >= 1, height % patchSize == 0, width % patchSize == 0 else {

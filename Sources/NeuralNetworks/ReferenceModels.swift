@@ -8,7 +8,7 @@ import DenseLinearAlgebra
 public enum ReferenceModels {
     /// A multilayer perceptron `sizes[0] → sizes[1] → … → sizes.last` with `activation`
     /// after every layer but the last (He-normal initialisation for ReLU, Glorot-uniform otherwise).
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for fewer than two sizes
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for fewer than two sizes
     ///   or a size below 1.
     public static func multilayerPerceptron<Scalar: LinearAlgebraScalar>(
         sizes: [Int], activation: Activation<Scalar>.Kind = .relu, as: Scalar.Type = Scalar.self,
@@ -21,7 +21,7 @@ public enum ReferenceModels {
     /// A small convolutional classifier for `height × width × channels` images:
     /// conv 3×3 (8 channels, padding 1) → ReLU → conv 3×3 stride 2 (16 channels, padding 1)
     /// → ReLU → dense to `classCount` logits. On 16 × 16 × 1 inputs: 16·16·8 and 8·8·16 activations.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for invalid sizes.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for invalid sizes.
     public static func smallConvolutionalNetwork<Scalar: LinearAlgebraScalar>(
         height: Int = 16, width: Int = 16, channels: Int = 1, classCount: Int = 10, as: Scalar.Type = Scalar.self,
         using generator: inout some RandomNumberGenerator
@@ -46,7 +46,7 @@ public enum ReferenceModels {
     /// decoder, `activation` after every other layer, and logits of `inputSize`
     /// pixels for ``SigmoidBinaryCrossEntropy``. The original is 784-1000-500-250-30 on
     /// MNIST; the default here is the same shape scaled to 16 × 16 inputs, 256-512-256-128-32.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for an empty encoder
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for an empty encoder
     ///   or a size below 1.
     public static func deepAutoencoder<Scalar: LinearAlgebraScalar>(
         inputSize: Int = 256, encoderSizes: [Int] = [512, 256, 128, 32], activation: Activation<Scalar>.Kind = .tanh,
@@ -65,7 +65,7 @@ public enum ReferenceModels {
     /// patches (16 patches of 4 × 4 by default), one dense layer `patchSize² → hiddenSize`
     /// shared by all patches, ReLU, the mean over patches, and a dense layer to `classCount`
     /// logits. Its first dense layer has `R = 16`: the K-FAC-expand/-reduce case.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for invalid sizes.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for invalid sizes.
     public static func patchModel<Scalar: LinearAlgebraScalar>(
         height: Int = 16, width: Int = 16, patchSize: Int = 4, hiddenSize: Int = 64, classCount: Int = 10,
         as: Scalar.Type = Scalar.self, using generator: inout some RandomNumberGenerator

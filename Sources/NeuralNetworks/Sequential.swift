@@ -14,8 +14,8 @@ public struct Sequential<Scalar: LinearAlgebraScalar>: Sendable {
     public let parameterizedLayerIndices: [Int]
 
     /// Chains `layers`.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for no layers;
-    ///   ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when a layer's
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for no layers;
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when a layer's
     ///   `outputSize` differs from the next layer's `inputSize`.
     public init(_ layers: [any Layer<Scalar>]) throws {
         guard !layers.isEmpty else {
@@ -44,8 +44,8 @@ public struct Sequential<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// Runs the network on `input` (`inputSize × batch`), capturing every layer's state.
     /// - Complexity: the sum of the layers' forward costs plus one finiteness pass over `input`.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for a wrong
-    ///   row count, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN or ±∞ input.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for a wrong
+    ///   row count, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN or ±∞ input.
     public mutating func forward(_ input: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try input.requireFinite("Sequential.forward", argument: "input")
         var x = input
@@ -65,7 +65,7 @@ public struct Sequential<Scalar: LinearAlgebraScalar>: Sendable {
     /// Backpropagates `∂L/∂output` of the last ``forward(_:)`` through every layer and
     /// returns `∂L/∂input`.
     /// - Complexity: the sum of the layers' backward costs (about twice the forward flops).
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the
     ///   gradient's shape is not that of the last forward output.
     @discardableResult
     public mutating func backward(_ outputGradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
@@ -90,7 +90,7 @@ public struct Sequential<Scalar: LinearAlgebraScalar>: Sendable {
     }
 
     /// Replaces `W̃` of parameterised layer `k` (numbered as in ``parameterizedLayers``).
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `k` out of range;
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for `k` out of range;
     ///   as ``ParameterizedLayer/setWeight(_:)``.
     public mutating func setWeight(_ weight: Matrix<Scalar>, ofParameterizedLayer k: Int) throws {
         try updateParameterizedLayer(k) { try $0.setWeight(weight) }
@@ -107,7 +107,7 @@ public struct Sequential<Scalar: LinearAlgebraScalar>: Sendable {
     public var parameters: [Matrix<Scalar>] { parameterizedLayers.map { $0.weight } }
 
     /// Restores weights saved from ``parameters``.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for a wrong
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for a wrong
     ///   count or shape (nothing is changed then).
     public mutating func setParameters(_ parameters: [Matrix<Scalar>]) throws {
         guard parameters.count == parameterizedLayerCount else {

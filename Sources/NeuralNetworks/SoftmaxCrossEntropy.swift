@@ -5,7 +5,7 @@ import DenseLinearAlgebra
 ///
 /// Stable form: with `m = max_k z_k`, `log softmax(z)_k = z_k − m − log Σ_j e^{z_j − m}`,
 /// so no exponential overflows and the log never sees zero. Targets are one-hot
-/// (``Matrix/oneHot(_:classCount:)``) or any probability vectors; the gradient is
+/// (``/NeuralNetworks/DenseLinearAlgebra/Matrix/oneHot(_:classCount:)``) or any probability vectors; the gradient is
 /// `(softmax(z)·Σ_k t_k − t)/b`, i.e. `(p − t)/b` for normalised targets.
 ///
 /// - Complexity: `O(classes · batch)`, one exponential per entry.
@@ -99,7 +99,7 @@ public struct SoftmaxCrossEntropy<Scalar: LinearAlgebraScalar>: Loss {
 
     /// The fraction of columns whose largest logit is at the label (ties: the first).
     /// - Complexity: one pass over `logits`.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when
     ///   `labels.count` differs from the number of columns.
     public static func accuracy(logits: Matrix<Scalar>, labels: [Int]) throws -> Double {
         guard labels.count == logits.columns else {

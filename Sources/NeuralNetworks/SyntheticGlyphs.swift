@@ -44,8 +44,8 @@ public enum SyntheticGlyphs {
 
     /// `count` images drawn with `generator`.
     /// - Complexity: `O(count · 256 · strokes)`.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` when `count < 0`; as
-    ///   ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` when `count < 0`; as
+    ///   ``/DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the
     ///   `256 × count` images, before drawing.
     public static func generate<Scalar: LinearAlgebraScalar>(
         count: Int, options: Options = Options(), as: Scalar.Type = Scalar.self,

@@ -6,7 +6,7 @@ import CZlib
 import DenseLinearAlgebra
 
 /// Decompression of gzip files and raw DEFLATE streams; every malformed input throws
-/// ``LinearAlgebraError/malformedFile(path:reason:)``.
+/// ``/DenseLinearAlgebra/LinearAlgebraError/malformedFile(path:reason:)``.
 enum Gzip {
     /// `true` when `bytes` start with the gzip magic `1f 8b`.
     static func isCompressed(_ bytes: [UInt8]) -> Bool {

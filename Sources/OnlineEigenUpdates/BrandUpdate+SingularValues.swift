@@ -18,10 +18,10 @@ extension BrandUpdate {
     /// - Complexity: `O((m + n)·(k + c)²)` flops.
     /// - Accuracy: backward stable for `A'` as the symmetric update is for `M'`, with error
     ///   `c·max(m, n)·eps·(|α|·σ₁ + |β|·‖X‖_F·‖Y‖_F)`; truncation adds the largest dropped `s`.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `X` is
-    ///   `m × c` and `Y` is `n × c`, ``LinearAlgebraError/invalidArgument(operation:detail:)`` for a
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `X` is
+    ///   `m × c` and `Y` is `n × c`, ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for a
     ///   decomposition without singular vectors or options out of range,
-    ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `X`, `Y`, `α` or `β`.
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `X`, `Y`, `α` or `β`.
     @inlinable
     public func updated(_ current: SingularValueDecomposition<Scalar>, adding x: Matrix<Scalar>,
                         times y: Matrix<Scalar>, currentWeight alpha: Scalar = 1, updateWeight beta: Scalar = 1)

@@ -12,7 +12,7 @@ import SymmetricEigen
 /// truncated to a target rank, in `O(n·(r + c)²)` flops instead of the `O(n³)` of
 /// decomposing `M'` [Brand 2006, §2–3; Puiu 2022 ("Brand New K-FACs"), Alg. 1].
 ///
-/// With `X = U·P + Q·R` (``ResidualBasis``: projection, pivoted QR of the residual),
+/// With `X = U·P + Q·R` (`ResidualBasis`: projection, pivoted QR of the residual),
 /// `M' = [U Q]·K·[U Q]ᵀ` for the small symmetric core
 ///
 /// ```
@@ -26,7 +26,7 @@ import SymmetricEigen
 ///
 /// The update is an algorithm value: its ``Options`` fix the target rank, which
 /// eigenvalues survive truncation, the re-orthogonalisation policy and the rank
-/// tolerance. Results are ``SymmetricEigendecomposition`` values with `k ≤ n` pairs in
+/// tolerance. Results are ``/SymmetricEigen/SymmetricEigendecomposition`` values with `k ≤ n` pairs in
 /// descending order (by value, or by magnitude), so their spectral functions — the
 /// damped inverse `(U·D·Uᵀ + λI)⁻¹·X` in `O(n·k)` per column among them — apply directly.
 ///
@@ -37,7 +37,7 @@ import SymmetricEigen
 /// by the rank tolerance are inside that bound. Truncation to rank `k` adds exactly the
 /// discarded eigenvalues: `‖M' − U'·diag(d')·U'ᵀ‖₂ = max |discarded s|`. Orthogonality
 /// of `U'` is that of `U` plus `c·(r + c)·eps`, so it drifts slowly over many updates;
-/// ``Options/orthogonalityTolerance`` or ``SymmetricEigendecomposition/reorthonormalized()``
+/// ``Options/orthogonalityTolerance`` or ``/OnlineEigenUpdates/SymmetricEigen/SymmetricEigendecomposition/reorthonormalized()``
 /// restore it. Derivations and measurements: `Notes/OnlineEigenUpdates.md`.
 public struct BrandUpdate<Scalar: LinearAlgebraScalar>: Sendable {
     /// Which eigenpairs a truncation keeps.
@@ -64,7 +64,7 @@ public struct BrandUpdate<Scalar: LinearAlgebraScalar>: Sendable {
         public var rankTolerance: Scalar?
         /// When set, `‖U'ᵀU' − I‖_max` is measured after the update (`2n·k²` flops) and,
         /// above this tolerance, the result is re-orthonormalised
-        /// (``SymmetricEigendecomposition/reorthonormalized()``). Default `nil`: never checked.
+        /// (``/OnlineEigenUpdates/SymmetricEigen/SymmetricEigendecomposition/reorthonormalized()``). Default `nil`: never checked.
         public var orthogonalityTolerance: Scalar?
 
         /// Options with the defaults above.
@@ -94,11 +94,11 @@ public struct BrandUpdate<Scalar: LinearAlgebraScalar>: Sendable {
     /// Start from an empty decomposition (`SymmetricEigendecomposition(eigenvalues: [],
     /// eigenvectors: Matrix(rows: n, columns: 0))`) to build one from columns alone.
     /// - Complexity: `4n·r·c·passes + 4n·c² + 9(r + c)³ + 2n·(r + c)·k` flops for `k` pairs kept.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `X` has
-    ///   `n` rows, ``LinearAlgebraError/invalidArgument(operation:detail:)`` for a decomposition
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `X` has
+    ///   `n` rows, ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for a decomposition
     ///   without eigenvectors, a target rank below 0, fewer than one projection pass or a negative
-    ///   rank tolerance, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in
-    ///   `X`, `α` or `β`, and ``LinearAlgebraError/lapackFailure(routine:info:)`` from LAPACK.
+    ///   rank tolerance, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in
+    ///   `X`, `α` or `β`, and ``/DenseLinearAlgebra/LinearAlgebraError/lapackFailure(routine:info:)`` from LAPACK.
     @inlinable
     public func updated(_ current: SymmetricEigendecomposition<Scalar>, adding x: Matrix<Scalar>,
                         currentWeight alpha: Scalar = 1, updateWeight beta: Scalar = 1) throws
@@ -124,7 +124,7 @@ public struct BrandUpdate<Scalar: LinearAlgebraScalar>: Sendable {
     /// the batch `X` (`n × b`, one example per column) — K-FAC's factor update
     /// `A ← ρ·A + (1 − ρ)·aᵀa/b` done on the truncated eigendecomposition (B-KFAC).
     /// - Complexity: as ``updated(_:adding:currentWeight:updateWeight:)``.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` unless `0 ≤ ρ ≤ 1`
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` unless `0 ≤ ρ ≤ 1`
     ///   and `b ≥ 1`, and as ``updated(_:adding:currentWeight:updateWeight:)``.
     @inlinable
     public func movingAverage(_ current: SymmetricEigendecomposition<Scalar>, batch x: Matrix<Scalar>,

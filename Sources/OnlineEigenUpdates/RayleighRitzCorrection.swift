@@ -28,10 +28,10 @@ public struct RayleighRitzCorrection<Scalar: LinearAlgebraScalar>: Sendable {
     /// in descending order stays sorted within `columns`.
     /// - Complexity: `2n²·s` flops for `M·Q_S`, `2n·s²` for the projection and as much for the
     ///   rotation, `9s³` for the small EVD, `s = columns.count`.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `matrix`
-    ///   is `n × n`, ``LinearAlgebraError/invalidArgument(operation:detail:)`` for a decomposition
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `matrix`
+    ///   is `n × n`, ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for a decomposition
     ///   without eigenvectors or a column index out of range or repeated,
-    ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `matrix`.
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `matrix`.
     @inlinable
     public func corrected(_ current: SymmetricEigendecomposition<Scalar>, against matrix: Matrix<Scalar>,
                           columns: [Int]) throws -> SymmetricEigendecomposition<Scalar> {
@@ -72,7 +72,7 @@ public struct RayleighRitzCorrection<Scalar: LinearAlgebraScalar>: Sendable {
     /// ``corrected(_:against:columns:)`` on `count` distinct columns drawn uniformly from
     /// the `k` pairs with `generator` (a partial Fisher–Yates shuffle), reproducible from its seed.
     /// - Complexity: as ``corrected(_:against:columns:)`` plus `O(k)`.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` unless `0 ≤ count ≤ k`,
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` unless `0 ≤ count ≤ k`,
     ///   and as ``corrected(_:against:columns:)``.
     @inlinable
     public func corrected(_ current: SymmetricEigendecomposition<Scalar>, against matrix: Matrix<Scalar>,

@@ -6,7 +6,7 @@ extension SymmetricEigendecomposition {
     /// maintained by updates has drifted from an orthonormal basis (LAPACK's results
     /// start at `c·n·eps`).
     /// - Complexity: one `syrk`, `n·k²` flops. `0` for a decomposition without vectors.
-    /// - Throws: as ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the `k × k` Gram matrix.
+    /// - Throws: as ``/DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the `k × k` Gram matrix.
     @inlinable
     public var orthogonalityLoss: Scalar {
         get throws {
@@ -23,8 +23,8 @@ extension SymmetricEigendecomposition {
     /// `d ← s`. Exact in exact arithmetic for any full-rank `Q`; in floating point the
     /// represented matrix changes by `c·n·eps·‖d‖∞·‖Q‖²` and `‖QᵀQ − I‖` returns to `c·n·eps`.
     /// - Complexity: `≈ 4n·k²` flops (QR and forming `Q̂`) `+ 9k³ + 2n·k²`.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for a decomposition without
-    ///   eigenvectors, ``LinearAlgebraError/lapackFailure(routine:info:)`` from LAPACK.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for a decomposition without
+    ///   eigenvectors, ``/DenseLinearAlgebra/LinearAlgebraError/lapackFailure(routine:info:)`` from LAPACK.
     @inlinable
     public func reorthonormalized() throws -> Self {
         guard hasEigenvectors || eigenvalues.isEmpty else {

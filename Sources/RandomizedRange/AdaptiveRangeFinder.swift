@@ -73,10 +73,10 @@ public struct AdaptiveRangeFinder<Scalar: LinearAlgebraScalar>: Sendable {
     /// - Complexity: `(rank + r)` matrix–vector products with `A` (`2mn` flops each, `rank + r`
     ///   passes over `A`, the first `r` as one GEMM) and `O(m·rank·(rank + r))` flops of
     ///   Gram–Schmidt.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for a negative or
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for a negative or
     ///   non-finite tolerance, `r < 1`, or a maximum rank outside `0...min(m, n)`; as
-    ///   ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the `max(m, n) × r` probe block;
-    ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `A`.
+    ///   ``/DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the `max(m, n) × r` probe block;
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `A`.
     @inlinable
     public func basis(of a: Matrix<Scalar>, using generator: inout some RandomNumberGenerator) throws -> Result {
         let operation = "AdaptiveRangeFinder.basis"

@@ -22,7 +22,7 @@ public struct RandomizedSingularValueDecomposition<Scalar: LinearAlgebraScalar>:
     ///
     /// - Complexity: the range finder's `(2q+1)·2mnℓ` flops, plus `2mnℓ` for `B = QᵀA`
     ///   (`2q + 2` passes over `A` in all), `O(nℓ²)` for the SVD of `B` and `2mℓk` for `U`.
-    /// - Throws: as ``RangeFinder/basis(of:using:)``; ``LinearAlgebraError/lapackFailure(routine:info:)``
+    /// - Throws: as ``RangeFinder/basis(of:using:)``; ``/DenseLinearAlgebra/LinearAlgebraError/lapackFailure(routine:info:)``
     ///   if `?gesdd` does not converge.
     @inlinable
     public init(_ a: Matrix<Scalar>, rangeFinder: RangeFinder<Scalar>,

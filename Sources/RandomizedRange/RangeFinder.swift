@@ -75,7 +75,7 @@ public struct RangeFinder<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// `ℓ = min(k + p, m, n)`: the number of columns of the basis for an `m × n` input.
     /// - Complexity: `O(1)`.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` unless `1 ≤ k ≤ min(m, n)`,
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` unless `1 ≤ k ≤ min(m, n)`,
     ///   `p ≥ 0` and `q ≥ 0`.
     @inlinable
     public func sampleCount(rows m: Int, columns n: Int) throws -> Int {
@@ -105,7 +105,7 @@ public struct RangeFinder<Scalar: LinearAlgebraScalar>: Sendable {
     ///   memory `(m + n)·ℓ` besides `A`.
     /// - Accuracy: the module's contract (``RangeFinder``): exact to `c·max(m,n)·eps·‖A‖` for
     ///   rank `≤ ℓ`, else within HMT Cor. 10.10's bound of `σ_{k+1}` in expectation.
-    /// - Throws: as ``sampleCount(rows:columns:)``, ``LinearAlgebraError/nonFiniteInput(operation:argument:)``
+    /// - Throws: as ``sampleCount(rows:columns:)``, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)``
     ///   for NaN/∞ in `A`, and as ``SketchDistribution/testMatrix(rows:columns:as:using:)``.
     @inlinable
     public func basis(of a: Matrix<Scalar>, using generator: inout some RandomNumberGenerator) throws -> Matrix<Scalar> {
@@ -123,8 +123,8 @@ public struct RangeFinder<Scalar: LinearAlgebraScalar>: Sendable {
     /// - Complexity: `q + 1` calls of `applying` and `q` of `applyingTranspose` on `ℓ`
     ///   columns, plus `2q + 1` QR factorizations (`≈ 4(m+n)ℓ²·(q + ½)` flops).
     /// - Accuracy: as ``basis(of:using:)``, with `‖A‖` including the operator's own rounding.
-    /// - Throws: as ``sampleCount(rows:columns:)``; ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)``
-    ///   when a product has the wrong shape; ``LinearAlgebraError/nonFiniteInput(operation:argument:)``
+    /// - Throws: as ``sampleCount(rows:columns:)``; ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)``
+    ///   when a product has the wrong shape; ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)``
     ///   when one holds NaN/∞; and whatever the closures throw.
     @inlinable
     public func basis(

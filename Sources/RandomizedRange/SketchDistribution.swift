@@ -25,7 +25,7 @@ public enum SketchDistribution: Sendable, Hashable {
     /// The same generator state gives the same matrix bit for bit.
     /// - Complexity: `n·ℓ` random draws (Gaussian, Rademacher) or `n·min(ζ, ℓ)`
     ///   (sparse sign, plus `O(ζ²)` per row for distinct columns); `n·ℓ` memory.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for a negative
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for a negative
     ///   size or, for ``sparseSign(nonzerosPerRow:)``, `ζ < 1`.
     @inlinable
     public func testMatrix<Scalar: LinearAlgebraScalar>(

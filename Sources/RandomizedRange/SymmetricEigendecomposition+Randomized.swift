@@ -8,7 +8,7 @@ extension SymmetricEigendecomposition {
     /// [HMT 2011, Alg. 5.3 with the Rayleigh–Ritz core; Puiu 2022 (RS-KFAC), "SRE"].
     ///
     /// The result is a partial decomposition (`k` pairs of an `n × n` matrix), so
-    /// ``SymmetricEigendecomposition/dampedInverse(applyingTo:damping:)`` applies
+    /// ``/SymmetricEigen/SymmetricEigendecomposition/dampedInverse(applyingTo:damping:)`` applies
     /// `(U·D·Uᵀ + λI)⁻¹` in `O(n·k)` per column, RS-KFAC's preconditioner.
     ///
     /// Differences from the references: the range finder's `q` counts HMT power iterations,
@@ -25,9 +25,9 @@ extension SymmetricEigendecomposition {
     ///   the true eigenvalue of its rank (Cauchy interlacing) and, for exact rank `≤ ℓ`, equals it
     ///   to `c·n·eps·‖M‖`.
     /// - Throws: as ``RangeFinder/sampleCount(rows:columns:)`` (`1 ≤ k ≤ n`);
-    ///   ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless square;
-    ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞;
-    ///   ``LinearAlgebraError/invalidArgument(operation:detail:)`` when `M` is not symmetric to
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless square;
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞;
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` when `M` is not symmetric to
     ///   `16·n·eps·max|M|`.
     @inlinable
     public static func randomizedLargest(
@@ -69,8 +69,8 @@ extension SymmetricEigendecomposition {
     ///   `λ_{k+1}` times a factor close to 1 for decaying spectra (before the truncation to
     ///   `k`, which adds at most `λ_{k+1}(M̂) ≤ λ_{k+1}`); exact to `c·n·eps·‖M‖` for rank `≤ ℓ`.
     /// - Throws: as ``randomizedLargest(of:rangeFinder:using:)``;
-    ///   ``LinearAlgebraError/invalidArgument(operation:detail:)`` for a negative diagonal entry
-    ///   (then `M` is not positive semidefinite); ``LinearAlgebraError/notPositiveDefinite(operation:minor:)``
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for a negative diagonal entry
+    ///   (then `M` is not positive semidefinite); ``/DenseLinearAlgebra/LinearAlgebraError/notPositiveDefinite(operation:minor:)``
     ///   when `Ωᵀ·M·Ω + νI` is not positive definite (the sketch saw a negative direction).
     ///   An indefinite `M` whose negative part the sketch misses is not detected.
     @inlinable

@@ -22,7 +22,7 @@ public struct BlockDiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix
 
         /// The block orders of an `n × n` matrix: `b` repeated `⌊n/b⌋` times, then `n mod b` if not 0.
         /// - Complexity: `O(n/b)`.
-        /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `b < 1` or `n < 0`.
+        /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for `b < 1` or `n < 0`.
         @inlinable
         public func blockOrders(for n: Int) throws -> [Int] {
             guard blockSize >= 1 else {
@@ -46,9 +46,9 @@ public struct BlockDiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix
 
     /// `diag(blocks)`; the block orders must be those ``Layout/blockOrders(for:)`` gives for their sum.
     /// - Complexity: one pass over the blocks (the checks), no copy.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for a block size below 1,
-    ///   ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for blocks of the wrong
-    ///   orders, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for a block size below 1,
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for blocks of the wrong
+    ///   orders, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
     @inlinable
     public init(blocks: [Matrix<Scalar>], layout: Layout = Layout()) throws {
         let operation = "BlockDiagonalMatrix"
@@ -75,7 +75,7 @@ public struct BlockDiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix
     public var blockRanges: [Range<Int>] { consecutiveRanges(blocks.map(\.rows)) }
 
     /// The dense matrix. - Complexity: `n²` memory.
-    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result, before allocating.
+    /// - Throws: as ``/DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result, before allocating.
     @inlinable
     public func dense() throws -> Matrix<Scalar> {
         var result = try Matrix<Scalar>(rows: order, columns: order)
@@ -147,7 +147,7 @@ public struct BlockDiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix
     @inlinable public var frobeniusNorm: Scalar { scaledEuclideanNorm(blocks.map(\.frobeniusNorm)) }
 
     /// `diag(I, …, I)`. - Complexity: `n·b` memory.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0` or a block size below 1.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0` or a block size below 1.
     @inlinable
     public static func identity(order: Int, layout: Layout) throws -> BlockDiagonalMatrix {
         BlockDiagonalMatrix(unchecked: try layout.blockOrders(for: order).map { try Matrix.identity($0) },

@@ -8,8 +8,8 @@ public struct DenseFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix {
 
     /// Wraps a square, finite matrix.
     /// - Complexity: one pass over the entries (the finiteness check), no copy.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless
-    ///   square, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless
+    ///   square, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
     @inlinable
     public init(_ matrix: Matrix<Scalar>) throws {
         try requireSymmetricOperand(matrix, "DenseFactor")
@@ -65,7 +65,7 @@ public struct DenseFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix {
     }
 
     /// `I_n`. - Complexity: `n²` memory.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.
     @inlinable
     public static func identity(order: Int, layout: UnparameterizedLayout) throws -> DenseFactor {
         try requireOrder(order, "DenseFactor.identity", of: Scalar.self)

@@ -10,7 +10,7 @@ public struct DiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix {
 
     /// `diag(diagonal)`.
     /// - Complexity: one pass (the finiteness check).
-    /// - Throws: ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
     @inlinable
     public init(diagonal: [Scalar]) throws {
         try requireFiniteValues(diagonal, "DiagonalMatrix", argument: "diagonal")
@@ -28,7 +28,7 @@ public struct DiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix {
     @inlinable public var storedCount: Int { diagonal.count }
 
     /// The dense `diag(d)`. - Complexity: `n²` memory.
-    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result, before allocating.
+    /// - Throws: as ``/DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result, before allocating.
     @inlinable public func dense() throws -> Matrix<Scalar> { try Matrix(diagonal: diagonal) }
 
     /// `diag(d)·X`: row `i` scaled by `dᵢ`. - Complexity: `n·k` multiplications.
@@ -74,7 +74,7 @@ public struct DiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix {
     @inlinable public var frobeniusNorm: Scalar { scaledEuclideanNorm(diagonal) }
 
     /// `I_n`. - Complexity: `n` memory.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.
     @inlinable
     public static func identity(order: Int, layout: UnparameterizedLayout) throws -> DiagonalMatrix {
         try requireOrder(order, "DiagonalMatrix.identity", of: Scalar.self)

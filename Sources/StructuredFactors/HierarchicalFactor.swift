@@ -38,7 +38,7 @@ public struct HierarchicalFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix 
         /// The orders `(top, middle, bottom)` of `A`, `C`, `E` for an `n × n` matrix: `(n, 0, 0)` for
         /// `n ≤ k₁`, `(k₁, 0, n − k₁)` for `n ≤ k₁ + k₂`, else `(k₁, n − k₁ − k₂, k₂)` [singd].
         /// - Complexity: `O(1)`.
-        /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for negative orders.
+        /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for negative orders.
         @inlinable
         public func blockOrders(for n: Int) throws -> (top: Int, middle: Int, bottom: Int) {
             guard topLeftOrder >= 0, bottomRightOrder >= 0 else {
@@ -73,9 +73,9 @@ public struct HierarchicalFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix 
     /// The matrix with these blocks; their shapes must be those ``Layout/blockOrders(for:)`` gives
     /// for `n = k₁ + middle.count + k₂`.
     /// - Complexity: one pass over the blocks (the checks).
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for a layout out of range,
-    ///   ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for blocks of the wrong
-    ///   shapes, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for a layout out of range,
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for blocks of the wrong
+    ///   shapes, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
     @inlinable
     public init(topLeft: Matrix<Scalar>, top: Matrix<Scalar>, middle: [Scalar], bottom: Matrix<Scalar>,
                 bottomRight: Matrix<Scalar>, layout: Layout = Layout()) throws {
@@ -116,7 +116,7 @@ public struct HierarchicalFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix 
     }
 
     /// The dense matrix. - Complexity: `n²` memory.
-    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result, before allocating.
+    /// - Throws: as ``/DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result, before allocating.
     @inlinable
     public func dense() throws -> Matrix<Scalar> {
         let (t, m, b) = ranges
@@ -147,7 +147,7 @@ public struct HierarchicalFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix 
     }
 
     /// `Sᵀ·X`: top `Aᵀ·X_t`, rest `Bᵀ·X_t + [C·X_m + Dᵀ·X_b; Eᵀ·X_b]`.
-    /// - Complexity: as ``multiplied(by:)``.
+    /// - Complexity: as ``multiplied(by:)-(Matrix<Scalar>)``.
     /// - Throws: as ``StructuredMatrix/multiplied(by:)``.
     @inlinable
     public func transposeMultiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {
@@ -209,7 +209,7 @@ public struct HierarchicalFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix 
     }
 
     /// `I_n`: `A = I`, `C = 1`, `E = I`, `B = D = 0`. - Complexity: `O((k₁ + k₂)·n)` memory.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0` or a negative block order.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0` or a negative block order.
     @inlinable
     public static func identity(order: Int, layout: Layout) throws -> HierarchicalFactor {
         let (k1, m, k2) = try layout.blockOrders(for: order)

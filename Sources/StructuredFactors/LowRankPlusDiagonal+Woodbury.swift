@@ -16,12 +16,12 @@ extension LowRankPlusDiagonal {
     ///   Yip 1986, SIAM J. Sci. Stat. Comput. 7, on the Sherman–Morrison–Woodbury solve): accurate
     ///   when `D` is well conditioned relative to `M` (a damped factor, `D ≥ λI`); when `D` has
     ///   entries far smaller than `U·C·Uᵀ` the formula cancels and a dense solve is the safer path.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `B` has `n`
-    ///   rows, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `B`,
-    ///   ``LinearAlgebraError/singularMatrix(operation:index:)`` for a zero `dᵢ` (index `i + 1`) or,
-    ///   wrapped in ``LinearAlgebraError/inContext(_:underlying:)`` naming the capacitance matrix, an
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `B` has `n`
+    ///   rows, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `B`,
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/singularMatrix(operation:index:)`` for a zero `dᵢ` (index `i + 1`) or,
+    ///   wrapped in ``/DenseLinearAlgebra/LinearAlgebraError/inContext(_:underlying:)`` naming the capacitance matrix, an
     ///   exactly singular capacitance `K` (then `M` is singular) or
-    ///   ``LinearAlgebraError/numericallySingular(operation:reciprocalCondition:)`` for a numerically
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/numericallySingular(operation:reciprocalCondition:)`` for a numerically
     ///   singular `K` (its LU's condition estimate below `eps`).
     @inlinable
     public func solve(_ b: Matrix<Scalar>) throws -> Matrix<Scalar> {
@@ -41,7 +41,7 @@ extension LowRankPlusDiagonal {
     /// `log |det M|` and the sign of `det M` by the matrix determinant lemma,
     /// `det(D + U·C·Uᵀ) = det D · det(I_r + UᵀD⁻¹U·C)` [Harville 1997, Thm 18.1.1], without overflow.
     /// - Complexity: `2n·r² + 2r³/3` flops.
-    /// - Throws: ``LinearAlgebraError/singularMatrix(operation:index:)`` for a zero `dᵢ` or (in the
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/singularMatrix(operation:index:)`` for a zero `dᵢ` or (in the
     ///   context of the capacitance matrix) an exactly singular capacitance (`det M = 0`).
     @inlinable
     public func logAbsoluteDeterminant() throws -> (logAbs: Scalar, sign: Scalar) {

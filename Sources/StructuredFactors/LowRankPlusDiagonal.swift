@@ -24,9 +24,9 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
 
     /// `diag(diagonal) + factor·core·factorᵀ`.
     /// - Complexity: one pass over the inputs (the checks), no copy.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `factor` has
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `factor` has
     ///   `n = diagonal.count` rows and `core` is `r × r` for `r = factor.columns`,
-    ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
     @inlinable
     public init(diagonal: [Scalar], factor: Matrix<Scalar>, core: Matrix<Scalar>) throws {
         let operation = "LowRankPlusDiagonal"
@@ -59,7 +59,7 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
     @inlinable public var layout: UnparameterizedLayout { UnparameterizedLayout() }
 
     /// The dense `diag(d) + U·C·Uᵀ`. - Complexity: `2n·r² + 2n²·r` flops, `n²` memory.
-    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result, before allocating.
+    /// - Throws: as ``/DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result, before allocating.
     @inlinable
     public func dense() throws -> Matrix<Scalar> {
         var result = try Matrix(diagonal: diagonal)
@@ -142,7 +142,7 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
     /// The three terms are summed as computed; cancellation between them (a low-rank part that nearly
     /// cancels the diagonal) costs relative accuracy, and a negative rounding result is reported as 0.
     /// - Complexity: `n·r² + 4r³` flops.
-    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the
+    /// - Throws: as ``/DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the
     ///   `n × r` and `r × r` intermediates (no larger than `U` and `C`, so only under a budget
     ///   lowered below their size).
     @inlinable
@@ -164,7 +164,7 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
     }
 
     /// `I_n` (rank 0). - Complexity: `n` memory.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.
     @inlinable
     public static func identity(order: Int, layout: UnparameterizedLayout) throws -> LowRankPlusDiagonal {
         try requireOrder(order, "LowRankPlusDiagonal.identity", of: Scalar.self)

@@ -4,7 +4,7 @@ extension LowerTriangularToeplitz {
     /// The product `L(t)·L(u) = L(t ∗ u mod zⁿ)`, again lower-triangular Toeplitz (the structure
     /// is a commutative algebra: the product of the truncated power series).
     /// - Complexity: one FFT convolution of length `P ≥ 2n − 1`, `O(n log n)`.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for another order.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for another order.
     @inlinable
     public func multiplied(by other: LowerTriangularToeplitz) throws -> LowerTriangularToeplitz {
         try requireSameStructure(as: other, "LowerTriangularToeplitz.multiplied")
@@ -26,8 +26,8 @@ extension LowerTriangularToeplitz {
     ///   (about three times one product); `n²` more flops on the careful path.
     /// - Accuracy: that of `?trtrs` on the dense triangle, `|Δs| ≤ γ_n·|L⁻¹|·|L|·|s|` componentwise
     ///   up to a small constant, on either path.
-    /// - Throws: ``LinearAlgebraError/singularMatrix(operation:index:)`` (index 1) for `t₀ = 0`,
-    ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` if the inverse overflows.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/singularMatrix(operation:index:)`` (index 1) for `t₀ = 0`,
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` if the inverse overflows.
     @inlinable
     public func inverse() throws -> LowerTriangularToeplitz {
         let operation = "LowerTriangularToeplitz.inverse"
@@ -49,7 +49,7 @@ extension LowerTriangularToeplitz {
     /// - Accuracy: as `?trtrs` on the dense triangle: `|x − x̂| ≲ γ_n·|L⁻¹|·|L|·|x|` on the careful
     ///   path [Higham 2002, Thm 8.5], and within that bound normwise on the fast path.
     /// - Throws: as ``inverse()`` and ``multiplied(by:)-(Matrix<Scalar>)``, and
-    ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` if the solution overflows.
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` if the solution overflows.
     @inlinable
     public func solve(_ b: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try triangularToeplitzSolve(b, transposed: false, operation: "LowerTriangularToeplitz.solve")
@@ -69,7 +69,7 @@ extension LowerTriangularToeplitz {
     }
 
     /// `1/t(z) mod zⁿ` by Newton doubling (possibly inaccurate or non-finite when the inverse grows).
-    /// - Throws: ``LinearAlgebraError/singularMatrix(operation:index:)`` (index 1) for `t₀ = 0`.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/singularMatrix(operation:index:)`` (index 1) for `t₀ = 0`.
     @inlinable
     func newtonReciprocal(_ operation: String) throws -> [Scalar] {
         let n = order

@@ -20,7 +20,7 @@ public struct LowerTriangularToeplitz<Scalar: LinearAlgebraScalar>: StructuredMa
 
     /// `L(column)`.
     /// - Complexity: one pass (the finiteness check).
-    /// - Throws: ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
     @inlinable
     public init(column: [Scalar]) throws {
         try requireFiniteValues(column, "LowerTriangularToeplitz", argument: "column")
@@ -38,7 +38,7 @@ public struct LowerTriangularToeplitz<Scalar: LinearAlgebraScalar>: StructuredMa
     @inlinable public var storedCount: Int { column.count }
 
     /// The dense `L(t)`. - Complexity: `n²` memory.
-    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result, before allocating.
+    /// - Throws: as ``/DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result, before allocating.
     @inlinable
     public func dense() throws -> Matrix<Scalar> {
         try Matrix(rows: order, columns: order) { i, j in i >= j ? column[i - j] : 0 }
@@ -56,7 +56,7 @@ public struct LowerTriangularToeplitz<Scalar: LinearAlgebraScalar>: StructuredMa
     }
 
     /// `L(t)ᵀ·X`, a correlation: `(Lᵀx)_i = Σ_{j ≥ i} t_{j−i}·x_j`, by FFT on the reversed columns.
-    /// - Complexity and accuracy: as ``multiplied(by:)``.
+    /// - Complexity and accuracy: as ``multiplied(by:)-(Matrix<Scalar>)``.
     /// - Throws: as ``StructuredMatrix/multiplied(by:)``.
     @inlinable
     public func transposeMultiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {
@@ -96,7 +96,7 @@ public struct LowerTriangularToeplitz<Scalar: LinearAlgebraScalar>: StructuredMa
     @inlinable public var frobeniusNorm: Scalar { toeplitzFrobeniusNorm(column) }
 
     /// `I_n`: `t = (1, 0, …, 0)`. - Complexity: `n` memory.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.
     @inlinable
     public static func identity(order: Int, layout: UnparameterizedLayout) throws -> LowerTriangularToeplitz {
         try requireOrder(order, "LowerTriangularToeplitz.identity", of: Scalar.self)

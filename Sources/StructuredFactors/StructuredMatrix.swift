@@ -38,7 +38,7 @@ public struct UnparameterizedLayout: StructureLayout {
 /// inputs whose inverse does not grow; see `Notes/StructuredFactors.md`.
 ///
 /// ## Errors
-/// Every entry point validates its input and throws ``LinearAlgebraError``: a negative order,
+/// Every entry point validates its input and throws ``/DenseLinearAlgebra/LinearAlgebraError``: a negative order,
 /// operands of the wrong shape, NaN or ±∞ in a matrix or scalar, two operands of different
 /// order or layout, a layout parameter out of range. Nothing traps on user input.
 public protocol StructuredMatrix<Scalar>: Sendable, Codable {
@@ -55,33 +55,33 @@ public protocol StructuredMatrix<Scalar>: Sendable, Codable {
     var storedCount: Int { get }
 
     /// The matrix as a dense `n × n` matrix. - Complexity: `O(n²)` memory and time.
-    /// - Throws: as ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for `n × n`, before allocating.
+    /// - Throws: as ``/DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for `n × n`, before allocating.
     func dense() throws -> Matrix<Scalar>
 
     /// The product `S·X` with `X` of `n` rows.
     /// - Complexity: the structure's; `2n²·k` flops for the dense one, `k` columns.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless
-    ///   `X` has `n` rows, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `X`.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless
+    ///   `X` has `n` rows, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `X`.
     func multiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar>
 
     /// The product `Sᵀ·X` with `X` of `n` rows (SINGD's `Kᵀ·X`).
-    /// - Complexity: as ``multiplied(by:)``; the fallback forms the dense matrix.
-    /// - Throws: as ``multiplied(by:)``.
+    /// - Complexity: as `multiplied(by:)`; the fallback forms the dense matrix.
+    /// - Throws: as `multiplied(by:)`.
     func transposeMultiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar>
 
     /// `S + T` for `T` of the same order and layout, in the same structure.
     /// - Complexity: linear in the storage.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for another
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for another
     ///   order or layout.
     func adding(_ other: Self) throws -> Self
 
     /// `α·S`. - Complexity: linear in the storage.
-    /// - Throws: ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ `α`.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ `α`.
     func scaled(by alpha: Scalar) throws -> Self
 
     /// `S + λ·I` (SINGD's `diag_add`).
     /// - Complexity: `O(n)` after a copy; the fallback adds `λ·identity`.
-    /// - Throws: ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ `λ`.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ `λ`.
     func addingToDiagonal(_ lambda: Scalar) throws -> Self
 
     /// The trace `Σ s_ii`. - Complexity: `O(n)` for most structures; the fallback `O(n²)`.
@@ -91,7 +91,7 @@ public protocol StructuredMatrix<Scalar>: Sendable, Codable {
     var frobeniusNorm: Scalar { get throws }
 
     /// The identity of order `n` in this structure. - Complexity: linear in the storage.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0` or a
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0` or a
     ///   layout out of range.
     static func identity(order: Int, layout: Layout) throws -> Self
 
@@ -104,15 +104,15 @@ public protocol StructuredMatrix<Scalar>: Sendable, Codable {
     /// the pattern are dropped, or folded onto their mirror image where the pattern holds only
     /// one of `m_ij`, `m_ji` (the triangular structures). Only as symmetric as `M` is.
     /// - Complexity: `O(n²)` (the checks read every entry).
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless
-    ///   square, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞, and
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless
+    ///   square, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞, and
     ///   as ``identity(order:layout:)`` for the layout.
     static func projecting(_ symmetric: Matrix<Scalar>, layout: Layout) throws -> Self
 
     /// `Π(XᵀX)` for `X` of `m × n`, the projection of the Gram matrix, computed without
     /// forming `XᵀX` where the structure allows (singd's `from_inner`).
     /// - Complexity: the structure's; `m·n²` flops for the dense one and the fallback.
-    /// - Throws: ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `X`,
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `X`,
     ///   and as ``identity(order:layout:)`` for the layout.
     static func projectingGram(of x: Matrix<Scalar>, layout: Layout) throws -> Self
 
@@ -176,8 +176,8 @@ extension StructuredMatrix {
 
     /// The product `X·S` with `X` of `n` columns, as `(Sᵀ·Xᵀ)ᵀ` (SINGD's `X·K`).
     /// - Complexity: ``transposeMultiplied(by:)`` and two transposes.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless
-    ///   `X` has `n` columns, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless
+    ///   `X` has `n` columns, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
     @inlinable
     public func premultiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {
         guard x.columns == order else {
@@ -189,12 +189,12 @@ extension StructuredMatrix {
     }
 
     /// The identity of order `n` with the default layout.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.
     @inlinable
     public static func identity(order: Int) throws -> Self { try identity(order: order, layout: Layout()) }
 
     /// The zero matrix of order `n` with the default layout.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.
     @inlinable
     public static func zeros(order: Int) throws -> Self { try zeros(order: order, layout: Layout()) }
 

@@ -10,7 +10,7 @@ import DenseLinearAlgebra
 /// ``LowRankPlusDiagonal`` is not (`(D₁ + U₁C₁U₁ᵀ)(D₂ + U₂C₂U₂ᵀ)` has different left and right factors).
 public protocol StructuredMatrixAlgebra<Scalar>: StructuredMatrix {
     /// `S·T` in the structure.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for another
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for another
     ///   order or layout.
     func multiplied(by other: Self) throws -> Self
 }

@@ -14,7 +14,7 @@ public struct UpperTriangularToeplitz<Scalar: LinearAlgebraScalar>: StructuredMa
 
     /// `U(row)`.
     /// - Complexity: one pass (the finiteness check).
-    /// - Throws: ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
     @inlinable
     public init(row: [Scalar]) throws {
         try requireFiniteValues(row, "UpperTriangularToeplitz", argument: "row")
@@ -35,7 +35,7 @@ public struct UpperTriangularToeplitz<Scalar: LinearAlgebraScalar>: StructuredMa
     @inlinable public var storedCount: Int { row.count }
 
     /// The dense `U(r)`. - Complexity: `n²` memory.
-    /// - Throws: as ``DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result, before allocating.
+    /// - Throws: as ``/DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the result, before allocating.
     @inlinable
     public func dense() throws -> Matrix<Scalar> {
         try Matrix(rows: order, columns: order) { i, j in j >= i ? row[j - i] : 0 }
@@ -83,7 +83,7 @@ public struct UpperTriangularToeplitz<Scalar: LinearAlgebraScalar>: StructuredMa
     @inlinable public var frobeniusNorm: Scalar { transposed.frobeniusNorm }
 
     /// `I_n`. - Complexity: `n` memory.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.
     @inlinable
     public static func identity(order: Int, layout: UnparameterizedLayout) throws -> UpperTriangularToeplitz {
         try LowerTriangularToeplitz.identity(order: order, layout: layout).transposed
@@ -109,7 +109,7 @@ public struct UpperTriangularToeplitz<Scalar: LinearAlgebraScalar>: StructuredMa
 
     /// `U(r)·U(s)`, again upper-triangular Toeplitz (`(L(r)·L(s))ᵀ`, the factors commute).
     /// - Complexity: `O(n log n)`.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for another order.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for another order.
     @inlinable
     public func multiplied(by other: UpperTriangularToeplitz) throws -> UpperTriangularToeplitz {
         try requireSameStructure(as: other, "UpperTriangularToeplitz.multiplied")

@@ -1,12 +1,12 @@
 import DenseLinearAlgebra
 
-/// Throws ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN or ±∞.
+/// Throws ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN or ±∞.
 @inlinable
 func requireFiniteScalar<Scalar: LinearAlgebraScalar>(_ value: Scalar, _ operation: String, argument: String) throws {
     guard value.isFinite else { throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: argument) }
 }
 
-/// Throws ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` if any value is NaN or ±∞.
+/// Throws ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` if any value is NaN or ±∞.
 @inlinable
 func requireFiniteValues<Scalar: LinearAlgebraScalar>(_ values: [Scalar], _ operation: String, argument: String) throws {
     guard values.withUnsafeBufferPointer({ allFinite($0) }) else {
@@ -14,7 +14,7 @@ func requireFiniteValues<Scalar: LinearAlgebraScalar>(_ values: [Scalar], _ oper
     }
 }
 
-/// Checks an order `n` with ``SizePolicy`` (non-negative, within the index range and budget as `n` entries).
+/// Checks an order `n` with ``/DenseLinearAlgebra/SizePolicy`` (non-negative, within the index range and budget as `n` entries).
 @inlinable
 func requireOrder<Scalar: LinearAlgebraScalar>(_ n: Int, _ operation: String, of _: Scalar.Type) throws {
     try SizePolicy.check(operation, "order", count: n, of: Scalar.self)
@@ -42,7 +42,7 @@ func requireComponent<Scalar: LinearAlgebraScalar>(_ matrix: Matrix<Scalar>, row
     try matrix.requireFinite(operation, argument: argument)
 }
 
-/// Runs a validating initialiser while decoding, turning its ``LinearAlgebraError`` into
+/// Runs a validating initialiser while decoding, turning its ``/DenseLinearAlgebra/LinearAlgebraError`` into
 /// `DecodingError.dataCorrupted`, so a corrupted archive never yields an invalid value.
 @inlinable
 func decodingValidated<T>(_ decoder: any Decoder, _ build: () throws -> T) throws -> T {

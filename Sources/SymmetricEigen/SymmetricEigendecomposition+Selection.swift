@@ -21,9 +21,9 @@ extension SymmetricEigendecomposition {
     /// - Accuracy: eigenvalues to `ulp·‖T‖₁` absolute (or the given tolerance), vectors
     ///   as the module's contract; the two paths agree to those bounds, not bit for bit.
     /// - Throws: as ``init(_:driver:options:)``, and
-    ///   ``LinearAlgebraError/invalidArgument(operation:detail:)`` for an index range
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for an index range
     ///   outside `0..<n`, an empty or non-finite value interval, or a non-finite
-    ///   ``Options/absoluteTolerance``; ``LinearAlgebraError/lapackFailure(routine:info:)``
+    ///   ``Options/absoluteTolerance``; ``/DenseLinearAlgebra/LinearAlgebraError/lapackFailure(routine:info:)``
     ///   when inverse iteration does not converge for `info` vectors.
     @inlinable
     public init(_ matrix: Matrix<Scalar>, selecting selection: EigenvalueSelection<Scalar>,

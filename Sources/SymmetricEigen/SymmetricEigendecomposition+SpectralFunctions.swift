@@ -13,8 +13,8 @@ extension SymmetricEigendecomposition {
     ///   `2n²k` (one `?gemm`), plus `n·k` evaluations of `f`.
     /// - Accuracy: `‖f̂(M) − Q f(D) Qᵀ‖ ≤ c·k·eps·‖Q‖²·max|f(dᵢ)|`; the error of the
     ///   decomposition itself propagates through `f`'s condition number.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` without eigenvectors,
-    ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` if `f` returns NaN or ±∞,
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` without eigenvectors,
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` if `f` returns NaN or ±∞,
     ///   and whatever `f` throws.
     @inlinable
     public func applying(_ function: (Scalar) throws -> Scalar) throws -> Matrix<Scalar> {
@@ -30,7 +30,7 @@ extension SymmetricEigendecomposition {
     /// The matrix `Q·diag(d)·Qᵀ` (the input for a complete decomposition, its rank-k
     /// part for a selection).
     /// - Complexity: `n²k` flops (`?syrk`) for a semidefinite spectrum, else `2n²k` (`?gemm`).
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` without eigenvectors.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` without eigenvectors.
     @inlinable
     public func reconstructed() throws -> Matrix<Scalar> {
         try requireEigenvectors("SymmetricEigendecomposition.reconstructed")
@@ -40,8 +40,8 @@ extension SymmetricEigendecomposition {
     /// `M⁻¹ = Q·diag(1/d)·Qᵀ`.
     /// - Complexity: `n³` flops (`?syrk`) for a definite `M`, else `2n³` (`?gemm`).
     /// - Accuracy: relative error about `cond(M)·n·eps`.
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` without eigenvectors or for
-    ///   a partial decomposition, ``LinearAlgebraError/singularEigenvalue(operation:index:value:)`` for an
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` without eigenvectors or for
+    ///   a partial decomposition, ``/DenseLinearAlgebra/LinearAlgebraError/singularEigenvalue(operation:index:value:)`` for an
     ///   eigenvalue whose reciprocal is not finite — zero, or subnormal (1-based index in ``eigenvalues``).
     @inlinable
     public func inverse() throws -> Matrix<Scalar> {
@@ -53,9 +53,9 @@ extension SymmetricEigendecomposition {
     /// The inverse p-th root `M^{−1/p} = Q·diag(d^{−1/p})·Qᵀ` of a positive definite `M`
     /// (Shampoo's preconditioner for `p = 4`, the inverse square root for `p = 2`).
     /// - Complexity: `n³` flops (one `?syrk`, the values being positive).
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` unless `p` is finite and
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` unless `p` is finite and
     ///   positive, every eigenvalue is positive (clamp first with ``clamped(atLeast:)``), and the
-    ///   decomposition is complete with vectors; ``LinearAlgebraError/singularEigenvalue(operation:index:value:)``
+    ///   decomposition is complete with vectors; ``/DenseLinearAlgebra/LinearAlgebraError/singularEigenvalue(operation:index:value:)``
     ///   when some `dᵢ^{−1/p}` overflows (a tiny eigenvalue with `p < 1`, or a subnormal one).
     @inlinable
     public func inversePthRoot(_ p: Scalar) throws -> Matrix<Scalar> {
@@ -75,7 +75,7 @@ extension SymmetricEigendecomposition {
 
     /// The positive semidefinite square root `M^{1/2} = Q·diag(√d)·Qᵀ`.
     /// - Complexity: `n²k` flops (one `?syrk`, the values being non-negative).
-    /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` without eigenvectors or
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` without eigenvectors or
     ///   for a negative eigenvalue (clamp first with ``clamped(atLeast:)``).
     @inlinable
     public func squareRoot() throws -> Matrix<Scalar> {
@@ -93,12 +93,12 @@ extension SymmetricEigendecomposition {
     ///
     /// - Complexity: `4n·k·m` flops for `X` of size `n × m` (two GEMMs).
     /// - Accuracy: relative error about `n·eps·max|d + λ| / min|d + λ|`.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `X` has
-    ///   `n` rows, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `X`,
-    ///   ``LinearAlgebraError/invalidArgument(operation:detail:)`` for `λ` negative or not finite,
-    ///   ``LinearAlgebraError/singularEigenvalue(operation:index:value:)`` when some `1/(dᵢ + λ)` is not finite
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `X` has
+    ///   `n` rows, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `X`,
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for `λ` negative or not finite,
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/singularEigenvalue(operation:index:value:)`` when some `1/(dᵢ + λ)` is not finite
     ///   (`dᵢ + λ` zero or subnormal; 1-based `i`) or, for a partial decomposition, `1/λ` is not
-    ///   finite (index `k + 1`), ``LinearAlgebraError/invalidArgument(operation:detail:)``
+    ///   finite (index `k + 1`), ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)``
     ///   without eigenvectors.
     @inlinable
     public func dampedInverse(applyingTo x: Matrix<Scalar>, damping lambda: Scalar) throws -> Matrix<Scalar> {
@@ -128,7 +128,7 @@ extension SymmetricEigendecomposition {
     /// (or a small positive floor) makes ``squareRoot()`` and ``inversePthRoot(_:)`` defined.
     /// The count is returned so that the change is never silent.
     /// - Complexity: `O(k)`; the eigenvectors are shared, not copied.
-    /// - Throws: ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for a non-finite floor.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for a non-finite floor.
     @inlinable
     public func clamped(atLeast floor: Scalar) throws -> (decomposition: Self, clampedCount: Int) {
         guard floor.isFinite else {

@@ -47,7 +47,7 @@ public struct SymmetricEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
     /// Options shared by both drivers.
     public struct Options: Sendable, Hashable {
         /// The triangle of the input that is read; the other is ignored.
-        /// Default `.lower`, as for ``CholeskyFactorization``.
+        /// Default `.lower`, as for ``/DenseLinearAlgebra/CholeskyFactorization``.
         public var triangle: Triangle
         /// `false` computes eigenvalues only (`jobz = 'N'`, about `4n³/3` flops for the
         /// tridiagonal reduction instead of `≈ 9n³`). Default `true`.
@@ -87,9 +87,9 @@ public struct SymmetricEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
     /// - Complexity: with vectors about `9n³` flops (`?syevd`) or `≈ 4n³/3 + O(n²)`
     ///   for the reduction plus `2n³` for the back-transformation (`?syevr`); `4n³/3`
     ///   without vectors. One copy of the input.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless square,
-    ///   ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in the triangle read,
-    ///   ``LinearAlgebraError/lapackFailure(routine:info:)`` if the solver fails to converge.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless square,
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in the triangle read,
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/lapackFailure(routine:info:)`` if the solver fails to converge.
     @inlinable
     public init(_ matrix: Matrix<Scalar>, driver: Driver = .divideAndConquer,
                 options: Options = Options()) throws {
@@ -109,8 +109,8 @@ public struct SymmetricEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
     ///
     /// - Complexity: `4n³/3` flops for the reduction plus `O(n·k + n²·k)`; for
     ///   `k ≪ n` about 3× faster than a full decomposition (`Notes/BENCHMARKS.md`).
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `matrix`
-    ///   is square, ``LinearAlgebraError/invalidArgument(operation:detail:)`` unless `0 ≤ k ≤ n`,
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `matrix`
+    ///   is square, ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` unless `0 ≤ k ≤ n`,
     ///   and as ``init(_:selecting:options:)``.
     @inlinable
     public static func largest(_ k: Int, of matrix: Matrix<Scalar>, options: Options = Options()) throws -> Self {
@@ -136,8 +136,8 @@ public struct SymmetricEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
     /// `eigenvectors` (`n × k`). The columns are trusted to be orthonormal (not checked);
     /// `k < n` makes a partial decomposition.
     /// - Complexity: one finiteness pass over the `n·k + k` entries; nothing is copied.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the
-    ///   counts differ or `k > n`, ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the
+    ///   counts differ or `k > n`, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
     @inlinable
     public init(eigenvalues: [Scalar], eigenvectors: Matrix<Scalar>) throws {
         let operation = "SymmetricEigendecomposition(eigenvalues:eigenvectors:)"

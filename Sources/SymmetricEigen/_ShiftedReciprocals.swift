@@ -5,7 +5,7 @@ import DenseLinearAlgebra
 ///
 /// A shifted value whose reciprocal is not finite — exactly zero, or subnormal so
 /// that `1/x` overflows — makes the shifted matrix numerically singular; that throws
-/// ``LinearAlgebraError/singularEigenvalue(operation:index:value:)`` with the 1-based index `r`,
+/// ``/DenseLinearAlgebra/LinearAlgebraError/singularEigenvalue(operation:index:value:)`` with the 1-based index `r`,
 /// rather than returning a result full of ±∞.
 /// - Complexity: `O(count)`, one allocation.
 @inlinable
@@ -27,7 +27,7 @@ package func reciprocalsOfShifted<Scalar: LinearAlgebraScalar>(
 }
 
 /// `1/λ`, the coefficient of the complement `X/λ` in the damped inverse of a partial
-/// decomposition; throws ``LinearAlgebraError/singularEigenvalue(operation:index:value:)`` with index
+/// decomposition; throws ``/DenseLinearAlgebra/LinearAlgebraError/singularEigenvalue(operation:index:value:)`` with index
 /// `captured + 1` (the first direction outside the captured subspace) when it is not finite.
 /// - Complexity: `O(1)`.
 @inlinable

@@ -160,7 +160,7 @@ struct SymmetricTridiagonal<Scalar: LinearAlgebraScalar> {
     /// index is found first, then each block's eigenvalues inside it, and the extra ones
     /// at either end (ties across blocks) are discarded, as `?stebz` does.
     /// - Complexity: about `3n·k·log₂(‖T‖/tolerance)` flops for `k = indices.count`.
-    /// - Throws: ``LinearAlgebraError/lapackFailure(routine:info:)`` (`?stebz`'s `info = 4`)
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/lapackFailure(routine:info:)`` (`?stebz`'s `info = 4`)
     ///   if the blocks' Sturm counts do not add up to the whole matrix's, which IEEE
     ///   arithmetic rules out but a broken floating-point environment would not.
     @inlinable
