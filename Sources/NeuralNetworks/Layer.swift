@@ -52,6 +52,7 @@ public protocol Layer<Scalar>: Sendable {
 
 /// What a backward pass computes besides propagating the captured `g`.
 public struct BackwardProducts: OptionSet, Sendable, Hashable {
+    /// The set's bits, one per product.
     public let rawValue: Int
     /// Makes a set from its raw bits.
     public init(rawValue: Int) { self.rawValue = rawValue }
