@@ -14,13 +14,18 @@ enum NeuralNetworkSection {
         }
     }
 
-    /// The three GEMMs of a dense map `W̃ (m × k) · ã (k × n)`: forward `Y = W̃ã`, weight
-    /// gradient `G ãᵀ`, input gradient `Wᵀ G` (the bias column excluded), on fixed buffers.
+    /// The GEMMs of a dense map `W̃ (m × k) · ã (k × n)`: forward `Y = W̃ã`, weight
+    /// gradient `G ãᵀ`, and unless it is the first layer (whose gradient for the data nobody
+    /// reads, so `computeGradients` skips it) the input gradient `Wᵀ G` (the bias column
+    /// excluded), on fixed buffers.
     struct AffineGEMMs<Scalar: LinearAlgebraScalar> {
         let weight: Matrix<Scalar>, input: Matrix<Scalar>, gradient: Matrix<Scalar>, inputWeight: Matrix<Scalar>
         var output: Matrix<Scalar>, weightGradient: Matrix<Scalar>, inputGradient: Matrix<Scalar>
+        let needsInputGradient: Bool
 
-        init(outputs m: Int, inputs k: Int, columns n: Int, using generator: inout Xoshiro256StarStar) throws {
+        init(outputs m: Int, inputs k: Int, columns n: Int, needsInputGradient: Bool = true,
+             using generator: inout Xoshiro256StarStar) throws {
+            self.needsInputGradient = needsInputGradient
             weight = try .randomGaussian(rows: m, columns: k + 1, using: &generator)
             inputWeight = try .randomGaussian(rows: m, columns: k, using: &generator)
             input = try .randomGaussian(rows: k + 1, columns: n, using: &generator)
@@ -33,13 +38,17 @@ enum NeuralNetworkSection {
         /// `2·m·(k+1)·n` forward, the same for the weight gradient, `2·m·k·n` for the input gradient.
         var flops: Double {
             let (m, k, n) = (Double(weight.rows), Double(inputWeight.columns), Double(input.columns))
-            return 4 * m * (k + 1) * n + 2 * m * k * n
+            return 4 * m * (k + 1) * n + (needsInputGradient ? 2 * m * k * n : 0)
         }
+
+        var count: Int { needsInputGradient ? 3 : 2 }
 
         mutating func run() throws {
             try Matrix.multiply(weight, input, into: &output)
             try Matrix.multiply(gradient, input, transposingB: .transpose, into: &weightGradient)
-            try Matrix.multiply(inputWeight, gradient, transposingA: .transpose, into: &inputGradient)
+            if needsInputGradient {
+                try Matrix.multiply(inputWeight, gradient, transposingA: .transpose, into: &inputGradient)
+            }
         }
     }
 
@@ -52,12 +61,13 @@ enum NeuralNetworkSection {
         let target = try Matrix<Scalar>.oneHot((0..<batch).map { $0 % 10 }, classCount: 10)
         let loss = SoftmaxCrossEntropy<Scalar>()
         var gemms = try (0..<(sizes.count - 1)).map {
-            try AffineGEMMs<Scalar>(outputs: sizes[$0 + 1], inputs: sizes[$0], columns: batch, using: &generator)
+            try AffineGEMMs<Scalar>(outputs: sizes[$0 + 1], inputs: sizes[$0], columns: batch, needsInputGradient: $0 > 0,
+                                using: &generator)
         }
         let flops = gemms.reduce(0) { $0 + $1.flops }
         try report.compare("MLP 256-512-512-10 forward+backward \(Scalar.self)", size: "batch \(batch)", flops: flops,
                            kernel: { _ = try network.computeGradients(input: input, target: target, loss: loss) },
-                           baseline: "its 9 GEMMs alone") {
+                           baseline: "its \(gemms.reduce(0) { $0 + $1.count }) GEMMs alone") {
             for k in gemms.indices { try gemms[k].run() }
         }
     }

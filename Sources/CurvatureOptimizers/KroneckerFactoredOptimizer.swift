@@ -127,7 +127,9 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
                 for (index, layer) in model.parameterizedLayers.enumerated() { passes[index] = [layer.outputGradients] }
             }
             for gradient in outputGradients {
-                try model.backward(gradient)
+                // Only the captured g is read: no weight gradients (the step's own were kept
+                // above) and no gradient for the input data.
+                try model.backward(gradient, producing: [])
                 for (index, layer) in model.parameterizedLayers.enumerated() { passes[index].append(layer.outputGradients) }
             }
         }

@@ -18,6 +18,8 @@ public struct Conv2d<Scalar: LinearAlgebraScalar>: ParameterizedLayer {
     /// Input, kernel, stride and padding.
     public let geometry: ConvolutionGeometry
     @usableFromInline var map: _SharedAffineMap<Scalar>
+    /// `∂L/∂input` of the last backward pass (`inputSize × batch`), overwritten by the next.
+    @usableFromInline var inputGradientBuffer: Matrix<Scalar>
 
     /// A convolution with weight `W̃` (`C_out × (k_h·k_w·C_in + 1)` with bias, else
     /// without the last column); column `(κ_h·k_w + κ_w)·C_in + c` of `W̃` multiplies
@@ -34,6 +36,7 @@ public struct Conv2d<Scalar: LinearAlgebraScalar>: ParameterizedLayer {
         self.geometry = geometry
         map = try _SharedAffineMap(weight: weight, hasBias: hasBias, sharedDimension: geometry.positions,
                                    operation: "Conv2d")
+        inputGradientBuffer = try .placeholder(rows: 0)
     }
 
     /// A freshly initialised convolution with `outputChannels` kernels, bias zero;
@@ -72,20 +75,40 @@ public struct Conv2d<Scalar: LinearAlgebraScalar>: ParameterizedLayer {
         try map.setWeight(newWeight, operation: "Conv2d.setWeight")
     }
 
+    /// im2col straight into the captured `ã` (the previous step's storage when the batch
+    /// size is unchanged, row of ones included), then one GEMM into the reused output.
     @inlinable
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public mutating func forward(_ input: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try requireInputRows(input, "Conv2d.forward")
-        return try map.forward(geometry.im2col(input)).reshaped(rows: outputSize, columns: input.columns)
+        let geometry = self.geometry
+        try map.captureInputs(columns: input.columns * geometry.positions) {
+            geometry.writePatches(of: input, into: &$0)
+        }
+        return try map.forwardCaptured().reshaped(rows: outputSize, columns: input.columns)
     }
 
     @inlinable
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public mutating func backward(_ outputGradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try backward(outputGradient, producing: .all)
+    }
+
+    /// The two GEMMs as asked for, then col2im into the reused input-gradient buffer.
+    @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public mutating func backward(_ outputGradient: Matrix<Scalar>, producing products: BackwardProducts) throws
+        -> Matrix<Scalar> {
         try requireGradientShape(outputGradient, rows: outputSize, columns: batchSize, "Conv2d.backward")
         let g = try outputGradient.reshaped(rows: outputChannels, columns: map.inputs.columns)
-        return try geometry.col2im(try map.backward(g))
+        let patchGradient = try map.backward(g, producing: products)
+        guard products.contains(.inputGradient) else { return try .placeholder(rows: inputSize) }
+        var images = try Matrix.reusing(&inputGradientBuffer, rows: inputSize, columns: outputGradient.columns)
+        geometry.accumulateImages(of: patchGradient, into: &images)
+        inputGradientBuffer = images
+        return images
     }
 }

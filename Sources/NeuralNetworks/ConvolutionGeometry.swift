@@ -96,16 +96,33 @@ public struct ConvolutionGeometry: Sendable, Hashable, Codable {
     @inlinable
     public func im2col<Scalar: LinearAlgebraScalar>(_ images: Matrix<Scalar>) throws -> Matrix<Scalar> {
         precondition(images.rows == inputSize, "callers check the input rows")
+        var patches = try Matrix<Scalar>(rows: patchSize, columns: images.columns * positions)
+        writePatches(of: images, into: &patches)
+        return patches
+    }
+
+    /// im2col into `patches`, `(k_h·k_w·C) × (batch·P)` or, with a trailing row of ones
+    /// (the homogeneous coordinate of a biased convolution), `(k_h·k_w·C + 1) × (batch·P)`.
+    /// Only the entries a window takes from the image are written (and the row of ones):
+    /// entries from the zero padding must already be zero, as in a new matrix or one last
+    /// written by this function for the same geometry and batch — the layer's reused workspace.
+    /// - Complexity: as ``im2col(_:)``, without the allocation.
+    @inlinable
+    func writePatches<Scalar: LinearAlgebraScalar>(of images: Matrix<Scalar>, into patches: inout Matrix<Scalar>) {
         let batch = images.columns
-        var patches = try Matrix<Scalar>(rows: patchSize, columns: batch * positions, for: "im2col", "patch matrix")
+        let rows = patches.rows
+        precondition(images.rows == inputSize && (rows == patchSize || rows == patchSize + 1)
+                         && patches.columns == batch * positions, "callers size the patch matrix")
         images.withUnsafeBufferPointer { source in
             patches.withUnsafeMutableBufferPointer { target in
-                forEachWindowRun(batch: batch) { imageOffset, patchOffset, count in
+                forEachWindowRun(batch: batch, patchStride: rows) { imageOffset, patchOffset, count in
                     (target.baseAddress! + patchOffset).update(from: source.baseAddress! + imageOffset, count: count)
+                }
+                if rows == patchSize + 1 {
+                    for column in 0..<batch * positions { target[column * rows + patchSize] = 1 }
                 }
             }
         }
-        return patches
     }
 
     /// The adjoint of ``im2col(_:)``: sums every patch entry back into the image
@@ -115,27 +132,39 @@ public struct ConvolutionGeometry: Sendable, Hashable, Codable {
     @inlinable
     public func col2im<Scalar: LinearAlgebraScalar>(_ patches: Matrix<Scalar>) throws -> Matrix<Scalar> {
         precondition(patches.rows == patchSize && patches.columns % positions == 0, "callers check the shape")
-        let batch = patches.columns / positions
-        var images = try Matrix<Scalar>(rows: inputSize, columns: batch)
+        var images = try Matrix<Scalar>(rows: inputSize, columns: patches.columns / positions)
+        accumulateImages(of: patches, into: &images)
+        return images
+    }
+
+    /// col2im into `images` (`inputSize × batch`), overwriting it: the same sums as
+    /// ``col2im(_:)`` in the same order, without the allocation.
+    /// - Complexity: one pass to clear `images`, then as ``col2im(_:)``.
+    @inlinable
+    func accumulateImages<Scalar: LinearAlgebraScalar>(of patches: Matrix<Scalar>, into images: inout Matrix<Scalar>) {
+        precondition(patches.rows == patchSize && images.rows == inputSize
+                         && patches.columns == images.columns * positions, "callers check the shape")
+        let batch = images.columns
         patches.withUnsafeBufferPointer { source in
             images.withUnsafeMutableBufferPointer { target in
-                forEachWindowRun(batch: batch) { imageOffset, patchOffset, count in
+                target.update(repeating: 0)
+                forEachWindowRun(batch: batch, patchStride: patchSize) { imageOffset, patchOffset, count in
                     for k in 0..<count { target[imageOffset + k] += source[patchOffset + k] }
                 }
             }
         }
-        return images
     }
 
     /// Calls `body(imageOffset, patchOffset, count)` for every run of `count` contiguous
     /// values that im2col copies from the image column at `imageOffset` to the patch matrix
     /// at `patchOffset`. One kernel row of one window is one run: its `k_w` pixels are
     /// adjacent in the image (channel-fastest) and in the patch, so a run holds `k_w·C`
-    /// values, fewer where the window overlaps the zero padding, which is skipped.
+    /// values, fewer where the window overlaps the zero padding, which is skipped. Patch
+    /// columns are `patchStride` apart (`patchSize`, or one more with a row of ones).
     @inlinable
-    func forEachWindowRun(batch: Int, _ body: (_ imageOffset: Int, _ patchOffset: Int, _ count: Int) -> Void) {
+    func forEachWindowRun(batch: Int, patchStride rows: Int,
+                          _ body: (_ imageOffset: Int, _ patchOffset: Int, _ count: Int) -> Void) {
         let (hOut, wOut, c) = (outputHeight, outputWidth, inputChannels)
-        let rows = patchSize
         for example in 0..<batch {
             let imageBase = example * inputSize
             for oh in 0..<hOut {

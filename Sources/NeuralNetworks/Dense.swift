@@ -70,8 +70,18 @@ public struct Dense<Scalar: LinearAlgebraScalar>: ParameterizedLayer {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public mutating func backward(_ outputGradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try backward(outputGradient, producing: .all)
+    }
+
+    @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public mutating func backward(_ outputGradient: Matrix<Scalar>, producing products: BackwardProducts) throws
+        -> Matrix<Scalar> {
         try requireGradientShape(outputGradient, rows: outputSize, columns: batchSize, "Dense.backward")
         let g = try outputGradient.reshaped(rows: map.outputFeatures, columns: map.inputs.columns)
-        return try map.backward(g).reshaped(rows: inputSize, columns: outputGradient.columns)
+        let inputGradient = try map.backward(g, producing: products)
+        guard products.contains(.inputGradient) else { return try .placeholder(rows: inputSize) }
+        return try inputGradient.reshaped(rows: inputSize, columns: outputGradient.columns)
     }
 }

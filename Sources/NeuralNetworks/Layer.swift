@@ -38,9 +38,41 @@ public protocol Layer<Scalar>: Sendable {
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when the
     ///   gradient's shape is not that of the last forward output (including no forward yet).
     mutating func backward(_ outputGradient: Matrix<Scalar>) throws -> Matrix<Scalar>
+
+    /// As ``backward(_:)``, computing only `products`: a pass that needs no parameter
+    /// gradients (the Monte-Carlo Fisher's, which reads only the captured `g`) or no input
+    /// gradient (the first layer's) skips those GEMMs. Without ``BackwardProducts/inputGradient``
+    /// the result may be an empty `inputSize × 0` matrix, not to be read; without
+    /// ``BackwardProducts/parameterGradients`` a parameterised layer keeps the parameter
+    /// gradient of the last pass that computed one. The default runs ``backward(_:)``.
+    /// - Throws: as ``backward(_:)``.
+    mutating func backward(_ outputGradient: Matrix<Scalar>, producing products: BackwardProducts) throws
+        -> Matrix<Scalar>
+}
+
+/// What a backward pass computes besides propagating the captured `g`.
+public struct BackwardProducts: OptionSet, Sendable, Hashable {
+    /// The set's bits, one per product.
+    public let rawValue: Int
+    /// Makes a set from its raw bits.
+    public init(rawValue: Int) { self.rawValue = rawValue }
+    /// `∂L/∂input`, the gradient returned to the layer below.
+    public static let inputGradient = BackwardProducts(rawValue: 1 << 0)
+    /// `∂L/∂W̃` of a parameterised layer (``ParameterizedLayer/weightGradient``).
+    public static let parameterGradients = BackwardProducts(rawValue: 1 << 1)
+    /// Everything: what ``Layer/backward(_:)`` computes.
+    public static let all: BackwardProducts = [.inputGradient, .parameterGradients]
 }
 
 extension Layer {
+    /// Runs ``backward(_:)``: a layer without parameters and without a cheaper partial
+    /// pass computes everything.
+    @inlinable
+    public mutating func backward(_ outputGradient: Matrix<Scalar>, producing products: BackwardProducts) throws
+        -> Matrix<Scalar> {
+        try backward(outputGradient)
+    }
+
     /// Throws unless `input` has `inputSize` rows.
     @inlinable
     func requireInputRows(_ input: Matrix<Scalar>, _ operation: String) throws {

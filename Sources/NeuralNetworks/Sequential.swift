@@ -69,8 +69,28 @@ public struct Sequential<Scalar: LinearAlgebraScalar>: Sendable {
     ///   gradient's shape is not that of the last forward output.
     @discardableResult
     public mutating func backward(_ outputGradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try backward(outputGradient, producing: .all)
+    }
+
+    /// Backpropagates `∂L/∂output` of the last ``forward(_:)`` through every layer, so each
+    /// parameterised layer captures its `g`, computing only `products`: the parameter
+    /// gradients `∇W̃` with ``BackwardProducts/parameterGradients`` (else each layer keeps the
+    /// one of the last pass that computed it), and the returned `∂L/∂input` with
+    /// ``BackwardProducts/inputGradient`` (else the result may be an empty `inputSize × 0`
+    /// matrix and the first layer skips that GEMM). A training step needs
+    /// `.parameterGradients`; the Monte-Carlo Fisher's extra pass needs only the captured `g`, `[]`.
+    /// - Complexity: the layers' backward costs without the GEMMs not asked for: a dense
+    ///   layer's backward is two GEMMs, one for `∇W̃` and one for `∂L/∂a`.
+    /// - Throws: as ``backward(_:)``.
+    @discardableResult
+    public mutating func backward(_ outputGradient: Matrix<Scalar>, producing products: BackwardProducts) throws
+        -> Matrix<Scalar> {
         var g = outputGradient
-        for k in layers.indices.reversed() { g = try layers[k].backward(g) }
+        for k in layers.indices.reversed() {
+            var layerProducts = products.intersection(.parameterGradients)
+            if k > 0 || products.contains(.inputGradient) { layerProducts.insert(.inputGradient) }
+            g = try layers[k].backward(g, producing: layerProducts)
+        }
         return g
     }
 
@@ -78,14 +98,15 @@ public struct Sequential<Scalar: LinearAlgebraScalar>: Sendable {
     /// and backward, so every parameterised layer holds this batch's `ã`, `g`, `∇W̃`.
     /// - Returns: the mean loss over the batch and the network's output (kept for
     ///   accuracy and for sampling labels from the predictive distribution).
-    /// - Complexity: one forward, one loss evaluation and one backward pass.
+    /// - Complexity: one forward, one loss evaluation and one backward pass without the
+    ///   gradient with respect to `input` (nobody reads it).
     /// - Throws: as ``forward(_:)``, ``Loss/valueAndGradient(output:target:)`` and ``backward(_:)``.
     @discardableResult
     public mutating func computeGradients(input: Matrix<Scalar>, target: Matrix<Scalar>,
                                           loss: some Loss<Scalar>) throws -> (loss: Scalar, output: Matrix<Scalar>) {
         let output = try forward(input)
         let (value, gradient) = try loss.valueAndGradient(output: output, target: target)
-        try backward(gradient)
+        try backward(gradient, producing: .parameterGradients)
         return (value, output)
     }
 

@@ -16,6 +16,10 @@ struct _SharedAffineMap<Scalar: LinearAlgebraScalar>: Sendable {
     @usableFromInline var inputs: Matrix<Scalar>
     @usableFromInline var outputGradients: Matrix<Scalar>
     @usableFromInline var weightGradient: Matrix<Scalar>
+    /// `y` of the last forward pass, overwritten by the next one of the same shape.
+    @usableFromInline var outputBuffer: Matrix<Scalar>
+    /// `∂L/∂a` of the last backward pass, overwritten by the next one of the same shape.
+    @usableFromInline var inputGradientBuffer: Matrix<Scalar>
 
     @usableFromInline
     init(weight: Matrix<Scalar>, hasBias: Bool, sharedDimension: Int, operation: String) throws {
@@ -36,6 +40,8 @@ struct _SharedAffineMap<Scalar: LinearAlgebraScalar>: Sendable {
         self.inputs = try Matrix(rows: weight.columns, columns: 0)
         self.outputGradients = try Matrix(rows: weight.rows, columns: 0)
         self.weightGradient = Matrix(shapeOf: weight)
+        self.outputBuffer = try .placeholder(rows: 0)
+        self.inputGradientBuffer = try .placeholder(rows: 0)
     }
 
     /// `d_in`, the input features per column (without the homogeneous 1).
@@ -46,25 +52,61 @@ struct _SharedAffineMap<Scalar: LinearAlgebraScalar>: Sendable {
     @inlinable var batchSize: Int { inputs.columns / sharedDimension }
 
     /// `y = W̃ ã` for `x` of size `d_in × n` (`n = batch·R`); captures `ã`.
+    ///
+    /// `ã` and `y` are written into the storage of the previous step when the batch shape is
+    /// unchanged (see ``Matrix/reusing(_:rows:columns:)``), so a step of fixed shape allocates
+    /// nothing here.
     @inlinable
     mutating func forward(_ x: Matrix<Scalar>) throws -> Matrix<Scalar> {
         precondition(x.rows == inputFeatures && x.columns % sharedDimension == 0,
                      "the layer reshapes its input to d_in × (batch·R) before calling the affine map")
-        inputs = hasBias ? try Self.appendingOnes(x) : x
-        var y = try Matrix<Scalar>(rows: outputFeatures, columns: x.columns)
+        if hasBias {
+            try captureInputs(columns: x.columns) { Self.writeAppendingOnes(x, into: &$0) }
+        } else {
+            outputGradients = try .placeholder(rows: outputFeatures)
+            inputs = x
+        }
+        return try forwardCaptured()
+    }
+
+    /// Lets `write` fill ``inputs`` as `weight.columns × columns` in the storage of the last
+    /// capture when the shape is unchanged (its previous entries are still there).
+    ///
+    /// A new forward pass invalidates the last `g`: it is dropped here (left `d_out × 0`), which
+    /// also releases the storage of the gradient buffer of the layer above, so that layer can
+    /// overwrite it in place next step.
+    @inlinable
+    mutating func captureInputs(columns: Int, _ write: (inout Matrix<Scalar>) -> Void) throws {
+        outputGradients = try .placeholder(rows: outputFeatures)
+        var captured = try Matrix.reusing(&inputs, rows: weight.columns, columns: columns)
+        write(&captured)
+        inputs = captured
+    }
+
+    /// `y = W̃ ã` for the ``inputs`` already in place (a convolution writes its im2col there).
+    @inlinable
+    mutating func forwardCaptured() throws -> Matrix<Scalar> {
+        var y = try Matrix.reusing(&outputBuffer, rows: outputFeatures, columns: inputs.columns)
         try Matrix.multiply(weight, inputs, into: &y)
+        outputBuffer = y
         return y
     }
 
-    /// Records `g` and `∇W̃ = g ãᵀ`; returns `∂L/∂a = W[:, :d_in]ᵀ g`.
+    /// Records `g`, and computes what `products` asks for: `∇W̃ = g ãᵀ` into
+    /// ``weightGradient`` and `∂L/∂a = W[:, :d_in]ᵀ g` (returned; a `d_in × 0` matrix when not
+    /// asked for).
     @inlinable
-    mutating func backward(_ g: Matrix<Scalar>) throws -> Matrix<Scalar> {
+    mutating func backward(_ g: Matrix<Scalar>, producing products: BackwardProducts = .all) throws -> Matrix<Scalar> {
         precondition(g.rows == outputFeatures && g.columns == inputs.columns,
                      "the layer checks the gradient's shape before calling the affine map")
         outputGradients = g
-        try Matrix.multiply(g, inputs, transposingB: .transpose, into: &weightGradient)
+        if products.contains(.parameterGradients) {
+            try Matrix.multiply(g, inputs, transposingB: .transpose, into: &weightGradient)
+        }
         let (dIn, dOut, n) = (inputFeatures, outputFeatures, g.columns)
-        var inputGradient = try Matrix<Scalar>(rows: dIn, columns: n)
+        guard products.contains(.inputGradient) else { return try .placeholder(rows: dIn) }
+        var inputGradient = try Matrix.reusing(&inputGradientBuffer, rows: dIn, columns: n)
+        defer { inputGradientBuffer = inputGradient }
         guard n > 0 else { return inputGradient }
         weight.withUnsafeBufferPointer { w in
             g.withUnsafeBufferPointer { gb in
@@ -78,20 +120,21 @@ struct _SharedAffineMap<Scalar: LinearAlgebraScalar>: Sendable {
         return inputGradient
     }
 
-    /// `[x; 1ᵀ]`: `x` with a trailing row of ones (the homogeneous coordinate).
+    /// Writes `[x; 1ᵀ]` (`x` with a trailing row of ones, the homogeneous coordinate) into
+    /// `target`, which must be `(x.rows + 1) × x.columns`. - Complexity: one pass over `x`.
     @inlinable
-    static func appendingOnes(_ x: Matrix<Scalar>) throws -> Matrix<Scalar> {
+    static func writeAppendingOnes(_ x: Matrix<Scalar>, into target: inout Matrix<Scalar>) {
         let (d, n) = (x.rows, x.columns)
-        var result = try Matrix<Scalar>(rows: d + 1, columns: n, repeating: 1)
+        precondition(target.rows == d + 1 && target.columns == n, "the caller sizes the augmented input")
         x.withUnsafeBufferPointer { source in
-            result.withUnsafeMutableBufferPointer { target in
+            target.withUnsafeMutableBufferPointer { result in
                 for j in 0..<n {
-                    let from = source.baseAddress! + j * d
-                    (target.baseAddress! + j * (d + 1)).update(from: from, count: d)
+                    let column = result.baseAddress! + j * (d + 1)
+                    column.update(from: source.baseAddress! + j * d, count: d)
+                    column[d] = 1
                 }
             }
         }
-        return result
     }
 
     /// Replaces `W̃` after checking its shape and finiteness.
