@@ -2,6 +2,7 @@
 #   make demo   install missing system packages, build in release, compare the optimizers (kronkit compare)
 #   make test   install missing system packages, run the whole test suite
 #   make bench  the kernel report (every kernel against its dense baseline)
+#   make bench-peers  KronKit against the NumPy/SciPy code its users would otherwise write (PEERS_FLAGS=--quick: small sizes)
 #   make docs   the DocC documentation of every library product, a static site in .build/docs
 # kronkit and kernel-report choose OpenBLAS's kernels at start-up (re-executing with OPENBLAS_CORETYPE
 # when OpenBLAS runs an older kernel family than the CPU allows; Notes/BLASCores.md): demo and bench too.
@@ -10,7 +11,7 @@ SWIFT ?= swift
 APT_PACKAGES := libopenblas-dev liblapacke-dev libfftw3-dev zlib1g-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build test test-cores demo bench bench-quick microbench docs clean
+.PHONY: deps build test test-cores demo bench bench-quick bench-peers microbench docs clean
 
 ## Install the BLAS/LAPACK/FFTW/zlib development packages that are not installed yet.
 deps:
@@ -65,6 +66,16 @@ bench: deps
 bench-quick: deps
 	$(SWIFT) build -c release --product kernel-report
 	.build/release/kernel-report --quick
+
+## KronKit's `peers` rows and the same computations in NumPy/SciPy (Benchmarks/peers/peers.py, which
+## creates .build/peers-venv), printed side by side. NumPy's bundled OpenBLAS picks its own core, so
+## OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are unset for the Python command only.
+PEERS_FLAGS ?=
+bench-peers: deps
+	$(SWIFT) build -c release --product kernel-report
+	.build/release/kernel-report --only peers $(PEERS_FLAGS) --json .build/kernel-report-peers.json
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 Benchmarks/peers/peers.py $(PEERS_FLAGS) \
+	  --json .build/peers-numpy.json --kronkit .build/kernel-report-peers.json
 
 microbench: deps
 	$(SWIFT) package --disable-sandbox benchmark --skip-target KernelReport

@@ -1,7 +1,7 @@
 import Benchmark
 import KronKit
 
-// Microbenchmarks of the dense kernels (ordo-one package-benchmark):
+// Microbenchmarks of the dense kernels and of every kernel module (ordo-one package-benchmark):
 //   swift package --disable-sandbox benchmark --skip-target KernelReport
 // (KernelReport shares the Benchmarks folder but is a plain executable, not a
 // package-benchmark suite, so the plugin is told to leave it out).
@@ -14,7 +14,8 @@ func registerDenseBenchmarks<Scalar: LinearAlgebraScalar>(_: Scalar.Type, order 
     let a = try Matrix<Scalar>.randomGaussian(rows: n, columns: n, using: &generator)
     let b = try Matrix<Scalar>.randomGaussian(rows: n, columns: n, using: &generator)
     let spd = try! MatrixEnsemble<Scalar>.positiveDefinite(n, conditionNumber: 1e4, using: &generator)
-    let configuration = Benchmark.Configuration(metrics: [.wallClock, .throughput], maxDuration: .seconds(2))
+    let configuration = Benchmark.Configuration(metrics: [.wallClock, .throughput], maxDuration: .seconds(2),
+                                                    thresholds: kernelThresholds)
     let suffix = "\(n)×\(n), \(Scalar.self)"
 
     Benchmark("gemm \(suffix)", configuration: configuration) { benchmark in
@@ -40,4 +41,7 @@ let benchmarks: @Sendable () -> Void = {
         try! registerDenseBenchmarks(Float.self, order: n)
         try! registerDenseBenchmarks(Double.self, order: n)
     }
+    // The kernel modules (ModuleBenchmarks.swift); their set-up cannot fail on these inputs.
+    try! registerModuleBenchmarks(Float.self)
+    try! registerModuleBenchmarks(Double.self)
 }

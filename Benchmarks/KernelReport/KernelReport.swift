@@ -35,12 +35,23 @@ struct ScalingRow: Codable {
     var exponent: Double
 }
 
+/// A KronKit computation timed alone, to be set against its NumPy/SciPy peer
+/// (`Benchmarks/peers/peers.py`, which times the rows of the same `id`).
+struct PeerRow: Codable {
+    /// The key shared with the NumPy/SciPy script, "kron-matmat" for example.
+    var id: String
+    var name: String
+    var size: String
+    var seconds: Double
+}
+
 /// Collects rows as the sections run; printed as markdown and written as JSON.
 struct KernelReport {
     /// Short sizes and fewer repetitions (the whole report in under a minute on 2 cores).
     let quick: Bool
     private(set) var rows: [ReportRow] = []
     private(set) var scaling: [ScalingRow] = []
+    private(set) var peers: [PeerRow] = []
 
     init(quick: Bool) { self.quick = quick }
 
@@ -61,6 +72,15 @@ struct KernelReport {
         print("  \(name) [\(size)]: \(format(kernelSeconds)) vs \(baselineName) \(format(baselineSeconds))")
     }
 
+    /// Times `kernel` alone (best of N after a warm-up) and records it as the KronKit side of peer row `id`.
+    /// - Parameter repetitions: best of how many runs; the report's default when nil.
+    mutating func measure(_ id: String, _ name: String, size: String, repetitions: Int? = nil,
+                          _ kernel: () throws -> Void) rethrows {
+        let seconds = try Timing.best(repetitions: repetitions ?? self.repetitions, budget: 4, kernel)
+        peers.append(PeerRow(id: id, name: name, size: size, seconds: seconds))
+        print("  \(id) \(name) [\(size)]: \(format(seconds))")
+    }
+
     /// Times `kernel(size)` at each size and records the fitted exponent.
     mutating func scale(_ name: String, sizes: [Int], _ kernel: (Int) throws -> Void) rethrows {
         var seconds: [Double] = []
@@ -75,6 +95,11 @@ struct KernelReport {
     /// The markdown tables.
     func markdown(machine: [String: String]) -> String {
         var text = "Machine: " + machine.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        if !peers.isEmpty {
+            text += "\n\n| peer row | kernel | size | seconds |\n|---|---|---|---:|\n"
+            for row in peers { text += "| \(row.id) | \(row.name) | \(row.size) | \(format(row.seconds)) |\n" }
+        }
+        guard !rows.isEmpty || !scaling.isEmpty else { return text }
         text += "\n\n| kernel | size | seconds | baseline | baseline seconds | speedup | GFLOP/s |\n"
         text += "|---|---|---:|---|---:|---:|---:|\n"
         for row in rows {
@@ -93,16 +118,17 @@ struct KernelReport {
         return text
     }
 
-    /// The JSON document `{"machine": …, "rows": […], "scaling": […]}`.
+    /// The JSON document `{"machine": …, "rows": […], "scaling": […], "peers": […]}`.
     func json(machine: [String: String]) throws -> Data {
         struct Document: Codable {
             var machine: [String: String]
             var rows: [ReportRow]
             var scaling: [ScalingRow]
+            var peers: [PeerRow]
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return try encoder.encode(Document(machine: machine, rows: rows, scaling: scaling))
+        return try encoder.encode(Document(machine: machine, rows: rows, scaling: scaling, peers: peers))
     }
 }
 

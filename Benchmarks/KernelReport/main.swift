@@ -22,6 +22,7 @@ struct KernelReportCommand: ParsableCommand {
         ("neural-networks", NeuralNetworkSection.run),
         ("optimizers", OptimizerSection.run),
         ("training-step", TrainingStepSection.run),
+        ("peers", PeersSection.run),
     ]
 
     @Flag(help: "Small sizes and few repetitions: under a minute on 2 cores.")

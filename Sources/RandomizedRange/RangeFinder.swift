@@ -13,7 +13,7 @@ import DenseLinearAlgebra
 ///
 ///     Y = (A·Aᵀ)^q · A · Ω,      Ω an n × ℓ test matrix (``SketchDistribution``),
 ///
-/// computed with a QR re-orthonormalisation after every application of `A` or `Aᵀ`
+/// computed with a re-orthonormalisation after every application of `A` or `Aᵀ`
 /// (HMT Alg. 4.4, "randomized subspace iteration"): without it the columns of
 /// `(A·Aᵀ)^q·A·Ω` collapse onto the top singular vector in floating point, and every
 /// singular value below `eps^{1/(2q+1)}·σ₁` is lost (HMT §4.5).
@@ -25,7 +25,8 @@ import DenseLinearAlgebra
 ///   `E‖A − QQᵀA‖ ≤ [(1 + √(k/(p−1)))·σ_{k+1}^{2q+1} + (e·√(k+p)/p)·(Σ_{j>k} σ_j^{2(2q+1)})^{1/2}]^{1/(2q+1)}`,
 ///   and the deviation above it is exponentially unlikely in `p` [HMT Thm 10.8].
 ///   For `q ≥ 1` and a decaying spectrum the error is a small multiple of the optimal `σ_{k+1}`.
-/// - ``basis(of:using:)`` returns `Q` orthonormal to `‖QᵀQ − I‖ ≤ c·m·ℓ·eps` (Householder QR).
+/// - ``basis(of:using:)`` returns `Q` orthonormal to `‖QᵀQ − I‖ ≤ c·m·ℓ·eps` (CholeskyQR2 when
+///   the sample is well conditioned, `cond² ≤ 1/(11·mℓ²·eps)` roughly; Householder QR otherwise).
 /// - Not promised: a particular basis (only its range is meaningful); agreement with another
 ///   sketch or seed beyond the bounds above; bit-identical results across BLAS libraries or
 ///   thread counts (same seed and same backend give identical output).
@@ -143,7 +144,9 @@ public struct RangeFinder<Scalar: LinearAlgebraScalar>: Sendable {
         return q
     }
 
-    /// `qr(product(x)).Q` after checking that the product is a finite `rows × x.columns` matrix.
+    /// An orthonormal basis of `product(x)` (CholeskyQR2, or Householder QR when the product is too
+    /// ill-conditioned for it: `Matrix.orthonormalColumns()`) after checking that the product is a
+    /// finite `rows × x.columns` matrix.
     @inlinable
     static func orthonormalizedProduct(
         _ product: (Matrix<Scalar>) throws -> Matrix<Scalar>, _ x: Matrix<Scalar>, rows: Int, argument: String
@@ -154,6 +157,6 @@ public struct RangeFinder<Scalar: LinearAlgebraScalar>: Sendable {
                 operation: "RangeFinder (\(argument))", expected: "\(rows)×\(x.columns)", actual: "\(y.rows)×\(y.columns)")
         }
         try y.requireFinite("RangeFinder", argument: argument)
-        return try QRFactorization(y).q
+        return try y.orthonormalColumns()
     }
 }

@@ -150,3 +150,34 @@ struct RandomizedEigenTests {
         #expect(throwsError(isNotPositiveDefinite) { try nystrom(indefinite, &generator) })
     }
 }
+
+/// The symmetry check reads the matrix tile by tile (64 × 64 tiles and their mirrors): a fault
+/// in any tile, in either triangle, is found and named.
+@Suite("Randomized symmetric input check across tiles")
+struct SymmetricInputTileTests {
+    @Test func faultsInEveryTileAreFound() throws {
+        var generator = Xoshiro256StarStar(seed: 43)
+        let n = 150  // tiles 0..<64, 64..<128, 128..<150
+        let m = try MatrixEnsemble<Double>.positiveDefinite(n, conditionNumber: 10, using: &generator)
+        let finder = RangeFinder<Double>(rank: 4)
+        var symmetric = m
+        try symmetric.symmetrize(from: .lower)
+        _ = try SymmetricEigendecomposition.randomizedLargest(of: symmetric, rangeFinder: finder, using: &generator)
+        for (i, j) in [(140, 10), (100, 70), (149, 148), (10, 140)] {
+            var asymmetric = symmetric
+            asymmetric[i, j] += 1e-6
+            do {
+                _ = try SymmetricEigendecomposition.randomizedLargest(of: asymmetric, rangeFinder: finder, using: &generator)
+                Issue.record("the asymmetry at (\(i), \(j)) was not found")
+            } catch let LinearAlgebraError.invalidArgument(_, detail) {
+                // The pair is named lower-triangle first.
+                #expect(detail.contains("M[\(Swift.max(i, j)),\(Swift.min(i, j))]"), "\(detail)")
+            }
+            var notFinite = symmetric
+            notFinite[i, j] = .infinity
+            #expect(throwsError(isNonFinite) {
+                _ = try SymmetricEigendecomposition.randomizedLargest(of: notFinite, rangeFinder: finder, using: &generator)
+            }, "∞ at (\(i), \(j))")
+        }
+    }
+}
