@@ -65,10 +65,18 @@ where First.Scalar == Second.Scalar {
             applyInner: second.applyTransposed(to:), applyOuter: first.applyTransposed(to:))
     }
 
-    /// `tr A · tr B`. - Complexity: both factors' traces.
-    /// - Throws: as the factors' ``LinearOperator/trace()``.
+    /// `tr A · tr B` for square factors; a square product of rectangular factors sums
+    /// ``diagonalEntries()``. - Complexity: both factors' traces.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless the
+    ///   product is square, and as the factors' ``LinearOperator/trace()``.
     @inlinable
-    public func trace() throws -> Scalar { try first.trace() * second.trace() }
+    public func trace() throws -> Scalar {
+        guard first.isSquare, second.isSquare else {
+            try requireSquare("KroneckerProductOperator.trace")
+            return try diagonalEntries().reduce(0, +)
+        }
+        return try first.trace() * second.trace()
+    }
 
     /// `diag(A ⊗ B)`; for square factors `diag A ⊗ diag B`, otherwise the dense fallback's
     /// unit-vector products. - Complexity: both factors' diagonals and `n_A·n_B` products.
@@ -121,10 +129,15 @@ extension KroneckerProductOperator: SolvableOperator where First: SolvableOperat
     /// product of the inverses, so only the factors are solved (`vec(B⁻¹·Cⱼ·A⁻ᵀ)`, with
     /// `A⁻ᵀ` applied as `(A⁻¹·(·)ᵀ)ᵀ`).
     /// - Complexity: one `B` solve on `n_A·k` right-hand sides, one `A` solve on `n_B·k`, two reshuffles.
+    ///   The empty product (a factor of order 0) returns the empty `C`.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless both
     ///   factors are square and `C` has `n_A·n_B` rows, and as the factors' ``SolvableOperator/solve(_:)``.
     @inlinable
     public func solve(_ b: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        if rows == 0 && columns == 0 {
+            try requireOperand(b, rows: 0, "KroneckerProductOperator.solve")
+            return b
+        }
         try first.requireSquare("KroneckerProductOperator.solve (A)")
         try second.requireSquare("KroneckerProductOperator.solve (B)")
         try requireOperand(b, rows: rows, "KroneckerProductOperator.solve")
@@ -137,10 +150,11 @@ extension KroneckerProductOperator: SolvableOperator where First: SolvableOperat
 extension KroneckerProductOperator: LogDeterminantOperator
 where First: LogDeterminantOperator, Second: LogDeterminantOperator {
     /// `log|det(A ⊗ B)| = n_B·log|det A| + n_A·log|det B|`, sign `sign(det A)^{n_B}·sign(det B)^{n_A}`.
-    /// - Complexity: both factors' determinants.
+    /// `(0, 1)` for the empty product. - Complexity: both factors' determinants.
     /// - Throws: as the factors' ``LogDeterminantOperator/logAbsoluteDeterminant()``.
     @inlinable
     public func logAbsoluteDeterminant() throws -> (logAbs: Scalar, sign: Scalar) {
+        if rows == 0 && columns == 0 { return (0, 1) }
         let (a, b) = (try first.logAbsoluteDeterminant(), try second.logAbsoluteDeterminant())
         let (nA, nB) = (first.rows, second.rows)
         let sign = (a.sign < 0 && nB % 2 == 1 ? -1 : 1) * (b.sign < 0 && nA % 2 == 1 ? -1 : 1) as Scalar

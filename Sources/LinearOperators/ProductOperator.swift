@@ -43,17 +43,32 @@ where First.Scalar == Second.Scalar {
 }
 
 extension ProductOperator: SolvableOperator where First: SolvableOperator, Second: SolvableOperator {
-    /// `(A·B)⁻¹·C = B⁻¹·(A⁻¹·C)` for square `A`, `B`. - Complexity: both solves.
-    /// - Throws: as the factors' ``SolvableOperator/solve(_:)``.
+    /// `(A·B)⁻¹·C = B⁻¹·(A⁻¹·C)` for square `A`, `B`; a square product of rectangular factors
+    /// (`A·Aᵀ`) is solved by LU of its ``dense()`` form.
+    /// - Complexity: both solves; `O(n³)` for rectangular factors.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless the
+    ///   product is square, and as the factors' ``SolvableOperator/solve(_:)`` (or the dense LU's).
     @inlinable
-    public func solve(_ b: Matrix<Scalar>) throws -> Matrix<Scalar> { try second.solve(first.solve(b)) }
+    public func solve(_ b: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        guard first.isSquare, second.isSquare else {
+            try requireSquare("ProductOperator.solve")
+            return try dense().solve(b)
+        }
+        return try second.solve(first.solve(b))
+    }
 }
 
 extension ProductOperator: LogDeterminantOperator where First: LogDeterminantOperator, Second: LogDeterminantOperator {
-    /// `log|det A| + log|det B|` and the product of the signs. - Complexity: both determinants.
-    /// - Throws: as the factors' ``LogDeterminantOperator/logAbsoluteDeterminant()``.
+    /// `log|det A| + log|det B|` and the product of the signs for square factors; LU of the
+    /// ``dense()`` form for a square product of rectangular factors.
+    /// - Complexity: both determinants; `O(n³)` for rectangular factors.
+    /// - Throws: as ``solve(_:)``, and as the factors' ``LogDeterminantOperator/logAbsoluteDeterminant()``.
     @inlinable
     public func logAbsoluteDeterminant() throws -> (logAbs: Scalar, sign: Scalar) {
+        guard first.isSquare, second.isSquare else {
+            try requireSquare("ProductOperator.logAbsoluteDeterminant")
+            return try dense().logAbsoluteDeterminant()
+        }
         let (a, b) = (try first.logAbsoluteDeterminant(), try second.logAbsoluteDeterminant())
         return (a.logAbs + b.logAbs, a.sign * b.sign)
     }
