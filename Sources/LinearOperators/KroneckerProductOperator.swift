@@ -7,7 +7,7 @@ import DenseLinearAlgebra
 /// (A ⊗ B)·vec(X) = vec(B·X·Aᵀ)   for X of n_B × n_A (column-major vec, B's index fastest)
 /// ```
 ///
-/// — the convention of ``/KroneckerOperators/KroneckerProduct``. So a Kronecker product of
+/// — the convention of `KroneckerOperators`' `KroneckerProduct`. So a Kronecker product of
 /// Toeplitz factors runs on their FFT products, of HODLR factors on their fast products. The
 /// structure is kept where it exists: the trace is `tr A·tr B`, the diagonal `diag A ⊗ diag B`,
 /// the inverse `A⁻¹ ⊗ B⁻¹` (``solve(_:)`` when both factors are solvable), and

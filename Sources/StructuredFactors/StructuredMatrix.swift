@@ -161,8 +161,8 @@ extension StructuredMatrix {
     }
 
     /// The average trace `tr(S)/n` (SINGD's `average_trace`, the `tr(H)/d` of its update);
-    /// `0` for `n = 0`. - Complexity: as ``trace``.
-    /// - Throws: as ``trace``.
+    /// `0` for `n = 0`. - Complexity: as ``/LinearOperators/LinearOperator/trace()``.
+    /// - Throws: as ``/LinearOperators/LinearOperator/trace()``.
     @inlinable
     public var averageTrace: Scalar { get throws { order == 0 ? 0 : try trace() / Scalar(order) } }
 

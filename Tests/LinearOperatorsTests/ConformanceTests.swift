@@ -68,6 +68,15 @@ struct ConformanceTests {
         let eigenA = try SymmetricEigendecomposition(a)
         let generic = try KroneckerProductOperator(eigenA, b)
         expectPasses(generic, try denseKronecker(a, b), tolerance(Scalar.self, order: 12), "eigen(A) ⊗ B")
+        // The Kronecker eigendecomposition (eigen-tolerance: the factors' residuals), and the
+        // damped inverse (A ⊗ B + 0.5·I)⁻¹ against the dense inverse (condition ≤ 10 + 0.5 over 0.5+…).
+        let kroneckerEigen = try KroneckerEigendecomposition(eigenA, SymmetricEigendecomposition(b))
+        let eigenBound = Tolerance.eigen(Scalar.self, order: 9 * 12, factor: 10 * Tolerance.eigenproblemRatio)
+        expectPasses(kroneckerEigen, try denseKronecker(a, b), eigenBound, "KroneckerEigendecomposition")
+        var damped = try denseKronecker(a, b)
+        try damped.addToDiagonal(0.5)
+        let dampedInverse = try DampedKroneckerInverse(kroneckerEigen, damping: 0.5)
+        expectPasses(dampedInverse, try CholeskyFactorization(damped).inverse(), eigenBound, "DampedKroneckerInverse")
     }
 
     @Test("KroneckerProduct, KroneckerSum, generic Kronecker, Float") func kroneckerFloat() throws {
@@ -113,6 +122,15 @@ struct ConformanceTests {
         // product once (twice in H·Hᵀ), plus the rounding bound.
         let bound = 3 * compressed.estimatedRelativeError + tolerance(Scalar.self, order: n)
         expectPasses(compressed, kernel, bound, "HODLR of a smooth kernel")
+        // The factorization is the solvable operator H: checked against H's dense form, so only
+        // rounding enters. The kernel is the KMS matrix ρ^|i−j| (ρ = e^{−1/n}), with eigenvalues in
+        // [(1−ρ)/(1+ρ), (1+ρ)/(1−ρ)] ⊂ (0, 97); shifted by n·I its condition number is below
+        // (97 + 48)/48 ≈ 3, within the factor 10 of `tolerance`.
+        var shifted = kernel
+        try shifted.addToDiagonal(Scalar(n))
+        let shiftedHODLR = try HODLRMatrix(compressing: shifted, options: .init(leafSize: 8), using: &generator)
+        expectPasses(try shiftedHODLR.factorized(), try shiftedHODLR.dense(), tolerance(Scalar.self, order: n),
+                     "HODLR factorization")
     }
 
     @Test("HODLRMatrix, Float") func hodlrFloat() throws { try hodlr(Float.self) }
