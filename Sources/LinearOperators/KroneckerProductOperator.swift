@@ -25,14 +25,14 @@ where First.Scalar == Second.Scalar {
     public let second: Second
 
     /// `A ⊗ B`. - Complexity: `O(1)`.
-    /// - Throws: as ``/DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` when `m_A·m_B` or
-    ///   `n_A·n_B` overflows.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` when `m_A·m_B` or
+    ///   `n_A·n_B` overflows `Int`.
     @inlinable
     public init(_ first: First, _ second: Second) throws {
         for (argument, a, b) in [("rows", first.rows, second.rows), ("columns", first.columns, second.columns)] {
             guard !a.multipliedReportingOverflow(by: b).overflow else {
-                throw LinearAlgebraError.invalidSize(operation: "KroneckerProductOperator", argument: argument,
-                                                     value: Int.max)
+                throw LinearAlgebraError.invalidArgument(
+                    operation: "KroneckerProductOperator", detail: "the \(argument) \(a)·\(b) overflow Int")
             }
         }
         self.first = first
