@@ -13,54 +13,14 @@ import DenseLinearAlgebra
 ///   `eps·κ(A)·‖b‖`; tolerances below that are not met and throw.
 public struct ConjugateGradients<Scalar: LinearAlgebraScalar>: Sendable {
     /// The stopping rule.
-    public struct Options: Sendable, Hashable {
-        /// `τ`: stop when `‖r‖₂ ≤ τ·‖b‖₂`.
-        public var relativeTolerance: Scalar
-        /// The most iterations per column; `nil` for `max(2n, 10)`.
-        public var maximumIterations: Int?
-
-        /// The stopping rule, by default `τ = √eps` and `max(2n, 10)` iterations.
-        @inlinable
-        public init(relativeTolerance: Scalar = Scalar.ulpOfOne.squareRoot(), maximumIterations: Int? = nil) {
-            self.relativeTolerance = relativeTolerance
-            self.maximumIterations = maximumIterations
-        }
-    }
-
-    /// The solution and how it was reached.
-    public struct Solution: Sendable {
-        /// `X` with `A·X ≈ B`.
-        public let solution: Matrix<Scalar>
-        /// The iterations each column took.
-        public let iterations: [Int]
-        /// `‖rⱼ‖₂/‖bⱼ‖₂` of each column at the end (the recurrence's residual; `0` for `bⱼ = 0`).
-        public let relativeResiduals: [Scalar]
-
-        /// The result of a solve. - Complexity: `O(1)`.
-        @inlinable
-        public init(solution: Matrix<Scalar>, iterations: [Int], relativeResiduals: [Scalar]) {
-            self.solution = solution
-            self.iterations = iterations
-            self.relativeResiduals = relativeResiduals
-        }
-    }
-
-    /// The stopping rule.
-    public let options: Options
+    public let options: KrylovOptions<Scalar>
 
     /// Conjugate gradients with `options`.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for `τ` not in
     ///   `(0, 1)` or a maximum below 1.
     @inlinable
-    public init(options: Options = Options()) throws {
-        guard options.relativeTolerance > 0, options.relativeTolerance < 1 else {
-            throw LinearAlgebraError.invalidArgument(
-                operation: "ConjugateGradients", detail: "relative tolerance τ=\(options.relativeTolerance) must be in (0, 1)")
-        }
-        if let maximum = options.maximumIterations, maximum < 1 {
-            throw LinearAlgebraError.invalidArgument(
-                operation: "ConjugateGradients", detail: "maximum iterations \(maximum) must be at least 1")
-        }
+    public init(options: KrylovOptions<Scalar> = KrylovOptions()) throws {
+        try options.validate("ConjugateGradients")
         self.options = options
     }
 
@@ -68,7 +28,7 @@ public struct ConjugateGradients<Scalar: LinearAlgebraScalar>: Sendable {
     /// - Complexity: as ``solve(_:_:preconditioner:)`` with the identity.
     /// - Throws: as ``solve(_:_:preconditioner:)``.
     @inlinable
-    public func solve(_ a: some LinearOperator<Scalar>, _ b: Matrix<Scalar>) throws -> Solution {
+    public func solve(_ a: some LinearOperator<Scalar>, _ b: Matrix<Scalar>) throws -> KrylovSolution<Scalar> {
         try solve(a, b, preconditioner: IdentityOperator<Scalar>(order: a.rows))
     }
 
@@ -84,26 +44,11 @@ public struct ConjugateGradients<Scalar: LinearAlgebraScalar>: Sendable {
     @inlinable
     public func solve(
         _ a: some LinearOperator<Scalar>, _ b: Matrix<Scalar>, preconditioner m: some LinearOperator<Scalar>
-    ) throws -> Solution {
+    ) throws -> KrylovSolution<Scalar> {
         let operation = "ConjugateGradients.solve"
-        try a.requireSquare(operation + " (A)")
-        try m.requireSquare(operation + " (preconditioner)")
-        try a.requireOperand(b, rows: a.rows, operation)
-        try m.requireOperand(b, rows: m.rows, operation + " (preconditioner)")
-        try b.requireFinite(operation, argument: "B")
-        let n = a.rows
-        let limit = options.maximumIterations ?? Swift.max(2 * n, 10)
-        var solution = try Matrix<Scalar>(rows: n, columns: b.columns)
-        var iterations: [Int] = []
-        var residuals: [Scalar] = []
-        for j in 0..<b.columns {
-            let rhs = try b.column(j)
-            let (x, count, relative) = try solveColumn(a, rhs, m, limit: limit, operation: operation)
-            try solution.setColumn(j, to: x)
-            iterations.append(count)
-            residuals.append(relative)
+        return try KrylovSolution.solvingColumns(of: b, a, m, operation) { rhs in
+            try solveColumn(a, rhs, m, limit: options.iterationLimit(order: a.rows), operation: operation)
         }
-        return Solution(solution: solution, iterations: iterations, relativeResiduals: residuals)
     }
 
     /// One column: PCG from `x₀ = 0`.

@@ -144,3 +144,45 @@ struct LanczosQuadratureTests {
         try logDeterminant(Double.self)
     }
 }
+
+@Suite("MINRES on symmetric indefinite operators")
+struct MinimumResidualTests {
+    func indefinite<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        var generator = Xoshiro256StarStar(seed: 1309)
+        let n = 40
+        // Eigenvalues ±(1 … 10): indefinite, κ = 10.
+        let values: [Scalar] = (0..<n).map { (i: Int) -> Scalar in
+            let magnitude: Scalar = 1 + 9 * Scalar(i / 2) / Scalar(n / 2 - 1)
+            return i % 2 == 0 ? magnitude : -magnitude
+        }
+        let a = try MatrixEnsemble<Scalar>.symmetric(eigenvalues: values, using: &generator)
+        let b = try Matrix<Scalar>.randomGaussian(rows: n, columns: 2, using: &generator)
+        let tau: Scalar = Scalar.self == Float.self ? 1e-4 : 1e-10
+        let solver = try MinimumResidual<Scalar>(options: .init(relativeTolerance: tau))
+        let result = try solver.solve(a, b)
+        let reference = try LUFactorization(a).solve(b)
+        // ‖x − x*‖/‖x*‖ ≤ κ·‖r‖/‖b‖ ≤ κ·τ, plus the reference's and the recurrence's rounding
+        // (κ·c·n·eps each).
+        let kappa: Scalar = 10
+        let bound = kappa * (tau + 2 * Tolerance.backward(Scalar.self, order: n))
+        #expect(try result.solution.relativeDistance(to: reference) <= bound)
+        // Preconditioned by |A|⁻¹ (SPD), M·A has the two eigenvalues ±1: MINRES ends in two
+        // steps in exact arithmetic (three allow for rounding).
+        let eigen = try SymmetricEigendecomposition(a)
+        let inverseMagnitudes: [Scalar] = eigen.eigenvalues.map { 1 / abs($0) }
+        let absoluteInverse = try SymmetricEigendecomposition<Scalar>(
+            eigenvalues: inverseMagnitudes, eigenvectors: eigen.eigenvectors)
+        let preconditioned = try solver.solve(a, b, preconditioner: absoluteInverse)
+        #expect(preconditioned.iterations.allSatisfy { $0 <= 3 }, "\(preconditioned.iterations)")
+        #expect(try preconditioned.solution.relativeDistance(to: reference) <= bound)
+        // CG is not meant for this operator; MINRES is: CG's curvature check rejects it.
+        #expect(throws: LinearAlgebraError.self) { try ConjugateGradients<Scalar>().solve(a, b) }
+    }
+
+    @Test("MINRES matches LU on an indefinite operator, plain and preconditioned, Float") func float() throws {
+        try indefinite(Float.self)
+    }
+    @Test("MINRES matches LU on an indefinite operator, plain and preconditioned, Double") func double() throws {
+        try indefinite(Double.self)
+    }
+}
