@@ -43,6 +43,24 @@ struct ConformanceTests {
         expectPasses(Matrix<Scalar>(), Matrix<Scalar>(), tolerance(Scalar.self, order: 1), "empty")
     }
 
+    func compositionTypes<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        var generator = Xoshiro256StarStar(seed: 1310)
+        let spd = try MatrixEnsemble<Scalar>.positiveDefinite(5, conditionNumber: 10, using: &generator)
+        // The inverse of a condition-10 matrix: its dense reference by Cholesky, both c·n·eps·κ.
+        let inverse = try InverseOperator(SymmetricEigendecomposition(spd))
+        let eigenBound = Tolerance.eigen(Scalar.self, order: 9 * 5, factor: 10 * Tolerance.eigenproblemRatio)
+        expectPasses(inverse, try CholeskyFactorization(spd).inverse(), eigenBound, "InverseOperator")
+        expectPasses(try IdentityOperator<Scalar>(order: 4), try Matrix<Scalar>.identity(4),
+                     tolerance(Scalar.self, order: 4), "IdentityOperator")
+    }
+
+    @Test("InverseOperator and IdentityOperator, Float") func compositionFloat() throws {
+        try compositionTypes(Float.self)
+    }
+    @Test("InverseOperator and IdentityOperator, Double") func compositionDouble() throws {
+        try compositionTypes(Double.self)
+    }
+
     @Test("Matrix, Float") func denseFloat() throws { try denseMatrices(Float.self) }
     @Test("Matrix, Double") func denseDouble() throws { try denseMatrices(Double.self) }
 
