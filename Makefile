@@ -86,7 +86,7 @@ microbench: deps
 ## Fails on every docc warning — a symbol or article link that does not resolve or is ambiguous,
 ## in a catalog or in a doc comment, a malformed catalog — except an undocumented parameter or
 ## return value ("is missing documentation"), which is printed and does not fail.
-DOC_TARGETS := DenseLinearAlgebra SymmetricEigen KroneckerOperators RandomizedRange OnlineEigenUpdates \
+DOC_TARGETS := DenseLinearAlgebra LinearOperators SymmetricEigen KroneckerOperators RandomizedRange OnlineEigenUpdates \
   HierarchicalMatrices StructuredFactors KronKit NeuralNetworks CurvatureOptimizers
 DOCS_DIR := .build/docs
 docs: deps

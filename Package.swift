@@ -7,6 +7,7 @@ import PackageDescription
 /// Kernel modules: each is a library product of its own, and `KronKit` re-exports them all.
 let kernelModules = [
     "DenseLinearAlgebra",
+    "LinearOperators",
     "SymmetricEigen",
     "KroneckerOperators",
     "RandomizedRange",
@@ -42,12 +43,13 @@ let package = Package(
             name: "DenseLinearAlgebra",
             dependencies: ["CLinearAlgebra", .product(name: "RealModule", package: "swift-numerics")]
         ),
-        .target(name: "SymmetricEigen", dependencies: ["DenseLinearAlgebra"]),
-        .target(name: "KroneckerOperators", dependencies: ["DenseLinearAlgebra", "SymmetricEigen"]),
+        .target(name: "LinearOperators", dependencies: ["DenseLinearAlgebra"]),
+        .target(name: "SymmetricEigen", dependencies: ["DenseLinearAlgebra", "LinearOperators"]),
+        .target(name: "KroneckerOperators", dependencies: ["DenseLinearAlgebra", "LinearOperators", "SymmetricEigen"]),
         .target(name: "RandomizedRange", dependencies: ["DenseLinearAlgebra", "SymmetricEigen"]),
         .target(name: "OnlineEigenUpdates", dependencies: ["DenseLinearAlgebra", "SymmetricEigen"]),
-        .target(name: "HierarchicalMatrices", dependencies: ["DenseLinearAlgebra", "RandomizedRange"]),
-        .target(name: "StructuredFactors", dependencies: ["DenseLinearAlgebra"]),
+        .target(name: "HierarchicalMatrices", dependencies: ["DenseLinearAlgebra", "LinearOperators", "RandomizedRange"]),
+        .target(name: "StructuredFactors", dependencies: ["DenseLinearAlgebra", "LinearOperators"]),
         .target(name: "KronKit", dependencies: kernelModules.map { .target(name: $0) }),
         .target(name: "NeuralNetworks", dependencies: ["DenseLinearAlgebra", "CZlib"]),
         // The executables' start-up choice of OpenBLAS kernels (re-executes the process); not a product.
@@ -82,9 +84,18 @@ let package = Package(
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         // Shared test checkers and derived tolerances (not a product): every test target depends on it.
-        .target(name: "KronKitTestSupport", dependencies: ["DenseLinearAlgebra"], path: "Tests/KronKitTestSupport"),
+        .target(
+            name: "KronKitTestSupport", dependencies: ["DenseLinearAlgebra", "LinearOperators"], path: "Tests/KronKitTestSupport"
+        ),
         .testTarget(name: "DenseLinearAlgebraTests", dependencies: ["KronKitTestSupport", "DenseLinearAlgebra"]),
         .testTarget(name: "KronKitTests", dependencies: ["KronKitTestSupport", "KronKit", "NeuralNetworks", "CurvatureOptimizers"]),
+        .testTarget(
+            name: "LinearOperatorsTests",
+            dependencies: [
+                "KronKitTestSupport", "LinearOperators", "SymmetricEigen", "KroneckerOperators", "HierarchicalMatrices",
+                "StructuredFactors",
+            ]
+        ),
         .testTarget(name: "SymmetricEigenTests", dependencies: ["KronKitTestSupport", "SymmetricEigen"]),
         .testTarget(name: "KroneckerOperatorsTests", dependencies: ["KronKitTestSupport", "KroneckerOperators"]),
         .testTarget(name: "RandomizedRangeTests", dependencies: ["KronKitTestSupport", "RandomizedRange"]),

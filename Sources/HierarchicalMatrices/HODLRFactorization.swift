@@ -46,6 +46,8 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
     /// The relative compression error `‖A − H‖_F/‖A‖_F` of the factored matrix
     /// (``HODLRMatrix/estimatedRelativeError``).
     public let compressionError: Scalar
+    /// The factored matrix `H` (its products make the factorization an operator). - Complexity: `O(1)`.
+    public let matrix: HODLRMatrix<Scalar>
 
     /// Factors `matrix` and estimates its condition number.
     /// - Complexity: as ``HODLRMatrix/factorized()``, plus three products and three solves with two columns.
@@ -58,6 +60,7 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
     @inlinable
     public init(_ matrix: HODLRMatrix<Scalar>) throws {
         order = matrix.order
+        self.matrix = matrix
         root = try Self.factor(matrix.root, offset: 0, level: 0)
         compressionError = matrix.estimatedRelativeError
         reciprocalConditionEstimate = try Self.reciprocalCondition(of: matrix, root)
@@ -95,7 +98,7 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
     /// determinants, summed in the log domain (no overflow).
     /// - Complexity: `O(n)`.
     @inlinable
-    public var logAbsoluteDeterminant: (logAbs: Scalar, sign: Scalar) { Self.logDeterminant(root) }
+    public func logAbsoluteDeterminant() -> (logAbs: Scalar, sign: Scalar) { Self.logDeterminant(root) }
 
     /// `1/(ν(H)·ν(H⁻¹))` with `ν(M)` the largest growth `‖M·z‖/‖z‖` over three power iterations
     /// from two fixed start vectors; 0 when `H⁻¹·z` overflows.

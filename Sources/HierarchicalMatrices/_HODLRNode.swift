@@ -135,3 +135,25 @@ indirect enum HODLRNode<Scalar: LinearAlgebraScalar>: Sendable {
         }
     }
 }
+
+extension HODLRNode {
+    /// `selfᵀ·X` for `X` with ``order`` rows: transposed leaves, and the off-diagonal blocks
+    /// swapped and transposed (`(U·Vᵀ)ᵀ = V·Uᵀ`).
+    /// - Complexity: as ``multiplied(by:)``.
+    @inlinable
+    func transposeMultiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        switch self {
+        case let .leaf(block):
+            return try block.multiplied(by: x, transposingSelf: .transpose)
+        case let .split(first, second, upperRight, lowerLeft):
+            let half = first.order
+            let top = try x.submatrix(rows: 0..<half, columns: 0..<x.columns)
+            let bottom = try x.submatrix(rows: half..<x.rows, columns: 0..<x.columns)
+            var upper = try first.transposeMultiplied(by: top)
+            try LowRankBlock(u: lowerLeft.v, v: lowerLeft.u).multiply(bottom, into: &upper)
+            var lower = try second.transposeMultiplied(by: bottom)
+            try LowRankBlock(u: upperRight.v, v: upperRight.u).multiply(top, into: &lower)
+            return try Matrix(stackingRows: [upper, lower], columns: x.columns)
+        }
+    }
+}

@@ -167,12 +167,19 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
     }
 
     /// `tr(A₁ ⊗ … ⊗ A_d) = Π tr Aᵢ`.
-    /// - Complexity: `Σ nᵢ`.
-    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless every
-    ///   factor is square.
+    /// A square product of rectangular factors (`2×3 ⊗ 3×2`) sums its diagonal instead.
+    /// - Complexity: `Σ nᵢ` for square factors, `O(d·n)` otherwise.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless the
+    ///   product is square.
     @inlinable
     public func trace() throws -> Scalar {
-        try requireSquareFactors("KroneckerProduct.trace")
+        guard hasSquareFactors else {
+            guard rows == columns else {
+                throw LinearAlgebraError.dimensionMismatch(
+                    operation: "KroneckerProduct.trace", expected: "a square product", actual: "\(rows)×\(columns)")
+            }
+            return try diagonalEntries().reduce(0, +)
+        }
         return try factors.reduce(1) { $0 * (try $1.trace()) }
     }
 
@@ -182,21 +189,19 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
     /// - Throws: as ``/DenseLinearAlgebra/SizePolicy/check(_:_:count:of:reachesBLAS:)`` for its `min(rows, columns)`
     ///   entries, before allocating.
     @inlinable
-    public var diagonal: [Scalar] {
-        get throws {
-            try SizePolicy.check("KroneckerProduct.diagonal", "diagonal", count: Swift.min(rows, columns),
-                                 of: Scalar.self, reachesBLAS: false)
-            return try diagonalEntries
-        }
+    public func diagonalEntries() throws -> [Scalar] {
+        try SizePolicy.check("KroneckerProduct.diagonalEntries", "diagonal", count: Swift.min(rows, columns),
+                             of: Scalar.self, reachesBLAS: false)
+        return try checkedDiagonalEntries
     }
 
-    /// ``diagonal`` once its size is checked.
+    /// ``diagonalEntries()`` once its size is checked.
     @inlinable
-    var diagonalEntries: [Scalar] {
+    var checkedDiagonalEntries: [Scalar] {
         get throws {
             if hasSquareFactors {
                 return try kroneckerCombination(factors.map(\.diagonal), identity: 1,
-                                                operation: "KroneckerProduct.diagonal", *)
+                                                operation: "KroneckerProduct.diagonalEntries", *)
             }
             // Rectangular factors: split r into row digits (radices mᵢ) and column digits
             // (radices nᵢ), last factor fastest, and multiply the entries.

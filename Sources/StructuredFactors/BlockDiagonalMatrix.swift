@@ -142,7 +142,7 @@ public struct BlockDiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix
     }
 
     /// `Σ tr Bᵢ`. - Complexity: `n` additions.
-    @inlinable public var trace: Scalar { blocks.reduce(0) { $0 + $1.diagonal.reduce(0, +) } }
+    @inlinable public func trace() -> Scalar { blocks.reduce(0) { $0 + $1.diagonal.reduce(0, +) } }
     /// `sqrt(Σ ‖Bᵢ‖²_F)`, without overflow. - Complexity: one `?nrm2` per block.
     @inlinable public var frobeniusNorm: Scalar { scaledEuclideanNorm(blocks.map(\.frobeniusNorm)) }
 

@@ -69,7 +69,7 @@ public struct DiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix {
     }
 
     /// `Σ dᵢ`. - Complexity: `n` additions.
-    @inlinable public var trace: Scalar { diagonal.reduce(0, +) }
+    @inlinable public func trace() -> Scalar { diagonal.reduce(0, +) }
     /// `sqrt(Σ dᵢ²)`, without overflow. - Complexity: two passes over `d`.
     @inlinable public var frobeniusNorm: Scalar { scaledEuclideanNorm(diagonal) }
 

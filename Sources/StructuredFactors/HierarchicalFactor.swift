@@ -197,7 +197,7 @@ public struct HierarchicalFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix 
 
     /// `tr A + Σ c + tr E`. - Complexity: `O(n)`.
     @inlinable
-    public var trace: Scalar {
+    public func trace() throws -> Scalar {
         topLeft.diagonal.reduce(0, +) + middle.reduce(0, +) + bottomRight.diagonal.reduce(0, +)
     }
 

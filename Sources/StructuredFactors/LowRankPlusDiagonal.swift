@@ -130,12 +130,10 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
     /// - Throws: nothing in practice: `UᵀU` has the shape of the existing core `C`; the
     ///   signature is the protocol's.
     @inlinable
-    public var trace: Scalar {
-        get throws {
-            var gram = Matrix(shapeOf: core)
-            try factor.gram(.transpose, into: &gram)
-            return diagonal.reduce(0, +) + zip(core.elements, gram.elements).reduce(0) { $0 + $1.0 * $1.1 }
-        }
+    public func trace() throws -> Scalar {
+        var gram = Matrix(shapeOf: core)
+        try factor.gram(.transpose, into: &gram)
+        return diagonal.reduce(0, +) + zip(core.elements, gram.elements).reduce(0) { $0 + $1.0 * $1.1 }
     }
 
     /// `‖M‖²_F = Σ dᵢ² + 2·Σ dᵢ·(UCUᵀ)_ii + tr(C·G·Cᵀ·G)` with `G = UᵀU`, without the `n × n` matrix.

@@ -91,7 +91,7 @@ public struct LowerTriangularToeplitz<Scalar: LinearAlgebraScalar>: StructuredMa
     }
 
     /// `n·t₀`. - Complexity: `O(1)`.
-    @inlinable public var trace: Scalar { column.isEmpty ? 0 : Scalar(order) * column[0] }
+    @inlinable public func trace() -> Scalar { column.isEmpty ? 0 : Scalar(order) * column[0] }
     /// `sqrt(Σ_k (n − k)·t_k²)`: diagonal `k` holds `n − k` copies of `t_k`. - Complexity: `O(n)`.
     @inlinable public var frobeniusNorm: Scalar { toeplitzFrobeniusNorm(column) }
 

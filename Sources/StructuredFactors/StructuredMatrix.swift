@@ -1,4 +1,6 @@
 import DenseLinearAlgebra
+// A structured matrix is a linear operator: its users see the protocol it refines.
+@_exported import LinearOperators
 
 /// The parameters that fix a structure's sparsity pattern beyond its order (a block size,
 /// the orders of a hierarchical factor's corner blocks). `init()` gives the defaults of the
@@ -41,9 +43,7 @@ public struct UnparameterizedLayout: StructureLayout {
 /// Every entry point validates its input and throws ``/DenseLinearAlgebra/LinearAlgebraError``: a negative order,
 /// operands of the wrong shape, NaN or ±∞ in a matrix or scalar, two operands of different
 /// order or layout, a layout parameter out of range. Nothing traps on user input.
-public protocol StructuredMatrix<Scalar>: Sendable, Codable {
-    /// The scalar type, `Float` or `Double`.
-    associatedtype Scalar: LinearAlgebraScalar
+public protocol StructuredMatrix<Scalar>: LinearOperator, Codable {
     /// The parameters of the sparsity pattern, ``UnparameterizedLayout`` when there are none.
     associatedtype Layout: StructureLayout = UnparameterizedLayout
 
@@ -83,9 +83,6 @@ public protocol StructuredMatrix<Scalar>: Sendable, Codable {
     /// - Complexity: `O(n)` after a copy; the fallback adds `λ·identity`.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ `λ`.
     func addingToDiagonal(_ lambda: Scalar) throws -> Self
-
-    /// The trace `Σ s_ii`. - Complexity: `O(n)` for most structures; the fallback `O(n²)`.
-    var trace: Scalar { get throws }
 
     /// The Frobenius norm `‖S‖_F`. - Complexity: linear in the storage; the fallback `O(n²)`.
     var frobeniusNorm: Scalar { get throws }
@@ -144,11 +141,6 @@ extension StructuredMatrix {
         return try adding(Self.identity(order: order, layout: layout).scaled(by: lambda))
     }
 
-    /// The trace of the dense matrix (the fallback). - Complexity: `O(n²)`.
-    /// - Throws: as ``dense()``.
-    @inlinable
-    public var trace: Scalar { get throws { try dense().diagonal.reduce(0, +) } }
-
     /// The Frobenius norm of the dense matrix (the fallback). - Complexity: `O(n²)`.
     /// - Throws: as ``dense()``.
     @inlinable
@@ -169,10 +161,10 @@ extension StructuredMatrix {
     }
 
     /// The average trace `tr(S)/n` (SINGD's `average_trace`, the `tr(H)/d` of its update);
-    /// `0` for `n = 0`. - Complexity: as ``trace``.
-    /// - Throws: as ``trace``.
+    /// `0` for `n = 0`. - Complexity: as ``/LinearOperators/LinearOperator/trace()``.
+    /// - Throws: as ``/LinearOperators/LinearOperator/trace()``.
     @inlinable
-    public var averageTrace: Scalar { get throws { order == 0 ? 0 : try trace / Scalar(order) } }
+    public var averageTrace: Scalar { get throws { order == 0 ? 0 : try trace() / Scalar(order) } }
 
     /// The product `X·S` with `X` of `n` columns, as `(Sᵀ·Xᵀ)ᵀ` (SINGD's `X·K`).
     /// - Complexity: ``transposeMultiplied(by:)`` and two transposes.

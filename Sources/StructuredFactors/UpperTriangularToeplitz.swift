@@ -78,7 +78,7 @@ public struct UpperTriangularToeplitz<Scalar: LinearAlgebraScalar>: StructuredMa
     }
 
     /// `n·r₀`. - Complexity: `O(1)`.
-    @inlinable public var trace: Scalar { transposed.trace }
+    @inlinable public func trace() -> Scalar { transposed.trace() }
     /// `sqrt(Σ_k (n − k)·r_k²)`. - Complexity: `O(n)`.
     @inlinable public var frobeniusNorm: Scalar { transposed.frobeniusNorm }
 

@@ -31,9 +31,9 @@ struct KroneckerProductTests {
                 <= tolerance * magnitudeScale(dense, Matrix(column: vector)))
             #expect(try product.transposed().dense() == dense.transposed())
             // Products of d entries, associated differently: within d ulps of each other.
-            #expect(try zip(product.diagonal, dense.diagonal).allSatisfy {
+            #expect(try zip(product.diagonalEntries(), dense.diagonal).allSatisfy {
                 abs($0 - $1) <= Scalar(2 * shapes.count) * Scalar.ulpOfOne * abs($1) })
-            #expect(try product.diagonal.count == Swift.min(dense.rows, dense.columns))
+            #expect(try product.diagonalEntries().count == Swift.min(dense.rows, dense.columns))
             #expect(abs(product.frobeniusNorm - dense.frobeniusNorm) <= tolerance * Swift.max(1, dense.frobeniusNorm))
             if product.hasSquareFactors {
                 #expect(abs(try product.trace() - dense.trace()) <= tolerance * Swift.max(1, dense.maxAbsoluteEntry) * Scalar(dense.rows))

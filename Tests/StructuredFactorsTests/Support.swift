@@ -42,7 +42,7 @@ func checkStructure<S: StructuredMatrix>(
     #expect(try s.addingToDiagonal(0.75).dense().relativeDistance(to: shifted) <= bound, "S + λI",
             sourceLocation: sourceLocation)
     let scale = Swift.max(1, d.maxAbsoluteEntry) * Scalar(Swift.max(n, 1))
-    #expect(try abs(s.trace - (try d.trace())) <= bound * scale, "trace", sourceLocation: sourceLocation)
+    #expect(try abs(s.trace() - (try d.trace())) <= bound * scale, "trace", sourceLocation: sourceLocation)
     #expect(try abs(s.averageTrace - (n == 0 ? 0 : try d.trace() / Scalar(n))) <= bound * scale, "average trace",
             sourceLocation: sourceLocation)
     #expect(try relativeError(s.frobeniusNorm, d.frobeniusNorm) <= bound, "‖S‖_F", sourceLocation: sourceLocation)

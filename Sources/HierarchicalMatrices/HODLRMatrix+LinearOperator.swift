@@ -1,0 +1,26 @@
+import DenseLinearAlgebra
+import LinearOperators
+
+/// A HODLR matrix is a ``/LinearOperators/LinearOperator`` through its fast products: `H·X`
+/// (``multiplied(by:)``) and `Hᵀ·X` on the same tree with the off-diagonal blocks swapped and
+/// transposed.
+extension HODLRMatrix: LinearOperator {
+    /// `n`. - Complexity: `O(1)`.
+    @inlinable public var rows: Int { order }
+    /// `n`. - Complexity: `O(1)`.
+    @inlinable public var columns: Int { order }
+
+    /// `H·X`. - Complexity: as ``multiplied(by:)``. - Throws: as ``multiplied(by:)``.
+    @inlinable
+    public func apply(to x: Matrix<Scalar>) throws -> Matrix<Scalar> { try multiplied(by: x) }
+
+    /// `Hᵀ·X`. - Complexity: as ``multiplied(by:)``.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `X` has
+    ///   `n` rows.
+    @inlinable
+    public func applyTransposed(to x: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try requireOperand(x, rows: order, "HODLRMatrix.applyTransposed")
+        guard order > 0 else { return x }
+        return try root.transposeMultiplied(by: x)
+    }
+}

@@ -1,0 +1,56 @@
+import DenseLinearAlgebra
+import LinearOperators
+import SymmetricEigen
+
+/// A Kronecker eigendecomposition is the symmetric operator it represents,
+/// `Q·diag(d₁ ⊗ … ⊗ d_d)·Qᵀ` with `Q = Q₁ ⊗ … ⊗ Q_d` kept factored: `A₁ ⊗ … ⊗ A_d` for complete
+/// factor decompositions, its rank-`Π kᵢ` part for partial ones.
+extension KroneckerEigendecomposition: SymmetricOperator, SolvableOperator, LogDeterminantOperator {
+    /// `N`. - Complexity: `O(d)`.
+    @inlinable public var rows: Int { order }
+    /// `N`. - Complexity: `O(d)`.
+    @inlinable public var columns: Int { order }
+
+    /// `Q·diag(d₁ ⊗ … ⊗ d_d)·Qᵀ·X`. - Complexity: two Kronecker products with `k` columns and `O(N·k)`.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `X` has
+    ///   `N` rows, and as ``eigenvalues``.
+    @inlinable
+    public func apply(to x: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try requireOperand(x, rows: order, "KroneckerEigendecomposition.apply")
+        let q = eigenvectors
+        var projected = try q.multiplied(by: x, transpose: .transpose)
+        try projected.scaleRows(by: eigenvalues)
+        return try q.multiplied(by: projected)
+    }
+
+    /// `Σ_r (d₁ ⊗ … ⊗ d_d)_r = Π tr(Dᵢ)`. - Complexity: `O(Σ kᵢ)`.
+    @inlinable
+    public func trace() throws -> Scalar { factors.reduce(1) { $0 * $1.eigenvalues.reduce(0, +) } }
+
+    /// `(A₁ ⊗ … ⊗ A_d)⁻¹·B` through the eigenbasis: ``dampedInverse(applyingTo:damping:)`` with `λ = 0`.
+    /// - Complexity: as ``dampedInverse(applyingTo:damping:)``.
+    /// - Throws: as ``dampedInverse(applyingTo:damping:)``: a zero eigenvalue, or a partial
+    ///   decomposition (whose complement has eigenvalue 0), throws
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/singularEigenvalue(operation:index:value:)``.
+    @inlinable
+    public func solve(_ b: Matrix<Scalar>) throws -> Matrix<Scalar> { try dampedInverse(applyingTo: b, damping: 0) }
+
+    /// `log|det(A₁ ⊗ … ⊗ A_d)| = Σᵢ (N/nᵢ)·log|det Aᵢ|` from the factors' eigenvalues.
+    /// - Complexity: `O(Σ nᵢ)`.
+    /// - Throws: as each factor's ``/SymmetricEigen/SymmetricEigendecomposition/logAbsoluteDeterminant()``
+    ///   (a partial decomposition or a zero eigenvalue), in the factor's context.
+    @inlinable
+    public func logAbsoluteDeterminant() throws -> (logAbs: Scalar, sign: Scalar) {
+        let n = order
+        var (logAbs, sign): (Scalar, Scalar) = (0, 1)
+        for (index, factor) in factors.enumerated() where factor.order > 0 {
+            let (factorLog, factorSign) = try LinearAlgebraError.withContext(
+                "KroneckerEigendecomposition.logAbsoluteDeterminant: factor \(index + 1) of \(factors.count)"
+            ) { try factor.logAbsoluteDeterminant() }
+            let power = n / factor.order
+            logAbs += Scalar(power) * factorLog
+            if factorSign < 0 && power % 2 == 1 { sign = -sign }
+        }
+        return (logAbs, sign)
+    }
+}
