@@ -21,6 +21,7 @@ struct KernelReportCommand: ParsableCommand {
         ("structured", StructuredFactorsSection.run),
         ("neural-networks", NeuralNetworkSection.run),
         ("optimizers", OptimizerSection.run),
+        ("width", WidthSection.run),
     ]
 
     @Flag(help: "Small sizes and few repetitions: under a minute on 2 cores.")
