@@ -93,11 +93,12 @@ extension Report {
         return "\(median) [\(value(minimum, decimals: decimals))–\(maximum)]"
     }
 
-    /// `value` with `decimals` decimals, or one more when that hides a half (an even count's median).
+    /// `value` with `decimals` decimals, or one more when it lies halfway between two such
+    /// numbers (an even count's median of steps: `3.5`).
     static func value(_ value: Double, decimals: Int) -> String {
         let scaled = value * pow(10, Double(decimals))
-        // Within 1e-6 of a whole number counts as one: 0.01 s × 70 steps is 0.7000000000000001.
-        let exact = abs(scaled - scaled.rounded()) < 1e-6
-        return String(format: "%.\(exact ? decimals : decimals + 1)f", value)
+        // Within 1e-6 of a half counts as one: rounding noise of a mean of two values.
+        let half = abs(abs(scaled - scaled.rounded(.down)) - 0.5) < 1e-6
+        return String(format: "%.\(half ? decimals + 1 : decimals)f", value)
     }
 }

@@ -76,6 +76,9 @@ struct SeedTests {
         // Rows every 10 steps: the runs reach at 30 and 40, median 35; steps 3 and 4 give 3.5.
         #expect(Report.spread(summaries[0].steps, decimals: 0) == "35 [30–40]")
         #expect(Report.spread(Spread([3, 4]), decimals: 0) == "3.5 [3–4]")
+        // Seconds keep their two decimals unless the median is a half of the last one.
+        #expect(Report.spread(Spread([0.567, 0.527, 0.909]), decimals: 2) == "0.57 [0.53–0.91]")
+        #expect(Report.spread(Spread([0.52, 0.53]), decimals: 2) == "0.525 [0.52–0.53]")
         #expect(Report.spread(summaries[1].steps, decimals: 0) == "n.r. [10–n.r.]")
         #expect(Report.spread(Spread([nil]), decimals: 0) == "n.r.")
         #expect(Report.seedTable(summaries, target: .accuracy(0.9))
