@@ -92,6 +92,12 @@ struct KernelReport {
         print("  \(name): exponent \(String(format: "%.2f", exponent)) over sizes \(sizes)")
     }
 
+    /// Adds a row measured by the section itself.
+    mutating func record(_ row: ReportRow) { rows.append(row) }
+
+    /// Adds a scaling row whose times the section measured itself.
+    mutating func record(_ row: ScalingRow) { scaling.append(row) }
+
     /// The markdown tables.
     func markdown(machine: [String: String]) -> String {
         var text = "Machine: " + machine.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")

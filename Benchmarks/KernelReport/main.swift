@@ -23,6 +23,7 @@ struct KernelReportCommand: ParsableCommand {
         ("optimizers", OptimizerSection.run),
         ("training-step", TrainingStepSection.run),
         ("peers", PeersSection.run),
+        ("width", WidthSection.run),
     ]
 
     @Flag(help: "Small sizes and few repetitions: under a minute on 2 cores.")

@@ -120,10 +120,15 @@ public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
 
     public init(inputSize: Int, outputSize: Int, configuration: Configuration) throws {
         try configuration.validate()
-        let dense = try KroneckerFactors<Scalar>(inputSize: inputSize, outputSize: outputSize, estimate: .standard,
-                                                 options: configuration.options)
+        guard inputSize >= 1, outputSize >= 1 else {
+            throw OptimizerError.invalidConfiguration("a layer needs positive sizes, got \(outputSize)×\(inputSize)")
+        }
         self.configuration = configuration
-        factors = configuration.method.keepsDenseFactors ? dense : nil
+        // B-KFAC never forms an n × n factor, not even the identity it would discard.
+        factors = configuration.method.keepsDenseFactors
+            ? try KroneckerFactors<Scalar>(inputSize: inputSize, outputSize: outputSize, estimate: .standard,
+                                           options: configuration.options)
+            : nil
         inputDecomposition = try SymmetricEigendecomposition(eigenvalues: [], eigenvectors: Matrix(rows: inputSize, columns: 0))
         outputDecomposition = try SymmetricEigendecomposition(eigenvalues: [], eigenvectors: Matrix(rows: outputSize, columns: 0))
         brandUpdateCount = 0

@@ -2,10 +2,10 @@ import ArgumentParser
 import DenseLinearAlgebra
 import Foundation
 
-/// `kronkit compare`: several methods on the same data, model and seed, then a table and one report.
+/// `kronkit compare`: several methods on the same data, model and seeds, then a table and one report.
 struct Compare: ToolCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run several optimizers on the same data, model and seed; print a table and draw one report.svg.",
+        abstract: "Run several optimizers on the same data, model and seeds; print a table and draw one report.svg.",
         discussion: "Methods: \(Method.helpText)")
 
     @Option(help: ArgumentHelp("Comma-separated methods, or 'all'.", valueName: "methods"),
@@ -43,30 +43,45 @@ struct Compare: ToolCommand {
         let methods = optimizers.map(\.rawValue).joined(separator: ", ")
         console.print("Comparing \(methods) on \(options.model.rawValue), \(options.data) data "
             + "(\(data.train.count) training, \(data.test.count) test examples), batch \(options.batchSize), "
-            + "\(options.precision.rawValue), seed \(options.seed)")
+            + "\(options.precision.rawValue), "
+            + (options.seeds == 1 ? "seed \(options.seed)" : "seeds \(options.seed)…\(options.seedList.last ?? options.seed)"))
         try options.announce(data, on: console)
         var runner = Runner(options: options, console: console, shouldStop: context.shouldStop)
+        runner.namesSeeds = options.seeds > 1
         let (targetLoss, target, task) = (targetLoss, target, options.model.task)
         runner.fineTarget = { initial in Self.target(loss: targetLoss, accuracy: target, task: task, initial: initial) }
         var records: [RunRecord] = []
-        for method in optimizers {
-            do {
-                let record = try runner.run(method, data: data)
-                records.append(record)
-                if case .interrupted = record.outcome { break }
-            } catch {
-                // One method's failure (a LAPACK error, a bad option for it) must not lose the others' runs.
-                let reason = Kronkit.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-                console.printError("error: \(method.rawValue) failed: \(reason)")
-                records.append(RunRecord(method: method, rows: [], stateBytes: 0, totalSteps: 0, finalStep: 0,
-                                         finalSeconds: 0, outcome: .failed(reason)))
+        runs: for method in optimizers {
+            for seed in options.seedList {
+                do {
+                    let record = try runner.run(method, data: data, seed: seed)
+                    records.append(record)
+                    if case .interrupted = record.outcome { break runs }
+                } catch {
+                    // One run's failure (a LAPACK error, a bad option for it) must not lose the others' runs.
+                    let reason = Kronkit.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+                    console.printError("error: \(method.rawValue) failed: \(reason)")
+                    records.append(RunRecord(method: method, rows: [], stateBytes: 0, totalSteps: 0, finalStep: 0,
+                                             finalSeconds: 0, outcome: .failed(reason), seed: seed))
+                }
+                if runner.fineTarget != nil, let initial = records.lazy.compactMap(\.rows.first).first {
+                    // Seeds start from different losses: every run aims at the first run's target (the
+                    // autoencoder's depends on the initial loss), the one the table measures.
+                    let fixed = Self.target(loss: targetLoss, accuracy: target, task: task, initial: initial)
+                    runner.fineTarget = { _ in fixed }
+                }
             }
         }
         try folder.write(Report.csv(records), to: "metrics.csv")
         let report = try folder.write(Report.svg(records, task: options.model.task, title: options.model.rawValue),
                                       to: "report.svg")
         console.print()
-        console.print(Report.comparisonTable(records, target: resolvedTarget(records)))
+        if options.seeds == 1 {
+            console.print(Report.comparisonTable(records, target: resolvedTarget(records)))
+        } else {
+            let target = resolvedTarget(records)
+            console.print(Report.seedTable(SeedSummary.grouped(records, target: target), target: target))
+        }
         console.print()
         console.print("Report: \(report) (metrics: \(folder.file("metrics.csv")))")
         if case .interrupted = records.last?.outcome {
@@ -84,7 +99,7 @@ struct Compare: ToolCommand {
         return Self.target(loss: targetLoss, accuracy: target, task: options.model.task, initial: initial)
     }
 
-    /// The target of a run whose step-0 row is `initial` (all runs share it: same model and seed).
+    /// The target of a run whose step-0 row is `initial` (the first run's, shared by every run of its seed).
     static func target(loss: Double?, accuracy: Double, task: ModelKind.Task, initial: MetricsRow?) -> RunRecord.Target {
         if let loss { return .loss(loss) }
         if task == .classification { return .accuracy(accuracy) }

@@ -27,14 +27,14 @@ struct MetricsRow: Codable, Equatable, Sendable {
     }
 
     static let csvHeader = "method,step,epoch,seconds,train_loss,test_loss,test_accuracy,"
-        + "forward_backward_seconds,factor_update_seconds,inversion_seconds,application_seconds"
+        + "forward_backward_seconds,factor_update_seconds,inversion_seconds,application_seconds,seed"
 
-    /// The CSV line of this row for `method` (missing values empty).
-    func csvLine(method: String) -> String {
+    /// The CSV line of this row for `method`'s run with `seed` (missing values empty).
+    func csvLine(method: String, seed: UInt64) -> String {
         func value(_ x: Double?) -> String { x.map { "\($0)" } ?? "" }
         func time(_ x: Double) -> String { String(format: "%.6f", x) }
         return [method, "\(step)", "\(epoch)", time(seconds), value(trainLoss), value(testLoss), value(testAccuracy),
                 time(timings.forwardBackward), time(timings.factorUpdate), time(timings.inversion),
-                time(timings.application)].joined(separator: ",")
+                time(timings.application), "\(seed)"].joined(separator: ",")
     }
 }

@@ -7,18 +7,22 @@ enum Report {
     static func csv(_ records: [RunRecord]) -> String {
         var text = MetricsRow.csvHeader + "\n"
         for record in records {
-            for row in record.rows { text += row.csvLine(method: record.method.rawValue) + "\n" }
+            for row in record.rows { text += row.csvLine(method: record.method.rawValue, seed: record.seed) + "\n" }
         }
         return text
     }
 
-    /// Four charts, one line per run: test loss and test accuracy (train loss for the
-    /// autoencoder) against the step and against wall-clock seconds.
+    /// Four charts, one line per method: test loss and test accuracy (train loss for the
+    /// autoencoder) against the step and against wall-clock seconds. A method run with several
+    /// seeds is drawn as the median of its runs with their range as a shaded band.
     static func svg(_ records: [RunRecord], task: ModelKind.Task, title: String) -> String {
+        let groups = SeedSummary.runsByMethod(records)
         func series(_ x: (MetricsRow) -> Double, _ y: (MetricsRow) -> Double?) -> [SVGChart.Series] {
-            records.map { record in
-                SVGChart.Series(label: record.method.rawValue,
-                                points: record.rows.compactMap { row in y(row).map { (x(row), $0) } })
+            groups.map { runs in
+                let curves = runs.map { record in record.rows.compactMap { row in y(row).map { (x: x(row), y: $0) } } }
+                let label = runs[0].method.rawValue
+                guard runs.count > 1 else { return SVGChart.Series(label: label, points: curves[0]) }
+                return SVGChart.Series.median(label: "\(label) (median of \(runs.count))", of: curves)
             }
         }
         let step: (MetricsRow) -> Double = { Double($0.step) }
@@ -46,22 +50,31 @@ enum Report {
         return SVGChart.document(charts)
     }
 
+    /// How exactly the tables know the step that reaches a target.
+    static var resolutionNote: String {
+        "Steps to the target at a resolution of one step: rows are recorded at every step once a run is "
+            + "within \(percent(RunRecord.approachMargin)) of it (at most \(RunRecord.approachRowLimit) such rows "
+            + "per run, then every --eval-every steps)."
+    }
+
+    /// The table's name for `target`: `90.0% acc`, `loss 0.25`.
+    static func name(of target: RunRecord.Target) -> String {
+        switch target {
+        case let .accuracy(value): return "\(percent(value)) acc"
+        case let .loss(value): return "loss \(number(value))"
+        }
+    }
+
     /// A Markdown table of the runs: final losses and accuracy, steps and seconds to `target`
     /// (and the steps as a multiple of the fastest first-order method's), time per step and
     /// optimizer state; then one line per second-order method answering whether it reached
     /// the target in at most 75 % of the best first-order method's steps, and at what time cost
     /// relative to the first-order method that got there soonest in wall-clock time.
     static func comparisonTable(_ records: [RunRecord], target: RunRecord.Target) -> String {
-        let targetName: String
-        switch target {
-        case let .accuracy(value): targetName = "\(percent(value)) acc"
-        case let .loss(value): targetName = "loss \(number(value))"
-        }
+        let targetName = name(of: target)
         let best = bestFirstOrder(records, target: target)
         var lines = [
-            "Steps to the target at a resolution of one step: rows are recorded at every step once a run is "
-                + "within \(percent(RunRecord.approachMargin)) of it (at most \(RunRecord.approachRowLimit) such rows "
-                + "per run, then every --eval-every steps).",
+            resolutionNote,
             "",
             "| method | train loss | test loss | test acc | steps to \(targetName) | s to \(targetName) "
                 + "| steps vs best 1st-order | ms/step | state |",

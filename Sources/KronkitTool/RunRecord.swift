@@ -20,6 +20,8 @@ struct RunRecord: Sendable {
     var finalStep: Int
     var finalSeconds: Double
     var outcome: Outcome
+    /// The seed of the initial weights, the batch order and the Monte-Carlo Fisher.
+    var seed: UInt64 = 0
 
     /// Test accuracy within this of an accuracy target (or test loss within this fraction above
     /// a loss target) switches a comparison's run to an evaluation after every step until the

@@ -24,44 +24,53 @@ struct Runner {
     /// The target `compare` measures steps to, from a run's step-0 row: rows are then recorded
     /// at every step near it (see ``TrainingSession/fineTarget``).
     var fineTarget: (@Sendable (MetricsRow) -> RunRecord.Target)?
+    /// Name progress lines `METHOD seed S` (runs of several seeds) instead of `METHOD`.
+    var namesSeeds = false
 
     /// A training loss more than this many times the first step's draws a warning.
     static var divergenceFactor: Double { 10 }
 
     /// Trains `method` on `data` from the seeded initial model (or the checkpoint) to the end of the run.
+    /// - Parameter seed: the seed of the initial weights, the batch order and the Monte-Carlo Fisher
+    ///   (default `--seed`).
     /// - Throws: errors of configuration and resume (before the first step); a run that diverges or
     ///   fails during training (an optimizer error, a checkpoint that cannot be written) returns a
     ///   failed record with its rows so far instead, so its results can still be written.
-    func run<Scalar: LinearAlgebraScalar>(_ method: Method, data: TrainingData<Scalar>) throws -> RunRecord {
-        var generator = Xoshiro256StarStar(seed: options.seed)
+    func run<Scalar: LinearAlgebraScalar>(_ method: Method, data: TrainingData<Scalar>, seed: UInt64? = nil) throws
+        -> RunRecord {
+        let seed = seed ?? options.seed
+        var generator = Xoshiro256StarStar(seed: seed)
         let model = try options.model.build(featureCount: data.train.featureCount, classCount: data.train.classCount,
                                             hidden: options.hidden, as: Scalar.self, using: &generator)
         switch options.model.task {
-        case .classification: return try run(method, model: model, loss: SoftmaxCrossEntropy<Scalar>(), data: data)
-        case .reconstruction: return try run(method, model: model, loss: SquaredError<Scalar>(), data: data)
+        case .classification: return try run(method, model: model, loss: SoftmaxCrossEntropy<Scalar>(), data: data, seed: seed)
+        case .reconstruction: return try run(method, model: model, loss: SquaredError<Scalar>(), data: data, seed: seed)
         }
     }
 
-    private func run<L: Loss>(_ method: Method, model: Sequential<L.Scalar>, loss: L, data: TrainingData<L.Scalar>)
-        throws -> RunRecord {
+    private func run<L: Loss>(_ method: Method, model: Sequential<L.Scalar>, loss: L, data: TrainingData<L.Scalar>,
+                              seed: UInt64) throws -> RunRecord {
         let batches = data.train.count / options.batchSize
         let totalSteps = options.totalSteps(batchesPerEpoch: max(batches, 1))
         let optimizer = try options.settings(totalSteps: totalSteps)
-            .makeOptimizer(method, model: model, seed: options.seed ^ 0x6F70_7469_6D69_7A65)
-        return try run(method, model: model, optimizer: optimizer, loss: loss, data: data, totalSteps: totalSteps)
+            .makeOptimizer(method, model: model, seed: seed ^ 0x6F70_7469_6D69_7A65)
+        return try run(method, model: model, optimizer: optimizer, loss: loss, data: data, totalSteps: totalSteps,
+                       seed: seed)
     }
 
     private func run<O: Optimizer, L: Loss>(_ method: Method, model: Sequential<O.Scalar>, optimizer: O, loss: L,
-                                            data: TrainingData<O.Scalar>, totalSteps: Int) throws -> RunRecord
-        where L.Scalar == O.Scalar {
+                                            data: TrainingData<O.Scalar>, totalSteps: Int, seed: UInt64) throws
+        -> RunRecord where L.Scalar == O.Scalar {
         // The shuffle stream is the initialisation stream after a jump: independent of it.
-        var shuffle = Xoshiro256StarStar(seed: options.seed)
+        var shuffle = Xoshiro256StarStar(seed: seed)
         shuffle.jump()
         var session = try TrainingSession(model: model, optimizer: optimizer, loss: loss, data: data,
                                           task: options.model.task, batchSize: options.batchSize,
                                           evaluationPeriod: options.evalEvery, shuffle: shuffle)
         session.fineTarget = fineTarget
-        let identity = options.identity(method: method, totalSteps: totalSteps)
+        var identity = options.identity(method: method, totalSteps: totalSteps)
+        identity["--seed"] = "\(seed)"
+        let name = namesSeeds ? "\(method.rawValue) seed \(seed)" : method.rawValue
         if let resumePath {
             let saved = try CheckpointFile.identity(at: resumePath)
             // The method first: another method's checkpoint differs in its options too.
@@ -79,7 +88,7 @@ struct Runner {
         var reporter = ProgressReporter(console: console, lineInterval: lineInterval)
         func status(_ session: TrainingSession<O, L>) -> ProgressReporter.Status {
             let last = session.state.metrics.last
-            return .init(run: method.rawValue, epoch: session.state.epoch, epochs: epochs, step: session.state.step,
+            return .init(run: name, epoch: session.state.epoch, epochs: epochs, step: session.state.step,
                          totalSteps: totalSteps, loss: session.state.trainLoss ?? last?.testLoss ?? .nan,
                          accuracy: last?.testAccuracy, elapsed: session.state.elapsed)
         }
@@ -117,6 +126,6 @@ struct Runner {
         return RunRecord(method: method, rows: session.state.metrics,
                          stateBytes: session.optimizer.stateSize * MemoryLayout<O.Scalar>.size,
                          totalSteps: totalSteps, finalStep: session.state.step, finalSeconds: session.state.elapsed,
-                         outcome: outcome)
+                         outcome: outcome, seed: seed)
     }
 }

@@ -6,10 +6,12 @@ import Foundation
 /// The output is well-formed XML (every text node escaped) and renders the same
 /// in browsers and in `rsvg-convert`/ImageMagick.
 struct SVGChart {
-    /// One named curve.
+    /// One named curve, optionally with a shaded band around it (the range of several runs).
     struct Series {
         var label: String
         var points: [(x: Double, y: Double)]
+        /// The band's lower and upper edges at each `x`, drawn under the curve; empty for none.
+        var band: [(x: Double, low: Double, high: Double)] = []
     }
 
     var title: String
@@ -34,7 +36,11 @@ struct SVGChart {
         let plotHeight = height - margin.top - margin.bottom
         let transformY: (Double) -> Double = { logarithmicY ? log10(Swift.max($0, 1e-300)) : $0 }
         let visible = series.map { curve in curve.points.filter { $0.x.isFinite && transformY($0.y).isFinite } }
-        let finite = visible.flatMap { $0 }.filter { yLimit == nil || $0.y <= yLimit! }
+        let bands = series.map { curve in
+            curve.band.filter { $0.x.isFinite && transformY($0.low).isFinite && transformY($0.high).isFinite }
+        }
+        let edges = bands.flatMap { $0.flatMap { [(x: $0.x, y: $0.low), (x: $0.x, y: $0.high)] } }
+        let finite = (visible.flatMap { $0 } + edges).filter { yLimit == nil || $0.y <= yLimit! }
         let xRange = Self.paddedRange(finite.map(\.x))
         let yRange = Self.paddedRange(finite.map { transformY($0.y) })
         func px(_ x: Double) -> Double { margin.left + (x - xRange.lowerBound) / (xRange.upperBound - xRange.lowerBound) * plotWidth }
@@ -64,6 +70,13 @@ struct SVGChart {
         svg += "<text x=\"16\" y=\"\(svgNumber(margin.top + plotHeight / 2))\" font-family=\"sans-serif\" font-size=\"12\" "
             + "text-anchor=\"middle\" transform=\"rotate(-90 16 \(svgNumber(margin.top + plotHeight / 2)))\">"
             + "\(Self.escape(yLabel + (logarithmicY ? " (log scale)" : "")))</text>\n"
+        for (index, band) in bands.enumerated() where band.count > 1 {
+            let color = Self.palette[index % Self.palette.count]
+            let outline = band.map { (x: $0.x, y: $0.high) } + band.reversed().map { (x: $0.x, y: $0.low) }
+            let points = outline.map { "\(svgNumber(px($0.x))),\(svgNumber(py(transformY($0.y))))" }
+            svg += "<polygon clip-path=\"url(#\(clip))\" fill=\"\(color)\" fill-opacity=\"0.18\" stroke=\"none\" "
+                + "points=\"\(points.joined(separator: " "))\"/>\n"
+        }
         for (index, curve) in series.enumerated() {
             let color = Self.palette[index % Self.palette.count]
             let points = visible[index].map { "\(svgNumber(px($0.x))),\(svgNumber(py(transformY($0.y))))" }

@@ -26,14 +26,76 @@ struct Train: ToolCommand {
         if let checkpointEvery, checkpointEvery < 1 {
             throw ValidationError("--checkpoint-every must be at least 1, got \(checkpointEvery)")
         }
+        if options.seeds > 1, resume != nil || checkpointEvery != nil {
+            throw ValidationError("--seeds \(options.seeds) writes no checkpoint; --resume and --checkpoint-every "
+                + "need a single run (--seeds 1)")
+        }
     }
 
     func execute(in context: CommandContext) throws {
         let folder = try OutputFolder(path: options.output)
+        if options.seeds > 1 {
+            try folder.requireWritable(["metrics.csv", "report.svg"])
+            switch options.precision {
+            case .float32: try trainSeeds(Float.self, folder: folder, context: context)
+            case .float64: try trainSeeds(Double.self, folder: folder, context: context)
+            }
+            return
+        }
         try folder.requireWritable(["metrics.csv", "report.svg", CheckpointFile.fileName])
         switch options.precision {
         case .float32: try train(Float.self, folder: folder, context: context)
         case .float64: try train(Double.self, folder: folder, context: context)
+        }
+    }
+
+    /// `--seeds N` with N > 1: one run per seed, no checkpoint; the SVG draws the median with a band,
+    /// and one line per run and a median line summarise them.
+    private func trainSeeds<Scalar: LinearAlgebraScalar>(_: Scalar.Type, folder: OutputFolder,
+                                                         context: CommandContext) throws {
+        let console = context.console
+        let data = try options.loadData(Scalar.self)
+        let seeds = options.seedList
+        console.print("Training \(options.model.rawValue) with \(optimizer.rawValue) on \(options.data) "
+            + "(\(data.train.count) training, \(data.test.count) test examples, \(options.precision.rawValue)), "
+            + "seeds \(seeds[0])…\(seeds[seeds.count - 1])")
+        try options.announce(data, on: console)
+        var runner = Runner(options: options, console: console, shouldStop: context.shouldStop)
+        runner.namesSeeds = true
+        var records: [RunRecord] = []
+        for seed in seeds {
+            let record = try runner.run(optimizer, data: data, seed: seed)
+            records.append(record)
+            if let last = record.rows.last {
+                var line = "seed \(seed): \(record.finalStep) steps in \(String(format: "%.2f", record.finalSeconds)) s, "
+                    + "test loss \(Report.number(last.testLoss))"
+                if let accuracy = last.testAccuracy { line += ", test accuracy \(Report.percent(accuracy))" }
+                if case let .failed(reason) = record.outcome { line += " (failed: \(reason))" }
+                console.print(line)
+            }
+            if case .interrupted = record.outcome { break }
+        }
+        let csv = try folder.write(Report.csv(records), to: "metrics.csv")
+        let svg = try folder.write(Report.svg(records, task: options.model.task, title: options.model.rawValue),
+                                   to: "report.svg")
+        let lasts = records.compactMap(\.rows.last)
+        if let loss = SeedSummary.median(lasts.map(\.testLoss)) {
+            var summary = "\(optimizer.rawValue), median of \(records.count) runs: test loss \(Report.number(loss))"
+            if let accuracy = SeedSummary.median(lasts.compactMap(\.testAccuracy)) {
+                summary += ", test accuracy \(Report.percent(accuracy))"
+            }
+            if let perStep = SeedSummary.median(records.compactMap(\.secondsPerStep)) {
+                summary += " (\(String(format: "%.1f", 1000 * perStep)) ms/step)"
+            }
+            console.print(summary)
+        }
+        console.print("Wrote \(csv) and \(svg)")
+        if case .interrupted = records.last?.outcome {
+            console.print("Interrupted; the report holds the runs so far (no checkpoint with --seeds).")
+            throw ExitCode(130)
+        }
+        if records.allSatisfy({ if case .failed = $0.outcome { true } else { false } }) {
+            throw ToolError.runFailed("every seed's run failed")
         }
     }
 

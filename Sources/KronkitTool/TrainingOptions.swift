@@ -145,6 +145,10 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Seed of the initial weights, the batch order and the Monte-Carlo Fisher.")
     var seed: UInt64 = 0
 
+    @Option(help: ArgumentHelp("Runs per method, with the seeds --seed, --seed + 1, …; tables give the median and "
+                               + "range, charts the median with a band.", valueName: "N"))
+    var seeds = 1
+
     @Option(name: .shortAndLong, help: "Output folder (metrics.csv, report.svg, checkpoint.npz).")
     var output = "kronkit-output"
 
@@ -164,6 +168,7 @@ struct TrainingOptions: ParsableArguments {
         try positive(factorUpdatePeriod, "--factor-update-period")
         try positive(inverseUpdatePeriod, "--inverse-update-period")
         try positive(rank, "--rank")
+        try positive(seeds, "--seeds")
         guard testFraction > 0, testFraction < 1 else {
             throw ValidationError("--test-fraction must lie strictly between 0 and 1, got \(testFraction)")
         }
@@ -206,6 +211,9 @@ struct TrainingOptions: ParsableArguments {
         console.print(try model.summary(featureCount: data.train.featureCount, classCount: data.train.classCount,
                                         hidden: hidden))
     }
+
+    /// The seeds of the runs of each method: `--seeds` of them from `--seed` on (wrapping past 2⁶⁴ − 1).
+    var seedList: [UInt64] { (0..<seeds).map { seed &+ UInt64($0) } }
 
     /// The steps of the run: `--steps`, or `--epochs` passes of `batchesPerEpoch` batches.
     func totalSteps(batchesPerEpoch: Int) -> Int { steps ?? epochs * batchesPerEpoch }

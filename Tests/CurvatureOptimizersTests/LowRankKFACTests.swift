@@ -56,6 +56,38 @@ struct LowRankKFACTests {
         try fullRank(Double.self)
     }
 
+    /// B-KFAC's state at widths `n_A`, `n_G` and rank `r`: two `n × r` bases and their `r`
+    /// eigenvalues, `r·(n_A + n_G + 2)` scalars after every update and refresh, no dense factor.
+    func bKFACState<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        var generator = Xoshiro256StarStar(seed: 12)
+        let rank = 3
+        for (inputs, outputs) in [(12, 8), (24, 16), (48, 32)] {
+            var block = try LowRankKFACBlock<Scalar>(inputSize: inputs, outputSize: outputs,
+                                                     configuration: .init(method: .brand, rank: rank))
+            #expect(block.factors == nil && block.stateSize == 0)
+            for _ in 0..<4 {
+                // Batches of 5 > r columns: every update must truncate back to the rank.
+                let capture = try LayerCapture(
+                    inputs: Matrix<Scalar>.randomGaussian(rows: inputs, columns: 5, using: &generator),
+                    outputGradientPasses: [Matrix<Scalar>.randomGaussian(rows: outputs, columns: 5, using: &generator)],
+                    batchSize: 5, sharedDimension: 1)
+                try block.updateCurvature(with: capture)
+                try block.refreshInverse()
+                #expect(block.factors == nil)
+                for (decomposition, order) in [(block.inputDecomposition, inputs), (block.outputDecomposition, outputs)] {
+                    #expect(decomposition.eigenvectors.rows == order && decomposition.eigenvectors.columns == rank)
+                    #expect(decomposition.eigenvalues.count == rank)
+                }
+                #expect(block.stateSize == rank * (inputs + outputs + 2), "\(inputs)×\(outputs)")
+            }
+        }
+    }
+
+    @Test func bKFACStateIsLinearInTheWidth() throws {
+        try bKFACState(Float.self)
+        try bKFACState(Double.self)
+    }
+
     /// The Brand methods' factors are K-FAC's moving averages, warm-up included.
     @Test func brandUpdatesFollowTheDenseMovingAverage() throws {
         var generator = Xoshiro256StarStar(seed: 9)
