@@ -39,14 +39,8 @@ public enum NumPyFormat {
             throw fail("holds float64 data; read it as Matrix<Double> (reading it as Float would lose precision)")
         }
         let (count, overflow) = rows.multipliedReportingOverflow(by: columns)
-        let (expectedBytes, byteOverflow) = count.multipliedReportingOverflow(by: width)
-        guard !overflow, !byteOverflow else { throw fail("has shape \(header.shape), too large to hold") }
-        let available = bytes.count - header.dataOffset
-        guard available == expectedBytes else {
-            throw fail(available < expectedBytes
-                ? "is truncated: the header promises \(expectedBytes) data bytes but only \(available) follow"
-                : "has \(available - expectedBytes) bytes beyond the \(expectedBytes) its header declares")
-        }
+        guard !overflow else { throw fail("has shape \(header.shape), too large to hold") }
+        try requirePayload(bytes, header, count: count, width: width, fail: fail)
         var values = [Scalar](repeating: 0, count: count)
         bytes.withUnsafeBytes { raw in
             let data = UnsafeRawBufferPointer(rebasing: raw[header.dataOffset...])
@@ -67,6 +61,20 @@ public enum NumPyFormat {
             return try Matrix(rows: rows, columns: columns, columnMajor: values)
         }
         return try Matrix(rows: columns, columns: rows, columnMajor: values).transposed()
+    }
+
+    /// Checks that exactly `count` elements of `width` bytes follow the header: a truncated
+    /// file or trailing bytes are a malformed file, as is a byte count beyond `Int`.
+    static func requirePayload(_ bytes: [UInt8], _ header: Header, count: Int, width: Int,
+                               fail: (String) -> LinearAlgebraError) throws {
+        let (expectedBytes, overflow) = count.multipliedReportingOverflow(by: width)
+        guard !overflow else { throw fail("has shape \(header.shape), too large to hold") }
+        let available = bytes.count - header.dataOffset
+        guard available == expectedBytes else {
+            throw fail(available < expectedBytes
+                ? "is truncated: the header promises \(expectedBytes) data bytes but only \(available) follow"
+                : "has \(available - expectedBytes) bytes beyond the \(expectedBytes) its header declares")
+        }
     }
 
     /// Decodes an `.npy` image of integers (`int8`…`int64`, `uint8`…`uint64`, either byte
@@ -95,14 +103,7 @@ public enum NumPyFormat {
             guard !overflow else { throw fail("has shape \(header.shape), too large to hold") }
             return result
         }
-        let (expectedBytes, overflow) = count.multipliedReportingOverflow(by: width)
-        guard !overflow else { throw fail("has shape \(header.shape), too large to hold") }
-        let available = bytes.count - header.dataOffset
-        guard available == expectedBytes else {
-            throw fail(available < expectedBytes
-                ? "is truncated: the header promises \(expectedBytes) data bytes but only \(available) follow"
-                : "has \(available - expectedBytes) bytes beyond the \(expectedBytes) its header declares")
-        }
+        try requirePayload(bytes, header, count: count, width: width, fail: fail)
         var values = [Int](repeating: 0, count: count)
         var tooLarge: Int?
         bytes.withUnsafeBytes { raw in
