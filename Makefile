@@ -8,7 +8,7 @@
 # when OpenBLAS runs an older kernel family than the CPU allows; Notes/BLASCores.md): demo and bench too.
 
 SWIFT ?= swift
-APT_PACKAGES := libopenblas-dev liblapacke-dev libfftw3-dev zlib1g-dev pkg-config
+APT_PACKAGES := libopenblas-dev liblapacke-dev libfftw3-dev zlib1g-dev pkg-config libopenmpi-dev openmpi-bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps build test test-cores demo bench bench-quick bench-peers microbench docs clean

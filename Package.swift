@@ -22,6 +22,8 @@ let package = Package(
         .library(name: "KronKit", targets: ["KronKit"]),
         .library(name: "NeuralNetworks", targets: ["NeuralNetworks"]),
         .library(name: "CurvatureOptimizers", targets: ["CurvatureOptimizers"]),
+        .library(name: "Distributed", targets: ["Distributed"]),
+        .library(name: "MPIDistributed", targets: ["MPIDistributed"]),
         .executable(name: "kronkit", targets: ["kronkit"]),
         .executable(name: "kernel-report", targets: ["KernelReport"]),
     ],
@@ -39,6 +41,8 @@ let package = Package(
             providers: [.apt(["libopenblas-dev", "liblapacke-dev", "libfftw3-dev", "pkg-config"])]
         ),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Open MPI, for MPIDistributed only (the tool and the MPI check link it; no kernel module does).
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         .target(
             name: "DenseLinearAlgebra",
             dependencies: ["CLinearAlgebra", .product(name: "RealModule", package: "swift-numerics")]
@@ -52,6 +56,10 @@ let package = Package(
         .target(name: "StructuredFactors", dependencies: ["DenseLinearAlgebra", "LinearOperators"]),
         .target(name: "KronKit", dependencies: kernelModules.map { .target(name: $0) }),
         .target(name: "NeuralNetworks", dependencies: ["DenseLinearAlgebra", "CZlib"]),
+        // The Communicator protocol and the single-process default: no C dependency (Notes/Distributed.md).
+        .target(name: "Distributed", dependencies: ["DenseLinearAlgebra"]),
+        // The Communicator on Open MPI, for processes started by mpirun.
+        .target(name: "MPIDistributed", dependencies: ["Distributed", "CMPI"]),
         // The executables' start-up choice of OpenBLAS kernels (re-executes the process); not a product.
         .target(name: "BLASCoreSelection", dependencies: ["DenseLinearAlgebra"]),
         .target(
@@ -102,6 +110,7 @@ let package = Package(
         .testTarget(name: "OnlineEigenUpdatesTests", dependencies: ["KronKitTestSupport", "OnlineEigenUpdates"]),
         .testTarget(name: "HierarchicalMatricesTests", dependencies: ["KronKitTestSupport", "HierarchicalMatrices"]),
         .testTarget(name: "StructuredFactorsTests", dependencies: ["KronKitTestSupport", "StructuredFactors"]),
+        .testTarget(name: "DistributedTests", dependencies: ["KronKitTestSupport", "Distributed"]),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["KronKitTestSupport", "NeuralNetworks", "CZlib"]),
         .testTarget(
             name: "CurvatureOptimizersTests",
