@@ -66,7 +66,7 @@ let package = Package(
             name: "CurvatureOptimizers",
             dependencies: [
                 "DenseLinearAlgebra", "SymmetricEigen", "KroneckerOperators", "RandomizedRange", "OnlineEigenUpdates",
-                "StructuredFactors", "NeuralNetworks",
+                "StructuredFactors", "NeuralNetworks", "Distributed",
             ]
         ),
         .target(
