@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "KronkitTool",
             dependencies: [
-                "KronKit", "NeuralNetworks", "CurvatureOptimizers", "BLASCoreSelection",
+                "KronKit", "NeuralNetworks", "CurvatureOptimizers", "BLASCoreSelection", "Distributed", "MPIDistributed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
