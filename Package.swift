@@ -91,6 +91,12 @@ let package = Package(
             path: "Benchmarks/KernelBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // The data-parallel check under mpirun (make test-mpi): data-parallel steps against one process's.
+        .executableTarget(
+            name: "MPITrainingCheck",
+            dependencies: ["CurvatureOptimizers", "NeuralNetworks", "DenseLinearAlgebra", "Distributed", "MPIDistributed"],
+            path: "Tests/MPITrainingCheck"
+        ),
         // Shared test checkers and derived tolerances (not a product): every test target depends on it.
         .target(
             name: "KronKitTestSupport", dependencies: ["DenseLinearAlgebra", "LinearOperators"], path: "Tests/KronKitTestSupport"
