@@ -11,8 +11,8 @@ import NeuralNetworks
 ///
 /// Communication per step (`Notes/Distributed.md` has the formulas and tables):
 /// - every step: one all-reduce of all gradients (`Σ d_out·d_in` numbers) and the loss; for the
-///   K-FAC family also an all-gather of each batch gradient's factors `g`, `a` (`(d_out + d_in)·b`
-///   per layer per process), so that a block's rank-`B` form sees the whole batch;
+///   K-FAC family also an all-gather of the batch gradient's factors `g`, `a` (`(d_out + d_in)·b`
+///   per process) of each layer whose block prefers the rank-`B` form (small global batches);
 /// - factor steps: an all-gather of each layer's capture (`(d_in + passes·d_out)·b` per process),
 ///   and of the outputs for the Monte-Carlo labels (`classes·b`);
 /// - refresh steps: each block refreshed by one process (``WorkAssignment``, cost `d_in³ + d_out³`)
@@ -37,17 +37,28 @@ enum DataParallelStep {
         return averaged
     }
 
-    /// The K-FAC family's gradients made global: each weight gradient averaged (with the loss), and
-    /// its factors `∇W = g·aᵀ` gathered, `g` scaled by `1/P` so that `[g₀…g_{P−1}]/P·[a₀…a_{P−1}]ᵀ`
-    /// is the averaged gradient (each `g_p` carries the `1/b` of its slice's mean loss).
+    /// The K-FAC family's gradients made global: each weight gradient averaged (with the loss). Where
+    /// the block prefers the rank-`B` form for the global batch (`Block.prefersFactoredForm`), its
+    /// factors `∇W = g·aᵀ` are gathered, `g` scaled by `1/P` so that `[g₀…g_{P−1}]/P·[a₀…a_{P−1}]ᵀ` is
+    /// the averaged gradient (each `g_p` carries the `1/b` of its slice's mean loss). Elsewhere they
+    /// become empty: a slice's own factors do not multiply to the averaged gradient, and every block
+    /// checks the factors' shapes against the gradient before it uses them, so it then preconditions
+    /// the dense averaged gradient, as one process would.
     /// - Throws: ``/Distributed/CommunicationError`` when a collective fails.
-    static func synchronize<Scalar: LinearAlgebraScalar>(_ gradients: inout [LayerGradient<Scalar>], loss: inout Scalar,
-                                                         communicator: any Communicator) throws {
+    static func synchronize<Block: CurvatureBlock>(_ gradients: inout [LayerGradient<Block.Scalar>], loss: inout Block.Scalar,
+                                                   block _: Block.Type, communicator: any Communicator) throws {
         let averaged = try averageGradients(gradients.map(\.weight), loss: &loss, communicator: communicator)
         for index in gradients.indices {
-            gradients[index].weight = averaged[index]
-            gradients[index].outputGradients = try globalGradients(gradients[index].outputGradients, communicator)
-            gradients[index].inputs = try communicator.allGatherColumns(gradients[index].inputs)
+            let weight = averaged[index]
+            gradients[index].weight = weight
+            if Block.prefersFactoredForm(outputs: weight.rows, inputs: weight.columns,
+                                         columns: gradients[index].inputs.columns * communicator.size) {
+                gradients[index].outputGradients = try globalGradients(gradients[index].outputGradients, communicator)
+                gradients[index].inputs = try communicator.allGatherColumns(gradients[index].inputs)
+            } else {
+                gradients[index].outputGradients = Matrix()
+                gradients[index].inputs = Matrix()
+            }
         }
     }
 

@@ -102,7 +102,7 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
         guard var result else { preconditionFailure("the forward pass always sets the result") }
         if communicator.size > 1 {
             // Data-parallel hook 1: the global batch's mean loss and gradients, and the gradients' factors.
-            try DataParallelStep.synchronize(&gradients, loss: &result.loss, communicator: communicator)
+            try DataParallelStep.synchronize(&gradients, loss: &result.loss, block: Block.self, communicator: communicator)
         }
         if stepCount % options.factorUpdatePeriod == 0 {
             try updateCurvature(&model, output: result.output, target: target, loss: loss, communicator: communicator)

@@ -12,7 +12,10 @@ struct EquivalenceCheck<Scalar: LinearAlgebraScalar> {
     }
 
     static var features: Int { 12 }
-    static var hidden: Int { 16 }
+    /// 24 hidden units at a global batch of 16 (2 ranks): the middle layer's block prefers the
+    /// gradient's rank-16 form (gathered factors), the first and last layers' the dense gradient; both
+    /// paths run.
+    static var hidden: Int { 24 }
     static var classes: Int { 4 }
     static var steps: Int { 20 }
     /// The damping of the K-FAC family's runs; the bound below scales with 1/λ.
