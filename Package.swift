@@ -85,6 +85,12 @@ let package = Package(
             ],
             path: "Benchmarks/KernelReport"
         ),
+        // make bench-mpi: data-parallel step time, communication time and bytes against the formula.
+        .executableTarget(
+            name: "MPIBench",
+            dependencies: ["CurvatureOptimizers", "NeuralNetworks", "DenseLinearAlgebra", "Distributed", "MPIDistributed"],
+            path: "Benchmarks/MPIBench"
+        ),
         .executableTarget(
             name: "KernelBenchmarks",
             dependencies: ["KronKit", .product(name: "Benchmark", package: "benchmark")],
