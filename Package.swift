@@ -100,8 +100,14 @@ let package = Package(
         // The data-parallel check under mpirun (make test-mpi): data-parallel steps against one process's.
         .executableTarget(
             name: "MPITrainingCheck",
-            dependencies: ["CurvatureOptimizers", "NeuralNetworks", "DenseLinearAlgebra", "Distributed", "MPIDistributed"],
+            dependencies: ["DataParallelTestSupport", "DenseLinearAlgebra", "Distributed", "MPIDistributed"],
             path: "Tests/MPITrainingCheck"
+        ),
+        // The data-parallel comparison shared by DataParallelTests (threads) and MPITrainingCheck (mpirun).
+        .target(
+            name: "DataParallelTestSupport",
+            dependencies: ["CurvatureOptimizers", "NeuralNetworks", "DenseLinearAlgebra", "Distributed"],
+            path: "Tests/DataParallelTestSupport"
         ),
         // Shared test checkers and derived tolerances (not a product): every test target depends on it.
         .target(
@@ -126,7 +132,10 @@ let package = Package(
         .testTarget(name: "NeuralNetworksTests", dependencies: ["KronKitTestSupport", "NeuralNetworks", "CZlib"]),
         .testTarget(
             name: "CurvatureOptimizersTests",
-            dependencies: ["KronKitTestSupport", "CurvatureOptimizers", "KroneckerOperators", "NeuralNetworks", "StructuredFactors"]
+            dependencies: [
+                "KronKitTestSupport", "CurvatureOptimizers", "KroneckerOperators", "NeuralNetworks", "StructuredFactors",
+                "Distributed", "DataParallelTestSupport",
+            ]
         ),
         .testTarget(
             name: "KronkitToolTests",

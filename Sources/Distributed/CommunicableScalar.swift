@@ -28,17 +28,21 @@ public enum CommunicationKind: String, Sendable, Hashable, CaseIterable {
 }
 
 extension Float: CommunicableScalar {
+    /// The kind a communicator sends it as.
     public static var communicationKind: CommunicationKind { .float32 }
 }
 
 extension Double: CommunicableScalar {
+    /// The kind a communicator sends it as.
     public static var communicationKind: CommunicationKind { .float64 }
 }
 
 extension UInt8: CommunicableScalar {
+    /// The kind a communicator sends it as.
     public static var communicationKind: CommunicationKind { .uint8 }
 }
 
 extension Int64: CommunicableScalar {
+    /// The kind a communicator sends it as.
     public static var communicationKind: CommunicationKind { .int64 }
 }

@@ -8,6 +8,7 @@ public enum CommunicationError: Error, Equatable, Sendable, CustomStringConverti
     /// The operation failed on other processes (their ranks); they report their own error.
     case failedElsewhere(operation: String, ranks: [Int])
 
+    /// The error in one line, naming the operation.
     public var description: String {
         switch self {
         case let .library(operation, code, message):

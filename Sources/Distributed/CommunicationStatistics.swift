@@ -9,18 +9,27 @@
 public struct CommunicationStatistics: Sendable, Hashable {
     /// Calls, bytes and seconds of one kind of operation.
     public struct Tally: Sendable, Hashable {
+        /// Operations made.
         public var calls = 0
+        /// Bytes of this process's buffers in them.
         public var bytes = 0
+        /// Seconds spent inside them.
         public var seconds = 0.0
 
+        /// No operation yet.
         public init() {}
     }
 
+    /// Sum all-reduces.
     public var allReduce = Tally()
+    /// Broadcasts (counted on every process, root included).
     public var broadcast = Tally()
+    /// All-gathers (this process's contribution).
     public var allGather = Tally()
+    /// Barriers (no bytes).
     public var barrier = Tally()
 
+    /// No operation yet.
     public init() {}
 
     /// Bytes of every operation together.
