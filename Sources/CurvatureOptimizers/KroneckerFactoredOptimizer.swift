@@ -83,8 +83,9 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
     }
 
     /// The step on this process's slice of the global batch: gradients averaged (and their factors
-    /// gathered where a block takes the rank-`B` form), factor statistics from the gathered captures, each layer's refresh on one process
-    /// (greedy by cost) and its result broadcast (`DataParallelStep`, `Notes/Distributed.md`).
+    /// gathered where a block takes the rank-`B` form), factor statistics from the gathered
+    /// captures, each layer's refresh on one process (greedy by cost) and its result broadcast
+    /// (`DataParallelStep`, `Notes/Distributed.md`).
     public mutating func step<L: Loss>(_ model: inout Sequential<Scalar>, input: Matrix<Scalar>,
                                        target: Matrix<Scalar>, loss: L, communicator: any Communicator) throws
         -> StepResult<Scalar> where L.Scalar == Scalar {
