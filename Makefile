@@ -1,6 +1,8 @@
 # KronKit: set-up, tests, the demo and benchmarks on a Debian machine.
 #   make demo   install missing system packages, build in release, compare the optimizers (kronkit compare)
-#   make test   install missing system packages, run the whole test suite
+#   make test   install missing system packages, run the whole test suite (and the MPI check when mpirun is present)
+#   make test-mpi  the data-parallel check under mpirun -np 2 (Notes/Distributed.md)
+#   make bench-mpi  data-parallel step and communication time, 1 and 2 processes (Notes/Distributed.md)
 #   make bench  the kernel report (every kernel against its dense baseline)
 #   make bench-peers  KronKit against the NumPy/SciPy code its users would otherwise write (PEERS_FLAGS=--quick: small sizes)
 #   make docs   the DocC documentation of every library product, a static site in .build/docs
@@ -8,10 +10,10 @@
 # when OpenBLAS runs an older kernel family than the CPU allows; Notes/BLASCores.md): demo and bench too.
 
 SWIFT ?= swift
-APT_PACKAGES := libopenblas-dev liblapacke-dev libfftw3-dev zlib1g-dev pkg-config
+APT_PACKAGES := libopenblas-dev liblapacke-dev libfftw3-dev zlib1g-dev pkg-config libopenmpi-dev openmpi-bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps build test test-cores demo bench bench-quick bench-peers microbench docs clean
+.PHONY: deps build test test-mpi test-cores demo bench bench-quick bench-peers bench-mpi microbench docs clean
 
 ## Install the BLAS/LAPACK/FFTW/zlib development packages that are not installed yet.
 deps:
@@ -34,6 +36,19 @@ test test-cores: export OPENBLAS_NUM_THREADS ?= 1
 
 test: deps
 	$(SWIFT) test
+	@if command -v $(MPIRUN) >/dev/null 2>&1; then $(MAKE) --no-print-directory test-mpi; \
+	else echo "== $(MPIRUN) not found: the MPI check is skipped (make deps installs openmpi-bin)"; fi
+
+## Open MPI: as root it needs --allow-run-as-root; --oversubscribe lets it start more processes than cores.
+MPIRUN ?= mpirun
+MPI_RANKS ?= 2
+MPIRUN_FLAGS := --oversubscribe $(if $(filter 0,$(shell id -u)),--allow-run-as-root)
+
+## Data-parallel steps (SGD, K-FAC, EKFAC, B-KFAC; Float and Double) against one process's, under mpirun.
+test-mpi: export OPENBLAS_NUM_THREADS ?= 1
+test-mpi: deps
+	$(SWIFT) build --product MPITrainingCheck
+	$(MPIRUN) $(MPIRUN_FLAGS) -np $(MPI_RANKS) .build/debug/MPITrainingCheck
 
 ## The whole suite once per OpenBLAS kernel family (the tolerances must hold on any correct
 ## BLAS); a core whose instructions this CPU lacks (AVX2 for Haswell, AVX-512 for SkylakeX) is skipped.
@@ -77,6 +92,14 @@ bench-peers: deps
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python3 Benchmarks/peers/peers.py $(PEERS_FLAGS) \
 	  --json .build/peers-numpy.json --kronkit .build/kernel-report-peers.json
 
+## Step and communication time of SGD and K-FAC on one process and under mpirun -np 2 (one OpenBLAS
+## thread per process: two processes on two cores), then the formula's table (Notes/Distributed.md).
+MPI_BENCH_FLAGS ?= --steps 20
+bench-mpi: deps
+	$(SWIFT) build -c release --product MPIBench
+	OPENBLAS_NUM_THREADS=1 .build/release/MPIBench $(MPI_BENCH_FLAGS)
+	OPENBLAS_NUM_THREADS=1 $(MPIRUN) $(MPIRUN_FLAGS) -np 2 .build/release/MPIBench $(MPI_BENCH_FLAGS) | tail -n +4
+
 microbench: deps
 	$(SWIFT) package --disable-sandbox benchmark --skip-target KernelReport
 
@@ -87,7 +110,7 @@ microbench: deps
 ## in a catalog or in a doc comment, a malformed catalog — except an undocumented parameter or
 ## return value ("is missing documentation"), which is printed and does not fail.
 DOC_TARGETS := DenseLinearAlgebra LinearOperators SymmetricEigen KroneckerOperators RandomizedRange OnlineEigenUpdates \
-  HierarchicalMatrices StructuredFactors KronKit NeuralNetworks CurvatureOptimizers
+  HierarchicalMatrices StructuredFactors KronKit NeuralNetworks CurvatureOptimizers Distributed MPIDistributed
 DOCS_DIR := .build/docs
 docs: deps
 	@mkdir -p .build

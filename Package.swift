@@ -22,6 +22,8 @@ let package = Package(
         .library(name: "KronKit", targets: ["KronKit"]),
         .library(name: "NeuralNetworks", targets: ["NeuralNetworks"]),
         .library(name: "CurvatureOptimizers", targets: ["CurvatureOptimizers"]),
+        .library(name: "Distributed", targets: ["Distributed"]),
+        .library(name: "MPIDistributed", targets: ["MPIDistributed"]),
         .executable(name: "kronkit", targets: ["kronkit"]),
         .executable(name: "kernel-report", targets: ["KernelReport"]),
     ],
@@ -39,6 +41,8 @@ let package = Package(
             providers: [.apt(["libopenblas-dev", "liblapacke-dev", "libfftw3-dev", "pkg-config"])]
         ),
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Open MPI, for MPIDistributed only (the tool and the MPI check link it; no kernel module does).
+        .systemLibrary(name: "CMPI", pkgConfig: "ompi-c", providers: [.apt(["libopenmpi-dev"])]),
         .target(
             name: "DenseLinearAlgebra",
             dependencies: ["CLinearAlgebra", .product(name: "RealModule", package: "swift-numerics")]
@@ -52,19 +56,23 @@ let package = Package(
         .target(name: "StructuredFactors", dependencies: ["DenseLinearAlgebra", "LinearOperators"]),
         .target(name: "KronKit", dependencies: kernelModules.map { .target(name: $0) }),
         .target(name: "NeuralNetworks", dependencies: ["DenseLinearAlgebra", "CZlib"]),
+        // The Communicator protocol and the single-process default: no C dependency (Notes/Distributed.md).
+        .target(name: "Distributed", dependencies: ["DenseLinearAlgebra"]),
+        // The Communicator on Open MPI, for processes started by mpirun.
+        .target(name: "MPIDistributed", dependencies: ["Distributed", "CMPI"]),
         // The executables' start-up choice of OpenBLAS kernels (re-executes the process); not a product.
         .target(name: "BLASCoreSelection", dependencies: ["DenseLinearAlgebra"]),
         .target(
             name: "CurvatureOptimizers",
             dependencies: [
                 "DenseLinearAlgebra", "SymmetricEigen", "KroneckerOperators", "RandomizedRange", "OnlineEigenUpdates",
-                "StructuredFactors", "NeuralNetworks",
+                "StructuredFactors", "NeuralNetworks", "Distributed",
             ]
         ),
         .target(
             name: "KronkitTool",
             dependencies: [
-                "KronKit", "NeuralNetworks", "CurvatureOptimizers", "BLASCoreSelection",
+                "KronKit", "NeuralNetworks", "CurvatureOptimizers", "BLASCoreSelection", "Distributed", "MPIDistributed",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -77,11 +85,29 @@ let package = Package(
             ],
             path: "Benchmarks/KernelReport"
         ),
+        // make bench-mpi: data-parallel step time, communication time and bytes against the formula.
+        .executableTarget(
+            name: "MPIBench",
+            dependencies: ["CurvatureOptimizers", "NeuralNetworks", "DenseLinearAlgebra", "Distributed", "MPIDistributed"],
+            path: "Benchmarks/MPIBench"
+        ),
         .executableTarget(
             name: "KernelBenchmarks",
             dependencies: ["KronKit", .product(name: "Benchmark", package: "benchmark")],
             path: "Benchmarks/KernelBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // The data-parallel check under mpirun (make test-mpi): data-parallel steps against one process's.
+        .executableTarget(
+            name: "MPITrainingCheck",
+            dependencies: ["DataParallelTestSupport", "DenseLinearAlgebra", "Distributed", "MPIDistributed"],
+            path: "Tests/MPITrainingCheck"
+        ),
+        // The data-parallel comparison shared by DataParallelTests (threads) and MPITrainingCheck (mpirun).
+        .target(
+            name: "DataParallelTestSupport",
+            dependencies: ["CurvatureOptimizers", "NeuralNetworks", "DenseLinearAlgebra", "Distributed"],
+            path: "Tests/DataParallelTestSupport"
         ),
         // Shared test checkers and derived tolerances (not a product): every test target depends on it.
         .target(
@@ -102,10 +128,14 @@ let package = Package(
         .testTarget(name: "OnlineEigenUpdatesTests", dependencies: ["KronKitTestSupport", "OnlineEigenUpdates"]),
         .testTarget(name: "HierarchicalMatricesTests", dependencies: ["KronKitTestSupport", "HierarchicalMatrices"]),
         .testTarget(name: "StructuredFactorsTests", dependencies: ["KronKitTestSupport", "StructuredFactors"]),
+        .testTarget(name: "DistributedTests", dependencies: ["KronKitTestSupport", "Distributed"]),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["KronKitTestSupport", "NeuralNetworks", "CZlib"]),
         .testTarget(
             name: "CurvatureOptimizersTests",
-            dependencies: ["KronKitTestSupport", "CurvatureOptimizers", "KroneckerOperators", "NeuralNetworks", "StructuredFactors"]
+            dependencies: [
+                "KronKitTestSupport", "CurvatureOptimizers", "KroneckerOperators", "NeuralNetworks", "StructuredFactors",
+                "Distributed", "DataParallelTestSupport",
+            ]
         ),
         .testTarget(
             name: "KronkitToolTests",

@@ -53,10 +53,16 @@ extension CurvatureBlock {
     /// `d_out·d_in·(d_out + d_in)`, the rotation (or inverse products) of the dense gradient.
     static func prefersFactoredForm(_ gradient: Matrix<Scalar>, _ outputGradients: Matrix<Scalar>,
                                     _ inputs: Matrix<Scalar>) -> Bool {
-        let (dOut, dIn, m) = (Double(gradient.rows), Double(gradient.columns), Double(inputs.columns))
-        return outputGradients.rows == gradient.rows && inputs.rows == gradient.columns
+        outputGradients.rows == gradient.rows && inputs.rows == gradient.columns
             && outputGradients.columns == inputs.columns
-            && m * (dOut * dOut + dIn * dIn + dOut * dIn) < dOut * dIn * (dOut + dIn)
+            && prefersFactoredForm(outputs: gradient.rows, inputs: gradient.columns, columns: inputs.columns)
+    }
+
+    /// The cost comparison of ``prefersFactoredForm(_:_:_:)`` from the sizes alone: a
+    /// `d_out × d_in` gradient given as `m` columns.
+    static func prefersFactoredForm(outputs: Int, inputs: Int, columns: Int) -> Bool {
+        let (dOut, dIn, m) = (Double(outputs), Double(inputs), Double(columns))
+        return m * (dOut * dOut + dIn * dIn + dOut * dIn) < dOut * dIn * (dOut + dIn)
     }
 }
 

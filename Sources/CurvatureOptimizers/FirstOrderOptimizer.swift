@@ -1,4 +1,5 @@
 import DenseLinearAlgebra
+import Distributed
 import NeuralNetworks
 
 /// An optimizer whose update of each layer depends only on that layer's gradient
@@ -23,16 +24,30 @@ extension FirstOrderOptimizer {
     public mutating func step<L: Loss>(_ model: inout Sequential<Scalar>, input: Matrix<Scalar>,
                                        target: Matrix<Scalar>, loss: L) throws -> StepResult<Scalar>
         where L.Scalar == Scalar {
+        try step(&model, input: input, target: target, loss: loss, communicator: SingleProcessCommunicator())
+    }
+
+    /// The step on this process's slice of the global batch: the gradients (and the loss) are
+    /// averaged over the processes before the update, which is then the same on every process.
+    public mutating func step<L: Loss>(_ model: inout Sequential<Scalar>, input: Matrix<Scalar>,
+                                       target: Matrix<Scalar>, loss: L, communicator: any Communicator) throws
+        -> StepResult<Scalar> where L.Scalar == Scalar {
         try parameterShapes.validate(model)
         var result = StepResult(loss: Scalar(0), output: Matrix<Scalar>())
         timings.forwardBackward += try PhaseTimings.seconds {
             let (value, output) = try model.computeGradients(input: input, target: target, loss: loss)
             result = StepResult(loss: value, output: output)
         }
+        // Data-parallel hook: the global batch's mean gradients (nil in one process).
+        let averaged = communicator.size > 1
+            ? try DataParallelStep.averageGradients(model.parameterizedLayers.map { $0.weightGradient }, loss: &result.loss,
+                                                    communicator: communicator)
+            : nil
         let rate = Scalar(schedule.rate(base: baseLearningRate, step: stepCount))
         timings.application += try PhaseTimings.seconds {
             for (index, layer) in model.parameterizedLayers.enumerated() {
-                let update = try direction(forLayer: index, gradient: layer.weightGradient, weight: layer.weight)
+                let update = try direction(forLayer: index, gradient: averaged?[index] ?? layer.weightGradient,
+                                           weight: layer.weight)
                 try model.apply(update: update, scaledBy: -rate, toParameterizedLayer: index)
             }
         }

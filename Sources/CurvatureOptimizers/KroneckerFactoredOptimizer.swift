@@ -1,4 +1,5 @@
 import DenseLinearAlgebra
+import Distributed
 import NeuralNetworks
 
 /// The K-FAC family's optimizer: one curvature block per parameterised layer
@@ -78,6 +79,16 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
     public mutating func step<L: Loss>(_ model: inout Sequential<Scalar>, input: Matrix<Scalar>,
                                        target: Matrix<Scalar>, loss: L) throws -> StepResult<Scalar>
         where L.Scalar == Scalar {
+        try step(&model, input: input, target: target, loss: loss, communicator: SingleProcessCommunicator())
+    }
+
+    /// The step on this process's slice of the global batch: gradients averaged (and their factors
+    /// gathered where a block takes the rank-`B` form), factor statistics from the gathered
+    /// captures, each layer's refresh on one process (greedy by cost) and its result broadcast
+    /// (`DataParallelStep`, `Notes/Distributed.md`).
+    public mutating func step<L: Loss>(_ model: inout Sequential<Scalar>, input: Matrix<Scalar>,
+                                       target: Matrix<Scalar>, loss: L, communicator: any Communicator) throws
+        -> StepResult<Scalar> where L.Scalar == Scalar {
         try parameterShapes.validate(model)
         var result: StepResult<Scalar>?
         var gradients: [LayerGradient<Scalar>] = []
@@ -89,13 +100,23 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
                 LayerGradient(weight: $0.weightGradient, outputGradients: $0.outputGradients, inputs: $0.inputs)
             }
         }
-        guard let result else { preconditionFailure("the forward pass always sets the result") }
+        guard var result else { preconditionFailure("the forward pass always sets the result") }
+        if communicator.size > 1 {
+            // Data-parallel hook 1: the global batch's mean loss and gradients, and the gradients' factors.
+            try DataParallelStep.synchronize(&gradients, loss: &result.loss, block: Block.self, communicator: communicator)
+        }
         if stepCount % options.factorUpdatePeriod == 0 {
-            try updateCurvature(&model, output: result.output, target: target, loss: loss)
+            try updateCurvature(&model, output: result.output, target: target, loss: loss, communicator: communicator)
         }
         if stepCount % options.inverseUpdatePeriod == 0 {
-            for index in blocks.indices {
-                blockTimings[index].inversion += try PhaseTimings.seconds { try blocks[index].refreshInverse() }
+            if communicator.size > 1 {
+                // Data-parallel hook 4: each block refreshed by its assigned process, the result broadcast.
+                blocks = try DataParallelStep.refreshed(blocks, shapes: parameterShapes, timings: &blockTimings,
+                                                        communicator: communicator)
+            } else {
+                for index in blocks.indices {
+                    blockTimings[index].inversion += try PhaseTimings.seconds { try blocks[index].refreshInverse() }
+                }
             }
         }
         try applyUpdate(&model, gradients: gradients)
@@ -105,7 +126,9 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
 
     /// The extra backward passes of the curvature estimate, then each block's factor update.
     mutating func updateCurvature<L: Loss>(_ model: inout Sequential<Scalar>, output: Matrix<Scalar>,
-                                           target: Matrix<Scalar>, loss: L) throws where L.Scalar == Scalar {
+                                           target: Matrix<Scalar>, loss: L,
+                                           communicator: any Communicator = SingleProcessCommunicator()) throws
+        where L.Scalar == Scalar {
         var passes: [[Matrix<Scalar>]] = Array(repeating: [], count: blocks.count)
         forwardBackwardSeconds += try PhaseTimings.seconds {
             let batch = Scalar(output.columns)
@@ -114,7 +137,10 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
             case .empirical:
                 outputGradients = []
             case .monteCarlo:
-                let sampled = try loss.sampleTargets(output: output, using: &generator)
+                // Data-parallel hook 2: the labels one process would sample for the whole batch, this slice's part.
+                let sampled = communicator.size > 1
+                    ? try DataParallelStep.sampledTargets(loss, output: output, using: &generator, communicator: communicator)
+                    : try loss.sampleTargets(output: output, using: &generator)
                 outputGradients = [try loss.valueAndGradient(output: output, target: sampled).gradient]
             case .exactGGN:
                 guard let gaussNewton = loss as? any GaussNewtonLoss<Scalar> else {
@@ -135,8 +161,10 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
         }
         for (index, layer) in model.parameterizedLayers.enumerated() {
             blockTimings[index].factorUpdate += try PhaseTimings.seconds {
-                let capture = try LayerCapture(inputs: layer.inputs, outputGradientPasses: passes[index],
+                var capture = try LayerCapture(inputs: layer.inputs, outputGradientPasses: passes[index],
                                                batchSize: layer.batchSize, sharedDimension: layer.sharedDimension)
+                // Data-parallel hook 3: the whole batch's capture, gathered from every process.
+                if communicator.size > 1 { capture = try DataParallelStep.globalCapture(capture, communicator: communicator) }
                 try blocks[index].updateCurvature(with: capture)
             }
         }

@@ -1,4 +1,5 @@
 import DenseLinearAlgebra
+import Distributed
 import NeuralNetworks
 
 /// A training method: one call of ``step(_:input:target:loss:)`` runs the forward
@@ -26,6 +27,18 @@ public protocol Optimizer<Scalar>: Codable, Sendable {
     ///   the model's and loss's errors.
     mutating func step<L: Loss>(_ model: inout Sequential<Scalar>, input: Matrix<Scalar>, target: Matrix<Scalar>,
                                 loss: L) throws -> StepResult<Scalar> where L.Scalar == Scalar
+
+    /// One data-parallel step: every process of `communicator` passes its own equal, contiguous
+    /// slice (in rank order) of the same global batch, and every process's model and optimizer
+    /// end the step as one process's would on the whole batch, up to summation order
+    /// (`Notes/Distributed.md`). With a ``/Distributed/SingleProcessCommunicator`` it is
+    /// ``step(_:input:target:loss:)``.
+    /// - Returns: the global batch's mean loss (the same on every process) and this process's output.
+    /// - Throws: as ``step(_:input:target:loss:)``, and ``/Distributed/CommunicationError`` when a
+    ///   collective fails or the step failed on another process.
+    mutating func step<L: Loss>(_ model: inout Sequential<Scalar>, input: Matrix<Scalar>, target: Matrix<Scalar>,
+                                loss: L, communicator: any Communicator) throws -> StepResult<Scalar>
+        where L.Scalar == Scalar
 }
 
 /// What one optimizer step reports.

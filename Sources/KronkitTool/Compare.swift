@@ -28,7 +28,7 @@ struct Compare: ToolCommand {
     }
 
     func execute(in context: CommandContext) throws {
-        let folder = try OutputFolder(path: options.output)
+        let folder = try OutputFolder(path: options.output, writes: context.communicator.isRoot)
         try folder.requireWritable(["metrics.csv", "report.svg"])
         switch options.precision {
         case .float32: try compare(Float.self, folder: folder, context: context)
@@ -47,6 +47,7 @@ struct Compare: ToolCommand {
             + (options.seeds == 1 ? "seed \(options.seed)" : "seeds \(options.seed)…\(options.seedList.last ?? options.seed)"))
         try options.announce(data, on: console)
         var runner = Runner(options: options, console: console, shouldStop: context.shouldStop)
+        runner.communicator = context.communicator
         runner.namesSeeds = options.seeds > 1
         let (targetLoss, target, task) = (targetLoss, target, options.model.task)
         runner.fineTarget = { initial in Self.target(loss: targetLoss, accuracy: target, task: task, initial: initial) }

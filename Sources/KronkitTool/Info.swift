@@ -1,5 +1,6 @@
 import ArgumentParser
 import DenseLinearAlgebra
+import Distributed
 import Foundation
 
 /// `kronkit info`: the linked BLAS/LAPACK/FFTW configuration, the OpenBLAS core (how it was
@@ -10,11 +11,11 @@ struct Info: ToolCommand {
             + "threads and precisions.")
 
     func execute(in context: CommandContext) {
-        for line in Self.lines() { context.console.print(line) }
+        for line in Self.lines(communicator: context.communicator) { context.console.print(line) }
     }
 
     /// The report, one line per fact.
-    static func lines() -> [String] {
+    static func lines(communicator: any Communicator = SingleProcessCommunicator()) -> [String] {
         ["BLAS/LAPACK:  \(BLASConfiguration.configuration) (LAPACKE C interface)"] + kernelLines() + [
             "BLAS threads: \(BLASConfiguration.threads) (cores available: \(ProcessInfo.processInfo.activeProcessorCount); "
                 + "set OPENBLAS_NUM_THREADS to change)",
@@ -22,6 +23,9 @@ struct Info: ToolCommand {
             "Precisions:   float32 (Float, s-routines), float64 (Double, d-routines); --precision selects",
             "Methods:      \(Method.allCases.map(\.rawValue).joined(separator: ", "))",
             "Models:       \(ModelKind.allCases.map(\.rawValue).joined(separator: ", "))",
+            "Processes:    rank \(communicator.rank) of \(communicator.size) "
+                + (communicator.size > 1 ? "(MPI, data-parallel: each rank trains on its slice of every batch)"
+                    : "(one process; start with mpirun -np P for data-parallel training)"),
         ]
     }
 }

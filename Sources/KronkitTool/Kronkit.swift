@@ -1,7 +1,9 @@
 import ArgumentParser
 import CurvatureOptimizers
 import DenseLinearAlgebra
+import Distributed
 import Foundation
+import MPIDistributed
 
 /// The `kronkit` command-line tool: train and compare optimizers, inspect the backend,
 /// check the kernels.
@@ -19,11 +21,22 @@ public struct Kronkit: ParsableCommand {
     public init() {}
 
     /// Runs the tool on `CommandLine.arguments` and exits with its status.
+    ///
+    /// Started by `mpirun`, the processes form one data-parallel run over MPI
+    /// (``CommandContext/launched()``); a process that fails then ends the whole job, since the
+    /// others would wait for it in their next collective operation.
     public static func main() {
         InterruptFlag.install()
-        let context = CommandContext(console: .standard, shouldStop: { _ in InterruptFlag.isRaised },
-                                     invocation: CommandLine.arguments)
-        Foundation.exit(execute(Array(CommandLine.arguments.dropFirst()), context: context))
+        let context: CommandContext
+        do {
+            context = try .launched()
+        } catch {
+            Console.standard.printError("error: \(error)")
+            Foundation.exit(1)
+        }
+        let status = execute(Array(CommandLine.arguments.dropFirst()), context: context)
+        if status != 0, let mpi = context.communicator as? MPICommunicator, mpi.size > 1 { mpi.abort(exitCode: status) }
+        Foundation.exit(status)
     }
 
     /// Parses `arguments`, runs the command and returns the exit status. Every failure
@@ -95,10 +108,30 @@ struct CommandContext {
     var shouldStop: (Int) -> Bool
     /// The command line (program name first), for the resume hint after an interruption.
     var invocation: [String]
+    /// The processes of a data-parallel run; one process unless started by `mpirun`.
+    var communicator: any Communicator = SingleProcessCommunicator()
 
     /// Standard streams, Ctrl-C and the process's own command line.
     static var standard: CommandContext {
         CommandContext(console: .standard, shouldStop: { _ in InterruptFlag.isRaised }, invocation: CommandLine.arguments)
+    }
+
+    /// ``standard``, with MPI's processes as the communicator when `mpirun` started this one
+    /// (``/MPIDistributed/MPICommunicator/isLaunchedByMPIRun``). Then only rank 0 prints; the other
+    /// ranks print their errors only, prefixed `rank R:`. Every rank polls its own Ctrl-C flag:
+    /// `mpirun` forwards the interrupt to all of them.
+    /// - Throws: ``/Distributed/CommunicationError`` when MPI cannot be initialised.
+    static func launched() throws -> CommandContext {
+        var context = standard
+        guard MPICommunicator.isLaunchedByMPIRun else { return context }
+        let communicator = try MPICommunicator.world()
+        context.communicator = communicator
+        if !communicator.isRoot {
+            let rank = communicator.rank
+            context.console = Console(isTerminal: false, output: { _ in },
+                                      error: { FileHandle.standardError.write(Data("rank \(rank): \($0)".utf8)) })
+        }
+        return context
     }
 }
 

@@ -3,12 +3,18 @@ import Foundation
 /// The folder a run writes `metrics.csv`, `report.svg` and `checkpoint.npz` into.
 struct OutputFolder: Sendable {
     let path: String
+    /// `false` on the processes of a data-parallel run other than rank 0: they write nothing (rank 0
+    /// writes the run's files), and their writes return the path only.
+    let writes: Bool
 
     /// Creates the folder if needed and checks that a file can be written in it, so that a
     /// bad `--output` fails before training rather than after.
+    /// - Parameter writes: `false` for a process that writes nothing (no folder is created or checked).
     /// - Throws: ``ToolError/unwritableOutput(path:reason:)``.
-    init(path: String) throws {
+    init(path: String, writes: Bool = true) throws {
         self.path = path
+        self.writes = writes
+        guard writes else { return }
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         if manager.fileExists(atPath: path, isDirectory: &isDirectory) {
@@ -32,7 +38,7 @@ struct OutputFolder: Sendable {
     /// checkpoint being resumed).
     /// - Throws: ``ToolError/unwritableOutput(path:reason:)`` naming the file.
     func requireWritable(_ names: [String]) throws {
-        for name in names {
+        for name in names where writes {
             let target = file(name)
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory) else { continue }
@@ -54,6 +60,7 @@ struct OutputFolder: Sendable {
     @discardableResult
     func write(_ text: String, to name: String) throws -> String {
         let target = file(name)
+        guard writes else { return target }
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: target), options: .atomic)
         } catch {

@@ -1,5 +1,6 @@
 import CurvatureOptimizers
 import DenseLinearAlgebra
+import Distributed
 import Foundation
 import NeuralNetworks
 
@@ -26,6 +27,9 @@ struct Runner {
     var fineTarget: (@Sendable (MetricsRow) -> RunRecord.Target)?
     /// Name progress lines `METHOD seed S` (runs of several seeds) instead of `METHOD`.
     var namesSeeds = false
+    /// The processes of a data-parallel run (`mpirun -np P kronkit …`): each trains on its slice of
+    /// every batch, and only rank 0 writes checkpoints. One process by default.
+    var communicator: any Communicator = SingleProcessCommunicator()
 
     /// A training loss more than this many times the first step's draws a warning.
     static var divergenceFactor: Double { 10 }
@@ -66,7 +70,8 @@ struct Runner {
         shuffle.jump()
         var session = try TrainingSession(model: model, optimizer: optimizer, loss: loss, data: data,
                                           task: options.model.task, batchSize: options.batchSize,
-                                          evaluationPeriod: options.evalEvery, shuffle: shuffle)
+                                          evaluationPeriod: options.evalEvery, shuffle: shuffle,
+                                          communicator: communicator)
         session.fineTarget = fineTarget
         var identity = options.identity(method: method, totalSteps: totalSteps)
         identity["--seed"] = "\(seed)"
@@ -105,11 +110,13 @@ struct Runner {
                         + "\(Report.number(first)); the run may be diverging (a smaller --learning-rate"
                         + (method.isFirstOrder ? ")" : ", or more --damping)"))
                 }
-                if let checkpointPath, let checkpointEvery, session.state.step % checkpointEvery == 0 {
+                if let checkpointPath, let checkpointEvery, session.state.step % checkpointEvery == 0, communicator.isRoot {
                     try CheckpointFile.write(session.checkpoint(userInfo: identity), to: checkpointPath)
                 }
             }
-            if let checkpointPath { try CheckpointFile.write(session.checkpoint(userInfo: identity), to: checkpointPath) }
+            if let checkpointPath, communicator.isRoot {
+                try CheckpointFile.write(session.checkpoint(userInfo: identity), to: checkpointPath)
+            }
             outcome = finished ? .finished : .interrupted(step: session.state.step, checkpoint: checkpointPath)
         } catch let error as ToolError {
             if case .diverged = error {

@@ -33,7 +33,7 @@ struct Train: ToolCommand {
     }
 
     func execute(in context: CommandContext) throws {
-        let folder = try OutputFolder(path: options.output)
+        let folder = try OutputFolder(path: options.output, writes: context.communicator.isRoot)
         if options.seeds > 1 {
             try folder.requireWritable(["metrics.csv", "report.svg"])
             switch options.precision {
@@ -61,6 +61,7 @@ struct Train: ToolCommand {
             + "seeds \(seeds[0])…\(seeds[seeds.count - 1])")
         try options.announce(data, on: console)
         var runner = Runner(options: options, console: console, shouldStop: context.shouldStop)
+        runner.communicator = context.communicator
         runner.namesSeeds = true
         var records: [RunRecord] = []
         for seed in seeds {
@@ -105,9 +106,10 @@ struct Train: ToolCommand {
         console.print("Training \(options.model.rawValue) with \(optimizer.rawValue) on \(options.data) "
             + "(\(data.train.count) training, \(data.test.count) test examples, \(options.precision.rawValue))")
         try options.announce(data, on: console)
-        let runner = Runner(options: options, console: console, shouldStop: context.shouldStop,
+        var runner = Runner(options: options, console: console, shouldStop: context.shouldStop,
                             checkpointPath: folder.file(CheckpointFile.fileName), checkpointEvery: checkpointEvery,
                             resumePath: resume)
+        runner.communicator = context.communicator
         let record = try runner.run(optimizer, data: data)
         let csv = try folder.write(Report.csv([record]), to: "metrics.csv")
         let svg = try folder.write(Report.svg([record], task: options.model.task, title: options.model.rawValue),

@@ -1,5 +1,6 @@
 import CurvatureOptimizers
 import DenseLinearAlgebra
+import Distributed
 import Foundation
 import NeuralNetworks
 
@@ -30,14 +31,26 @@ struct TrainingSession<O: Optimizer, L: Loss> where L.Scalar == O.Scalar {
     private let testTarget: Matrix<Scalar>
     /// The target a comparison measures steps to, from the run's step-0 row; nil for none.
     var fineTarget: (@Sendable (MetricsRow) -> RunRecord.Target)?
+    /// The processes of a data-parallel run: every one draws the same batch order and steps on its
+    /// slice of each batch (``/Distributed/Communicator/shard(of:)``).
+    let communicator: any Communicator
 
-    /// - Parameter shuffle: draws each epoch's batch order.
-    /// - Throws: ``ToolError/incompatibleData(_:)`` when there are fewer training examples than a batch.
+    /// - Parameters:
+    ///   - shuffle: draws each epoch's batch order.
+    ///   - communicator: the processes that share each batch (one by default).
+    /// - Throws: ``ToolError/incompatibleData(_:)`` when there are fewer training examples than a batch, or
+    ///   a batch that does not split into equal slices, one per process.
     init(model: Sequential<Scalar>, optimizer: O, loss: L, data: TrainingData<Scalar>, task: ModelKind.Task,
-         batchSize: Int, evaluationPeriod: Int, shuffle: Xoshiro256StarStar) throws {
+         batchSize: Int, evaluationPeriod: Int, shuffle: Xoshiro256StarStar,
+         communicator: any Communicator = SingleProcessCommunicator()) throws {
         guard data.train.count >= batchSize else {
             throw ToolError.incompatibleData("\(data.train.count) training examples do not fill one batch of \(batchSize)")
         }
+        guard batchSize % communicator.size == 0 else {
+            throw ToolError.incompatibleData("--batch-size \(batchSize) does not split into \(communicator.size) equal "
+                + "slices, one per process; choose a multiple of \(communicator.size)")
+        }
+        self.communicator = communicator
         (self.model, self.optimizer, self.loss, self.data, self.task) = (model, optimizer, loss, data, task)
         self.batchSize = batchSize
         self.evaluationPeriod = evaluationPeriod
@@ -95,7 +108,8 @@ struct TrainingSession<O: Optimizer, L: Loss> where L.Scalar == O.Scalar {
             let start = ContinuousClock.now
             let value: Double
             do {
-                value = Double(try optimizer.step(&model, input: batch.features, target: target, loss: loss).loss)
+                value = Double(try optimizer.step(&model, input: batch.features, target: target, loss: loss,
+                                                  communicator: communicator).loss)
             } catch let error as LinearAlgebraError {
                 // Weights or activations overflowed (possibly inside a curvature block, so the
                 // error may carry its context): the run diverged within this step.
@@ -159,7 +173,9 @@ struct TrainingSession<O: Optimizer, L: Loss> where L.Scalar == O.Scalar {
         guard let order else { preconditionFailure("an epoch's order is set above") }
         let start = state.batchIndex * batchSize
         state.batchIndex += 1
-        return try data.train.subset(Array(order[start..<start + batchSize]))
+        // This process's slice of the batch (all of it in one process).
+        let slice = try communicator.shard(of: batchSize)
+        return try data.train.subset(Array(order[start + slice.lowerBound..<start + slice.upperBound]))
     }
 
     /// Draws the current epoch's order from `generator`, which must be at `state.epochStart`.
