@@ -57,8 +57,8 @@ let package = Package(
         .target(
             name: "CurvatureOptimizers",
             dependencies: [
-                "DenseLinearAlgebra", "SymmetricEigen", "KroneckerOperators", "RandomizedRange", "OnlineEigenUpdates",
-                "StructuredFactors", "NeuralNetworks",
+                "DenseLinearAlgebra", "LinearOperators", "SymmetricEigen", "KroneckerOperators", "RandomizedRange",
+                "OnlineEigenUpdates", "StructuredFactors", "NeuralNetworks",
             ]
         ),
         .target(
@@ -105,7 +105,10 @@ let package = Package(
         .testTarget(name: "NeuralNetworksTests", dependencies: ["KronKitTestSupport", "NeuralNetworks", "CZlib"]),
         .testTarget(
             name: "CurvatureOptimizersTests",
-            dependencies: ["KronKitTestSupport", "CurvatureOptimizers", "KroneckerOperators", "NeuralNetworks", "StructuredFactors"]
+            dependencies: [
+                "KronKitTestSupport", "CurvatureOptimizers", "KroneckerOperators", "LinearOperators", "NeuralNetworks",
+                "StructuredFactors",
+            ]
         ),
         .testTarget(
             name: "KronkitToolTests",
