@@ -53,26 +53,37 @@ struct CurvatureComparisonTests {
         #expect(mlpError > 1e3 * bound, "two layers: K-FAC is an approximation, error \(mlpError)")
     }
 
-    /// CG on the true GGN of an ill-conditioned problem (input scales 1…1/30, λ = 10⁻³), with
-    /// and without K-FAC as preconditioner: both converge, and K-FAC's takes fewer iterations.
-    /// The run is deterministic (fixed seeds); the counts are recorded in Notes/Curvature.md.
-    @Test func kfacPreconditionedCGNeedsFewerIterations() throws {
-        let damping = 1e-3
-        var generator = Xoshiro256StarStar(seed: 53)
+    /// CG on the true GGN + λI with and without K-FAC as preconditioner, inputs scaled 1…1/30.
+    /// One dense layer under squared error: K-FAC is the exact inverse, so preconditioned CG
+    /// stops after one iteration (two allowing for rounding), while plain CG needs one iteration
+    /// per distinct eigenvalue of `A ⊗ I + λI` that the right-hand side excites (five here:
+    /// `d_in + 1`, random right-hand side) — at least three. A two-layer tanh network: both
+    /// converge to the same solution (within `κτ`); the iteration counts are only recorded
+    /// (Notes/Curvature.md): on networks this small K-FAC is not consistently the better
+    /// preconditioner, so no inequality is asserted there.
+    @Test func cgOnTheTrueGGNWithKFACAsPreconditioner() throws {
+        let options = KrylovOptions<Double>(relativeTolerance: 1e-8, maximumIterations: 2000)
         let scales = (0..<8).map { Double.pow(30, -Double($0) / 7) }
+        var generator = Xoshiro256StarStar(seed: 53)
         let input = try Matrix<Double>.randomGaussian(rows: 8, columns: 64, using: &generator).scalingRows(by: scales)
         let target = try Matrix<Double>.randomGaussian(rows: 2, columns: 64, using: &generator)
-        var model = try TestModels.tanhNetwork(Double.self, inputs: 8, hidden: 6, outputs: 2, seed: 54)
-        let kfac = try Self.refreshedKFAC(&model, input: input, target: target, damping: damping)
-        let ggn = try GaussNewtonOperator(model: model, input: input, loss: SquaredError<Double>())
-        let gradient = try Matrix<Double>.randomGaussian(rows: ggn.rows, columns: 1, using: &generator).elements
-        let options = KrylovOptions<Double>(relativeTolerance: 1e-8, maximumIterations: 2000)
-        let plain = try ggn.dampedSolve(gradient, damping: damping, options: options)
-        let preconditioned = try ggn.dampedSolve(gradient, damping: damping, preconditioner: kfac.preconditioner(),
-                                                 options: options)
+        func counts(_ model: inout Sequential<Double>, damping: Double) throws
+            -> (plain: KrylovSolution<Double>, kfac: KrylovSolution<Double>) {
+            let kfac = try Self.refreshedKFAC(&model, input: input, target: target, damping: damping)
+            let ggn = try GaussNewtonOperator(model: model, input: input, loss: SquaredError<Double>())
+            let gradient = try Matrix<Double>.randomGaussian(rows: ggn.rows, columns: 1, using: &generator).elements
+            return (try ggn.dampedSolve(gradient, damping: damping, options: options),
+                    try ggn.dampedSolve(gradient, damping: damping, preconditioner: kfac.preconditioner(), options: options))
+        }
+        var linear = try Sequential<Double>([Dense(inputSize: 8, outputSize: 2, using: &generator)])
+        let exact = try counts(&linear, damping: 1e-3)
+        #expect(exact.kfac.iterations[0] <= 2 && exact.plain.iterations[0] >= 3,
+                "one layer: K-FAC-preconditioned CG \(exact.kfac.iterations[0]), plain CG \(exact.plain.iterations[0])")
+        let damping = 1e-4
+        var mlp = try TestModels.tanhNetwork(Double.self, inputs: 8, hidden: 6, outputs: 2, seed: 54)
+        let (plain, preconditioned) = try counts(&mlp, damping: damping)
         let difference = try (plain.solution - preconditioned.solution).frobeniusNorm / plain.solution.frobeniusNorm
-        #expect(difference < 1e-4, "the two solves agree (κ·τ with κ ≤ 10⁴): \(difference)")
-        #expect(preconditioned.iterations[0] < plain.iterations[0],
-                "K-FAC-preconditioned CG \(preconditioned.iterations[0]) iterations, plain CG \(plain.iterations[0])")
+        // κ(G + λI) ≤ (‖G‖ + λ)/λ ≲ 10⁵ here; both residuals are at most τ = 10⁻⁸ relative.
+        #expect(difference < 2e5 * options.relativeTolerance, "the two solves agree: \(difference)")
     }
 }
