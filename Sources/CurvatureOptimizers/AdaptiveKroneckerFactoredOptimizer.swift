@@ -25,8 +25,8 @@ import NeuralNetworks
 ///
 /// - Complexity: per step the wrapped optimizer's forward, backward and curvature work, plus a
 ///   forward pass to build the GGN operator, one or two GGN-vector products (each about two
-///   forward passes and a backward pass) and every `T₁` steps one forward pass. On the MLPs
-///   of the tool that is about 2–3× a K-FAC step at `T_cov = 10` (`Notes/RESULTS.md`).
+///   forward passes and a backward pass) and every `T₁` steps one forward pass: 3–9× a K-FAC
+///   step at `T_cov = 10` on the tool's MLP, in 0.5–0.8× the steps (`Notes/RESULTS.md`).
 public struct AdaptiveKroneckerFactoredOptimizer<Block: AdjustableDampingBlock>: Optimizer {
     public typealias Scalar = Block.Scalar
 
