@@ -65,8 +65,8 @@ let package = Package(
         .target(
             name: "CurvatureOptimizers",
             dependencies: [
-                "DenseLinearAlgebra", "SymmetricEigen", "KroneckerOperators", "RandomizedRange", "OnlineEigenUpdates",
-                "StructuredFactors", "NeuralNetworks", "Distributed",
+                "DenseLinearAlgebra", "LinearOperators", "SymmetricEigen", "KroneckerOperators", "RandomizedRange",
+                "OnlineEigenUpdates", "StructuredFactors", "NeuralNetworks", "Distributed",
             ]
         ),
         .target(
@@ -133,8 +133,8 @@ let package = Package(
         .testTarget(
             name: "CurvatureOptimizersTests",
             dependencies: [
-                "KronKitTestSupport", "CurvatureOptimizers", "KroneckerOperators", "NeuralNetworks", "StructuredFactors",
-                "Distributed", "DataParallelTestSupport",
+                "KronKitTestSupport", "CurvatureOptimizers", "KroneckerOperators", "LinearOperators", "NeuralNetworks",
+                "StructuredFactors", "Distributed", "DataParallelTestSupport",
             ]
         ),
         .testTarget(

@@ -26,7 +26,7 @@ public struct EKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
         }
     }
 
-    public let configuration: Configuration
+    public internal(set) var configuration: Configuration
     public private(set) var factors: KroneckerFactors<Scalar>
     /// The eigenbasis at the latest refresh.
     public private(set) var inputDecomposition: SymmetricEigendecomposition<Scalar>?

@@ -23,7 +23,7 @@ public struct KFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
         }
     }
 
-    public let configuration: Configuration
+    public internal(set) var configuration: Configuration
     /// The running factors.
     public private(set) var factors: KroneckerFactors<Scalar>
     /// Eigen route: the factors' decompositions at the latest refresh.

@@ -89,6 +89,21 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
     public mutating func step<L: Loss>(_ model: inout Sequential<Scalar>, input: Matrix<Scalar>,
                                        target: Matrix<Scalar>, loss: L, communicator: any Communicator) throws
         -> StepResult<Scalar> where L.Scalar == Scalar {
+        let (result, gradients) = try prepareStep(&model, input: input, target: target, loss: loss,
+                                                  communicator: communicator)
+        try applyUpdate(&model, gradients: gradients)
+        stepCount += 1
+        return result
+    }
+
+    /// A step up to the update: forward and backward passes, the scheduled factor update and
+    /// refresh. Returns the batch's loss and output and the layers' gradients; the caller
+    /// applies an update and calls ``finishStep()`` (the fixed rule here, the quadratic model
+    /// in ``AdaptiveKroneckerFactoredOptimizer``).
+    mutating func prepareStep<L: Loss>(_ model: inout Sequential<Scalar>, input: Matrix<Scalar>,
+                                       target: Matrix<Scalar>, loss: L,
+                                       communicator: any Communicator = SingleProcessCommunicator()) throws
+        -> (result: StepResult<Scalar>, gradients: [LayerGradient<Scalar>]) where L.Scalar == Scalar {
         try parameterShapes.validate(model)
         var result: StepResult<Scalar>?
         var gradients: [LayerGradient<Scalar>] = []
@@ -119,10 +134,11 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
                 }
             }
         }
-        try applyUpdate(&model, gradients: gradients)
-        stepCount += 1
-        return result
+        return (result, gradients)
     }
+
+    /// Counts a step finished by a caller of ``prepareStep(_:input:target:loss:)``.
+    mutating func finishStep() { stepCount += 1 }
 
     /// The extra backward passes of the curvature estimate, then each block's factor update.
     mutating func updateCurvature<L: Loss>(_ model: inout Sequential<Scalar>, output: Matrix<Scalar>,
@@ -172,13 +188,7 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
 
     /// Preconditioning, KL clipping, weight decay, momentum and the parameter update.
     mutating func applyUpdate(_ model: inout Sequential<Scalar>, gradients: [LayerGradient<Scalar>]) throws {
-        var preconditioned: [Matrix<Scalar>] = []
-        for (index, gradient) in gradients.enumerated() {
-            blockTimings[index].application += try PhaseTimings.seconds {
-                preconditioned.append(try blocks[index].preconditioned(
-                    gradient.weight, factoredAs: gradient.outputGradients, times: gradient.inputs))
-            }
-        }
+        let preconditioned = try preconditionedGradients(gradients)
         let rate = options.schedule.rate(base: options.learningRate, step: stepCount)
         var clip = 1.0
         if let kappa = options.klClip {
@@ -197,6 +207,22 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
             if options.weightDecay > 0 { try velocities[index].add(parameters[index], scaledBy: Scalar(options.weightDecay)) }
             try model.apply(update: velocities[index], scaledBy: Scalar(-rate), toParameterizedLayer: index)
         }
+    }
+
+    /// Every layer's gradient preconditioned by its block, timed as the blocks' application:
+    /// through the gradient's factors when that is cheaper and `usingFactors` (false when the
+    /// gradient is no longer `g·aᵀ`, e.g. with an L2 term added).
+    mutating func preconditionedGradients(_ gradients: [LayerGradient<Scalar>], usingFactors: Bool = true) throws
+        -> [Matrix<Scalar>] {
+        var preconditioned: [Matrix<Scalar>] = []
+        for (index, gradient) in gradients.enumerated() {
+            blockTimings[index].application += try PhaseTimings.seconds {
+                preconditioned.append(try usingFactors
+                    ? blocks[index].preconditioned(gradient.weight, factoredAs: gradient.outputGradients, times: gradient.inputs)
+                    : blocks[index].preconditioned(gradient.weight))
+            }
+        }
+        return preconditioned
     }
 
     /// Decodes an optimizer and checks that its state fits together.
@@ -221,6 +247,14 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
                                      && blockTimings.count == parameterShapes.shapes.count, decoder,
                                  "\(blocks.count) blocks and \(blockTimings.count) timings for "
                                      + "\(parameterShapes.shapes.count) layers")
+    }
+}
+
+extension KroneckerFactoredOptimizer where Block: AdjustableDampingBlock {
+    /// Sets every block's damping `λ` (see ``AdjustableDampingBlock`` for when it acts).
+    /// - Throws: ``OptimizerError/invalidConfiguration(_:)`` unless `λ` is positive and finite.
+    public mutating func setDamping(_ damping: Double) throws {
+        for index in blocks.indices { try blocks[index].setDamping(damping) }
     }
 }
 

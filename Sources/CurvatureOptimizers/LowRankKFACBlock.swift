@@ -99,7 +99,7 @@ public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
     }
 
     /// The options the block was built with.
-    public let configuration: Configuration
+    public internal(set) var configuration: Configuration
     /// The dense EMA factors, for the methods that keep them (``Method/keepsDenseFactors``).
     public private(set) var factors: KroneckerFactors<Scalar>?
     /// The truncated decompositions of `A` and `G` (descending eigenvalues); empty before the

@@ -26,6 +26,10 @@ enum Method: String, CaseIterable, Sendable, Codable, ExpressibleByArgument {
     /// First-order baselines (no curvature state).
     var isFirstOrder: Bool { [.sgd, .sgdNesterov, .adam, .adamw].contains(self) }
 
+    /// The methods with damped Kronecker-factored curvature blocks, which `--adaptive` can wrap
+    /// (not SINGD and IKFAC, whose damping steers their factors' updates).
+    var isKroneckerFactored: Bool { !isFirstOrder && self != .singd && self != .ikfac }
+
     /// One line per method for `--help`.
     static let helpText = """
         sgd (momentum), sgd-nesterov, adam, adamw (decoupled weight decay), kfac (eigen route), \
@@ -73,12 +77,21 @@ struct MethodSettings: Sendable {
     var rank = 220
     /// The structures of SINGD's `K` and `C`.
     var structures = SINGDStructures()
+    /// Tuning-free K-FAC: learning rate and momentum from the exact GGN's quadratic model,
+    /// damping by the Levenberg–Marquardt rule (``AdaptiveKroneckerFactoredOptimizer``).
+    var adaptive = false
 
     /// `method`'s optimizer for `model`; `seed` drives the Monte-Carlo Fisher's label sampling.
     /// - Throws: ``OptimizerError/invalidConfiguration(_:)`` for an option out of range.
     func makeOptimizer<Scalar: LinearAlgebraScalar>(_ method: Method, model: Sequential<Scalar>, seed: UInt64) throws
         -> any Optimizer<Scalar> {
         let rate = learningRates.rate(for: method)
+        if adaptive && !method.isKroneckerFactored {
+            let names = Method.allCases.filter(\.isKroneckerFactored).map(\.rawValue).joined(separator: ", ")
+            throw OptimizerError.invalidConfiguration(
+                "--adaptive applies to the Kronecker-factored methods (\(names)); \(method.rawValue) has no damped "
+                    + "Kronecker-factored curvature for it to adapt")
+        }
         switch method {
         case .sgd, .sgdNesterov:
             let defaults = StochasticGradientDescent<Scalar>.Options()
@@ -91,17 +104,17 @@ struct MethodSettings: Sendable {
                 decoupledWeightDecay: method == .adamw, schedule: schedule))
         case .kfac, .kfacInverse, .tkfac:
             let block = blockOptions(route: method == .kfacInverse ? .inverse : .eigen)
-            return try KFAC(model: model, options: optimizerOptions(rate), configuration: .init(
-                options: block, estimate: method == .tkfac ? .traceRestricted : .standard), seed: seed)
+            return try withAdaptation(KFAC(model: model, options: optimizerOptions(rate), configuration: .init(
+                options: block, estimate: method == .tkfac ? .traceRestricted : .standard), seed: seed))
         case .ekfac, .tekfac:
-            return try EKFAC(model: model, options: optimizerOptions(rate), configuration: .init(
-                options: blockOptions(route: .eigen), basis: method == .tekfac ? .traceRestricted : .standard), seed: seed)
+            return try withAdaptation(EKFAC(model: model, options: optimizerOptions(rate), configuration: .init(
+                options: blockOptions(route: .eigen), basis: method == .tekfac ? .traceRestricted : .standard), seed: seed))
         case .rsKFAC, .sreKFAC, .bKFAC, .brKFAC, .bKFACc:
             guard let lowRank = LowRankKFACBlock<Scalar>.Method(rawValue: method.rawValue) else {
                 preconditionFailure("every low-rank method of the tool is a LowRankKFACBlock method")
             }
-            return try LowRankKFAC(model: model, options: optimizerOptions(rate), configuration: .init(
-                options: blockOptions(route: .eigen), method: lowRank, rank: rank, seed: seed), seed: seed)
+            return try withAdaptation(LowRankKFAC(model: model, options: optimizerOptions(rate), configuration: .init(
+                options: blockOptions(route: .eigen), method: lowRank, rank: rank, seed: seed), seed: seed))
         case .singd, .ikfac:
             return try makeSINGD(kfacLike: method == .ikfac, model: model, rate: rate, seed: seed)
         }
@@ -119,6 +132,13 @@ struct MethodSettings: Sendable {
             return try withOutput(structures.output.type(Scalar.self))
         }
         return try withInput(structures.input.type(Scalar.self))
+    }
+
+    /// `optimizer` wrapped for tuning-free steps when `--adaptive` is given, else itself.
+    private func withAdaptation<Block: AdjustableDampingBlock>(_ optimizer: KroneckerFactoredOptimizer<Block>) throws
+        -> any Optimizer<Block.Scalar> {
+        guard adaptive else { return optimizer }
+        return try AdaptiveKroneckerFactoredOptimizer(optimizer)
     }
 
     private func optimizerOptions(_ rate: Double?) -> KroneckerOptimizerOptions {

@@ -102,6 +102,12 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Tikhonov damping λ of the K-FAC family (0.1: best of 1e-3…0.3 on the built-in data, Notes/RESULTS.md).")
     var damping = 0.1
 
+    @Flag(help: ArgumentHelp(
+        "Tuning-free K-FAC (K-FAC-family methods only): learning rate and momentum from the exact GGN's quadratic "
+            + "model each step, damping adapted from --damping by the Levenberg-Marquardt rule every 5 steps; "
+            + "--learning-rate, --momentum, --kl-clip and --schedule are then unused."))
+    var adaptive = false
+
     @Option(help: "Moving-average decay of the Kronecker factors.")
     var factorDecay = 0.95
 
@@ -189,7 +195,7 @@ struct TrainingOptions: ParsableArguments {
             inverseUpdatePeriod: inverseUpdatePeriod, klClip: noKlClip ? nil : klClip, curvature: curvature.estimate,
             weightSharing: weightSharing.approximation, piDamping: !noPiDamping,
             schedule: try LearningRateSchedule(parsing: schedule, totalSteps: totalSteps), rank: rank,
-            structures: structures)
+            structures: structures, adaptive: adaptive)
     }
 
     /// The training and test data in the run's precision, normalized and checked.
@@ -266,6 +272,8 @@ struct TrainingOptions: ParsableArguments {
         case .kfac, .kfacInverse, .tkfac, .ekfac, .tekfac, .rsKFAC, .sreKFAC, .bKFAC, .brKFAC, .bKFACc:
             identity["--factor-decay"] = "\(factorDecay)"
             identity["--pi-damping"] = noPiDamping ? "off" : "on"
+            // Only when given, so that checkpoints of earlier versions still resume.
+            if adaptive { identity["--adaptive"] = "on" }
         default: break
         }
         return identity

@@ -1,4 +1,5 @@
 import DenseLinearAlgebra
+import CurvatureOptimizers
 import NeuralNetworks
 
 /// Dense reference curvature computed without any Kronecker structure.
@@ -42,5 +43,42 @@ enum BruteForceCurvature {
     /// `M⁻¹·vec(V)` reshaped like `V`, by LU.
     static func solve<Scalar: LinearAlgebraScalar>(_ m: Matrix<Scalar>, _ v: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try LUFactorization(m).solve(v.reshaped(rows: v.elements.count, columns: 1)).reshaped(rows: v.rows, columns: v.columns)
+    }
+}
+
+extension BruteForceCurvature {
+    /// The whole network's GGN `(1/b) Σᵢ Jᵢᵀ·Hᵢ·Jᵢ` over the flattened parameters, with each
+    /// example's Jacobian `Jᵢ` (outputs × P) formed row by row from backward passes of unit output
+    /// gradients and `Hᵢ = outputHessian(yᵢ)` given in closed form by the caller: no
+    /// forward-mode product and no Hessian square root, the two things the operator adds.
+    static func gaussNewton<Scalar: LinearAlgebraScalar>(
+        _ model: Sequential<Scalar>, input: Matrix<Scalar>, outputHessian: ([Scalar]) throws -> Matrix<Scalar>
+    ) throws -> Matrix<Scalar> {
+        var evaluated = model
+        let output = try evaluated.forward(input)
+        let layout = ParameterShapes(model)
+        let (outputs, batch, count) = (output.rows, output.columns, layout.parameterCount)
+        var ggn = try Matrix<Scalar>(rows: count, columns: count)
+        for i in 0..<batch {
+            var jacobian = try Matrix<Scalar>(rows: outputs, columns: count)
+            for r in 0..<outputs {
+                var unit = try Matrix<Scalar>(rows: outputs, columns: batch)
+                unit[r, i] = 1
+                var pass = evaluated
+                try pass.backward(unit, producing: .parameterGradients)
+                let row = try layout.flatten(pass.parameterizedLayers.map { $0.weightGradient })
+                for p in 0..<count { jacobian[r, p] = row[p] }
+            }
+            let weighted = try outputHessian(output.column(i)) * jacobian
+            try Matrix.multiply(jacobian, weighted, transposingA: .transpose, alpha: 1 / Scalar(batch), beta: 1,
+                                into: &ggn)
+        }
+        return ggn
+    }
+
+    /// `diag(p) − ppᵀ` with `p = softmax(z)`: softmax cross-entropy's Hessian in the logits.
+    static func softmaxHessian<Scalar: LinearAlgebraScalar>(_ logits: [Scalar]) throws -> Matrix<Scalar> {
+        let p = try SoftmaxCrossEntropy<Scalar>.probabilities(Matrix(column: logits)).elements
+        return try Matrix(rows: p.count, columns: p.count) { i, j in (i == j ? p[i] : 0) - p[i] * p[j] }
     }
 }

@@ -56,6 +56,12 @@ struct CheckpointTests {
         try resumeIsExact({ try LowRankKFAC<Float>(model: $0, options: kfacOptions,
                                                    configuration: .init(method: .brandWithCorrection, rank: 2)) },
                           Float.self, name: "b-kfac-c-float", hidden: hidden)
+        try resumeIsExact({ try AdaptiveKroneckerFactoredOptimizer(KFAC(model: $0, options: kfacOptions, configuration: .init(),
+                                                                         seed: 5), damping: .init(period: 2)) },
+                          Double.self, name: "kfac-adaptive", hidden: hidden)
+        try resumeIsExact({ try AdaptiveKroneckerFactoredOptimizer(EKFAC<Float>(
+            model: $0, options: .init(weightDecay: 1e-3, factorUpdatePeriod: 2, inverseUpdatePeriod: 3), configuration: .init())) },
+                          Float.self, name: "ekfac-adaptive", hidden: hidden)
         try resumeIsExact({ try SINGD<DiagonalMatrix<Double>, LowerTriangularToeplitz<Double>>(
             model: $0, options: kfacOptions, configuration: .init()) }, Double.self, name: "singd", hidden: hidden)
         try resumeIsExact({ try SINGD<DenseFactor<Float>, HierarchicalFactor<Float>>(
