@@ -79,7 +79,7 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
                                        target: Matrix<Scalar>, loss: L) throws -> StepResult<Scalar>
         where L.Scalar == Scalar {
         try parameterShapes.validate(model)
-        var result: StepResult<Scalar>?
+        var result = StepResult(loss: Scalar(0), output: Matrix<Scalar>())
         var gradients: [LayerGradient<Scalar>] = []
         forwardBackwardSeconds += try PhaseTimings.seconds {
             let (value, output) = try model.computeGradients(input: input, target: target, loss: loss)
@@ -89,7 +89,6 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
                 LayerGradient(weight: $0.weightGradient, outputGradients: $0.outputGradients, inputs: $0.inputs)
             }
         }
-        guard let result else { preconditionFailure("the forward pass always sets the result") }
         if stepCount % options.factorUpdatePeriod == 0 {
             try updateCurvature(&model, output: result.output, target: target, loss: loss)
         }

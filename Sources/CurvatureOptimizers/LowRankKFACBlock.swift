@@ -68,7 +68,8 @@ public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
 
         /// A configuration with the defaults above.
         /// - Complexity: `O(1)`.
-        public init(options: KroneckerBlockOptions = .init(), method: Method = .randomizedEVD, rank: Int = 220,
+        public init(options: KroneckerBlockOptions = .init(), method: Method = .randomizedEVD,
+                    rank: Int = MethodSettings.defaults.rank,
                     oversampling: Int = 10, powerIterations: Int = 3, correctionColumns: Int = 32, seed: UInt64 = 0) {
             self.options = options
             self.method = method
@@ -82,15 +83,12 @@ public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
         /// Throws ``OptimizerError/invalidConfiguration(_:)`` for options out of range.
         public func validate() throws {
             try options.validate()
-            guard rank >= 1 else { throw OptimizerError.invalidConfiguration("rank must be ≥ 1, got \(rank)") }
+            try MethodOption.rank.check(rank)
             // Bounded so that rank + oversampling cannot overflow and a refresh ends: the sketch
             // is capped at the factor's order anyway, and HMT use q ≤ 3 (Notes/REFERENCES.md).
             guard (0...(1 << 20)).contains(oversampling), (0...100).contains(powerIterations) else {
                 throw OptimizerError.invalidConfiguration(
                     "oversampling \(oversampling) must be in 0...\(1 << 20) and power iterations \(powerIterations) in 0...100")
-            }
-            guard rank <= 1 << 30 else {
-                throw OptimizerError.invalidConfiguration("rank must be ≤ \(1 << 30), got \(rank)")
             }
             guard correctionColumns >= 1 else {
                 throw OptimizerError.invalidConfiguration("correction columns must be ≥ 1, got \(correctionColumns)")
@@ -181,13 +179,13 @@ public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
         var clamped = 0
         switch configuration.method {
         case .randomizedSVD, .randomizedEVD, .brandWithRandomizedRefresh:
-            guard let factors else { preconditionFailure("the randomized methods keep the dense factors") }
+            guard let factors else { throw OptimizerError.missingDenseFactors(configuration.method.rawValue) }
             let input = try randomizedDecomposition(of: factors.input.value)
             let output = try randomizedDecomposition(of: factors.output.value)
             (inputDecomposition, outputDecomposition) = (input.decomposition, output.decomposition)
             clamped = input.clampedCount + output.clampedCount
         case .brandWithCorrection:
-            guard let factors else { preconditionFailure("B-KFAC-c keeps the dense factors") }
+            guard let factors else { throw OptimizerError.missingDenseFactors(configuration.method.rawValue) }
             let correction = RayleighRitzCorrection<Scalar>()
             inputDecomposition = try correction.corrected(
                 inputDecomposition, against: factors.input.value,
