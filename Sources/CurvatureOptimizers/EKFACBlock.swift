@@ -58,10 +58,11 @@ public struct EKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public mutating func updateCurvature(with capture: LayerCapture<Scalar>) throws {
-        try factors.update(with: capture)
+        // The rows are formed once, for the factors and for S.
+        let rows = try capture.factorRows(configuration.options.weightSharing)
+        try factors.update(with: rows)
         if let input = inputDecomposition, let output = outputDecomposition {
-            let moment = try capture.factorRows(configuration.options.weightSharing)
-                .eigenbasisSecondMoment(inputBasis: input.eigenvectors, outputBasis: output.eigenvectors)
+            let moment = try rows.eigenbasisSecondMoment(inputBasis: input.eigenvectors, outputBasis: output.eigenvectors)
             try scaling.update(with: moment)
         }
     }

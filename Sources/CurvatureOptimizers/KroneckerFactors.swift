@@ -54,7 +54,15 @@ public struct KroneckerFactors<Scalar: LinearAlgebraScalar>: Sendable, Codable, 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public mutating func update(with capture: LayerCapture<Scalar>) throws {
-        let rows = try capture.factorRows(weightSharing)
+        try update(with: capture.factorRows(weightSharing))
+    }
+
+    /// Folds rows already formed from a capture (under ``weightSharing``) into the averages, so a
+    /// block that also needs the rows (EKFAC's `S`, the Brand updates) forms them once.
+    /// - Throws: as the public `update(with:)`, for the size checks.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    mutating func update(with rows: FactorRows<Scalar>) throws {
         guard rows.inputs.rows == input.value.rows, rows.outputGradients.rows == output.value.rows else {
             throw LinearAlgebraError.dimensionMismatch(
                 operation: "KroneckerFactors.update", expected: "a capture of \(input.value.rows) inputs and "

@@ -168,7 +168,7 @@ public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
                     outputDecomposition, adding: rows.outputGradients, currentWeight: weight,
                     updateWeight: (1 - weight) * rows.gradientScale))
         }
-        try factors?.update(with: capture)
+        try factors?.update(with: rows)
         if configuration.method.updatesByBrand { brandUpdateCount += 1 }
         (inputDecomposition, outputDecomposition) = decompositions
     }
