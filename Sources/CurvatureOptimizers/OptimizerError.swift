@@ -35,9 +35,4 @@ public enum OptimizerError: Error, Equatable, Sendable, CustomStringConvertible 
 extension OptimizerError {
     /// A curvature block asked to precondition before its first ``CurvatureBlock/refreshInverse()``.
     static let notRefreshed = OptimizerError.invalidConfiguration("preconditioned before the first refreshInverse()")
-
-    /// A low-rank block whose refresh reads the dense factors holds none (a state assembled by hand).
-    static func missingDenseFactors(_ method: String) -> OptimizerError {
-        .invalidConfiguration("\(method) refreshes from the dense factors, and the block holds none")
-    }
 }
