@@ -18,7 +18,7 @@ public struct BrandFactorUpdates: Codable, Sendable, Hashable {
     public init() { updateCount = 0 }
 
     /// The decompositions after the next update by `rows` (nothing is changed here; the block
-    /// stores them and calls ``recordUpdate()`` once every other part has succeeded).
+    /// stores them and calls `recordUpdate()` once every other part has succeeded).
     func updated<Scalar: LinearAlgebraScalar>(
         _ current: (input: SymmetricEigendecomposition<Scalar>, output: SymmetricEigendecomposition<Scalar>),
         by rows: FactorRows<Scalar>, rank: Int, decay: Scalar

@@ -98,8 +98,7 @@ public struct KFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
             try container.decodeIfPresent(Part.self, forKey: .inverse)
         }
         inverse = try decodePart(configuration.options.route.inversion(Scalar.self))
-        try factors.requireBlockState(options: configuration.options, estimate: configuration.estimate,
-                                      input: nil, output: nil, decoder)
+        try factors.requireBlockState(options: configuration.options, estimate: configuration.estimate, decoder)
         try inverse?.requireOrders(input: factors.input.value.rows, output: factors.output.value.rows, decoder)
     }
 }

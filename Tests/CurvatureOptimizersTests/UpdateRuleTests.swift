@@ -233,7 +233,11 @@ struct CorruptStateTests {
         }
         try rejects(ekfac, "a basis of the wrong order") { object in
             // The second layer is 2 × 5: its output basis has order 2, its input factor order 5.
-            Self.editFirstBlock(&object, index: 1) { block in block["inputDecomposition"] = block["outputDecomposition"] }
+            Self.editFirstBlock(&object, index: 1) { block in
+                var basis = block["basis"] as! [String: Any]
+                basis["input"] = basis["output"]
+                block["basis"] = basis
+            }
         }
     }
 
