@@ -5,8 +5,10 @@ import StructuredFactors
 extension MethodSettings {
     /// `method`'s optimizer for `model`, built from these settings: the type the catalogue
     /// names (``OptimizerMethod/Entry/builds``) with the options the method reads.
-    /// - Parameter seed: drives the Monte-Carlo Fisher's label sampling and the low-rank
-    ///   methods' sketches.
+    /// - Parameters:
+    ///   - method: the method to build.
+    ///   - model: the model whose parameterised layers the optimizer's state is shaped for.
+    ///   - seed: drives the Monte-Carlo Fisher's label sampling and the low-rank methods' sketches.
     /// - Throws: ``OptimizerError/optionOutOfRange(option:value:validRange:)`` for an option
     ///   `method` reads that is out of range (``validate(for:)``), before anything is built.
     public func makeOptimizer<Scalar: LinearAlgebraScalar>(_ method: OptimizerMethod, model: Sequential<Scalar>,
