@@ -11,8 +11,12 @@ public protocol TruncatedKroneckerInversion<Scalar> {
     associatedtype Scalar: LinearAlgebraScalar
 
     /// The part for the truncated decompositions `A_r = U_A D_A U_Aᵀ`, `G_r = U_G D_G U_Gᵀ`.
-    /// - Parameter normalizedTraces: `[tr A/d_in, tr G/d_out]` for a π split, evaluated only by
-    ///   the parts that split the damping.
+    /// - Parameters:
+    ///   - input: `A_r`'s decomposition (rank `r_A ≤ d_in`).
+    ///   - output: `G_r`'s decomposition.
+    ///   - options: the damping `λ` and whether it is split by π.
+    ///   - normalizedTraces: `[tr A/d_in, tr G/d_out]` for a π split, evaluated only by the parts
+    ///     that split the damping.
     /// - Throws: what `normalizedTraces` or the damping split throws.
     init(input: SymmetricEigendecomposition<Scalar>, output: SymmetricEigendecomposition<Scalar>,
          options: KroneckerBlockOptions, normalizedTraces: () throws -> [Scalar]) throws
