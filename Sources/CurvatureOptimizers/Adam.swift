@@ -25,9 +25,12 @@ public struct Adam<Scalar: LinearAlgebraScalar>: FirstOrderOptimizer {
         /// Default `.constant`.
         public var schedule: LearningRateSchedule
 
-        public init(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
-                    weightDecay: Double = 0, decoupledWeightDecay: Bool = false,
-                    schedule: LearningRateSchedule = .constant) {
+        /// Options with the paper's β₁, β₂, ε and the catalogue's other defaults where not given.
+        /// - Complexity: `O(1)`.
+        public init(learningRate: Double = OptimizerMethod.adam.entry.defaultLearningRate, beta1: Double = 0.9,
+                    beta2: Double = 0.999, epsilon: Double = 1e-8,
+                    weightDecay: Double = MethodSettings.defaults.weightDecay, decoupledWeightDecay: Bool = false,
+                    schedule: LearningRateSchedule = MethodSettings.defaults.schedule) {
             self.learningRate = learningRate
             self.beta1 = beta1
             self.beta2 = beta2
@@ -39,13 +42,13 @@ public struct Adam<Scalar: LinearAlgebraScalar>: FirstOrderOptimizer {
 
         /// Throws ``OptimizerError/invalidConfiguration(_:)`` for an option out of range.
         public func validate() throws {
-            try OptionCheck.learningRate(learningRate)
+            try MethodOption.learningRate.check(learningRate)
             try OptionCheck.unitInterval(beta1, "β₁")
             try OptionCheck.unitInterval(beta2, "β₂")
             guard epsilon > 0, epsilon.isFinite else {
                 throw OptimizerError.invalidConfiguration("ε must be positive and finite, got \(epsilon)")
             }
-            try OptionCheck.nonNegative(weightDecay, "weight decay")
+            try MethodOption.weightDecay.check(weightDecay)
             try schedule.validate()
         }
     }

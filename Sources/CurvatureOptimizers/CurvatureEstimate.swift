@@ -9,3 +9,21 @@ public enum CurvatureEstimate: String, Codable, Sendable, Hashable, CaseIterable
     /// Hessian's square root (the output size); for tests and small outputs.
     case exactGGN
 }
+
+extension CurvatureEstimate {
+    /// The estimate's name as users type it (`monte-carlo`, `empirical`, `exact-ggn`).
+    public var optionValue: String {
+        switch self {
+        case .empirical: return "empirical"
+        case .monteCarlo: return "monte-carlo"
+        case .exactGGN: return "exact-ggn"
+        }
+    }
+
+    /// The estimate named `optionValue`, or nil.
+    /// - Complexity: `O(1)`.
+    public init?(optionValue: String) {
+        guard let estimate = Self.allCases.first(where: { $0.optionValue == optionValue }) else { return nil }
+        self = estimate
+    }
+}

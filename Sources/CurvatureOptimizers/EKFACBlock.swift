@@ -8,6 +8,10 @@ import SymmetricEigen
 /// moment of the per-example gradients in that basis. Preconditioning is
 /// `Q_G [ (Q_Gᵀ ∇W Q_A) ⊘ (S + λ) ] Q_Aᵀ`. Derivation: `Notes/KFAC-family.md`.
 ///
+/// A composition of K-FAC's parts: the factors (``KroneckerFactors``), the eigenbasis of the
+/// eigen route (``KroneckerEigenbasisInverse``), and the eigenvalue correction `S` in place of
+/// the basis's eigenvalues.
+///
 /// After each refresh of the basis, `S` restarts from the K-FAC eigenvalue
 /// products `d_G d_Aᵀ` in the new basis (the old `S` belongs to the old basis),
 /// and the per-step updates move it towards the per-example moments.
@@ -28,12 +32,10 @@ public struct EKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
 
     public internal(set) var configuration: Configuration
     public private(set) var factors: KroneckerFactors<Scalar>
-    /// The eigenbasis at the latest refresh.
-    public private(set) var inputDecomposition: SymmetricEigendecomposition<Scalar>?
-    public private(set) var outputDecomposition: SymmetricEigendecomposition<Scalar>?
+    /// The eigenbasis at the latest refresh; nil before the first.
+    public private(set) var basis: KroneckerEigenbasisInverse<Scalar>?
     /// `S`, `d_out × d_in`: the curvature's diagonal in the eigenbasis.
     public private(set) var scaling: MovingAverage<Scalar>
-    public private(set) var diagnostics: CurvatureDiagnostics
 
     public static func methodName(_ configuration: Configuration) -> String {
         configuration.basis == .standard ? "ekfac" : "tekfac"
@@ -45,48 +47,47 @@ public struct EKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
         self.configuration = configuration
         scaling = MovingAverage(initial: try Matrix(rows: outputSize, columns: inputSize, repeating: 1),
                                 decay: Scalar(configuration.options.factorDecay))
-        diagnostics = CurvatureDiagnostics(damping: configuration.options.damping)
     }
 
-    public var stateSize: Int {
-        factors.stateSize + scaling.value.elements.count
-            + [inputDecomposition, outputDecomposition].reduce(0) {
-                $0 + ($1.map { $0.eigenvectors.elements.count + $0.eigenvalues.count } ?? 0)
-            }
+    /// `A`'s eigendecomposition at the latest refresh.
+    public var inputDecomposition: SymmetricEigendecomposition<Scalar>? { basis?.input }
+    /// `G`'s eigendecomposition at the latest refresh.
+    public var outputDecomposition: SymmetricEigendecomposition<Scalar>? { basis?.output }
+
+    public var diagnostics: CurvatureDiagnostics {
+        basis?.diagnostics ?? CurvatureDiagnostics(damping: configuration.options.damping)
     }
+
+    public var stateSize: Int { factors.stateSize + scaling.value.elements.count + (basis?.stateSize ?? 0) }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public mutating func updateCurvature(with capture: LayerCapture<Scalar>) throws {
-        try factors.update(with: capture)
-        if let input = inputDecomposition, let output = outputDecomposition {
-            let moment = try capture.factorRows(configuration.options.weightSharing)
-                .eigenbasisSecondMoment(inputBasis: input.eigenvectors, outputBasis: output.eigenvectors)
+        // The rows are formed once, for the factors and for S.
+        let rows = try capture.factorRows(configuration.options.weightSharing)
+        try factors.update(with: rows)
+        if let basis {
+            let moment = try rows.eigenbasisSecondMoment(inputBasis: basis.input.eigenvectors,
+                                                         outputBasis: basis.output.eigenvectors)
             try scaling.update(with: moment)
         }
     }
 
     public mutating func refreshInverse() throws {
-        let (input, output, clamped) = try factors.eigendecompositions()
-        inputDecomposition = input
-        outputDecomposition = output
+        let basis = try KroneckerEigenbasisInverse(factors: factors, options: configuration.options)
+        self.basis = basis
         // δ·d_G·d_Aᵀ as a rank-1 gemm.
-        var products = try Matrix<Scalar>(rows: output.order, columns: input.order)
-        try Matrix.multiply(Matrix(column: output.eigenvalues), Matrix(column: input.eigenvalues),
-                            transposingB: .transpose, alpha: factors.scale, into: &products)
+        var products = try Matrix<Scalar>(rows: basis.output.order, columns: basis.input.order)
+        try Matrix.multiply(Matrix(column: basis.output.eigenvalues), Matrix(column: basis.input.eigenvalues),
+                            transposingB: .transpose, alpha: basis.scale, into: &products)
         scaling.reset(to: products)
-        diagnostics = CurvatureDiagnostics(
-            damping: configuration.options.damping, inputConditionNumber: CurvatureDiagnostics.conditionNumber(input.eigenvalues),
-            outputConditionNumber: CurvatureDiagnostics.conditionNumber(output.eigenvalues), clampedEigenvalues: clamped)
     }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func preconditioned(_ gradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        guard let input = inputDecomposition, let output = outputDecomposition else {
-            throw OptimizerError.notRefreshed
-        }
-        return try KroneckerEigendecomposition(input, output).dampedInverse(
+        guard let basis else { throw OptimizerError.notRefreshed }
+        return try KroneckerEigendecomposition(basis.input, basis.output).dampedInverse(
             applyingToMatrix: gradient, replacingEigenvalues: scaling.value, damping: Scalar(configuration.options.damping))
     }
 
@@ -97,10 +98,8 @@ public struct EKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
     public func preconditioned(_ gradient: Matrix<Scalar>, factoredAs outputGradients: Matrix<Scalar>,
                                times inputs: Matrix<Scalar>) throws -> Matrix<Scalar> {
         guard Self.prefersFactoredForm(gradient, outputGradients, inputs) else { return try preconditioned(gradient) }
-        guard let input = inputDecomposition, let output = outputDecomposition else {
-            throw OptimizerError.notRefreshed
-        }
-        return try KroneckerEigendecomposition(input, output).dampedInverse(
+        guard let basis else { throw OptimizerError.notRefreshed }
+        return try KroneckerEigendecomposition(basis.input, basis.output).dampedInverse(
             applyingToProductOf: outputGradients, inputs, replacingEigenvalues: scaling.value,
             damping: Scalar(configuration.options.damping))
     }
@@ -112,13 +111,11 @@ public struct EKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         configuration = try container.decode(Configuration.self, forKey: .configuration)
         factors = try container.decode(KroneckerFactors<Scalar>.self, forKey: .factors)
-        inputDecomposition = try container.decodeIfPresent(SymmetricEigendecomposition<Scalar>.self, forKey: .inputDecomposition)
-        outputDecomposition = try container.decodeIfPresent(SymmetricEigendecomposition<Scalar>.self, forKey: .outputDecomposition)
+        basis = try container.decodeIfPresent(KroneckerEigenbasisInverse<Scalar>.self, forKey: .basis)
         scaling = try container.decode(MovingAverage<Scalar>.self, forKey: .scaling)
-        diagnostics = try container.decode(CurvatureDiagnostics.self, forKey: .diagnostics)
-        try factors.requireBlockState(options: configuration.options, estimate: configuration.basis,
-                                      input: inputDecomposition, output: outputDecomposition, decoder)
+        try factors.requireBlockState(options: configuration.options, estimate: configuration.basis, decoder)
         let (n, m) = (factors.input.value.rows, factors.output.value.rows)
+        try basis?.requireOrders(input: n, output: m, decoder)
         try DecodedState.require(scaling.value.rows == m && scaling.value.columns == n, decoder,
                                  "S is \(scaling.value.rows)×\(scaling.value.columns), the layer \(m)×\(n)")
     }

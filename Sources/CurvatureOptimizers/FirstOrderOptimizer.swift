@@ -56,23 +56,12 @@ extension FirstOrderOptimizer {
     }
 }
 
-/// Checks shared by every optimizer's options.
+/// Checks of options that are not in the method catalogue (Adam's β₁, β₂); catalogue
+/// options use `MethodOption.check(_:)`.
 enum OptionCheck {
-    static func learningRate(_ rate: Double) throws {
-        guard rate > 0, rate.isFinite else {
-            throw OptimizerError.invalidConfiguration("learning rate must be positive and finite, got \(rate)")
-        }
-    }
-
     static func unitInterval(_ value: Double, _ name: String) throws {
         guard (0..<1).contains(value) else {
             throw OptimizerError.invalidConfiguration("\(name) must lie in [0, 1), got \(value)")
-        }
-    }
-
-    static func nonNegative(_ value: Double, _ name: String) throws {
-        guard value >= 0, value.isFinite else {
-            throw OptimizerError.invalidConfiguration("\(name) must be ≥ 0 and finite, got \(value)")
         }
     }
 }

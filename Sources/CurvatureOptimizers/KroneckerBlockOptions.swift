@@ -1,6 +1,6 @@
 /// Options shared by the Kronecker-factored curvature blocks (K-FAC, EKFAC,
-/// TKFAC, TEKFAC). Defaults from the reference implementations listed in
-/// Notes/REFERENCES.md (kfac-pytorch, kfac-jax; Martens & Grosse 2015).
+/// TKFAC, TEKFAC, the low-rank blocks). Defaults from the method catalogue
+/// (``MethodSettings/defaults``; why: `Notes/KFAC-family.md`, "Defaults").
 public struct KroneckerBlockOptions: Codable, Sendable, Hashable {
     /// How the damped inverse is applied.
     public enum Route: String, Codable, Sendable, Hashable, CaseIterable {
@@ -10,7 +10,7 @@ public struct KroneckerBlockOptions: Codable, Sendable, Hashable {
         case inverse
     }
 
-    /// Tikhonov damping λ added to the curvature. Default `1e-3`.
+    /// Tikhonov damping λ added to the curvature. Default `0.1`.
     public var damping: Double
     /// EMA decay ρ of the factors. Default `0.95`.
     public var factorDecay: Double
@@ -23,8 +23,12 @@ public struct KroneckerBlockOptions: Codable, Sendable, Hashable {
     /// `√λ` each (`false`) on the inverse route. Default `true`.
     public var piDamping: Bool
 
-    public init(damping: Double = 1e-3, factorDecay: Double = 0.95, weightSharing: WeightSharingApproximation = .expand,
-                route: Route = .eigen, piDamping: Bool = true) {
+    /// Options with the catalogue's defaults where not given.
+    /// - Complexity: `O(1)`.
+    public init(damping: Double = MethodSettings.defaults.damping,
+                factorDecay: Double = MethodSettings.defaults.factorDecay,
+                weightSharing: WeightSharingApproximation = MethodSettings.defaults.weightSharing,
+                route: Route = .eigen, piDamping: Bool = MethodSettings.defaults.piDamping) {
         self.damping = damping
         self.factorDecay = factorDecay
         self.weightSharing = weightSharing
@@ -32,13 +36,10 @@ public struct KroneckerBlockOptions: Codable, Sendable, Hashable {
         self.piDamping = piDamping
     }
 
-    /// Throws unless damping is positive and finite and the decay lies in `[0, 1)`.
+    /// Throws unless damping and decay lie in their catalogue ranges.
+    /// - Throws: ``OptimizerError/optionOutOfRange(option:value:validRange:)``.
     public func validate() throws {
-        guard damping > 0, damping.isFinite else {
-            throw OptimizerError.invalidConfiguration("damping must be positive and finite, got \(damping)")
-        }
-        guard (0..<1).contains(factorDecay) else {
-            throw OptimizerError.invalidConfiguration("factor decay must lie in [0, 1), got \(factorDecay)")
-        }
+        try MethodOption.damping.check(damping)
+        try MethodOption.factorDecay.check(factorDecay)
     }
 }

@@ -105,7 +105,7 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
                                        communicator: any Communicator = SingleProcessCommunicator()) throws
         -> (result: StepResult<Scalar>, gradients: [LayerGradient<Scalar>]) where L.Scalar == Scalar {
         try parameterShapes.validate(model)
-        var result: StepResult<Scalar>?
+        var result = StepResult(loss: Scalar(0), output: Matrix<Scalar>())
         var gradients: [LayerGradient<Scalar>] = []
         forwardBackwardSeconds += try PhaseTimings.seconds {
             let (value, output) = try model.computeGradients(input: input, target: target, loss: loss)
@@ -115,7 +115,6 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
                 LayerGradient(weight: $0.weightGradient, outputGradients: $0.outputGradients, inputs: $0.inputs)
             }
         }
-        guard var result else { preconditionFailure("the forward pass always sets the result") }
         if communicator.size > 1 {
             // Data-parallel hook 1: the global batch's mean loss and gradients, and the gradients' factors.
             try DataParallelStep.synchronize(&gradients, loss: &result.loss, block: Block.self, communicator: communicator)

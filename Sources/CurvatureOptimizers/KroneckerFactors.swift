@@ -54,7 +54,15 @@ public struct KroneckerFactors<Scalar: LinearAlgebraScalar>: Sendable, Codable, 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public mutating func update(with capture: LayerCapture<Scalar>) throws {
-        let rows = try capture.factorRows(weightSharing)
+        try update(with: capture.factorRows(weightSharing))
+    }
+
+    /// Folds rows already formed from a capture (under ``weightSharing``) into the averages, so a
+    /// block that also needs the rows (EKFAC's `S`, the Brand updates) forms them once.
+    /// - Throws: as the public `update(with:)`, for the size checks.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    mutating func update(with rows: FactorRows<Scalar>) throws {
         guard rows.inputs.rows == input.value.rows, rows.outputGradients.rows == output.value.rows else {
             throw LinearAlgebraError.dimensionMismatch(
                 operation: "KroneckerFactors.update", expected: "a capture of \(input.value.rows) inputs and "
@@ -91,20 +99,12 @@ public struct KroneckerFactors<Scalar: LinearAlgebraScalar>: Sendable, Codable, 
     }
 
     /// The checks every decoded Kronecker block shares: throws `DecodingError.dataCorrupted`
-    /// unless the block's options are valid, its estimate is the factors', and its decoded
-    /// eigendecompositions (if any) are complete, with eigenvectors, and of the factors' orders.
-    func requireBlockState(options: KroneckerBlockOptions, estimate: Estimate, input: SymmetricEigendecomposition<Scalar>?,
-                           output: SymmetricEigendecomposition<Scalar>?, _ decoder: any Decoder) throws {
+    /// unless the block's options are valid and its estimate is the factors'. (The inversion
+    /// parts check their own orders, ``KroneckerFactorInversion/requireOrders(input:output:_:)``.)
+    func requireBlockState(options: KroneckerBlockOptions, estimate: Estimate, _ decoder: any Decoder) throws {
         try DecodedState.validate(decoder) { try options.validate() }
         try DecodedState.require(estimate == self.estimate, decoder,
                                  "block configured for \(estimate) holds \(self.estimate) factors")
-        for (decomposition, order) in [(input, self.input.value.rows), (output, self.output.value.rows)] {
-            guard let decomposition else { continue }
-            try DecodedState.require(decomposition.order == order && decomposition.isComplete
-                                         && decomposition.hasEigenvectors, decoder,
-                                     "an eigendecomposition of order \(decomposition.order) with "
-                                         + "\(decomposition.eigenvalues.count) eigenpairs for a factor of order \(order)")
-        }
     }
 
     /// Decodes the factors and checks their shapes.

@@ -1,5 +1,5 @@
-/// The schedule and update options of ``KroneckerFactoredOptimizer``; defaults from
-/// Notes/REFERENCES.md (kfac-pytorch).
+/// The schedule and update options of ``KroneckerFactoredOptimizer``; defaults from the
+/// method catalogue (``MethodSettings/defaults``; why: `Notes/KFAC-family.md`, "Defaults").
 public struct KroneckerOptimizerOptions: Codable, Sendable, Hashable {
     /// η. Default `0.05`.
     public var learningRate: Double
@@ -11,16 +11,23 @@ public struct KroneckerOptimizerOptions: Codable, Sendable, Hashable {
     public var klClip: Double?
     /// `T_cov`: steps between factor updates. Default `10`.
     public var factorUpdatePeriod: Int
-    /// `T_inv`: steps between refreshes of the factorisations. Default `100`.
+    /// `T_inv`: steps between refreshes of the factorisations. Default `20`.
     public var inverseUpdatePeriod: Int
     /// Which gradients estimate `G`. Default `.monteCarlo`.
     public var curvature: CurvatureEstimate
     /// The learning-rate schedule. Default `.constant`.
     public var schedule: LearningRateSchedule
 
-    public init(learningRate: Double = 0.05, momentum: Double = 0.9, weightDecay: Double = 0,
-                klClip: Double? = 1e-3, factorUpdatePeriod: Int = 10, inverseUpdatePeriod: Int = 100,
-                curvature: CurvatureEstimate = .monteCarlo, schedule: LearningRateSchedule = .constant) {
+    /// Options with the catalogue's defaults where not given.
+    /// - Complexity: `O(1)`.
+    public init(learningRate: Double = OptimizerMethod.kfac.entry.defaultLearningRate,
+                momentum: Double = MethodSettings.defaults.momentum,
+                weightDecay: Double = MethodSettings.defaults.weightDecay,
+                klClip: Double? = MethodSettings.defaults.klClip,
+                factorUpdatePeriod: Int = MethodSettings.defaults.factorUpdatePeriod,
+                inverseUpdatePeriod: Int = MethodSettings.defaults.inverseUpdatePeriod,
+                curvature: CurvatureEstimate = MethodSettings.defaults.curvature,
+                schedule: LearningRateSchedule = MethodSettings.defaults.schedule) {
         self.learningRate = learningRate
         self.momentum = momentum
         self.weightDecay = weightDecay
@@ -31,18 +38,16 @@ public struct KroneckerOptimizerOptions: Codable, Sendable, Hashable {
         self.schedule = schedule
     }
 
-    /// Throws ``OptimizerError/invalidConfiguration(_:)`` for an option out of range.
+    /// Throws for an option out of its catalogue range.
+    /// - Throws: ``OptimizerError/optionOutOfRange(option:value:validRange:)``;
+    ///   ``OptimizerError/invalidConfiguration(_:)`` for the schedule.
     public func validate() throws {
-        try OptionCheck.learningRate(learningRate)
-        try OptionCheck.unitInterval(momentum, "momentum")
-        try OptionCheck.nonNegative(weightDecay, "weight decay")
-        if let klClip, !(klClip > 0 && klClip.isFinite) {
-            throw OptimizerError.invalidConfiguration("KL clip must be positive, got \(klClip)")
-        }
-        guard factorUpdatePeriod >= 1, inverseUpdatePeriod >= 1 else {
-            throw OptimizerError.invalidConfiguration(
-                "update periods must be ≥ 1, got T_cov = \(factorUpdatePeriod), T_inv = \(inverseUpdatePeriod)")
-        }
+        try MethodOption.learningRate.check(learningRate)
+        try MethodOption.momentum.check(momentum)
+        try MethodOption.weightDecay.check(weightDecay)
+        if let klClip { try MethodOption.klClip.check(klClip) }
+        try MethodOption.factorUpdatePeriod.check(factorUpdatePeriod)
+        try MethodOption.inverseUpdatePeriod.check(inverseUpdatePeriod)
         try schedule.validate()
     }
 }

@@ -1,5 +1,5 @@
 /// How the learning rate changes with the step count.
-public enum LearningRateSchedule: Codable, Sendable, Hashable {
+public enum LearningRateSchedule: Codable, Sendable, Hashable, CustomStringConvertible {
     /// The base rate throughout.
     case constant
     /// The base rate times `factor` after every `every` steps.
@@ -34,6 +34,16 @@ public enum LearningRateSchedule: Codable, Sendable, Hashable {
             guard totalSteps >= 1, (0...1).contains(floor) else {
                 throw OptimizerError.invalidConfiguration("cosine schedule needs totalSteps ≥ 1 and floor in [0, 1], got \(totalSteps), \(floor)")
             }
+        }
+    }
+
+    /// The schedule as users write it: `constant`, `cosine:FLOOR` (its length is the run's),
+    /// `step:EVERY:FACTOR`.
+    public var description: String {
+        switch self {
+        case .constant: return "constant"
+        case let .stepDecay(every, factor): return "step:\(every):\(factor)"
+        case let .cosine(_, floor): return "cosine:\(floor)"
         }
     }
 }

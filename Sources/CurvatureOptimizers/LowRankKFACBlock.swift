@@ -1,6 +1,4 @@
 import DenseLinearAlgebra
-import OnlineEigenUpdates
-import RandomizedRange
 import SymmetricEigen
 
 /// K-FAC with truncated factor eigendecompositions `A ≈ U_A·D_A·U_Aᵀ`,
@@ -24,6 +22,9 @@ import SymmetricEigen
 /// damped inverse of a rank-`r` factor is `U[(D + μ)⁻¹ − μ⁻¹]Uᵀ + I/μ`, `O(n·r)` per
 /// column. Derivations and defaults: `Notes/KFAC-family.md`.
 ///
+/// Each method is a composition of parts (``Method/parts``): the dense factors with the refresh
+/// that reads them (``LowRankDenseRefresh``), the Brand updates (``BrandFactorUpdates``), or both.
+///
 /// - Complexity: per refresh `O(n²·(r + p)·(q + 1))` (randomized) or `O(n·r²)`
 ///   (Brand, correction `O(n²·s)`); per factor update `n²·b` (dense EMA) or
 ///   `O(n·(r + b)²)` (Brand); per application `O(d_in·d_out·(r_A + r_G))`.
@@ -42,10 +43,23 @@ public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
         /// at every refresh.
         case brandWithCorrection = "b-kfac-c"
 
+        /// The method as a composition: the refresh from dense factors it keeps, if any
+        /// (``LowRankDenseRefresh``), and whether its factor updates are Brand updates
+        /// (``BrandFactorUpdates``). Every method is declared here once.
+        public var parts: (denseRefresh: LowRankDenseRefresh<Scalar>.Algorithm?, brand: Bool) {
+            switch self {
+            case .randomizedSVD: return (.randomizedSVD, false)
+            case .randomizedEVD: return (.randomizedEVD, false)
+            case .brand: return (nil, true)
+            case .brandWithRandomizedRefresh: return (.randomizedEVD, true)
+            case .brandWithCorrection: return (.rayleighRitz, true)
+            }
+        }
+
         /// `true` when the method stores the dense EMA factors.
-        public var keepsDenseFactors: Bool { self != .brand }
+        public var keepsDenseFactors: Bool { parts.denseRefresh != nil }
         /// `true` when factor updates are Brand updates of the decompositions.
-        public var updatesByBrand: Bool { [.brand, .brandWithRandomizedRefresh, .brandWithCorrection].contains(self) }
+        public var updatesByBrand: Bool { parts.brand }
     }
 
     /// The method's options. Rank, oversampling and power iterations default to the
@@ -68,7 +82,8 @@ public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
 
         /// A configuration with the defaults above.
         /// - Complexity: `O(1)`.
-        public init(options: KroneckerBlockOptions = .init(), method: Method = .randomizedEVD, rank: Int = 220,
+        public init(options: KroneckerBlockOptions = .init(), method: Method = .randomizedEVD,
+                    rank: Int = MethodSettings.defaults.rank,
                     oversampling: Int = 10, powerIterations: Int = 3, correctionColumns: Int = 32, seed: UInt64 = 0) {
             self.options = options
             self.method = method
@@ -82,15 +97,12 @@ public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
         /// Throws ``OptimizerError/invalidConfiguration(_:)`` for options out of range.
         public func validate() throws {
             try options.validate()
-            guard rank >= 1 else { throw OptimizerError.invalidConfiguration("rank must be ≥ 1, got \(rank)") }
+            try MethodOption.rank.check(rank)
             // Bounded so that rank + oversampling cannot overflow and a refresh ends: the sketch
             // is capped at the factor's order anyway, and HMT use q ≤ 3 (Notes/REFERENCES.md).
             guard (0...(1 << 20)).contains(oversampling), (0...100).contains(powerIterations) else {
                 throw OptimizerError.invalidConfiguration(
                     "oversampling \(oversampling) must be in 0...\(1 << 20) and power iterations \(powerIterations) in 0...100")
-            }
-            guard rank <= 1 << 30 else {
-                throw OptimizerError.invalidConfiguration("rank must be ≤ \(1 << 30), got \(rank)")
             }
             guard correctionColumns >= 1 else {
                 throw OptimizerError.invalidConfiguration("correction columns must be ≥ 1, got \(correctionColumns)")
@@ -100,15 +112,16 @@ public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
 
     /// The options the block was built with.
     public internal(set) var configuration: Configuration
-    /// The dense EMA factors, for the methods that keep them (``Method/keepsDenseFactors``).
-    public private(set) var factors: KroneckerFactors<Scalar>?
+    /// The dense EMA factors with the refresh that reads them, for the methods that keep them
+    /// (``Method/keepsDenseFactors``).
+    public private(set) var denseRefresh: LowRankDenseRefresh<Scalar>?
+    /// The Brand updates of the decompositions, for the methods that make them (``Method/updatesByBrand``).
+    public private(set) var brand: BrandFactorUpdates?
     /// The truncated decompositions of `A` and `G` (descending eigenvalues); empty before the
     /// first update or refresh.
     public private(set) var inputDecomposition: SymmetricEigendecomposition<Scalar>
     /// The truncated decomposition of `G`.
     public private(set) var outputDecomposition: SymmetricEigendecomposition<Scalar>
-    /// Brand updates so far (their warm-up weights).
-    public private(set) var brandUpdateCount: Int
     /// `true` once ``refreshInverse()`` has run.
     public private(set) var isRefreshed: Bool
     /// Draws the sketches and correction subsets.
@@ -124,19 +137,23 @@ public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
             throw OptimizerError.invalidConfiguration("a layer needs positive sizes, got \(outputSize)×\(inputSize)")
         }
         self.configuration = configuration
+        let parts = configuration.method.parts
         // B-KFAC never forms an n × n factor, not even the identity it would discard.
-        factors = configuration.method.keepsDenseFactors
-            ? try KroneckerFactors<Scalar>(inputSize: inputSize, outputSize: outputSize, estimate: .standard,
-                                           options: configuration.options)
-            : nil
+        denseRefresh = try parts.denseRefresh.map {
+            try LowRankDenseRefresh(inputSize: inputSize, outputSize: outputSize, options: configuration.options,
+                                    algorithm: $0)
+        }
+        brand = parts.brand ? BrandFactorUpdates() : nil
         inputDecomposition = try SymmetricEigendecomposition(eigenvalues: [], eigenvectors: Matrix(rows: inputSize, columns: 0))
         outputDecomposition = try SymmetricEigendecomposition(eigenvalues: [], eigenvectors: Matrix(rows: outputSize, columns: 0))
-        brandUpdateCount = 0
         isRefreshed = false
         generator = Xoshiro256StarStar(seed: configuration.seed ^ (UInt64(inputSize) &* 0x9E37_79B9_7F4A_7C15
                                                                    &+ UInt64(outputSize)))
         diagnostics = CurvatureDiagnostics(damping: configuration.options.damping)
     }
+
+    /// The dense EMA factors, for the methods that keep them.
+    public var factors: KroneckerFactors<Scalar>? { denseRefresh?.factors }
 
     public var stateSize: Int {
         (factors?.stateSize ?? 0) + [inputDecomposition, outputDecomposition].reduce(0) {
@@ -146,59 +163,36 @@ public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
 
     /// Folds a capture into the dense factors and, for the Brand methods, into the
     /// decompositions: `ε·U·D·Uᵀ + (1 − ε)·α·X·Xᵀ` with K-FAC's warm-up weight `ε`.
-    /// Every check and computation runs before any state changes, so a capture that throws
-    /// (wrong sizes, NaN/∞ — rejected by the factor rows) leaves the block as it was.
+    /// The capture's rows are formed once for both. Every check and computation runs before
+    /// any state changes, so a capture that throws (wrong sizes, NaN/∞ — rejected by the
+    /// factor rows) leaves the block as it was.
     public mutating func updateCurvature(with capture: LayerCapture<Scalar>) throws {
-        let operation = "LowRankKFACBlock.updateCurvature"
         let rows = try capture.factorRows(configuration.options.weightSharing)
         guard rows.inputs.rows == inputDecomposition.order, rows.outputGradients.rows == outputDecomposition.order else {
             throw LinearAlgebraError.dimensionMismatch(
-                operation: operation,
+                operation: "LowRankKFACBlock.updateCurvature",
                 expected: "a capture of \(inputDecomposition.order) inputs and \(outputDecomposition.order) outputs",
                 actual: "\(rows.inputs.rows) and \(rows.outputGradients.rows)")
         }
         // The Brand updates into locals first; the dense update cannot fail after the checks above.
-        var decompositions = (inputDecomposition, outputDecomposition)
-        if configuration.method.updatesByBrand {
-            let weight = MovingAverage<Scalar>.warmUpWeight(update: brandUpdateCount + 1,
-                                                            decay: Scalar(configuration.options.factorDecay))
-            decompositions = (
-                try brandUpdate(order: inputDecomposition.order).updated(
-                    inputDecomposition, adding: rows.inputs, currentWeight: weight,
-                    updateWeight: (1 - weight) * rows.inputNormalization),
-                try brandUpdate(order: outputDecomposition.order).updated(
-                    outputDecomposition, adding: rows.outputGradients, currentWeight: weight,
-                    updateWeight: (1 - weight) * rows.gradientScale))
+        var decompositions = (input: inputDecomposition, output: outputDecomposition)
+        if let brand {
+            decompositions = try brand.updated(decompositions, by: rows, rank: configuration.rank,
+                                               decay: Scalar(configuration.options.factorDecay))
         }
-        try factors?.update(with: capture)
-        if configuration.method.updatesByBrand { brandUpdateCount += 1 }
+        try denseRefresh?.update(with: rows)
+        brand?.recordUpdate()
         (inputDecomposition, outputDecomposition) = decompositions
     }
 
-    /// Recomputes (randomized methods, B-R-KFAC) or corrects (B-KFAC-c) the decompositions;
-    /// B-KFAC re-orthonormalises a basis that has drifted past `√eps`.
+    /// Recomputes or corrects the decompositions from the dense factors (the methods that keep
+    /// them); then re-orthonormalises a basis that has drifted past `√eps`.
     public mutating func refreshInverse() throws {
         var clamped = 0
-        switch configuration.method {
-        case .randomizedSVD, .randomizedEVD, .brandWithRandomizedRefresh:
-            guard let factors else { preconditionFailure("the randomized methods keep the dense factors") }
-            let input = try randomizedDecomposition(of: factors.input.value)
-            let output = try randomizedDecomposition(of: factors.output.value)
-            (inputDecomposition, outputDecomposition) = (input.decomposition, output.decomposition)
-            clamped = input.clampedCount + output.clampedCount
-        case .brandWithCorrection:
-            guard let factors else { preconditionFailure("B-KFAC-c keeps the dense factors") }
-            let correction = RayleighRitzCorrection<Scalar>()
-            inputDecomposition = try correction.corrected(
-                inputDecomposition, against: factors.input.value,
-                randomColumns: Swift.min(configuration.correctionColumns, inputDecomposition.eigenvalues.count),
-                using: &generator)
-            outputDecomposition = try correction.corrected(
-                outputDecomposition, against: factors.output.value,
-                randomColumns: Swift.min(configuration.correctionColumns, outputDecomposition.eigenvalues.count),
-                using: &generator)
-        case .brand:
-            break
+        if let denseRefresh {
+            let refreshed = try denseRefresh.refreshed((inputDecomposition, outputDecomposition),
+                                                       configuration: configuration, using: &generator)
+            (inputDecomposition, outputDecomposition, clamped) = (refreshed.input, refreshed.output, refreshed.clamped)
         }
         let drift = Scalar.ulpOfOne.squareRoot()
         if try inputDecomposition.orthogonalityLoss > drift {
@@ -216,23 +210,26 @@ public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
     }
 
     /// Decodes a block and checks that its parts fit together.
-    /// - Throws: `DecodingError.dataCorrupted` for invalid options, dense factors present for
-    ///   B-KFAC or missing for the others, decompositions without eigenvectors, of another order
-    ///   than the layer's sizes or with more pairs than the rank, or a counter out of range.
+    /// - Throws: `DecodingError.dataCorrupted` for invalid options, parts that are not the
+    ///   method's (dense factors for B-KFAC, none for the others, another refresh, Brand updates
+    ///   for RS-KFAC), decompositions without eigenvectors, of another order than the layer's
+    ///   sizes or with more pairs than the rank, or a counter out of range.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         configuration = try container.decode(Configuration.self, forKey: .configuration)
-        factors = try container.decodeIfPresent(KroneckerFactors<Scalar>.self, forKey: .factors)
+        denseRefresh = try container.decodeIfPresent(LowRankDenseRefresh<Scalar>.self, forKey: .denseRefresh)
+        brand = try container.decodeIfPresent(BrandFactorUpdates.self, forKey: .brand)
         inputDecomposition = try container.decode(SymmetricEigendecomposition<Scalar>.self, forKey: .inputDecomposition)
         outputDecomposition = try container.decode(SymmetricEigendecomposition<Scalar>.self, forKey: .outputDecomposition)
-        brandUpdateCount = try container.decode(Int.self, forKey: .brandUpdateCount)
         isRefreshed = try container.decode(Bool.self, forKey: .isRefreshed)
         generator = try container.decode(Xoshiro256StarStar.self, forKey: .generator)
         diagnostics = try container.decode(CurvatureDiagnostics.self, forKey: .diagnostics)
         try DecodedState.validate(decoder) { try configuration.validate() }
-        let method = configuration.method
-        try DecodedState.require((factors != nil) == method.keepsDenseFactors, decoder,
-                                 "\(method.rawValue) \(method.keepsDenseFactors ? "needs" : "keeps no") dense factors")
+        let (method, parts) = (configuration.method, configuration.method.parts)
+        try DecodedState.require(denseRefresh?.algorithm == parts.denseRefresh && (brand != nil) == parts.brand, decoder,
+                                 "\(method.rawValue) is composed of \(parts), the block holds a dense refresh "
+                                     + "\(denseRefresh.map { "\($0.algorithm)" } ?? "none") and "
+                                     + (brand == nil ? "no Brand updates" : "Brand updates"))
         if let factors {
             try DecodedState.require(factors.estimate == .standard, decoder, "low-rank blocks use the standard estimate")
             try DecodedState.require(factors.input.value.rows == inputDecomposition.order
@@ -247,30 +244,5 @@ public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
                                      "a decomposition of order \(decomposition.order) with \(count) pairs "
                                          + "for rank \(configuration.rank)")
         }
-        try DecodedState.require(DecodedState.isCounter(brandUpdateCount), decoder,
-                                 "Brand update count \(brandUpdateCount) out of range")
-    }
-
-    /// The Brand update of a factor of order `n`: truncated to the rank.
-    func brandUpdate(order n: Int) -> BrandUpdate<Scalar> {
-        BrandUpdate(options: .init(targetRank: Swift.min(configuration.rank, n)))
-    }
-
-    /// The rank-`r` decomposition of a dense factor by the method's randomized algorithm,
-    /// eigenvalues that rounded below zero clamped to zero (the factors are semidefinite);
-    /// returns how many were clamped.
-    mutating func randomizedDecomposition(of factor: Matrix<Scalar>) throws
-        -> (decomposition: SymmetricEigendecomposition<Scalar>, clampedCount: Int) {
-        let n = factor.rows
-        let finder = RangeFinder<Scalar>(options: .init(rank: Swift.min(configuration.rank, n),
-                                                        oversampling: configuration.oversampling,
-                                                        powerIterations: configuration.powerIterations))
-        if configuration.method == .randomizedSVD {
-            // A semidefinite matrix's SVD is its eigendecomposition: U with σ as eigenvalues.
-            let svd = try RandomizedSingularValueDecomposition(factor, rangeFinder: finder, using: &generator)
-            return (try SymmetricEigendecomposition(eigenvalues: svd.singularValues, eigenvectors: svd.u), 0)
-        }
-        return try SymmetricEigendecomposition.randomizedLargest(of: factor, rangeFinder: finder, using: &generator)
-            .clamped(atLeast: 0)
     }
 }

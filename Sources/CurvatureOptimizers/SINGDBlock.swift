@@ -28,9 +28,11 @@ where OutputFactor.Scalar == InputFactor.Scalar {
     /// The scalar type of both structures.
     public typealias Scalar = InputFactor.Scalar
 
-    /// The method's options, with the reference implementation's defaults.
+    /// The method's options: damping and weight sharing from the method catalogue
+    /// (``MethodSettings/defaults``), the factor update's α₁ and β₁ from the reference implementation.
     public struct Configuration: Codable, Sendable, Hashable {
-        /// Damping λ of the preconditioner update. Default `1e-3`.
+        /// Damping λ of the preconditioner update. Default `0.1` (the catalogue's `--singd-damping`;
+        /// the reference's 1e-3 is for its own η = 1e-3 and long runs, `Notes/KFAC-family.md`).
         public var damping: Double
         /// Riemannian momentum α₁ of `m_K`, `m_C`. Default `0.5` (0 for IKFAC).
         public var riemannianMomentum: Double
@@ -47,8 +49,9 @@ where OutputFactor.Scalar == InputFactor.Scalar {
 
         /// A configuration with the defaults above.
         /// - Complexity: `O(1)`.
-        public init(damping: Double = 1e-3, riemannianMomentum: Double = 0.5, factorStepSize: Double = 1e-2,
-                    kfacLike: Bool = false, weightSharing: WeightSharingApproximation = .expand,
+        public init(damping: Double = MethodSettings.defaults.singdDamping, riemannianMomentum: Double = 0.5,
+                    factorStepSize: Double = 1e-2, kfacLike: Bool = false,
+                    weightSharing: WeightSharingApproximation = MethodSettings.defaults.weightSharing,
                     inputLayout: InputFactor.Layout = .init(), outputLayout: OutputFactor.Layout = .init()) {
             self.damping = damping
             self.riemannianMomentum = riemannianMomentum
@@ -65,9 +68,7 @@ where OutputFactor.Scalar == InputFactor.Scalar {
         /// Throws ``OptimizerError/invalidConfiguration(_:)`` unless damping and step size are
         /// positive and finite and the momentum lies in `[0, 1)`.
         public func validate() throws {
-            guard damping > 0, damping.isFinite else {
-                throw OptimizerError.invalidConfiguration("damping must be positive and finite, got \(damping)")
-            }
+            try MethodOption.singdDamping.check(damping)
             guard factorStepSize > 0, factorStepSize.isFinite else {
                 throw OptimizerError.invalidConfiguration("factor step size must be positive and finite, got \(factorStepSize)")
             }

@@ -7,7 +7,7 @@ import NeuralNetworks
 ///
 /// - Complexity: one forward and backward pass, then `O(#parameters)` per step.
 public struct StochasticGradientDescent<Scalar: LinearAlgebraScalar>: FirstOrderOptimizer {
-    /// Update options.
+    /// Update options; defaults from the method catalogue (``OptimizerMethod/sgd``).
     public struct Options: Codable, Sendable, Hashable {
         /// η. Default `0.05`.
         public var learningRate: Double
@@ -20,8 +20,12 @@ public struct StochasticGradientDescent<Scalar: LinearAlgebraScalar>: FirstOrder
         /// Default `.constant`.
         public var schedule: LearningRateSchedule
 
-        public init(learningRate: Double = 0.05, momentum: Double = 0.9, nesterov: Bool = false,
-                    weightDecay: Double = 0, schedule: LearningRateSchedule = .constant) {
+        /// Options with the catalogue's defaults where not given.
+        /// - Complexity: `O(1)`.
+        public init(learningRate: Double = OptimizerMethod.sgd.entry.defaultLearningRate,
+                    momentum: Double = MethodSettings.defaults.momentum, nesterov: Bool = false,
+                    weightDecay: Double = MethodSettings.defaults.weightDecay,
+                    schedule: LearningRateSchedule = MethodSettings.defaults.schedule) {
             self.learningRate = learningRate
             self.momentum = momentum
             self.nesterov = nesterov
@@ -31,9 +35,9 @@ public struct StochasticGradientDescent<Scalar: LinearAlgebraScalar>: FirstOrder
 
         /// Throws ``OptimizerError/invalidConfiguration(_:)`` for an option out of range.
         public func validate() throws {
-            try OptionCheck.learningRate(learningRate)
-            try OptionCheck.unitInterval(momentum, "momentum")
-            try OptionCheck.nonNegative(weightDecay, "weight decay")
+            try MethodOption.learningRate.check(learningRate)
+            try MethodOption.momentum.check(momentum)
+            try MethodOption.weightDecay.check(weightDecay)
             try schedule.validate()
         }
     }

@@ -19,7 +19,9 @@ import NeuralNetworks
 /// message saying so.
 public struct TrainingCheckpoint<O: Optimizer>: Codable {
     /// Identifies the file format.
-    public static var formatName: String { "kronkit-checkpoint-2" }
+    /// `-3` (issue 14): K-FAC blocks store their inversion part, and kronkit's run identity holds
+    /// every option's resolved value; `-2` checkpoints are refused by name.
+    public static var formatName: String { "kronkit-checkpoint-3" }
 
     public var format: String
     /// The optimizer's ``Optimizer/name``, checked when reading.
@@ -70,10 +72,7 @@ public struct TrainingCheckpoint<O: Optimizer>: Codable {
     ///   contents that do not decode.
     public static func read(from path: String) throws -> Self {
         let archive = try CheckpointArchive(path: path)
-        guard archive.format == formatName else {
-            throw OptimizerError.malformedCheckpoint(
-                path: path, reason: "has format \(archive.format ?? "none"), expected \(formatName)")
-        }
+        try requireCurrentFormat(archive, path: path)
         guard archive.precision == "\(O.Scalar.self)" else {
             throw OptimizerError.malformedCheckpoint(
                 path: path, reason: "holds \(archive.precision ?? "unknown") state, expected \(O.Scalar.self)")
@@ -93,10 +92,7 @@ public struct TrainingCheckpoint<O: Optimizer>: Codable {
     /// - Throws: as ``read(from:)`` for a file that is no checkpoint of this format.
     public static func userInfo(at path: String) throws -> [String: String] {
         let archive = try CheckpointArchive(path: path)
-        guard archive.format == formatName else {
-            throw OptimizerError.malformedCheckpoint(
-                path: path, reason: "has format \(archive.format ?? "none"), expected \(formatName)")
-        }
+        try requireCurrentFormat(archive, path: path)
         return archive.userInfo
     }
 
@@ -146,5 +142,17 @@ public struct TrainingCheckpoint<O: Optimizer>: Codable {
             positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return decoder
     }
-}
 
+    /// Throws unless `archive` has this version's format, naming an earlier kronkit's.
+    /// - Throws: ``OptimizerError/malformedCheckpoint(path:reason:)``.
+    static func requireCurrentFormat(_ archive: CheckpointArchive, path: String) throws {
+        guard archive.format != formatName else { return }
+        if archive.format == "kronkit-checkpoint-2" {
+            throw OptimizerError.malformedCheckpoint(
+                path: path, reason: "was written by an earlier kronkit (kronkit-checkpoint-2), whose K-FAC state and run "
+                    + "identity this version no longer reads; train again to write a \(formatName) checkpoint")
+        }
+        throw OptimizerError.malformedCheckpoint(
+            path: path, reason: "has format \(archive.format ?? "none"), expected \(formatName)")
+    }
+}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CurvatureOptimizers
 import DenseLinearAlgebra
 import Foundation
 
@@ -6,11 +7,11 @@ import Foundation
 struct Compare: ToolCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run several optimizers on the same data, model and seeds; print a table and draw one report.svg.",
-        discussion: "Methods: \(Method.helpText)")
+        discussion: "Methods (kronkit methods: options and papers):\n\(OptimizerMethod.helpText)")
 
     @Option(help: ArgumentHelp("Comma-separated methods, or 'all'.", valueName: "methods"),
-            transform: Method.list(parsing:))
-    var optimizers: [Method] = Method.compareDefault
+            transform: OptimizerMethod.list(parsing:))
+    var optimizers: [OptimizerMethod] = OptimizerMethod.compareDefault
 
     @OptionGroup var options: TrainingOptions
 
@@ -21,6 +22,7 @@ struct Compare: ToolCommand {
     var targetLoss: Double?
 
     func validate() throws {
+        try options.methodOptions.requireUsed(by: optimizers)
         guard target > 0, target <= 1 else { throw ValidationError("--target must lie in (0, 1], got \(target)") }
         if let targetLoss, !(targetLoss > 0 && targetLoss.isFinite) {
             throw ValidationError("--target-loss must be positive, got \(targetLoss)")

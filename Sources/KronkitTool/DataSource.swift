@@ -87,13 +87,14 @@ enum DataSource: Equatable, Sendable, CustomStringConvertible {
     /// - Parameters:
     ///   - labelColumn, header: how a CSV file is laid out.
     ///   - classCount: the number of classes; nil takes the largest label + 1.
-    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/malformedFile(path:reason:)`` for a missing or malformed file.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/malformedFile(path:reason:)`` for a missing or malformed file;
+    ///   ``ToolError/invalidDataSource(_:)`` for ``builtIn``.
     func loadFile<Scalar: LinearAlgebraScalar>(_: Scalar.Type, labelColumn: CSVFormat.LabelColumn,
                                                header: CSVFormat.HeaderLine, classCount: Int?) throws
         -> LabeledDataSet<Scalar> {
         switch self {
         case .builtIn:
-            preconditionFailure("the built-in data are generated, not read")
+            throw ToolError.invalidDataSource("builtin names the generated glyphs, not a file to read")
         case let .idx(images, labels):
             return try LabeledDataSet(idxImages: images, idxLabels: labels, classCount: classCount)
         case let .csv(path):

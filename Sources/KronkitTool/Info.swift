@@ -1,4 +1,5 @@
 import ArgumentParser
+import CurvatureOptimizers
 import DenseLinearAlgebra
 import Distributed
 import Foundation
@@ -21,7 +22,7 @@ struct Info: ToolCommand {
                 + "set OPENBLAS_NUM_THREADS to change)",
             "FFTW:         \(BLASConfiguration.fftwVersion)",
             "Precisions:   float32 (Float, s-routines), float64 (Double, d-routines); --precision selects",
-            "Methods:      \(Method.allCases.map(\.rawValue).joined(separator: ", "))",
+            "Methods:      \(OptimizerMethod.allCases.map(\.rawValue).joined(separator: ", "))",
             "Models:       \(ModelKind.allCases.map(\.rawValue).joined(separator: ", "))",
             "Processes:    rank \(communicator.rank) of \(communicator.size) "
                 + (communicator.size > 1 ? "(MPI, data-parallel: each rank trains on its slice of every batch)"

@@ -15,7 +15,7 @@ public struct Kronkit: ParsableCommand {
             Train a network with one optimizer (train) or several side by side (compare); each run \
             writes metrics.csv and report.svg into its output folder.
             """,
-        subcommands: [Check.self, Train.self, Compare.self, Info.self],
+        subcommands: [Check.self, Train.self, Compare.self, Methods.self, Info.self],
         defaultSubcommand: Check.self)
 
     public init() {}

@@ -1,3 +1,4 @@
+import CurvatureOptimizers
 import Foundation
 
 extension Report {

@@ -1,3 +1,4 @@
+import CurvatureOptimizers
 import Foundation
 
 /// The files and tables made from finished runs: `metrics.csv`, `report.svg` and
@@ -127,7 +128,7 @@ enum Report {
     /// The first-order run that reaches `target` in the fewest steps (ties: the fewer seconds),
     /// or `byTime` in the fewest seconds.
     static func bestFirstOrder(_ records: [RunRecord], target: RunRecord.Target, byTime: Bool = false)
-        -> (method: Method, row: MetricsRow)? {
+        -> (method: OptimizerMethod, row: MetricsRow)? {
         records.filter(\.method.isFirstOrder)
             .compactMap { record in record.firstRow(reaching: target).map { (record.method, $0) } }
             .min { byTime ? $0.1.seconds < $1.1.seconds : ($0.1.step, $0.1.seconds) < ($1.1.step, $1.1.seconds) }

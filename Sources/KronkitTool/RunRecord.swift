@@ -1,3 +1,5 @@
+import CurvatureOptimizers
+
 /// What one method's run produced: its metrics rows and how it ended.
 struct RunRecord: Sendable {
     /// How a run ended.
@@ -10,7 +12,7 @@ struct RunRecord: Sendable {
     }
 
     /// The run's label: the method name as given on the command line.
-    var method: Method
+    var method: OptimizerMethod
     var rows: [MetricsRow]
     /// Bytes of optimizer state (momenta, factors, eigenbases…) besides the model.
     var stateBytes: Int

@@ -34,13 +34,19 @@ struct Runner {
     /// A training loss more than this many times the first step's draws a warning.
     static var divergenceFactor: Double { 10 }
 
+    /// `, or more --damping` for a method with a damping option (K-FAC's or SINGD's), else nothing.
+    static func dampingHint(_ method: OptimizerMethod) -> String {
+        let damping = method.entry.options.first { $0 == .damping || $0 == .singdDamping }
+        return damping.map { ", or more \($0.flag)" } ?? ""
+    }
+
     /// Trains `method` on `data` from the seeded initial model (or the checkpoint) to the end of the run.
     /// - Parameter seed: the seed of the initial weights, the batch order and the Monte-Carlo Fisher
     ///   (default `--seed`).
     /// - Throws: errors of configuration and resume (before the first step); a run that diverges or
     ///   fails during training (an optimizer error, a checkpoint that cannot be written) returns a
     ///   failed record with its rows so far instead, so its results can still be written.
-    func run<Scalar: LinearAlgebraScalar>(_ method: Method, data: TrainingData<Scalar>, seed: UInt64? = nil) throws
+    func run<Scalar: LinearAlgebraScalar>(_ method: OptimizerMethod, data: TrainingData<Scalar>, seed: UInt64? = nil) throws
         -> RunRecord {
         let seed = seed ?? options.seed
         var generator = Xoshiro256StarStar(seed: seed)
@@ -52,7 +58,7 @@ struct Runner {
         }
     }
 
-    private func run<L: Loss>(_ method: Method, model: Sequential<L.Scalar>, loss: L, data: TrainingData<L.Scalar>,
+    private func run<L: Loss>(_ method: OptimizerMethod, model: Sequential<L.Scalar>, loss: L, data: TrainingData<L.Scalar>,
                               seed: UInt64) throws -> RunRecord {
         let batches = data.train.count / options.batchSize
         let totalSteps = options.totalSteps(batchesPerEpoch: max(batches, 1))
@@ -62,7 +68,7 @@ struct Runner {
                        seed: seed)
     }
 
-    private func run<O: Optimizer, L: Loss>(_ method: Method, model: Sequential<O.Scalar>, optimizer: O, loss: L,
+    private func run<O: Optimizer, L: Loss>(_ method: OptimizerMethod, model: Sequential<O.Scalar>, optimizer: O, loss: L,
                                             data: TrainingData<O.Scalar>, totalSteps: Int, seed: UInt64) throws
         -> RunRecord where L.Scalar == O.Scalar {
         // The shuffle stream is the initialisation stream after a jump: independent of it.
@@ -73,7 +79,7 @@ struct Runner {
                                           evaluationPeriod: options.evalEvery, shuffle: shuffle,
                                           communicator: communicator)
         session.fineTarget = fineTarget
-        var identity = options.identity(method: method, totalSteps: totalSteps)
+        var identity = try options.identity(method: method, totalSteps: totalSteps)
         identity["--seed"] = "\(seed)"
         let name = namesSeeds ? "\(method.rawValue) seed \(seed)" : method.rawValue
         if let resumePath {
@@ -108,7 +114,7 @@ struct Runner {
                     console.printError("warning: \(method.rawValue): the training loss \(Report.number(loss)) at step "
                         + "\(session.state.step) is more than \(Int(Self.divergenceFactor))× the first step's "
                         + "\(Report.number(first)); the run may be diverging (a smaller --learning-rate"
-                        + (method.isFirstOrder ? ")" : ", or more --damping)"))
+                        + Self.dampingHint(method) + ")")
                 }
                 if let checkpointPath, let checkpointEvery, session.state.step % checkpointEvery == 0, communicator.isRoot {
                     try CheckpointFile.write(session.checkpoint(userInfo: identity), to: checkpointPath)

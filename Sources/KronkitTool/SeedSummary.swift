@@ -1,3 +1,5 @@
+import CurvatureOptimizers
+
 /// One method's runs over several seeds (`--seeds N`), summarised against a target: the
 /// median and the range of the steps and seconds to it, with runs that never reach it
 /// counted, not dropped.
@@ -45,7 +47,7 @@ struct SeedSummary: Sendable {
         }
     }
 
-    var method: Method
+    var method: OptimizerMethod
     /// The method's runs, one per seed, in the order they ran.
     var records: [RunRecord]
     /// Steps to the target over the runs.
@@ -55,7 +57,7 @@ struct SeedSummary: Sendable {
 
     /// The summary of `records`, all runs of `method`, against `target`.
     /// - Complexity: O(r) for r metrics rows in all, plus sorting the runs.
-    init(method: Method, records: [RunRecord], target: RunRecord.Target) {
+    init(method: OptimizerMethod, records: [RunRecord], target: RunRecord.Target) {
         self.method = method
         self.records = records
         let reached = records.map { $0.firstRow(reaching: target) }
@@ -70,8 +72,8 @@ struct SeedSummary: Sendable {
 
     /// `records` split into each method's runs (never empty), in the order each method first appears.
     static func runsByMethod(_ records: [RunRecord]) -> [[RunRecord]] {
-        var order: [Method] = []
-        var groups: [Method: [RunRecord]] = [:]
+        var order: [OptimizerMethod] = []
+        var groups: [OptimizerMethod: [RunRecord]] = [:]
         for record in records {
             if groups[record.method] == nil { order.append(record.method) }
             groups[record.method, default: []].append(record)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CurvatureOptimizers
 import DenseLinearAlgebra
 import Foundation
 
@@ -11,8 +12,9 @@ struct Train: ToolCommand {
             command that resumes the run; the resumed run continues the same trajectory exactly.
             """)
 
-    @Option(help: ArgumentHelp("The training method.", discussion: Method.helpText))
-    var optimizer: Method = .kfac
+    @Option(help: ArgumentHelp("The training method (kronkit methods: options and papers).",
+                               discussion: OptimizerMethod.helpText))
+    var optimizer: OptimizerMethod = .kfac
 
     @OptionGroup var options: TrainingOptions
 
@@ -23,6 +25,7 @@ struct Train: ToolCommand {
     var resume: String?
 
     func validate() throws {
+        try options.methodOptions.requireUsed(by: [optimizer])
         if let checkpointEvery, checkpointEvery < 1 {
             throw ValidationError("--checkpoint-every must be at least 1, got \(checkpointEvery)")
         }

@@ -10,29 +10,6 @@ enum Precision: String, CaseIterable, Sendable, ExpressibleByArgument {
     case float64
 }
 
-/// `--curvature`: which output gradients estimate K-FAC's factor G.
-enum CurvatureChoice: String, CaseIterable, Sendable, ExpressibleByArgument {
-    case monteCarlo = "monte-carlo"
-    case empirical
-    case exactGGN = "exact-ggn"
-
-    var estimate: CurvatureEstimate {
-        switch self {
-        case .monteCarlo: return .monteCarlo
-        case .empirical: return .empirical
-        case .exactGGN: return .exactGGN
-        }
-    }
-}
-
-/// `--weight-sharing`: K-FAC-expand or -reduce for layers with shared weights.
-enum WeightSharingChoice: String, CaseIterable, Sendable, ExpressibleByArgument {
-    case expand
-    case reduce
-
-    var approximation: WeightSharingApproximation { self == .expand ? .expand : .reduce }
-}
-
 /// What `kronkit train` and `kronkit compare` share: the model, the data, the run
 /// length, the methods' options, precision, seed and output folder.
 struct TrainingOptions: ParsableArguments {
@@ -88,62 +65,8 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Examples per batch.")
     var batchSize = 128
 
-    @Option(help: ArgumentHelp("Learning rate for every method (0.1) or per method (sgd=0.1,adam=0.003); default: each "
-                                   + "method's own (sgd 0.05, adam 0.001, K-FAC family 0.05).", valueName: "rate"),
-            transform: LearningRates.init(parsing:))
-    var learningRate: LearningRates?
-
-    @Option(help: "Momentum of SGD and the K-FAC family (default 0.9).")
-    var momentum: Double?
-
-    @Option(help: "Weight decay (L2; decoupled for adamw).")
-    var weightDecay = 0.0
-
-    @Option(help: "Tikhonov damping λ of the K-FAC family (0.1: best of 1e-3…0.3 on the built-in data, Notes/RESULTS.md).")
-    var damping = 0.1
-
-    @Flag(help: ArgumentHelp(
-        "Tuning-free K-FAC (K-FAC-family methods only): learning rate and momentum from the exact GGN's quadratic "
-            + "model each step, damping adapted from --damping by the Levenberg-Marquardt rule every 5 steps; "
-            + "--learning-rate, --momentum, --kl-clip and --schedule are then unused."))
-    var adaptive = false
-
-    @Option(help: "Moving-average decay of the Kronecker factors.")
-    var factorDecay = 0.95
-
-    @Option(help: "Steps between Kronecker-factor updates (T_cov).")
-    var factorUpdatePeriod = 10
-
-    @Option(help: "Steps between refreshes of the factors' eigendecompositions or inverses (T_inv; 20 suits runs of a few hundred steps).")
-    var inverseUpdatePeriod = 20
-
-    @Option(help: "KL-clipping bound κ of the K-FAC family.")
-    var klClip = 1e-3
-
-    @Flag(help: "Turn KL clipping off.")
-    var noKlClip = false
-
-    @Option(help: "How the K-FAC family estimates G.")
-    var curvature: CurvatureChoice = .monteCarlo
-
-    @Option(help: "K-FAC-expand or -reduce for layers with weight sharing (cnn, patches).")
-    var weightSharing: WeightSharingChoice = .expand
-
-    @Flag(help: "Split the damping evenly instead of by π (inverse routes).")
-    var noPiDamping = false
-
-    @Option(help: "Rank kept for each Kronecker factor by rs-kfac, sre-kfac and the b-kfac methods (capped at the factor's size).")
-    var rank = 220
-
-    @Option(help: ArgumentHelp("Structures of SINGD's K and C: K,C or one for both, each of "
-                               + StructureChoice.allCases.map(\.rawValue).joined(separator: ", ")
-                               + ". (default: \(SINGDStructures()))",
-                               valueName: "structures"),
-            transform: SINGDStructures.init(parsing:))
-    var structures = SINGDStructures()
-
-    @Option(help: "Learning-rate schedule: constant, cosine[:FLOOR] or step:EVERY:FACTOR.")
-    var schedule = "constant"
+    @OptionGroup(title: "Method options (a method refuses one it does not read)")
+    var methodOptions: MethodOptions
 
     @Option(help: "Floating-point precision.")
     var precision: Precision = .float32
@@ -171,9 +94,6 @@ struct TrainingOptions: ParsableArguments {
         try positive(trainCount, "--train-count")
         try positive(testCount, "--test-count")
         try positive(evalEvery, "--eval-every")
-        try positive(factorUpdatePeriod, "--factor-update-period")
-        try positive(inverseUpdatePeriod, "--inverse-update-period")
-        try positive(rank, "--rank")
         try positive(seeds, "--seeds")
         guard testFraction > 0, testFraction < 1 else {
             throw ValidationError("--test-fraction must lie strictly between 0 and 1, got \(testFraction)")
@@ -184,19 +104,11 @@ struct TrainingOptions: ParsableArguments {
                 throw ValidationError("--classes must lie in 2…\(TrainingData<Double>.maximumClassCount), got \(classes)")
             }
         }
-        _ = try LearningRateSchedule(parsing: schedule, totalSteps: 1)
     }
 
     /// The methods' options for a run of `totalSteps` steps (the cosine schedule spans the run).
-    func settings(totalSteps: Int) throws -> MethodSettings {
-        MethodSettings(
-            learningRates: learningRate ?? LearningRates(), momentum: momentum, weightDecay: weightDecay,
-            damping: damping, factorDecay: factorDecay, factorUpdatePeriod: factorUpdatePeriod,
-            inverseUpdatePeriod: inverseUpdatePeriod, klClip: noKlClip ? nil : klClip, curvature: curvature.estimate,
-            weightSharing: weightSharing.approximation, piDamping: !noPiDamping,
-            schedule: try LearningRateSchedule(parsing: schedule, totalSteps: totalSteps), rank: rank,
-            structures: structures, adaptive: adaptive)
-    }
+    /// - Throws: `ValidationError` for a schedule that does not parse.
+    func settings(totalSteps: Int) throws -> MethodSettings { try methodOptions.settings(totalSteps: totalSteps) }
 
     /// The training and test data in the run's precision, normalized and checked.
     /// - Throws: as ``TrainingData/load(_:test:settings:)``.
@@ -226,21 +138,22 @@ struct TrainingOptions: ParsableArguments {
 
     /// What fixes a run's trajectory, by flag, stored in its checkpoint and compared on resume:
     /// the model, the data and their preparation, the batch order, the precision, and every
-    /// option the method reads (a K-FAC option is no part of SGD's identity). `--steps` and
-    /// `--epochs` may grow on resume (to extend a run), except under a cosine schedule, which
-    /// spans the run; `--eval-every` changes only which rows are recorded.
-    func identity(method: Method, totalSteps: Int) -> [String: String] {
-        let settings = (try? settings(totalSteps: totalSteps)) ?? MethodSettings()
-        var identity = [
+    /// option the method reads with its value (the catalogue's ``/CurvatureOptimizers/MethodSettings/identity(for:)``;
+    /// a K-FAC option is no part of SGD's identity). `--steps` and `--epochs` may grow on resume
+    /// (to extend a run), except under a cosine schedule, which spans the run; `--eval-every`
+    /// changes only which rows are recorded.
+    /// - Throws: `ValidationError` for a schedule that does not parse.
+    func identity(method: OptimizerMethod, totalSteps: Int) throws -> [String: String] {
+        let settings = try settings(totalSteps: totalSteps)
+        var identity = settings.identity(for: method)
+        identity.merge([
             "--optimizer": method.rawValue, "--model": model.rawValue,
             "--hidden": hidden.map(String.init).joined(separator: ","), "--data": data.description,
             "--test-data": testData?.description ?? "none", "--batch-size": "\(batchSize)", "--seed": "\(seed)",
             "--precision": precision.rawValue,
             "--normalize": (normalize ?? TrainingData<Double>.defaultNormalization(for: data)).rawValue,
             "--classes": classes.map(String.init) ?? "from the labels",
-            "--learning-rate": settings.learningRates.rate(for: method).map { "\($0)" } ?? "the method's default",
-            "--weight-decay": "\(weightDecay)", "--schedule": schedule,
-        ]
+        ]) { method, _ in method }
         if data != .builtIn {
             identity["--test-fraction"] = testData == nil ? "\(testFraction)" : "unused"
         } else {
@@ -251,30 +164,8 @@ struct TrainingOptions: ParsableArguments {
             identity["--label-column"] = labelColumn?.description ?? "detected"
             identity["--csv-header"] = csvHeader ? "yes" : "detected"
         }
-        if schedule.hasPrefix("cosine") { identity["--steps"] = "\(totalSteps)" }
-        if method != .adam && method != .adamw {
-            identity["--momentum"] = momentum.map { "\($0)" } ?? "the method's default"
-        }
-        if !method.isFirstOrder {
-            identity["--damping"] = "\(damping)"
-            identity["--factor-update-period"] = "\(factorUpdatePeriod)"
-            identity["--inverse-update-period"] = "\(inverseUpdatePeriod)"
-            identity["--kl-clip"] = noKlClip ? "off" : "\(klClip)"
-            identity["--curvature"] = curvature.rawValue
-            identity["--weight-sharing"] = weightSharing.rawValue
-        }
-        switch method {
-        case .rsKFAC, .sreKFAC, .bKFAC, .brKFAC, .bKFACc: identity["--rank"] = "\(rank)"
-        case .singd, .ikfac: identity["--structures"] = "\(structures.input.rawValue),\(structures.output.rawValue)"
-        default: break
-        }
-        switch method {
-        case .kfac, .kfacInverse, .tkfac, .ekfac, .tekfac, .rsKFAC, .sreKFAC, .bKFAC, .brKFAC, .bKFACc:
-            identity["--factor-decay"] = "\(factorDecay)"
-            identity["--pi-damping"] = noPiDamping ? "off" : "on"
-            // Only when given, so that checkpoints of earlier versions still resume.
-            if adaptive { identity["--adaptive"] = "on" }
-        default: break
+        if case .cosine = settings.schedule {
+            identity["--steps"] = "\(totalSteps)"
         }
         return identity
     }

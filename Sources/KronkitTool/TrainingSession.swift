@@ -164,13 +164,16 @@ struct TrainingSession<O: Optimizer, L: Loss> where L.Scalar == O.Scalar {
 
     /// The next full batch, starting a new epoch (and shuffle) when the current one is used up.
     private mutating func nextBatch() throws -> LabeledDataSet<Scalar> {
-        if order == nil || state.batchIndex == batchesPerEpoch {
+        let order: [Int]
+        if let current = self.order, state.batchIndex < batchesPerEpoch {
+            order = current
+        } else {
             state.epochStart = generator
             state.epoch += 1
             state.batchIndex = 0
             order = try shuffledOrder()
+            self.order = order
         }
-        guard let order else { preconditionFailure("an epoch's order is set above") }
         let start = state.batchIndex * batchSize
         state.batchIndex += 1
         // This process's slice of the batch (all of it in one process).

@@ -91,6 +91,21 @@ struct CheckpointTests {
         } catch let OptimizerError.malformedCheckpoint(path, reason) {
             #expect(path == oldPath && reason.contains("JSON checkpoint of an earlier kronkit"), "\(reason)")
         }
+        // A binary checkpoint of the previous format (other K-FAC block layout) is refused by name.
+        var previous = TrainingCheckpoint(model: model, optimizer: try StochasticGradientDescent(model: model))
+        previous.format = "kronkit-checkpoint-2"
+        let previousPath = directory.appendingPathComponent("kronkit-previous.npz").path
+        try previous.write(to: previousPath)
+        for read in [{ _ = try TrainingCheckpoint<StochasticGradientDescent<Double>>.read(from: previousPath) },
+                     { _ = try TrainingCheckpoint<StochasticGradientDescent<Double>>.userInfo(at: previousPath) }] {
+            do {
+                try read()
+                Issue.record("a kronkit-checkpoint-2 file was read")
+            } catch let OptimizerError.malformedCheckpoint(path, reason) {
+                #expect(path == previousPath && reason.contains("earlier kronkit (kronkit-checkpoint-2)")
+                    && reason.contains("train again"), "\(reason)")
+            }
+        }
         let cutPath = directory.appendingPathComponent("kronkit-cut.npz").path
         let whole = try Data(contentsOf: URL(fileURLWithPath: sgdPath))
         try whole.prefix(whole.count - 30).write(to: URL(fileURLWithPath: cutPath))

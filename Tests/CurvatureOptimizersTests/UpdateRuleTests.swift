@@ -188,11 +188,34 @@ struct CorruptStateTests {
                                               "estimate": "standard"]
                 }
             }
-            try rejects(kfac, "a zero scale δ") { object in Self.editFirstBlock(&object) { $0["scaleAtRefresh"] = 0 } }
-            try rejects(kfac, "an inverse of the wrong order") { object in
+            /// Applies `edit` to the first block's inversion part.
+            func editInverse(_ object: inout [String: Any], index: Int = 0, _ edit: (inout [String: Any]) -> Void) {
+                Self.editFirstBlock(&object, index: index) { block in
+                    var inverse = block["inverse"] as! [String: Any]
+                    edit(&inverse)
+                    block["inverse"] = inverse
+                }
+            }
+            if route == .eigen {
+                try rejects(kfac, "a zero scale δ") { object in editInverse(&object) { $0["scale"] = 0 } }
+                try rejects(kfac, "a basis of the wrong order") { object in
+                    // The second layer is 2 × 5: its output basis has order 2, its input factor order 5.
+                    editInverse(&object, index: 1) { $0["input"] = $0["output"] }
+                }
+            } else {
+                try rejects(kfac, "an inverse of the wrong order") { object in
+                    editInverse(&object) { $0["inputInverse"] = ["rows": 1, "columns": 1, "elements": [1.0]] }
+                }
+            }
+            // The part must be the route's: the other route's part does not decode as it.
+            let other: KroneckerBlockOptions.Route = route == .eigen ? .inverse : .eigen
+            try rejects(kfac, "the other route's inversion part") { object in
                 Self.editFirstBlock(&object) { block in
-                    let key = route == .inverse ? "inputInverse" : "outputInverse"
-                    block[key] = ["rows": 1, "columns": 1, "elements": [1.0]]
+                    var configuration = block["configuration"] as! [String: Any]
+                    var options = configuration["options"] as! [String: Any]
+                    options["route"] = other.rawValue
+                    configuration["options"] = options
+                    block["configuration"] = configuration
                 }
             }
         }
@@ -210,7 +233,11 @@ struct CorruptStateTests {
         }
         try rejects(ekfac, "a basis of the wrong order") { object in
             // The second layer is 2 × 5: its output basis has order 2, its input factor order 5.
-            Self.editFirstBlock(&object, index: 1) { block in block["inputDecomposition"] = block["outputDecomposition"] }
+            Self.editFirstBlock(&object, index: 1) { block in
+                var basis = block["basis"] as! [String: Any]
+                basis["input"] = basis["output"]
+                block["basis"] = basis
+            }
         }
     }
 

@@ -92,7 +92,7 @@ struct EigenbasisCorrectionTests {
         var model = try TestModels.tanhNetwork(Double.self, inputs: 3, hidden: 4, outputs: 2, seed: 14)
         let batch = try TestModels.classificationBatch(Double.self, features: 3, classes: 2, batch: 20, seed: 15)
         var optimizer = try EKFAC<Double>(model: model, options: .init(factorUpdatePeriod: 1, inverseUpdatePeriod: 5),
-                                          configuration: .init())
+                                          configuration: .init(options: .init(damping: 1e-3)))
         for _ in 0..<3 {
             _ = try optimizer.step(&model, input: batch.input, target: batch.target, loss: SoftmaxCrossEntropy<Double>())
         }

@@ -17,9 +17,9 @@ struct AdaptiveFlagTests {
             #expect(refused.status != 0 && refused.errors.contains("--adaptive") && refused.errors.contains(method),
                     "\(method): \(refused.errors)")
         }
-        // A non-adaptive run's identity has no --adaptive key (older checkpoints still resume), an adaptive run's has.
+        // The identity of a K-FAC-family run records whether its steps are adaptive (the catalogue option).
         let options = try Train.parse(["--optimizer", "kfac", "--adaptive"]).options
-        #expect(options.identity(method: .kfac, totalSteps: 10)["--adaptive"] == "on")
-        #expect(try Train.parse(["--optimizer", "kfac"]).options.identity(method: .kfac, totalSteps: 10)["--adaptive"] == nil)
+        #expect(try options.identity(method: .kfac, totalSteps: 10)["--adaptive"] == "on")
+        #expect(try Train.parse(["--optimizer", "kfac"]).options.identity(method: .kfac, totalSteps: 10)["--adaptive"] == "off")
     }
 }

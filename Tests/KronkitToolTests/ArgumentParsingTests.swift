@@ -10,7 +10,7 @@ struct ArgumentParsingTests {
     func trainFlags() throws {
         let train = try Train.parse([
             "--optimizer", "tekfac", "--model", "cnn", "--data", "idx:images.idx,labels.idx", "--steps", "7",
-            "--batch-size", "32", "--learning-rate", "sgd=0.1,tekfac=0.2", "--damping", "0.01", "--precision", "float64",
+            "--batch-size", "32", "--learning-rate", "tekfac=0.2", "--damping", "0.01", "--precision", "float64",
             "--no-kl-clip", "--checkpoint-every", "3", "--resume", "state.json", "--seed", "9", "-o", "out",
             "--curvature", "empirical", "--weight-sharing", "reduce", "--schedule", "cosine:0.1",
             "--factor-update-period", "2", "--inverse-update-period", "4",
@@ -34,6 +34,8 @@ struct ArgumentParsingTests {
         #expect((settings.factorUpdatePeriod, settings.inverseUpdatePeriod) == (2, 4))
         #expect(settings.learningRates.rate(for: .tekfac) == 0.2)
         #expect(settings.learningRates.rate(for: .adam) == nil)
+        #expect(settings.given == [.learningRate, .damping, .klClip, .curvature, .weightSharing, .schedule,
+                                   .factorUpdatePeriod, .inverseUpdatePeriod])
     }
 
     @Test("defaults: K-FAC on the built-in data, MLP, float32, two epochs")
@@ -45,7 +47,7 @@ struct ArgumentParsingTests {
         #expect(train.options.precision == .float32)
         #expect(train.options.totalSteps(batchesPerEpoch: 78) == 156)
         let compare = try Compare.parse([])
-        #expect(compare.optimizers == Method.compareDefault)
+        #expect(compare.optimizers == OptimizerMethod.compareDefault)
         #expect(compare.target == 0.9)
     }
 
@@ -66,10 +68,10 @@ struct ArgumentParsingTests {
 
     @Test("method lists, learning rates and schedules")
     func methodListsRatesSchedules() throws {
-        #expect(try Method.list(parsing: "sgd, adam,kfac,sgd") == [.sgd, .adam, .kfac])
-        #expect(try Method.list(parsing: "all") == Method.allCases)
-        #expect(throws: ValidationError.self) { try Method.list(parsing: "sgd,newton") }
-        #expect(throws: ValidationError.self) { try Method.list(parsing: ",") }
+        #expect(try OptimizerMethod.list(parsing: "sgd, adam,kfac,sgd") == [.sgd, .adam, .kfac])
+        #expect(try OptimizerMethod.list(parsing: "all") == OptimizerMethod.allCases)
+        #expect(throws: ValidationError.self) { try OptimizerMethod.list(parsing: "sgd,newton") }
+        #expect(throws: ValidationError.self) { try OptimizerMethod.list(parsing: ",") }
         #expect(try LearningRates(parsing: "0.1").rate(for: .adam) == 0.1)
         let rates = try LearningRates(parsing: "sgd=0.2,kfac-inverse=0.03")
         #expect(rates.rate(for: .sgd) == 0.2 && rates.rate(for: .kfacInverse) == 0.03 && rates.rate(for: .adam) == nil)
@@ -82,8 +84,8 @@ struct ArgumentParsingTests {
         #expect(throws: OptimizerError.self) { try LearningRateSchedule(parsing: "step:0:0.5", totalSteps: 5) }
     }
 
-    @Test("every method is built as the optimizer of its name", arguments: Method.allCases)
-    func factory(method: Method) throws {
+    @Test("every method is built as the optimizer of its name", arguments: OptimizerMethod.allCases)
+    func factory(method: OptimizerMethod) throws {
         var generator = Xoshiro256StarStar(seed: 1)
         let model = try ModelKind.mlp.build(featureCount: 4, classCount: 3, hidden: [5], as: Float.self,
                                             using: &generator)
@@ -94,21 +96,23 @@ struct ArgumentParsingTests {
 
     @Test("--structures and --rank reach SINGD and the low-rank methods, and their checkpoints' identity")
     func structuresAndRank() throws {
-        let train = try Train.parse(["--optimizer", "singd", "--structures", "lower-toeplitz,diagonal", "--rank", "16"])
-        #expect(train.options.structures == SINGDStructures(input: .lowerToeplitz, output: .diagonal))
-        #expect(train.options.identity(method: .singd, totalSteps: 1)["--structures"] == "lower-toeplitz,diagonal")
-        #expect(train.options.identity(method: .bKFAC, totalSteps: 1)["--rank"] == "16")
-        #expect(train.options.identity(method: .kfac, totalSteps: 1)["--rank"] == nil,
+        let train = try Compare.parse(["--optimizers", "singd,b-kfac", "--structures", "lower-toeplitz,diagonal",
+                                       "--rank", "16"])
+        #expect(train.options.methodOptions.structures == SINGDStructures(input: .lowerToeplitz, output: .diagonal))
+        #expect(try train.options.identity(method: .singd, totalSteps: 1)["--structures"] == "lower-toeplitz,diagonal")
+        #expect(try train.options.identity(method: .bKFAC, totalSteps: 1)["--rank"] == "16")
+        #expect(try train.options.identity(method: .kfac, totalSteps: 1)["--rank"] == nil,
                 "other methods' checkpoints are unchanged")
         #expect(try SINGDStructures(parsing: "hierarchical") == SINGDStructures(input: .hierarchical, output: .hierarchical))
         for bad in ["dense,triangular", "dense,", "a,b,c"] {
-            #expect(throws: ValidationError.self, "\(bad)") { try SINGDStructures(parsing: bad) }
+            #expect(throws: OptimizerError.self, "\(bad)") { try SINGDStructures(parsing: bad) }
+            #expect(throws: (any Error).self, "\(bad)") { try Train.parse(["--optimizer", "singd", "--structures", bad]) }
         }
         #expect(throws: (any Error).self) { try Train.parse(["--structures", "banded"]) }
         #expect(throws: (any Error).self) { try Train.parse(["--rank", "0"]) }
         var generator = Xoshiro256StarStar(seed: 1)
         let model = try ModelKind.mlp.build(featureCount: 4, classCount: 3, hidden: [5], as: Double.self, using: &generator)
-        for input in StructureChoice.allCases {
+        for input in FactorStructure.allCases {
             var settings = MethodSettings()
             settings.structures = SINGDStructures(input: input, output: .upperToeplitz)
             #expect(try settings.makeOptimizer(.singd, model: model, seed: 0).name == "singd")
@@ -118,7 +122,7 @@ struct ArgumentParsingTests {
     @Test("--help lists every method and model")
     func helpListsMethods() {
         let help = Train.helpMessage() + Compare.helpMessage()
-        for method in Method.allCases { #expect(help.contains(method.rawValue)) }
+        for method in OptimizerMethod.allCases { #expect(help.contains(method.rawValue)) }
         for model in ModelKind.allCases { #expect(help.contains(model.rawValue)) }
         let result = ToolHarness.run(["train", "--help"])
         #expect(result.status == 0)

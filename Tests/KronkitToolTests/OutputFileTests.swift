@@ -1,3 +1,4 @@
+import CurvatureOptimizers
 import Foundation
 import FoundationXML
 import Testing
@@ -91,7 +92,7 @@ struct OutputFileTests {
 
     @Test("the comparison table gives steps to target, the ratio to the best first-order method and the verdict")
     func comparisonTable() {
-        func record(_ method: Method, reachesAt step: Int?, seconds: Double) -> RunRecord {
+        func record(_ method: OptimizerMethod, reachesAt step: Int?, seconds: Double) -> RunRecord {
             let rows = (0...10).map { k in
                 MetricsRow(step: 10 * k, epoch: 1, seconds: seconds * Double(k) / 10, trainLoss: 1, testLoss: 1,
                            testAccuracy: step.map { 10 * k >= $0 ? 0.95 : 0.5 } ?? 0.5, timings: .init())

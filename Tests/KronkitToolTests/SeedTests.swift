@@ -1,3 +1,4 @@
+import CurvatureOptimizers
 import Foundation
 import Testing
 @testable import KronkitTool
@@ -29,7 +30,7 @@ struct SeedTests {
 
     /// A run evaluated every 10 steps over 100 steps, at 0.01 s per step, whose test accuracy
     /// is 0.95 from `step` on (never when nil) and 0.5 before.
-    func record(_ method: Method, seed: UInt64, reachesAt step: Int?, secondsPerStep: Double = 0.01) -> RunRecord {
+    func record(_ method: OptimizerMethod, seed: UInt64, reachesAt step: Int?, secondsPerStep: Double = 0.01) -> RunRecord {
         let rows = (0...10).map { k in
             MetricsRow(step: 10 * k, epoch: 1, seconds: secondsPerStep * Double(10 * k), trainLoss: 1,
                        testLoss: step.map { 10 * k >= $0 ? 0.2 : 1 } ?? 1,

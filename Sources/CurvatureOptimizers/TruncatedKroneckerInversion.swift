@@ -1,0 +1,112 @@
+import DenseLinearAlgebra
+import KroneckerOperators
+import SymmetricEigen
+
+/// The preconditioning part of a low-rank K-FAC block: the damped inverse of the truncated
+/// factors `A_r ⊗ G_r` applied to a gradient, one part per route
+/// (``PartialKroneckerEigenbasisInverse``, ``TruncatedFactoredInverse``;
+/// ``KroneckerBlockOptions/Route/truncatedInversion(_:)`` names it). A part is formed from the
+/// block's current decompositions at each application; it stores nothing.
+public protocol TruncatedKroneckerInversion<Scalar> {
+    associatedtype Scalar: LinearAlgebraScalar
+
+    /// The part for the truncated decompositions `A_r = U_A D_A U_Aᵀ`, `G_r = U_G D_G U_Gᵀ`.
+    /// - Parameters:
+    ///   - input: `A_r`'s decomposition (rank `r_A ≤ d_in`).
+    ///   - output: `G_r`'s decomposition.
+    ///   - options: the damping `λ` and whether it is split by π.
+    ///   - normalizedTraces: `[tr A/d_in, tr G/d_out]` for a π split, evaluated only by the parts
+    ///     that split the damping.
+    /// - Throws: what `normalizedTraces` or the damping split throws.
+    init(input: SymmetricEigendecomposition<Scalar>, output: SymmetricEigendecomposition<Scalar>,
+         options: KroneckerBlockOptions, normalizedTraces: () throws -> [Scalar]) throws
+
+    /// The damped inverse applied to a gradient `∇W` (`d_out × d_in`).
+    func preconditioned(_ gradient: Matrix<Scalar>) throws -> Matrix<Scalar>
+
+    /// The damped inverse applied to `∇W = g·aᵀ` through its factors, or nil when the part has
+    /// no cheaper rank-`m` form.
+    func preconditioned(productOf outputGradients: Matrix<Scalar>, _ inputs: Matrix<Scalar>) throws -> Matrix<Scalar>?
+}
+
+extension KroneckerBlockOptions.Route {
+    /// The low-rank preconditioning part the route names.
+    /// - Complexity: `O(1)`.
+    public func truncatedInversion<Scalar: LinearAlgebraScalar>(_: Scalar.Type)
+        -> any TruncatedKroneckerInversion<Scalar>.Type {
+        switch self {
+        case .eigen: return PartialKroneckerEigenbasisInverse<Scalar>.self
+        case .inverse: return TruncatedFactoredInverse<Scalar>.self
+        }
+    }
+}
+
+/// The eigen route on truncated factors: exactly `(A_r ⊗ G_r + λI)⁻¹·vec(∇W)` through the
+/// partial Kronecker eigenbasis, `Q·[(D + λ)⁻¹ − λ⁻¹]·Qᵀ·x + x/λ` with `Q = U_A ⊗ U_G`
+/// (KroneckerOperators' partial damped inverse): the directions outside the captured
+/// subspaces see the damping alone.
+///
+/// - Complexity: `O(d_in·d_out·(r_A + r_G))` flops.
+public struct PartialKroneckerEigenbasisInverse<Scalar: LinearAlgebraScalar>: TruncatedKroneckerInversion {
+    /// `A_r`.
+    public let input: SymmetricEigendecomposition<Scalar>
+    /// `G_r`.
+    public let output: SymmetricEigendecomposition<Scalar>
+    /// `λ`.
+    public let damping: Scalar
+
+    public init(input: SymmetricEigendecomposition<Scalar>, output: SymmetricEigendecomposition<Scalar>,
+                options: KroneckerBlockOptions, normalizedTraces: () throws -> [Scalar]) {
+        (self.input, self.output, damping) = (input, output, Scalar(options.damping))
+    }
+
+    public func preconditioned(_ gradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        // The matrix form checks V's shape (d_out × d_in) and takes the vec path for partial factors.
+        try KroneckerEigendecomposition(input, output).dampedInverse(applyingToMatrix: gradient, damping: damping)
+    }
+
+    /// None: the partial eigenbasis is applied to the dense gradient.
+    public func preconditioned(productOf outputGradients: Matrix<Scalar>, _ inputs: Matrix<Scalar>) -> Matrix<Scalar>? {
+        nil
+    }
+}
+
+/// The inverse route on truncated factors (RS-KFAC's formula):
+/// `(G_r + μ_G I)⁻¹·∇W·(A_r + μ_A I)⁻¹`, each damped inverse `U[(D + μ)⁻¹ − μ⁻¹]Uᵀ + I/μ` in
+/// `O(n·r)` per column, `μ_A·μ_G = λ` split by π from the normalised traces (or `√λ` each).
+///
+/// - Complexity: `O(d_in·d_out·(r_A + r_G))` flops, or `O(m·(d_in·r_A + d_out·r_G) + m·d_in·d_out)`
+///   in the rank-`m` form.
+public struct TruncatedFactoredInverse<Scalar: LinearAlgebraScalar>: TruncatedKroneckerInversion {
+    /// `A_r`.
+    public let input: SymmetricEigendecomposition<Scalar>
+    /// `G_r`.
+    public let output: SymmetricEigendecomposition<Scalar>
+    /// `μ_A`.
+    public let inputDamping: Scalar
+    /// `μ_G`.
+    public let outputDamping: Scalar
+
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` with π-damping when a
+    ///   factor's trace is not positive (π is undefined).
+    public init(input: SymmetricEigendecomposition<Scalar>, output: SymmetricEigendecomposition<Scalar>,
+                options: KroneckerBlockOptions, normalizedTraces: () throws -> [Scalar]) throws {
+        let split: KroneckerDampingSplit = options.piDamping ? .pi : .tikhonov
+        let dampings = try split.factorDampings(damping: Scalar(options.damping), normalizedTraces: normalizedTraces())
+        (self.input, self.output, inputDamping, outputDamping) = (input, output, dampings[0], dampings[1])
+    }
+
+    public func preconditioned(_ gradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        let left = try output.dampedInverse(applyingTo: gradient, damping: outputDamping)
+        // (A_r + μI)⁻¹ is symmetric: V·(A_r + μI)⁻¹ = ((A_r + μI)⁻¹·Vᵀ)ᵀ.
+        return try input.dampedInverse(applyingTo: left.transposed(), damping: inputDamping).transposed()
+    }
+
+    /// `((G_r + μ_G I)⁻¹g)·((A_r + μ_A I)⁻¹a)ᵀ`.
+    public func preconditioned(productOf outputGradients: Matrix<Scalar>, _ inputs: Matrix<Scalar>) throws
+        -> Matrix<Scalar>? {
+        let left = try output.dampedInverse(applyingTo: outputGradients, damping: outputDamping)
+        let right = try input.dampedInverse(applyingTo: inputs, damping: inputDamping)
+        return try left.multiplied(by: right, transposingOther: .transpose)
+    }
+}
