@@ -4,10 +4,23 @@ import DenseLinearAlgebra
 import Foundation
 import NeuralNetworks
 
-/// The floating-point type a run computes in.
+/// The floating-point type a run computes in, and the format it stores values in:
+/// `bfloat16` and `float16` compute in Float and round every stored value
+/// (`Notes/LowPrecision.md`).
 enum Precision: String, CaseIterable, Sendable, ExpressibleByArgument {
+    case bfloat16
+    case float16
     case float32
     case float64
+
+    /// The storage format of a low-precision run, nil for float32 and float64.
+    var storage: StoragePrecision? {
+        switch self {
+        case .bfloat16: return .bfloat16
+        case .float16: return .float16
+        case .float32, .float64: return nil
+        }
+    }
 }
 
 /// `--curvature`: which output gradients estimate K-FAC's factor G.
@@ -139,8 +152,15 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Learning-rate schedule: constant, cosine[:FLOOR] or step:EVERY:FACTOR.")
     var schedule = "constant"
 
-    @Option(help: "Floating-point precision.")
+    @Option(help: ArgumentHelp("Floating-point precision: float32, float64, or bfloat16/float16 (values stored in "
+                               + "16 bits, computed in Float; Notes/LowPrecision.md)."))
     var precision: Precision = .float32
+
+    @Option(help: ArgumentHelp("Loss scaling of bfloat16/float16 runs: none, dynamic (halve on overflow and skip the "
+                               + "step, double after 2000 good steps), or a fixed scale S. Default: dynamic for "
+                               + "float16, none otherwise.", valueName: "none|dynamic|S"),
+            transform: TrainingOptions.lossScaling(parsing:))
+    var lossScale: LossScaling?
 
     @Option(help: "Seed of the initial weights, the batch order and the Monte-Carlo Fisher.")
     var seed: UInt64 = 0
@@ -179,7 +199,26 @@ struct TrainingOptions: ParsableArguments {
             }
         }
         _ = try LearningRateSchedule(parsing: schedule, totalSteps: 1)
+        if lossScale != nil, precision.storage == nil {
+            throw ValidationError("--loss-scale applies to --precision bfloat16 or float16, not \(precision.rawValue)")
+        }
     }
+
+    /// Parses `none`, `dynamic` or a fixed positive scale.
+    @Sendable static func lossScaling(parsing text: String) throws -> LossScaling {
+        switch text {
+        case "none": return LossScaling.none
+        case "dynamic": return .dynamicDefault
+        default:
+            guard let scale = Double(text), scale > 0, scale.isFinite else {
+                throw ValidationError("loss scale '\(text)' is not none, dynamic or a positive number")
+            }
+            return .fixed(scale)
+        }
+    }
+
+    /// The loss scaling of a low-precision run: `--loss-scale`, or the precision's usual one.
+    func lossScaling(for storage: StoragePrecision) -> LossScaling { lossScale ?? .recommended(for: storage) }
 
     /// The methods' options for a run of `totalSteps` steps (the cosine schedule spans the run).
     func settings(totalSteps: Int) throws -> MethodSettings {
@@ -246,6 +285,7 @@ struct TrainingOptions: ParsableArguments {
             identity["--csv-header"] = csvHeader ? "yes" : "detected"
         }
         if schedule.hasPrefix("cosine") { identity["--steps"] = "\(totalSteps)" }
+        if let storage = precision.storage { identity["--loss-scale"] = "\(lossScaling(for: storage))" }
         if method != .adam && method != .adamw {
             identity["--momentum"] = momentum.map { "\($0)" } ?? "the method's default"
         }
