@@ -3,7 +3,7 @@
 /// unit roundoff `u = 2⁻⁸`).
 ///
 /// `BFloat16` stores; it does not compute. Arithmetic on it is done in `Float` after the
-/// exact widening ``float``, and results come back through ``init(_:)-(Float)``, which
+/// exact widening ``float``, and results come back through `init(_: Float)`, which
 /// rounds to the nearest value, ties to even, as tensor hardware does. See
 /// ``StoragePrecision`` for rounding a whole Float computation and `Notes/LowPrecision.md`.
 ///

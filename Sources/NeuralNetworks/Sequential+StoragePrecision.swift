@@ -4,7 +4,7 @@ extension Sequential {
     /// The network with every layer's stored values in `precision`: parameterised layers
     /// wrapped in ``StorageRoundedParameterizedLayer`` (weights rounded now), the others in
     /// ``StorageRoundedLayer``; layers already wrapped are kept. Data fed to it should be
-    /// rounded too (``/DenseLinearAlgebra/StoragePrecision/rounded(_:)-(Matrix<Scalar>)``).
+    /// rounded too (`StoragePrecision.rounded(_:)` on each batch).
     /// - Complexity: one rounding pass over the weights.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` when the network
     ///   already stores in another precision; ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)``

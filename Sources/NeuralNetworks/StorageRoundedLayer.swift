@@ -33,10 +33,6 @@ public struct StorageRoundedLayer<Wrapped: Layer>: StorageRoundingLayer {
         precision.rounded(try wrapped.forward(input))
     }
 
-    public mutating func backward(_ outputGradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        try backward(outputGradient, producing: .all)
-    }
-
     public mutating func backward(_ outputGradient: Matrix<Scalar>, producing products: BackwardProducts) throws
         -> Matrix<Scalar> {
         precision.rounded(try wrapped.backward(outputGradient, producing: products))
@@ -51,4 +47,12 @@ public protocol StorageRoundingLayer<Scalar>: Layer {
     /// `S`: the gradients this layer receives are `S·∂L/∂y`; what it captures for an
     /// optimizer is divided by `S` before it is stored.
     var lossScale: Scalar { get set }
+}
+
+extension StorageRoundingLayer {
+    /// The full backward pass: ``Layer/backward(_:producing:)`` with ``BackwardProducts/all``,
+    /// which every wrapper implements (it is where the wrapper rounds).
+    public mutating func backward(_ outputGradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try backward(outputGradient, producing: .all)
+    }
 }

@@ -57,10 +57,6 @@ public struct StorageRoundedParameterizedLayer<Wrapped: ParameterizedLayer>: Par
         precision.rounded(try wrapped.forward(input))
     }
 
-    public mutating func backward(_ outputGradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        try backward(outputGradient, producing: .all)
-    }
-
     public mutating func backward(_ outputGradient: Matrix<Scalar>, producing products: BackwardProducts) throws
         -> Matrix<Scalar> {
         let inputGradient = precision.rounded(try wrapped.backward(outputGradient, producing: products))
