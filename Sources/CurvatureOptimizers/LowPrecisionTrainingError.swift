@@ -20,7 +20,7 @@ public struct LowPrecisionTrainingError: Error, Equatable, Sendable, CustomStrin
         case stateRejected(String)
     }
 
-    /// The step that failed, counted from 1.
+    /// The step that failed, counted from 1; 0 for the setup (the initial state's rounding).
     public var step: Int
     public var precision: StoragePrecision
     public var kind: Kind
@@ -30,7 +30,7 @@ public struct LowPrecisionTrainingError: Error, Equatable, Sendable, CustomStrin
     }
 
     public var description: String {
-        let prefix = "\(precision.rawValue) step \(step): "
+        let prefix = step == 0 ? "\(precision.rawValue) setup (before step 1): " : "\(precision.rawValue) step \(step): "
         switch kind {
         case let .stateOverflow(tensor, largest):
             return prefix + "optimizer state \(tensor) overflows: largest magnitude \(largest) > "

@@ -5,15 +5,23 @@
 import DenseLinearAlgebra
 
 enum StateRounding {
-    /// `state` with every floating-point array rounded to `precision`, decoded (and so
-    /// validated) again.
+    /// The coding keys of the state's scalar statistics, kept in Float like the loss scale and
+    /// the learning rate: K-FAC's and TKFAC's Fisher-trace average (a `1 × 1` matrix, started at
+    /// `d_in·d_out`, which overflows float16 for any layer of more than 65 504 weights).
+    static let scalarStatistics: Set<String> = ["fisherTrace"]
+
+    /// `state` with every floating-point array rounded to `precision` except those under a key
+    /// of ``scalarStatistics``, decoded (and so validated) again.
     /// - Throws: ``LowPrecisionTrainingError`` (`stateOverflow` for an array that was finite and
     ///   holds ±∞ once rounded; `stateRejected` when the rounded state fails to decode).
     static func rounded<State: Codable>(_ state: State, to precision: StoragePrecision, step: Int) throws -> State {
         let encoder = CheckpointTreeEncoder(tensorThreshold: 0)
         let tree = try encoder.encode(state)
         var tensors = encoder.tensors
-        for index in tensors.indices {
+        let scalars = Set(encoder.tensorPaths.indices.filter { index in
+            encoder.tensorPaths[index].split(separator: ".").contains { scalarStatistics.contains(String($0)) }
+        })
+        for index in tensors.indices where !scalars.contains(index) {
             if let largest = round(&tensors[index], to: precision) {
                 throw LowPrecisionTrainingError(step: step, precision: precision, kind: .stateOverflow(
                     tensor: encoder.tensorPaths[index], largestMagnitude: largest))

@@ -88,6 +88,25 @@ struct LossScalingTests {
         _ = try optimizerB.step(&modelB, input: inputB, target: targetB, loss: SoftmaxCrossEntropy<Float>())
     }
 
+    /// K-FAC's Fisher-trace average starts at `d_in·d_out` (90 300 here, beyond float16's
+    /// 65504): a scalar statistic, kept in Float, so the setup and the steps succeed, while the
+    /// factors themselves are stored in float16.
+    @Test func scalarStatisticsStayInFloat() throws {
+        var generator = Xoshiro256StarStar(seed: 43)
+        var model = try Sequential<Float>([Dense(inputSize: 300, outputSize: 300, using: &generator)])
+            .storing(in: .float16)
+        let input = StoragePrecision.float16.rounded(try Matrix<Float>.randomGaussian(rows: 300, columns: 8,
+                                                                                     using: &generator))
+        var optimizer = try LowPrecisionOptimizer(
+            KFAC(model: model, options: Setup.kfacOptions, configuration: .init(options: Setup.blockOptions)),
+            precision: .float16)
+        _ = try optimizer.step(&model, input: input, target: input.scaled(by: 0.5), loss: SquaredError<Float>())
+        #expect(optimizer.wrapped.blocks[0].factors.fisherTrace.value[0, 0] == 90_300)
+        optimizer.wrapped.blocks[0].factors.input.value.withUnsafeBufferPointer {
+            #expect(StoragePrecision.float16.holdsOnlyStoredValues($0))
+        }
+    }
+
     @Test func errorsAreClassified() {
         if case .factorizationFailed = LowPrecisionTrainingError.kind(of: LinearAlgebraError.inContext(
             "K-FAC inverse: damped input factor A", underlying: .notPositiveDefinite(operation: "potrf", minor: 3))) {} else {
