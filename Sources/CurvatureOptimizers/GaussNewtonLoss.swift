@@ -47,3 +47,11 @@ extension SigmoidBinaryCrossEntropy: GaussNewtonLoss {
         }
     }
 }
+
+extension ScaledRoundedLoss: GaussNewtonLoss where Base: GaussNewtonLoss {
+    /// The wrapped loss's columns, scaled by `S` and rounded like a gradient: they are
+    /// backpropagated in its place (the exact GGN of a low-precision run).
+    public func hessianSquareRootColumns(output: Matrix<Scalar>) throws -> [Matrix<Scalar>] {
+        try base.hessianSquareRootColumns(output: output).map(stored)
+    }
+}

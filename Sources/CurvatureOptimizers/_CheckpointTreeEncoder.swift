@@ -19,7 +19,16 @@ enum CheckpointTensor {
 final class CheckpointTreeEncoder {
     /// Arrays shorter than this stay in the manifest (small vectors are not worth an entry).
     static let tensorThreshold = 64
+    /// This encoder's threshold: ``tensorThreshold`` for files; 0 moves every array out (what
+    /// the low-precision state rounding needs, so that no Float array stays in the tree).
+    let threshold: Int
     private(set) var tensors: [CheckpointTensor] = []
+    /// The coding path of each tensor, dot-separated (for messages about a tensor).
+    private(set) var tensorPaths: [String] = []
+
+    init(tensorThreshold: Int = CheckpointTreeEncoder.tensorThreshold) {
+        threshold = tensorThreshold
+    }
 
     /// The tree of `value`; its large arrays are appended to ``tensors``.
     func encode(_ value: some Encodable) throws -> CheckpointTree {
@@ -31,12 +40,14 @@ final class CheckpointTreeEncoder {
     func encode<T: Encodable>(_ value: T, into reference: TreeReference, codingPath: [any CodingKey]) throws {
         if let tree = Self.primitive(value) {
             reference.set(tree)
-        } else if let floats = value as? [Float], floats.count >= Self.tensorThreshold {
+        } else if let floats = value as? [Float], floats.count >= threshold {
             reference.set(.tensor(tensors.count))
             tensors.append(.float(floats))
-        } else if let doubles = value as? [Double], doubles.count >= Self.tensorThreshold {
+            tensorPaths.append(codingPath.map(\.stringValue).joined(separator: "."))
+        } else if let doubles = value as? [Double], doubles.count >= threshold {
             reference.set(.tensor(tensors.count))
             tensors.append(.double(doubles))
+            tensorPaths.append(codingPath.map(\.stringValue).joined(separator: "."))
         } else {
             try value.encode(to: TreeEncoder(context: self, reference: reference, codingPath: codingPath))
         }

@@ -33,7 +33,7 @@ struct Compare: ToolCommand {
         let folder = try OutputFolder(path: options.output, writes: context.communicator.isRoot)
         try folder.requireWritable(["metrics.csv", "report.svg"])
         switch options.precision {
-        case .float32: try compare(Float.self, folder: folder, context: context)
+        case .float32, .bfloat16, .float16: try compare(Float.self, folder: folder, context: context)
         case .float64: try compare(Double.self, folder: folder, context: context)
         }
     }

@@ -21,7 +21,8 @@ struct Info: ToolCommand {
             "BLAS threads: \(BLASConfiguration.threads) (cores available: \(ProcessInfo.processInfo.activeProcessorCount); "
                 + "set OPENBLAS_NUM_THREADS to change)",
             "FFTW:         \(BLASConfiguration.fftwVersion)",
-            "Precisions:   float32 (Float, s-routines), float64 (Double, d-routines); --precision selects",
+            "Precisions:   float32 (Float, s-routines), float64 (Double, d-routines), bfloat16 and float16 "
+                + "(stored in 16 bits, computed in Float); --precision selects",
             "Methods:      \(OptimizerMethod.allCases.map(\.rawValue).joined(separator: ", "))",
             "Models:       \(ModelKind.allCases.map(\.rawValue).joined(separator: ", "))",
             "Processes:    rank \(communicator.rank) of \(communicator.size) "

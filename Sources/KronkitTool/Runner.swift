@@ -64,6 +64,19 @@ struct Runner {
         let totalSteps = options.totalSteps(batchesPerEpoch: max(batches, 1))
         let optimizer = try options.settings(totalSteps: totalSteps)
             .makeOptimizer(method, model: model, seed: seed ^ 0x6F70_7469_6D69_7A65)
+        if let storage = options.precision.storage {
+            // bfloat16/float16: the model and the optimizer's state stored rounded, the data too.
+            func stored<O: Optimizer>(_ optimizer: O) throws -> any Optimizer<L.Scalar> where O.Scalar == L.Scalar {
+                try LowPrecisionOptimizer(optimizer, precision: storage, lossScaling: options.lossScaling(for: storage))
+            }
+            var rounded = data
+            rounded.train = try LabeledDataSet(features: storage.rounded(data.train.features), labels: data.train.labels,
+                                               classCount: data.train.classCount)
+            rounded.test = try LabeledDataSet(features: storage.rounded(data.test.features), labels: data.test.labels,
+                                              classCount: data.test.classCount)
+            return try run(method, model: model.storing(in: storage), optimizer: stored(optimizer), loss: loss,
+                           data: rounded, totalSteps: totalSteps, seed: seed)
+        }
         return try run(method, model: model, optimizer: optimizer, loss: loss, data: data, totalSteps: totalSteps,
                        seed: seed)
     }
@@ -137,7 +150,8 @@ struct Runner {
         }
         reporter.update(status(session), final: true)
         return RunRecord(method: method, rows: session.state.metrics,
-                         stateBytes: session.optimizer.stateSize * MemoryLayout<O.Scalar>.size,
+                         stateBytes: session.optimizer.stateSize
+                             * (options.precision.storage?.bytesPerValue ?? MemoryLayout<O.Scalar>.size),
                          totalSteps: totalSteps, finalStep: session.state.step, finalSeconds: session.state.elapsed,
                          outcome: outcome, seed: seed)
     }

@@ -40,14 +40,14 @@ struct Train: ToolCommand {
         if options.seeds > 1 {
             try folder.requireWritable(["metrics.csv", "report.svg"])
             switch options.precision {
-            case .float32: try trainSeeds(Float.self, folder: folder, context: context)
+            case .float32, .bfloat16, .float16: try trainSeeds(Float.self, folder: folder, context: context)
             case .float64: try trainSeeds(Double.self, folder: folder, context: context)
             }
             return
         }
         try folder.requireWritable(["metrics.csv", "report.svg", CheckpointFile.fileName])
         switch options.precision {
-        case .float32: try train(Float.self, folder: folder, context: context)
+        case .float32, .bfloat16, .float16: try train(Float.self, folder: folder, context: context)
         case .float64: try train(Double.self, folder: folder, context: context)
         }
     }

@@ -4,10 +4,23 @@ import DenseLinearAlgebra
 import Foundation
 import NeuralNetworks
 
-/// The floating-point type a run computes in.
+/// The floating-point type a run computes in, and the format it stores values in:
+/// `bfloat16` and `float16` compute in Float and round every stored value
+/// (`Notes/LowPrecision.md`).
 enum Precision: String, CaseIterable, Sendable, ExpressibleByArgument {
+    case bfloat16
+    case float16
     case float32
     case float64
+
+    /// The storage format of a low-precision run, nil for float32 and float64.
+    var storage: StoragePrecision? {
+        switch self {
+        case .bfloat16: return .bfloat16
+        case .float16: return .float16
+        case .float32, .float64: return nil
+        }
+    }
 }
 
 /// What `kronkit train` and `kronkit compare` share: the model, the data, the run
@@ -68,8 +81,15 @@ struct TrainingOptions: ParsableArguments {
     @OptionGroup(title: "Method options (a method refuses one it does not read)")
     var methodOptions: MethodOptions
 
-    @Option(help: "Floating-point precision.")
+    @Option(help: ArgumentHelp("Floating-point precision: float32, float64, or bfloat16/float16 (values stored in "
+                               + "16 bits, computed in Float; Notes/LowPrecision.md)."))
     var precision: Precision = .float32
+
+    @Option(help: ArgumentHelp("Loss scaling of bfloat16/float16 runs: none, dynamic (halve on overflow and skip the "
+                               + "step, double after 2000 good steps), or a fixed scale S. Default: dynamic for "
+                               + "float16, none otherwise.", valueName: "none|dynamic|S"),
+            transform: TrainingOptions.lossScaling(parsing:))
+    var lossScale: LossScaling?
 
     @Option(help: "Seed of the initial weights, the batch order and the Monte-Carlo Fisher.")
     var seed: UInt64 = 0
@@ -104,7 +124,26 @@ struct TrainingOptions: ParsableArguments {
                 throw ValidationError("--classes must lie in 2…\(TrainingData<Double>.maximumClassCount), got \(classes)")
             }
         }
+        if lossScale != nil, precision.storage == nil {
+            throw ValidationError("--loss-scale applies to --precision bfloat16 or float16, not \(precision.rawValue)")
+        }
     }
+
+    /// Parses `none`, `dynamic` or a fixed positive scale.
+    @Sendable static func lossScaling(parsing text: String) throws -> LossScaling {
+        switch text {
+        case "none": return LossScaling.none
+        case "dynamic": return .dynamicDefault
+        default:
+            guard let scale = Double(text), scale > 0, scale.isFinite else {
+                throw ValidationError("loss scale '\(text)' is not none, dynamic or a positive number")
+            }
+            return .fixed(scale)
+        }
+    }
+
+    /// The loss scaling of a low-precision run: `--loss-scale`, or the precision's usual one.
+    func lossScaling(for storage: StoragePrecision) -> LossScaling { lossScale ?? .recommended(for: storage) }
 
     /// The methods' options for a run of `totalSteps` steps (the cosine schedule spans the run).
     /// - Throws: `ValidationError` for a schedule that does not parse.
@@ -166,6 +205,9 @@ struct TrainingOptions: ParsableArguments {
         }
         if case .cosine = settings.schedule {
             identity["--steps"] = "\(totalSteps)"
+        }
+        if let storage = precision.storage {
+            identity["--loss-scale"] = "\(lossScaling(for: storage))"
         }
         return identity
     }

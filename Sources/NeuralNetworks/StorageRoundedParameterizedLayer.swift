@@ -1,0 +1,80 @@
+import DenseLinearAlgebra
+
+/// A parameterised layer whose stored values are those of a low precision: the weight (on
+/// every ``setWeight(_:)``, so after every optimizer update), the output `W̃ã` (one GEMM on
+/// storage values accumulated in Float, rounded on store), the returned input gradient
+/// `Wᵀg`, and the captured `g` and `∇W̃ = g ãᵀ` an optimizer reads.
+///
+/// **Loss scaling.** Backpropagation runs on `S·∂L/∂y` (``lossScale`` `S`, so that small
+/// gradients survive float16's range); the captured ``outputGradients`` and
+/// ``weightGradient`` are divided by `S` in Float and then rounded — one fused
+/// unscale-and-store — so an optimizer sees the gradients of the unscaled loss. The returned
+/// input gradient stays scaled (it feeds the layer below). With `S = 1` nothing is divided.
+///
+/// `ã` needs no rounding of its own: it is the previous layer's (rounded) output with a row
+/// of ones. See `Notes/LowPrecision.md`.
+///
+/// - Complexity: the wrapped layer's, plus one pass over the weight per update and over each
+///   stored result per step.
+public struct StorageRoundedParameterizedLayer<Wrapped: ParameterizedLayer>: ParameterizedLayer, StorageRoundingLayer {
+    public typealias Scalar = Wrapped.Scalar
+
+    /// The layer that computes.
+    public private(set) var wrapped: Wrapped
+    public let precision: StoragePrecision
+    public var lossScale: Scalar = 1
+    /// `g/S`, rounded; `d_out × 0` before the first backward pass.
+    public private(set) var outputGradients: Matrix<Scalar>
+    /// `∇W̃/S`, rounded; zeros before the first backward pass that computes it.
+    public private(set) var weightGradient: Matrix<Scalar>
+
+    /// `wrapped` with its weight rounded to `precision`, storing its results in `precision`.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` when the
+    ///   rounded weight overflows (a float16 weight beyond 65504).
+    public init(_ wrapped: Wrapped, precision: StoragePrecision) throws {
+        self.wrapped = wrapped
+        self.precision = precision
+        outputGradients = wrapped.outputGradients
+        weightGradient = wrapped.weightGradient
+        try self.wrapped.setWeight(precision.rounded(wrapped.weight))
+    }
+
+    public var inputSize: Int { wrapped.inputSize }
+    public var outputSize: Int { wrapped.outputSize }
+    public var weight: Matrix<Scalar> { wrapped.weight }
+    public var hasBias: Bool { wrapped.hasBias }
+    public var sharedDimension: Int { wrapped.sharedDimension }
+    public var batchSize: Int { wrapped.batchSize }
+    public var inputs: Matrix<Scalar> { wrapped.inputs }
+
+    /// Replaces `W̃` by the nearest storage values of `newWeight`.
+    /// - Throws: as ``ParameterizedLayer/setWeight(_:)``, also when the rounding overflows.
+    public mutating func setWeight(_ newWeight: Matrix<Scalar>) throws {
+        try wrapped.setWeight(precision.rounded(newWeight))
+    }
+
+    public mutating func forward(_ input: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        precision.rounded(try wrapped.forward(input))
+    }
+
+    public mutating func backward(_ outputGradient: Matrix<Scalar>, producing products: BackwardProducts) throws
+        -> Matrix<Scalar> {
+        let inputGradient = precision.rounded(try wrapped.backward(outputGradient, producing: products))
+        outputGradients = unscaledAndRounded(wrapped.outputGradients)
+        if products.contains(.parameterGradients) { weightGradient = unscaledAndRounded(wrapped.weightGradient) }
+        return inputGradient
+    }
+
+    /// `values / S`, computed in Float and rounded to the storage precision.
+    private func unscaledAndRounded(_ values: Matrix<Scalar>) -> Matrix<Scalar> {
+        var result = values
+        let scale = lossScale
+        if scale != 1 {
+            result.withUnsafeMutableBufferPointer { buffer in
+                for k in buffer.indices { buffer[k] /= scale }
+            }
+        }
+        precision.round(&result)
+        return result
+    }
+}
