@@ -18,9 +18,9 @@ extension KroneckerEigendecomposition: SymmetricOperator, SolvableOperator, LogD
     public func apply(to x: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try requireOperand(x, rows: order, "KroneckerEigendecomposition.apply")
         let q = eigenvectors
-        var projected = try q.multiplied(by: x, transpose: .transpose)
+        var projected = try q.applyTransposed(to: x)
         try projected.scaleRows(by: eigenvalues)
-        return try q.multiplied(by: projected)
+        return try q.apply(to: projected)
     }
 
     /// `Σ_r (d₁ ⊗ … ⊗ d_d)_r = Π tr(Dᵢ)`. - Complexity: `O(Σ kᵢ)`.

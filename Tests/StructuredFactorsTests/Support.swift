@@ -29,8 +29,8 @@ func checkStructure<S: StructuredMatrix>(
     #expect(d.rows == n && d.columns == n, sourceLocation: sourceLocation)
     let x = try Matrix<Scalar>.randomGaussian(rows: n, columns: 3, using: &generator)
     let y = try Matrix<Scalar>.randomGaussian(rows: 4, columns: n, using: &generator)
-    #expect(try s.multiplied(by: x).relativeDistance(to: d * x) <= bound, "S·X", sourceLocation: sourceLocation)
-    #expect(try s.transposeMultiplied(by: x).relativeDistance(to: d.transposed() * x) <= bound, "Sᵀ·X",
+    #expect(try s.apply(to: x).relativeDistance(to: d * x) <= bound, "S·X", sourceLocation: sourceLocation)
+    #expect(try s.applyTransposed(to: x).relativeDistance(to: d.transposed() * x) <= bound, "Sᵀ·X",
             sourceLocation: sourceLocation)
     #expect(try s.premultiplied(by: y).relativeDistance(to: y * d) <= bound, "X·S", sourceLocation: sourceLocation)
     #expect(try s.adding(t).dense().relativeDistance(to: d + t.dense()) <= bound, "S + T",
@@ -91,10 +91,10 @@ func checkErrors<S: StructuredMatrix>(_ s: S, other: S, sourceLocation: SourceLo
     var square = try Matrix<Scalar>.identity(n)
     square[n - 1, 0] = .infinity
     let cases: [(String, () throws -> Void)] = [
-        ("S·X rows", { _ = try s.multiplied(by: wrong) }),
-        ("S·X NaN", { _ = try s.multiplied(by: poisoned) }),
-        ("Sᵀ·X rows", { _ = try s.transposeMultiplied(by: wrong) }),
-        ("Sᵀ·X NaN", { _ = try s.transposeMultiplied(by: poisoned) }),
+        ("S·X rows", { _ = try s.apply(to: wrong) }),
+        ("S·X NaN", { _ = try s.apply(to: poisoned) }),
+        ("Sᵀ·X rows", { _ = try s.applyTransposed(to: wrong) }),
+        ("Sᵀ·X NaN", { _ = try s.applyTransposed(to: poisoned) }),
         ("X·S columns", { _ = try s.premultiplied(by: wrong.transposed()) }),
         ("X·S NaN", { _ = try s.premultiplied(by: poisoned.transposed()) }),
         ("S + T order", { _ = try s.adding(other) }),
