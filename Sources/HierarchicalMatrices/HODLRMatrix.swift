@@ -1,4 +1,5 @@
 import DenseLinearAlgebra
+import LinearOperators
 import RandomizedRange
 
 /// A hierarchically off-diagonal low-rank (HODLR) matrix: the index range is halved
