@@ -49,15 +49,6 @@ extension KroneckerSumEigendecomposition: SymmetricOperator, SolvableOperator, L
     ///   (1-based index `r = i + n_B·j + 1`), and as ``eigenvalues``.
     @inlinable
     public func logAbsoluteDeterminant() throws -> (logAbs: Scalar, sign: Scalar) {
-        var (logAbs, sign): (Scalar, Scalar) = (0, 1)
-        for (index, value) in try eigenvalues.enumerated() {
-            guard value != 0 else {
-                throw LinearAlgebraError.singularEigenvalue(
-                    operation: "KroneckerSumEigendecomposition.logAbsoluteDeterminant", index: index + 1, value: 0)
-            }
-            logAbs += Scalar.log(abs(value))
-            if value < 0 { sign = -sign }
-        }
-        return (logAbs, sign)
+        try logAbsoluteProduct(eigenvalues, operation: "KroneckerSumEigendecomposition.logAbsoluteDeterminant")
     }
 }

@@ -71,12 +71,7 @@ public struct ShiftedEigendecomposition<Scalar: LinearAlgebraScalar>: SymmetricO
     public func logAbsoluteDeterminant() throws -> (logAbs: Scalar, sign: Scalar) {
         let operation = "ShiftedEigendecomposition.logAbsoluteDeterminant"
         let values = decomposition.eigenvalues.map { $0 + shift }
-        var (logAbs, sign): (Scalar, Scalar) = (0, 1)
-        for (index, value) in values.enumerated() {
-            guard value != 0 else { throw LinearAlgebraError.singularEigenvalue(operation: operation, index: index + 1, value: 0) }
-            logAbs += Scalar.log(abs(value))
-            if value < 0 { sign = -sign }
-        }
+        var (logAbs, sign) = try logAbsoluteProduct(values, operation: operation)
         let complement = decomposition.order - values.count
         if complement > 0 {
             guard shift > 0 else {
