@@ -19,9 +19,7 @@ extension KroneckerSumEigendecomposition: SymmetricOperator, SolvableOperator, L
     @inlinable
     public func apply(to x: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try requireOperand(x, rows: order, "KroneckerSumEigendecomposition.apply")
-        var projected = try eigenvectors.applyTransposed(to: x)
-        try projected.scaleRows(by: eigenvalues)
-        return try eigenvectors.apply(to: projected)
+        return try eigenvectors.spectralProduct(eigenvalues, x)
     }
 
     /// `n_B·Σ d_A + n_A·Σ d_B`. - Complexity: `O(n_A + n_B)`.

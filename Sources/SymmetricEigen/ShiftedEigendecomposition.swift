@@ -15,10 +15,13 @@ import LinearOperators
 public struct ShiftedEigendecomposition<Scalar: LinearAlgebraScalar>: SymmetricOperator, SolvableOperator,
     LogDeterminantOperator
 {
-    /// The (possibly partial) decomposition `Q·diag(d)·Qᵀ`; it has eigenvectors.
-    public let decomposition: SymmetricEigendecomposition<Scalar>
-    /// The shift `λ ≥ 0`.
-    public let shift: Scalar
+    /// `Q·diag(d)·Qᵀ + λI` as a lazy shift, which supplies the products, trace and diagonal.
+    public let shifted: ShiftedOperator<SymmetricEigendecomposition<Scalar>>
+
+    /// The (possibly partial) decomposition `Q·diag(d)·Qᵀ`; it has eigenvectors. - Complexity: `O(1)`.
+    @inlinable public var decomposition: SymmetricEigendecomposition<Scalar> { shifted.base }
+    /// The shift `λ ≥ 0`. - Complexity: `O(1)`.
+    @inlinable public var shift: Scalar { shifted.shift }
 
     /// `Q·diag(d)·Qᵀ + λI`. - Complexity: `O(1)`.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for `λ` negative or not
@@ -28,32 +31,27 @@ public struct ShiftedEigendecomposition<Scalar: LinearAlgebraScalar>: SymmetricO
         let operation = "ShiftedEigendecomposition"
         try requireValidDamping(shift, operation: operation)
         try decomposition.requireEigenvectors(operation)
-        self.decomposition = decomposition
-        self.shift = shift
+        shifted = try ShiftedOperator(decomposition, shift: shift)
     }
 
     /// `n`. - Complexity: `O(1)`.
-    @inlinable public var rows: Int { decomposition.order }
+    @inlinable public var rows: Int { shifted.rows }
     /// `n`. - Complexity: `O(1)`.
-    @inlinable public var columns: Int { decomposition.order }
+    @inlinable public var columns: Int { shifted.columns }
 
     /// `Q·diag(d)·Qᵀ·X + λX`. - Complexity: `4nkc + 2nc` flops for `c` columns.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `X` has
     ///   `n` rows.
     @inlinable
-    public func apply(to x: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        var result = try decomposition.apply(to: x)
-        try result.add(x, scaledBy: shift)
-        return result
-    }
+    public func apply(to x: Matrix<Scalar>) throws -> Matrix<Scalar> { try shifted.apply(to: x) }
 
     /// `Σ dᵢ + n·λ`. - Complexity: `O(k)`.
     @inlinable
-    public func trace() throws -> Scalar { try decomposition.trace() + Scalar(decomposition.order) * shift }
+    public func trace() throws -> Scalar { try shifted.trace() }
 
     /// `Σⱼ dⱼ·qᵢⱼ² + λ` for every `i`. - Complexity: `2nk` flops.
     @inlinable
-    public func diagonalEntries() throws -> [Scalar] { try decomposition.diagonalEntries().map { $0 + shift } }
+    public func diagonalEntries() throws -> [Scalar] { try shifted.diagonalEntries() }
 
     /// `(Q·diag(d)·Qᵀ + λI)⁻¹·B`. - Complexity: as ``SymmetricEigendecomposition/dampedInverse(applyingTo:damping:)``.
     /// - Throws: as ``SymmetricEigendecomposition/dampedInverse(applyingTo:damping:)``: above all
