@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "LinearOperators", dependencies: ["DenseLinearAlgebra"]),
         .target(name: "SymmetricEigen", dependencies: ["DenseLinearAlgebra", "LinearOperators"]),
         .target(name: "KroneckerOperators", dependencies: ["DenseLinearAlgebra", "LinearOperators", "SymmetricEigen"]),
-        .target(name: "RandomizedRange", dependencies: ["DenseLinearAlgebra", "SymmetricEigen"]),
+        .target(name: "RandomizedRange", dependencies: ["DenseLinearAlgebra", "LinearOperators", "SymmetricEigen"]),
         .target(name: "OnlineEigenUpdates", dependencies: ["DenseLinearAlgebra", "SymmetricEigen"]),
         .target(name: "HierarchicalMatrices", dependencies: ["DenseLinearAlgebra", "LinearOperators", "RandomizedRange"]),
         .target(name: "StructuredFactors", dependencies: ["DenseLinearAlgebra", "LinearOperators"]),

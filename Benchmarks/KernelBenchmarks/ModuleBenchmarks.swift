@@ -61,8 +61,8 @@ func registerKroneckerBenchmarks<Scalar: LinearAlgebraScalar>(_ type: Scalar.Typ
     let sumEig = try sum.symmetricEigendecomposition()
     let module = "KroneckerOperators"
     let size = "\(n)×\(n) ⊗ \(n)×\(n), \(k) columns"
-    registerKernel(module, "matmat \(size)", type) { try product.multiplied(by: x) }
-    registerKernel(module, "matrix form A·V·Gᵀ \(n)×\(n)", type) { try product.applied(toMatrix: v) }
+    registerKernel(module, "matmat \(size)", type) { try product.apply(to: x) }
+    registerKernel(module, "matrix form A·V·Gᵀ \(n)×\(n)", type) { try product.apply(toMatrix: v) }
     registerKernel(module, "solve \(size)", type) { try product.solve(x) }
     registerKernel(module, "eigendecomposition \(n)×\(n) ⊗ \(n)×\(n)", type) { try product.symmetricEigendecomposition() }
     registerKernel(module, "damped inverse apply \(size)", type) { try eig.dampedInverse(applyingTo: x, damping: Scalar(1e-3)) }
@@ -140,14 +140,14 @@ func registerStructuredFactorsBenchmarks<Scalar: LinearAlgebraScalar>(_ type: Sc
                                                                                              using: &generator))
     let module = "StructuredFactors"
     let size = "n = \(n), \(k) columns"
-    registerKernel(module, "LowerTriangularToeplitz matmat \(size)", type) { try lower.multiplied(by: x) }
+    registerKernel(module, "LowerTriangularToeplitz matmat \(size)", type) { try lower.apply(to: x) }
     registerKernel(module, "LowerTriangularToeplitz solve \(size)", type) { try lower.solve(x) }
     registerKernel(module, "UpperTriangularToeplitz solve \(size)", type) { try upper.solve(x) }
-    registerKernel(module, "BlockDiagonalMatrix matmat (block 30) \(size)", type) { try blockDiagonal.multiplied(by: x) }
+    registerKernel(module, "BlockDiagonalMatrix matmat (block 30) \(size)", type) { try blockDiagonal.apply(to: x) }
     registerKernel(module, "BlockDiagonalMatrix projectingGram (block 30), X 128×\(n)", type) {
         try BlockDiagonalMatrix.projectingGram(of: batch, layout: .init(blockSize: 30))
     }
-    registerKernel(module, "HierarchicalFactor matmat (15, 15) \(size)", type) { try hierarchical.multiplied(by: x) }
+    registerKernel(module, "HierarchicalFactor matmat (15, 15) \(size)", type) { try hierarchical.apply(to: x) }
     registerKernel(module, "LowerTriangularToeplitz projectingGram, X 128×\(n)", type) {
         try LowerTriangularToeplitz.projectingGram(of: batch, layout: .init())
     }
@@ -176,7 +176,7 @@ func registerHierarchicalMatricesBenchmarks<Scalar: LinearAlgebraScalar>(_ type:
     registerKernel(module, "HODLR from entries (ACA) \(size)", type) { try HODLRMatrix<Scalar>(order: n, entry: entry) }
     registerKernel(module, "HODLR factorization \(size)", type) { try h.factorized() }
     registerKernel(module, "HODLR solve \(size), 1 column", type) { try factorization.solve(b) }
-    registerKernel(module, "HODLR matvec \(size)", type) { try h.multiplied(by: b) }
+    registerKernel(module, "HODLR matvec \(size)", type) { try h.apply(to: b) }
 }
 
 /// Every kernel module's benchmarks in precision `Scalar`.

@@ -25,7 +25,7 @@ enum HierarchicalMatricesSection {
         let b = try Matrix<Double>.randomGaussian(rows: n, columns: 1, using: &generator)
         try report.compare("HODLR solve Double, 1 right-hand side", size: size, kernel: { _ = try factorization.solve(b) },
                            baseline: "LU solve (dgetrs)") { _ = try lu.solve(b) }
-        try report.compare("HODLR matvec Double", size: size, kernel: { _ = try h.multiplied(by: b) },
+        try report.compare("HODLR matvec Double", size: size, kernel: { _ = try h.apply(to: b) },
                            baseline: "dense gemv") { _ = try dense.multiplied(by: b) }
         let orders = report.quick ? [512, 1024, 2048] : [1024, 2048, 4096, 8192, 16384]
         try report.scale("HODLR compression (ACA) + factorization Double, Gaussian kernel", sizes: orders) { order in

@@ -24,7 +24,7 @@ enum KroneckerSection {
         try inPlaceMatmat(&report, product, x, against: left, wide, flops: matmatFlops)
         try report.compare("Kronecker matmat Double (allocating)", size: "\(n)×\(n) ⊗ \(n)×\(n), \(k) columns",
                            flops: matmatFlops,
-                           kernel: { _ = try product.multiplied(by: x) },
+                           kernel: { _ = try product.apply(to: x) },
                            baseline: "dgemm \(n)×\(n)·\(n)×\(2 * n * k) (same flops)") {
             try Matrix.multiply(left, wide, into: &wideResult)
         }
@@ -67,7 +67,7 @@ enum KroneckerSection {
         let order = small * small
         try report.compare("Kronecker matmat Double", size: "\(small)×\(small) ⊗ \(small)×\(small), \(k) columns",
                            flops: 4 * Double(small * small * small) * Double(k),
-                           kernel: { _ = try smallProduct.multiplied(by: sx) },
+                           kernel: { _ = try smallProduct.apply(to: sx) },
                            baseline: "dense \(order)×\(order) gemm") {
             try Matrix.multiply(dense, sx, into: &denseResult)
         }
@@ -91,7 +91,7 @@ enum KroneckerSection {
         var wideResult = try Matrix<Scalar>(rows: n, columns: wide.columns)
         try report.compare("Kronecker matmat \(Scalar.self) (into, workspace)",
                            size: "\(n)×\(n) ⊗ \(n)×\(n), \(x.columns) columns", flops: flops,
-                           kernel: { try product.multiply(x, into: &result, workspace: &workspace) },
+                           kernel: { try product.apply(to: x, into: &result, workspace: &workspace) },
                            baseline: "\(Scalar.routinePrefix)gemm \(n)×\(n)·\(n)×\(wide.columns) (same flops)") {
             try Matrix.multiply(left, wide, into: &wideResult)
         }

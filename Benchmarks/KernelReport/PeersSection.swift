@@ -34,7 +34,7 @@ enum PeersSection {
         let product = try KroneckerProduct(a, g)
         let x = try Matrix<Double>.randomGaussian(rows: n * n, columns: k, using: &generator)
         let size = "\(n)×\(n) ⊗ \(n)×\(n), \(k) columns"
-        try report.measure("kron-matmat", "Kronecker matmat Double", size: size) { _ = try product.multiplied(by: x) }
+        try report.measure("kron-matmat", "Kronecker matmat Double", size: size) { _ = try product.apply(to: x) }
         try report.measure("kron-solve", "Kronecker solve Double (LU of both factors)", size: size) {
             _ = try product.solve(x)
         }
@@ -97,7 +97,7 @@ enum PeersSection {
             _ = try toeplitz.solve(x)
         }
         try report.measure("toeplitz-matmat", "LowerTriangularToeplitz matmat Double (FFT)", size: size) {
-            _ = try toeplitz.multiplied(by: x)
+            _ = try toeplitz.apply(to: x)
         }
 
         let order = report.quick ? 512 : 2048
@@ -109,7 +109,7 @@ enum PeersSection {
         let operand = try Matrix<Double>.randomGaussian(rows: order, columns: columns, using: &generator)
         try report.measure("block-diagonal-matmat", "BlockDiagonalMatrix matmat Double",
                            size: "n = \(order), block 30, \(columns) columns") {
-            _ = try blockDiagonal.multiplied(by: operand)
+            _ = try blockDiagonal.apply(to: operand)
         }
 
         let (woodburyOrder, rank, rightHandSides) = (report.quick ? 1024 : 4096, 64, 16)

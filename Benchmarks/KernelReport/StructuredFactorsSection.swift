@@ -43,7 +43,7 @@ enum StructuredFactorsSection {
         }
         try report.scale("LowerTriangularToeplitz matmat Double (FFT), \(columns) columns", sizes: orders) { order in
             let (matrix, x) = inputs[order]!
-            _ = try matrix.multiplied(by: x)
+            _ = try matrix.apply(to: x)
         }
     }
 
@@ -73,7 +73,7 @@ enum StructuredFactorsSection {
         let size = "n = \(n), \(columns) columns"
         let prefix = Scalar.routinePrefix
         try compareChecked(&report, "LowerTriangularToeplitz matmat \(Scalar.self) (FFT)", size: size,
-                           kernel: { try matrix.multiplied(by: x) },
+                           kernel: { try matrix.apply(to: x) },
                            baseline: "dense lower \(prefix)trmm (copy of X + in place)") {
             var y = x
             try Matrix.triangularMultiply(dense, &y, triangle: .lower)
@@ -109,7 +109,7 @@ enum StructuredFactorsSection {
         var result = try Matrix<S.Scalar>(rows: matrix.order, columns: x.columns)
         try compareChecked(&report, "\(structureName(S.self)) matmat \(S.Scalar.self)\(detail)",
                            size: "n = \(matrix.order), \(x.columns) columns", flops: flops,
-                           kernel: { try matrix.multiplied(by: x) },
+                           kernel: { try matrix.apply(to: x) },
                            baseline: "dense \(S.Scalar.routinePrefix)gemm") {
             try Matrix.multiply(dense, x, into: &result)
             return result
@@ -133,7 +133,7 @@ enum StructuredFactorsSection {
                            baseline: "LU (dgetrf + dgetrs) of the dense matrix") { try LUFactorization(dense).solve(b) }
         try compareChecked(&report, "LowRankPlusDiagonal log-determinant Double (determinant lemma)", size: size,
                            kernel: { try matrix.logAbsoluteDeterminant() },
-                           baseline: "LU (dgetrf) of the dense matrix", { try LUFactorization(dense).logAbsoluteDeterminant },
+                           baseline: "LU (dgetrf) of the dense matrix", { try LUFactorization(dense).logAbsoluteDeterminant() },
                            as: { try Matrix(column: [$0.logAbs, $0.sign]) })
     }
 

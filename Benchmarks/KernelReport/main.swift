@@ -18,6 +18,7 @@ struct KernelReportCommand: ParsableCommand {
         ("randomized", RandomizedRangeSection.run),
         ("online", OnlineEigenUpdatesSection.run),
         ("hierarchical", HierarchicalMatricesSection.run),
+        ("operators", OperatorsSection.run),
         ("structured", StructuredFactorsSection.run),
         ("neural-networks", NeuralNetworkSection.run),
         ("optimizers", OptimizerSection.run),

@@ -158,8 +158,8 @@ where OutputFactor.Scalar == InputFactor.Scalar {
     /// `C·Cᵀ·∇W·K·Kᵀ`, as `C·(Cᵀ·(K·(Kᵀ·∇Wᵀ))ᵀ)` with structured products only.
     /// - Complexity: four structured products with `d_out × d_in` operands.
     public func preconditioned(_ gradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        let right = try inputFactor.multiplied(by: inputFactor.transposeMultiplied(by: gradient.transposed())).transposed()
-        return try outputFactor.multiplied(by: outputFactor.transposeMultiplied(by: right))
+        let right = try inputFactor.apply(to: inputFactor.applyTransposed(to: gradient.transposed())).transposed()
+        return try outputFactor.apply(to: outputFactor.applyTransposed(to: right))
     }
 
     /// The rank-`m` form `(C·Cᵀ·g)·(K·Kᵀ·a)ᵀ` when `prefersFactoredForm(_:_:_:)` says it is
@@ -167,8 +167,8 @@ where OutputFactor.Scalar == InputFactor.Scalar {
     public func preconditioned(_ gradient: Matrix<Scalar>, factoredAs outputGradients: Matrix<Scalar>,
                                times inputs: Matrix<Scalar>) throws -> Matrix<Scalar> {
         guard Self.prefersFactoredForm(gradient, outputGradients, inputs) else { return try preconditioned(gradient) }
-        let left = try outputFactor.multiplied(by: outputFactor.transposeMultiplied(by: outputGradients))
-        let right = try inputFactor.multiplied(by: inputFactor.transposeMultiplied(by: inputs))
+        let left = try outputFactor.apply(to: outputFactor.applyTransposed(to: outputGradients))
+        let right = try inputFactor.apply(to: inputFactor.applyTransposed(to: inputs))
         return try left.multiplied(by: right, transposingOther: .transpose)
     }
 

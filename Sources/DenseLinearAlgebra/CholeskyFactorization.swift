@@ -113,8 +113,10 @@ public struct CholeskyFactorization<Scalar: LinearAlgebraScalar>: Sendable {
     /// - Throws: as ``solve(_:)``.
     public func inverse() throws -> Matrix<Scalar> { try solve(.identity(order)) }
 
-    /// `log det A = 2·Σ log l_ii`, without overflow.
-    public var logDeterminant: Scalar {
+    /// `log det A = 2·Σ log l_ii`, without overflow. A method, like every query that costs more
+    /// than `O(1)` (`Notes/ARCHITECTURE.md`); it cannot fail, so it does not throw.
+    /// - Complexity: `O(n)`.
+    public func logDeterminant() -> Scalar {
         2 * packedFactor.diagonal.reduce(0) { $0 + .log($1) }
     }
 }

@@ -90,8 +90,11 @@ public struct LUFactorization<Scalar: LinearAlgebraScalar>: Sendable {
         return x
     }
 
-    /// `log |det A|` and the sign of `det A`, without overflow.
-    public var logAbsoluteDeterminant: (logAbs: Scalar, sign: Scalar) {
+    /// `log |det A|` and the sign of `det A`, without overflow (`-∞` for an exactly singular `U`).
+    /// A method, like every query that costs more than `O(1)` (`Notes/ARCHITECTURE.md`); it
+    /// cannot fail, so it does not throw.
+    /// - Complexity: `O(n)`.
+    public func logAbsoluteDeterminant() -> (logAbs: Scalar, sign: Scalar) {
         var sign: Scalar = 1
         var logAbs: Scalar = 0
         for (i, u) in packedFactors.diagonal.enumerated() {

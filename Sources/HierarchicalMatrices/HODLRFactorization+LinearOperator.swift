@@ -9,11 +9,11 @@ extension HODLRFactorization: LinearOperator, SolvableOperator, LogDeterminantOp
     /// `n`. - Complexity: `O(1)`.
     @inlinable public var columns: Int { order }
 
-    /// `H·X`. - Complexity: as ``HODLRMatrix/multiplied(by:)``. - Throws: as ``HODLRMatrix/multiplied(by:)``.
+    /// `H·X`. - Complexity: as ``HODLRMatrix/apply(to:)``. - Throws: as ``HODLRMatrix/apply(to:)``.
     @inlinable
     public func apply(to x: Matrix<Scalar>) throws -> Matrix<Scalar> { try matrix.apply(to: x) }
 
-    /// `Hᵀ·X`. - Complexity: as ``HODLRMatrix/multiplied(by:)``.
+    /// `Hᵀ·X`. - Complexity: as ``HODLRMatrix/apply(to:)``.
     /// - Throws: as ``HODLRMatrix/applyTransposed(to:)``.
     @inlinable
     public func applyTransposed(to x: Matrix<Scalar>) throws -> Matrix<Scalar> { try matrix.applyTransposed(to: x) }

@@ -124,7 +124,7 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
             }
             return largest
         }
-        let norm = try growth { try matrix.multiplied(by: $0) }
+        let norm = try growth { try matrix.apply(to: $0) }
         let inverseNorm = try growth { try solve(root, $0) }
         guard norm > 0, inverseNorm.isFinite else { return 0 }
         return 1 / (norm * inverseNorm)
@@ -197,9 +197,9 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
     static func logDeterminant(_ node: Node) -> (logAbs: Scalar, sign: Scalar) {
         switch node {
         case let .leaf(lu):
-            return lu.logAbsoluteDeterminant
+            return lu.logAbsoluteDeterminant()
         case let .split(first, second, _, _, _, _, capacitance):
-            let parts = [logDeterminant(first), logDeterminant(second), capacitance.logAbsoluteDeterminant]
+            let parts = [logDeterminant(first), logDeterminant(second), capacitance.logAbsoluteDeterminant()]
             return (parts.reduce(0) { $0 + $1.logAbs }, parts.reduce(1) { $0 * $1.sign })
         }
     }

@@ -2,7 +2,7 @@ import DenseLinearAlgebra
 import LinearOperators
 
 /// A HODLR matrix is a ``/LinearOperators/LinearOperator`` through its fast products: `H·X`
-/// (``multiplied(by:)``) and `Hᵀ·X` on the same tree with the off-diagonal blocks swapped and
+/// (``apply(to:)``) and `Hᵀ·X` on the same tree with the off-diagonal blocks swapped and
 /// transposed.
 extension HODLRMatrix: LinearOperator {
     /// `n`. - Complexity: `O(1)`.
@@ -10,11 +10,7 @@ extension HODLRMatrix: LinearOperator {
     /// `n`. - Complexity: `O(1)`.
     @inlinable public var columns: Int { order }
 
-    /// `H·X`. - Complexity: as ``multiplied(by:)``. - Throws: as ``multiplied(by:)``.
-    @inlinable
-    public func apply(to x: Matrix<Scalar>) throws -> Matrix<Scalar> { try multiplied(by: x) }
-
-    /// `Hᵀ·X`. - Complexity: as ``multiplied(by:)``.
+    /// `Hᵀ·X`. - Complexity: as ``apply(to:)``.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `X` has
     ///   `n` rows.
     @inlinable

@@ -1,4 +1,5 @@
 import DenseLinearAlgebra
+import LinearOperators
 import RandomizedRange
 
 /// A hierarchically off-diagonal low-rank (HODLR) matrix: the index range is halved
@@ -255,10 +256,10 @@ public struct HODLRMatrix<Scalar: LinearAlgebraScalar>: Sendable {
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `X` has
     ///   `n` rows.
     @inlinable
-    public func multiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {
+    public func apply(to x: Matrix<Scalar>) throws -> Matrix<Scalar> {
         guard x.rows == order else {
             throw LinearAlgebraError.dimensionMismatch(
-                operation: "HODLRMatrix.multiplied", expected: "X with \(order) rows", actual: "\(x.rows)×\(x.columns)")
+                operation: "HODLRMatrix.apply", expected: "X with \(order) rows", actual: "\(x.rows)×\(x.columns)")
         }
         guard order > 0 else { return x }
         return try root.multiplied(by: x)

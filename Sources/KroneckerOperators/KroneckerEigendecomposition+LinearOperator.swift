@@ -17,10 +17,7 @@ extension KroneckerEigendecomposition: SymmetricOperator, SolvableOperator, LogD
     @inlinable
     public func apply(to x: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try requireOperand(x, rows: order, "KroneckerEigendecomposition.apply")
-        let q = eigenvectors
-        var projected = try q.multiplied(by: x, transpose: .transpose)
-        try projected.scaleRows(by: eigenvalues)
-        return try q.multiplied(by: projected)
+        return try eigenvectors.spectralProduct(eigenvalues, x)
     }
 
     /// `Σ_r (d₁ ⊗ … ⊗ d_d)_r = Π tr(Dᵢ)`. - Complexity: `O(Σ kᵢ)`.
@@ -52,5 +49,17 @@ extension KroneckerEigendecomposition: SymmetricOperator, SolvableOperator, LogD
             if factorSign < 0 && power % 2 == 1 { sign = -sign }
         }
         return (logAbs, sign)
+    }
+}
+
+extension KroneckerProduct {
+    /// `Q·diag(c)·Qᵀ·X` with this product as the eigenbasis `Q` (factored) and one coefficient
+    /// per column of `Q`: the product of a Kronecker eigendecomposition (or a Kronecker sum's).
+    /// - Complexity: two Kronecker products with `k` columns and `O(R·k)`.
+    @inlinable
+    func spectralProduct(_ coefficients: [Scalar], _ x: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        var projected = try applyTransposed(to: x)
+        try projected.scaleRows(by: coefficients)
+        return try apply(to: projected)
     }
 }

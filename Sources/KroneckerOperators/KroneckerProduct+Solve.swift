@@ -50,7 +50,7 @@ extension KroneckerProduct {
                 operation: "KroneckerProduct.solve", expected: "B with \(rows) rows", actual: "\(b.rows)×\(b.columns)")
         }
         try b.requireFinite("KroneckerProduct.solve", argument: "B")
-        return try inverse("KroneckerProduct.solve").multiplied(by: b)
+        return try inverse("KroneckerProduct.solve").apply(to: b)
     }
 
     /// `log |det(A₁ ⊗ … ⊗ A_d)| = Σᵢ (N/nᵢ)·log |det Aᵢ|` and the sign of the determinant,
@@ -68,7 +68,7 @@ extension KroneckerProduct {
         var sign: Scalar = 1
         for (index, factor) in factors.enumerated() where factor.rows > 0 {
             let (factorLog, factorSign) = try LinearAlgebraError.withContext(factorContext(operation, index)) {
-                try LUFactorization(factor).logAbsoluteDeterminant
+                try LUFactorization(factor).logAbsoluteDeterminant()
             }
             let power = order / factor.rows
             logAbs += Scalar(power) * factorLog

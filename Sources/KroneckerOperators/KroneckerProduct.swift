@@ -18,10 +18,10 @@ import SymmetricEigen
 /// For a K-FAC layer with weight `W` (`d_out × d_in`) and Fisher block `F ≈ A ⊗ G`
 /// (`A = E[a aᵀ]`, `d_in × d_in`; `G = E[g gᵀ]`, `d_out × d_out`), build
 /// `KroneckerProduct(A, G)`: then `F·vec(V) = vec(G·V·Aᵀ)` for a gradient `V` of
-/// `W`'s shape, and ``applied(toMatrix:transpose:)`` works on `V` directly.
+/// `W`'s shape, and ``apply(toMatrix:)`` works on `V` directly.
 ///
 /// ## Accuracy contract
-/// - Products (`multiplied(by:transpose:)`): each entry is a sum computed by `d`
+/// - Products (``apply(to:)``, ``applyTransposed(to:)``): each entry is a sum computed by `d`
 ///   GEMMs in sequence; normwise `‖ŷ − y‖ ≤ c·(Σ nᵢ)·eps·‖|A₁| ⊗ … ⊗ |A_d|‖·‖x‖`, the
 ///   bound of the dense product up to replacing `N = Π nᵢ` by `Σ nᵢ`.
 /// - Solves and inverses go factor by factor through LU; the forward error is
@@ -76,32 +76,39 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
     /// - Complexity: `O(d)`.
     @inlinable public var hasSquareFactors: Bool { factors.allSatisfy(\.isSquare) }
 
-    /// `op(A₁ ⊗ … ⊗ A_d)·X` for `X` with `k` columns, by mode products (GEMMs),
-    /// never forming the product.
+    /// `result = (A₁ ⊗ … ⊗ A_d)·X` for `X` with `k` columns, by mode products (GEMMs), never
+    /// forming the product; `result` is reshaped to `Π mᵢ × k` if needed and the scratch
+    /// memory comes from `workspace`: no allocation once both have their sizes.
+    /// (``apply(to:)`` is the allocating form.)
     ///
     /// - Complexity: `Σᵢ 2·mᵢ·nᵢ·(Π_{j>i} m_j)·(Π_{j<i} n_j)·k` flops (for two `n × n`
     ///   factors `4n³k`, against `2n⁴k` for the dense product); two buffers of the
     ///   largest intermediate size.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when `X` does
-    ///   not have `columns` rows (`rows` when transposed),
+    ///   not have `Π nᵢ` rows,
     ///   ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` when the result's entry count
-    ///   overflows `Int`.
+    ///   overflows `Int`; `result` is unchanged when it throws.
     @inlinable
-    public func multiplied(by x: Matrix<Scalar>, transpose: Transpose = .none) throws -> Matrix<Scalar> {
-        var result = Matrix<Scalar>()
-        var workspace = KroneckerWorkspace<Scalar>()
-        try multiply(x, transpose: transpose, into: &result, workspace: &workspace)
-        return result
+    public func apply(to x: Matrix<Scalar>, into result: inout Matrix<Scalar>,
+                      workspace: inout KroneckerWorkspace<Scalar>) throws {
+        try product(x, transpose: .none, into: &result, workspace: &workspace, operation: "KroneckerProduct.apply")
     }
 
-    /// ``multiplied(by:transpose:)->Matrix<Scalar>`` writing into `result` (reshaped to the product's shape if
-    /// needed) with scratch memory from `workspace`: no allocation once both have their sizes.
-    /// - Complexity: as ``multiplied(by:transpose:)->Matrix<Scalar>``.
-    /// - Throws: as ``multiplied(by:transpose:)->Matrix<Scalar>``; `result` is unchanged when it throws.
+    /// `result = (A₁ ⊗ … ⊗ A_d)ᵀ·X = (A₁ᵀ ⊗ … ⊗ A_dᵀ)·X` without copying a factor, as
+    /// ``apply(to:into:workspace:)``.
+    /// - Complexity: as ``apply(to:into:workspace:)`` with `mᵢ` and `nᵢ` exchanged.
+    /// - Throws: as ``apply(to:into:workspace:)`` with `Π mᵢ` rows.
     @inlinable
-    public func multiply(_ x: Matrix<Scalar>, transpose: Transpose = .none, into result: inout Matrix<Scalar>,
-                         workspace: inout KroneckerWorkspace<Scalar>) throws {
-        let operation = "KroneckerProduct.multiplied"
+    public func applyTransposed(to x: Matrix<Scalar>, into result: inout Matrix<Scalar>,
+                                workspace: inout KroneckerWorkspace<Scalar>) throws {
+        try product(x, transpose: .transpose, into: &result, workspace: &workspace,
+                    operation: "KroneckerProduct.applyTransposed")
+    }
+
+    /// `op(A₁ ⊗ … ⊗ A_d)·X` into `result`: the one body of the four product forms.
+    @inlinable
+    func product(_ x: Matrix<Scalar>, transpose: Transpose, into result: inout Matrix<Scalar>,
+                 workspace: inout KroneckerWorkspace<Scalar>, operation: String) throws {
         let (outputRows, inputRows) = transpose == .none ? (rows, columns) : (columns, rows)
         guard x.rows == inputRows else {
             throw LinearAlgebraError.dimensionMismatch(
@@ -112,17 +119,8 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
                                   workspace: &workspace, operation: operation)
     }
 
-    /// `op(A₁ ⊗ … ⊗ A_d)·x` for one vector.
-    /// - Complexity: as `multiplied(by:transpose:)` with `k = 1`.
-    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for a wrong length.
-    @inlinable
-    public func multiplied(by x: [Scalar], transpose: Transpose = .none) throws -> [Scalar] {
-        try multiplied(by: Matrix(column: x), transpose: transpose).elements
-    }
-
     /// The matrix form of a two-factor product: `(A ⊗ B)·vec(V) = vec(B·V·Aᵀ)`, so this
-    /// returns `B·V·Aᵀ` (`m_B × m_A`) for `V` of size `n_B × n_A`; transposed,
-    /// `(A ⊗ B)ᵀ·vec(V) = vec(Bᵀ·V·A)`.
+    /// returns `B·V·Aᵀ` (`m_B × m_A`) for `V` of size `n_B × n_A`.
     ///
     /// K-FAC: with `KroneckerProduct(A, G)` and a gradient `V` (`d_out × d_in`), this is
     /// `G·V·Aᵀ`, the Fisher block `A ⊗ G` applied to `V`.
@@ -130,8 +128,22 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` unless there are exactly two
     ///   factors, ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for `V`'s shape.
     @inlinable
-    public func applied(toMatrix v: Matrix<Scalar>, transpose: Transpose = .none) throws -> Matrix<Scalar> {
-        let operation = "KroneckerProduct.applied(toMatrix:)"
+    public func apply(toMatrix v: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try matrixFormProduct(v, transpose: .none, operation: "KroneckerProduct.apply(toMatrix:)")
+    }
+
+    /// The transposed matrix form: `(A ⊗ B)ᵀ·vec(V) = vec(Bᵀ·V·A)`, `Bᵀ·V·A` (`n_B × n_A`) for
+    /// `V` of size `m_B × m_A`.
+    /// - Complexity: as ``apply(toMatrix:)``.
+    /// - Throws: as ``apply(toMatrix:)``.
+    @inlinable
+    public func applyTransposed(toMatrix v: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try matrixFormProduct(v, transpose: .transpose, operation: "KroneckerProduct.applyTransposed(toMatrix:)")
+    }
+
+    /// `op(B)·V·op(A)ᵀ` through the vectorised product.
+    @inlinable
+    func matrixFormProduct(_ v: Matrix<Scalar>, transpose: Transpose, operation: String) throws -> Matrix<Scalar> {
         guard factors.count == 2 else {
             throw LinearAlgebraError.invalidArgument(
                 operation: operation, detail: "the matrix form needs exactly 2 factors, got \(factors.count)")
@@ -142,14 +154,17 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
             throw LinearAlgebraError.dimensionMismatch(
                 operation: operation, expected: "V of size \(expected.0)×\(expected.1)", actual: "\(v.rows)×\(v.columns)")
         }
-        let result = try multiplied(by: v.reshaped(rows: v.rows * v.columns, columns: 1), transpose: transpose)
+        var result = Matrix<Scalar>()
+        var workspace = KroneckerWorkspace<Scalar>()
+        try product(v.reshaped(rows: v.rows * v.columns, columns: 1), transpose: transpose, into: &result,
+                    workspace: &workspace, operation: operation)
         return try result.reshaped(rows: transpose == .none ? b.rows : b.columns,
                                    columns: transpose == .none ? a.rows : a.columns)
     }
 
     /// `(A₁ ⊗ … ⊗ A_d)ᵀ = A₁ᵀ ⊗ … ⊗ A_dᵀ`, a Kronecker product again.
-    /// - Complexity: `Σ mᵢnᵢ` copies. To multiply by the transpose without copying,
-    ///   pass `transpose: .transpose` to `multiplied(by:transpose:)`.
+    /// - Complexity: `Σ mᵢnᵢ` copies. To multiply by the transpose without copying, call
+    ///   ``applyTransposed(to:)``.
     @inlinable
     public func transposed() -> KroneckerProduct {
         KroneckerProduct(uncheckedFactors: factors.map { $0.transposed() })

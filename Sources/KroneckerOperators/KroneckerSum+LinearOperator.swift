@@ -2,7 +2,7 @@ import DenseLinearAlgebra
 import LinearOperators
 
 /// A Kronecker sum is a ``/LinearOperators/LinearOperator`` through its factored product
-/// (``multiplied(by:)``); its transpose is `Aᵀ ⊕ Bᵀ`, its trace and diagonal come from the
+/// (``apply(to:)``); its transpose is `Aᵀ ⊕ Bᵀ`, its trace and diagonal come from the
 /// factors, and it solves through the factors' eigendecompositions when they are symmetric
 /// (``solve(_:shift:)`` with `σ = 0`).
 extension KroneckerSum: LinearOperator, SolvableOperator {
@@ -11,15 +11,11 @@ extension KroneckerSum: LinearOperator, SolvableOperator {
     /// `n_A·n_B`. - Complexity: `O(1)`.
     @inlinable public var columns: Int { order }
 
-    /// `(A ⊕ B)·X`. - Complexity: as ``multiplied(by:)``. - Throws: as ``multiplied(by:)``.
-    @inlinable
-    public func apply(to x: Matrix<Scalar>) throws -> Matrix<Scalar> { try multiplied(by: x) }
-
-    /// `(A ⊕ B)ᵀ·X = (Aᵀ ⊕ Bᵀ)·X`. - Complexity: as ``multiplied(by:)`` plus the two transposes
-    /// (`n_A² + n_B²`). - Throws: as ``multiplied(by:)``.
+    /// `(A ⊕ B)ᵀ·X = (Aᵀ ⊕ Bᵀ)·X`. - Complexity: as ``apply(to:)`` plus the two transposes
+    /// (`n_A² + n_B²`). - Throws: as ``apply(to:)``.
     @inlinable
     public func applyTransposed(to x: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        try KroneckerSum(first.transposed(), second.transposed()).multiplied(by: x)
+        try KroneckerSum(first.transposed(), second.transposed()).apply(to: x)
     }
 
     /// `n_B·tr A + n_A·tr B`. - Complexity: `O(n_A + n_B)`.

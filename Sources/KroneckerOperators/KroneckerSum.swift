@@ -51,10 +51,10 @@ public struct KroneckerSum<Scalar: LinearAlgebraScalar>: Sendable {
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `X` has
     ///   `n_A·n_B` rows.
     @inlinable
-    public func multiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {
+    public func apply(to x: Matrix<Scalar>) throws -> Matrix<Scalar> {
         guard x.rows == order else {
             throw LinearAlgebraError.dimensionMismatch(
-                operation: "KroneckerSum.multiplied", expected: "X with \(order) rows", actual: "\(x.rows)×\(x.columns)")
+                operation: "KroneckerSum.apply", expected: "X with \(order) rows", actual: "\(x.rows)×\(x.columns)")
         }
         var result = try Matrix<Scalar>(rows: order, columns: x.columns)
         guard order > 0, x.columns > 0 else { return result }

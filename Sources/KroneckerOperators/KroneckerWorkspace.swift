@@ -5,7 +5,7 @@ import DenseLinearAlgebra
 /// allocate nothing once it has grown to the largest size needed.
 ///
 /// Pass the same workspace to the `into:workspace:` forms of
-/// ``KroneckerProduct/multiply(_:transpose:into:workspace:)``,
+/// ``KroneckerProduct/apply(to:into:workspace:)``,
 /// ``KroneckerEigendecomposition/dampedInverse(applyingTo:damping:into:workspace:)`` and
 /// ``KroneckerSumEigendecomposition/solve(_:shift:into:workspace:)``. Its contents between
 /// calls are meaningless; only its capacity carries over. A fresh allocation of tens of

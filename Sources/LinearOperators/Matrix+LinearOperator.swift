@@ -58,6 +58,6 @@ extension Matrix: LinearOperator, SolvableOperator, LogDeterminantOperator {
     public func logAbsoluteDeterminant() throws -> (logAbs: Scalar, sign: Scalar) {
         try requireSquare("Matrix.logAbsoluteDeterminant")
         guard rows > 0 else { return (0, 1) }
-        return try LUFactorization(self).logAbsoluteDeterminant
+        return try LUFactorization(self).logAbsoluteDeterminant()
     }
 }

@@ -1,4 +1,5 @@
 import DenseLinearAlgebra
+import LinearOperators
 
 /// An adaptive randomized range finder: grows an orthonormal basis `Q` one column
 /// at a time until the a-posteriori estimate of `‖A − Q·Qᵀ·A‖₂` falls below a
@@ -68,17 +69,22 @@ public struct AdaptiveRangeFinder<Scalar: LinearAlgebraScalar>: Sendable {
         self.options = options
     }
 
-    /// A basis `Q` with `‖A − QQᵀA‖₂ ≤ ε` (with probability `1 − 10⁻ʳ`), of the rank this takes.
+    /// A basis `Q` with `‖A − QQᵀA‖₂ ≤ ε` (with probability `1 − 10⁻ʳ`), of the rank this takes,
+    /// for any ``/LinearOperators/LinearOperator`` `A` (only ``/LinearOperators/LinearOperator/apply(to:)`` is used:
+    /// a dense `Matrix`, or a structure that is never formed).
     ///
-    /// - Complexity: `(rank + r)` matrix–vector products with `A` (`2mn` flops each, `rank + r`
-    ///   passes over `A`, the first `r` as one GEMM) and `O(m·rank·(rank + r))` flops of
+    /// - Complexity: `(rank + r)` operator–vector products with `A` (`2mn` flops each for a dense
+    ///   `A`, the first `r` as one block product) and `O(m·rank·(rank + r))` flops of
     ///   Gram–Schmidt.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for a negative or
     ///   non-finite tolerance, `r < 1`, or a maximum rank outside `0...min(m, n)`; as
     ///   ``/DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the `max(m, n) × r` probe block;
-    ///   ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `A`.
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` when a product holds NaN/∞
+    ///   (so for NaN/∞ in a dense `A`); and what the operator's product throws.
     @inlinable
-    public func basis(of a: Matrix<Scalar>, using generator: inout some RandomNumberGenerator) throws -> Result {
+    public func basis<Op: LinearOperator<Scalar>>(
+        of a: Op, using generator: inout some RandomNumberGenerator
+    ) throws -> Result {
         let operation = "AdaptiveRangeFinder.basis"
         let (m, n) = (a.rows, a.columns)
         let (tolerance, r) = (options.tolerance, options.probeCount)
@@ -94,12 +100,12 @@ public struct AdaptiveRangeFinder<Scalar: LinearAlgebraScalar>: Sendable {
                 operation: operation, detail: "maximum rank \(cap) must be in 0...min(m, n) = \(Swift.min(m, n))")
         }
         try SizePolicy.check(operation, "probe block (Ω or A·Ω)", rows: Swift.max(m, n), columns: r, of: Scalar.self)
-        try a.requireFinite(operation, argument: "A")
         // 10·√(2/π): HMT eq. (4.3), from E|⟨g, x⟩| = √(2/π)·‖x‖ for Gaussian g and a 10⁻ʳ tail.
         let factor = 10 * Scalar.sqrt(2 / Scalar.pi)
         var columns: [[Scalar]] = []
         let omega = try Matrix<Scalar>.randomGaussian(rows: n, columns: r, using: &generator)
-        let sample = try a.multiplied(by: omega)
+        let sample = try a.apply(to: omega)
+        try sample.requireFinite(operation, argument: "A·Ω")
         var probes = try (0..<r).map { try sample.column($0) }
         var norms = probes.map(\.norm2)
         var estimate = factor * (norms.max() ?? 0)
@@ -115,7 +121,10 @@ public struct AdaptiveRangeFinder<Scalar: LinearAlgebraScalar>: Sendable {
                 norms[i] = probes[i].norm2
             }
             columns.append(y)
-            var fresh = try a.multiplied(by: Scalar.randomGaussians(count: n, using: &generator))
+            var fresh = try a.apply(to: Matrix(column: Scalar.randomGaussians(count: n, using: &generator))).elements
+            guard fresh.allSatisfy(\.isFinite) else {
+                throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: "A·ω")
+            }
             // Twice is enough: the second pass removes what rounding left of the first
             // ("twice is enough", Giraud, Langou & Rozložník 2005).
             try Self.project(&fresh, against: columns)

@@ -1,4 +1,5 @@
 import DenseLinearAlgebra
+import LinearOperators
 
 /// A rank-`k` approximate singular value decomposition `A ≈ U·diag(σ)·Vᵀ` from a
 /// randomized range finder and a small dense SVD [Halko, Martinsson & Tropp 2011, Alg. 5.1].

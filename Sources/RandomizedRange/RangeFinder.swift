@@ -1,10 +1,12 @@
 import DenseLinearAlgebra
+import LinearOperators
 
 /// A fixed-rank randomized range finder: an `m × ℓ` matrix `Q` with orthonormal
 /// columns whose range approximates the dominant `k`-dimensional left singular
 /// subspace of `A`, so that `A ≈ Q·Qᵀ·A` [Halko, Martinsson & Tropp 2011 (HMT), Alg. 4.4].
 ///
-/// RandomizedRange depends on DenseLinearAlgebra for `Matrix`, QR, SVD and Cholesky,
+/// RandomizedRange depends on DenseLinearAlgebra for `Matrix`, QR, SVD and Cholesky, on
+/// LinearOperators so that the range finders take any operator (only its products are used),
 /// and on SymmetricEigen for the small core eigenproblem of the randomized symmetric
 /// EVD and for its result type, so that a randomized EVD feeds the partial-decomposition
 /// spectral functions (RS-KFAC's damped inverse) directly.
@@ -99,47 +101,33 @@ public struct RangeFinder<Scalar: LinearAlgebraScalar>: Sendable {
     }
 
     /// An orthonormal basis `Q` (`m × ℓ`, `ℓ = min(k + p, m, n)`) of the range of
-    /// `(A·Aᵀ)^q·A·Ω` [HMT 2011, Alg. 4.4; Alg. 4.1 for `q = 0`].
+    /// `(A·Aᵀ)^q·A·Ω` [HMT 2011, Alg. 4.4; Alg. 4.1 for `q = 0`], for any
+    /// ``/LinearOperators/LinearOperator`` `A`: a dense `Matrix`, or a Kronecker product, HODLR
+    /// matrix or composition that is never formed (only ``/LinearOperators/LinearOperator/apply(to:)``
+    /// and ``/LinearOperators/LinearOperator/applyTransposed(to:)`` on `ℓ` columns are used).
     ///
-    /// - Complexity: `(2q + 1)·2mnℓ` flops in GEMMs and `(2q + 1)` QR factorizations of
-    ///   `m × ℓ` or `n × ℓ` matrices (`≈ 4(m+n)ℓ²·(q + ½)` flops); `2q + 1` passes over `A`;
-    ///   memory `(m + n)·ℓ` besides `A`.
+    /// - Complexity: `q + 1` products with `A` and `q` with `Aᵀ` on `ℓ` columns (`(2q + 1)·2mnℓ`
+    ///   flops for a dense `A`), and `2q + 1` QR factorizations of `m × ℓ` or `n × ℓ` matrices
+    ///   (`≈ 4(m+n)ℓ²·(q + ½)` flops); memory `(m + n)·ℓ` besides `A`.
     /// - Accuracy: the module's contract (``RangeFinder``): exact to `c·max(m,n)·eps·‖A‖` for
-    ///   rank `≤ ℓ`, else within HMT Cor. 10.10's bound of `σ_{k+1}` in expectation.
+    ///   rank `≤ ℓ`, else within HMT Cor. 10.10's bound of `σ_{k+1}` in expectation; `‖A‖`
+    ///   includes the operator's own rounding.
     /// - Throws: as ``sampleCount(rows:columns:)``, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)``
-    ///   for NaN/∞ in `A`, and as ``SketchDistribution/testMatrix(rows:columns:as:using:)``.
+    ///   when a product holds NaN/∞ (so for NaN/∞ in a dense `A`),
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when a product has
+    ///   the wrong shape, as ``SketchDistribution/testMatrix(rows:columns:as:using:)``, and what the
+    ///   operator's products throw.
     @inlinable
-    public func basis(of a: Matrix<Scalar>, using generator: inout some RandomNumberGenerator) throws -> Matrix<Scalar> {
-        try a.requireFinite("RangeFinder.basis", argument: "A")
-        return try basis(rows: a.rows, columns: a.columns, applying: { try a.multiplied(by: $0) },
-                         applyingTranspose: { try a.multiplied(by: $0, transposingSelf: .transpose) },
-                         using: &generator)
-    }
-
-    /// The basis of ``basis(of:using:)`` for an `m × n` operator given by its products:
-    /// `applying(X) = A·X` for `X` of size `n × ℓ`, `applyingTranspose(X) = Aᵀ·X` for `X`
-    /// of size `m × ℓ` (for example a Kronecker product or a hierarchical matrix that is
-    /// never formed).
-    ///
-    /// - Complexity: `q + 1` calls of `applying` and `q` of `applyingTranspose` on `ℓ`
-    ///   columns, plus `2q + 1` QR factorizations (`≈ 4(m+n)ℓ²·(q + ½)` flops).
-    /// - Accuracy: as ``basis(of:using:)``, with `‖A‖` including the operator's own rounding.
-    /// - Throws: as ``sampleCount(rows:columns:)``; ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)``
-    ///   when a product has the wrong shape; ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)``
-    ///   when one holds NaN/∞; and whatever the closures throw.
-    @inlinable
-    public func basis(
-        rows m: Int, columns n: Int,
-        applying: (Matrix<Scalar>) throws -> Matrix<Scalar>,
-        applyingTranspose: (Matrix<Scalar>) throws -> Matrix<Scalar>,
-        using generator: inout some RandomNumberGenerator
+    public func basis<Op: LinearOperator<Scalar>>(
+        of a: Op, using generator: inout some RandomNumberGenerator
     ) throws -> Matrix<Scalar> {
+        let (m, n) = (a.rows, a.columns)
         let l = try sampleCount(rows: m, columns: n)
         let omega: Matrix<Scalar> = try options.distribution.testMatrix(rows: n, columns: l, using: &generator)
-        var q = try Self.orthonormalizedProduct(applying, omega, rows: m, argument: "A·Ω")
+        var q = try Self.orthonormalizedProduct(a.apply(to:), omega, rows: m, argument: "A·Ω")
         for _ in 0..<options.powerIterations {
-            let w = try Self.orthonormalizedProduct(applyingTranspose, q, rows: n, argument: "Aᵀ·Q")
-            q = try Self.orthonormalizedProduct(applying, w, rows: m, argument: "A·Q̃")
+            let w = try Self.orthonormalizedProduct(a.applyTransposed(to:), q, rows: n, argument: "Aᵀ·Q")
+            q = try Self.orthonormalizedProduct(a.apply(to:), w, rows: m, argument: "A·Q̃")
         }
         return q
     }

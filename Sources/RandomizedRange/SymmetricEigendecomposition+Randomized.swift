@@ -1,4 +1,5 @@
 import DenseLinearAlgebra
+import LinearOperators
 import SymmetricEigen
 
 extension SymmetricEigendecomposition {
@@ -34,9 +35,7 @@ extension SymmetricEigendecomposition {
         of matrix: Matrix<Scalar>, rangeFinder: RangeFinder<Scalar>, using generator: inout some RandomNumberGenerator
     ) throws -> Self {
         try matrix.requireSymmetric("SymmetricEigendecomposition.randomizedLargest")
-        let product: (Matrix<Scalar>) throws -> Matrix<Scalar> = { try matrix.multiplied(by: $0) }
-        let q = try rangeFinder.basis(rows: matrix.rows, columns: matrix.columns, applying: product,
-                                      applyingTranspose: product, using: &generator)
+        let q = try rangeFinder.basis(of: matrix, using: &generator)
         let core = try q.multiplied(by: matrix.multiplied(by: q), transposingSelf: .transpose)
         let ritz = try largest(rangeFinder.options.rank, of: core)
         return try Self(eigenvalues: ritz.eigenvalues, eigenvectors: q.multiplied(by: ritz.eigenvectors))

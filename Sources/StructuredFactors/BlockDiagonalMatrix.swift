@@ -88,18 +88,18 @@ public struct BlockDiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix
     }
 
     /// `diag(Bᵢ)·X`: one `?gemm` per block row of `X`. - Complexity: `2n·b·k` flops.
-    /// - Throws: as ``StructuredMatrix/multiplied(by:)``.
+    /// - Throws: as ``/LinearOperators/LinearOperator/apply(to:)``.
     @inlinable
-    public func multiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        try requireOperand(x, "BlockDiagonalMatrix.multiplied")
+    public func apply(to x: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try requireOperand(x, "BlockDiagonalMatrix.apply")
         return try blockwise(x, .none)
     }
 
     /// `diag(Bᵢᵀ)·X`. - Complexity: `2n·b·k` flops.
-    /// - Throws: as ``StructuredMatrix/multiplied(by:)``.
+    /// - Throws: as ``/LinearOperators/LinearOperator/apply(to:)``.
     @inlinable
-    public func transposeMultiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        try requireOperand(x, "BlockDiagonalMatrix.transposeMultiplied")
+    public func applyTransposed(to x: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try requireOperand(x, "BlockDiagonalMatrix.applyTransposed")
         return try blockwise(x, .transpose)
     }
 

@@ -31,10 +31,10 @@ public struct DenseFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix {
     @inlinable public func dense() throws -> Matrix<Scalar> { matrix }
 
     /// `S·X` (BLAS `?gemm`). - Complexity: `2n²·k` flops for `k` columns.
-    /// - Throws: as ``StructuredMatrix/multiplied(by:)``.
+    /// - Throws: as ``/LinearOperators/LinearOperator/apply(to:)``.
     @inlinable
-    public func multiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        try requireOperand(x, "DenseFactor.multiplied")
+    public func apply(to x: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try requireOperand(x, "DenseFactor.apply")
         return try matrix.multiplied(by: x)
     }
 

@@ -32,17 +32,17 @@ public struct DiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix {
     @inlinable public func dense() throws -> Matrix<Scalar> { try Matrix(diagonal: diagonal) }
 
     /// `diag(d)·X`: row `i` scaled by `dᵢ`. - Complexity: `n·k` multiplications.
-    /// - Throws: as ``StructuredMatrix/multiplied(by:)``.
+    /// - Throws: as ``/LinearOperators/LinearOperator/apply(to:)``.
     @inlinable
-    public func multiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        try requireOperand(x, "DiagonalMatrix.multiplied")
+    public func apply(to x: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try requireOperand(x, "DiagonalMatrix.apply")
         return try x.scalingRows(by: diagonal)
     }
 
     /// `diag(d)ᵀ·X = diag(d)·X`. - Complexity: `n·k` multiplications.
-    /// - Throws: as ``StructuredMatrix/multiplied(by:)``.
+    /// - Throws: as ``/LinearOperators/LinearOperator/apply(to:)``.
     @inlinable
-    public func transposeMultiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> { try multiplied(by: x) }
+    public func applyTransposed(to x: Matrix<Scalar>) throws -> Matrix<Scalar> { try apply(to: x) }
 
     /// `diag(d + e)`. - Complexity: `n` additions.
     /// - Throws: as ``StructuredMatrix/adding(_:)``.

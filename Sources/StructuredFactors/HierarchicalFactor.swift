@@ -131,10 +131,10 @@ public struct HierarchicalFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix 
 
     /// `S·X`: top `A·X_t + B·X_rest`, middle `C·X_m`, bottom `D·X_m + E·X_b` (five `?gemm`).
     /// - Complexity: `2·(k₁·n + k₂·(n − k₁))·k + n·k` flops for `k` columns.
-    /// - Throws: as ``StructuredMatrix/multiplied(by:)``.
+    /// - Throws: as ``/LinearOperators/LinearOperator/apply(to:)``.
     @inlinable
-    public func multiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        try requireOperand(x, "HierarchicalFactor.multiplied")
+    public func apply(to x: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try requireOperand(x, "HierarchicalFactor.apply")
         let (t, m, b) = ranges
         let (xm, xb) = (try x.submatrix(rows: m, columns: 0..<x.columns),
                         try x.submatrix(rows: b, columns: 0..<x.columns))
@@ -147,11 +147,11 @@ public struct HierarchicalFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix 
     }
 
     /// `Sᵀ·X`: top `Aᵀ·X_t`, rest `Bᵀ·X_t + [C·X_m + Dᵀ·X_b; Eᵀ·X_b]`.
-    /// - Complexity: as ``multiplied(by:)-(Matrix<Scalar>)``.
-    /// - Throws: as ``StructuredMatrix/multiplied(by:)``.
+    /// - Complexity: as ``apply(to:)``.
+    /// - Throws: as ``/LinearOperators/LinearOperator/apply(to:)``.
     @inlinable
-    public func transposeMultiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        try requireOperand(x, "HierarchicalFactor.transposeMultiplied")
+    public func applyTransposed(to x: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try requireOperand(x, "HierarchicalFactor.applyTransposed")
         let (t, m, b) = ranges
         let (xt, xb) = (try x.submatrix(rows: t, columns: 0..<x.columns),
                         try x.submatrix(rows: b, columns: 0..<x.columns))

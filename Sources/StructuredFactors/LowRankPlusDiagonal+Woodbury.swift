@@ -54,7 +54,7 @@ extension LowRankPlusDiagonal {
             if d < 0 { sign = -sign }
         }
         guard rank > 0 else { return (logAbs, sign) }
-        let small = try factoredCapacitance(try factor.scalingRows(by: reciprocal), operation).logAbsoluteDeterminant
+        let small = try factoredCapacitance(try factor.scalingRows(by: reciprocal), operation).logAbsoluteDeterminant()
         return (logAbs + small.logAbs, sign * small.sign)
     }
 

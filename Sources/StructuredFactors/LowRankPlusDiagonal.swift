@@ -70,18 +70,18 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
     }
 
     /// `d ⊙ X + U·(C·(UᵀX))`. - Complexity: `4n·r·k + 2r²·k + n·k` flops for `k` columns.
-    /// - Throws: as ``StructuredMatrix/multiplied(by:)``.
+    /// - Throws: as ``/LinearOperators/LinearOperator/apply(to:)``.
     @inlinable
-    public func multiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        try requireOperand(x, "LowRankPlusDiagonal.multiplied")
+    public func apply(to x: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try requireOperand(x, "LowRankPlusDiagonal.apply")
         return try product(x, core: .none)
     }
 
-    /// `d ⊙ X + U·(Cᵀ·(UᵀX))`. - Complexity: as ``multiplied(by:)``.
-    /// - Throws: as ``StructuredMatrix/multiplied(by:)``.
+    /// `d ⊙ X + U·(Cᵀ·(UᵀX))`. - Complexity: as ``apply(to:)``.
+    /// - Throws: as ``/LinearOperators/LinearOperator/apply(to:)``.
     @inlinable
-    public func transposeMultiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        try requireOperand(x, "LowRankPlusDiagonal.transposeMultiplied")
+    public func applyTransposed(to x: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try requireOperand(x, "LowRankPlusDiagonal.applyTransposed")
         return try product(x, core: .transpose)
     }
 

@@ -48,7 +48,7 @@ extension LowerTriangularToeplitz {
     ///   on the careful path.
     /// - Accuracy: as `?trtrs` on the dense triangle: `|x − x̂| ≲ γ_n·|L⁻¹|·|L|·|x|` on the careful
     ///   path [Higham 2002, Thm 8.5], and within that bound normwise on the fast path.
-    /// - Throws: as ``inverse()`` and ``multiplied(by:)-(Matrix<Scalar>)``, and
+    /// - Throws: as ``inverse()`` and ``apply(to:)``, and
     ///   ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` if the solution overflows.
     @inlinable
     public func solve(_ b: Matrix<Scalar>) throws -> Matrix<Scalar> {

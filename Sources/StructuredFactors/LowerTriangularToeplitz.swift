@@ -48,19 +48,19 @@ public struct LowerTriangularToeplitz<Scalar: LinearAlgebraScalar>: StructuredMa
     /// - Complexity: `O(k·n log n)` for `k` columns (real FFTs of length `P`, the power of two `≥ 2n − 1`).
     /// - Accuracy: normwise, each column within `c·log₂ P·eps·‖t‖₂·‖x‖₂` of the exact product
     ///   (the FFT's error bound), not componentwise as a triangular `?trmm`.
-    /// - Throws: as ``StructuredMatrix/multiplied(by:)``.
+    /// - Throws: as ``/LinearOperators/LinearOperator/apply(to:)``.
     @inlinable
-    public func multiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        try requireOperand(x, "LowerTriangularToeplitz.multiplied")
+    public func apply(to x: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try requireOperand(x, "LowerTriangularToeplitz.apply")
         return try triangularToeplitzProduct(column, x, transposed: false)
     }
 
     /// `L(t)ᵀ·X`, a correlation: `(Lᵀx)_i = Σ_{j ≥ i} t_{j−i}·x_j`, by FFT on the reversed columns.
-    /// - Complexity and accuracy: as ``multiplied(by:)-(Matrix<Scalar>)``.
-    /// - Throws: as ``StructuredMatrix/multiplied(by:)``.
+    /// - Complexity and accuracy: as ``apply(to:)``.
+    /// - Throws: as ``/LinearOperators/LinearOperator/apply(to:)``.
     @inlinable
-    public func transposeMultiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        try requireOperand(x, "LowerTriangularToeplitz.transposeMultiplied")
+    public func applyTransposed(to x: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try requireOperand(x, "LowerTriangularToeplitz.applyTransposed")
         return try triangularToeplitzProduct(column, x, transposed: true)
     }
 

@@ -1,26 +1,16 @@
 import DenseLinearAlgebra
 import LinearOperators
 
-/// Every ``StructuredMatrix`` is a square ``/LinearOperators/LinearOperator`` of order `n`: its
-/// products are the structure's ``StructuredMatrix/multiplied(by:)`` and
-/// ``StructuredMatrix/transposeMultiplied(by:)``; its `trace()` is the structure's (a
-/// requirement of the operator protocol, `O(n)` for most structures), and `dense()` is the
-/// structure's.
+/// Every ``StructuredMatrix`` is a square ``/LinearOperators/LinearOperator`` of order `n`: each
+/// structure implements ``/LinearOperators/LinearOperator/apply(to:)`` and (where faster than the
+/// dense fallback) ``/LinearOperators/LinearOperator/applyTransposed(to:)``; its `trace()` is the
+/// structure's (a requirement of the operator protocol, `O(n)` for most structures), and `dense()`
+/// is the structure's.
 extension StructuredMatrix {
     /// `n`. - Complexity: `O(1)`.
     @inlinable public var rows: Int { order }
     /// `n`. - Complexity: `O(1)`.
     @inlinable public var columns: Int { order }
-
-    /// `S·X`. - Complexity: as ``StructuredMatrix/multiplied(by:)``.
-    /// - Throws: as ``StructuredMatrix/multiplied(by:)``.
-    @inlinable
-    public func apply(to x: Matrix<Scalar>) throws -> Matrix<Scalar> { try multiplied(by: x) }
-
-    /// `Sᵀ·X`. - Complexity: as ``StructuredMatrix/transposeMultiplied(by:)``.
-    /// - Throws: as ``StructuredMatrix/transposeMultiplied(by:)``.
-    @inlinable
-    public func applyTransposed(to x: Matrix<Scalar>) throws -> Matrix<Scalar> { try transposeMultiplied(by: x) }
 }
 
 // The structures that solve exactly are solvable operators through their own solves.

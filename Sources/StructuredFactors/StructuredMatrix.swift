@@ -20,8 +20,10 @@ public struct UnparameterizedLayout: StructureLayout {
 /// [Lin et al. 2023, "Structured Inverse-Free Natural Gradient", arXiv 2312.05705, §3.2].
 ///
 /// The requirements are the operations every structure has: dense conversion, the products
-/// `S·X` and `Sᵀ·X` with a dense matrix, the linear-space operations that keep the structure
-/// (add, scale, add to the diagonal), trace and Frobenius norm, identity and zero, and the
+/// `S·X` and `Sᵀ·X` with a dense matrix (``/LinearOperators/LinearOperator/apply(to:)`` and
+/// ``/LinearOperators/LinearOperator/applyTransposed(to:)`` of the operator protocol it
+/// refines), the linear-space operations that keep the structure (add, scale, add to the
+/// diagonal), trace and Frobenius norm, identity and zero, and the
 /// structure-preserving projection `Π` of a symmetric matrix, above all of a Gram matrix
 /// `Π(XᵀX)` (SINGD's `H_K = Π(Kᵀ·A·K)` with `A = aᵀa/b` is `Π((a·K)ᵀ(a·K))/b`).
 ///
@@ -57,17 +59,6 @@ public protocol StructuredMatrix<Scalar>: LinearOperator, Codable {
     /// The matrix as a dense `n × n` matrix. - Complexity: `O(n²)` memory and time.
     /// - Throws: as ``/DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for `n × n`, before allocating.
     func dense() throws -> Matrix<Scalar>
-
-    /// The product `S·X` with `X` of `n` rows.
-    /// - Complexity: the structure's; `2n²·k` flops for the dense one, `k` columns.
-    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless
-    ///   `X` has `n` rows, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `X`.
-    func multiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar>
-
-    /// The product `Sᵀ·X` with `X` of `n` rows (SINGD's `Kᵀ·X`).
-    /// - Complexity: as `multiplied(by:)`; the fallback forms the dense matrix.
-    /// - Throws: as `multiplied(by:)`.
-    func transposeMultiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar>
 
     /// `S + T` for `T` of the same order and layout, in the same structure.
     /// - Complexity: linear in the storage.
@@ -127,9 +118,11 @@ extension StructuredMatrix {
     public func projectingOwnGram() throws -> Self { try Self.projectingGram(of: dense(), layout: layout) }
 
     /// `Sᵀ·X` through the dense matrix (the fallback). - Complexity: `2n²·k` flops, `n²` memory.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless
+    ///   `X` has `n` rows, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `X`.
     @inlinable
-    public func transposeMultiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        try requireOperand(x, "\(Self.self).transposeMultiplied")
+    public func applyTransposed(to x: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try requireOperand(x, "\(Self.self).applyTransposed")
         return try dense().multiplied(by: x, transposingSelf: .transpose)
     }
 
@@ -167,7 +160,7 @@ extension StructuredMatrix {
     public var averageTrace: Scalar { get throws { order == 0 ? 0 : try trace() / Scalar(order) } }
 
     /// The product `X·S` with `X` of `n` columns, as `(Sᵀ·Xᵀ)ᵀ` (SINGD's `X·K`).
-    /// - Complexity: ``transposeMultiplied(by:)`` and two transposes.
+    /// - Complexity: ``/LinearOperators/LinearOperator/applyTransposed(to:)`` and two transposes.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless
     ///   `X` has `n` columns, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞.
     @inlinable
@@ -177,7 +170,7 @@ extension StructuredMatrix {
                 operation: "\(Self.self).premultiplied", expected: "X with \(order) columns",
                 actual: "\(x.rows)×\(x.columns)")
         }
-        return try transposeMultiplied(by: x.transposed()).transposed()
+        return try applyTransposed(to: x.transposed()).transposed()
     }
 
     /// The identity of order `n` with the default layout.

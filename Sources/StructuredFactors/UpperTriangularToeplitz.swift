@@ -41,19 +41,19 @@ public struct UpperTriangularToeplitz<Scalar: LinearAlgebraScalar>: StructuredMa
         try Matrix(rows: order, columns: order) { i, j in j >= i ? row[j - i] : 0 }
     }
 
-    /// `U(r)·X = L(r)ᵀ·X` by FFT. - Complexity and accuracy: as ``LowerTriangularToeplitz/multiplied(by:)-(Matrix<Scalar>)``.
-    /// - Throws: as ``StructuredMatrix/multiplied(by:)``.
+    /// `U(r)·X = L(r)ᵀ·X` by FFT. - Complexity and accuracy: as ``LowerTriangularToeplitz/apply(to:)``.
+    /// - Throws: as ``/LinearOperators/LinearOperator/apply(to:)``.
     @inlinable
-    public func multiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        try requireOperand(x, "UpperTriangularToeplitz.multiplied")
+    public func apply(to x: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try requireOperand(x, "UpperTriangularToeplitz.apply")
         return try triangularToeplitzProduct(row, x, transposed: true)
     }
 
-    /// `U(r)ᵀ·X = L(r)·X` by FFT. - Complexity and accuracy: as ``multiplied(by:)-(Matrix<Scalar>)``.
-    /// - Throws: as ``StructuredMatrix/multiplied(by:)``.
+    /// `U(r)ᵀ·X = L(r)·X` by FFT. - Complexity and accuracy: as ``apply(to:)``.
+    /// - Throws: as ``/LinearOperators/LinearOperator/apply(to:)``.
     @inlinable
-    public func transposeMultiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        try requireOperand(x, "UpperTriangularToeplitz.transposeMultiplied")
+    public func applyTransposed(to x: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try requireOperand(x, "UpperTriangularToeplitz.applyTransposed")
         return try triangularToeplitzProduct(row, x, transposed: false)
     }
 

@@ -60,13 +60,7 @@ extension SymmetricEigendecomposition: SymmetricOperator, SolvableOperator, LogD
             throw LinearAlgebraError.invalidArgument(
                 operation: operation, detail: "needs all \(order) eigenvalues, the decomposition holds \(eigenvalues.count)")
         }
-        var (logAbs, sign): (Scalar, Scalar) = (0, 1)
-        for (index, value) in eigenvalues.enumerated() {
-            guard value != 0 else { throw LinearAlgebraError.singularEigenvalue(operation: operation, index: index + 1, value: 0) }
-            logAbs += Scalar.log(abs(value))
-            if value < 0 { sign = -sign }
-        }
-        return (logAbs, sign)
+        return try logAbsoluteProduct(eigenvalues, operation: operation)
     }
 
     /// `Q·diag(c)·Qᵀ·X`.

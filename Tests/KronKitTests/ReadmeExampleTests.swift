@@ -77,7 +77,7 @@ import Testing
     // The truncated factor keeps 64 pairs, orthonormal; the kernel compresses and the solve satisfies it.
     #expect(try factor.eigenvalues.count == 64 && factor.orthogonalityLoss < 1e-12)
     #expect(kernel.maximumOffDiagonalRank < 32)
-    let residual = try (kernel.multiplied(by: solution) - right).frobeniusNorm / right.frobeniusNorm
+    let residual = try (kernel.apply(to: solution) - right).frobeniusNorm / right.frobeniusNorm
     #expect(residual < 1e-8)
 }
 

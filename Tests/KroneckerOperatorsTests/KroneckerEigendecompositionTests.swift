@@ -254,6 +254,6 @@ struct KroneckerEigendecompositionTests {
         let half = try Matrix<Double>(rows: 1 << 31, columns: 0)
         let product = try KroneckerProduct(half, half)
         #expect(product.rows == 1 << 62)
-        #expect(throws: LinearAlgebraError.self) { try product.multiplied(by: Matrix<Double>(rows: 0, columns: 4)) }
+        #expect(throws: LinearAlgebraError.self) { try product.apply(to: Matrix<Double>(rows: 0, columns: 4)) }
     }
 }

@@ -19,14 +19,14 @@ struct KroneckerProductTests {
                 for transpose in [Transpose.none, .transpose] {
                     let inputRows = transpose == .none ? product.columns : product.rows
                     let x = try Matrix<Scalar>.randomGaussian(rows: inputRows, columns: k, using: &generator)
-                    let fast = try product.multiplied(by: x, transpose: transpose)
+                    let fast = try (transpose == .none ? product.apply(to: x) : product.applyTransposed(to: x))
                     let reference = try dense.multiplied(by: x, transposingSelf: transpose)
                     #expect(try maxDifference(fast, reference)
                         <= tolerance * magnitudeScale(dense, x, transpose: transpose))
                 }
             }
             let vector = try Scalar.randomGaussians(count: product.columns, using: &generator)
-            let fastVector = try product.multiplied(by: vector)
+            let fastVector = try product.apply(to: Matrix(column: vector)).elements
             #expect(try maxDifference(Matrix(column: fastVector), dense * Matrix(column: vector))
                 <= tolerance * magnitudeScale(dense, Matrix(column: vector)))
             #expect(try product.transposed().dense() == dense.transposed())
@@ -54,7 +54,7 @@ struct KroneckerProductTests {
         let g = try FactorKind.indefinite.matrix(dOut, using: &generator) as Matrix<Scalar>
         let v = try Matrix<Scalar>.randomGaussian(rows: dOut, columns: dIn, using: &generator)
         let fisher = try KroneckerProduct(a, g)
-        let applied = try fisher.applied(toMatrix: v)
+        let applied = try fisher.apply(toMatrix: v)
         let reference = try g * v * a.transposed()
         // relativeDistance divides by max(1, max|reference|); the entries are O(1), so c·n·eps is the bound.
         let tolerance = Tolerance.backward(Scalar.self, order: dIn * dOut)
@@ -66,7 +66,7 @@ struct KroneckerProductTests {
         let ra = try Matrix<Scalar>.randomGaussian(rows: 3, columns: 5, using: &generator)
         let rb = try Matrix<Scalar>.randomGaussian(rows: 2, columns: 4, using: &generator)
         let w = try Matrix<Scalar>.randomGaussian(rows: 2, columns: 3, using: &generator)
-        let transposedForm = try KroneckerProduct(ra, rb).applied(toMatrix: w, transpose: .transpose)
+        let transposedForm = try KroneckerProduct(ra, rb).applyTransposed(toMatrix: w)
         #expect(try transposedForm.relativeDistance(to: rb.transposed() * w * ra) <= tolerance)
     }
 
@@ -81,15 +81,15 @@ struct KroneckerProductTests {
         #expect(throws: LinearAlgebraError.self) { try KroneckerProduct<Scalar>([]) }
         #expect(throws: LinearAlgebraError.self) { try KroneckerProduct(.identity(2), poisoned) }
         let rectangular = try KroneckerProduct(Matrix<Scalar>(rows: 2, columns: 3), .identity(2))
-        #expect(throws: LinearAlgebraError.self) { try rectangular.multiplied(by: Matrix<Scalar>(rows: 4, columns: 1)) }
+        #expect(throws: LinearAlgebraError.self) { try rectangular.apply(to: Matrix<Scalar>(rows: 4, columns: 1)) }
         #expect(throws: LinearAlgebraError.self) {
-            try rectangular.multiplied(by: Matrix<Scalar>(rows: 6, columns: 1), transpose: .transpose)
+            try rectangular.applyTransposed(to: Matrix<Scalar>(rows: 6, columns: 1))
         }
-        #expect(throws: LinearAlgebraError.self) { try rectangular.multiplied(by: [Scalar](repeating: 1, count: 5)) }
+        #expect(throws: LinearAlgebraError.self) { try rectangular.apply(to: Matrix(column: [Scalar](repeating: 1, count: 5))) }
         #expect(throws: LinearAlgebraError.self) { try rectangular.trace() }
-        #expect(throws: LinearAlgebraError.self) { try rectangular.applied(toMatrix: Matrix<Scalar>(rows: 3, columns: 2)) }
+        #expect(throws: LinearAlgebraError.self) { try rectangular.apply(toMatrix: Matrix<Scalar>(rows: 3, columns: 2)) }
         let three = try KroneckerProduct(Matrix<Scalar>.identity(2), .identity(2), .identity(2))
-        #expect(throws: LinearAlgebraError.self) { try three.applied(toMatrix: Matrix<Scalar>(rows: 2, columns: 4)) }
+        #expect(throws: LinearAlgebraError.self) { try three.apply(toMatrix: Matrix<Scalar>(rows: 2, columns: 4)) }
     }
 
     @Test func badShapesAndNonFiniteFactorsThrow() throws {

@@ -30,7 +30,7 @@ struct KroneckerSolveTests {
                 // log|det| through the factors against the dense LU; each log|uᵢᵢ| carries a
                 // relative error ≲ c·N·eps·cond, summed over N pivots.
                 let (logAbs, sign) = try product.logAbsoluteDeterminant()
-                let (denseLogAbs, denseSign) = try LUFactorization(dense).logAbsoluteDeterminant
+                let (denseLogAbs, denseSign) = try LUFactorization(dense).logAbsoluteDeterminant()
                 #expect(sign == denseSign)
                 #expect(abs(logAbs - denseLogAbs) <= forward * Scalar(n) * Swift.max(1, abs(denseLogAbs)))
             }

@@ -20,7 +20,7 @@ struct KroneckerSumTests {
                 for k in [0, 1, 3] {
                     let x = try Matrix<Scalar>.randomGaussian(rows: n, columns: k, using: &generator)
                     let reference = try dense * x
-                    #expect(try maxDifference(sum.multiplied(by: x), reference) <= tolerance * magnitudeScale(dense, x))
+                    #expect(try maxDifference(sum.apply(to: x), reference) <= tolerance * magnitudeScale(dense, x))
                 }
                 guard n > 0 else { continue }
                 let eig = try sum.symmetricEigendecomposition()
@@ -52,7 +52,7 @@ struct KroneckerSumTests {
         #expect(throws: LinearAlgebraError.self) { try KroneckerSum(Matrix<Scalar>(rows: 2, columns: 3), .identity(2)) }
         #expect(throws: LinearAlgebraError.self) { try KroneckerSum(.identity(2), poisoned) }
         let zero = try KroneckerSum(Matrix<Scalar>(rows: 2, columns: 2), Matrix<Scalar>(rows: 3, columns: 3))
-        #expect(throws: LinearAlgebraError.self) { try zero.multiplied(by: Matrix<Scalar>(rows: 5, columns: 1)) }
+        #expect(throws: LinearAlgebraError.self) { try zero.apply(to: Matrix<Scalar>(rows: 5, columns: 1)) }
         let c = try Matrix<Scalar>(rows: 6, columns: 1, repeating: 1)
         #expect {
             try zero.solve(c)

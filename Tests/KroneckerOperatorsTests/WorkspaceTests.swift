@@ -19,8 +19,10 @@ struct WorkspaceTests {
             for transpose in [Transpose.none, .transpose] {
                 let inputRows = transpose == .none ? product.columns : product.rows
                 let x = try Matrix<Scalar>.randomGaussian(rows: inputRows, columns: k, using: &generator)
-                try product.multiply(x, transpose: transpose, into: &result, workspace: &workspace)
-                let expected = try product.multiplied(by: x, transpose: transpose)
+                try transpose == .none
+                    ? product.apply(to: x, into: &result, workspace: &workspace)
+                    : product.applyTransposed(to: x, into: &result, workspace: &workspace)
+                let expected = try transpose == .none ? product.apply(to: x) : product.applyTransposed(to: x)
                 #expect(result == expected, "shape \(shape), k = \(k), \(transpose)")
             }
         }
@@ -47,7 +49,7 @@ struct WorkspaceTests {
                                        workspace: &workspace)
         }
         #expect(throws: LinearAlgebraError.self) {
-            try KroneckerProduct(a, g).multiply(Matrix(rows: 29, columns: 1), into: &result, workspace: &workspace)
+            try KroneckerProduct(a, g).apply(to: Matrix(rows: 29, columns: 1), into: &result, workspace: &workspace)
         }
         #expect(result == kept)
     }

@@ -2,6 +2,7 @@ import DenseLinearAlgebra
 import RandomizedRange
 import Testing
 import KronKitTestSupport
+import LinearOperators
 
 @Suite("Range finder: exact low rank, decaying spectra, power iterations, operators, errors")
 struct RangeFinderTests {
@@ -70,7 +71,7 @@ struct RangeFinderTests {
         try decaying(Double.self)
     }
 
-    @Test func operatorFormMatchesTheMatrixFormBitForBit() throws {
+    @Test func aLazyOperatorGivesTheMatrixBasisBitForBit() throws {
         var generator = Xoshiro256StarStar(seed: 13)
         let a = try MatrixEnsemble<Double>.lowRankPlusNoise(rows: 30, columns: 20, rank: 4, noise: 1e-3,
                                                             using: &generator)
@@ -78,10 +79,34 @@ struct RangeFinderTests {
         var first = Xoshiro256StarStar(seed: 99)
         var second = first
         let direct = try finder.basis(of: a, using: &first)
-        let viaOperator = try finder.basis(rows: 30, columns: 20, applying: { try a.multiplied(by: $0) },
-                                           applyingTranspose: { try a.multiplied(by: $0, transposingSelf: .transpose) },
-                                           using: &second)
+        // (Aᵀ)ᵀ applies A's own products: the same numbers in the same order.
+        let viaOperator = try finder.basis(of: TransposedOperator(TransposedOperator(a)), using: &second)
         #expect(direct.elements == viaOperator.elements)
+    }
+
+    func kroneckerOperator<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        var generator = Xoshiro256StarStar(seed: 16)
+        // A ⊗ B of rank 2 · 3 = 6 (12 × 15 and 10 × 8 factors), never formed: the fixed-rank and
+        // adaptive finders recover its range to rounding, as for a dense matrix of that rank.
+        let a = try MatrixEnsemble<Scalar>.lowRankPlusNoise(rows: 12, columns: 15, rank: 2, noise: 0, using: &generator)
+        let b = try MatrixEnsemble<Scalar>.lowRankPlusNoise(rows: 10, columns: 8, rank: 3, noise: 0, using: &generator)
+        let product = try KroneckerProductOperator(a, b)
+        let dense = try product.dense()
+        let norm = try spectralNorm(dense)
+        // Rounding of the Kronecker products (two GEMMs, Σ nᵢ terms) and of the basis, of order max(m, n).
+        let tolerance = Tolerance.backward(Scalar.self, order: Swift.max(dense.rows, dense.columns)) * norm
+        let basis = try RangeFinder<Scalar>(options: .init(rank: 6, oversampling: 4, powerIterations: 1))
+            .basis(of: product, using: &generator)
+        #expect(try projectionError(dense, basis: basis) <= tolerance)
+        let adaptive = try AdaptiveRangeFinder<Scalar>(options: .init(tolerance: 100 * tolerance))
+            .basis(of: product, using: &generator)
+        #expect(adaptive.basis.columns == 6)
+        #expect(try projectionError(dense, basis: adaptive.basis) <= 100 * tolerance)
+    }
+
+    @Test func kroneckerOperatorOfExactRankIsRecoveredToRounding() throws {
+        try kroneckerOperator(Float.self)
+        try kroneckerOperator(Double.self)
     }
 
     @Test func sameSeedGivesBitIdenticalBasisAndAnotherSeedDoesNot() throws {
@@ -117,19 +142,32 @@ struct RangeFinderTests {
         #expect(throwsError(isNonFinite) { _ = try RangeFinder(rank: 2).basis(of: corrupted, using: &generator) })
         // Operators returning the wrong shape or NaN.
         let finder = RangeFinder<Double>(options: .init(rank: 2, powerIterations: 1))
-        #expect(throwsError(isDimensionMismatch) {
-            _ = try finder.basis(rows: 6, columns: 4, applying: { _ in try Matrix(rows: 5, columns: 4) },
-                                 applyingTranspose: { try a.multiplied(by: $0, transposingSelf: .transpose) },
-                                 using: &generator)
-        })
-        #expect(throwsError(isDimensionMismatch) {
-            _ = try finder.basis(rows: 6, columns: 4, applying: { try a.multiplied(by: $0) },
-                                 applyingTranspose: { _ in try Matrix(rows: 4, columns: 1) }, using: &generator)
-        })
-        #expect(throwsError(isNonFinite) {
-            _ = try finder.basis(rows: 6, columns: 4, applying: { try a.multiplied(by: $0).map { $0 * .nan } },
-                                 applyingTranspose: { try a.multiplied(by: $0, transposingSelf: .transpose) },
-                                 using: &generator)
-        })
+        for fault in [MisbehavingOperator.Fault.wrongShape, .wrongTransposedShape, .notANumber] {
+            #expect(throwsError(fault == .notANumber ? isNonFinite : isDimensionMismatch) {
+                _ = try finder.basis(of: MisbehavingOperator(matrix: a, fault: fault), using: &generator)
+            })
+        }
+    }
+}
+
+/// A 6 × 4 operator whose products break one promise of the protocol, to check that the range
+/// finder validates what an operator returns.
+struct MisbehavingOperator: LinearOperator {
+    enum Fault { case wrongShape, wrongTransposedShape, notANumber }
+    let matrix: Matrix<Double>
+    let fault: Fault
+    var rows: Int { matrix.rows }
+    var columns: Int { matrix.columns }
+
+    func apply(to x: Matrix<Double>) throws -> Matrix<Double> {
+        switch fault {
+        case .wrongShape: return try Matrix(rows: rows - 1, columns: x.columns)
+        case .notANumber: return try matrix.apply(to: x).map { $0 * .nan }
+        case .wrongTransposedShape: return try matrix.apply(to: x)
+        }
+    }
+
+    func applyTransposed(to x: Matrix<Double>) throws -> Matrix<Double> {
+        fault == .wrongTransposedShape ? try Matrix(rows: columns, columns: 1) : try matrix.applyTransposed(to: x)
     }
 }
