@@ -68,3 +68,19 @@ func checkLayerGradients(_ layer: some Layer<Double>, batch: Int, seed: UInt64) 
                 "weight gradient of trainable layer \(k) in \(type(of: layer))")
     }
 }
+
+/// Checks every trainable layer's weight gradient of `network` after one
+/// `computeGradients` on `(x, t)` against central differences of the mean loss.
+func checkNetworkGradients(_ network: Sequential<Double>, input x: Matrix<Double>, target t: Matrix<Double>,
+                           loss: some Loss<Double>) throws {
+    var trained = network
+    _ = try trained.computeGradients(input: x, target: t, loss: loss)
+    for (k, layer) in trained.trainableLayers.enumerated() {
+        let numeric = try numericalGradient(at: layer.weight) { weight in
+            var copy = network
+            try copy.setWeight(weight, ofParameterizedLayer: k)
+            return try loss.value(output: copy.predict(x), target: t)
+        }
+        #expect(try relativeError(layer.weightGradient, numeric) <= gradientTolerance, "trainable layer \(k)")
+    }
+}
