@@ -24,6 +24,7 @@ struct KernelReportCommand: ParsableCommand {
         ("training-step", TrainingStepSection.run),
         ("peers", PeersSection.run),
         ("width", WidthSection.run),
+        ("transformer", TransformerSection.run),
     ]
 
     @Flag(help: "Small sizes and few repetitions: under a minute on 2 cores.")
