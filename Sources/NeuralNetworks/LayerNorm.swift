@@ -94,9 +94,9 @@ public struct LayerNorm<Scalar: LinearAlgebraScalar>: TrainableLayer {
         return output
     }
 
+    /// Everything: the input and the parameter gradient (the partial pass below does the work,
+    /// specialised there).
     @inlinable
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
     public mutating func backward(_ outputGradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try backward(outputGradient, producing: .all)
     }
