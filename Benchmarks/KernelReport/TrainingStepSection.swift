@@ -45,14 +45,18 @@ enum TrainingStepSection {
                 baseline: "SGD, \(period) steps") {
                 for _ in 0..<period { _ = try sgd.step(&sgdModel, input: input, target: target, loss: loss) }
             }
-            // Means over every timed period (warm-up included): the phases' shares, not a best time.
-            let steps = Double(periods * period)
-            let t = kfac.timings
-            func ms(_ seconds: Double) -> String { String(format: "%.2f", 1000 * seconds / steps) }
-            print("    phases, ms per step (mean of \(periods * period) steps): forward+backward \(ms(t.forwardBackward)), "
-                  + "factor update \(ms(t.factorUpdate)), inversion amortised \(ms(t.inversion)) "
-                  + "(\(String(format: "%.2f", 1000 * t.inversion / Double(periods))) per refresh), "
-                  + "preconditioning+update \(ms(t.application)), total \(ms(t.total))")
+            print("    " + Self.phases(kfac.timings, steps: periods * period, refreshes: periods))
         }
+    }
+
+    /// One line of an optimizer's phase times per step: means over every timed step (warm-up
+    /// included), the phases' shares rather than a best time.
+    static func phases(_ t: PhaseTimings, steps count: Int, refreshes: Int) -> String {
+        let steps = Double(count)
+        func ms(_ seconds: Double) -> String { String(format: "%.2f", 1000 * seconds / steps) }
+        return "phases, ms per step (mean of \(count) steps): forward+backward \(ms(t.forwardBackward)), "
+            + "factor update \(ms(t.factorUpdate)), inversion amortised \(ms(t.inversion)) "
+            + "(\(String(format: "%.2f", 1000 * t.inversion / Double(refreshes))) per refresh), "
+            + "preconditioning+update \(ms(t.application)), total \(ms(t.total))"
     }
 }

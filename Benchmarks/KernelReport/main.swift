@@ -26,6 +26,7 @@ struct KernelReportCommand: ParsableCommand {
         ("peers", PeersSection.run),
         ("width", WidthSection.run),
         ("low-precision", LowPrecisionSection.run),
+        ("transformer", TransformerSection.run),
     ]
 
     @Flag(help: "Small sizes and few repetitions: under a minute on 2 cores.")

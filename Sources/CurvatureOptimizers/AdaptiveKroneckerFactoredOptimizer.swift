@@ -86,7 +86,9 @@ public struct AdaptiveKroneckerFactoredOptimizer<Block: AdjustableDampingBlock>:
         }
         let gradient = try layout.flatten(objective.map(\.weight))
         // With the L2 term the gradient is no longer g·aᵀ: precondition it densely.
-        var direction = try layout.flatten(base.preconditionedGradients(objective, usingFactors: weightDecay == 0))
+        let kinds = try base.curvatureKinds(of: model)
+        var direction = try layout.flatten(base.preconditionedGradients(objective, kinds: kinds,
+                                                                        usingFactors: weightDecay == 0))
         direction.scale(by: -1)
         let previous = try layout.flatten(previousUpdate)
         let hasPrevious = previous.contains { $0 != 0 }

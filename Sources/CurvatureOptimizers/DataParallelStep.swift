@@ -51,13 +51,13 @@ enum DataParallelStep {
         for index in gradients.indices {
             let weight = averaged[index]
             gradients[index].weight = weight
+            guard let (outputGradients, inputs) = gradients[index].factors else { continue }
             if Block.prefersFactoredForm(outputs: weight.rows, inputs: weight.columns,
-                                         columns: gradients[index].inputs.columns * communicator.size) {
-                gradients[index].outputGradients = try globalGradients(gradients[index].outputGradients, communicator)
-                gradients[index].inputs = try communicator.allGatherColumns(gradients[index].inputs)
+                                         columns: inputs.columns * communicator.size) {
+                gradients[index].factors = (try globalGradients(outputGradients, communicator),
+                                            try communicator.allGatherColumns(inputs))
             } else {
-                gradients[index].outputGradients = Matrix()
-                gradients[index].inputs = Matrix()
+                gradients[index].factors = (Matrix(), Matrix())
             }
         }
     }

@@ -49,9 +49,6 @@ struct FactorRows<Scalar: LinearAlgebraScalar> {
                 operation: "Kronecker factors", expected: "inputs and output gradients with b·R = \(b * r) columns",
                 actual: "\(inputs.columns) and \(outputGradientPasses.map(\.columns)) columns")
         }
-        // Checked here, once for every block: a NaN folded into a running average stays there for good.
-        try inputs.requireFinite("Kronecker factors", argument: "layer inputs")
-        for pass in outputGradientPasses { try pass.requireFinite("Kronecker factors", argument: "output gradients") }
         batchSize = b
         passCount = outputGradientPasses.count
         let pooled = approximation == .reduce && r > 1
@@ -60,6 +57,12 @@ struct FactorRows<Scalar: LinearAlgebraScalar> {
         let rowGradients = pooled
             ? try outputGradientPasses.map { try Self.sumOverPositions($0, examples: b, positions: r, scale: 1) }
             : outputGradientPasses
+        // Checked here, once for every block: a NaN folded into a running average stays there for good.
+        // After pooling, on R times fewer entries: a NaN or ±∞ among the summed ones makes the sum
+        // NaN or ±∞ (a sum of finite values that overflows is rejected too, rightly: its factor
+        // would be infinite). For reduce this halves the passes over the b·R captured columns.
+        try self.inputs.requireFinite("Kronecker factors", argument: "layer inputs")
+        for pass in rowGradients { try pass.requireFinite("Kronecker factors", argument: "output gradients") }
         outputGradients = try Self.concatenatingColumns(rowGradients)
         inputNormalization = 1 / Scalar(pooled ? b : b * r)
         rowsPerExample = pooled ? 1 : r

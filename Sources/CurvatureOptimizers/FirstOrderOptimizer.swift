@@ -14,7 +14,7 @@ public protocol FirstOrderOptimizer<Scalar>: Optimizer {
     var timings: PhaseTimings { get set }
     var stepCount: Int { get set }
 
-    /// The direction `W ← W − η·direction` for parameterised layer `index`, updating
+    /// The direction `W ← W − η·direction` for trainable layer `index`, updating
     /// that layer's state.
     mutating func direction(forLayer index: Int, gradient: Matrix<Scalar>, weight: Matrix<Scalar>) throws
         -> Matrix<Scalar>
@@ -40,12 +40,12 @@ extension FirstOrderOptimizer {
         }
         // Data-parallel hook: the global batch's mean gradients (nil in one process).
         let averaged = communicator.size > 1
-            ? try DataParallelStep.averageGradients(model.parameterizedLayers.map { $0.weightGradient }, loss: &result.loss,
+            ? try DataParallelStep.averageGradients(model.trainableLayers.map { $0.weightGradient }, loss: &result.loss,
                                                     communicator: communicator)
             : nil
         let rate = Scalar(schedule.rate(base: baseLearningRate, step: stepCount))
         timings.application += try PhaseTimings.seconds {
-            for (index, layer) in model.parameterizedLayers.enumerated() {
+            for (index, layer) in model.trainableLayers.enumerated() {
                 let update = try direction(forLayer: index, gradient: averaged?[index] ?? layer.weightGradient,
                                            weight: layer.weight)
                 try model.apply(update: update, scaledBy: -rate, toParameterizedLayer: index)

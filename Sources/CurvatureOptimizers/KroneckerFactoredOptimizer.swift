@@ -5,8 +5,9 @@ import NeuralNetworks
 /// The K-FAC family's optimizer: one curvature block per parameterised layer
 /// (``KFACBlock`` for K-FAC and TKFAC, ``EKFACBlock`` for EKFAC and TEKFAC,
 /// ``LowRankKFACBlock`` for RS-KFAC, SRE-KFAC, B-KFAC, B-R-KFAC and B-KFAC-c), a
-/// schedule for refreshing factors and inverses, KL clipping, momentum and weight
-/// decay. Use the aliases ``KFAC``, ``EKFAC`` and ``LowRankKFAC``.
+/// ``DiagonalPreconditioner`` for every other trainable layer (LayerNorm, position
+/// embeddings), a schedule for refreshing factors and inverses, KL clipping, momentum and
+/// weight decay. Use the aliases ``KFAC``, ``EKFAC`` and ``LowRankKFAC``.
 ///
 /// A step: forward and backward on the batch; every `factorUpdatePeriod` steps the
 /// blocks fold in the layer captures (with `G` from the curvature estimate's extra
@@ -23,12 +24,15 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
     public let options: Options
     /// The configuration every block was built with.
     public let configuration: Block.Configuration
-    /// One curvature block per parameterised layer, in model order.
+    /// One curvature block per parameterised layer, in model order (the order of
+    /// ``/NeuralNetworks/Sequential/parameterizedLayers``).
     public private(set) var blocks: [Block]
-    /// The momentum buffers `m`, one per layer.
+    /// One diagonal preconditioner per trainable layer that is not parameterised, in model order.
+    public private(set) var diagonalBlocks: [DiagonalPreconditioner<Scalar>]
+    /// The momentum buffers `m`, one per trainable layer.
     public private(set) var velocities: [Matrix<Scalar>]
     public private(set) var stepCount: Int
-    /// Seconds each block has spent updating its factors, refreshing its inverse and
+    /// Seconds spent per trainable layer updating its block's factors, refreshing its inverse and
     /// preconditioning (its `forwardBackward` stays 0).
     public private(set) var blockTimings: [PhaseTimings]
     /// Seconds of the forward and backward passes (including the curvature estimate's).
@@ -39,7 +43,8 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
     var generator: Xoshiro256StarStar
     public let parameterShapes: ParameterShapes
 
-    /// An optimizer for `model`, one block per parameterised layer built with `configuration`.
+    /// An optimizer for `model`: one block per parameterised layer built with `configuration`,
+    /// a ``DiagonalPreconditioner`` with its defaults per other trainable layer.
     /// - Parameter seed: seeds the Monte-Carlo label sampling.
     /// - Throws: ``OptimizerError/invalidConfiguration(_:)`` for bad options.
     public init(model: Sequential<Scalar>, options: Options = Options(), configuration: Block.Configuration,
@@ -47,7 +52,12 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
         try options.validate()
         self.options = options
         self.configuration = configuration
-        blocks = try model.parameters.map { try Block(inputSize: $0.columns, outputSize: $0.rows, configuration: configuration) }
+        blocks = try model.parameterizedLayers.map {
+            try Block(inputSize: $0.weight.columns, outputSize: $0.weight.rows, configuration: configuration)
+        }
+        diagonalBlocks = try model.trainableLayers.filter { !($0 is any ParameterizedLayer<Scalar>) }.map {
+            try DiagonalPreconditioner(rows: $0.weight.rows, columns: $0.weight.columns)
+        }
         velocities = model.parameters.map { Matrix(shapeOf: $0) }
         stepCount = 0
         blockTimings = Array(repeating: PhaseTimings(), count: model.parameters.count)
@@ -61,6 +71,7 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
 
     public var stateSize: Int {
         velocities.reduce(0) { $0 + $1.elements.count } + blocks.reduce(0) { $0 + $1.stateSize }
+            + diagonalBlocks.reduce(0) { $0 + $1.secondMoment.elements.count }
     }
 
     /// Per-layer diagnostics of the blocks.
@@ -105,14 +116,16 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
                                        communicator: any Communicator = SingleProcessCommunicator()) throws
         -> (result: StepResult<Scalar>, gradients: [LayerGradient<Scalar>]) where L.Scalar == Scalar {
         try parameterShapes.validate(model)
+        let kinds = try curvatureKinds(of: model)
         var result = StepResult(loss: Scalar(0), output: Matrix<Scalar>())
         var gradients: [LayerGradient<Scalar>] = []
         forwardBackwardSeconds += try PhaseTimings.seconds {
             let (value, output) = try model.computeGradients(input: input, target: target, loss: loss)
             result = StepResult(loss: value, output: output)
             // Kept before the curvature estimate's extra backward passes overwrite `g`.
-            gradients = model.parameterizedLayers.map {
-                LayerGradient(weight: $0.weightGradient, outputGradients: $0.outputGradients, inputs: $0.inputs)
+            gradients = model.trainableLayers.map {
+                guard let layer = $0 as? any ParameterizedLayer<Scalar> else { return LayerGradient(weight: $0.weightGradient) }
+                return LayerGradient(weight: layer.weightGradient, factors: (layer.outputGradients, layer.inputs))
             }
         }
         if communicator.size > 1 {
@@ -120,7 +133,8 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
             try DataParallelStep.synchronize(&gradients, loss: &result.loss, block: Block.self, communicator: communicator)
         }
         if stepCount % options.factorUpdatePeriod == 0 {
-            try updateCurvature(&model, output: result.output, target: target, loss: loss, communicator: communicator)
+            try updateCurvature(&model, output: result.output, target: target, loss: loss, kinds: kinds,
+                                communicator: communicator)
         }
         if stepCount % options.inverseUpdatePeriod == 0 {
             if communicator.size > 1 {
@@ -128,8 +142,8 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
                 blocks = try DataParallelStep.refreshed(blocks, shapes: parameterShapes, timings: &blockTimings,
                                                         communicator: communicator)
             } else {
-                for index in blocks.indices {
-                    blockTimings[index].inversion += try PhaseTimings.seconds { try blocks[index].refreshInverse() }
+                for (index, layer) in zip(blocks.indices, kinds.kroneckerLayers) {
+                    blockTimings[layer].inversion += try PhaseTimings.seconds { try blocks[index].refreshInverse() }
                 }
             }
         }
@@ -141,7 +155,7 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
 
     /// The extra backward passes of the curvature estimate, then each block's factor update.
     mutating func updateCurvature<L: Loss>(_ model: inout Sequential<Scalar>, output: Matrix<Scalar>,
-                                           target: Matrix<Scalar>, loss: L,
+                                           target: Matrix<Scalar>, loss: L, kinds: CurvatureKinds,
                                            communicator: any Communicator = SingleProcessCommunicator()) throws
         where L.Scalar == Scalar {
         var passes: [[Matrix<Scalar>]] = Array(repeating: [], count: blocks.count)
@@ -175,7 +189,7 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
             }
         }
         for (index, layer) in model.parameterizedLayers.enumerated() {
-            blockTimings[index].factorUpdate += try PhaseTimings.seconds {
+            blockTimings[kinds.kroneckerLayers[index]].factorUpdate += try PhaseTimings.seconds {
                 var capture = try LayerCapture(inputs: layer.inputs, outputGradientPasses: passes[index],
                                                batchSize: layer.batchSize, sharedDimension: layer.sharedDimension)
                 // Data-parallel hook 3: the whole batch's capture, gathered from every process.
@@ -187,7 +201,7 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
 
     /// Preconditioning, KL clipping, weight decay, momentum and the parameter update.
     mutating func applyUpdate(_ model: inout Sequential<Scalar>, gradients: [LayerGradient<Scalar>]) throws {
-        let preconditioned = try preconditionedGradients(gradients)
+        let preconditioned = try preconditionedGradients(gradients, kinds: curvatureKinds(of: model))
         let rate = options.schedule.rate(base: options.learningRate, step: stepCount)
         var clip = 1.0
         if let kappa = options.klClip {
@@ -198,7 +212,7 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
         }
         lastClipFactor = clip
         let parameters = model.parameters
-        for index in blocks.indices {
+        for index in velocities.indices {
             // m ← μm + νV + ωW, in place (every operand was checked against the layer's shape).
             try velocities[index].requireSameShape(as: preconditioned[index], "K-FAC momentum")
             velocities[index].scale(by: Scalar(options.momentum))
@@ -211,14 +225,22 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
     /// Every layer's gradient preconditioned by its block, timed as the blocks' application:
     /// through the gradient's factors when that is cheaper and `usingFactors` (false when the
     /// gradient is no longer `g·aᵀ`, e.g. with an L2 term added).
-    mutating func preconditionedGradients(_ gradients: [LayerGradient<Scalar>], usingFactors: Bool = true) throws
-        -> [Matrix<Scalar>] {
+    mutating func preconditionedGradients(_ gradients: [LayerGradient<Scalar>], kinds: CurvatureKinds,
+                                          usingFactors: Bool = true) throws -> [Matrix<Scalar>] {
         var preconditioned: [Matrix<Scalar>] = []
         for (index, gradient) in gradients.enumerated() {
             blockTimings[index].application += try PhaseTimings.seconds {
-                preconditioned.append(try usingFactors
-                    ? blocks[index].preconditioned(gradient.weight, factoredAs: gradient.outputGradients, times: gradient.inputs)
-                    : blocks[index].preconditioned(gradient.weight))
+                let slot = kinds.slots[index]
+                guard kinds.isKronecker(index) else {
+                    preconditioned.append(try diagonalBlocks[slot].preconditioned(gradient.weight))
+                    return
+                }
+                if usingFactors, let (outputGradients, inputs) = gradient.factors {
+                    preconditioned.append(try blocks[slot].preconditioned(gradient.weight, factoredAs: outputGradients,
+                                                                          times: inputs))
+                } else {
+                    preconditioned.append(try blocks[slot].preconditioned(gradient.weight))
+                }
             }
         }
         return preconditioned
@@ -232,6 +254,9 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
         options = try container.decode(Options.self, forKey: .options)
         configuration = try container.decode(Block.Configuration.self, forKey: .configuration)
         blocks = try container.decode([Block].self, forKey: .blocks)
+        // Absent from checkpoints of models without such layers written before they existed.
+        diagonalBlocks = try container.decodeIfPresent([DiagonalPreconditioner<Scalar>].self,
+                                                       forKey: .diagonalBlocks) ?? []
         velocities = try container.decode([Matrix<Scalar>].self, forKey: .velocities)
         stepCount = try container.decode(Int.self, forKey: .stepCount)
         blockTimings = try container.decode([PhaseTimings].self, forKey: .blockTimings)
@@ -242,10 +267,10 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
         try DecodedState.validate(decoder) { try options.validate() }
         try DecodedState.require(DecodedState.isCounter(stepCount), decoder, "step count \(stepCount) out of range")
         try DecodedState.requireOnePerLayer(velocities, parameterShapes, decoder, "momenta")
-        try DecodedState.require(blocks.count == parameterShapes.shapes.count
+        try DecodedState.require(blocks.count + diagonalBlocks.count == parameterShapes.shapes.count
                                      && blockTimings.count == parameterShapes.shapes.count, decoder,
-                                 "\(blocks.count) blocks and \(blockTimings.count) timings for "
-                                     + "\(parameterShapes.shapes.count) layers")
+                                 "\(blocks.count) Kronecker and \(diagonalBlocks.count) diagonal blocks and "
+                                     + "\(blockTimings.count) timings for \(parameterShapes.shapes.count) layers")
     }
 }
 
@@ -257,11 +282,50 @@ extension KroneckerFactoredOptimizer where Block: AdjustableDampingBlock {
     }
 }
 
-/// A layer's batch gradient `∇W = g·aᵀ` with its factors, kept for preconditioning.
+/// A trainable layer's batch gradient, with its factors `∇W = g·aᵀ` for a parameterised layer,
+/// kept for preconditioning.
 struct LayerGradient<Scalar: LinearAlgebraScalar> {
     var weight: Matrix<Scalar>
-    var outputGradients: Matrix<Scalar>
-    var inputs: Matrix<Scalar>
+    var factors: (outputGradients: Matrix<Scalar>, inputs: Matrix<Scalar>)? = nil
+}
+
+/// Which block each trainable layer of a model has: ``slots``[k] is the index into `blocks`
+/// (a parameterised layer) or into `diagonalBlocks` (any other trainable layer).
+struct CurvatureKinds {
+    /// Per trainable layer, its index among the blocks of its kind.
+    var slots: [Int]
+    /// The trainable-layer index of each Kronecker block, in block order.
+    var kroneckerLayers: [Int]
+
+    /// Whether trainable layer `index` has a Kronecker block (else a diagonal one).
+    func isKronecker(_ index: Int) -> Bool {
+        slots[index] < kroneckerLayers.count && kroneckerLayers[slots[index]] == index
+    }
+}
+
+extension KroneckerFactoredOptimizer {
+    /// Matches `model`'s trainable layers to the blocks.
+    /// - Throws: ``OptimizerError/modelMismatch(_:)`` when the model has another number of
+    ///   parameterised or other trainable layers than the optimizer has blocks.
+    func curvatureKinds(of model: Sequential<Scalar>) throws -> CurvatureKinds {
+        var kinds = CurvatureKinds(slots: [], kroneckerLayers: [])
+        var diagonalCount = 0
+        for (index, layer) in model.trainableLayers.enumerated() {
+            if layer is any ParameterizedLayer<Scalar> {
+                kinds.slots.append(kinds.kroneckerLayers.count)
+                kinds.kroneckerLayers.append(index)
+            } else {
+                kinds.slots.append(diagonalCount)
+                diagonalCount += 1
+            }
+        }
+        guard kinds.kroneckerLayers.count == blocks.count, diagonalCount == diagonalBlocks.count else {
+            throw OptimizerError.modelMismatch(
+                "optimizer has \(blocks.count) Kronecker and \(diagonalBlocks.count) diagonal blocks, model has "
+                    + "\(kinds.kroneckerLayers.count) parameterised and \(diagonalCount) other trainable layers")
+        }
+        return kinds
+    }
 }
 
 /// K-FAC and TKFAC.

@@ -36,7 +36,7 @@ public enum MethodOption: String, CaseIterable, Sendable, Hashable, Codable {
         case .inverseUpdatePeriod: return "Steps between refreshes of the factors' decompositions or inverses, T_inv."
         case .klClip: return "KL-clipping bound κ of the curvature methods' update (--no-kl-clip: off)."
         case .curvature: return "Which output gradients estimate the factor G."
-        case .weightSharing: return "K-FAC-expand or -reduce for layers with weight sharing (cnn, patches)."
+        case .weightSharing: return "K-FAC-expand or -reduce for layers with weight sharing (cnn, patches, vit)."
         case .piDamping: return "Split the damping between the factors by π (--pi-damping) or evenly (--no-pi-damping)."
         case .rank: return "Rank kept for each Kronecker factor by the low-rank methods (capped at the factor's order)."
         case .singdDamping: return "Damping λ of SINGD's and IKFAC's factor update."

@@ -8,20 +8,25 @@ extension MeanPool: InputLinearLayer {}
 extension Patchify: InputLinearLayer {}
 
 extension Activation: TangentLinearLayer {
-    /// `φ′(x) ⊙ dx` with the derivative from the output, as the layer's backward pass takes
-    /// it: `ReLU′ = [y > 0]`, `tanh′ = 1 − y²`, `σ′ = y(1 − y)`.
+    /// `φ′(x) ⊙ dx` with the derivative the layer's backward pass uses (``/NeuralNetworks/Activation/derivative(input:output:)``):
+    /// from the output for ReLU, tanh and the sigmoid, from the input for GELU.
     /// - Complexity: one pass over the batch.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `dx`
-    ///   has the output's shape.
+    ///   and `x` have the output's shape.
     public func inputTangent(_ dx: Matrix<Scalar>, input x: Matrix<Scalar>, output y: Matrix<Scalar>) throws
         -> Matrix<Scalar> {
         try dx.requireSameShape(as: y, "Activation.inputTangent")
-        let derivative: Matrix<Scalar>
-        switch kind {
-        case .relu: derivative = y.map { $0 > 0 ? 1 : 0 }
-        case .tanh: derivative = y.map { 1 - $0 * $0 }
-        case .sigmoid: derivative = y.map { $0 * (1 - $0) }
+        try x.requireSameShape(as: y, "Activation.inputTangent")
+        var tangent = Matrix(shapeOf: y)
+        tangent.withUnsafeMutableBufferPointer { t in
+            x.withUnsafeBufferPointer { xs in
+                y.withUnsafeBufferPointer { ys in
+                    dx.withUnsafeBufferPointer { d in
+                        for k in t.indices { t[k] = derivative(input: xs[k], output: ys[k]) * d[k] }
+                    }
+                }
+            }
         }
-        return try derivative.hadamard(dx)
+        return tangent
     }
 }

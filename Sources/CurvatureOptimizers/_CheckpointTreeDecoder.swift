@@ -44,6 +44,9 @@ struct CheckpointTreeDecoder {
             switch (try tensor(index), T.self) {
             case let (.float(values), is [Float].Type): return values as! T
             case let (.double(values), is [Double].Type): return values as! T
+            // An empty array of anything is written as an empty tensor: its element type is unknown.
+            case let (stored, _) where stored.count == 0:
+                return try T(from: TreeDecoder(context: self, tree: .array([]), codingPath: codingPath))
             case let (stored, _): throw mismatch("\(T.self), but tensor \(index) holds \(stored.count) \(stored.elementName) values")
             }
         }

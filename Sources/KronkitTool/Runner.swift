@@ -51,7 +51,8 @@ struct Runner {
         let seed = seed ?? options.seed
         var generator = Xoshiro256StarStar(seed: seed)
         let model = try options.model.build(featureCount: data.train.featureCount, classCount: data.train.classCount,
-                                            hidden: options.hidden, as: Scalar.self, using: &generator)
+                                            hidden: options.hidden, transformer: options.transformer.shape,
+                                            as: Scalar.self, using: &generator)
         switch options.model.task {
         case .classification: return try run(method, model: model, loss: SoftmaxCrossEntropy<Scalar>(), data: data, seed: seed)
         case .reconstruction: return try run(method, model: model, loss: SquaredError<Scalar>(), data: data, seed: seed)

@@ -32,6 +32,8 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Hidden layer widths of the MLP, comma-separated.", transform: TrainingOptions.sizes)
     var hidden: [Int] = [256, 256]
 
+    @OptionGroup var transformer: TransformerShape
+
     @Option(help: ArgumentHelp("Training data: \(DataSource.syntax); a bare .csv, .csv.gz or .npz path also works. "
                                + "(default: builtin)", valueName: "source"),
             transform: DataSource.init(parsing:))
@@ -161,12 +163,12 @@ struct TrainingOptions: ParsableArguments {
 
     /// Prints the data's warnings (standard error) and the model's layer sizes: what a user
     /// should see before a long run starts.
-    /// - Throws: as ``ModelKind/summary(featureCount:classCount:hidden:)``.
+    /// - Throws: as ``ModelKind/summary(featureCount:classCount:hidden:transformer:)``.
     func announce<Scalar: LinearAlgebraScalar>(_ data: TrainingData<Scalar>, on console: Console) throws {
         for note in data.notes { console.print("Note: " + note) }
         for warning in data.warnings { console.printError("warning: " + warning) }
         console.print(try model.summary(featureCount: data.train.featureCount, classCount: data.train.classCount,
-                                        hidden: hidden))
+                                        hidden: hidden, transformer: transformer.shape))
     }
 
     /// The seeds of the runs of each method: `--seeds` of them from `--seed` on (wrapping past 2⁶⁴ − 1).
@@ -205,6 +207,9 @@ struct TrainingOptions: ParsableArguments {
         }
         if case .cosine = settings.schedule {
             identity["--steps"] = "\(totalSteps)"
+        }
+        if model == .vit {
+            identity.merge(transformer.shape.identity) { $1 }
         }
         if let storage = precision.storage {
             identity["--loss-scale"] = "\(lossScaling(for: storage))"

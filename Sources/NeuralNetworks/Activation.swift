@@ -2,8 +2,9 @@ import DenseLinearAlgebra
 
 /// An elementwise nonlinearity `y = φ(x)` on inputs of any size.
 ///
-/// Each derivative is computed from the captured output: `ReLU′ = [y > 0]`,
-/// `tanh′ = 1 − y²`, `σ′ = y(1 − y)`, so only `y` is kept.
+/// Each derivative is computed from the captured output where it can be: `ReLU′ = [y > 0]`,
+/// `tanh′ = 1 − y²`, `σ′ = y(1 − y)`, so only `y` is kept; GELU's derivative needs the input,
+/// which that kind keeps as well.
 ///
 /// - Complexity: one pass over the batch forward and one backward.
 public struct Activation<Scalar: LinearAlgebraScalar>: Layer {
@@ -15,6 +16,9 @@ public struct Activation<Scalar: LinearAlgebraScalar>: Layer {
         case tanh
         /// The logistic sigmoid `1 / (1 + e^{−x})`, evaluated without overflow for large `|x|`.
         case sigmoid
+        /// The Gaussian error linear unit in its tanh form (Hendrycks & Gimpel 2016, eq. 2; BERT's
+        /// and GPT-2's): `½x(1 + tanh(√(2/π)(x + 0.044715x³)))`, within `5·10⁻⁴` of `x·Φ(x)`.
+        case gelu
     }
 
     /// The nonlinearity applied.
@@ -25,6 +29,8 @@ public struct Activation<Scalar: LinearAlgebraScalar>: Layer {
     @usableFromInline var output = Matrix<Scalar>()
     /// `∂L/∂x` of the last backward pass, overwritten by the next one of the same shape.
     @usableFromInline var inputGradientBuffer = Matrix<Scalar>()
+    /// `x` of the last forward pass, kept only for ``Kind/gelu``.
+    @usableFromInline var input = Matrix<Scalar>()
 
     /// `kind` applied to `size` features per example.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` when `size < 1`.
@@ -56,11 +62,26 @@ public struct Activation<Scalar: LinearAlgebraScalar>: Layer {
                     for k in values.indices { values[k] = Scalar.tanh(x[k]) }
                 case .sigmoid:
                     for k in values.indices { values[k] = logisticSigmoid(x[k]) }
+                case .gelu:
+                    for k in values.indices { values[k] = gaussianErrorLinearUnit(x[k]).value }
                 }
             }
         }
+        if kind == .gelu { self.input = input }
         output = y
         return y
+    }
+
+    /// `φ′` at one entry from its input `x` and output `y`: ReLU, tanh and the sigmoid read `y`
+    /// (`[y > 0]`, `1 − y²`, `y(1 − y)`), GELU reads `x`. - Complexity: `O(1)`.
+    @inlinable
+    public func derivative(input x: Scalar, output y: Scalar) -> Scalar {
+        switch kind {
+        case .relu: return y > 0 ? 1 : 0
+        case .tanh: return 1 - y * y
+        case .sigmoid: return y * (1 - y)
+        case .gelu: return gaussianErrorLinearUnit(x).derivative
+        }
     }
 
     /// `∂L/∂x = ∂L/∂y ⊙ φ′` in one pass into the previous step's gradient storage.
@@ -85,6 +106,10 @@ public struct Activation<Scalar: LinearAlgebraScalar>: Layer {
                         for k in g.indices { g[k] = dy[k] * (1 - y[k] * y[k]) }
                     case .sigmoid:
                         for k in g.indices { g[k] = dy[k] * (y[k] * (1 - y[k])) }
+                    case .gelu:
+                        input.withUnsafeBufferPointer { x in
+                            for k in g.indices { g[k] = dy[k] * gaussianErrorLinearUnit(x[k]).derivative }
+                        }
                     }
                 }
             }
@@ -101,4 +126,16 @@ func logisticSigmoid<Scalar: LinearAlgebraScalar>(_ x: Scalar) -> Scalar {
     if x >= 0 { return 1 / (1 + Scalar.exp(-x)) }
     let e = Scalar.exp(x)
     return e / (1 + e)
+}
+
+/// GELU's tanh form and its derivative at `x`: with `u = √(2/π)(x + 0.044715x³)` and
+/// `t = tanh u`, the value is `½x(1 + t)` and the derivative `½(1 + t) + ½x(1 − t²)·u′`,
+/// `u′ = √(2/π)(1 + 3·0.044715x²)`.
+@inlinable
+func gaussianErrorLinearUnit<Scalar: LinearAlgebraScalar>(_ x: Scalar) -> (value: Scalar, derivative: Scalar) {
+    let c: Scalar = 0.7978845608028654  // √(2/π)
+    let a: Scalar = 0.044715
+    let t = Scalar.tanh(c * (x + a * x * x * x))
+    let slope = c * (1 + 3 * a * x * x)
+    return (x * (1 + t) / 2, (1 + t) / 2 + x * (1 - t * t) * slope / 2)
 }

@@ -58,7 +58,7 @@ public struct BackwardProducts: OptionSet, Sendable, Hashable {
     public init(rawValue: Int) { self.rawValue = rawValue }
     /// `∂L/∂input`, the gradient returned to the layer below.
     public static let inputGradient = BackwardProducts(rawValue: 1 << 0)
-    /// `∂L/∂W̃` of a parameterised layer (``ParameterizedLayer/weightGradient``).
+    /// `∂L/∂W̃` of a parameterised layer (``TrainableLayer/weightGradient``).
     public static let parameterGradients = BackwardProducts(rawValue: 1 << 1)
     /// Everything: what ``Layer/backward(_:)`` computes.
     public static let all: BackwardProducts = [.inputGradient, .parameterGradients]

@@ -9,7 +9,7 @@ import DenseLinearAlgebra
 /// convolution, the sequence length or patch count for a dense layer shared
 /// along a dimension).
 ///
-/// - ``weight`` is `W̃ = [W | b]`, `d_out × (d_in + 1)`, the bias as the last column
+/// - ``TrainableLayer/weight`` is `W̃ = [W | b]`, `d_out × (d_in + 1)`, the bias as the last column
 ///   ("bias folded in as a trailing 1 in `a`"), or `W` alone (`d_out × d_in`) without a bias.
 /// - ``inputs`` is `ã = [a; 1]`, `(d_in + 1) × (batch·R)` (no row of ones without a bias),
 ///   captured by the last forward pass. Columns are **example-major**: column
@@ -18,7 +18,7 @@ import DenseLinearAlgebra
 ///   (and sums `g`) over each example's `R` columns first.
 /// - ``outputGradients`` is `g = ∂L/∂y`, `d_out × (batch·R)`, in the same column order,
 ///   captured by the last backward pass.
-/// - ``weightGradient`` is `∂L/∂W̃ = g ãᵀ = Σ_{i,r} g_{i,r} ã_{i,r}ᵀ`, the shape of ``weight``.
+/// - ``TrainableLayer/weightGradient`` is `∂L/∂W̃ = g ãᵀ = Σ_{i,r} g_{i,r} ã_{i,r}ᵀ`, the shape of ``TrainableLayer/weight``.
 ///
 /// **Scaling.** The losses of this module are means over the batch, so `L = (1/b) Σ_i ℓ_i`
 /// and the captured `g` is `∂L/∂y = (1/b)·∂ℓ_i/∂y`. K-FAC's
@@ -26,9 +26,7 @@ import DenseLinearAlgebra
 /// `G = b · g gᵀ` — also for K-FAC-expand with `R > 1`, where the factor `R` of the
 /// positions moves into `G` (see `Notes/KFAC-family.md`); ``perExampleWeightGradients()``
 /// carries the same factor `b` on `∇W_i`. `A = ã ãᵀ / (b·R)` needs no correction.
-public protocol ParameterizedLayer<Scalar>: Layer {
-    /// `W̃`: `d_out × (d_in + 1)` with a bias (last column), `d_out × d_in` without.
-    var weight: Matrix<Scalar> { get }
+public protocol ParameterizedLayer<Scalar>: TrainableLayer {
     /// Whether `W̃` carries a bias column and `ã` a trailing row of ones.
     var hasBias: Bool { get }
     /// `R`, the number of positions that share the weight in one example.
@@ -39,38 +37,15 @@ public protocol ParameterizedLayer<Scalar>: Layer {
     var inputs: Matrix<Scalar> { get }
     /// `g = ∂L/∂y` of the last backward pass, `d_out × (batch·R)`, example-major columns.
     var outputGradients: Matrix<Scalar> { get }
-    /// `∂L/∂W̃ = g ãᵀ` of the last backward pass, the shape of ``weight``.
-    var weightGradient: Matrix<Scalar> { get }
-
-    /// Replaces `W̃`.
-    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for a
-    ///   different shape, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN or ±∞.
-    mutating func setWeight(_ newWeight: Matrix<Scalar>) throws
 }
 
 extension ParameterizedLayer {
     /// `d_in`: input features per position, without the homogeneous coordinate.
     @inlinable public var weightInputFeatures: Int { weight.columns - (hasBias ? 1 : 0) }
 
-    /// `W̃ ← W̃ + α·U`, e.g. `α = −learning rate` and `U` a (preconditioned) gradient.
-    /// - Complexity: one pass over `W̃` (`axpy`).
-    /// - Throws: as ``setWeight(_:)``.
-    @inlinable
-    public mutating func apply(update: Matrix<Scalar>, scaledBy alpha: Scalar) throws {
-        var updated = weight
-        do {
-            try updated.add(update, scaledBy: alpha)
-        } catch {
-            throw LinearAlgebraError.dimensionMismatch(
-                operation: "ParameterizedLayer.apply(update:scaledBy:)", expected: "update \(weight.rows)×\(weight.columns)",
-                actual: "\(update.rows)×\(update.columns)")
-        }
-        try setWeight(updated)
-    }
-
     /// The gradient of each example's own loss `ℓ_i` with respect to `W̃`:
     /// `∇W̃_i = b · Σ_r g_{i,r} ã_{i,r}ᵀ` (the factor `b` undoes the batch mean in `g`),
-    /// so that `(1/b) Σ_i ∇W̃_i` equals ``weightGradient``. Used by EKFAC's
+    /// so that `(1/b) Σ_i ∇W̃_i` equals ``TrainableLayer/weightGradient``. Used by EKFAC's
     /// re-estimated eigenvalues `s = E[(Q_Gᵀ ∇W_i Q_A)²]` (George et al. 2018).
     /// For `R = 1` this is the outer product `b · g_i ã_iᵀ`.
     /// - Complexity: `2·d_out·(d_in+1)·R` flops per example (one GEMM on the example's

@@ -2,16 +2,24 @@ import DenseLinearAlgebra
 
 /// A chain of layers applied in order, with backpropagation through all of them.
 ///
-/// After ``forward(_:)`` and ``backward(_:)`` every ``ParameterizedLayer`` holds its
-/// captured `ã`, `g` and `∇W̃` for that step. An optimizer reads them through
-/// ``parameterizedLayers`` and writes weights back with
-/// ``setWeight(_:ofParameterizedLayer:)`` or ``apply(update:scaledBy:toParameterizedLayer:)``;
-/// parameterised layers are numbered in network order, `0 ..< parameterizedLayerCount`.
-public struct Sequential<Scalar: LinearAlgebraScalar>: Sendable {
+/// After ``forward(_:)`` and ``backward(_:)`` every ``TrainableLayer`` holds its parameter
+/// gradient for that step, and every ``ParameterizedLayer`` also its captured `ã` and `g`.
+/// Trainable layers inside composite layers (``Residual``, ``MultiHeadSelfAttention``, a
+/// nested `Sequential`) count too. An optimizer reads them through ``trainableLayers``
+/// (numbered `0 ..< trainableLayerCount` in network order, depth first) and writes parameters
+/// back with ``setWeight(_:ofParameterizedLayer:)`` or ``apply(update:scaledBy:toParameterizedLayer:)``,
+/// which take that numbering. For a model whose trainable layers are all parameterised
+/// (every model without LayerNorm or position embeddings), ``parameterizedLayers`` is the same
+/// list with the same numbering.
+///
+/// A `Sequential` is itself a ``CompositeLayer``, so a sub-chain can sit inside another layer
+/// (the body of a ``Residual``).
+public struct Sequential<Scalar: LinearAlgebraScalar>: CompositeLayer {
     /// The layers, input first.
     public private(set) var layers: [any Layer<Scalar>]
-    /// Positions in ``layers`` of the parameterised layers, in order.
-    public let parameterizedLayerIndices: [Int]
+    /// Where trainable layer `k` lives: `layers[layer]` itself (`inner == nil`) or that
+    /// composite's trainable layer `inner`.
+    private let slots: [(layer: Int, inner: Int?)]
 
     /// Chains `layers`.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for no layers;
@@ -27,19 +35,36 @@ public struct Sequential<Scalar: LinearAlgebraScalar>: Sendable {
                 actual: "\(layers[k + 1].inputSize) inputs")
         }
         self.layers = layers
-        parameterizedLayerIndices = layers.indices.filter { layers[$0] is any ParameterizedLayer<Scalar> }
+        slots = layers.indices.flatMap { index -> [(layer: Int, inner: Int?)] in
+            if let composite = layers[index] as? any CompositeLayer<Scalar> {
+                return composite.trainableLayers.indices.map { (index, $0) }
+            }
+            return layers[index] is any TrainableLayer<Scalar> ? [(index, nil)] : []
+        }
     }
 
     /// Features per example the network takes.
     public var inputSize: Int { layers[0].inputSize }
     /// Features per example the network produces.
     public var outputSize: Int { layers[layers.count - 1].outputSize }
-    /// The number of parameterised layers.
-    public var parameterizedLayerCount: Int { parameterizedLayerIndices.count }
+    /// The number of trainable layers: the range of `k` in ``setWeight(_:ofParameterizedLayer:)``.
+    public var trainableLayerCount: Int { slots.count }
+    /// The number of parameterised layers (those of the trainable layers that capture `ã` and `g`).
+    public var parameterizedLayerCount: Int { parameterizedLayers.count }
 
-    /// The parameterised layers in network order, with their captured `ã`, `g`, `∇W̃`.
+    /// Every trainable layer in network order (depth first through composite layers), with its
+    /// parameter gradient; the numbering of ``parameters`` and ``setWeight(_:ofParameterizedLayer:)``.
+    public var trainableLayers: [any TrainableLayer<Scalar>] {
+        slots.map { slot in
+            guard let inner = slot.inner else { return layers[slot.layer] as! any TrainableLayer<Scalar> }
+            return (layers[slot.layer] as! any CompositeLayer<Scalar>).trainableLayers[inner]
+        }
+    }
+
+    /// The trainable layers that are parameterised layers, in network order, with their
+    /// captured `ã`, `g`, `∇W̃`: what Kronecker-factored optimizers build blocks for.
     public var parameterizedLayers: [any ParameterizedLayer<Scalar>] {
-        parameterizedLayerIndices.map { layers[$0] as! any ParameterizedLayer<Scalar> }
+        trainableLayers.compactMap { $0 as? any ParameterizedLayer<Scalar> }
     }
 
     /// Runs the network on `input` (`inputSize × batch`), capturing every layer's state.
@@ -110,30 +135,30 @@ public struct Sequential<Scalar: LinearAlgebraScalar>: Sendable {
         return (value, output)
     }
 
-    /// Replaces `W̃` of parameterised layer `k` (numbered as in ``parameterizedLayers``).
+    /// Replaces the parameters of trainable layer `k` (numbered as in ``trainableLayers``).
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for `k` out of range;
-    ///   as ``ParameterizedLayer/setWeight(_:)``.
+    ///   as ``TrainableLayer/setWeight(_:)``.
     public mutating func setWeight(_ weight: Matrix<Scalar>, ofParameterizedLayer k: Int) throws {
-        try updateParameterizedLayer(k) { try $0.setWeight(weight) }
+        try updateTrainableLayer(k) { try $0.setWeight(weight) }
     }
 
-    /// `W̃_k ← W̃_k + α·U` for parameterised layer `k`.
+    /// `W_k ← W_k + α·U` for trainable layer `k` (numbered as in ``trainableLayers``).
     /// - Throws: as ``setWeight(_:ofParameterizedLayer:)``.
     public mutating func apply(update: Matrix<Scalar>, scaledBy alpha: Scalar, toParameterizedLayer k: Int) throws {
-        try updateParameterizedLayer(k) { try $0.apply(update: update, scaledBy: alpha) }
+        try updateTrainableLayer(k) { try $0.apply(update: update, scaledBy: alpha) }
     }
 
-    /// Every parameterised layer's `W̃` in order: the model's state for a checkpoint
+    /// Every trainable layer's parameters in order: the model's state for a checkpoint
     /// (`[Matrix]` is `Codable`).
-    public var parameters: [Matrix<Scalar>] { parameterizedLayers.map { $0.weight } }
+    public var parameters: [Matrix<Scalar>] { trainableLayers.map { $0.weight } }
 
     /// Restores weights saved from ``parameters``.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for a wrong
     ///   count or shape (nothing is changed then).
     public mutating func setParameters(_ parameters: [Matrix<Scalar>]) throws {
-        guard parameters.count == parameterizedLayerCount else {
+        guard parameters.count == trainableLayerCount else {
             throw LinearAlgebraError.dimensionMismatch(
-                operation: "Sequential.setParameters", expected: "\(parameterizedLayerCount) weight matrices",
+                operation: "Sequential.setParameters", expected: "\(trainableLayerCount) weight matrices",
                 actual: "\(parameters.count)")
         }
         var updated = self
@@ -141,16 +166,22 @@ public struct Sequential<Scalar: LinearAlgebraScalar>: Sendable {
         self = updated
     }
 
-    private mutating func updateParameterizedLayer(
-        _ k: Int, _ body: (inout any ParameterizedLayer<Scalar>) throws -> Void
+    public mutating func updateTrainableLayer(
+        _ k: Int, _ body: (inout any TrainableLayer<Scalar>) throws -> Void
     ) throws {
-        guard parameterizedLayerIndices.indices.contains(k) else {
+        guard slots.indices.contains(k) else {
             throw LinearAlgebraError.invalidArgument(
-                operation: "Sequential", detail: "parameterised layer \(k) is not in 0..<\(parameterizedLayerCount)")
+                operation: "Sequential", detail: "trainable layer \(k) is not in 0..<\(trainableLayerCount)")
         }
-        let index = parameterizedLayerIndices[k]
-        var layer = layers[index] as! any ParameterizedLayer<Scalar>
-        try body(&layer)
-        layers[index] = layer
+        let slot = slots[k]
+        if let inner = slot.inner {
+            var composite = layers[slot.layer] as! any CompositeLayer<Scalar>
+            try composite.updateTrainableLayer(inner, body)
+            layers[slot.layer] = composite
+        } else {
+            var layer = layers[slot.layer] as! any TrainableLayer<Scalar>
+            try body(&layer)
+            layers[slot.layer] = layer
+        }
     }
 }

@@ -1,3 +1,4 @@
+@testable import CurvatureOptimizers
 import DenseLinearAlgebra
 import CurvatureOptimizers
 import NeuralNetworks
@@ -43,6 +44,26 @@ enum BruteForceCurvature {
     /// `M⁻¹·vec(V)` reshaped like `V`, by LU.
     static func solve<Scalar: LinearAlgebraScalar>(_ m: Matrix<Scalar>, _ v: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try LUFactorization(m).solve(v.reshaped(rows: v.elements.count, columns: 1)).reshaped(rows: v.rows, columns: v.columns)
+    }
+
+    /// `A ⊗ G` of every Kronecker block after one K-FAC step on `model` with the exact GGN's `G`
+    /// and `approximation`, paired with the dense GGN block of the same layer (squared error,
+    /// `batch` Gaussian inputs and targets from `seed`).
+    static func kfacAgainstGaussNewton(_ model: Sequential<Double>, approximation: WeightSharingApproximation,
+                                       batch: Int = 5, seed: UInt64) throws
+        -> [(kfac: Matrix<Double>, ggn: Matrix<Double>)] {
+        var model = model
+        var generator = Xoshiro256StarStar(seed: seed)
+        let input = try Matrix<Double>.randomGaussian(rows: model.inputSize, columns: batch, using: &generator)
+        let target = try Matrix<Double>.randomGaussian(rows: model.outputSize, columns: batch, using: &generator)
+        let factored = model.trainableLayers.indices.filter { model.trainableLayers[$0] is any ParameterizedLayer<Double> }
+        let ggn = try factored.map { try gaussNewtonBlock(model, layer: $0, input: input) }
+        var optimizer = try KFAC<Double>(
+            model: model, options: .init(learningRate: 1e-3, factorUpdatePeriod: 1, inverseUpdatePeriod: 1,
+                                         curvature: .exactGGN),
+            configuration: .init(options: .init(weightSharing: approximation)))
+        _ = try optimizer.step(&model, input: input, target: target, loss: SquaredError<Double>())
+        return try zip(optimizer.blocks, ggn).map { (try kronecker($0.factors.input.value, $0.factors.output.value), $1) }
     }
 }
 

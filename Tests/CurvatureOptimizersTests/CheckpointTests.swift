@@ -9,14 +9,17 @@ import Testing
 struct CheckpointTests {
     /// Trains `first` steps, checkpoints, trains `second` more; then restores the checkpoint
     /// into a differently initialised model and trains `second` steps: the weights must be equal.
+    /// The model is `network(seed)` (`features` inputs, 3 classes), by default a tanh MLP.
     func resumeIsExact<O: Optimizer<Scalar>, Scalar: LinearAlgebraScalar>(
-        _ make: (Sequential<Scalar>) throws -> O, _: Scalar.Type, name: String, hidden: Int = 6
+        _ make: (Sequential<Scalar>) throws -> O, _: Scalar.Type, name: String, hidden: Int = 6, features: Int = 5,
+        network: ((UInt64) throws -> Sequential<Scalar>)? = nil
     ) throws {
+        let network = try network ?? { try TestModels.tanhNetwork(Scalar.self, inputs: 5, hidden: hidden, outputs: 3, seed: $0) }
         let loss = SoftmaxCrossEntropy<Scalar>()
         let batches = try (0..<9).map {
-            try TestModels.classificationBatch(Scalar.self, features: 5, classes: 3, batch: 16, seed: 100 + UInt64($0))
+            try TestModels.classificationBatch(Scalar.self, features: features, classes: 3, batch: 16, seed: 100 + UInt64($0))
         }
-        var model = try TestModels.tanhNetwork(Scalar.self, inputs: 5, hidden: hidden, outputs: 3, seed: 31)
+        var model = try network(31)
         var optimizer = try make(model)
         for batch in batches[0..<5] { _ = try optimizer.step(&model, input: batch.input, target: batch.target, loss: loss) }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("kronkit-\(name)-\(Scalar.self)-\(hidden).npz").path
@@ -32,12 +35,28 @@ struct CheckpointTests {
         #expect(writtenJSON == readJSON, "\(name): the state read back differs from the one written")
         let fileSize = try #require(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
         if hidden > 6 { #expect(fileSize < writtenJSON.count, "\(name): \(fileSize) bytes, JSON \(writtenJSON.count)") }
-        var resumedModel = try TestModels.tanhNetwork(Scalar.self, inputs: 5, hidden: hidden, outputs: 3, seed: 999)
+        var resumedModel = try network(999)
         try checkpoint.restore(into: &resumedModel)
         var resumed = checkpoint.optimizer
         for batch in batches[5...] { _ = try resumed.step(&resumedModel, input: batch.input, target: batch.target, loss: loss) }
         #expect(resumedModel.parameters == model.parameters, "\(name) resumed bit for bit")
         #expect(resumed.stepCount == optimizer.stepCount)
+    }
+
+    @Test func transformerWithDiagonalBlocksRoundTrips() throws {
+        func transformer<Scalar: LinearAlgebraScalar>(_: Scalar.Type) -> (UInt64) throws -> Sequential<Scalar> {
+            { seed in
+                var generator = Xoshiro256StarStar(seed: seed)
+                return try ReferenceModels.visionTransformer(height: 4, width: 4, patchSize: 2, width: 4, depth: 1,
+                                                             heads: 2, classCount: 3, as: Scalar.self, using: &generator)
+            }
+        }
+        let options = KroneckerOptimizerOptions(factorUpdatePeriod: 2, inverseUpdatePeriod: 3)
+        try resumeIsExact({ try KFAC<Double>(model: $0, options: options,
+                                             configuration: .init(options: .init(weightSharing: .reduce)), seed: 7) },
+                          Double.self, name: "vit-kfac-reduce", features: 16, network: transformer(Double.self))
+        try resumeIsExact({ try EKFAC<Float>(model: $0, options: options, configuration: .init(), seed: 8) },
+                          Float.self, name: "vit-ekfac-expand", features: 16, network: transformer(Float.self))
     }
 
     @Test(arguments: [6, 24]) func everyOptimizerRoundTrips(hidden: Int) throws {

@@ -34,7 +34,7 @@ func inner<Scalar: LinearAlgebraScalar>(_ a: Matrix<Scalar>, _ b: Matrix<Scalar>
     try a.elements.dot(b.elements)
 }
 
-/// Checks a layer's input gradient (and weight gradient, if it has one) on the scalar
+/// Checks a layer's input gradient (and the weight gradient of it or of every trainable layer inside it) on the scalar
 /// function `L(x) = ⟨C, layer(x)⟩` for a random `C`, whose output gradient is `C`.
 func checkLayerGradients(_ layer: some Layer<Double>, batch: Int, seed: UInt64) throws {
     var generator = Xoshiro256StarStar(seed: seed)
@@ -48,12 +48,39 @@ func checkLayerGradients(_ layer: some Layer<Double>, batch: Int, seed: UInt64) 
         return try inner(copy.forward(point), c)
     }
     #expect(try relativeError(inputGradient, numericInput) <= gradientTolerance, "input gradient of \(type(of: layer))")
-    guard let parameterized = trained as? any ParameterizedLayer<Double> else { return }
-    let numericWeight = try numericalGradient(at: parameterized.weight) { weight in
-        var copy = parameterized
-        try copy.setWeight(weight)
-        return try inner(copy.forward(x), c)
+    if let parameterized = trained as? any TrainableLayer<Double> {
+        let numericWeight = try numericalGradient(at: parameterized.weight) { weight in
+            var copy = parameterized
+            try copy.setWeight(weight)
+            return try inner(copy.forward(x), c)
+        }
+        #expect(try relativeError(parameterized.weightGradient, numericWeight) <= gradientTolerance,
+                "weight gradient of \(type(of: layer))")
     }
-    #expect(try relativeError(parameterized.weightGradient, numericWeight) <= gradientTolerance,
-            "weight gradient of \(type(of: layer))")
+    guard let composite = trained as? any CompositeLayer<Double> else { return }
+    for (k, inside) in composite.trainableLayers.enumerated() {
+        let numericWeight = try numericalGradient(at: inside.weight) { weight in
+            var copy = composite
+            try copy.updateTrainableLayer(k) { try $0.setWeight(weight) }
+            return try inner(copy.forward(x), c)
+        }
+        #expect(try relativeError(inside.weightGradient, numericWeight) <= gradientTolerance,
+                "weight gradient of trainable layer \(k) in \(type(of: layer))")
+    }
+}
+
+/// Checks every trainable layer's weight gradient of `network` after one
+/// `computeGradients` on `(x, t)` against central differences of the mean loss.
+func checkNetworkGradients(_ network: Sequential<Double>, input x: Matrix<Double>, target t: Matrix<Double>,
+                           loss: some Loss<Double>) throws {
+    var trained = network
+    _ = try trained.computeGradients(input: x, target: t, loss: loss)
+    for (k, layer) in trained.trainableLayers.enumerated() {
+        let numeric = try numericalGradient(at: layer.weight) { weight in
+            var copy = network
+            try copy.setWeight(weight, ofParameterizedLayer: k)
+            return try loss.value(output: copy.predict(x), target: t)
+        }
+        #expect(try relativeError(layer.weightGradient, numeric) <= gradientTolerance, "trainable layer \(k)")
+    }
 }

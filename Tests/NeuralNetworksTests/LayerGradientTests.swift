@@ -60,23 +60,14 @@ struct LayerGradientTests {
         let geometry = try ConvolutionGeometry(inputHeight: 4, inputWidth: 4, inputChannels: 1, kernelHeight: 3,
                                                kernelWidth: 3, stride: 1, padding: 1)
         let conv = try Conv2d<Double>(geometry: geometry, outputChannels: 2, using: &generator)
-        var network = try Sequential<Double>([
+        let network = try Sequential<Double>([
             conv, try Activation(.tanh, size: 32),
             try Dense(inputSize: 32, outputSize: 5, initialization: .glorotUniform, using: &generator),
             try Activation(.sigmoid, size: 5),
             try Dense(inputSize: 5, outputSize: 3, bias: false, using: &generator),
         ])
         let x = try Matrix<Double>.randomGaussian(rows: 16, columns: 3, using: &generator)
-        let t = try Matrix<Double>.oneHot([0, 2, 1], classCount: 3)
-        let loss = SoftmaxCrossEntropy<Double>()
-        _ = try network.computeGradients(input: x, target: t, loss: loss)
-        for (k, layer) in network.parameterizedLayers.enumerated() {
-            let numeric = try numericalGradient(at: layer.weight) { weight in
-                var copy = network
-                try copy.setWeight(weight, ofParameterizedLayer: k)
-                return try loss.value(output: copy.predict(x), target: t)
-            }
-            #expect(try relativeError(layer.weightGradient, numeric) <= gradientTolerance, "layer \(k)")
-        }
+        try checkNetworkGradients(network, input: x, target: Matrix.oneHot([0, 2, 1], classCount: 3),
+                                  loss: SoftmaxCrossEntropy<Double>())
     }
 }
