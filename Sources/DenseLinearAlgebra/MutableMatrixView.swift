@@ -158,6 +158,22 @@ public struct MutableMatrixView<Scalar: LinearAlgebraScalar> {
         }
     }
 
+    /// `self ← diag(factors)·self`: row `i` multiplied by `factors[i]`, in place.
+    /// - Complexity: one pass over the entries.
+    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `factors.count == rows`.
+    @inlinable
+    public func scaleRows(by factors: [Scalar]) throws {
+        guard factors.count == rows else {
+            throw LinearAlgebraError.dimensionMismatch(
+                operation: "Matrix.scaleRows", expected: "\(rows) factors", actual: "\(factors.count)")
+        }
+        factors.withUnsafeBufferPointer { f in
+            forEachColumn { _, column in
+                for i in 0..<f.count { column[i] *= f[i] }
+            }
+        }
+    }
+
     /// Throws unless `other` has this view's shape.
     @inlinable
     func requireShape(_ other: (rows: Int, columns: Int), _ operation: String) throws {
