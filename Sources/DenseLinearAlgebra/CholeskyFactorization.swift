@@ -43,8 +43,8 @@ public struct CholeskyFactorization<Scalar: LinearAlgebraScalar>: Sendable {
         try matrix.requireSquare(operation)
         var l = matrix
         let (n, lda) = (l.rows, l.leadingDimension)
-        let norm = n > 0 ? l.withBasePointer { Scalar.lansy(triangle: .lower, n: n, a: $0, lda: lda) } : 0
-        let info = l.withMutableBasePointer { Scalar.potrf(triangle: .lower, n: n, a: $0, lda: lda) }
+        let norm = n > 0 ? try l.withBasePointer { try Scalar.lansy(triangle: .lower, n: n, a: $0, lda: lda) } : 0
+        let info = try l.withMutableBasePointer { try Scalar.potrf(triangle: .lower, n: n, a: $0, lda: lda) }
         if info < 0 { throw LinearAlgebraError.lapackFailure(routine: "\(Scalar.routinePrefix)potrf", info: info) }
         if info > 0 {
             var lower = matrix
@@ -57,8 +57,8 @@ public struct CholeskyFactorization<Scalar: LinearAlgebraScalar>: Sendable {
         }
         var rcond: Scalar = 1
         if n > 0 {
-            let conditionInfo = l.withBasePointer {
-                Scalar.pocon(triangle: .lower, n: n, a: $0, lda: lda, oneNorm: norm, reciprocalCondition: &rcond)
+            let conditionInfo = try l.withBasePointer {
+                try Scalar.pocon(triangle: .lower, n: n, a: $0, lda: lda, oneNorm: norm, reciprocalCondition: &rcond)
             }
             if conditionInfo != 0 {
                 throw LinearAlgebraError.lapackFailure(routine: "\(Scalar.routinePrefix)pocon", info: conditionInfo)

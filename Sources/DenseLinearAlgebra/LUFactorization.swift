@@ -32,12 +32,12 @@ public struct LUFactorization<Scalar: LinearAlgebraScalar>: Sendable {
         var rcond: Scalar = 1
         if n > 0 {
             let lda = a.leadingDimension
-            let norm = a.withBasePointer { Scalar.lange(m: n, n: n, a: $0, lda: lda) }
-            let info = a.withMutableBasePointer { Scalar.getrf(m: n, n: n, a: $0, lda: lda, pivots: &ipiv) }
+            let norm = try a.withBasePointer { try Scalar.lange(m: n, n: n, a: $0, lda: lda) }
+            let info = try a.withMutableBasePointer { try Scalar.getrf(m: n, n: n, a: $0, lda: lda, pivots: &ipiv) }
             if info > 0 { throw LinearAlgebraError.singularMatrix(operation: "LU (\(routine))", index: info) }
             if info < 0 { throw LinearAlgebraError.lapackFailure(routine: routine, info: info) }
-            let conditionInfo = a.withBasePointer {
-                Scalar.gecon(n: n, a: $0, lda: lda, oneNorm: norm, reciprocalCondition: &rcond)
+            let conditionInfo = try a.withBasePointer {
+                try Scalar.gecon(n: n, a: $0, lda: lda, oneNorm: norm, reciprocalCondition: &rcond)
             }
             if conditionInfo != 0 {
                 throw LinearAlgebraError.lapackFailure(routine: "\(Scalar.routinePrefix)gecon", info: conditionInfo)

@@ -47,6 +47,11 @@ public struct MatrixView<Scalar: LinearAlgebraScalar> {
         self.init(checkedStart: viewStart(buffer.baseAddress), rows: rows, columns: columns, leadingDimension: ld)
     }
 
+    /// The first entry, for the pointer-level routines of ``LinearAlgebraScalar`` (with
+    /// ``leadingDimension`` as their `lda`). Valid only while the view is; never dereference it
+    /// for an empty view.
+    @inlinable public var unsafeStart: UnsafePointer<Scalar> { start }
+
     /// `true` when the view has no entries.
     @inlinable public var isEmpty: Bool { rows == 0 || columns == 0 }
     /// `true` when the columns follow each other without a gap (`leadingDimension == rows`, or one column).

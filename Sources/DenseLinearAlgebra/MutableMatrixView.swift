@@ -54,6 +54,11 @@ public struct MutableMatrixView<Scalar: LinearAlgebraScalar> {
         MatrixView(checkedStart: UnsafePointer(start), rows: rows, columns: columns, leadingDimension: leadingDimension)
     }
 
+    /// The first entry, for the pointer-level routines of ``LinearAlgebraScalar`` (with
+    /// ``leadingDimension`` as their `lda`). Valid only while the view is; never dereference it
+    /// for an empty view.
+    @inlinable public var unsafeStart: UnsafeMutablePointer<Scalar> { start }
+
     /// `true` when the view has no entries.
     @inlinable public var isEmpty: Bool { rows == 0 || columns == 0 }
     /// `true` when the columns follow each other without a gap.

@@ -43,9 +43,12 @@ public final class RealFourierTransform<Scalar: LinearAlgebraScalar> {
         signal.initialize(repeating: 0, count: count)
         spectrum.initialize(repeating: 0, count: 2 * (count / 2 + 1))
         let (signal, spectrum) = (self.signal, self.spectrum)
+        // `count` passed SizePolicy's index-range rule above, so the plans' narrowing cannot fail.
         let plans = fftwPlannerLock.withLock {
-            (Scalar.makeRealForwardPlan(count: count, input: signal, output: UnsafeMutableRawPointer(spectrum)),
-             Scalar.makeRealInversePlan(count: count, input: UnsafeMutableRawPointer(spectrum), output: signal))
+            withinIndexRange {
+                (try Scalar.makeRealForwardPlan(count: count, input: signal, output: UnsafeMutableRawPointer(spectrum)),
+                 try Scalar.makeRealInversePlan(count: count, input: UnsafeMutableRawPointer(spectrum), output: signal))
+            }
         }
         guard let forward = plans.0, let inverse = plans.1 else {
             fftwPlannerLock.withLock {
