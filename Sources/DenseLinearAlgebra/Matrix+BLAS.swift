@@ -32,7 +32,7 @@ extension Matrix {
 
     /// `op(self) · op(other)` as a new matrix (BLAS `?gemm`).
     /// - Complexity: `2·m·n·k` flops.
-    /// - Throws: as ``multiply(_:_:transposingA:transposingB:alpha:beta:into:)``, and as
+    /// - Throws: as the `?gemm` form `multiply(_:_:transposingA:transposingB:alpha:beta:into:)`, and as
     ///   ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the `m × n` product.
     @inlinable
     public func multiplied(by other: Matrix, transposingSelf: Transpose = .none,

@@ -82,7 +82,7 @@ extension Matrix {
     }
 
     /// `b ← α·op(a)⁻¹·b` (`side = .left`) or `b ← α·b·op(a)⁻¹` (`.right`) on views (BLAS `?trsm`);
-    /// no singularity check, as ``triangularSolve(_:_:side:triangle:transpose:diagonal:alpha:)``.
+    /// no singularity check, as the `?trsm` form on `Matrix`.
     /// - Complexity: `m²·n` flops (left) or `m·n²` (right).
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `a` is square of
     ///   the matching order, ``LinearAlgebraError/overlappingOperands(operation:output:input:)`` when `b`

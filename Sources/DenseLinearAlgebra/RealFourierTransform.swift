@@ -82,7 +82,7 @@ public final class RealFourierTransform<Scalar: LinearAlgebraScalar> {
             throw LinearAlgebraError.dimensionMismatch(
                 operation: "RealFourierTransform.forward", expected: "\(count) samples", actual: "\(x.count)")
         }
-        x.withUnsafeBufferPointer { signal.update(from: $0.baseAddress!, count: count) }
+        signal.update(from: x, count: count)
         Scalar.executeRealForward(plan: forwardPlan, input: signal, output: UnsafeMutableRawPointer(spectrum))
         return Array(UnsafeBufferPointer(start: spectrum, count: 2 * spectrumCount))
     }
@@ -98,7 +98,7 @@ public final class RealFourierTransform<Scalar: LinearAlgebraScalar> {
                 operation: "RealFourierTransform.inverse", expected: "\(2 * spectrumCount) interleaved values",
                 actual: "\(interleaved.count)")
         }
-        interleaved.withUnsafeBufferPointer { spectrum.update(from: $0.baseAddress!, count: 2 * spectrumCount) }
+        spectrum.update(from: interleaved, count: 2 * spectrumCount)
         Scalar.executeRealInverse(plan: inversePlan, input: UnsafeMutableRawPointer(spectrum), output: signal)
         let scale = 1 / Scalar(count)
         return (0..<count).map { signal[$0] * scale }
