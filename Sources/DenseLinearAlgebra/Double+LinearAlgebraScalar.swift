@@ -9,7 +9,7 @@ extension Double: LinearAlgebraScalar {
     public static var numpyDescriptor: String { "<f8" }
 
     /// The double-precision C routines.
-    public static let backend = BackendRoutines<Double>(
+    public static let backend = BackendRoutines<Double>(.init(
         axpy: cblas_daxpy, scal: cblas_dscal, dot: cblas_ddot, nrm2: cblas_dnrm2,
         gemv: cblas_dgemv, gemm: cblas_dgemm, syrk: cblas_dsyrk, trsm: cblas_dtrsm, trmm: cblas_dtrmm,
         potrf: LAPACKE_dpotrf_work, potrs: LAPACKE_dpotrs_work, geqrf: LAPACKE_dgeqrf_work,
@@ -20,5 +20,5 @@ extension Double: LinearAlgebraScalar {
         lansy: LAPACKE_dlansy_work, gecon: LAPACKE_dgecon_work, pocon: LAPACKE_dpocon_work,
         planRealForward: fftw_plan_dft_r2c_1d, planRealInverse: fftw_plan_dft_c2r_1d,
         executeRealForward: fftw_execute_dft_r2c, executeRealInverse: fftw_execute_dft_c2r,
-        destroyPlan: fftw_destroy_plan)
+        destroyPlan: fftw_destroy_plan))
 }

@@ -9,7 +9,7 @@ extension Float: LinearAlgebraScalar {
     public static var numpyDescriptor: String { "<f4" }
 
     /// The single-precision C routines.
-    public static let backend = BackendRoutines<Float>(
+    public static let backend = BackendRoutines<Float>(.init(
         axpy: cblas_saxpy, scal: cblas_sscal, dot: cblas_sdot, nrm2: cblas_snrm2,
         gemv: cblas_sgemv, gemm: cblas_sgemm, syrk: cblas_ssyrk, trsm: cblas_strsm, trmm: cblas_strmm,
         potrf: LAPACKE_spotrf_work, potrs: LAPACKE_spotrs_work, geqrf: LAPACKE_sgeqrf_work,
@@ -20,5 +20,5 @@ extension Float: LinearAlgebraScalar {
         lansy: LAPACKE_slansy_work, gecon: LAPACKE_sgecon_work, pocon: LAPACKE_spocon_work,
         planRealForward: fftwf_plan_dft_r2c_1d, planRealInverse: fftwf_plan_dft_c2r_1d,
         executeRealForward: fftwf_execute_dft_r2c, executeRealInverse: fftwf_execute_dft_c2r,
-        destroyPlan: fftwf_destroy_plan)
+        destroyPlan: fftwf_destroy_plan))
 }

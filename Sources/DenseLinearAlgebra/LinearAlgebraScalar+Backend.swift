@@ -44,7 +44,7 @@ extension LinearAlgebraScalar {
                             y: UnsafeMutablePointer<Self>, strideY: Int) throws {
         let i = BackendIndices<Self>("axpy")
         let (n, incx, incy) = (try i(count, "n"), try i(strideX, "incx"), try i(strideY, "incy"))
-        serializedBackendCall { backend.axpy(n, alpha, x, incx, y, incy) }
+        serializedBackendCall { backend.routines.axpy(n, alpha, x, incx, y, incy) }
     }
 
     /// `x ← αx` (`?scal`).
@@ -52,7 +52,7 @@ extension LinearAlgebraScalar {
     public static func scal(count: Int, alpha: Self, x: UnsafeMutablePointer<Self>, strideX: Int) throws {
         let i = BackendIndices<Self>("scal")
         let (n, incx) = (try i(count, "n"), try i(strideX, "incx"))
-        serializedBackendCall { backend.scal(n, alpha, x, incx) }
+        serializedBackendCall { backend.routines.scal(n, alpha, x, incx) }
     }
 
     /// `xᵀy` (`?dot`).
@@ -61,7 +61,7 @@ extension LinearAlgebraScalar {
                            y: UnsafePointer<Self>, strideY: Int) throws -> Self {
         let i = BackendIndices<Self>("dot")
         let (n, incx, incy) = (try i(count, "n"), try i(strideX, "incx"), try i(strideY, "incy"))
-        return serializedBackendCall { backend.dot(n, x, incx, y, incy) }
+        return serializedBackendCall { backend.routines.dot(n, x, incx, y, incy) }
     }
 
     /// `‖x‖₂` without overflow (`?nrm2`).
@@ -69,7 +69,7 @@ extension LinearAlgebraScalar {
     public static func nrm2(count: Int, x: UnsafePointer<Self>, strideX: Int) throws -> Self {
         let i = BackendIndices<Self>("nrm2")
         let (n, incx) = (try i(count, "n"), try i(strideX, "incx"))
-        return serializedBackendCall { backend.nrm2(n, x, incx) }
+        return serializedBackendCall { backend.routines.nrm2(n, x, incx) }
     }
 
     // MARK: BLAS level 2 and 3
@@ -82,7 +82,7 @@ extension LinearAlgebraScalar {
         let i = BackendIndices<Self>("gemv")
         let (m, n, lda, incx, incy) = (try i(rows, "m"), try i(columns, "n"), try i(lda, "lda"), try i(strideX, "incx"),
                                        try i(strideY, "incy"))
-        serializedBackendCall { backend.gemv(CblasColMajor, transpose.cblas, m, n, alpha, a, lda, x, incx, beta, y, incy) }
+        serializedBackendCall { backend.routines.gemv(CblasColMajor, transpose.cblas, m, n, alpha, a, lda, x, incx, beta, y, incy) }
     }
 
     /// `C ← α·op(A)·op(B) + βC`, `C` of size `m × n`, inner dimension `k` (`?gemm`).
@@ -94,7 +94,7 @@ extension LinearAlgebraScalar {
         let (m, n, k) = (try i(m, "m"), try i(n, "n"), try i(k, "k"))
         let (lda, ldb, ldc) = (try i(lda, "lda"), try i(ldb, "ldb"), try i(ldc, "ldc"))
         serializedBackendCall {
-            backend.gemm(CblasColMajor, transposeA.cblas, transposeB.cblas, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+            backend.routines.gemm(CblasColMajor, transposeA.cblas, transposeB.cblas, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
         }
     }
 
@@ -105,7 +105,7 @@ extension LinearAlgebraScalar {
         let i = BackendIndices<Self>("syrk")
         let (n, k, lda, ldc) = (try i(n, "n"), try i(k, "k"), try i(lda, "lda"), try i(ldc, "ldc"))
         serializedBackendCall {
-            backend.syrk(CblasColMajor, triangle.cblas, transpose.cblas, n, k, alpha, a, lda, beta, c, ldc)
+            backend.routines.syrk(CblasColMajor, triangle.cblas, transpose.cblas, n, k, alpha, a, lda, beta, c, ldc)
         }
     }
 
@@ -114,7 +114,7 @@ extension LinearAlgebraScalar {
     public static func trsm(side: Side, triangle: Triangle, transpose: Transpose, diagonal: DiagonalKind,
                             m: Int, n: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
                             b: UnsafeMutablePointer<Self>, ldb: Int) throws {
-        try triangular(backend.trsm, "trsm", side, triangle, transpose, diagonal, m, n, alpha, a, lda, b, ldb)
+        try triangular(backend.routines.trsm, "trsm", side, triangle, transpose, diagonal, m, n, alpha, a, lda, b, ldb)
     }
 
     /// `B ← α·op(A)·B` or `B ← α·B·op(A)` with triangular `A` (`?trmm`).
@@ -122,7 +122,7 @@ extension LinearAlgebraScalar {
     public static func trmm(side: Side, triangle: Triangle, transpose: Transpose, diagonal: DiagonalKind,
                             m: Int, n: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
                             b: UnsafeMutablePointer<Self>, ldb: Int) throws {
-        try triangular(backend.trmm, "trmm", side, triangle, transpose, diagonal, m, n, alpha, a, lda, b, ldb)
+        try triangular(backend.routines.trmm, "trmm", side, triangle, transpose, diagonal, m, n, alpha, a, lda, b, ldb)
     }
 
     /// The call shared by `?trsm` and `?trmm`, which have one signature.
@@ -146,7 +146,7 @@ extension LinearAlgebraScalar {
     public static func potrf(triangle: Triangle, n: Int, a: UnsafeMutablePointer<Self>, lda: Int) throws -> Int {
         let i = BackendIndices<Self>("potrf")
         let (n, lda) = (try i(n, "n"), try i(lda, "lda"))
-        return Int(serializedBackendCall { backend.potrf(columnMajor, triangle.lapack, n, a, lda) })
+        return Int(serializedBackendCall { backend.routines.potrf(columnMajor, triangle.lapack, n, a, lda) })
     }
 
     /// Solve `A X = B` from a Cholesky factor (`?potrs`).
@@ -155,7 +155,7 @@ extension LinearAlgebraScalar {
                              b: UnsafeMutablePointer<Self>, ldb: Int) throws -> Int {
         let i = BackendIndices<Self>("potrs")
         let (n, nrhs, lda, ldb) = (try i(n, "n"), try i(rightHandSides, "nrhs"), try i(lda, "lda"), try i(ldb, "ldb"))
-        return Int(serializedBackendCall { backend.potrs(columnMajor, triangle.lapack, n, nrhs, a, lda, b, ldb) })
+        return Int(serializedBackendCall { backend.routines.potrs(columnMajor, triangle.lapack, n, nrhs, a, lda, b, ldb) })
     }
 
     /// Householder QR, `R` above the diagonal and reflectors below (`?geqrf`).
@@ -165,7 +165,7 @@ extension LinearAlgebraScalar {
         let i = BackendIndices<Self>("geqrf")
         let (m, n, lda) = (try i(m, "m"), try i(n, "n"), try i(lda, "lda"))
         return serializedBackendCall {
-            withQueriedWorkspace { work, lwork in backend.geqrf(columnMajor, m, n, a, lda, tau, work, lwork) }
+            withQueriedWorkspace { work, lwork in backend.routines.geqrf(columnMajor, m, n, a, lda, tau, work, lwork) }
         }
     }
 
@@ -176,7 +176,7 @@ extension LinearAlgebraScalar {
         let i = BackendIndices<Self>("orgqr")
         let (m, n, k, lda) = (try i(m, "m"), try i(n, "n"), try i(k, "k"), try i(lda, "lda"))
         return serializedBackendCall {
-            withQueriedWorkspace { work, lwork in backend.orgqr(columnMajor, m, n, k, a, lda, tau, work, lwork) }
+            withQueriedWorkspace { work, lwork in backend.routines.orgqr(columnMajor, m, n, k, a, lda, tau, work, lwork) }
         }
     }
 
@@ -189,7 +189,7 @@ extension LinearAlgebraScalar {
         let i = BackendIndices<Self>("geqp3")
         let (m, n, lda) = (try i(m, "m"), try i(n, "n"), try i(lda, "lda"))
         return serializedBackendCall {
-            withQueriedWorkspace { work, lwork in backend.geqp3(columnMajor, m, n, a, lda, pivots, tau, work, lwork) }
+            withQueriedWorkspace { work, lwork in backend.routines.geqp3(columnMajor, m, n, a, lda, pivots, tau, work, lwork) }
         }
     }
 
@@ -201,7 +201,7 @@ extension LinearAlgebraScalar {
         let i = BackendIndices<Self>("trtrs")
         let (n, nrhs, lda, ldb) = (try i(n, "n"), try i(rightHandSides, "nrhs"), try i(lda, "lda"), try i(ldb, "ldb"))
         return Int(serializedBackendCall {
-            backend.trtrs(columnMajor, triangle.lapack, transpose.lapack, diagonal.lapack, n, nrhs, a, lda, b, ldb)
+            backend.routines.trtrs(columnMajor, triangle.lapack, transpose.lapack, diagonal.lapack, n, nrhs, a, lda, b, ldb)
         })
     }
 
@@ -216,7 +216,7 @@ extension LinearAlgebraScalar {
         var integerWork = [Int32](repeating: 0, count: Swift.max(1, 8 * Swift.min(m, n)))
         return serializedBackendCall {
             withQueriedWorkspace { work, lwork in
-                backend.gesdd(columnMajor, lapackSVDJob(computeVectors), m32, n32, a, lda, singularValues, u, ldu, vt,
+                backend.routines.gesdd(columnMajor, lapackSVDJob(computeVectors), m32, n32, a, lda, singularValues, u, ldu, vt,
                               ldvt, work, lwork, &integerWork)
             }
         }
@@ -228,7 +228,7 @@ extension LinearAlgebraScalar {
                              pivots: UnsafeMutablePointer<Int32>) throws -> Int {
         let i = BackendIndices<Self>("getrf")
         let (m, n, lda) = (try i(m, "m"), try i(n, "n"), try i(lda, "lda"))
-        return Int(serializedBackendCall { backend.getrf(columnMajor, m, n, a, lda, pivots) })
+        return Int(serializedBackendCall { backend.routines.getrf(columnMajor, m, n, a, lda, pivots) })
     }
 
     /// Solve with an LU factorisation (`?getrs`).
@@ -238,7 +238,7 @@ extension LinearAlgebraScalar {
         let i = BackendIndices<Self>("getrs")
         let (n, nrhs, lda, ldb) = (try i(n, "n"), try i(rightHandSides, "nrhs"), try i(lda, "lda"), try i(ldb, "ldb"))
         return Int(serializedBackendCall {
-            backend.getrs(columnMajor, transpose.lapack, n, nrhs, a, lda, pivots, b, ldb)
+            backend.routines.getrs(columnMajor, transpose.lapack, n, nrhs, a, lda, pivots, b, ldb)
         })
     }
 
@@ -251,7 +251,7 @@ extension LinearAlgebraScalar {
         let (n, lda) = (try i(n, "n"), try i(lda, "lda"))
         return serializedBackendCall {
             withQueriedWorkspaces { work, lwork, integerWork, integerLength in
-                backend.syevd(columnMajor, lapackJob(computeVectors), triangle.lapack, n, a, lda, eigenvalues,
+                backend.routines.syevd(columnMajor, lapackJob(computeVectors), triangle.lapack, n, a, lda, eigenvalues,
                               work, lwork, integerWork, integerLength)
             }
         }
@@ -271,7 +271,7 @@ extension LinearAlgebraScalar {
         var count: Int32 = 0
         let info = serializedBackendCall {
             withQueriedWorkspaces { work, lwork, integerWork, integerLength in
-                backend.syevr(columnMajor, lapackJob(computeVectors), range.range, triangle.lapack, n, a, lda,
+                backend.routines.syevr(columnMajor, lapackJob(computeVectors), range.range, triangle.lapack, n, a, lda,
                               range.lower, range.upper, range.first, range.last, absoluteTolerance, &count,
                               eigenvalues, z, ldz, support, work, lwork, integerWork, integerLength)
             }
@@ -291,7 +291,7 @@ extension LinearAlgebraScalar {
         let (n, lda) = (try i(n, "n"), try i(lda, "lda"))
         return serializedBackendCall {
             withQueriedWorkspace { work, lwork in
-                backend.sytrd(columnMajor, triangle.lapack, n, a, lda, diagonal, offDiagonal, tau, work, lwork)
+                backend.routines.sytrd(columnMajor, triangle.lapack, n, a, lda, diagonal, offDiagonal, tau, work, lwork)
             }
         }
     }
@@ -311,7 +311,7 @@ extension LinearAlgebraScalar {
         var work = [Self](repeating: 0, count: 5 * n)
         var integerWork = [Int32](repeating: 0, count: n)
         return Int(serializedBackendCall {
-            backend.stein(columnMajor, n32, diagonal, offDiagonal, m, eigenvalues, blocks, splits, z, ldz, &work,
+            backend.routines.stein(columnMajor, n32, diagonal, offDiagonal, m, eigenvalues, blocks, splits, z, ldz, &work,
                           &integerWork, failures)
         })
     }
@@ -326,7 +326,7 @@ extension LinearAlgebraScalar {
         let (side, noTranspose) = (CChar(UInt8(ascii: "L")), Transpose.none.lapack)
         return serializedBackendCall {
             withQueriedWorkspace { work, lwork in
-                backend.ormtr(columnMajor, side, triangle.lapack, noTranspose, n, columns, a, lda, tau, c, ldc, work, lwork)
+                backend.routines.ormtr(columnMajor, side, triangle.lapack, noTranspose, n, columns, a, lda, tau, c, ldc, work, lwork)
             }
         }
     }
@@ -340,7 +340,7 @@ extension LinearAlgebraScalar {
         let (m, n, lda) = (try i(m, "m"), try i(n, "n"), try i(lda, "lda"))
         // Norm '1' reads no workspace (only 'I' does).
         var work: Self = 0
-        return serializedBackendCall { backend.lange(columnMajor, oneNorm, m, n, a, lda, &work) }
+        return serializedBackendCall { backend.routines.lange(columnMajor, oneNorm, m, n, a, lda, &work) }
     }
 
     /// The 1-norm of the symmetric `n × n` matrix stored in one `triangle` of `a` (`?lansy`, norm `'1'`).
@@ -349,7 +349,7 @@ extension LinearAlgebraScalar {
         let i = BackendIndices<Self>("lansy")
         let (n32, lda) = (try i(n, "n"), try i(lda, "lda"))
         var work = [Self](repeating: 0, count: Swift.max(1, n))
-        return serializedBackendCall { backend.lansy(columnMajor, oneNorm, triangle.lapack, n32, a, lda, &work) }
+        return serializedBackendCall { backend.routines.lansy(columnMajor, oneNorm, triangle.lapack, n32, a, lda, &work) }
     }
 
     /// An estimate of the reciprocal 1-norm condition number `1/(‖A‖₁·‖A⁻¹‖₁)` from the LU
@@ -362,7 +362,7 @@ extension LinearAlgebraScalar {
         var work = [Self](repeating: 0, count: Swift.max(1, 4 * n))
         var integerWork = [Int32](repeating: 0, count: Swift.max(1, n))
         return Int(serializedBackendCall {
-            backend.gecon(columnMajor, oneNorm, n32, a, lda, norm, &reciprocalCondition, &work, &integerWork)
+            backend.routines.gecon(columnMajor, oneNorm, n32, a, lda, norm, &reciprocalCondition, &work, &integerWork)
         })
     }
 
@@ -375,7 +375,7 @@ extension LinearAlgebraScalar {
         var work = [Self](repeating: 0, count: Swift.max(1, 3 * n))
         var integerWork = [Int32](repeating: 0, count: Swift.max(1, n))
         return Int(serializedBackendCall {
-            backend.pocon(columnMajor, triangle.lapack, n32, a, lda, norm, &reciprocalCondition, &work, &integerWork)
+            backend.routines.pocon(columnMajor, triangle.lapack, n32, a, lda, norm, &reciprocalCondition, &work, &integerWork)
         })
     }
 
@@ -388,7 +388,7 @@ extension LinearAlgebraScalar {
     public static func makeRealForwardPlan(count: Int, input: UnsafeMutablePointer<Self>,
                                            output: UnsafeMutableRawPointer) throws -> OpaquePointer? {
         let n = try BackendIndices<Self>("fft plan")(count, "n")
-        return backend.planRealForward(n, input, OpaquePointer(output), UInt32(FFTW_ESTIMATE))
+        return backend.routines.planRealForward(n, input, OpaquePointer(output), UInt32(FFTW_ESTIMATE))
     }
 
     /// Plans the inverse complex-to-real transform (unnormalised, destroys its input).
@@ -396,23 +396,23 @@ extension LinearAlgebraScalar {
     public static func makeRealInversePlan(count: Int, input: UnsafeMutableRawPointer,
                                            output: UnsafeMutablePointer<Self>) throws -> OpaquePointer? {
         let n = try BackendIndices<Self>("fft plan")(count, "n")
-        return backend.planRealInverse(n, OpaquePointer(input), output, UInt32(FFTW_ESTIMATE))
+        return backend.routines.planRealInverse(n, OpaquePointer(input), output, UInt32(FFTW_ESTIMATE))
     }
 
     /// Runs a plan on new arrays of the planned size and alignment (`fftw(f)_execute_dft_r2c`).
     public static func executeRealForward(plan: OpaquePointer, input: UnsafeMutablePointer<Self>,
                                           output: UnsafeMutableRawPointer) {
-        backend.executeRealForward(plan, input, OpaquePointer(output))
+        backend.routines.executeRealForward(plan, input, OpaquePointer(output))
     }
 
     /// Runs an inverse plan on new arrays (`fftw(f)_execute_dft_c2r`).
     public static func executeRealInverse(plan: OpaquePointer, input: UnsafeMutableRawPointer,
                                           output: UnsafeMutablePointer<Self>) {
-        backend.executeRealInverse(plan, OpaquePointer(input), output)
+        backend.routines.executeRealInverse(plan, OpaquePointer(input), output)
     }
 
     /// Frees a plan (`fftw(f)_destroy_plan`).
     public static func destroyPlan(_ plan: OpaquePointer) {
-        backend.destroyPlan(plan)
+        backend.routines.destroyPlan(plan)
     }
 }

@@ -169,7 +169,7 @@ func viewStart<Scalar>(_ address: UnsafePointer<Scalar>?) -> UnsafePointer<Scala
 /// The mutable counterpart of `viewStart(_:)`.
 @inlinable
 func mutableViewStart<Scalar>(_ address: UnsafeMutablePointer<Scalar>?) -> UnsafeMutablePointer<Scalar> {
-    address ?? UnsafeMutablePointer(mutating: viewStart(UnsafePointer(address)))
+    address ?? UnsafeMutablePointer(mutating: viewStart(UnsafePointer<Scalar>?.none))
 }
 
 /// Throws unless `rows × columns` entries with leading dimension `leadingDimension` fit in

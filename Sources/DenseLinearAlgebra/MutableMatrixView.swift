@@ -34,6 +34,14 @@ public struct MutableMatrixView<Scalar: LinearAlgebraScalar> {
         self.leadingDimension = leadingDimension
     }
 
+    /// The same entries as `view`, writable: only for a view of storage this module holds writable
+    /// (the blocks and reshapes below are taken on ``readOnly`` and converted back).
+    @inlinable
+    init(mutating view: MatrixView<Scalar>) {
+        self.init(checkedStart: UnsafeMutablePointer(mutating: view.start), rows: view.rows, columns: view.columns,
+                  leadingDimension: view.leadingDimension)
+    }
+
     /// A writable view of `rows × columns` entries in `buffer` (see
     /// ``MatrixView/init(unsafeBuffer:rows:columns:leadingDimension:)``); valid only while `buffer` is.
     /// - Complexity: `O(1)`.
@@ -41,10 +49,8 @@ public struct MutableMatrixView<Scalar: LinearAlgebraScalar> {
     @inlinable
     public init(unsafeBuffer buffer: UnsafeMutableBufferPointer<Scalar>, rows: Int, columns: Int,
                 leadingDimension: Int? = nil) throws {
-        let ld = leadingDimension ?? Swift.max(1, rows)
-        try requireViewShape(rows: rows, columns: columns, leadingDimension: ld, capacity: buffer.count,
-                             "MutableMatrixView(unsafeBuffer:)")
-        self.init(checkedStart: mutableViewStart(buffer.baseAddress), rows: rows, columns: columns, leadingDimension: ld)
+        self.init(mutating: try MatrixView(unsafeBuffer: UnsafeBufferPointer(buffer), rows: rows, columns: columns,
+                                           leadingDimension: leadingDimension))
     }
 
     /// The same entries, read-only (to pass this view as an input operand).
@@ -60,9 +66,9 @@ public struct MutableMatrixView<Scalar: LinearAlgebraScalar> {
     @inlinable public var unsafeStart: UnsafeMutablePointer<Scalar> { start }
 
     /// `true` when the view has no entries.
-    @inlinable public var isEmpty: Bool { rows == 0 || columns == 0 }
+    @inlinable public var isEmpty: Bool { readOnly.isEmpty }
     /// `true` when the columns follow each other without a gap.
-    @inlinable public var isContiguous: Bool { leadingDimension == rows || columns <= 1 }
+    @inlinable public var isContiguous: Bool { readOnly.isContiguous }
     /// `(rows, columns)`, for messages and comparisons.
     @inlinable public var shape: (rows: Int, columns: Int) { (rows, columns) }
 
@@ -85,10 +91,7 @@ public struct MutableMatrixView<Scalar: LinearAlgebraScalar> {
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` unless both ranges lie within the view.
     @inlinable
     public func block(rows rowRange: Range<Int>, columns columnRange: Range<Int>) throws -> MutableMatrixView {
-        let offset = try blockOffset(rows: rowRange, columns: columnRange, shape: shape,
-                                     leadingDimension: leadingDimension, "MutableMatrixView.block")
-        return MutableMatrixView(checkedStart: start + offset, rows: rowRange.count, columns: columnRange.count,
-                                 leadingDimension: leadingDimension)
+        MutableMatrixView(mutating: try readOnly.block(rows: rowRange, columns: columnRange))
     }
 
     /// The rows `range`, every column. - Complexity: `O(1)`. - Throws: as ``block(rows:columns:)``.
@@ -104,10 +107,7 @@ public struct MutableMatrixView<Scalar: LinearAlgebraScalar> {
     /// - Throws: as ``MatrixView/reshaped(rows:columns:)``.
     @inlinable
     public func reshaped(rows newRows: Int, columns newColumns: Int) throws -> MutableMatrixView {
-        try requireReshape(from: shape, contiguous: isContiguous, to: (newRows, newColumns),
-                           "MutableMatrixView.reshaped")
-        return MutableMatrixView(checkedStart: start, rows: newRows, columns: newColumns,
-                                 leadingDimension: Swift.max(1, newRows))
+        MutableMatrixView(mutating: try readOnly.reshaped(rows: newRows, columns: newColumns))
     }
 
     /// Sets every entry to `value`.
