@@ -17,7 +17,7 @@ import CLinearAlgebra
 public final class BackendRoutines<Scalar>: Sendable {
     /// The routines, filled by the memberwise initializer whose labels are the routine names
     /// without the precision letter.
-    let routines: Routines
+    @usableFromInline let routines: Routines
 
     /// A table of `routines`.
     init(_ routines: Routines) { self.routines = routines }
@@ -25,53 +25,54 @@ public final class BackendRoutines<Scalar>: Sendable {
 
 extension BackendRoutines {
     /// The C routines of one precision.
+    @usableFromInline
     struct Routines: Sendable {
-        typealias Input = UnsafePointer<Scalar>?
-        typealias Output = UnsafeMutablePointer<Scalar>?
-        typealias Indices = UnsafeMutablePointer<Int32>?
-        typealias Layout = CBLAS_ORDER
-        typealias Trans = CBLAS_TRANSPOSE
+        @usableFromInline typealias Input = UnsafePointer<Scalar>?
+        @usableFromInline typealias Output = UnsafeMutablePointer<Scalar>?
+        @usableFromInline typealias Indices = UnsafeMutablePointer<Int32>?
+        @usableFromInline typealias Layout = CBLAS_ORDER
+        @usableFromInline typealias Trans = CBLAS_TRANSPOSE
 
-        let axpy: @Sendable (Int32, Scalar, Input, Int32, Output, Int32) -> Void
-        let scal: @Sendable (Int32, Scalar, Output, Int32) -> Void
-        let dot: @Sendable (Int32, Input, Int32, Input, Int32) -> Scalar
-        let nrm2: @Sendable (Int32, Input, Int32) -> Scalar
-        let gemv: @Sendable (Layout, Trans, Int32, Int32, Scalar, Input, Int32, Input, Int32, Scalar, Output, Int32) -> Void
-        let gemm: @Sendable (Layout, Trans, Trans, Int32, Int32, Int32, Scalar, Input, Int32, Input, Int32, Scalar, Output,
+        @usableFromInline let axpy: @Sendable (Int32, Scalar, Input, Int32, Output, Int32) -> Void
+        @usableFromInline let scal: @Sendable (Int32, Scalar, Output, Int32) -> Void
+        @usableFromInline let dot: @Sendable (Int32, Input, Int32, Input, Int32) -> Scalar
+        @usableFromInline let nrm2: @Sendable (Int32, Input, Int32) -> Scalar
+        @usableFromInline let gemv: @Sendable (Layout, Trans, Int32, Int32, Scalar, Input, Int32, Input, Int32, Scalar, Output, Int32) -> Void
+        @usableFromInline let gemm: @Sendable (Layout, Trans, Trans, Int32, Int32, Int32, Scalar, Input, Int32, Input, Int32, Scalar, Output,
                              Int32) -> Void
-        let syrk: @Sendable (Layout, CBLAS_UPLO, Trans, Int32, Int32, Scalar, Input, Int32, Scalar, Output, Int32) -> Void
-        let trsm: @Sendable (Layout, CBLAS_SIDE, CBLAS_UPLO, Trans, CBLAS_DIAG, Int32, Int32, Scalar, Input, Int32, Output,
+        @usableFromInline let syrk: @Sendable (Layout, CBLAS_UPLO, Trans, Int32, Int32, Scalar, Input, Int32, Scalar, Output, Int32) -> Void
+        @usableFromInline let trsm: @Sendable (Layout, CBLAS_SIDE, CBLAS_UPLO, Trans, CBLAS_DIAG, Int32, Int32, Scalar, Input, Int32, Output,
                              Int32) -> Void
-        let trmm: @Sendable (Layout, CBLAS_SIDE, CBLAS_UPLO, Trans, CBLAS_DIAG, Int32, Int32, Scalar, Input, Int32, Output,
+        @usableFromInline let trmm: @Sendable (Layout, CBLAS_SIDE, CBLAS_UPLO, Trans, CBLAS_DIAG, Int32, Int32, Scalar, Input, Int32, Output,
                              Int32) -> Void
 
-        let potrf: @Sendable (Int32, CChar, Int32, Output, Int32) -> Int32
-        let potrs: @Sendable (Int32, CChar, Int32, Int32, Input, Int32, Output, Int32) -> Int32
-        let geqrf: @Sendable (Int32, Int32, Int32, Output, Int32, Output, Output, Int32) -> Int32
-        let orgqr: @Sendable (Int32, Int32, Int32, Int32, Output, Int32, Input, Output, Int32) -> Int32
-        let geqp3: @Sendable (Int32, Int32, Int32, Output, Int32, Indices, Output, Output, Int32) -> Int32
-        let trtrs: @Sendable (Int32, CChar, CChar, CChar, Int32, Int32, Input, Int32, Output, Int32) -> Int32
-        let gesdd: @Sendable (Int32, CChar, Int32, Int32, Output, Int32, Output, Output, Int32, Output, Int32, Output, Int32,
+        @usableFromInline let potrf: @Sendable (Int32, CChar, Int32, Output, Int32) -> Int32
+        @usableFromInline let potrs: @Sendable (Int32, CChar, Int32, Int32, Input, Int32, Output, Int32) -> Int32
+        @usableFromInline let geqrf: @Sendable (Int32, Int32, Int32, Output, Int32, Output, Output, Int32) -> Int32
+        @usableFromInline let orgqr: @Sendable (Int32, Int32, Int32, Int32, Output, Int32, Input, Output, Int32) -> Int32
+        @usableFromInline let geqp3: @Sendable (Int32, Int32, Int32, Output, Int32, Indices, Output, Output, Int32) -> Int32
+        @usableFromInline let trtrs: @Sendable (Int32, CChar, CChar, CChar, Int32, Int32, Input, Int32, Output, Int32) -> Int32
+        @usableFromInline let gesdd: @Sendable (Int32, CChar, Int32, Int32, Output, Int32, Output, Output, Int32, Output, Int32, Output, Int32,
                               Indices) -> Int32
-        let getrf: @Sendable (Int32, Int32, Int32, Output, Int32, Indices) -> Int32
-        let getrs: @Sendable (Int32, CChar, Int32, Int32, Input, Int32, UnsafePointer<Int32>?, Output, Int32) -> Int32
-        let syevd: @Sendable (Int32, CChar, CChar, Int32, Output, Int32, Output, Output, Int32, Indices, Int32) -> Int32
-        let syevr: @Sendable (Int32, CChar, CChar, CChar, Int32, Output, Int32, Scalar, Scalar, Int32, Int32, Scalar, Indices,
+        @usableFromInline let getrf: @Sendable (Int32, Int32, Int32, Output, Int32, Indices) -> Int32
+        @usableFromInline let getrs: @Sendable (Int32, CChar, Int32, Int32, Input, Int32, UnsafePointer<Int32>?, Output, Int32) -> Int32
+        @usableFromInline let syevd: @Sendable (Int32, CChar, CChar, Int32, Output, Int32, Output, Output, Int32, Indices, Int32) -> Int32
+        @usableFromInline let syevr: @Sendable (Int32, CChar, CChar, CChar, Int32, Output, Int32, Scalar, Scalar, Int32, Int32, Scalar, Indices,
                               Output, Output, Int32, Indices, Output, Int32, Indices, Int32) -> Int32
-        let sytrd: @Sendable (Int32, CChar, Int32, Output, Int32, Output, Output, Output, Output, Int32) -> Int32
-        let stein: @Sendable (Int32, Int32, Input, Input, Int32, Input, UnsafePointer<Int32>?, UnsafePointer<Int32>?, Output,
+        @usableFromInline let sytrd: @Sendable (Int32, CChar, Int32, Output, Int32, Output, Output, Output, Output, Int32) -> Int32
+        @usableFromInline let stein: @Sendable (Int32, Int32, Input, Input, Int32, Input, UnsafePointer<Int32>?, UnsafePointer<Int32>?, Output,
                               Int32, Output, Indices, Indices) -> Int32
-        let ormtr: @Sendable (Int32, CChar, CChar, CChar, Int32, Int32, Input, Int32, Input, Output, Int32, Output, Int32)
+        @usableFromInline let ormtr: @Sendable (Int32, CChar, CChar, CChar, Int32, Int32, Input, Int32, Input, Output, Int32, Output, Int32)
             -> Int32
-        let lange: @Sendable (Int32, CChar, Int32, Int32, Input, Int32, Output) -> Scalar
-        let lansy: @Sendable (Int32, CChar, CChar, Int32, Input, Int32, Output) -> Scalar
-        let gecon: @Sendable (Int32, CChar, Int32, Input, Int32, Scalar, Output, Output, Indices) -> Int32
-        let pocon: @Sendable (Int32, CChar, Int32, Input, Int32, Scalar, Output, Output, Indices) -> Int32
+        @usableFromInline let lange: @Sendable (Int32, CChar, Int32, Int32, Input, Int32, Output) -> Scalar
+        @usableFromInline let lansy: @Sendable (Int32, CChar, CChar, Int32, Input, Int32, Output) -> Scalar
+        @usableFromInline let gecon: @Sendable (Int32, CChar, Int32, Input, Int32, Scalar, Output, Output, Indices) -> Int32
+        @usableFromInline let pocon: @Sendable (Int32, CChar, Int32, Input, Int32, Scalar, Output, Output, Indices) -> Int32
 
-        let planRealForward: @Sendable (Int32, Output, OpaquePointer?, UInt32) -> OpaquePointer?
-        let planRealInverse: @Sendable (Int32, OpaquePointer?, Output, UInt32) -> OpaquePointer?
-        let executeRealForward: @Sendable (OpaquePointer?, Output, OpaquePointer?) -> Void
-        let executeRealInverse: @Sendable (OpaquePointer?, OpaquePointer?, Output) -> Void
-        let destroyPlan: @Sendable (OpaquePointer?) -> Void
+        @usableFromInline let planRealForward: @Sendable (Int32, Output, OpaquePointer?, UInt32) -> OpaquePointer?
+        @usableFromInline let planRealInverse: @Sendable (Int32, OpaquePointer?, Output, UInt32) -> OpaquePointer?
+        @usableFromInline let executeRealForward: @Sendable (OpaquePointer?, Output, OpaquePointer?) -> Void
+        @usableFromInline let executeRealInverse: @Sendable (OpaquePointer?, OpaquePointer?, Output) -> Void
+        @usableFromInline let destroyPlan: @Sendable (OpaquePointer?) -> Void
     }
 }

@@ -40,6 +40,7 @@ extension LinearAlgebraScalar {
 
     /// `y ← αx + y` (`?axpy`).
     /// - Throws: ``LinearAlgebraError/exceedsIndexRange(operation:argument:value:)`` for a count or stride beyond `Int32`.
+    @inlinable
     public static func axpy(count: Int, alpha: Self, x: UnsafePointer<Self>, strideX: Int,
                             y: UnsafeMutablePointer<Self>, strideY: Int) throws {
         let i = BackendIndices<Self>("axpy")
@@ -49,6 +50,7 @@ extension LinearAlgebraScalar {
 
     /// `x ← αx` (`?scal`).
     /// - Throws: as ``axpy(count:alpha:x:strideX:y:strideY:)``.
+    @inlinable
     public static func scal(count: Int, alpha: Self, x: UnsafeMutablePointer<Self>, strideX: Int) throws {
         let i = BackendIndices<Self>("scal")
         let (n, incx) = (try i(count, "n"), try i(strideX, "incx"))
@@ -57,6 +59,7 @@ extension LinearAlgebraScalar {
 
     /// `xᵀy` (`?dot`).
     /// - Throws: as ``axpy(count:alpha:x:strideX:y:strideY:)``.
+    @inlinable
     public static func dot(count: Int, x: UnsafePointer<Self>, strideX: Int,
                            y: UnsafePointer<Self>, strideY: Int) throws -> Self {
         let i = BackendIndices<Self>("dot")
@@ -66,6 +69,7 @@ extension LinearAlgebraScalar {
 
     /// `‖x‖₂` without overflow (`?nrm2`).
     /// - Throws: as ``axpy(count:alpha:x:strideX:y:strideY:)``.
+    @inlinable
     public static func nrm2(count: Int, x: UnsafePointer<Self>, strideX: Int) throws -> Self {
         let i = BackendIndices<Self>("nrm2")
         let (n, incx) = (try i(count, "n"), try i(strideX, "incx"))
@@ -76,6 +80,7 @@ extension LinearAlgebraScalar {
 
     /// `y ← α·op(A)·x + βy` with `A` of size `rows × columns` (`?gemv`).
     /// - Throws: ``LinearAlgebraError/exceedsIndexRange(operation:argument:value:)`` for a size beyond `Int32`.
+    @inlinable
     public static func gemv(transpose: Transpose, rows: Int, columns: Int, alpha: Self,
                             a: UnsafePointer<Self>, lda: Int, x: UnsafePointer<Self>, strideX: Int,
                             beta: Self, y: UnsafeMutablePointer<Self>, strideY: Int) throws {
@@ -87,6 +92,7 @@ extension LinearAlgebraScalar {
 
     /// `C ← α·op(A)·op(B) + βC`, `C` of size `m × n`, inner dimension `k` (`?gemm`).
     /// - Throws: as ``gemv(transpose:rows:columns:alpha:a:lda:x:strideX:beta:y:strideY:)``.
+    @inlinable
     public static func gemm(transposeA: Transpose, transposeB: Transpose, m: Int, n: Int, k: Int,
                             alpha: Self, a: UnsafePointer<Self>, lda: Int, b: UnsafePointer<Self>, ldb: Int,
                             beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int) throws {
@@ -100,6 +106,7 @@ extension LinearAlgebraScalar {
 
     /// `C ← α·op(A)·op(A)ᵀ + βC` on one triangle of the `n × n` matrix `C` (`?syrk`).
     /// - Throws: as ``gemv(transpose:rows:columns:alpha:a:lda:x:strideX:beta:y:strideY:)``.
+    @inlinable
     public static func syrk(triangle: Triangle, transpose: Transpose, n: Int, k: Int, alpha: Self,
                             a: UnsafePointer<Self>, lda: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int) throws {
         let i = BackendIndices<Self>("syrk")
@@ -111,6 +118,7 @@ extension LinearAlgebraScalar {
 
     /// `B ← α·op(A)⁻¹·B` or `B ← α·B·op(A)⁻¹` with triangular `A` (`?trsm`).
     /// - Throws: as ``gemv(transpose:rows:columns:alpha:a:lda:x:strideX:beta:y:strideY:)``.
+    @inlinable
     public static func trsm(side: Side, triangle: Triangle, transpose: Transpose, diagonal: DiagonalKind,
                             m: Int, n: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
                             b: UnsafeMutablePointer<Self>, ldb: Int) throws {
@@ -119,6 +127,7 @@ extension LinearAlgebraScalar {
 
     /// `B ← α·op(A)·B` or `B ← α·B·op(A)` with triangular `A` (`?trmm`).
     /// - Throws: as ``gemv(transpose:rows:columns:alpha:a:lda:x:strideX:beta:y:strideY:)``.
+    @inlinable
     public static func trmm(side: Side, triangle: Triangle, transpose: Transpose, diagonal: DiagonalKind,
                             m: Int, n: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
                             b: UnsafeMutablePointer<Self>, ldb: Int) throws {
@@ -126,6 +135,7 @@ extension LinearAlgebraScalar {
     }
 
     /// The call shared by `?trsm` and `?trmm`, which have one signature.
+    @inlinable
     static func triangular(
         _ routine: (CBLAS_ORDER, CBLAS_SIDE, CBLAS_UPLO, CBLAS_TRANSPOSE, CBLAS_DIAG, Int32, Int32, Self,
                     UnsafePointer<Self>?, Int32, UnsafeMutablePointer<Self>?, Int32) -> Void,
@@ -143,6 +153,7 @@ extension LinearAlgebraScalar {
 
     /// Cholesky factorisation of one triangle of an SPD matrix, in place (`?potrf`).
     /// - Throws: ``LinearAlgebraError/exceedsIndexRange(operation:argument:value:)`` for a size beyond `Int32`.
+    @inlinable
     public static func potrf(triangle: Triangle, n: Int, a: UnsafeMutablePointer<Self>, lda: Int) throws -> Int {
         let i = BackendIndices<Self>("potrf")
         let (n, lda) = (try i(n, "n"), try i(lda, "lda"))
@@ -151,6 +162,7 @@ extension LinearAlgebraScalar {
 
     /// Solve `A X = B` from a Cholesky factor (`?potrs`).
     /// - Throws: as ``potrf(triangle:n:a:lda:)``.
+    @inlinable
     public static func potrs(triangle: Triangle, n: Int, rightHandSides: Int, a: UnsafePointer<Self>, lda: Int,
                              b: UnsafeMutablePointer<Self>, ldb: Int) throws -> Int {
         let i = BackendIndices<Self>("potrs")
@@ -160,6 +172,7 @@ extension LinearAlgebraScalar {
 
     /// Householder QR, `R` above the diagonal and reflectors below (`?geqrf`).
     /// - Throws: as ``potrf(triangle:n:a:lda:)``.
+    @inlinable
     public static func geqrf(m: Int, n: Int, a: UnsafeMutablePointer<Self>, lda: Int,
                              tau: UnsafeMutablePointer<Self>) throws -> Int {
         let i = BackendIndices<Self>("geqrf")
@@ -171,6 +184,7 @@ extension LinearAlgebraScalar {
 
     /// Forms the first `n` columns of `Q` from `k` reflectors (`?orgqr`).
     /// - Throws: as ``potrf(triangle:n:a:lda:)``.
+    @inlinable
     public static func orgqr(m: Int, n: Int, k: Int, a: UnsafeMutablePointer<Self>, lda: Int,
                              tau: UnsafePointer<Self>) throws -> Int {
         let i = BackendIndices<Self>("orgqr")
@@ -184,6 +198,7 @@ extension LinearAlgebraScalar {
     /// leading diagonal reveals the numerical rank. `pivots` (`n`, 1-based on exit) gives `P`:
     /// column `j` of `A·P` is column `pivots[j] − 1` of `A`; pass zeros to let every column move.
     /// - Throws: as ``potrf(triangle:n:a:lda:)``.
+    @inlinable
     public static func geqp3(m: Int, n: Int, a: UnsafeMutablePointer<Self>, lda: Int,
                              pivots: UnsafeMutablePointer<Int32>, tau: UnsafeMutablePointer<Self>) throws -> Int {
         let i = BackendIndices<Self>("geqp3")
@@ -195,6 +210,7 @@ extension LinearAlgebraScalar {
 
     /// Triangular solve with singularity check (`?trtrs`).
     /// - Throws: as ``potrf(triangle:n:a:lda:)``.
+    @inlinable
     public static func trtrs(triangle: Triangle, transpose: Transpose, diagonal: DiagonalKind, n: Int,
                              rightHandSides: Int, a: UnsafePointer<Self>, lda: Int,
                              b: UnsafeMutablePointer<Self>, ldb: Int) throws -> Int {
@@ -207,6 +223,7 @@ extension LinearAlgebraScalar {
 
     /// Thin SVD by divide and conquer, `jobz = 'S'` or `'N'` (`?gesdd`); destroys `a`.
     /// - Throws: as ``potrf(triangle:n:a:lda:)``.
+    @inlinable
     public static func gesdd(computeVectors: Bool, m: Int, n: Int, a: UnsafeMutablePointer<Self>, lda: Int,
                              singularValues: UnsafeMutablePointer<Self>, u: UnsafeMutablePointer<Self>?, ldu: Int,
                              vt: UnsafeMutablePointer<Self>?, ldvt: Int) throws -> Int {
@@ -224,6 +241,7 @@ extension LinearAlgebraScalar {
 
     /// LU factorisation with partial pivoting (`?getrf`); pivots are 1-based.
     /// - Throws: as ``potrf(triangle:n:a:lda:)``.
+    @inlinable
     public static func getrf(m: Int, n: Int, a: UnsafeMutablePointer<Self>, lda: Int,
                              pivots: UnsafeMutablePointer<Int32>) throws -> Int {
         let i = BackendIndices<Self>("getrf")
@@ -233,6 +251,7 @@ extension LinearAlgebraScalar {
 
     /// Solve with an LU factorisation (`?getrs`).
     /// - Throws: as ``potrf(triangle:n:a:lda:)``.
+    @inlinable
     public static func getrs(transpose: Transpose, n: Int, rightHandSides: Int, a: UnsafePointer<Self>, lda: Int,
                              pivots: UnsafePointer<Int32>, b: UnsafeMutablePointer<Self>, ldb: Int) throws -> Int {
         let i = BackendIndices<Self>("getrs")
@@ -245,6 +264,7 @@ extension LinearAlgebraScalar {
     /// Symmetric EVD by divide and conquer (`?syevd`): ascending eigenvalues in `w`,
     /// eigenvectors overwrite `a` when `computeVectors`.
     /// - Throws: as ``potrf(triangle:n:a:lda:)``.
+    @inlinable
     public static func syevd(computeVectors: Bool, triangle: Triangle, n: Int, a: UnsafeMutablePointer<Self>,
                              lda: Int, eigenvalues: UnsafeMutablePointer<Self>) throws -> Int {
         let i = BackendIndices<Self>("syevd")
@@ -261,6 +281,7 @@ extension LinearAlgebraScalar {
     /// selection; the number found is written to `found`. `a` is destroyed. `support`
     /// needs `2·max(1, n)` entries.
     /// - Throws: as ``potrf(triangle:n:a:lda:)``, also for a selected index beyond `Int32`.
+    @inlinable
     public static func syevr(computeVectors: Bool, selection: EigenvalueSelection<Self>, triangle: Triangle,
                              n: Int, a: UnsafeMutablePointer<Self>, lda: Int, absoluteTolerance: Self,
                              found: inout Int, eigenvalues: UnsafeMutablePointer<Self>,
@@ -284,6 +305,7 @@ extension LinearAlgebraScalar {
     /// (`?sytrd`): the diagonal of `T` in `diagonal` (`n`), its off-diagonal in
     /// `offDiagonal` (`n − 1`), the reflectors of `Q` in the `triangle` of `a` and `tau` (`n − 1`).
     /// - Throws: as ``potrf(triangle:n:a:lda:)``.
+    @inlinable
     public static func sytrd(triangle: Triangle, n: Int, a: UnsafeMutablePointer<Self>, lda: Int,
                              diagonal: UnsafeMutablePointer<Self>, offDiagonal: UnsafeMutablePointer<Self>,
                              tau: UnsafeMutablePointer<Self>) throws -> Int {
@@ -301,6 +323,7 @@ extension LinearAlgebraScalar {
     /// of each block) are in `?stebz`'s format; eigenvalues are grouped by block, ascending
     /// within one. `failures` needs `count` entries.
     /// - Throws: as ``potrf(triangle:n:a:lda:)``.
+    @inlinable
     public static func stein(n: Int, diagonal: UnsafePointer<Self>, offDiagonal: UnsafePointer<Self>, count: Int,
                              eigenvalues: UnsafePointer<Self>, blocks: UnsafePointer<Int32>,
                              splits: UnsafePointer<Int32>, z: UnsafeMutablePointer<Self>, ldz: Int,
@@ -319,6 +342,7 @@ extension LinearAlgebraScalar {
     /// `C ← Q·C` with the `n × n` orthogonal `Q` of a ``sytrd(triangle:n:a:lda:diagonal:offDiagonal:tau:)``
     /// reduction and `C` of size `n × columns` (`?ormtr`, side left, no transpose).
     /// - Throws: as ``potrf(triangle:n:a:lda:)``.
+    @inlinable
     public static func ormtr(triangle: Triangle, n: Int, columns: Int, a: UnsafePointer<Self>, lda: Int,
                              tau: UnsafePointer<Self>, c: UnsafeMutablePointer<Self>, ldc: Int) throws -> Int {
         let i = BackendIndices<Self>("ormtr")
@@ -335,6 +359,7 @@ extension LinearAlgebraScalar {
 
     /// The 1-norm `max_j Σ_i |a_ij|` of the `m × n` matrix `a` (`?lange`, norm `'1'`).
     /// - Throws: as ``potrf(triangle:n:a:lda:)``.
+    @inlinable
     public static func lange(m: Int, n: Int, a: UnsafePointer<Self>, lda: Int) throws -> Self {
         let i = BackendIndices<Self>("lange")
         let (m, n, lda) = (try i(m, "m"), try i(n, "n"), try i(lda, "lda"))
@@ -345,6 +370,7 @@ extension LinearAlgebraScalar {
 
     /// The 1-norm of the symmetric `n × n` matrix stored in one `triangle` of `a` (`?lansy`, norm `'1'`).
     /// - Throws: as ``potrf(triangle:n:a:lda:)``.
+    @inlinable
     public static func lansy(triangle: Triangle, n: Int, a: UnsafePointer<Self>, lda: Int) throws -> Self {
         let i = BackendIndices<Self>("lansy")
         let (n32, lda) = (try i(n, "n"), try i(lda, "lda"))
@@ -355,6 +381,7 @@ extension LinearAlgebraScalar {
     /// An estimate of the reciprocal 1-norm condition number `1/(‖A‖₁·‖A⁻¹‖₁)` from the LU
     /// factors of `?getrf` and `‖A‖₁` (`?gecon`, Higham's estimator): written to `reciprocalCondition`.
     /// - Throws: as ``potrf(triangle:n:a:lda:)``.
+    @inlinable
     public static func gecon(n: Int, a: UnsafePointer<Self>, lda: Int, oneNorm norm: Self,
                              reciprocalCondition: inout Self) throws -> Int {
         let i = BackendIndices<Self>("gecon")
@@ -368,6 +395,7 @@ extension LinearAlgebraScalar {
 
     /// The same estimate from a Cholesky factor of `?potrf` in `triangle` (`?pocon`).
     /// - Throws: as ``potrf(triangle:n:a:lda:)``.
+    @inlinable
     public static func pocon(triangle: Triangle, n: Int, a: UnsafePointer<Self>, lda: Int, oneNorm norm: Self,
                              reciprocalCondition: inout Self) throws -> Int {
         let i = BackendIndices<Self>("pocon")
@@ -385,6 +413,7 @@ extension LinearAlgebraScalar {
     /// `n/2 + 1` interleaved complex values at `output` (`fftw(f)_plan_dft_r2c_1d`, `FFTW_ESTIMATE`).
     /// Callers serialise planning (FFTW's planner is not thread-safe), as ``RealFourierTransform`` does.
     /// - Throws: ``LinearAlgebraError/exceedsIndexRange(operation:argument:value:)`` for a length beyond `Int32`.
+    @inlinable
     public static func makeRealForwardPlan(count: Int, input: UnsafeMutablePointer<Self>,
                                            output: UnsafeMutableRawPointer) throws -> OpaquePointer? {
         let n = try BackendIndices<Self>("fft plan")(count, "n")
@@ -393,6 +422,7 @@ extension LinearAlgebraScalar {
 
     /// Plans the inverse complex-to-real transform (unnormalised, destroys its input).
     /// - Throws: as ``makeRealForwardPlan(count:input:output:)``.
+    @inlinable
     public static func makeRealInversePlan(count: Int, input: UnsafeMutableRawPointer,
                                            output: UnsafeMutablePointer<Self>) throws -> OpaquePointer? {
         let n = try BackendIndices<Self>("fft plan")(count, "n")
@@ -400,18 +430,21 @@ extension LinearAlgebraScalar {
     }
 
     /// Runs a plan on new arrays of the planned size and alignment (`fftw(f)_execute_dft_r2c`).
+    @inlinable
     public static func executeRealForward(plan: OpaquePointer, input: UnsafeMutablePointer<Self>,
                                           output: UnsafeMutableRawPointer) {
         backend.routines.executeRealForward(plan, input, OpaquePointer(output))
     }
 
     /// Runs an inverse plan on new arrays (`fftw(f)_execute_dft_c2r`).
+    @inlinable
     public static func executeRealInverse(plan: OpaquePointer, input: UnsafeMutableRawPointer,
                                           output: UnsafeMutablePointer<Self>) {
         backend.routines.executeRealInverse(plan, OpaquePointer(input), output)
     }
 
     /// Frees a plan (`fftw(f)_destroy_plan`).
+    @inlinable
     public static func destroyPlan(_ plan: OpaquePointer) {
         backend.routines.destroyPlan(plan)
     }

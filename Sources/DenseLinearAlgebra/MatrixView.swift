@@ -197,10 +197,14 @@ func requireViewShape(rows: Int, columns: Int, leadingDimension: Int, capacity: 
 @inlinable
 func blockOffset(rows rowRange: Range<Int>, columns columnRange: Range<Int>, shape: (rows: Int, columns: Int),
                  leadingDimension: Int, _ operation: String) throws -> Int {
-    for (range, count, what) in [(rowRange, shape.rows, "rows"), (columnRange, shape.columns, "columns")]
-    where range.lowerBound < 0 || range.upperBound > count {
-        throw LinearAlgebraError.invalidArgument(
-            operation: operation, detail: "\(what) \(range) are outside 0..<\(count) of a \(shape.rows)×\(shape.columns) view")
+    // Two plain comparisons per range: this runs for every block a kernel takes (no array literal here).
+    func outside(_ range: Range<Int>, _ count: Int, _ what: String) -> LinearAlgebraError {
+        .invalidArgument(operation: operation,
+                         detail: "\(what) \(range) are outside 0..<\(count) of a \(shape.rows)×\(shape.columns) view")
+    }
+    guard rowRange.lowerBound >= 0, rowRange.upperBound <= shape.rows else { throw outside(rowRange, shape.rows, "rows") }
+    guard columnRange.lowerBound >= 0, columnRange.upperBound <= shape.columns else {
+        throw outside(columnRange, shape.columns, "columns")
     }
     // An empty block keeps the parent's start: its offset could point past the storage.
     guard !rowRange.isEmpty, !columnRange.isEmpty else { return 0 }
