@@ -12,8 +12,9 @@ import CLinearAlgebra
 ///
 /// A class around a struct of routines: a routine call then loads one reference and one entry.
 /// A struct table returned from the protocol requirement would be copied whole — thirty-odd
-/// closures retained and released — on every BLAS call (measured: a 10–40 % slower HODLR solve
-/// and Brand update at the quick report's sizes, `Notes/BENCHMARKS.md`, "Views and the bridge").
+/// closures retained and released — on every BLAS call (with unspecialised routines, measured
+/// 20–40 % slower HODLR matvec and factorization at the quick report's sizes, `Notes/BENCHMARKS.md`,
+/// "Views and the bridge").
 public final class BackendRoutines<Scalar>: Sendable {
     /// The routines, filled by the memberwise initializer whose labels are the routine names
     /// without the precision letter.
