@@ -1,6 +1,6 @@
 // Level-1 BLAS on plain arrays, the vectors of KronKit. An array may hold more entries
 // than BLAS's 32-bit length can count: every call runs over pieces of at most
-// `SizePolicy.maximumIndex` entries, so any array works and no `Int32(_:)` conversion traps.
+// `SizePolicy.maximumIndex` entries, so any array works and the bridge's narrowing never fails.
 
 /// Calls `body(offset, length)` for consecutive pieces of `0..<count`, each at most `piece`
 /// long (BLAS's index range by default).
@@ -32,10 +32,12 @@ extension Array where Element: LinearAlgebraScalar {
         guard !isEmpty else { return 0 }
         return withUnsafeBufferPointer { x in
             other.withUnsafeBufferPointer { y in
+                let (px, py) = (viewStart(x.baseAddress), viewStart(y.baseAddress))
                 var sum: Element = 0
                 forEachBLASPiece(of: count) { offset, length in
-                    sum += Element.dot(count: length, x: x.baseAddress! + offset, strideX: 1,
-                                       y: y.baseAddress! + offset, strideY: 1)
+                    sum += withinIndexRange {
+                        try Element.dot(count: length, x: px + offset, strideX: 1, y: py + offset, strideY: 1)
+                    }
                 }
                 return sum
             }
@@ -48,9 +50,10 @@ extension Array where Element: LinearAlgebraScalar {
     public var norm2: Element {
         guard !isEmpty else { return 0 }
         return withUnsafeBufferPointer { x in
+            let px = viewStart(x.baseAddress)
             var norm: Element = 0
             forEachBLASPiece(of: count) { offset, length in
-                norm = Element.hypot(norm, Element.nrm2(count: length, x: x.baseAddress! + offset, strideX: 1))
+                norm = Element.hypot(norm, withinIndexRange { try Element.nrm2(count: length, x: px + offset, strideX: 1) })
             }
             return norm
         }
@@ -62,11 +65,13 @@ extension Array where Element: LinearAlgebraScalar {
         try requireSameLength(as: x, "axpy")
         guard !isEmpty else { return }
         let n = count
-        x.withUnsafeBufferPointer { px in
-            withUnsafeMutableBufferPointer { py in
+        x.withUnsafeBufferPointer { xs in
+            withUnsafeMutableBufferPointer { ys in
+                let (px, py) = (viewStart(xs.baseAddress), mutableViewStart(ys.baseAddress))
                 forEachBLASPiece(of: n) { offset, length in
-                    Element.axpy(count: length, alpha: alpha, x: px.baseAddress! + offset, strideX: 1,
-                                 y: py.baseAddress! + offset, strideY: 1)
+                    withinIndexRange {
+                        try Element.axpy(count: length, alpha: alpha, x: px + offset, strideX: 1, y: py + offset, strideY: 1)
+                    }
                 }
             }
         }
@@ -77,9 +82,10 @@ extension Array where Element: LinearAlgebraScalar {
     public mutating func scale(by alpha: Element) {
         guard !isEmpty else { return }
         let n = count
-        withUnsafeMutableBufferPointer { x in
+        withUnsafeMutableBufferPointer { xs in
+            let px = mutableViewStart(xs.baseAddress)
             forEachBLASPiece(of: n) { offset, length in
-                Element.scal(count: length, alpha: alpha, x: x.baseAddress! + offset, strideX: 1)
+                withinIndexRange { try Element.scal(count: length, alpha: alpha, x: px + offset, strideX: 1) }
             }
         }
     }

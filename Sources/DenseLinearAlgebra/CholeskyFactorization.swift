@@ -43,8 +43,8 @@ public struct CholeskyFactorization<Scalar: LinearAlgebraScalar>: Sendable {
         try matrix.requireSquare(operation)
         var l = matrix
         let (n, lda) = (l.rows, l.leadingDimension)
-        let norm = n > 0 ? l.withBasePointer { Scalar.lansy(triangle: .lower, n: n, a: $0, lda: lda) } : 0
-        let info = l.withMutableBasePointer { Scalar.potrf(triangle: .lower, n: n, a: $0, lda: lda) }
+        let norm = n > 0 ? try l.withBasePointer { try Scalar.lansy(triangle: .lower, n: n, a: $0, lda: lda) } : 0
+        let info = try l.withMutableBasePointer { try Scalar.potrf(triangle: .lower, n: n, a: $0, lda: lda) }
         if info < 0 { throw LinearAlgebraError.lapackFailure(routine: "\(Scalar.routinePrefix)potrf", info: info) }
         if info > 0 {
             var lower = matrix
@@ -57,8 +57,8 @@ public struct CholeskyFactorization<Scalar: LinearAlgebraScalar>: Sendable {
         }
         var rcond: Scalar = 1
         if n > 0 {
-            let conditionInfo = l.withBasePointer {
-                Scalar.pocon(triangle: .lower, n: n, a: $0, lda: lda, oneNorm: norm, reciprocalCondition: &rcond)
+            let conditionInfo = try l.withBasePointer {
+                try Scalar.pocon(triangle: .lower, n: n, a: $0, lda: lda, oneNorm: norm, reciprocalCondition: &rcond)
             }
             if conditionInfo != 0 {
                 throw LinearAlgebraError.lapackFailure(routine: "\(Scalar.routinePrefix)pocon", info: conditionInfo)
@@ -85,27 +85,34 @@ public struct CholeskyFactorization<Scalar: LinearAlgebraScalar>: Sendable {
     ///   ``reciprocalCondition`` is below `eps`.
     @inlinable
     public func solve(_ b: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        var x = b
+        try x.withMutableView { try solve(inPlace: $0) }
+        return x
+    }
+
+    /// Solves `A·X = B` in place: `b`, a view of `n` rows, is overwritten by `X` (LAPACK `?potrs`
+    /// with `b`'s leading dimension; no copy).
+    /// - Complexity: `2n²` flops per column of `b`, plus one finiteness pass over `b`.
+    /// - Accuracy: as ``solve(_:)``.
+    /// - Throws: as ``solve(_:)``; `b` is unchanged when it throws before LAPACK runs.
+    @inlinable
+    public func solve(inPlace b: MutableMatrixView<Scalar>) throws {
         let operation = "Cholesky solve (\(Scalar.routinePrefix)potrs)"
         guard b.rows == order else {
             throw LinearAlgebraError.dimensionMismatch(
                 operation: operation, expected: "\(order) rows", actual: "\(b.rows)×\(b.columns)")
         }
-        try b.requireFinite(operation, argument: "B")
+        try b.readOnly.requireFinite(operation, argument: "B")
         guard isNumericallyNonsingular else {
             throw LinearAlgebraError.numericallySingular(operation: operation,
                                                          reciprocalCondition: Double(reciprocalCondition))
         }
-        var x = b
-        guard !x.isEmpty else { return x }
-        let (n, k, ldb) = (x.rows, x.columns, x.leadingDimension)
-        let info = packedFactor.withBasePointer { pl in
-            x.withMutableBasePointer { px in
-                Scalar.potrs(triangle: .lower, n: n, rightHandSides: k, a: pl, lda: packedFactor.leadingDimension,
-                             b: px, ldb: ldb)
-            }
+        guard !b.isEmpty else { return }
+        let info = try packedFactor.withView { factor in
+            try Scalar.potrs(triangle: .lower, n: order, rightHandSides: b.columns, a: factor.start,
+                             lda: factor.leadingDimension, b: b.start, ldb: b.leadingDimension)
         }
         if info != 0 { throw LinearAlgebraError.lapackFailure(routine: "\(Scalar.routinePrefix)potrs", info: info) }
-        return x
     }
 
     /// `A⁻¹` formed from the factor (two triangular solves against the identity).

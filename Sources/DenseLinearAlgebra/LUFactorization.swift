@@ -32,14 +32,12 @@ public struct LUFactorization<Scalar: LinearAlgebraScalar>: Sendable {
         var rcond: Scalar = 1
         if n > 0 {
             let lda = a.leadingDimension
-            let norm = a.withBasePointer { Scalar.lange(m: n, n: n, a: $0, lda: lda) }
-            let info = a.withMutableBasePointer { pa in
-                ipiv.withUnsafeMutableBufferPointer { Scalar.getrf(m: n, n: n, a: pa, lda: lda, pivots: $0.baseAddress!) }
-            }
+            let norm = try a.withBasePointer { try Scalar.lange(m: n, n: n, a: $0, lda: lda) }
+            let info = try a.withMutableBasePointer { try Scalar.getrf(m: n, n: n, a: $0, lda: lda, pivots: &ipiv) }
             if info > 0 { throw LinearAlgebraError.singularMatrix(operation: "LU (\(routine))", index: info) }
             if info < 0 { throw LinearAlgebraError.lapackFailure(routine: routine, info: info) }
-            let conditionInfo = a.withBasePointer {
-                Scalar.gecon(n: n, a: $0, lda: lda, oneNorm: norm, reciprocalCondition: &rcond)
+            let conditionInfo = try a.withBasePointer {
+                try Scalar.gecon(n: n, a: $0, lda: lda, oneNorm: norm, reciprocalCondition: &rcond)
             }
             if conditionInfo != 0 {
                 throw LinearAlgebraError.lapackFailure(routine: "\(Scalar.routinePrefix)gecon", info: conditionInfo)
@@ -64,30 +62,35 @@ public struct LUFactorization<Scalar: LinearAlgebraScalar>: Sendable {
     ///   ``reciprocalCondition`` is below `eps` (the solution would have no correct digit).
     @inlinable
     public func solve(_ b: Matrix<Scalar>, transpose: Transpose = .none) throws -> Matrix<Scalar> {
+        var x = b
+        try x.withMutableView { try solve(inPlace: $0, transpose: transpose) }
+        return x
+    }
+
+    /// Solves `op(A)·X = B` in place: `b`, a view of `n` rows (a block of a larger matrix, say),
+    /// is overwritten by `X` (LAPACK `?getrs` with `b`'s leading dimension; no copy).
+    /// - Complexity: `2n²` flops per column of `b`, plus one finiteness pass over `b`.
+    /// - Accuracy: as ``solve(_:transpose:)``.
+    /// - Throws: as ``solve(_:transpose:)``; `b` is unchanged when it throws before LAPACK runs.
+    @inlinable
+    public func solve(inPlace b: MutableMatrixView<Scalar>, transpose: Transpose = .none) throws {
         let n = packedFactors.rows
         let operation = "LU solve (\(Scalar.routinePrefix)getrs)"
         guard b.rows == n else {
             throw LinearAlgebraError.dimensionMismatch(operation: operation, expected: "\(n) rows",
                                                        actual: "\(b.rows)×\(b.columns)")
         }
-        try b.requireFinite(operation, argument: "B")
+        try b.readOnly.requireFinite(operation, argument: "B")
         guard isNumericallyNonsingular else {
             throw LinearAlgebraError.numericallySingular(operation: operation,
                                                          reciprocalCondition: Double(reciprocalCondition))
         }
-        var x = b
-        guard !x.isEmpty else { return x }
-        let (k, ldb) = (x.columns, x.leadingDimension)
-        let info = packedFactors.withBasePointer { pa in
-            pivots.withUnsafeBufferPointer { pp in
-                x.withMutableBasePointer { px in
-                    Scalar.getrs(transpose: transpose, n: n, rightHandSides: k, a: pa,
-                                 lda: packedFactors.leadingDimension, pivots: pp.baseAddress!, b: px, ldb: ldb)
-                }
-            }
+        guard !b.isEmpty else { return }
+        let info = try packedFactors.withView { factors in
+            try Scalar.getrs(transpose: transpose, n: n, rightHandSides: b.columns, a: factors.start,
+                             lda: factors.leadingDimension, pivots: pivots, b: b.start, ldb: b.leadingDimension)
         }
         if info != 0 { throw LinearAlgebraError.lapackFailure(routine: "\(Scalar.routinePrefix)getrs", info: info) }
-        return x
     }
 
     /// `log |det A|` and the sign of `det A`, without overflow (`-∞` for an exactly singular `U`).

@@ -36,6 +36,9 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
     /// by a damping) has no finite reciprocal: `value` (zero, or so small that `1/value`
     /// overflows) at the 1-based `index` into the decomposition's eigenvalues.
     case singularEigenvalue(operation: String, index: Int, value: Double)
+    /// One call would write its `output` operand while reading an `input` that shares entries with it
+    /// (two overlapping views of one matrix's storage); BLAS and LAPACK define no result for that.
+    case overlappingOperands(operation: String, output: String, input: String)
     /// `underlying` happened inside `context` — a sub-step such as one factor of a Kronecker
     /// product, one leaf of a HODLR tree or a capacitance matrix. Added with
     /// ``LinearAlgebraError/withContext(_:_:)``; ``rootCause`` strips every context.
@@ -76,6 +79,8 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
         case let .singularEigenvalue(operation, index, value):
             let what = value == 0 ? "eigenvalue 0" : "eigenvalue \(value), whose reciprocal overflows,"
             return "\(operation): matrix is singular (\(what) at index \(index))"
+        case let .overlappingOperands(operation, output, input):
+            return "\(operation): output \(output) overlaps input \(input); pass disjoint views or copy the input"
         case let .inContext(context, underlying):
             return "\(context): \(underlying.description)"
         }

@@ -68,23 +68,14 @@ extension Matrix {
     @inlinable
     public mutating func add(_ other: Matrix, scaledBy alpha: Scalar) throws {
         try requireSameShape(as: other, "Matrix.add")
-        let count = storage.count
-        guard count > 0 else { return }
-        other.storage.withUnsafeBufferPointer { x in
-            storage.withUnsafeMutableBufferPointer { y in
-                Scalar.axpy(count: count, alpha: alpha, x: x.baseAddress!, strideX: 1, y: y.baseAddress!, strideY: 1)
-            }
-        }
+        try other.withView { x in try withMutableView { try $0.add(x, scaledBy: alpha) } }
     }
 
     /// `self ← α·self` (BLAS `?scal`).
     @inlinable
     public mutating func scale(by alpha: Scalar) {
-        let count = storage.count
-        guard count > 0 else { return }
-        storage.withUnsafeMutableBufferPointer { x in
-            Scalar.scal(count: count, alpha: alpha, x: x.baseAddress!, strideX: 1)
-        }
+        // A matrix's element count is within BLAS's index range (SizePolicy rule 3).
+        withinIndexRange { try withMutableView { try $0.scale(by: alpha) } }
     }
 
     /// `α·self`.
@@ -156,7 +147,7 @@ extension Matrix {
     public var frobeniusNorm: Scalar {
         let count = storage.count
         guard count > 0 else { return 0 }
-        return storage.withUnsafeBufferPointer { Scalar.nrm2(count: count, x: $0.baseAddress!, strideX: 1) }
+        return withinIndexRange { try withView { try Scalar.nrm2(count: count, x: $0.start, strideX: 1) } }
     }
 
     /// The largest absolute entry `max |a_ij|` (0 for an empty matrix).

@@ -20,29 +20,11 @@ extension Matrix {
         _ a: Matrix, _ b: Matrix, transposingA transposeA: Transpose = .none,
         transposingB transposeB: Transpose = .none, alpha: Scalar = 1, beta: Scalar = 0, into c: inout Matrix
     ) throws {
-        let (m, k) = a.shape(after: transposeA)
-        let (kb, n) = b.shape(after: transposeB)
-        guard k == kb else {
-            throw LinearAlgebraError.dimensionMismatch(
-                operation: "gemm", expected: "op(B) with \(k) rows to match op(A) \(m)×\(k)",
-                actual: "op(B) \(kb)×\(n)")
-        }
-        guard c.rows == m, c.columns == n else {
-            throw LinearAlgebraError.dimensionMismatch(
-                operation: "gemm", expected: "C of size \(m)×\(n)", actual: "\(c.rows)×\(c.columns)")
-        }
-        guard m > 0, n > 0 else { return }
-        if k == 0 {
-            c.scale(by: beta)
-            return
-        }
-        let ldc = c.leadingDimension
-        a.withBasePointer { pa in
-            b.withBasePointer { pb in
-                c.withMutableBasePointer { pc in
-                    Scalar.gemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                                alpha: alpha, a: pa, lda: a.leadingDimension, b: pb, ldb: b.leadingDimension,
-                                beta: beta, c: pc, ldc: ldc)
+        try a.withView { va in
+            try b.withView { vb in
+                try c.withMutableView { vc in
+                    try multiply(va, vb, transposingA: transposeA, transposingB: transposeB, alpha: alpha, beta: beta,
+                                 into: vc)
                 }
             }
         }
@@ -50,7 +32,7 @@ extension Matrix {
 
     /// `op(self) · op(other)` as a new matrix (BLAS `?gemm`).
     /// - Complexity: `2·m·n·k` flops.
-    /// - Throws: as ``multiply(_:_:transposingA:transposingB:alpha:beta:into:)``, and as
+    /// - Throws: as the `?gemm` form `multiply(_:_:transposingA:transposingB:alpha:beta:into:)`, and as
     ///   ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the `m × n` product.
     @inlinable
     public func multiplied(by other: Matrix, transposingSelf: Transpose = .none,
@@ -72,17 +54,11 @@ extension Matrix {
                 operation: "gemv", expected: "x of length \(n) and y of length \(m)",
                 actual: "x of length \(x.count) and y of length \(y.count)")
         }
-        guard m > 0 else { return }
-        if n == 0 {
-            for i in y.indices { y[i] *= beta }
-            return
-        }
-        withBasePointer { pa in
-            x.withUnsafeBufferPointer { px in
-                y.withUnsafeMutableBufferPointer { py in
-                    Scalar.gemv(transpose: transpose, rows: rows, columns: columns, alpha: alpha, a: pa,
-                                lda: leadingDimension, x: px.baseAddress!, strideX: 1, beta: beta,
-                                y: py.baseAddress!, strideY: 1)
+        try withView { va in
+            try x.withUnsafeBufferPointer { px in
+                try y.withUnsafeMutableBufferPointer { py in
+                    try Matrix.multiply(va, vector: MatrixView(unsafeBuffer: px, rows: n, columns: 1), transpose: transpose,
+                                        alpha: alpha, beta: beta, into: MutableMatrixView(unsafeBuffer: py, rows: m, columns: 1))
                 }
             }
         }
@@ -102,22 +78,8 @@ extension Matrix {
     @inlinable
     public static func rankKUpdate(_ a: Matrix, _ transpose: Transpose = .none, alpha: Scalar = 1,
                                    beta: Scalar = 0, into c: inout Matrix, triangle: Triangle = .lower) throws {
-        let (n, k) = a.shape(after: transpose)
-        guard c.rows == n, c.columns == n else {
-            throw LinearAlgebraError.dimensionMismatch(
-                operation: "syrk", expected: "C of size \(n)×\(n)", actual: "\(c.rows)×\(c.columns)")
-        }
-        guard n > 0 else { return }
-        if k == 0 {
-            c.scale(by: beta)
-            return
-        }
-        let ldc = c.leadingDimension
-        a.withBasePointer { pa in
-            c.withMutableBasePointer { pc in
-                Scalar.syrk(triangle: triangle, transpose: transpose, n: n, k: k, alpha: alpha, a: pa,
-                            lda: a.leadingDimension, beta: beta, c: pc, ldc: ldc)
-            }
+        try a.withView { va in
+            try c.withMutableView { vc in try rankKUpdate(va, transpose, alpha: alpha, beta: beta, into: vc, triangle: triangle) }
         }
     }
 
@@ -153,8 +115,12 @@ extension Matrix {
     public static func triangularSolve(_ a: Matrix, _ b: inout Matrix, side: Side = .left, triangle: Triangle,
                                        transpose: Transpose = .none, diagonal: DiagonalKind = .nonUnit,
                                        alpha: Scalar = 1) throws {
-        try applyTriangular(a, &b, side: side, triangle: triangle, transpose: transpose, diagonal: diagonal,
-                            alpha: alpha, operation: "trsm", routine: Scalar.trsm)
+        try a.withView { va in
+            try b.withMutableView { vb in
+                try triangularSolve(va, vb, side: side, triangle: triangle, transpose: transpose, diagonal: diagonal,
+                                    alpha: alpha)
+            }
+        }
     }
 
     /// Triangular product in place: `b ← α·op(a)·b` or `b ← α·b·op(a)` (BLAS `?trmm`).
@@ -163,29 +129,10 @@ extension Matrix {
     public static func triangularMultiply(_ a: Matrix, _ b: inout Matrix, side: Side = .left, triangle: Triangle,
                                           transpose: Transpose = .none, diagonal: DiagonalKind = .nonUnit,
                                           alpha: Scalar = 1) throws {
-        try applyTriangular(a, &b, side: side, triangle: triangle, transpose: transpose, diagonal: diagonal,
-                            alpha: alpha, operation: "trmm", routine: Scalar.trmm)
-    }
-
-    /// Shape checks and pointer plumbing shared by `?trsm` and `?trmm`, which have one signature.
-    @inlinable
-    static func applyTriangular(
-        _ a: Matrix, _ b: inout Matrix, side: Side, triangle: Triangle, transpose: Transpose,
-        diagonal: DiagonalKind, alpha: Scalar, operation: String,
-        routine: (Side, Triangle, Transpose, DiagonalKind, Int, Int, Scalar, UnsafePointer<Scalar>, Int,
-                  UnsafeMutablePointer<Scalar>, Int) -> Void
-    ) throws {
-        let order = side == .left ? b.rows : b.columns
-        guard a.isSquare, a.rows == order else {
-            throw LinearAlgebraError.dimensionMismatch(
-                operation: operation, expected: "a square triangular factor of order \(order)",
-                actual: "\(a.rows)×\(a.columns)")
-        }
-        guard !b.isEmpty else { return }
-        let (m, n, ldb) = (b.rows, b.columns, b.leadingDimension)
-        a.withBasePointer { pa in
-            b.withMutableBasePointer { pb in
-                routine(side, triangle, transpose, diagonal, m, n, alpha, pa, a.leadingDimension, pb, ldb)
+        try a.withView { va in
+            try b.withMutableView { vb in
+                try triangularMultiply(va, vb, side: side, triangle: triangle, transpose: transpose, diagonal: diagonal,
+                                       alpha: alpha)
             }
         }
     }

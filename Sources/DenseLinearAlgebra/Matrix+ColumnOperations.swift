@@ -89,18 +89,6 @@ extension Matrix {
     ///   `factors.count == rows`.
     @inlinable
     public mutating func scaleRows(by factors: [Scalar]) throws {
-        guard factors.count == rows else {
-            throw LinearAlgebraError.dimensionMismatch(
-                operation: "Matrix.scaleRows", expected: "\(rows) factors", actual: "\(factors.count)")
-        }
-        let (m, n) = (rows, columns)
-        guard m > 0 else { return }
-        storage.withUnsafeMutableBufferPointer { buffer in
-            factors.withUnsafeBufferPointer { f in
-                for j in 0..<n {
-                    for i in 0..<m { buffer[j * m + i] *= f[i] }
-                }
-            }
-        }
+        try withMutableView { try $0.scaleRows(by: factors) }
     }
 }

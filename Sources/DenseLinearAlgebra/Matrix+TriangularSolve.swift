@@ -19,11 +19,11 @@ extension Matrix {
         try a.requireFinite(routine, argument: "A")
         var x = b
         guard !x.isEmpty else { return x }
-        let (n, k, ldb) = (x.rows, x.columns, x.leadingDimension)
-        let info = a.withBasePointer { pa in
-            x.withMutableBasePointer { px in
-                Scalar.trtrs(triangle: triangle, transpose: transpose, diagonal: diagonal, n: n, rightHandSides: k,
-                             a: pa, lda: a.leadingDimension, b: px, ldb: ldb)
+        let info = try a.withView { factor in
+            try x.withMutableView { solution in
+                try Scalar.trtrs(triangle: triangle, transpose: transpose, diagonal: diagonal, n: solution.rows,
+                                 rightHandSides: solution.columns, a: factor.start, lda: factor.leadingDimension,
+                                 b: solution.start, ldb: solution.leadingDimension)
             }
         }
         if info > 0 { throw LinearAlgebraError.singularMatrix(operation: routine, index: info) }

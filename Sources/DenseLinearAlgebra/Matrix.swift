@@ -267,7 +267,8 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Hashable, Codable {
         return result
     }
 
-    /// The block of rows `rowRange` and columns `columnRange` as a new matrix.
+    /// The block of rows `rowRange` and columns `columnRange` as a new matrix: a copy made from
+    /// ``withView(rows:columns:_:)``, which reads the block in place when no copy is needed.
     /// - Complexity: one copy of the block.
     /// - Throws: ``LinearAlgebraError/invalidArgument(operation:detail:)`` unless both ranges lie
     ///   within the matrix.
@@ -275,18 +276,7 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Hashable, Codable {
     public func submatrix(rows rowRange: Range<Int>, columns columnRange: Range<Int>) throws -> Matrix {
         try requireRange(rowRange, in: rows, "Matrix.submatrix", "rows")
         try requireRange(columnRange, in: columns, "Matrix.submatrix", "columns")
-        var result = Matrix(checkedRows: rowRange.count, columns: columnRange.count)
-        guard !result.isEmpty else { return result }
-        let (m, k) = (rows, rowRange.count)
-        storage.withUnsafeBufferPointer { source in
-            result.storage.withUnsafeMutableBufferPointer { target in
-                for (j, column) in columnRange.enumerated() {
-                    (target.baseAddress! + j * k).update(from: source.baseAddress! + rowRange.lowerBound + column * m,
-                                                         count: k)
-                }
-            }
-        }
-        return result
+        return try withView(rows: rowRange, columns: columnRange) { try Matrix(copying: $0) }
     }
 
     /// The matrix whose rows are those of `pieces`, top to bottom (block-row concatenation).
@@ -306,16 +296,11 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Hashable, Codable {
                              of: Scalar.self)
         self.init(checkedRows: total, columns: columns)
         guard total > 0, columns > 0 else { return }
-        storage.withUnsafeMutableBufferPointer { target in
+        try withMutableView { target in
             var offset = 0
             for piece in pieces {
-                let k = piece.rows
-                piece.storage.withUnsafeBufferPointer { source in
-                    for j in 0..<columns where k > 0 {
-                        (target.baseAddress! + offset + j * total).update(from: source.baseAddress! + j * k, count: k)
-                    }
-                }
-                offset += k
+                try piece.withView { try target.rows(offset..<(offset + piece.rows)).copy(from: $0) }
+                offset += piece.rows
             }
         }
     }
@@ -345,21 +330,13 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Hashable, Codable {
     /// BLAS and LAPACK require a non-null pointer.
     @inlinable
     func withBasePointer<R>(_ body: (UnsafePointer<Scalar>) throws -> R) rethrows -> R {
-        if elements.isEmpty {
-            var dummy: Scalar = 0
-            return try withUnsafePointer(to: &dummy) { try body($0) }
-        }
-        return try elements.withUnsafeBufferPointer { try body($0.baseAddress!) }
+        try withView { try body($0.start) }
     }
 
     /// The mutable counterpart of ``withBasePointer(_:)``.
     @inlinable
     mutating func withMutableBasePointer<R>(_ body: (UnsafeMutablePointer<Scalar>) throws -> R) rethrows -> R {
-        if elements.isEmpty {
-            var dummy: Scalar = 0
-            return try withUnsafeMutablePointer(to: &dummy) { try body($0) }
-        }
-        return try storage.withUnsafeMutableBufferPointer { try body($0.baseAddress!) }
+        try withMutableView { try body($0.start) }
     }
 }
 

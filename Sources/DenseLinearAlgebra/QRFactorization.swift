@@ -25,9 +25,7 @@ public struct QRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
         var tau = [Scalar](repeating: 0, count: Swift.max(1, k))
         if k > 0 {
             let lda = a.leadingDimension
-            let info = a.withMutableBasePointer { pa in
-                tau.withUnsafeMutableBufferPointer { Scalar.geqrf(m: m, n: n, a: pa, lda: lda, tau: $0.baseAddress!) }
-            }
+            let info = try a.withMutableBasePointer { try Scalar.geqrf(m: m, n: n, a: $0, lda: lda, tau: &tau) }
             if info != 0 { throw LinearAlgebraError.lapackFailure(routine: "\(Scalar.routinePrefix)geqrf", info: info) }
         }
         var upper = try a.submatrix(rows: 0..<k, columns: 0..<n)
@@ -36,9 +34,7 @@ public struct QRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
         var qFactor = try a.columns(0..<k)
         if k > 0 {
             let ldq = qFactor.leadingDimension
-            let info = qFactor.withMutableBasePointer { pq in
-                tau.withUnsafeBufferPointer { Scalar.orgqr(m: m, n: k, k: k, a: pq, lda: ldq, tau: $0.baseAddress!) }
-            }
+            let info = try qFactor.withMutableBasePointer { try Scalar.orgqr(m: m, n: k, k: k, a: $0, lda: ldq, tau: tau) }
             if info != 0 { throw LinearAlgebraError.lapackFailure(routine: "\(Scalar.routinePrefix)orgqr", info: info) }
         }
         q = qFactor

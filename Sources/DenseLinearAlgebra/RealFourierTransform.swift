@@ -43,9 +43,12 @@ public final class RealFourierTransform<Scalar: LinearAlgebraScalar> {
         signal.initialize(repeating: 0, count: count)
         spectrum.initialize(repeating: 0, count: 2 * (count / 2 + 1))
         let (signal, spectrum) = (self.signal, self.spectrum)
+        // `count` passed SizePolicy's index-range rule above, so the plans' narrowing cannot fail.
         let plans = fftwPlannerLock.withLock {
-            (Scalar.makeRealForwardPlan(count: count, input: signal, output: UnsafeMutableRawPointer(spectrum)),
-             Scalar.makeRealInversePlan(count: count, input: UnsafeMutableRawPointer(spectrum), output: signal))
+            withinIndexRange {
+                (try Scalar.makeRealForwardPlan(count: count, input: signal, output: UnsafeMutableRawPointer(spectrum)),
+                 try Scalar.makeRealInversePlan(count: count, input: UnsafeMutableRawPointer(spectrum), output: signal))
+            }
         }
         guard let forward = plans.0, let inverse = plans.1 else {
             fftwPlannerLock.withLock {
@@ -79,7 +82,7 @@ public final class RealFourierTransform<Scalar: LinearAlgebraScalar> {
             throw LinearAlgebraError.dimensionMismatch(
                 operation: "RealFourierTransform.forward", expected: "\(count) samples", actual: "\(x.count)")
         }
-        x.withUnsafeBufferPointer { signal.update(from: $0.baseAddress!, count: count) }
+        signal.update(from: x, count: count)
         Scalar.executeRealForward(plan: forwardPlan, input: signal, output: UnsafeMutableRawPointer(spectrum))
         return Array(UnsafeBufferPointer(start: spectrum, count: 2 * spectrumCount))
     }
@@ -95,7 +98,7 @@ public final class RealFourierTransform<Scalar: LinearAlgebraScalar> {
                 operation: "RealFourierTransform.inverse", expected: "\(2 * spectrumCount) interleaved values",
                 actual: "\(interleaved.count)")
         }
-        interleaved.withUnsafeBufferPointer { spectrum.update(from: $0.baseAddress!, count: 2 * spectrumCount) }
+        spectrum.update(from: interleaved, count: 2 * spectrumCount)
         Scalar.executeRealInverse(plan: inversePlan, input: UnsafeMutableRawPointer(spectrum), output: signal)
         let scale = 1 / Scalar(count)
         return (0..<count).map { signal[$0] * scale }

@@ -31,13 +31,11 @@ public struct SingularValueDecomposition<Scalar: LinearAlgebraScalar>: Sendable 
         var right = Matrix<Scalar>(checkedRows: computeVectors ? k : 0, columns: n)
         if k > 0 {
             let (lda, ldu, ldvt) = (a.leadingDimension, Swift.max(1, m), Swift.max(1, k))
-            let info = a.withMutableBasePointer { pa in
-                sigma.withUnsafeMutableBufferPointer { ps in
-                    left.withMutableBasePointer { pu in
-                        right.withMutableBasePointer { pvt in
-                            Scalar.gesdd(computeVectors: computeVectors, m: m, n: n, a: pa, lda: lda,
-                                         singularValues: ps.baseAddress!, u: pu, ldu: ldu, vt: pvt, ldvt: ldvt)
-                        }
+            let info = try a.withMutableBasePointer { pa in
+                try left.withMutableBasePointer { pu in
+                    try right.withMutableBasePointer { pvt in
+                        try Scalar.gesdd(computeVectors: computeVectors, m: m, n: n, a: pa, lda: lda,
+                                         singularValues: &sigma, u: pu, ldu: ldu, vt: pvt, ldvt: ldvt)
                     }
                 }
             }

@@ -51,14 +51,10 @@ struct _GEMMProblem<Scalar: LinearAlgebraScalar> {
     /// The product by the BLAS under test.
     func computed() -> [Scalar] {
         var result = c
-        a.withUnsafeBufferPointer { a in
-            b.withUnsafeBufferPointer { b in
-                result.withUnsafeMutableBufferPointer { result in
-                    Scalar.gemm(transposeA: transpose, transposeB: transpose, m: m, n: n, k: k, alpha: alpha,
-                                a: a.baseAddress!, lda: transpose == .none ? m : k, b: b.baseAddress!,
-                                ldb: transpose == .none ? k : n, beta: beta, c: result.baseAddress!, ldc: m)
-                }
-            }
+        withinIndexRange {
+            try Scalar.gemm(transposeA: transpose, transposeB: transpose, m: m, n: n, k: k, alpha: alpha,
+                            a: a, lda: transpose == .none ? m : k, b: b, ldb: transpose == .none ? k : n, beta: beta,
+                            c: &result, ldc: m)
         }
         return result
     }
@@ -127,11 +123,8 @@ struct _SymmetricEigenProblem<Scalar: LinearAlgebraScalar> {
     func computed() -> (info: Int, eigenvalues: [Scalar], vectors: [Scalar]) {
         var vectors = matrix
         var values = [Scalar](repeating: 0, count: n)
-        let info = vectors.withUnsafeMutableBufferPointer { v in
-            values.withUnsafeMutableBufferPointer { w in
-                Scalar.syevd(computeVectors: true, triangle: .lower, n: n, a: v.baseAddress!, lda: n,
-                             eigenvalues: w.baseAddress!)
-            }
+        let info = withinIndexRange {
+            try Scalar.syevd(computeVectors: true, triangle: .lower, n: n, a: &vectors, lda: n, eigenvalues: &values)
         }
         return (info, values, vectors)
     }

@@ -10,10 +10,10 @@ import Foundation
 /// never does. Each call still uses every core through OpenBLAS's own threads, so
 /// serialising the callers costs little throughput; an uncontended lock costs
 /// tens of nanoseconds per call. See `Notes/DenseLinearAlgebra.md`.
-let backendLock = NSLock()
+@usableFromInline let backendLock = NSLock()
 
 /// Runs one BLAS/LAPACK call under ``backendLock``.
-@inline(__always)
+@inlinable @inline(__always)
 func serializedBackendCall<Result>(_ call: () -> Result) -> Result {
     backendLock.lock()
     defer { backendLock.unlock() }

@@ -21,6 +21,7 @@ func workspaceCount<T: BinaryFloatingPoint>(fromQuery size: T) -> Int {
 /// Runs a LAPACK `_work` routine twice: a workspace query (`lwork = -1`), then the
 /// real call with a workspace of at least the queried size. `call` receives the
 /// workspace and its length; it returns LAPACK's `info`, which is passed through.
+@usableFromInline
 func withQueriedWorkspace<T: BinaryFloatingPoint>(
     _ call: (UnsafeMutablePointer<T>, Int32) -> Int32
 ) -> Int {
@@ -33,6 +34,7 @@ func withQueriedWorkspace<T: BinaryFloatingPoint>(
 
 /// ``withQueriedWorkspace(_:)`` for routines that also take an integer workspace
 /// (`?syevd`, `?syevr`): the integer size comes back exactly in `IWORK(1)`.
+@usableFromInline
 func withQueriedWorkspaces<T: BinaryFloatingPoint>(
     _ call: (UnsafeMutablePointer<T>, Int32, UnsafeMutablePointer<Int32>, Int32) -> Int32
 ) -> Int {

@@ -168,28 +168,39 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
         }
     }
 
+    /// `H⁻¹·b` for the subtree `node`, as a new matrix.
     @inlinable
     static func solve(_ node: Node, _ b: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        var x = b
+        try x.withMutableView { try solve(node, inPlace: $0) }
+        return x
+    }
+
+    /// Overwrites `b` with `H⁻¹·b` for the subtree `node`: the halves are solved in place on views
+    /// of `b`'s rows, and only the `(k₁₂ + k₂₁) × c` capacitance right-hand side is allocated.
+    @inlinable
+    static func solve(_ node: Node, inPlace b: MutableMatrixView<Scalar>) throws {
         switch node {
         case let .leaf(lu):
-            return try lu.solve(b)
+            try lu.solve(inPlace: b)
         case let .split(first, second, upperCorrection, lowerCorrection, upperRight, lowerLeft, capacitance):
             let half = b.rows - second.order
-            var top = try solve(first, b.submatrix(rows: 0..<half, columns: 0..<b.columns))
-            var bottom = try solve(second, b.submatrix(rows: half..<b.rows, columns: 0..<b.columns))
+            let (top, bottom) = (try b.rows(0..<half), try b.rows(half..<b.rows))
+            try solve(first, inPlace: top)
+            try solve(second, inPlace: bottom)
             let (k1, k2) = (upperRight.columns, lowerLeft.columns)
-            if k1 + k2 > 0 {
-                // s = C⁻¹·Zᵀ·x with Zᵀx = [V₁₂ᵀ·x₂; V₂₁ᵀ·x₁]; then x −= D⁻¹W·s blockwise.
-                let coupled = try Matrix(stackingRows: [upperRight.multiplied(by: bottom, transposingSelf: .transpose),
-                                                         lowerLeft.multiplied(by: top, transposingSelf: .transpose)],
-                                         columns: b.columns)
-                let s = try capacitance.solve(coupled)
-                try Matrix.multiply(upperCorrection, s.submatrix(rows: 0..<k1, columns: 0..<b.columns), alpha: -1,
-                                    beta: 1, into: &top)
-                try Matrix.multiply(lowerCorrection, s.submatrix(rows: k1..<(k1 + k2), columns: 0..<b.columns),
-                                    alpha: -1, beta: 1, into: &bottom)
+            guard k1 + k2 > 0 else { return }
+            // s = C⁻¹·Zᵀ·x with Zᵀx = [V₁₂ᵀ·x₂; V₂₁ᵀ·x₁]; then x −= D⁻¹W·s blockwise.
+            var s = try Matrix<Scalar>(rows: k1 + k2, columns: b.columns, for: "HODLRFactorization.solve",
+                                       "capacitance right-hand side")
+            try s.withMutableView { coupled in
+                let (upper, lower) = (try coupled.rows(0..<k1), try coupled.rows(k1..<(k1 + k2)))
+                try upperRight.withView { try Matrix.multiply($0, bottom.readOnly, transposingA: .transpose, into: upper) }
+                try lowerLeft.withView { try Matrix.multiply($0, top.readOnly, transposingA: .transpose, into: lower) }
+                try capacitance.solve(inPlace: coupled)
+                try upperCorrection.withView { try Matrix.multiply($0, upper.readOnly, alpha: -1, beta: 1, into: top) }
+                try lowerCorrection.withView { try Matrix.multiply($0, lower.readOnly, alpha: -1, beta: 1, into: bottom) }
             }
-            return try Matrix(stackingRows: [top, bottom], columns: b.columns)
         }
     }
 

@@ -119,7 +119,7 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
         let complement: Scalar = isComplete
             ? 0 : try complementCoefficient(damping: lambda, captured: values.count, operation: operation)
         let coefficients = try reciprocalsOfShifted(values, shift: lambda, minus: complement, operation: operation)
-        applyInKroneckerEigenbasis(factors.map(\.eigenvectors), coefficients: coefficients,
+        try applyInKroneckerEigenbasis(factors.map(\.eigenvectors), coefficients: coefficients,
                                    complement: complement, to: x, into: &result, workspace: &workspace)
     }
 

@@ -58,25 +58,7 @@ public struct KroneckerSum<Scalar: LinearAlgebraScalar>: Sendable {
         }
         var result = try Matrix<Scalar>(rows: order, columns: x.columns)
         guard order > 0, x.columns > 0 else { return result }
-        let (na, nb, k) = (first.rows, second.rows, x.columns)
-        x.withUnsafeBufferPointer { px in
-            first.withUnsafeBufferPointer { pa in
-                second.withUnsafeBufferPointer { pb in
-                    result.withUnsafeMutableBufferPointer { py in
-                        let (source, target) = (px.baseAddress!, py.baseAddress!)
-                        // I ⊗ B: B·[X₁ … X_k], one GEMM over n_A·k columns.
-                        Scalar.gemm(transposeA: .none, transposeB: .none, m: nb, n: na * k, k: nb, alpha: 1,
-                                    a: pb.baseAddress!, lda: nb, b: source, ldb: nb, beta: 0, c: target, ldc: nb)
-                        // A ⊗ I: Yⱼ += Xⱼ·Aᵀ.
-                        for j in 0..<k {
-                            Scalar.gemm(transposeA: .none, transposeB: .transpose, m: nb, n: na, k: na, alpha: 1,
-                                        a: source + j * order, lda: nb, b: pa.baseAddress!, ldb: na,
-                                        beta: 1, c: target + j * order, ldc: nb)
-                        }
-                    }
-                }
-            }
-        }
+        try applyKroneckerSum(first, second, to: x, into: &result)
         return result
     }
 

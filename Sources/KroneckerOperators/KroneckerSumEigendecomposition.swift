@@ -80,7 +80,7 @@ public struct KroneckerSumEigendecomposition<Scalar: LinearAlgebraScalar>: Senda
         let operation = "KroneckerSumEigendecomposition.solve"
         try requireSolveOperands(c, name: "C", rows: order, shift: sigma, shiftName: "shift σ", operation: operation)
         let coefficients = try reciprocalsOfShifted(eigenvalues, shift: sigma, operation: operation)
-        applyInKroneckerEigenbasis([first.eigenvectors, second.eigenvectors], coefficients: coefficients,
+        try applyInKroneckerEigenbasis([first.eigenvectors, second.eigenvectors], coefficients: coefficients,
                                    complement: 0, to: c, into: &result, workspace: &workspace)
     }
 }

@@ -16,24 +16,23 @@ import DenseLinearAlgebra
 // Flops: `Σᵢ 2·mᵢ·nᵢ·(Π_{j>i} m_j)·(Π_{j<i} n_j)·k` — for two `n × n` factors
 // `4n³k` instead of the dense product's `2n⁴k`. See Notes/KroneckerOperators.md.
 
-/// Applies `op(factors[0]) ⊗ … ⊗ op(factors[d−1])` to the `k` columns stored
-/// column-major at `input` (each of length `Π nᵢ`, `nᵢ` the columns of `op(Aᵢ)`) and
-/// writes the `Π mᵢ × k` result, column-major, to `output`. Intermediates go to the
-/// workspace's two buffers, grown as needed; the last step writes to `output`.
+/// Applies `op(factors[0]) ⊗ … ⊗ op(factors[d−1])` to the `k` columns of `input` (contiguous,
+/// `Π nᵢ × k`, `nᵢ` the columns of `op(Aᵢ)`) and writes the `Π mᵢ × k` result to `output`
+/// (contiguous). Each mode product is a GEMM on views of the current data reshaped; the
+/// intermediates live in the workspace's two buffers, grown as needed, and the last step
+/// writes to `output`.
+/// - Throws: only on an internal shape inconsistency (a typed error from the view wrappers).
 @inlinable
 func applyKroneckerFactors<Scalar: LinearAlgebraScalar>(
-    _ factors: [Matrix<Scalar>], transpose: Transpose, to input: UnsafePointer<Scalar>, columns k: Int,
-    into output: UnsafeMutablePointer<Scalar>, workspace: inout KroneckerWorkspace<Scalar>
-) {
+    _ factors: [Matrix<Scalar>], transpose: Transpose, to input: MatrixView<Scalar>,
+    into output: MutableMatrixView<Scalar>, workspace: inout KroneckerWorkspace<Scalar>
+) throws {
     let d = factors.count
+    let k = input.columns
     let inner = factors.map { transpose == .none ? $0.columns : $0.rows }
     let outer = factors.map { transpose == .none ? $0.rows : $0.columns }
-    let outputCount = outer.reduce(1, *) * k
-    guard outputCount > 0 else { return }
-    guard inner.reduce(1, *) * k > 0 else {
-        output.initialize(repeating: 0, count: outputCount)
-        return
-    }
+    guard outer.reduce(1, *) * k > 0 else { return }
+    guard inner.reduce(1, *) * k > 0 else { return output.fill(with: 0) }
     // The largest intermediate: after applying factors d−1 … i, modes > i are in output size.
     var current = inner.reduce(1, *)
     var largest = 0
@@ -43,33 +42,34 @@ func applyKroneckerFactors<Scalar: LinearAlgebraScalar>(
     }
     workspace.intermediates.0.growUninitialized(to: largest * k)
     if d > 2 { workspace.intermediates.1.growUninitialized(to: largest * k) }
-    workspace.intermediates.0.withUnsafeMutableBufferPointer { ping in
-        workspace.intermediates.1.withUnsafeMutableBufferPointer { pong in
+    try workspace.intermediates.0.withUnsafeMutableBufferPointer { ping in
+        try workspace.intermediates.1.withUnsafeMutableBufferPointer { pong in
             var source = input
             for step in 0..<d {
                 let i = d - 1 - step
-                // The last step lands in the output; before it the steps alternate, ping last.
-                let target = i == 0 ? output : (i % 2 == 1 ? ping.baseAddress! : pong.baseAddress!)
                 let before = outer[(i + 1)...].reduce(1, *)
                 let after = inner[..<i].reduce(1, *) * k
                 let (m, n) = (outer[i], inner[i])
-                factors[i].withUnsafeBufferPointer { factor in
-                    let a = factor.baseAddress!
-                    let lda = factors[i].leadingDimension
+                // The last step lands in the output; before it the steps alternate, ping last.
+                let target = i == 0
+                    ? try output.reshaped(rows: before * m, columns: after)
+                    : try MutableMatrixView(unsafeBuffer: i % 2 == 1 ? ping : pong, rows: before * m, columns: after)
+                try factors[i].withView { a in
                     if before == 1 {
-                        Scalar.gemm(transposeA: transpose, transposeB: .none, m: m, n: after, k: n, alpha: 1,
-                                    a: a, lda: lda, b: source, ldb: n, beta: 0, c: target, ldc: m)
+                        try Matrix.multiply(a, source.reshaped(rows: n, columns: after), transposingA: transpose,
+                                            into: target)
                     } else {
                         // Slab b: [before × n]·op(A)ᵀ, and op(A)ᵀ is Aᵀ (as stored, transposed) or A.
                         let flip: Transpose = transpose == .none ? .transpose : .none
+                        let slabs = try source.reshaped(rows: before, columns: n * after)
+                        let results = try target.reshaped(rows: before, columns: m * after)
                         for b in 0..<after {
-                            Scalar.gemm(transposeA: .none, transposeB: flip, m: before, n: m, k: n, alpha: 1,
-                                        a: source + b * before * n, lda: before, b: a, ldb: lda,
-                                        beta: 0, c: target + b * before * m, ldc: before)
+                            try Matrix.multiply(slabs.columns((b * n)..<((b + 1) * n)), a, transposingB: flip,
+                                                into: results.columns((b * m)..<((b + 1) * m)))
                         }
                     }
                 }
-                source = UnsafePointer(target)
+                source = target.readOnly
             }
         }
     }
@@ -85,16 +85,37 @@ func applyKroneckerFactors<Scalar: LinearAlgebraScalar>(
     if result.rows != outputRows || result.columns != x.columns {
         result = try Matrix(rows: outputRows, columns: x.columns, for: operation, "result")
     }
-    x.withUnsafeBufferPointer { input in
-        result.withUnsafeMutableBufferPointer { output in
-            guard let target = output.baseAddress else { return }
-            // An empty `x` has no storage; its product is zero (or empty).
-            guard let source = input.baseAddress else {
-                target.update(repeating: 0, count: output.count)
-                return
+    try x.withView { input in
+        try result.withMutableView { output in
+            try applyKroneckerFactors(factors, transpose: transpose, to: input, into: output, workspace: &workspace)
+        }
+    }
+}
+
+/// `result ← (A ⊕ B)·X = vec(B·Xⱼ + Xⱼ·Aᵀ)` column by column for `result` and `X` of
+/// `n_A·n_B` rows: one GEMM `B·[X₁ … X_k]` over `n_A·k` columns, then `k` accumulating GEMMs
+/// `Xⱼ·Aᵀ`, each on a view of a column reshaped to `n_B × n_A`.
+/// - Complexity: `2·n_A·n_B·(n_A + n_B)·k` flops; no allocation.
+@inlinable
+func applyKroneckerSum<Scalar: LinearAlgebraScalar>(
+    _ first: Matrix<Scalar>, _ second: Matrix<Scalar>, to x: Matrix<Scalar>, into result: inout Matrix<Scalar>
+) throws {
+    let (na, nb, k) = (first.rows, second.rows, x.columns)
+    try x.withView { source in
+        try first.withView { a in
+            try second.withView { b in
+                try result.withMutableView { target in
+                    // I ⊗ B: B·[X₁ … X_k], one GEMM over n_A·k columns.
+                    try Matrix.multiply(b, source.reshaped(rows: nb, columns: na * k),
+                                        into: target.reshaped(rows: nb, columns: na * k))
+                    // A ⊗ I: Yⱼ += Xⱼ·Aᵀ.
+                    for j in 0..<k {
+                        try Matrix.multiply(source.columns(j..<(j + 1)).reshaped(rows: nb, columns: na), a,
+                                            transposingB: .transpose, beta: 1,
+                                            into: target.columns(j..<(j + 1)).reshaped(rows: nb, columns: na))
+                    }
+                }
             }
-            applyKroneckerFactors(factors, transpose: transpose, to: source, columns: x.columns, into: target,
-                                  workspace: &workspace)
         }
     }
 }
@@ -138,38 +159,27 @@ func kroneckerCombination<Scalar: LinearAlgebraScalar>(
 func applyInKroneckerEigenbasis<Scalar: LinearAlgebraScalar>(
     _ bases: [Matrix<Scalar>], coefficients: [Scalar], complement: Scalar, to x: Matrix<Scalar>,
     into result: inout Matrix<Scalar>, workspace: inout KroneckerWorkspace<Scalar>
-) {
+) throws {
     let k = x.columns
     let rank = coefficients.count
     if result.rows != x.rows || result.columns != k { result = Matrix(shapeOf: x) }
     guard x.rows > 0, k > 0 else { return }
     var projection = workspace.projection
     workspace.projection = []
+    defer { workspace.projection = projection }
     projection.growUninitialized(to: rank * k)
-    projection.withUnsafeMutableBufferPointer { coordinates in
-        let p = coordinates.baseAddress!
-        x.withUnsafeBufferPointer { input in
-            applyKroneckerFactors(bases, transpose: .transpose, to: input.baseAddress!, columns: k, into: p,
-                                  workspace: &workspace)
-        }
-        coefficients.withUnsafeBufferPointer { c in
-            for j in 0..<k {
-                let column = p + j * rank
-                for r in 0..<rank { column[r] *= c[r] }
-            }
-        }
-        result.withUnsafeMutableBufferPointer { output in
-            applyKroneckerFactors(bases, transpose: .none, to: UnsafePointer(p), columns: k,
-                                  into: output.baseAddress!, workspace: &workspace)
-            if complement != 0 {
-                x.withUnsafeBufferPointer { input in
-                    Scalar.axpy(count: output.count, alpha: complement, x: input.baseAddress!, strideX: 1,
-                                y: output.baseAddress!, strideY: 1)
-                }
+    try projection.withUnsafeMutableBufferPointer { buffer in
+        let coordinates = try MutableMatrixView(unsafeBuffer: buffer, rows: rank, columns: k)
+        try x.withView { input in
+            try applyKroneckerFactors(bases, transpose: .transpose, to: input, into: coordinates, workspace: &workspace)
+            try coordinates.scaleRows(by: coefficients)
+            try result.withMutableView { output in
+                try applyKroneckerFactors(bases, transpose: .none, to: coordinates.readOnly, into: output,
+                                          workspace: &workspace)
+                if complement != 0 { try output.add(input, scaledBy: complement) }
             }
         }
     }
-    workspace.projection = projection
 }
 
 /// Throws unless the right-hand side `x` of an eigenbasis solve has `rows` rows and is

@@ -47,22 +47,22 @@ struct _ScaledDotProductAttention<Scalar: LinearAlgebraScalar>: Sendable {
         var output = try Matrix<Scalar>(rows: r * d, columns: batch)
         guard batch > 0 else { return output }
         let (alpha, causal) = (scale, causal)
-        q.withUnsafeBufferPointer { qb in
-            k.withUnsafeBufferPointer { kb in
-                v.withUnsafeBufferPointer { vb in
-                    p.withUnsafeMutableBufferPointer { pb in
-                        output.withUnsafeMutableBufferPointer { ob in
+        try q.withUnsafeBufferPointer { qb in
+            try k.withUnsafeBufferPointer { kb in
+                try v.withUnsafeBufferPointer { vb in
+                    try p.withUnsafeMutableBufferPointer { pb in
+                        try output.withUnsafeMutableBufferPointer { ob in
                             for i in 0..<batch {
                                 for h in 0..<heads {
                                     let base = i * r * d + h * dh
                                     let block = pb.baseAddress! + (i * heads + h) * r * r
-                                    Scalar.gemm(transposeA: .transpose, transposeB: .none, m: r, n: r, k: dh,
+                                    try Scalar.gemm(transposeA: .transpose, transposeB: .none, m: r, n: r, k: dh,
                                                 alpha: alpha, a: kb.baseAddress! + base, lda: d,
                                                 b: qb.baseAddress! + base, ldb: d, beta: 0, c: block, ldc: r)
                                     for query in 0..<r {
                                         Self.softmax(block + query * r, count: causal ? query + 1 : r, total: r)
                                     }
-                                    Scalar.gemm(transposeA: .none, transposeB: .none, m: dh, n: r, k: r, alpha: 1,
+                                    try Scalar.gemm(transposeA: .none, transposeB: .none, m: dh, n: r, k: r, alpha: 1,
                                                 a: vb.baseAddress! + base, lda: d, b: block, ldb: r, beta: 0,
                                                 c: ob.baseAddress! + base, ldc: d)
                                 }
@@ -90,25 +90,25 @@ struct _ScaledDotProductAttention<Scalar: LinearAlgebraScalar>: Sendable {
         guard batch > 0 else { return (dq, dk, dv) }
         var scratch = [Scalar](repeating: 0, count: r * r)
         let alpha = scale
-        queries.withUnsafeBufferPointer { qb in
-            keys.withUnsafeBufferPointer { kb in
-                values.withUnsafeBufferPointer { vb in
-                    weights.withUnsafeBufferPointer { pb in
-                        outputGradient.withUnsafeBufferPointer { gb in
-                            dq.withUnsafeMutableBufferPointer { dqb in
-                                dk.withUnsafeMutableBufferPointer { dkb in
-                                    dv.withUnsafeMutableBufferPointer { dvb in
-                                        scratch.withUnsafeMutableBufferPointer { sb in
+        try queries.withUnsafeBufferPointer { qb in
+            try keys.withUnsafeBufferPointer { kb in
+                try values.withUnsafeBufferPointer { vb in
+                    try weights.withUnsafeBufferPointer { pb in
+                        try outputGradient.withUnsafeBufferPointer { gb in
+                            try dq.withUnsafeMutableBufferPointer { dqb in
+                                try dk.withUnsafeMutableBufferPointer { dkb in
+                                    try dv.withUnsafeMutableBufferPointer { dvb in
+                                        try scratch.withUnsafeMutableBufferPointer { sb in
                                             let t = sb.baseAddress!
                                             for i in 0..<batch {
                                                 for h in 0..<heads {
                                                     let base = i * r * d + h * dh
                                                     let block = pb.baseAddress! + (i * heads + h) * r * r
-                                                    Scalar.gemm(transposeA: .none, transposeB: .transpose, m: dh, n: r,
+                                                    try Scalar.gemm(transposeA: .none, transposeB: .transpose, m: dh, n: r,
                                                                 k: r, alpha: 1, a: gb.baseAddress! + base, lda: d,
                                                                 b: block, ldb: r, beta: 0, c: dvb.baseAddress! + base,
                                                                 ldc: d)
-                                                    Scalar.gemm(transposeA: .transpose, transposeB: .none, m: r, n: r,
+                                                    try Scalar.gemm(transposeA: .transpose, transposeB: .none, m: r, n: r,
                                                                 k: dh, alpha: 1, a: vb.baseAddress! + base, lda: d,
                                                                 b: gb.baseAddress! + base, ldb: d, beta: 0, c: t, ldc: r)
                                                     for query in 0..<r {
@@ -119,10 +119,10 @@ struct _ScaledDotProductAttention<Scalar: LinearAlgebraScalar>: Sendable {
                                                             t[column + key] = block[column + key] * (t[column + key] - weighted)
                                                         }
                                                     }
-                                                    Scalar.gemm(transposeA: .none, transposeB: .none, m: dh, n: r, k: r,
+                                                    try Scalar.gemm(transposeA: .none, transposeB: .none, m: dh, n: r, k: r,
                                                                 alpha: alpha, a: kb.baseAddress! + base, lda: d, b: t,
                                                                 ldb: r, beta: 0, c: dqb.baseAddress! + base, ldc: d)
-                                                    Scalar.gemm(transposeA: .none, transposeB: .transpose, m: dh, n: r,
+                                                    try Scalar.gemm(transposeA: .none, transposeB: .transpose, m: dh, n: r,
                                                                 k: r, alpha: alpha, a: qb.baseAddress! + base, lda: d,
                                                                 b: t, ldb: r, beta: 0, c: dkb.baseAddress! + base, ldc: d)
                                                 }

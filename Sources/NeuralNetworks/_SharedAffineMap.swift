@@ -108,10 +108,10 @@ struct _SharedAffineMap<Scalar: LinearAlgebraScalar>: Sendable {
         var inputGradient = try Matrix.reusing(&inputGradientBuffer, rows: dIn, columns: n)
         defer { inputGradientBuffer = inputGradient }
         guard n > 0 else { return inputGradient }
-        weight.withUnsafeBufferPointer { w in
-            g.withUnsafeBufferPointer { gb in
-                inputGradient.withUnsafeMutableBufferPointer { out in
-                    Scalar.gemm(transposeA: .transpose, transposeB: .none, m: dIn, n: n, k: dOut, alpha: 1,
+        try weight.withUnsafeBufferPointer { w in
+            try g.withUnsafeBufferPointer { gb in
+                try inputGradient.withUnsafeMutableBufferPointer { out in
+                    try Scalar.gemm(transposeA: .transpose, transposeB: .none, m: dIn, n: n, k: dOut, alpha: 1,
                                 a: w.baseAddress!, lda: dOut, b: gb.baseAddress!, ldb: dOut, beta: 0,
                                 c: out.baseAddress!, ldc: dIn)
                 }

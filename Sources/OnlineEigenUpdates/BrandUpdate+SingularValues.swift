@@ -54,8 +54,8 @@ extension BrandUpdate {
         for (i, sigma) in current.singularValues.enumerated() { core[i, i] += alpha * sigma }
         let small = try SingularValueDecomposition(core)
         let kept = Swift.min(options.targetRank ?? small.singularValues.count, small.singularValues.count)
-        let newU = try rotate(current.u, left.basis, by: small.u.columns(0..<kept))
-        let newV = try rotate(v, right.basis, by: small.vt.submatrix(rows: 0..<kept, columns: 0..<small.vt.columns)
+        let newU = try rotate(current.u, left, by: small.u.columns(0..<kept))
+        let newV = try rotate(v, right, by: small.vt.submatrix(rows: 0..<kept, columns: 0..<small.vt.columns)
             .transposed())
         return try SingularValueDecomposition(u: newU, singularValues: Array(small.singularValues.prefix(kept)),
                                               vt: newV.transposed())

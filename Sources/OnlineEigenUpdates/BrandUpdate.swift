@@ -116,7 +116,7 @@ public struct BrandUpdate<Scalar: LinearAlgebraScalar>: Sendable {
         let kept = keptIndices(of: small.eigenvalues)
         let result = try SymmetricEigendecomposition(
             eigenvalues: kept.map { small.eigenvalues[$0] },
-            eigenvectors: rotate(u, split.basis, by: small.eigenvectors.columns(at: kept)))
+            eigenvectors: rotate(u, split, by: small.eigenvectors.columns(at: kept)))
         return try enforcingOrthogonality(result)
     }
 

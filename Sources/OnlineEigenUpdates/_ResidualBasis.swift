@@ -7,8 +7,11 @@ import DenseLinearAlgebra
 struct ResidualBasis<Scalar: LinearAlgebraScalar> {
     /// `UᵀX` (`r × c`), accumulated over the projection passes.
     @usableFromInline var coefficients: Matrix<Scalar>
-    /// An orthonormal basis of the residual `(I − UUᵀ)X` (`n × ρ`).
-    @usableFromInline var basis: Matrix<Scalar>
+    /// An orthonormal basis of the residual `(I − UUᵀ)X` (`n × ρ`) in the first ``rank`` columns
+    /// of an `n × c` matrix (the residual, factored in place): read it with ``withBasis(_:)``.
+    @usableFromInline var basisStorage: Matrix<Scalar>
+    /// `ρ`, the number of residual directions kept.
+    @usableFromInline var rank: Int
     /// `R` (`ρ × c`, columns in the order of `X`): the residual is `basis·R` up to the
     /// dropped directions.
     @usableFromInline var residualCoordinates: Matrix<Scalar>
@@ -39,12 +42,7 @@ struct ResidualBasis<Scalar: LinearAlgebraScalar> {
         let width = Swift.min(n, c)
         var tau = [Scalar](repeating: 0, count: Swift.max(1, width))
         var pivots = [Int32](repeating: 0, count: Swift.max(1, c))
-        if width > 0 {
-            let info = residual.withUnsafeMutableBufferPointer { a in
-                Scalar.geqp3(m: n, n: c, a: a.baseAddress!, lda: n, pivots: &pivots, tau: &tau)
-            }
-            if info != 0 { throw LinearAlgebraError.lapackFailure(routine: "\(Scalar.routinePrefix)geqp3", info: info) }
-        }
+        try residual.withMutableView { try $0.factorQRWithColumnPivoting(pivots: &pivots, tau: &tau) }
         // |R_jj| is non-increasing: the kept directions are a prefix.
         var rank = 0
         while rank < Swift.min(width, n - r), abs(residual[rank, rank]) > tolerance { rank += 1 }
@@ -53,16 +51,18 @@ struct ResidualBasis<Scalar: LinearAlgebraScalar> {
             let column = Int(pivots[j]) - 1
             for i in 0..<Swift.min(rank, j + 1) { coordinates[i, column] = residual[i, j] }
         }
-        var q = try residual.columns(0..<rank)
-        if rank > 0 {
-            let info = q.withUnsafeMutableBufferPointer { a in
-                Scalar.orgqr(m: n, n: rank, k: rank, a: a.baseAddress!, lda: n, tau: tau)
-            }
-            if info != 0 { throw LinearAlgebraError.lapackFailure(routine: "\(Scalar.routinePrefix)orgqr", info: info) }
-        }
+        // Q overwrites the first ρ columns of the residual in place (no copy of the n × ρ block).
+        try residual.withMutableView(rows: 0..<n, columns: 0..<rank) { try $0.formOrthonormalFactor(reflectors: rank, tau: tau) }
         self.coefficients = coefficients
-        self.basis = q
+        self.basisStorage = residual
+        self.rank = rank
         self.residualCoordinates = coordinates
+    }
+
+    /// Calls `body` with the `n × ρ` orthonormal basis `Q` of the residual (a view, no copy).
+    @inlinable
+    func withBasis<R>(_ body: (MatrixView<Scalar>) throws -> R) throws -> R {
+        try basisStorage.withView(rows: 0..<basisStorage.rows, columns: 0..<rank, body)
     }
 
     /// `[coefficients; R]`, the `(r + ρ) × c` coordinates of `X` in the basis `[U Q]`.
@@ -72,15 +72,20 @@ struct ResidualBasis<Scalar: LinearAlgebraScalar> {
     }
 }
 
-/// `[U Q]·W` for `W` of `u.columns + q.columns` rows, as two GEMMs (no concatenation).
+/// `[U Q]·W` for `W` of `u.columns + ρ` rows, with `Q` the residual basis of `split`: two GEMMs
+/// on views of `W`'s row blocks (no concatenation, no copies).
 /// - Complexity: `2·n·(r + ρ)·k` flops.
 @inlinable
-func rotate<Scalar: LinearAlgebraScalar>(_ u: Matrix<Scalar>, _ q: Matrix<Scalar>, by w: Matrix<Scalar>) throws
-    -> Matrix<Scalar> {
+func rotate<Scalar: LinearAlgebraScalar>(_ u: Matrix<Scalar>, _ split: ResidualBasis<Scalar>, by w: Matrix<Scalar>)
+    throws -> Matrix<Scalar> {
     let r = u.columns
-    var result = try u.multiplied(by: w.submatrix(rows: 0..<r, columns: 0..<w.columns))
-    if q.columns > 0 {
-        try Matrix.multiply(q, w.submatrix(rows: r..<w.rows, columns: 0..<w.columns), beta: 1, into: &result)
+    var result = try Matrix<Scalar>(rows: u.rows, columns: w.columns, for: "BrandUpdate", "rotated basis")
+    try w.withView { coordinates in
+        try result.withMutableView { output in
+            try u.withView { try Matrix.multiply($0, coordinates.rows(0..<r), into: output) }
+            guard split.rank > 0 else { return }
+            try split.withBasis { try Matrix.multiply($0, coordinates.rows(r..<coordinates.rows), beta: 1, into: output) }
+        }
     }
     return result
 }

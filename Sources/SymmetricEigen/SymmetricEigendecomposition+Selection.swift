@@ -73,16 +73,12 @@ extension SymmetricEigendecomposition {
         var vectors = [Scalar](repeating: 0, count: computeVectors ? n * n : 1)
         var support = [Int32](repeating: 0, count: 2 * n)
         var found = 0
-        let info = a.withUnsafeMutableBufferPointer { pa in
-            values.withUnsafeMutableBufferPointer { pw in
-                vectors.withUnsafeMutableBufferPointer { pz in
-                    support.withUnsafeMutableBufferPointer { ps in
-                        Scalar.syevr(computeVectors: computeVectors, selection: .all, triangle: options.triangle,
-                                     n: n, a: pa.baseAddress!, lda: n, absoluteTolerance: options.absoluteTolerance,
-                                     found: &found, eigenvalues: pw.baseAddress!,
-                                     z: computeVectors ? pz.baseAddress! : nil, ldz: n, support: ps.baseAddress!)
-                    }
-                }
+        let info = try a.withMutableView { pa in
+            try vectors.withUnsafeMutableBufferPointer { pz in
+                try Scalar.syevr(computeVectors: computeVectors, selection: .all, triangle: options.triangle,
+                                 n: n, a: pa.unsafeStart, lda: pa.leadingDimension,
+                                 absoluteTolerance: options.absoluteTolerance, found: &found, eigenvalues: &values,
+                                 z: computeVectors ? pz.baseAddress : nil, ldz: n, support: &support)
             }
         }
         if info != 0 { throw LinearAlgebraError.lapackFailure(routine: routine, info: info) }
@@ -109,9 +105,9 @@ extension SymmetricEigendecomposition {
         var diagonal = [Scalar](repeating: 0, count: n)
         var offDiagonal = [Scalar](repeating: 0, count: n)
         var tau = [Scalar](repeating: 0, count: n)
-        let reduced = a.withUnsafeMutableBufferPointer { pa in
-            Scalar.sytrd(triangle: options.triangle, n: n, a: pa.baseAddress!, lda: n, diagonal: &diagonal,
-                         offDiagonal: &offDiagonal, tau: &tau)
+        let reduced = try a.withMutableView { pa in
+            try Scalar.sytrd(triangle: options.triangle, n: n, a: pa.unsafeStart, lda: pa.leadingDimension,
+                             diagonal: &diagonal, offDiagonal: &offDiagonal, tau: &tau)
         }
         if reduced != 0 { throw LinearAlgebraError.lapackFailure(routine: "\(Scalar.routinePrefix)sytrd", info: reduced) }
         let tridiagonal = SymmetricTridiagonal(diagonal: diagonal, offDiagonal: Array(offDiagonal.prefix(n - 1)),
@@ -142,17 +138,17 @@ extension SymmetricEigendecomposition {
         let k = grouped.count
         var groupedVectors = try Matrix<Scalar>(rows: n, columns: k)
         var failures = [Int32](repeating: 0, count: k)
-        let info = groupedVectors.withUnsafeMutableBufferPointer { z in
-            Scalar.stein(n: n, diagonal: tridiagonal.diagonal, offDiagonal: tridiagonal.offDiagonal, count: k,
-                         eigenvalues: grouped, blocks: blocks, splits: tridiagonal.blockEnds,
-                         z: z.baseAddress!, ldz: n, failures: &failures)
+        let info = try groupedVectors.withMutableView { z in
+            try Scalar.stein(n: n, diagonal: tridiagonal.diagonal, offDiagonal: tridiagonal.offDiagonal, count: k,
+                             eigenvalues: grouped, blocks: blocks, splits: tridiagonal.blockEnds,
+                             z: z.unsafeStart, ldz: z.leadingDimension, failures: &failures)
         }
         if info != 0 { throw LinearAlgebraError.lapackFailure(routine: "\(Scalar.routinePrefix)stein", info: info) }
         var vectors = tridiagonal.blockEnds.count == 1 ? groupedVectors : try groupedVectors.columns(at: ascending)
-        let transformed = a.withUnsafeBufferPointer { pa in
-            vectors.withUnsafeMutableBufferPointer { z in
-                Scalar.ormtr(triangle: options.triangle, n: n, columns: k, a: pa.baseAddress!, lda: n, tau: tau,
-                             c: z.baseAddress!, ldc: n)
+        let transformed = try a.withView { pa in
+            try vectors.withMutableView { z in
+                try Scalar.ormtr(triangle: options.triangle, n: n, columns: k, a: pa.unsafeStart, lda: pa.leadingDimension,
+                                 tau: tau, c: z.unsafeStart, ldc: z.leadingDimension)
             }
         }
         if transformed != 0 {

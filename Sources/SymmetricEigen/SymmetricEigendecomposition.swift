@@ -171,11 +171,9 @@ public struct SymmetricEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
             return
         }
         var values = [Scalar](repeating: 0, count: n)
-        let info = a.withUnsafeMutableBufferPointer { pa in
-            values.withUnsafeMutableBufferPointer { pw in
-                Scalar.syevd(computeVectors: options.computeVectors, triangle: options.triangle, n: n,
-                             a: pa.baseAddress!, lda: n, eigenvalues: pw.baseAddress!)
-            }
+        let info = try a.withMutableView { pa in
+            try Scalar.syevd(computeVectors: options.computeVectors, triangle: options.triangle, n: n,
+                             a: pa.unsafeStart, lda: pa.leadingDimension, eigenvalues: &values)
         }
         if info != 0 { throw LinearAlgebraError.lapackFailure(routine: routine, info: info) }
         self.init(uncheckedOrder: n, eigenvalues: values,
