@@ -90,15 +90,20 @@ enum DataParallelStep {
     /// that fails on one process fails on all: the failing process throws its error, the others
     /// ``/Distributed/CommunicationError/failedElsewhere(operation:ranks:)``.
     /// - Throws: as above, and ``/Distributed/CommunicationError`` when a collective fails.
-    static func refreshed<Block: CurvatureBlock>(_ blocks: [Block], shapes: ParameterShapes, timings: inout [PhaseTimings],
+    /// `layers[i]` is block `i`'s trainable layer, the index into `shapes` and `timings` (a model with
+    /// diagonal-block layers, such as a transformer's LayerNorms, has fewer blocks than shapes).
+    static func refreshed<Block: CurvatureBlock>(_ blocks: [Block], layers: [Int], shapes: ParameterShapes,
+                                                 timings: inout [PhaseTimings],
                                                  communicator: any Communicator) throws -> [Block] {
-        let costs = shapes.shapes.map { shape in shape.reduce(0.0) { $0 + Double($1) * Double($1) * Double($1) } }
+        let costs = layers.map { layer in
+            shapes.shapes[layer].reduce(0.0) { $0 + Double($1) * Double($1) * Double($1) }
+        }
         let assignment = try WorkAssignment(costs: costs, workers: communicator.size)
         var refreshed = blocks
         var failure: (any Error)?
         for index in assignment.jobs(of: communicator.rank) {
             do {
-                timings[index].inversion += try PhaseTimings.seconds { try refreshed[index].refreshInverse() }
+                timings[layers[index]].inversion += try PhaseTimings.seconds { try refreshed[index].refreshInverse() }
             } catch {
                 failure = error
                 break

@@ -139,8 +139,8 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
         if stepCount % options.inverseUpdatePeriod == 0 {
             if communicator.size > 1 {
                 // Data-parallel hook 4: each block refreshed by its assigned process, the result broadcast.
-                blocks = try DataParallelStep.refreshed(blocks, shapes: parameterShapes, timings: &blockTimings,
-                                                        communicator: communicator)
+                blocks = try DataParallelStep.refreshed(blocks, layers: kinds.kroneckerLayers, shapes: parameterShapes,
+                                                        timings: &blockTimings, communicator: communicator)
             } else {
                 for (index, layer) in zip(blocks.indices, kinds.kroneckerLayers) {
                     blockTimings[layer].inversion += try PhaseTimings.seconds { try blocks[index].refreshInverse() }

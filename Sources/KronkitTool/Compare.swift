@@ -30,6 +30,7 @@ struct Compare: ToolCommand {
     }
 
     func execute(in context: CommandContext) throws {
+        try options.requireBuiltCombination(processes: context.communicator.size)
         let folder = try OutputFolder(path: options.output, writes: context.communicator.isRoot)
         try folder.requireWritable(["metrics.csv", "report.svg"])
         switch options.precision {

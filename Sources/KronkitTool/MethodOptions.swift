@@ -61,8 +61,8 @@ struct MethodOptions: ParsableArguments {
             transform: { text in try ToolArgument.validated { try SINGDStructures(parsing: text) } })
     var structures: SINGDStructures?
 
-    @Flag(name: MethodOption.adaptive.name, help: MethodOption.adaptive.help())
-    var adaptive = false
+    @Flag(inversion: .prefixedNo, help: MethodOption.adaptive.help())
+    var adaptive: Bool?
 
     func validate() throws {
         if klClip != nil, noKlClip { throw ValidationError("--kl-clip and --no-kl-clip contradict each other") }
@@ -95,7 +95,7 @@ struct MethodOptions: ParsableArguments {
         take(rank, .rank, \.rank)
         take(singdDamping, .singdDamping, \.singdDamping)
         take(structures, .structures, \.structures)
-        take(adaptive ? true : nil, .adaptive, \.adaptive)
+        take(adaptive, .adaptive, \.adaptive)
         return settings
     }
 

@@ -36,6 +36,7 @@ struct Train: ToolCommand {
     }
 
     func execute(in context: CommandContext) throws {
+        try options.requireBuiltCombination(processes: context.communicator.size)
         let folder = try OutputFolder(path: options.output, writes: context.communicator.isRoot)
         if options.seeds > 1 {
             try folder.requireWritable(["metrics.csv", "report.svg"])

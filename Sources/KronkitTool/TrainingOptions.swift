@@ -129,6 +129,35 @@ struct TrainingOptions: ParsableArguments {
         if lossScale != nil, precision.storage == nil {
             throw ValidationError("--loss-scale applies to --precision bfloat16 or float16, not \(precision.rawValue)")
         }
+        try requireBuiltCombination(processes: 1)
+    }
+
+    /// Throws for the combinations of model, precision, `--adaptive` and process count that are
+    /// not built yet, before any data is read (each names what is missing).
+    /// - Throws: `ValidationError`.
+    func requireBuiltCombination(processes: Int) throws {
+        let adaptive = methodOptions.adaptive == true
+        if let storage = precision.storage {
+            if model == .vit {
+                throw ValidationError("--model vit runs in float32 or float64: the \(storage) storage wrapper does "
+                    + "not yet reach the layers inside its residual blocks")
+            }
+            if adaptive {
+                throw ValidationError("--adaptive runs in float32 or float64: the exact GGN has no Jacobian-vector "
+                    + "product through the \(storage) storage wrapper")
+            }
+            if processes > 1 {
+                throw ValidationError("--precision \(precision.rawValue) runs in one process: the low-precision "
+                    + "optimizer wrapper has no data-parallel step yet (run without mpirun, or in float32)")
+            }
+        }
+        if adaptive, model == .vit {
+            throw ValidationError("--adaptive needs the exact GGN, which has no Jacobian-vector product for the "
+                + "transformer's LayerNorm, attention and position embeddings yet; use mlp, cnn, autoencoder or patches")
+        }
+        if adaptive, processes > 1 {
+            throw ValidationError("--adaptive runs in one process: tuning-free K-FAC has no data-parallel step yet")
+        }
     }
 
     /// Parses `none`, `dynamic` or a fixed positive scale.
@@ -137,8 +166,11 @@ struct TrainingOptions: ParsableArguments {
         case "none": return LossScaling.none
         case "dynamic": return .dynamicDefault
         default:
-            guard let scale = Double(text), scale > 0, scale.isFinite else {
-                throw ValidationError("loss scale '\(text)' is not none, dynamic or a positive number")
+            // The scale multiplies a Float loss: it must be a normal Float, not only a finite Double.
+            guard let scale = Double(text), scale >= Double(Float.leastNormalMagnitude),
+                  scale <= Double(Float.greatestFiniteMagnitude) else {
+                throw ValidationError("loss scale '\(text)' is not none, dynamic or a positive number within "
+                    + "Float's normal range (\(Float.leastNormalMagnitude)…\(Float.greatestFiniteMagnitude))")
             }
             return .fixed(scale)
         }

@@ -43,6 +43,22 @@ struct DataParallelTests {
         #expect(difference <= check.bound, "\(method) \(Scalar.self): relative difference \(difference), bound \(check.bound)")
     }
 
+    /// The transformer's diagonal blocks (LayerNorm, position table) shift the Kronecker blocks'
+    /// layer indices: the refresh assignment must follow them (it once indexed past the blocks).
+    @Test(arguments: [EquivalenceCheck<Double>.Method.kfac, .ekfac])
+    func parallelTransformerStepsMatchOneProcess(_ method: EquivalenceCheck<Double>.Method) throws {
+        var transformerCheck = EquivalenceCheck<Double>(method: method, steps: 4, globalBatch: 8, factorUpdatePeriod: 1,
+                                                        inverseUpdatePeriod: 2)
+        transformerCheck.onTransformer = true
+        let check = transformerCheck
+        let communicators = ThreadGroupCommunicator.group(size: 2)
+        let ranks = try Self.onThreads(2) { rank in try check.train(on: communicators[rank]) }
+        let single = try check.train(on: SingleProcessCommunicator())
+        #expect(EquivalenceCheck<Double>.bitDifferences(ranks[0], ranks[1]) == 0)
+        let difference = EquivalenceCheck<Double>.relativeDifference(ranks[0], single)
+        #expect(difference <= check.bound, "\(method) transformer: relative difference \(difference), bound \(check.bound)")
+    }
+
     @Test(arguments: EquivalenceCheck<Float>.Method.allCases)
     func parallelStepsMatchOneProcessInFloat(_ method: EquivalenceCheck<Float>.Method) throws {
         try parallelStepsMatchOneProcess(method)

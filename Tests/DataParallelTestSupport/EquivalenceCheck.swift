@@ -32,6 +32,10 @@ public struct EquivalenceCheck<Scalar: LinearAlgebraScalar>: Sendable {
     public let globalBatch: Int
     public let factorUpdatePeriod: Int
     public let inverseUpdatePeriod: Int
+    /// A small vision transformer (8 × 8 images, 4 × 4 patches, width 8, 2 heads, one block)
+    /// instead of the MLP: its LayerNorms and position table take diagonal blocks, so the
+    /// Kronecker blocks are fewer than the trainable layers.
+    public var onTransformer = false
 
     /// A comparison of `steps` steps with the K-FAC family's periods.
     public init(method: Method, steps: Int, globalBatch: Int, factorUpdatePeriod: Int, inverseUpdatePeriod: Int) {
@@ -62,17 +66,21 @@ public struct EquivalenceCheck<Scalar: LinearAlgebraScalar>: Sendable {
     /// - Throws: the optimizer's and the communicator's errors.
     public func train(on communicator: any Communicator) throws -> [Matrix<Scalar>] {
         var generator = Xoshiro256StarStar(seed: 18)
-        var model = try Sequential<Scalar>([
-            Dense(inputSize: Self.features, outputSize: Self.hidden, initialization: .glorotUniform, using: &generator),
-            Activation(.tanh, size: Self.hidden),
-            Dense(inputSize: Self.hidden, outputSize: Self.hidden, initialization: .glorotUniform, using: &generator),
-            Activation(.tanh, size: Self.hidden),
-            Dense(inputSize: Self.hidden, outputSize: Self.classes, initialization: .glorotUniform, using: &generator),
-        ])
+        let features = onTransformer ? 64 : Self.features
+        var model = onTransformer
+            ? try ReferenceModels.visionTransformer(height: 8, width: 8, patchSize: 4, width: 8, depth: 1, heads: 2,
+                                                    classCount: Self.classes, as: Scalar.self, using: &generator)
+            : try Sequential<Scalar>([
+                Dense(inputSize: Self.features, outputSize: Self.hidden, initialization: .glorotUniform, using: &generator),
+                Activation(.tanh, size: Self.hidden),
+                Dense(inputSize: Self.hidden, outputSize: Self.hidden, initialization: .glorotUniform, using: &generator),
+                Activation(.tanh, size: Self.hidden),
+                Dense(inputSize: Self.hidden, outputSize: Self.classes, initialization: .glorotUniform, using: &generator),
+            ])
         var optimizer = try makeOptimizer(model)
         let slice = try communicator.shard(of: globalBatch)
         for _ in 0..<steps {
-            let input = try Matrix<Scalar>.randomGaussian(rows: Self.features, columns: globalBatch, using: &generator)
+            let input = try Matrix<Scalar>.randomGaussian(rows: features, columns: globalBatch, using: &generator)
             let labels = (0..<globalBatch).map { _ in Int.random(in: 0..<Self.classes, using: &generator) }
             let target = try Matrix<Scalar>.oneHot(labels, classCount: Self.classes)
             _ = try optimizer.step(&model, input: input.columns(slice), target: target.columns(slice),
