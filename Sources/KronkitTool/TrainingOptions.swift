@@ -176,6 +176,17 @@ struct TrainingOptions: ParsableArguments {
         }
     }
 
+    /// `scaling` as `--loss-scale` takes it (`none`, `dynamic`, `1024.0`), for the run identity and
+    /// its messages; dynamic scaling other than the tool's own default is spelled out.
+    static func commandLineText(of scaling: LossScaling) -> String {
+        switch scaling {
+        case .none: return "none"
+        case let .fixed(scale): return "\(scale)"
+        case .dynamic where scaling == .dynamicDefault: return "dynamic"
+        case .dynamic: return "\(scaling)"
+        }
+    }
+
     /// The loss scaling of a low-precision run: `--loss-scale`, or the precision's usual one.
     func lossScaling(for storage: StoragePrecision) -> LossScaling { lossScale ?? .recommended(for: storage) }
 
@@ -244,7 +255,7 @@ struct TrainingOptions: ParsableArguments {
             identity.merge(transformer.shape.identity) { $1 }
         }
         if let storage = precision.storage {
-            identity["--loss-scale"] = "\(lossScaling(for: storage))"
+            identity["--loss-scale"] = Self.commandLineText(of: lossScaling(for: storage))
         }
         return identity
     }
