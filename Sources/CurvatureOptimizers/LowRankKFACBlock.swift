@@ -195,10 +195,10 @@ public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
             (inputDecomposition, outputDecomposition, clamped) = (refreshed.input, refreshed.output, refreshed.clamped)
         }
         let drift = Scalar.ulpOfOne.squareRoot()
-        if try inputDecomposition.orthogonalityLoss > drift {
+        if try inputDecomposition.orthogonalityLoss() > drift {
             inputDecomposition = try inputDecomposition.reorthonormalized()
         }
-        if try outputDecomposition.orthogonalityLoss > drift {
+        if try outputDecomposition.orthogonalityLoss() > drift {
             outputDecomposition = try outputDecomposition.reorthonormalized()
         }
         isRefreshed = true

@@ -132,11 +132,11 @@ where OutputFactor.Scalar == InputFactor.Scalar {
         let coupled = !configuration.kfacLike
         let momentum = Scalar(configuration.effectiveMomentum)
         inputMomentum = try Self.momentumStep(
-            curvature: hK, curvatureWeight: coupled ? hC.averageTrace : 1, gram: kTk,
-            gramWeight: lambda * (coupled ? cTc.averageTrace : 1), previous: inputMomentum, momentum: momentum)
+            curvature: hK, curvatureWeight: coupled ? hC.averageTrace() : 1, gram: kTk,
+            gramWeight: lambda * (coupled ? cTc.averageTrace() : 1), previous: inputMomentum, momentum: momentum)
         outputMomentum = try Self.momentumStep(
-            curvature: hC, curvatureWeight: coupled ? hK.averageTrace : 1, gram: cTc,
-            gramWeight: lambda * (coupled ? kTk.averageTrace : 1), previous: outputMomentum, momentum: momentum)
+            curvature: hC, curvatureWeight: coupled ? hK.averageTrace() : 1, gram: cTc,
+            gramWeight: lambda * (coupled ? kTk.averageTrace() : 1), previous: outputMomentum, momentum: momentum)
         let beta = Scalar(configuration.factorStepSize)
         inputFactor = try k.adding(k.multiplied(by: inputMomentum).scaled(by: -beta))
         outputFactor = try c.adding(c.multiplied(by: outputMomentum).scaled(by: -beta))

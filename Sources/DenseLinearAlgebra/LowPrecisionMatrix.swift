@@ -62,8 +62,8 @@ public struct LowPrecisionMatrix: Sendable, Hashable, Codable {
     /// `round(sgemm(a.float(), b.float()))`.
     /// - Complexity: `2·m·n·k` flops plus `m·k + k·n` widenings and `m·n` roundings; two
     ///   Float copies of the operands and one of the product.
-    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` as
-    ///   ``Matrix/multiply(_:_:transposingA:transposingB:alpha:beta:into:)``.
+    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when `op(a)·op(b)`
+    ///   is not defined or does not have `c`'s shape, as `Matrix`'s GEMM.
     public static func multiply(_ a: LowPrecisionMatrix, _ b: LowPrecisionMatrix,
                                 transposingA transposeA: Transpose = .none, transposingB transposeB: Transpose = .none,
                                 into c: inout LowPrecisionMatrix) throws {

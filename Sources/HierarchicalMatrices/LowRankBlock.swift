@@ -36,13 +36,11 @@ public struct LowRankBlock<Scalar: LinearAlgebraScalar>: Sendable {
     /// - Complexity: `(m + n)·k² + k²` flops.
     /// - Throws: as ``/DenseLinearAlgebra/Matrix/gram(_:alpha:)`` for the two `k × k` Gram matrices.
     @inlinable
-    public var frobeniusNorm: Scalar {
-        get throws {
-            guard rank > 0 else { return 0 }
-            let left = try u.gram(.transpose), right = try v.gram(.transpose)
-            let inner = zip(left.elements, right.elements).reduce(Scalar(0)) { $0 + $1.0 * $1.1 }
-            return Swift.max(inner, 0).squareRoot()
-        }
+    public func frobeniusNorm() throws -> Scalar {
+        guard rank > 0 else { return 0 }
+        let left = try u.gram(.transpose), right = try v.gram(.transpose)
+        let inner = zip(left.elements, right.elements).reduce(Scalar(0)) { $0 + $1.0 * $1.1 }
+        return Swift.max(inner, 0).squareRoot()
     }
 
     /// `result += U·(Vᵀ·X)` for `X` with `n` rows.

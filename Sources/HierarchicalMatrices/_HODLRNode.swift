@@ -75,7 +75,7 @@ indirect enum HODLRNode<Scalar: LinearAlgebraScalar>: Sendable {
             switch self {
             case let .leaf(block): return block.frobeniusNorm * block.frobeniusNorm
             case let .split(first, second, upperRight, lowerLeft):
-                let (upper, lower) = (try upperRight.frobeniusNorm, try lowerLeft.frobeniusNorm)
+                let (upper, lower) = (try upperRight.frobeniusNorm(), try lowerLeft.frobeniusNorm())
                 return try first.squaredFrobeniusNorm + second.squaredFrobeniusNorm + upper * upper + lower * lower
             }
         }

@@ -51,7 +51,7 @@ public struct DampedKroneckerInverse<Scalar: LinearAlgebraScalar>: SymmetricOper
     }
 
     /// `Σ 1/(e_r + λ) + (N − R)/λ`. - Complexity: `O(R)`.
-    /// - Throws: as ``KroneckerEigendecomposition/eigenvalues``, and
+    /// - Throws: as ``KroneckerEigendecomposition/eigenvalues()``, and
     ///   ``/DenseLinearAlgebra/LinearAlgebraError/singularEigenvalue(operation:index:value:)`` for `e_r + λ = 0` (or
     ///   `λ = 0` with `R < N`).
     @inlinable
@@ -74,7 +74,7 @@ public struct DampedKroneckerInverse<Scalar: LinearAlgebraScalar>: SymmetricOper
     /// The eigenvalues `e_r + λ` of the damped operator, the complement's `λ` included `N − R` times.
     @inlinable
     func shiftedEigenvalues(_ operation: String) throws -> [Scalar] {
-        let values = try decomposition.eigenvalues.map { $0 + damping }
+        let values = try decomposition.eigenvalues().map { $0 + damping }
         let all = values + Array(repeating: damping, count: decomposition.order - values.count)
         if let index = all.firstIndex(where: { !(1 / $0).isFinite }) {
             throw LinearAlgebraError.singularEigenvalue(operation: operation, index: index + 1, value: Double(all[index]))

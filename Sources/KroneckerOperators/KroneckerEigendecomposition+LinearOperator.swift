@@ -13,11 +13,11 @@ extension KroneckerEigendecomposition: SymmetricOperator, SolvableOperator, LogD
 
     /// `Q·diag(d₁ ⊗ … ⊗ d_d)·Qᵀ·X`. - Complexity: two Kronecker products with `k` columns and `O(N·k)`.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `X` has
-    ///   `N` rows, and as ``eigenvalues``.
+    ///   `N` rows, and as ``eigenvalues()``.
     @inlinable
     public func apply(to x: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try requireOperand(x, rows: order, "KroneckerEigendecomposition.apply")
-        return try eigenvectors.spectralProduct(eigenvalues, x)
+        return try eigenvectors.spectralProduct(eigenvalues(), x)
     }
 
     /// `Σ_r (d₁ ⊗ … ⊗ d_d)_r = Π tr(Dᵢ)`. - Complexity: `O(Σ kᵢ)`.

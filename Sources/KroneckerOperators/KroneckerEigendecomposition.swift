@@ -57,14 +57,12 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
 
     /// The eigenvalues `d₁ ⊗ … ⊗ d_d` (entry `r` with the last factor's index fastest),
     /// matching the columns of ``eigenvectors``. Not sorted.
-    /// - Complexity: `O(Π kᵢ)` time and memory — materialised on each access.
+    /// - Complexity: `O(Π kᵢ)` time and memory — materialised on each call.
     /// - Throws: as ``/DenseLinearAlgebra/SizePolicy/check(_:_:count:of:reachesBLAS:)`` for the `Π kᵢ` values.
     @inlinable
-    public var eigenvalues: [Scalar] {
-        get throws {
-            try kroneckerCombination(factors.map(\.eigenvalues), identity: 1,
-                                     operation: "KroneckerEigendecomposition.eigenvalues", *)
-        }
+    public func eigenvalues() throws -> [Scalar] {
+        try kroneckerCombination(factors.map(\.eigenvalues), identity: 1,
+                                 operation: "KroneckerEigendecomposition.eigenvalues", *)
     }
 
     /// The orthonormal eigenvectors `Q₁ ⊗ … ⊗ Q_d` (`N × Π kᵢ`), kept factored.
@@ -114,7 +112,7 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
         let operation = "KroneckerEigendecomposition.dampedInverse"
         try requireValidDamping(lambda, operation: operation)
         try requireSolveOperands(x, name: "X", rows: order, shift: lambda, shiftName: "damping λ", operation: operation)
-        let values = try eigenvalues
+        let values = try eigenvalues()
         // 1/(e + λ) on the captured subspace, less the 1/λ that X/λ adds back there.
         let complement: Scalar = isComplete
             ? 0 : try complementCoefficient(damping: lambda, captured: values.count, operation: operation)

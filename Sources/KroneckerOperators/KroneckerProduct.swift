@@ -236,7 +236,7 @@ public struct KroneckerProduct<Scalar: LinearAlgebraScalar>: Sendable {
     /// `‖A₁ ⊗ … ⊗ A_d‖_F = Π ‖Aᵢ‖_F`.
     /// - Complexity: `Σ mᵢnᵢ`.
     @inlinable
-    public var frobeniusNorm: Scalar { factors.reduce(1) { $0 * $1.frobeniusNorm } }
+    public func frobeniusNorm() -> Scalar { factors.reduce(1) { $0 * $1.frobeniusNorm } }
 
     @inlinable
     func requireSquareFactors(_ operation: String) throws {

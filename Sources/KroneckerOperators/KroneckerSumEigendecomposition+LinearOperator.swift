@@ -19,7 +19,7 @@ extension KroneckerSumEigendecomposition: SymmetricOperator, SolvableOperator, L
     @inlinable
     public func apply(to x: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try requireOperand(x, rows: order, "KroneckerSumEigendecomposition.apply")
-        return try eigenvectors.spectralProduct(eigenvalues, x)
+        return try eigenvectors.spectralProduct(eigenvalues(), x)
     }
 
     /// `n_B·Σ d_A + n_A·Σ d_B`. - Complexity: `O(n_A + n_B)`.
@@ -44,9 +44,9 @@ extension KroneckerSumEigendecomposition: SymmetricOperator, SolvableOperator, L
     /// `Σ log|d_A[j] + d_B[i]|` over all `n_A·n_B` pairs and the sign of their product.
     /// - Complexity: `O(n_A·n_B)`.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/singularEigenvalue(operation:index:value:)`` for a zero sum
-    ///   (1-based index `r = i + n_B·j + 1`), and as ``eigenvalues``.
+    ///   (1-based index `r = i + n_B·j + 1`), and as ``eigenvalues()``.
     @inlinable
     public func logAbsoluteDeterminant() throws -> (logAbs: Scalar, sign: Scalar) {
-        try logAbsoluteProduct(eigenvalues, operation: "KroneckerSumEigendecomposition.logAbsoluteDeterminant")
+        try logAbsoluteProduct(eigenvalues(), operation: "KroneckerSumEigendecomposition.logAbsoluteDeterminant")
     }
 }

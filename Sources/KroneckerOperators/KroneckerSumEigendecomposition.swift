@@ -37,14 +37,12 @@ public struct KroneckerSumEigendecomposition<Scalar: LinearAlgebraScalar>: Senda
     @inlinable public var order: Int { first.order * second.order }
 
     /// The eigenvalues `d_A[j] + d_B[i]` at index `i + n_B·j`, matching ``eigenvectors``. Not sorted.
-    /// - Complexity: `O(N)`, materialised on each access.
+    /// - Complexity: `O(N)`, materialised on each call.
     /// - Throws: as ``/DenseLinearAlgebra/SizePolicy/check(_:_:count:of:reachesBLAS:)`` for the `N` values.
     @inlinable
-    public var eigenvalues: [Scalar] {
-        get throws {
-            try kroneckerCombination([first.eigenvalues, second.eigenvalues], identity: 0,
-                                     operation: "KroneckerSumEigendecomposition.eigenvalues", +)
-        }
+    public func eigenvalues() throws -> [Scalar] {
+        try kroneckerCombination([first.eigenvalues, second.eigenvalues], identity: 0,
+                                 operation: "KroneckerSumEigendecomposition.eigenvalues", +)
     }
 
     /// The orthonormal eigenvectors `Q_A ⊗ Q_B`, kept factored.
@@ -79,7 +77,7 @@ public struct KroneckerSumEigendecomposition<Scalar: LinearAlgebraScalar>: Senda
                       workspace: inout KroneckerWorkspace<Scalar>) throws {
         let operation = "KroneckerSumEigendecomposition.solve"
         try requireSolveOperands(c, name: "C", rows: order, shift: sigma, shiftName: "shift σ", operation: operation)
-        let coefficients = try reciprocalsOfShifted(eigenvalues, shift: sigma, operation: operation)
+        let coefficients = try reciprocalsOfShifted(eigenvalues(), shift: sigma, operation: operation)
         try applyInKroneckerEigenbasis([first.eigenvectors, second.eigenvectors], coefficients: coefficients,
                                    complement: 0, to: c, into: &result, workspace: &workspace)
     }

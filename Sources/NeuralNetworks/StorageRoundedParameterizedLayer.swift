@@ -48,7 +48,7 @@ public struct StorageRoundedParameterizedLayer<Wrapped: ParameterizedLayer>: Par
     public var inputs: Matrix<Scalar> { wrapped.inputs }
 
     /// Replaces `W̃` by the nearest storage values of `newWeight`.
-    /// - Throws: as ``ParameterizedLayer/setWeight(_:)``, also when the rounding overflows.
+    /// - Throws: as ``TrainableLayer/setWeight(_:)``, also when the rounding overflows.
     public mutating func setWeight(_ newWeight: Matrix<Scalar>) throws {
         try wrapped.setWeight(precision.rounded(newWeight))
     }

@@ -165,7 +165,7 @@ public struct BrandUpdate<Scalar: LinearAlgebraScalar>: Sendable {
     func enforcingOrthogonality(_ decomposition: SymmetricEigendecomposition<Scalar>) throws
         -> SymmetricEigendecomposition<Scalar> {
         guard let tolerance = options.orthogonalityTolerance,
-              try decomposition.orthogonalityLoss > tolerance else { return decomposition }
+              try decomposition.orthogonalityLoss() > tolerance else { return decomposition }
         return try decomposition.reorthonormalized()
     }
 

@@ -8,13 +8,11 @@ extension SymmetricEigendecomposition {
     /// - Complexity: one `syrk`, `n·k²` flops. `0` for a decomposition without vectors.
     /// - Throws: as ``/DenseLinearAlgebra/SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the `k × k` Gram matrix.
     @inlinable
-    public var orthogonalityLoss: Scalar {
-        get throws {
-            guard hasEigenvectors, !eigenvalues.isEmpty else { return 0 }
-            var gram = try eigenvectors.gram(.transpose)
-            try gram.addToDiagonal(-1)
-            return gram.maxAbsoluteEntry
-        }
+    public func orthogonalityLoss() throws -> Scalar {
+        guard hasEigenvectors, !eigenvalues.isEmpty else { return 0 }
+        var gram = try eigenvectors.gram(.transpose)
+        try gram.addToDiagonal(-1)
+        return gram.maxAbsoluteEntry
     }
 
     /// The same matrix `Q·diag(d)·Qᵀ` with orthonormal eigenvectors restored, in

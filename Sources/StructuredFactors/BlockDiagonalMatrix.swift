@@ -153,7 +153,7 @@ public struct BlockDiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix
     /// `Σ tr Bᵢ`. - Complexity: `n` additions.
     @inlinable public func trace() -> Scalar { blocks.reduce(0) { $0 + $1.diagonal.reduce(0, +) } }
     /// `sqrt(Σ ‖Bᵢ‖²_F)`, without overflow. - Complexity: one `?nrm2` per block.
-    @inlinable public var frobeniusNorm: Scalar { scaledEuclideanNorm(blocks.map(\.frobeniusNorm)) }
+    @inlinable public func frobeniusNorm() -> Scalar { scaledEuclideanNorm(blocks.map(\.frobeniusNorm)) }
 
     /// `diag(I, …, I)`. - Complexity: `n·b` memory.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0` or a block size below 1.

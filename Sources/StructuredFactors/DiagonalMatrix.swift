@@ -71,7 +71,7 @@ public struct DiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix {
     /// `Σ dᵢ`. - Complexity: `n` additions.
     @inlinable public func trace() -> Scalar { diagonal.reduce(0, +) }
     /// `sqrt(Σ dᵢ²)`, without overflow. - Complexity: two passes over `d`.
-    @inlinable public var frobeniusNorm: Scalar { scaledEuclideanNorm(diagonal) }
+    @inlinable public func frobeniusNorm() -> Scalar { scaledEuclideanNorm(diagonal) }
 
     /// `I_n`. - Complexity: `n` memory.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.

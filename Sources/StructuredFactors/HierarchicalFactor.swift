@@ -203,7 +203,7 @@ public struct HierarchicalFactor<Scalar: LinearAlgebraScalar>: StructuredMatrix 
 
     /// `sqrt(‖A‖² + ‖B‖² + Σc² + ‖D‖² + ‖E‖²)`, without overflow. - Complexity: one pass per block.
     @inlinable
-    public var frobeniusNorm: Scalar {
+    public func frobeniusNorm() -> Scalar {
         scaledEuclideanNorm([topLeft.frobeniusNorm, top.frobeniusNorm, scaledEuclideanNorm(middle),
                              bottom.frobeniusNorm, bottomRight.frobeniusNorm])
     }

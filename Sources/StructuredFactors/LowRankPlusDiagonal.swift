@@ -144,21 +144,19 @@ public struct LowRankPlusDiagonal<Scalar: LinearAlgebraScalar>: StructuredMatrix
     ///   `n × r` and `r × r` intermediates (no larger than `U` and `C`, so only under a budget
     ///   lowered below their size).
     @inlinable
-    public var frobeniusNorm: Scalar {
-        get throws {
-            guard rank > 0 else { return scaledEuclideanNorm(diagonal) }
-            var gram = Matrix(shapeOf: core)
-            try factor.gram(.transpose, into: &gram)
-            let uc = try factor.multiplied(by: core)
-            // Σᵢ dᵢ·(UCUᵀ)ᵢᵢ with (UCUᵀ)ᵢᵢ = Σⱼ (UC)ᵢⱼ·Uᵢⱼ.
-            let cross = try uc.hadamard(factor).scalingRows(by: diagonal).elements.reduce(0, +)
-            // tr(CG·CᵀG) = Σᵢⱼ (CG)ᵢⱼ·(CᵀG)ⱼᵢ.
-            let cg = try core.multiplied(by: gram)
-            let ctg = try core.multiplied(by: gram, transposingSelf: .transpose)
-            let quartic = try cg.hadamard(ctg.transposed()).elements.reduce(0, +)
-            let squared = diagonal.reduce(0) { $0 + $1 * $1 } + 2 * cross + quartic
-            return Swift.max(squared, 0).squareRoot()
-        }
+    public func frobeniusNorm() throws -> Scalar {
+        guard rank > 0 else { return scaledEuclideanNorm(diagonal) }
+        var gram = Matrix(shapeOf: core)
+        try factor.gram(.transpose, into: &gram)
+        let uc = try factor.multiplied(by: core)
+        // Σᵢ dᵢ·(UCUᵀ)ᵢᵢ with (UCUᵀ)ᵢᵢ = Σⱼ (UC)ᵢⱼ·Uᵢⱼ.
+        let cross = try uc.hadamard(factor).scalingRows(by: diagonal).elements.reduce(0, +)
+        // tr(CG·CᵀG) = Σᵢⱼ (CG)ᵢⱼ·(CᵀG)ⱼᵢ.
+        let cg = try core.multiplied(by: gram)
+        let ctg = try core.multiplied(by: gram, transposingSelf: .transpose)
+        let quartic = try cg.hadamard(ctg.transposed()).elements.reduce(0, +)
+        let squared = diagonal.reduce(0) { $0 + $1 * $1 } + 2 * cross + quartic
+        return Swift.max(squared, 0).squareRoot()
     }
 
     /// `I_n` (rank 0). - Complexity: `n` memory.

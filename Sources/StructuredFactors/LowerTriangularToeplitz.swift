@@ -93,7 +93,7 @@ public struct LowerTriangularToeplitz<Scalar: LinearAlgebraScalar>: StructuredMa
     /// `n·t₀`. - Complexity: `O(1)`.
     @inlinable public func trace() -> Scalar { column.isEmpty ? 0 : Scalar(order) * column[0] }
     /// `sqrt(Σ_k (n − k)·t_k²)`: diagonal `k` holds `n − k` copies of `t_k`. - Complexity: `O(n)`.
-    @inlinable public var frobeniusNorm: Scalar { toeplitzFrobeniusNorm(column) }
+    @inlinable public func frobeniusNorm() -> Scalar { toeplitzFrobeniusNorm(column) }
 
     /// `I_n`: `t = (1, 0, …, 0)`. - Complexity: `n` memory.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.

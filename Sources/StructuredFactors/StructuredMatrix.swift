@@ -76,7 +76,7 @@ public protocol StructuredMatrix<Scalar>: LinearOperator, Codable {
     func addingToDiagonal(_ lambda: Scalar) throws -> Self
 
     /// The Frobenius norm `‖S‖_F`. - Complexity: linear in the storage; the fallback `O(n²)`.
-    var frobeniusNorm: Scalar { get throws }
+    func frobeniusNorm() throws -> Scalar
 
     /// The identity of order `n` in this structure. - Complexity: linear in the storage.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0` or a
@@ -137,7 +137,7 @@ extension StructuredMatrix {
     /// The Frobenius norm of the dense matrix (the fallback). - Complexity: `O(n²)`.
     /// - Throws: as ``dense()``.
     @inlinable
-    public var frobeniusNorm: Scalar { get throws { try dense().frobeniusNorm } }
+    public func frobeniusNorm() throws -> Scalar { try dense().frobeniusNorm }
 
     /// `0·identity` (the fallback). - Complexity: as ``identity(order:layout:)``.
     @inlinable
@@ -157,7 +157,7 @@ extension StructuredMatrix {
     /// `0` for `n = 0`. - Complexity: as ``/LinearOperators/LinearOperator/trace()``.
     /// - Throws: as ``/LinearOperators/LinearOperator/trace()``.
     @inlinable
-    public var averageTrace: Scalar { get throws { order == 0 ? 0 : try trace() / Scalar(order) } }
+    public func averageTrace() throws -> Scalar { order == 0 ? 0 : try trace() / Scalar(order) }
 
     /// The product `X·S` with `X` of `n` columns, as `(Sᵀ·Xᵀ)ᵀ` (SINGD's `X·K`).
     /// - Complexity: ``/LinearOperators/LinearOperator/applyTransposed(to:)`` and two transposes.

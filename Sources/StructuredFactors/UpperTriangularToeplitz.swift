@@ -80,7 +80,7 @@ public struct UpperTriangularToeplitz<Scalar: LinearAlgebraScalar>: StructuredMa
     /// `n·r₀`. - Complexity: `O(1)`.
     @inlinable public func trace() -> Scalar { transposed.trace() }
     /// `sqrt(Σ_k (n − k)·r_k²)`. - Complexity: `O(n)`.
-    @inlinable public var frobeniusNorm: Scalar { transposed.frobeniusNorm }
+    @inlinable public func frobeniusNorm() -> Scalar { transposed.frobeniusNorm() }
 
     /// `I_n`. - Complexity: `n` memory.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for `n < 0`.

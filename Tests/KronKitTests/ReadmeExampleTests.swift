@@ -75,7 +75,7 @@ import Testing
     let solution = try kernel.factorized().solve(right)
     print("off-diagonal rank \(kernel.maximumOffDiagonalRank), solution norm \(solution.frobeniusNorm)")
     // The truncated factor keeps 64 pairs, orthonormal; the kernel compresses and the solve satisfies it.
-    #expect(try factor.eigenvalues.count == 64 && factor.orthogonalityLoss < 1e-12)
+    #expect(try factor.eigenvalues.count == 64 && factor.orthogonalityLoss() < 1e-12)
     #expect(kernel.maximumOffDiagonalRank < 32)
     let residual = try (kernel.apply(to: solution) - right).frobeniusNorm / right.frobeniusNorm
     #expect(residual < 1e-8)

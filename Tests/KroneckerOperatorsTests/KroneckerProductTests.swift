@@ -34,7 +34,7 @@ struct KroneckerProductTests {
             #expect(try zip(product.diagonalEntries(), dense.diagonal).allSatisfy {
                 abs($0 - $1) <= Scalar(2 * shapes.count) * Scalar.ulpOfOne * abs($1) })
             #expect(try product.diagonalEntries().count == Swift.min(dense.rows, dense.columns))
-            #expect(abs(product.frobeniusNorm - dense.frobeniusNorm) <= tolerance * Swift.max(1, dense.frobeniusNorm))
+            #expect(abs(product.frobeniusNorm() - dense.frobeniusNorm) <= tolerance * Swift.max(1, dense.frobeniusNorm))
             if product.hasSquareFactors {
                 #expect(abs(try product.trace() - dense.trace()) <= tolerance * Swift.max(1, dense.maxAbsoluteEntry) * Scalar(dense.rows))
             }

@@ -25,11 +25,11 @@ struct KroneckerSumTests {
                 guard n > 0 else { continue }
                 let eig = try sum.symmetricEigendecomposition()
                 let denseValues = try SymmetricEigendecomposition(dense).eigenvalues
-                #expect(try zip(eig.eigenvalues.sorted(), denseValues).allSatisfy { abs($0 - $1) <= tolerance * norm })
+                #expect(try zip(eig.eigenvalues().sorted(), denseValues).allSatisfy { abs($0 - $1) <= tolerance * norm })
                 // Shift so that A ⊕ B + σI is safely nonsingular for the indefinite A:
                 // eigenvalues d_A + d_B + σ, and the solve's forward error is c·N·eps·cond.
                 let sigma: Scalar = kind == .indefinite ? 0.013 : 0
-                let shiftedValues = try eig.eigenvalues.map { abs($0 + sigma) }
+                let shiftedValues = try eig.eigenvalues().map { abs($0 + sigma) }
                 let condition = shiftedValues.max()! / shiftedValues.min()!
                 var shifted = dense
                 try shifted.addToDiagonal(sigma)

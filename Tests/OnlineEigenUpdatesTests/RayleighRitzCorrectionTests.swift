@@ -22,7 +22,7 @@ struct RayleighRitzCorrectionTests {
         let bound = Tolerance.backward(Scalar.self, order: n)
         #expect(maxDifference(corrected.eigenvalues, exact.eigenvalues) <= bound * m.maxAbsoluteEntry)
         #expect(try corrected.residual(against: m) <= bound)
-        #expect(try corrected.orthogonalityLoss <= bound)
+        #expect(try corrected.orthogonalityLoss() <= bound)
         // A subset: the chosen pairs change, the others are untouched, the basis stays orthonormal.
         let partial = try RayleighRitzCorrection<Scalar>().corrected(scrambled, against: m, columns: [6, 1, 3])
         for j in [0, 2, 4, 5, 7] {
@@ -31,7 +31,7 @@ struct RayleighRitzCorrectionTests {
         }
         #expect([1, 3, 6].map { partial.eigenvalues[$0] } == [1, 3, 6].map { partial.eigenvalues[$0] }.sorted(by: >),
                 "the largest Ritz value goes where the largest replaced eigenvalue was")
-        #expect(try partial.orthogonalityLoss <= bound)
+        #expect(try partial.orthogonalityLoss() <= bound)
         // Ritz values of a subspace lie within the spectrum of M restricted to it.
         let spectrum = try SymmetricEigendecomposition(m).eigenvalues
         for j in [1, 3, 6] {

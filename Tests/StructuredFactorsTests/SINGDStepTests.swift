@@ -28,7 +28,7 @@ struct SINGDStepTests {
         var step = md.scaled(by: -beta)
         try step.addToDiagonal(1)
         #expect(try updated.dense().relativeDistance(to: kd * step) <= bound)
-        #expect(try abs(h.averageTrace - (n == 0 ? 0 : try hd.trace() / Scalar(n))) <= bound * Swift.max(1, hd.maxAbsoluteEntry))
+        #expect(try abs(h.averageTrace() - (n == 0 ? 0 : try hd.trace() / Scalar(n))) <= bound * Swift.max(1, hd.maxAbsoluteEntry))
     }
 
     func steps<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {

@@ -45,9 +45,9 @@ func checkStructure<S: StructuredMatrix>(
             sourceLocation: sourceLocation)
     let scale = Swift.max(1, d.maxAbsoluteEntry) * Scalar(Swift.max(n, 1))
     #expect(try abs(s.trace() - (try d.trace())) <= bound * scale, "trace", sourceLocation: sourceLocation)
-    #expect(try abs(s.averageTrace - (n == 0 ? 0 : try d.trace() / Scalar(n))) <= bound * scale, "average trace",
+    #expect(try abs(s.averageTrace() - (n == 0 ? 0 : try d.trace() / Scalar(n))) <= bound * scale, "average trace",
             sourceLocation: sourceLocation)
-    #expect(try relativeError(s.frobeniusNorm, d.frobeniusNorm) <= bound, "‖S‖_F", sourceLocation: sourceLocation)
+    #expect(try relativeError(s.frobeniusNorm(), d.frobeniusNorm) <= bound, "‖S‖_F", sourceLocation: sourceLocation)
     #expect(try S.identity(order: n, layout: s.layout).dense() == Matrix.identity(n), "identity",
             sourceLocation: sourceLocation)
     #expect(try S.zeros(order: n, layout: s.layout).dense() == Matrix.zeros(n, n), "zeros",
