@@ -72,7 +72,7 @@ demo: deps
 	$(SWIFT) build -c release --product kronkit
 	.build/release/kronkit compare --model mlp --optimizers sgd,adam,kfac,kfac-inverse,tkfac,ekfac,tekfac,b-kfac,singd \
 	  --rank 64 --epochs 2 --batch-size 128 --precision float32 --output $(DEMO_OUTPUT)
-	@echo "Open $(CURDIR)/$(DEMO_OUTPUT)/report.svg in a browser to see the curves."
+	@echo "Open $(abspath $(DEMO_OUTPUT))/report.svg in a browser to see the curves."
 
 bench: deps
 	$(SWIFT) build -c release --product kernel-report
