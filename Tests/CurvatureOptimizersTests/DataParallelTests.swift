@@ -59,7 +59,10 @@ struct DataParallelTests {
         #expect(difference <= check.bound, "\(method) transformer: relative difference \(difference), bound \(check.bound)")
     }
 
-    @Test(arguments: EquivalenceCheck<Float>.Method.allCases)
+    /// EKFAC is compared in Double only: its correction `S` lives in the factors' eigenbasis, which
+    /// a rounding-sized perturbation turns by `ε/gap` (Davis–Kahan), so in Float no bound in `u`
+    /// holds on every BLAS (3.9e-2 against 1.5e-2 on OpenBLAS's Haswell kernels; `Notes/Distributed.md`).
+    @Test(arguments: EquivalenceCheck<Float>.Method.allCases.filter { $0 != .ekfac })
     func parallelStepsMatchOneProcessInFloat(_ method: EquivalenceCheck<Float>.Method) throws {
         try parallelStepsMatchOneProcess(method)
     }
