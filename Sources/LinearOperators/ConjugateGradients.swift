@@ -11,9 +11,12 @@ import DenseLinearAlgebra
 /// - Complexity: per iteration one product with `A`, one with `M`, and `10n` flops.
 /// - Accuracy: the recurrence's residual drifts from the true one by about
 ///   `eps·κ(A)·‖b‖`; tolerances below that are not met and throw.
-public struct ConjugateGradients<Scalar: LinearAlgebraScalar>: Sendable {
+public struct ConjugateGradients<Scalar: LinearAlgebraScalar>: KrylovSolver {
     /// The stopping rule.
     public let options: KrylovOptions<Scalar>
+
+    /// The name errors carry.
+    public static var operation: String { "ConjugateGradients.solve" }
 
     /// Conjugate gradients with `options`.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for `τ` not in
@@ -24,39 +27,18 @@ public struct ConjugateGradients<Scalar: LinearAlgebraScalar>: Sendable {
         self.options = options
     }
 
-    /// Solves `A·X = B` without a preconditioner.
-    /// - Complexity: as ``solve(_:_:preconditioner:)`` with the identity.
-    /// - Throws: as ``solve(_:_:preconditioner:)``.
-    @inlinable
-    public func solve(_ a: some LinearOperator<Scalar>, _ b: Matrix<Scalar>) throws -> KrylovSolution<Scalar> {
-        try solve(a, b, preconditioner: IdentityOperator<Scalar>(order: a.rows))
-    }
-
-    /// Solves `A·X = B` for SPD `A`, preconditioned by SPD `M ≈ A⁻¹`.
-    /// - Complexity: per iteration and column one product with `A` and one with `M`.
-    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `A`
-    ///   and `M` are square of `B`'s row count, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)``
-    ///   for NaN/∞ in `B`, ``/DenseLinearAlgebra/LinearAlgebraError/notPositiveDefinite(operation:minor:)`` when a
-    ///   search direction has `pᵀAp ≤ 0` (the minor is the iteration),
+    /// One column: PCG from `x₀ = 0`.
+    /// - Complexity: per iteration one product with `A`, one with `M`, and `10n` flops.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/notPositiveDefinite(operation:minor:)`` when a search
+    ///   direction has `pᵀAp ≤ 0` (the minor is the iteration),
     ///   ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` when `rᵀMr ≤ 0` (`M` not
     ///   positive definite), ``/DenseLinearAlgebra/LinearAlgebraError/toleranceNotMet(operation:requested:achieved:reason:)``
-    ///   when the iteration limit is reached first; and as the operators' products.
+    ///   when `limit` is reached first; and as the operators' products.
     @inlinable
-    public func solve(
-        _ a: some LinearOperator<Scalar>, _ b: Matrix<Scalar>, preconditioner m: some LinearOperator<Scalar>
-    ) throws -> KrylovSolution<Scalar> {
-        let operation = "ConjugateGradients.solve"
-        return try KrylovSolution.solvingColumns(of: b, a, m, operation) { rhs in
-            try solveColumn(a, rhs, m, limit: options.iterationLimit(order: a.rows), operation: operation)
-        }
-    }
-
-    /// One column: PCG from `x₀ = 0`.
-    @inlinable
-    func solveColumn(
-        _ a: some LinearOperator<Scalar>, _ b: [Scalar], _ m: some LinearOperator<Scalar>, limit: Int,
-        operation: String
+    public func solveColumn(
+        _ a: some LinearOperator<Scalar>, _ b: [Scalar], _ m: some LinearOperator<Scalar>, limit: Int
     ) throws -> (x: [Scalar], iterations: Int, relativeResidual: Scalar) {
+        let operation = Self.operation
         let n = b.count
         let bNorm = b.norm2
         var x = [Scalar](repeating: 0, count: n)

@@ -9,9 +9,12 @@ import DenseLinearAlgebra
 /// `‖r‖_M` is at most `τ·‖b‖_M` (`‖v‖_M = √(vᵀMv)`; the 2-norm without a preconditioner).
 ///
 /// - Complexity: per iteration one product with `A`, one with `M`, and `O(n)` flops.
-public struct MinimumResidual<Scalar: LinearAlgebraScalar>: Sendable {
+public struct MinimumResidual<Scalar: LinearAlgebraScalar>: KrylovSolver {
     /// The stopping rule.
     public let options: KrylovOptions<Scalar>
+
+    /// The name errors carry.
+    public static var operation: String { "MinimumResidual.solve" }
 
     /// MINRES with `options`.
     /// - Throws: as ``KrylovOptions/validate(_:)``.
@@ -21,37 +24,17 @@ public struct MinimumResidual<Scalar: LinearAlgebraScalar>: Sendable {
         self.options = options
     }
 
-    /// Solves `A·X = B` without a preconditioner. - Complexity: as ``solve(_:_:preconditioner:)``.
-    /// - Throws: as ``solve(_:_:preconditioner:)``.
-    @inlinable
-    public func solve(_ a: some LinearOperator<Scalar>, _ b: Matrix<Scalar>) throws -> KrylovSolution<Scalar> {
-        try solve(a, b, preconditioner: IdentityOperator<Scalar>(order: a.rows))
-    }
-
-    /// Solves `A·X = B` for symmetric `A`, preconditioned by SPD `M`.
-    /// - Complexity: per iteration and column one product with `A` and one with `M`.
-    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `A`
-    ///   and `M` are square of `B`'s row count, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)``
-    ///   for NaN/∞ in `B`, ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` when
-    ///   `rᵀMr < 0` (`M` not positive definite),
-    ///   ``/DenseLinearAlgebra/LinearAlgebraError/toleranceNotMet(operation:requested:achieved:reason:)`` when the
-    ///   iteration limit is reached first; and as the operators' products.
-    @inlinable
-    public func solve(
-        _ a: some LinearOperator<Scalar>, _ b: Matrix<Scalar>, preconditioner m: some LinearOperator<Scalar>
-    ) throws -> KrylovSolution<Scalar> {
-        let operation = "MinimumResidual.solve"
-        return try KrylovSolution.solvingColumns(of: b, a, m, operation) { rhs in
-            try solveColumn(a, rhs, m, limit: options.iterationLimit(order: a.rows), operation: operation)
-        }
-    }
-
     /// One column from `x₀ = 0` (the recurrences of Paige & Saunders' MINRES).
+    /// - Complexity: per iteration one product with `A`, one with `M`, and `O(n)` flops.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` when `rᵀMr < 0`
+    ///   (`M` not positive definite),
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/toleranceNotMet(operation:requested:achieved:reason:)`` when
+    ///   `limit` is reached first; and as the operators' products.
     @inlinable
-    func solveColumn(
-        _ a: some LinearOperator<Scalar>, _ b: [Scalar], _ m: some LinearOperator<Scalar>, limit: Int,
-        operation: String
+    public func solveColumn(
+        _ a: some LinearOperator<Scalar>, _ b: [Scalar], _ m: some LinearOperator<Scalar>, limit: Int
     ) throws -> (x: [Scalar], iterations: Int, relativeResidual: Scalar) {
+        let operation = Self.operation
         let n = b.count
         var x = [Scalar](repeating: 0, count: n)
         var r1 = b, r2 = b
