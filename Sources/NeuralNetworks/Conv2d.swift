@@ -116,9 +116,7 @@ public struct Conv2d<Scalar: LinearAlgebraScalar>: ParameterizedLayer {
                 try weight.withView { w in
                     try patches.withMutableView { patches in
                         try output.withMutableView { output in
-                            for first in Swift.stride(from: 0, to: batch, by: block) {
-                                let examples = first..<Swift.min(batch, first + block)
-                                let columns = examples.lowerBound * positions..<examples.upperBound * positions
+                            try geometry.forEachBlock(ofBatch: batch, examplesPerBlock: block) { examples, columns in
                                 let patchBlock = try patches.columns(columns)
                                 geometry.writePatches(of: try images.columns(examples), into: patchBlock)
                                 try Matrix.multiply(w, patchBlock.readOnly, into: try output.columns(columns))
@@ -161,9 +159,7 @@ public struct Conv2d<Scalar: LinearAlgebraScalar>: ParameterizedLayer {
             try g.withView { g in
                 try patchGradient.withMutableView { patchGradient in
                     try images.withMutableView { images in
-                        for first in Swift.stride(from: 0, to: batch, by: block) {
-                            let examples = first..<Swift.min(batch, first + block)
-                            let columns = examples.lowerBound * positions..<examples.upperBound * positions
+                        try geometry.forEachBlock(ofBatch: batch, examplesPerBlock: block) { examples, columns in
                             let blockGradient = try patchGradient.columns(0..<columns.count)
                             try Matrix.multiply(w, try g.columns(columns), transposingA: .transpose, into: blockGradient)
                             geometry.accumulateImages(of: blockGradient.readOnly, into: try images.columns(examples))

@@ -162,6 +162,18 @@ public struct ConvolutionGeometry: Sendable, Hashable, Codable {
         }
     }
 
+    /// Calls `body(examples, columns)` for consecutive blocks of `examplesPerBlock` examples
+    /// (the last one shorter) of a batch, with the block's patch columns `examples·P`.
+    @inlinable
+    func forEachBlock(ofBatch batch: Int, examplesPerBlock block: Int,
+                      _ body: (_ examples: Range<Int>, _ columns: Range<Int>) throws -> Void) rethrows {
+        let positions = self.positions
+        for first in Swift.stride(from: 0, to: batch, by: block) {
+            let examples = first..<Swift.min(batch, first + block)
+            try body(examples, examples.lowerBound * positions..<examples.upperBound * positions)
+        }
+    }
+
     /// Calls `body(imageOffset, patchOffset, count)` for every run of `count` contiguous
     /// values that im2col copies from one image column at `imageOffset` to that example's
     /// `P` patch columns at `patchOffset` (both relative to the example's first entry). One
