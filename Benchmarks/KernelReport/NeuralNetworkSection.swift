@@ -44,7 +44,17 @@ enum NeuralNetworkSection {
         var count: Int { needsInputGradient ? 3 : 2 }
 
         mutating func run() throws {
+            try runForward()
+            try runBackward()
+        }
+
+        /// `Y = W̃ã` alone.
+        mutating func runForward() throws {
             try Matrix.multiply(weight, input, into: &output)
+        }
+
+        /// The backward GEMMs alone: `G ãᵀ` and, unless it is the first layer, `Wᵀ G`.
+        mutating func runBackward() throws {
             try Matrix.multiply(gradient, input, transposingB: .transpose, into: &weightGradient)
             if needsInputGradient {
                 try Matrix.multiply(inputWeight, gradient, transposingA: .transpose, into: &inputGradient)
@@ -89,5 +99,16 @@ enum NeuralNetworkSection {
                                _ = try conv.backward(gradient)
                            },
                            baseline: "its 3 im2col GEMMs alone") { try gemms.run() }
+        // The two halves, so that the time outside the GEMMs splits into im2col (forward) and
+        // col2im (backward).
+        let (m, k, n) = (16.0, Double(geometry.patchSize), Double(batch * geometry.positions))
+        try report.compare("Conv2d 3×3 pad 1, 16×16×8 → 16 channels, forward alone \(Scalar.self)",
+                           size: "batch \(batch)", flops: 2 * m * (k + 1) * n,
+                           kernel: { _ = try conv.forward(input) },
+                           baseline: "its im2col GEMM alone") { try gemms.runForward() }
+        try report.compare("Conv2d 3×3 pad 1, 16×16×8 → 16 channels, backward alone \(Scalar.self)",
+                           size: "batch \(batch)", flops: 2 * m * (2 * k + 1) * n,
+                           kernel: { _ = try conv.backward(gradient) },
+                           baseline: "its 2 backward GEMMs alone") { try gemms.runBackward() }
     }
 }

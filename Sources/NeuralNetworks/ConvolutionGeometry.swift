@@ -97,30 +97,32 @@ public struct ConvolutionGeometry: Sendable, Hashable, Codable {
     public func im2col<Scalar: LinearAlgebraScalar>(_ images: Matrix<Scalar>) throws -> Matrix<Scalar> {
         precondition(images.rows == inputSize, "callers check the input rows")
         var patches = try Matrix<Scalar>(rows: patchSize, columns: images.columns * positions)
-        writePatches(of: images, into: &patches)
+        images.withView { source in patches.withMutableView { target in writePatches(of: source, into: target) } }
         return patches
     }
 
     /// im2col into `patches`, `(k_h·k_w·C) × (batch·P)` or, with a trailing row of ones
-    /// (the homogeneous coordinate of a biased convolution), `(k_h·k_w·C + 1) × (batch·P)`.
-    /// Only the entries a window takes from the image are written (and the row of ones):
-    /// entries from the zero padding must already be zero, as in a new matrix or one last
-    /// written by this function for the same geometry and batch — the layer's reused workspace.
+    /// (the homogeneous coordinate of a biased convolution), `(k_h·k_w·C + 1) × (batch·P)`;
+    /// `images` is `inputSize × batch`. Either may be a column range of a larger matrix, which is
+    /// how ``Conv2d`` fills its captured patch matrix one cache-sized block of examples at a time.
+    /// Only the entries a window takes from the image are written (and the row of ones), example
+    /// by example, each example's ones right after its copies while its columns are in cache:
+    /// entries from the zero padding must already be zero, as in a new matrix or one last written
+    /// by this function for the same geometry and batch — the layer's reused workspace.
     /// - Complexity: as ``im2col(_:)``, without the allocation.
     @inlinable
-    func writePatches<Scalar: LinearAlgebraScalar>(of images: Matrix<Scalar>, into patches: inout Matrix<Scalar>) {
-        let batch = images.columns
-        let rows = patches.rows
+    func writePatches<Scalar: LinearAlgebraScalar>(of images: MatrixView<Scalar>, into patches: MutableMatrixView<Scalar>) {
+        let rows = patches.rows, stride = patches.leadingDimension, positions = self.positions
         precondition(images.rows == inputSize && (rows == patchSize || rows == patchSize + 1)
-                         && patches.columns == batch * positions, "callers size the patch matrix")
-        images.withUnsafeBufferPointer { source in
-            patches.withUnsafeMutableBufferPointer { target in
-                forEachWindowRun(batch: batch, patchStride: rows) { imageOffset, patchOffset, count in
-                    (target.baseAddress! + patchOffset).update(from: source.baseAddress! + imageOffset, count: count)
-                }
-                if rows == patchSize + 1 {
-                    for column in 0..<batch * positions { target[column * rows + patchSize] = 1 }
-                }
+                         && patches.columns == images.columns * positions, "callers size the patch matrix")
+        for example in 0..<images.columns {
+            let image = images.unsafeStart + example * images.leadingDimension
+            let columns = patches.unsafeStart + example * positions * stride
+            forEachWindowRun(patchStride: stride) { imageOffset, patchOffset, count in
+                (columns + patchOffset).update(from: image + imageOffset, count: count)
+            }
+            if rows == patchSize + 1 {
+                for position in 0..<positions { columns[position * stride + patchSize] = 1 }
             }
         }
     }
@@ -133,53 +135,70 @@ public struct ConvolutionGeometry: Sendable, Hashable, Codable {
     public func col2im<Scalar: LinearAlgebraScalar>(_ patches: Matrix<Scalar>) throws -> Matrix<Scalar> {
         precondition(patches.rows == patchSize && patches.columns % positions == 0, "callers check the shape")
         var images = try Matrix<Scalar>(rows: inputSize, columns: patches.columns / positions)
-        accumulateImages(of: patches, into: &images)
+        patches.withView { source in images.withMutableView { target in accumulateImages(of: source, into: target) } }
         return images
     }
 
-    /// col2im into `images` (`inputSize × batch`), overwriting it: the same sums as
-    /// ``col2im(_:)`` in the same order, without the allocation.
+    /// col2im into `images` (`inputSize × batch`, possibly a column range of a larger matrix),
+    /// overwriting it, from `patches` (`(k_h·k_w·C) × (batch·P)`, or more rows, of which the
+    /// first `k_h·k_w·C` are read): the same sums as ``col2im(_:)`` in the same order, without
+    /// the allocation. Each example's image column is cleared and then accumulated while it is
+    /// in cache; the inner loop adds a run of `k_w·C` contiguous values, which vectorises.
     /// - Complexity: one pass to clear `images`, then as ``col2im(_:)``.
     @inlinable
-    func accumulateImages<Scalar: LinearAlgebraScalar>(of patches: Matrix<Scalar>, into images: inout Matrix<Scalar>) {
-        precondition(patches.rows == patchSize && images.rows == inputSize
+    func accumulateImages<Scalar: LinearAlgebraScalar>(of patches: MatrixView<Scalar>,
+                                                       into images: MutableMatrixView<Scalar>) {
+        precondition(patches.rows >= patchSize && images.rows == inputSize
                          && patches.columns == images.columns * positions, "callers check the shape")
-        let batch = images.columns
-        patches.withUnsafeBufferPointer { source in
-            images.withUnsafeMutableBufferPointer { target in
-                target.update(repeating: 0)
-                forEachWindowRun(batch: batch, patchStride: patchSize) { imageOffset, patchOffset, count in
-                    for k in 0..<count { target[imageOffset + k] += source[patchOffset + k] }
-                }
+        let stride = patches.leadingDimension, size = inputSize
+        for example in 0..<images.columns {
+            let image = images.unsafeStart + example * images.leadingDimension
+            let columns = patches.unsafeStart + example * positions * stride
+            image.update(repeating: 0, count: size)
+            forEachWindowRun(patchStride: stride) { imageOffset, patchOffset, count in
+                let (target, source) = (image + imageOffset, columns + patchOffset)
+                for k in 0..<count { target[k] += source[k] }
             }
         }
     }
 
-    /// Calls `body(imageOffset, patchOffset, count)` for every run of `count` contiguous
-    /// values that im2col copies from the image column at `imageOffset` to the patch matrix
-    /// at `patchOffset`. One kernel row of one window is one run: its `k_w` pixels are
-    /// adjacent in the image (channel-fastest) and in the patch, so a run holds `k_w·C`
-    /// values, fewer where the window overlaps the zero padding, which is skipped. Patch
-    /// columns are `patchStride` apart (`patchSize`, or one more with a row of ones).
+    /// Calls `body(examples, columns)` for consecutive blocks of `examplesPerBlock` examples
+    /// (the last one shorter) of a batch, with the block's patch columns `examples·P`.
     @inlinable
-    func forEachWindowRun(batch: Int, patchStride rows: Int,
+    func forEachBlock(ofBatch batch: Int, examplesPerBlock block: Int,
+                      _ body: (_ examples: Range<Int>, _ columns: Range<Int>) throws -> Void) rethrows {
+        let positions = self.positions
+        for first in Swift.stride(from: 0, to: batch, by: block) {
+            let examples = first..<Swift.min(batch, first + block)
+            try body(examples, examples.lowerBound * positions..<examples.upperBound * positions)
+        }
+    }
+
+    /// Calls `body(imageOffset, patchOffset, count)` for every run of `count` contiguous
+    /// values that im2col copies from one image column at `imageOffset` to that example's
+    /// `P` patch columns at `patchOffset` (both relative to the example's first entry). One
+    /// kernel row of one window is one run: its `k_w` pixels are adjacent in the image
+    /// (channel-fastest) and in the patch, so a run holds `k_w·C` values, fewer where the
+    /// window overlaps the zero padding, which is skipped. Patch columns are `patchStride`
+    /// apart (`patchSize`, or one more with a row of ones). Runs come in the order of the
+    /// patch columns, then of the kernel rows, so col2im sums each pixel's contributions in
+    /// that order.
+    @inlinable
+    func forEachWindowRun(patchStride rows: Int,
                           _ body: (_ imageOffset: Int, _ patchOffset: Int, _ count: Int) -> Void) {
         let (hOut, wOut, c) = (outputHeight, outputWidth, inputChannels)
-        for example in 0..<batch {
-            let imageBase = example * inputSize
-            for oh in 0..<hOut {
-                for ow in 0..<wOut {
-                    let column = (example * hOut + oh) * wOut + ow
-                    // Kernel columns κ_w with 0 ≤ ow·s − p + κ_w < W.
-                    let left = ow * stride - padding
-                    let (first, end) = (Swift.max(0, -left), Swift.min(kernelWidth, inputWidth - left))
-                    guard first < end else { continue }
-                    for kh in 0..<kernelHeight {
-                        let ih = oh * stride - padding + kh
-                        guard ih >= 0, ih < inputHeight else { continue }
-                        body(imageBase + (ih * inputWidth + left + first) * c,
-                             column * rows + (kh * kernelWidth + first) * c, (end - first) * c)
-                    }
+        for oh in 0..<hOut {
+            for ow in 0..<wOut {
+                let column = oh * wOut + ow
+                // Kernel columns κ_w with 0 ≤ ow·s − p + κ_w < W.
+                let left = ow * stride - padding
+                let (first, end) = (Swift.max(0, -left), Swift.min(kernelWidth, inputWidth - left))
+                guard first < end else { continue }
+                for kh in 0..<kernelHeight {
+                    let ih = oh * stride - padding + kh
+                    guard ih >= 0, ih < inputHeight else { continue }
+                    body((ih * inputWidth + left + first) * c, column * rows + (kh * kernelWidth + first) * c,
+                         (end - first) * c)
                 }
             }
         }

@@ -76,11 +76,11 @@ struct _SharedAffineMap<Scalar: LinearAlgebraScalar>: Sendable {
     /// also releases the storage of the gradient buffer of the layer above, so that layer can
     /// overwrite it in place next step.
     @inlinable
-    mutating func captureInputs(columns: Int, _ write: (inout Matrix<Scalar>) -> Void) throws {
+    mutating func captureInputs(columns: Int, _ write: (inout Matrix<Scalar>) throws -> Void) throws {
         outputGradients = try .placeholder(rows: outputFeatures)
         var captured = try Matrix.reusing(&inputs, rows: weight.columns, columns: columns)
-        write(&captured)
-        inputs = captured
+        defer { inputs = captured }
+        try write(&captured)
     }
 
     /// `y = W̃ ã` for the ``inputs`` already in place (a convolution writes its im2col there).
