@@ -116,7 +116,8 @@ public struct ConvolutionGeometry: Sendable, Hashable, Codable {
         images.withUnsafeBufferPointer { source in
             patches.withUnsafeMutableBufferPointer { target in
                 forEachWindowRun(batch: batch, patchStride: rows) { imageOffset, patchOffset, count in
-                    (target.baseAddress! + patchOffset).update(from: source.baseAddress! + imageOffset, count: count)
+                    _ = target.extracting(patchOffset ..< patchOffset + count)
+                        .update(fromContentsOf: source.extracting(imageOffset ..< imageOffset + count))
                 }
                 if rows == patchSize + 1 {
                     for column in 0..<batch * positions { target[column * rows + patchSize] = 1 }
