@@ -17,6 +17,6 @@ extension HODLRMatrix: LinearOperator {
     public func applyTransposed(to x: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try requireOperand(x, rows: order, "HODLRMatrix.applyTransposed")
         guard order > 0 else { return x }
-        return try root.transposeMultiplied(by: x)
+        return try root.product(x, transposed: true)
     }
 }

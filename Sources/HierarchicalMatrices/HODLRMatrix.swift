@@ -245,11 +245,11 @@ public struct HODLRMatrix<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// The largest rank of an off-diagonal block.
     /// - Complexity: `O(number of blocks)`.
-    @inlinable public var maximumOffDiagonalRank: Int { root.statistics.maximumRank }
+    @inlinable public var maximumOffDiagonalRank: Int { root.maximumRank }
 
     /// The scalars stored (leaves and factors): `O(n·(leafSize + k·log(n/leafSize)))`, against `n²` dense.
     /// - Complexity: `O(number of blocks)`.
-    @inlinable public var storedCount: Int { root.statistics.storedCount }
+    @inlinable public var storedCount: Int { root.storedCount }
 
     /// `H·X` for `X` with `n` rows.
     /// - Complexity: `2n·c·(leafSize + 2k·log₂(n/leafSize))` flops for `c` columns.
@@ -262,7 +262,7 @@ public struct HODLRMatrix<Scalar: LinearAlgebraScalar>: Sendable {
                 operation: "HODLRMatrix.apply", expected: "X with \(order) rows", actual: "\(x.rows)×\(x.columns)")
         }
         guard order > 0 else { return x }
-        return try root.multiplied(by: x)
+        return try root.product(x, transposed: false)
     }
 
     /// `H` as a dense matrix (for tests and small orders).

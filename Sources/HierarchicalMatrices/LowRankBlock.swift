@@ -43,13 +43,17 @@ public struct LowRankBlock<Scalar: LinearAlgebraScalar>: Sendable {
         return Swift.max(inner, 0).squareRoot()
     }
 
-    /// `result += U·(Vᵀ·X)` for `X` with `n` rows.
-    /// - Complexity: `2k·(m + n)·c` flops for `c` columns.
+    /// `result += U·(Vᵀ·X)`, or `result += V·(Uᵀ·X)` (the transposed block's product) when
+    /// `transposed`, on views; `Vᵀ·X` (`Uᵀ·X`) goes to the first ``rank`` rows of `coordinates`.
+    /// - Complexity: `2k·(m + n)·c` flops for `c` columns; no allocation.
     @inlinable
-    func multiply(_ x: Matrix<Scalar>, into result: inout Matrix<Scalar>) throws {
+    func add(_ x: MatrixView<Scalar>, transposed: Bool, into result: MutableMatrixView<Scalar>,
+             coordinates: MutableMatrixView<Scalar>) throws {
         guard rank > 0 else { return }
-        let coordinates = try v.multiplied(by: x, transposingSelf: .transpose)
-        try Matrix.multiply(u, coordinates, beta: 1, into: &result)
+        let (outer, inner) = transposed ? (v, u) : (u, v)
+        let projected = try coordinates.block(rows: 0..<rank, columns: 0..<x.columns)
+        try inner.withView { try Matrix.multiply($0, x, transposingA: .transpose, into: projected) }
+        try outer.withView { try Matrix.multiply($0, projected.readOnly, beta: 1, into: result) }
     }
 
     /// The same block truncated to the fewest singular triplets whose discarded part has

@@ -81,22 +81,57 @@ indirect enum HODLRNode<Scalar: LinearAlgebraScalar>: Sendable {
         }
     }
 
-    /// `self·X` for `X` with ``order`` rows.
-    /// - Complexity: `2n·c·(leafSize + 2k·log₂(n/leafSize))` flops for `c` columns and ranks `k`.
+    /// `self·X` (or `selfᵀ·X` when `transposed`) for `X` with ``order`` rows, as a new matrix:
+    /// ``multiply(_:transposed:into:coordinates:)`` with the result and one coordinate workspace
+    /// allocated once (before, every node copied its halves of `X` and stacked its halves of the result).
+    /// - Complexity: as ``multiply(_:transposed:into:coordinates:)``; two allocations.
     @inlinable
-    func multiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {
+    func product(_ x: Matrix<Scalar>, transposed: Bool) throws -> Matrix<Scalar> {
+        var result = try Matrix<Scalar>(rows: order, columns: x.columns)
+        var coordinates = try Matrix<Scalar>(rows: maximumRank, columns: x.columns)
+        try x.withView { operand in
+            try result.withMutableView { target in
+                try coordinates.withMutableView { workspace in
+                    try multiply(operand, transposed: transposed, into: target, coordinates: workspace)
+                }
+            }
+        }
+        return result
+    }
+
+    /// `result ← self·X` (or `selfᵀ·X` when `transposed`) for `X` with ``order`` rows, in place
+    /// on row views of `X` and `result`: the leaves multiply their rows of `X` straight into their
+    /// rows of `result`, and each off-diagonal block adds `U·(Vᵀ·X_half)` through `coordinates`, a
+    /// workspace of at least ``maximumRank`` rows and `X`'s columns. The transpose runs on the same
+    /// tree with the off-diagonal blocks swapped and transposed (`(U·Vᵀ)ᵀ = V·Uᵀ`).
+    /// - Complexity: `2n·c·(leafSize + 2k·log₂(n/leafSize))` flops for `c` columns and ranks `k`;
+    ///   no allocation.
+    @inlinable
+    func multiply(_ x: MatrixView<Scalar>, transposed: Bool, into result: MutableMatrixView<Scalar>,
+                  coordinates: MutableMatrixView<Scalar>) throws {
         switch self {
         case let .leaf(block):
-            return try block.multiplied(by: x)
+            try block.withView { try Matrix.multiply($0, x, transposingA: transposed ? .transpose : .none, into: result) }
         case let .split(first, second, upperRight, lowerLeft):
             let half = first.order
-            let top = try x.submatrix(rows: 0..<half, columns: 0..<x.columns)
-            let bottom = try x.submatrix(rows: half..<x.rows, columns: 0..<x.columns)
-            var upper = try first.multiplied(by: top)
-            try upperRight.multiply(bottom, into: &upper)
-            var lower = try second.multiplied(by: bottom)
-            try lowerLeft.multiply(top, into: &lower)
-            return try Matrix(stackingRows: [upper, lower], columns: x.columns)
+            let (xTop, xBottom) = (try x.rows(0..<half), try x.rows(half..<x.rows))
+            let (top, bottom) = (try result.rows(0..<half), try result.rows(half..<result.rows))
+            let (intoTop, intoBottom) = transposed ? (lowerLeft, upperRight) : (upperRight, lowerLeft)
+            try first.multiply(xTop, transposed: transposed, into: top, coordinates: coordinates)
+            try intoTop.add(xBottom, transposed: transposed, into: top, coordinates: coordinates)
+            try second.multiply(xBottom, transposed: transposed, into: bottom, coordinates: coordinates)
+            try intoBottom.add(xTop, transposed: transposed, into: bottom, coordinates: coordinates)
+        }
+    }
+
+    /// The largest off-diagonal rank in the tree (0 for a leaf).
+    /// - Complexity: `O(number of blocks)`.
+    @inlinable
+    var maximumRank: Int {
+        switch self {
+        case .leaf: return 0
+        case let .split(first, second, upperRight, lowerLeft):
+            return Swift.max(first.maximumRank, second.maximumRank, upperRight.rank, lowerLeft.rank)
         }
     }
 
@@ -121,39 +156,15 @@ indirect enum HODLRNode<Scalar: LinearAlgebraScalar>: Sendable {
         }
     }
 
-    /// The largest off-diagonal rank and the number of stored scalars.
+    /// The number of stored scalars (leaves and factors).
     @inlinable
-    var statistics: (maximumRank: Int, storedCount: Int) {
+    var storedCount: Int {
         switch self {
         case let .leaf(block):
-            return (0, block.elements.count)
+            return block.elements.count
         case let .split(first, second, upperRight, lowerLeft):
-            let (a, b) = (first.statistics, second.statistics)
-            let blocks = [upperRight, lowerLeft]
-            return (Swift.max(a.maximumRank, b.maximumRank, upperRight.rank, lowerLeft.rank),
-                    a.storedCount + b.storedCount + blocks.reduce(0) { $0 + $1.u.elements.count + $1.v.elements.count })
-        }
-    }
-}
-
-extension HODLRNode {
-    /// `selfᵀ·X` for `X` with ``order`` rows: transposed leaves, and the off-diagonal blocks
-    /// swapped and transposed (`(U·Vᵀ)ᵀ = V·Uᵀ`).
-    /// - Complexity: as ``multiplied(by:)``.
-    @inlinable
-    func transposeMultiplied(by x: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        switch self {
-        case let .leaf(block):
-            return try block.multiplied(by: x, transposingSelf: .transpose)
-        case let .split(first, second, upperRight, lowerLeft):
-            let half = first.order
-            let top = try x.submatrix(rows: 0..<half, columns: 0..<x.columns)
-            let bottom = try x.submatrix(rows: half..<x.rows, columns: 0..<x.columns)
-            var upper = try first.transposeMultiplied(by: top)
-            try LowRankBlock(u: lowerLeft.v, v: lowerLeft.u).multiply(bottom, into: &upper)
-            var lower = try second.transposeMultiplied(by: bottom)
-            try LowRankBlock(u: upperRight.v, v: upperRight.u).multiply(top, into: &lower)
-            return try Matrix(stackingRows: [upper, lower], columns: x.columns)
+            return first.storedCount + second.storedCount + upperRight.u.elements.count + upperRight.v.elements.count
+                + lowerLeft.u.elements.count + lowerLeft.v.elements.count
         }
     }
 }

@@ -96,6 +96,18 @@ public enum CSVFormat {
         return Contents(features: features, labels: labels, header: header, labelColumn: label)
     }
 
+    /// `strtod` on `buffer` from `offset` (the bytes end with a 0 terminator): the value and the
+    /// offset where the number ends (`offset` when none starts there).
+    private static func parseNumber(in buffer: UnsafeBufferPointer<UInt8>, from offset: Int) -> (value: Double, end: Int) {
+        buffer.extracting(offset...).withMemoryRebound(to: CChar.self) { field in
+            guard let start = field.baseAddress else { return (0, offset) }  // nothing left to parse
+            var fieldEnd: UnsafeMutablePointer<CChar>?
+            let value = strtod(start, &fieldEnd)
+            guard let fieldEnd else { return (value, offset) }
+            return (value, offset + (UnsafePointer(fieldEnd) - start))
+        }
+    }
+
     /// The numbers of CSV `bytes` in `Double`, not generic (one specialised pass over the bytes):
     /// the field count, the feature values example by example, the labels, the header and the
     /// label's column index.
@@ -106,7 +118,6 @@ public enum CSVFormat {
         var text = bytes
         text.append(0)  // strtod stops at the terminator after the last field
         return try text.withUnsafeBufferPointer { buffer -> (Int, [Double], [Int], [String]?, Int) in
-            let base = buffer.baseAddress!
             let end = buffer.count - 1
             var position = 0
             var lineNumber = 0
@@ -121,11 +132,11 @@ public enum CSVFormat {
             while position < end {
                 lineNumber += 1
                 var lineEnd = position
-                while lineEnd < end, base[lineEnd] != 0x0A { lineEnd += 1 }
+                while lineEnd < end, buffer[lineEnd] != 0x0A { lineEnd += 1 }
                 defer { position = lineEnd + 1 }
                 var contentEnd = lineEnd
-                while contentEnd > position, base[contentEnd - 1] == 0x0D || base[contentEnd - 1] == 0x20
-                    || base[contentEnd - 1] == 0x09 { contentEnd -= 1 }
+                while contentEnd > position, buffer[contentEnd - 1] == 0x0D || buffer[contentEnd - 1] == 0x20
+                    || buffer[contentEnd - 1] == 0x09 { contentEnd -= 1 }
                 if contentEnd == position { continue }  // blank line
                 if isFirstLine {
                     isFirstLine = false
@@ -142,19 +153,16 @@ public enum CSVFormat {
                 row.removeAll(keepingCapacity: true)
                 var cursor = position
                 while true {
-                    var fieldEnd: UnsafeMutablePointer<CChar>?
-                    let start = UnsafeMutableRawPointer(mutating: base + cursor).assumingMemoryBound(to: CChar.self)
-                    let value = strtod(start, &fieldEnd)
+                    let (value, parsedEnd) = parseNumber(in: buffer, from: cursor)
                     // strtod skips leading white space, newlines included: a parse that ends past
                     // this line's content read from the next line and is no number of this field.
-                    let parsedEnd = fieldEnd.map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? cursor
                     var next = parsedEnd
-                    while next < contentEnd, base[next] == 0x20 || base[next] == 0x09 { next += 1 }
+                    while next < contentEnd, buffer[next] == 0x20 || buffer[next] == 0x09 { next += 1 }
                     let isNumber = parsedEnd > cursor && parsedEnd <= contentEnd
-                        && (next == contentEnd || base[next] == 0x2C) && value.isFinite
+                        && (next == contentEnd || buffer[next] == 0x2C) && value.isFinite
                     if !isNumber {
                         var stop = cursor
-                        while stop < contentEnd, base[stop] != 0x2C { stop += 1 }
+                        while stop < contentEnd, buffer[stop] != 0x2C { stop += 1 }
                         let field = String(decoding: UnsafeBufferPointer(rebasing: buffer[cursor..<stop]), as: UTF8.self)
                             .trimmingCharacters(in: .whitespaces)
                         throw fail("line \(lineNumber), column \(row.count + 1): '\(field)' is not a finite number")

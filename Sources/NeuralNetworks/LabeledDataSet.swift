@@ -59,11 +59,9 @@ public struct LabeledDataSet<Scalar: LinearAlgebraScalar>: Sendable {
         }
         let d = featureCount
         var gathered = try Matrix<Scalar>(rows: d, columns: indices.count)
-        features.withUnsafeBufferPointer { source in
-            gathered.withUnsafeMutableBufferPointer { target in
-                for (j, i) in indices.enumerated() {
-                    (target.baseAddress! + j * d).update(from: source.baseAddress! + i * d, count: d)
-                }
+        try features.withView { source in
+            try gathered.withMutableView { target in
+                for (j, i) in indices.enumerated() { try target.columns(j ..< j + 1).copy(from: source.columns(i ..< i + 1)) }
             }
         }
         return try LabeledDataSet(features: gathered, labels: indices.map { labels[$0] }, classCount: classCount)

@@ -149,7 +149,7 @@ public enum NumPyArchive {
             var position = 0
             while position < buffer.count {
                 let length = min(buffer.count - position, Int(UInt32.max))
-                crc = crc32(crc, buffer.baseAddress! + position, uInt(length))
+                crc = crc32(crc, buffer.extracting(position...).baseAddress, uInt(length))
                 position += length
             }
             return UInt32(crc)

@@ -39,32 +39,36 @@ enum Gzip {
         defer { inflateEnd(&stream) }
         var output = [UInt8](repeating: 0, count: max(expectedSize ?? 4 * input.count, 1024))
         var produced = 0
-        var consumed = 0
+        // zlib advances `next_in` and lowers `avail_in`: the bytes read so far are the bytes
+        // handed over (`offered`) less those still available.
+        var consumed = 0, offered = 0
+        func offer(_ count: Int) {
+            stream.avail_in = UInt32(clamping: count)
+            offered = consumed + Int(stream.avail_in)
+        }
         try input.withUnsafeBufferPointer { source in
-            stream.next_in = UnsafeMutablePointer(mutating: source.baseAddress!)
-            stream.avail_in = UInt32(clamping: source.count)
+            stream.next_in = UnsafeMutablePointer(mutating: source.baseAddress)
+            offer(source.count)
             while true {
                 if produced == output.count { output += [UInt8](repeating: 0, count: output.count) }
                 let room = min(output.count - produced, Int(UInt32.max))
                 let status = output.withUnsafeMutableBufferPointer { target in
-                    stream.next_out = target.baseAddress! + produced
+                    stream.next_out = target.extracting(produced...).baseAddress
                     stream.avail_out = UInt32(room)
                     let status = CZlib.inflate(&stream, Z_NO_FLUSH)
                     produced += room - Int(stream.avail_out)
                     return status
                 }
-                consumed = Int(bitPattern: UInt(bitPattern: stream.next_in - UnsafeMutablePointer(mutating: source.baseAddress!)))
+                consumed = offered - Int(stream.avail_in)
                 switch status {
                 case Z_OK:
-                    if stream.avail_in == 0 && consumed < source.count {
-                        stream.avail_in = UInt32(clamping: source.count - consumed)
-                    }
+                    if stream.avail_in == 0 && consumed < source.count { offer(source.count - consumed) }
                     continue
                 case Z_STREAM_END:
                     let rest = source.count - consumed
                     if multiMember, rest >= 2, source[consumed] == 0x1F, source[consumed + 1] == 0x8B {
                         guard inflateReset(&stream) == Z_OK else { throw fail("zlib cannot restart for the next member") }
-                        stream.avail_in = UInt32(clamping: rest)
+                        offer(rest)
                         continue
                     }
                     return

@@ -6,10 +6,10 @@ import DenseLinearAlgebra
 ///
 /// Layout: `Q`, `K`, `V` and `O` are `(R·d) × batch` with token `r`'s features in rows
 /// `r·d ..< (r+1)·d`, so one example's column, read as a `d × R` column-major matrix, has the
-/// tokens as columns and head `h`'s block as rows `h·d_h ..< (h+1)·d_h` — a `d_h × R` submatrix
-/// with leading dimension `d`, which BLAS takes without a copy. `P` (`R × R` per example and
-/// head) holds in column `r` the attention weights of query `r` over the keys; with the causal
-/// mask, keys after the query get weight 0.
+/// tokens as columns and head `h`'s block as rows `h·d_h ..< (h+1)·d_h` — a `d_h × R` view
+/// with leading dimension `d` (`headBlock(example:head:of:)`), which the GEMMs on views take
+/// without a copy. `P` (`R × R` per example and head) holds in column `r` the attention
+/// weights of query `r` over the keys; with the causal mask, keys after the query get weight 0.
 ///
 /// - Complexity: `4·R²·d` flops forward and `8·R²·d` backward per example (four and eight
 ///   GEMMs of `R × R × d_h` per head); keeps `P`, `h·R²` per example.
@@ -41,30 +41,31 @@ struct _ScaledDotProductAttention<Scalar: LinearAlgebraScalar>: Sendable {
     @_specialize(where Scalar == Double)
     mutating func forward(queries q: Matrix<Scalar>, keys k: Matrix<Scalar>, values v: Matrix<Scalar>) throws
         -> Matrix<Scalar> {
-        let (d, r, dh, batch) = (features, positions, headFeatures, q.columns)
+        let (d, r, batch) = (features, positions, q.columns)
         (queries, keys, values) = (q, k, v)
         var p = try Matrix<Scalar>(rows: r, columns: r * heads * batch)
         var output = try Matrix<Scalar>(rows: r * d, columns: batch)
         guard batch > 0 else { return output }
         let (alpha, causal) = (scale, causal)
-        try q.withUnsafeBufferPointer { qb in
-            try k.withUnsafeBufferPointer { kb in
-                try v.withUnsafeBufferPointer { vb in
-                    try p.withUnsafeMutableBufferPointer { pb in
-                        try output.withUnsafeMutableBufferPointer { ob in
+        try q.withView { qv in
+            try k.withView { kv in
+                try v.withView { vv in
+                    try p.withMutableView { pv in
+                        try output.withMutableView { ov in
                             for i in 0..<batch {
                                 for h in 0..<heads {
-                                    let base = i * r * d + h * dh
-                                    let block = pb.baseAddress! + (i * heads + h) * r * r
-                                    try Scalar.gemm(transposeA: .transpose, transposeB: .none, m: r, n: r, k: dh,
-                                                alpha: alpha, a: kb.baseAddress! + base, lda: d,
-                                                b: qb.baseAddress! + base, ldb: d, beta: 0, c: block, ldc: r)
+                                    let (qh, kh, vh) = try (headBlock(example: i, head: h, of: qv),
+                                                            headBlock(example: i, head: h, of: kv),
+                                                            headBlock(example: i, head: h, of: vv))
+                                    let block = try pv.columns((i * heads + h) * r ..< (i * heads + h + 1) * r)
+                                    try Matrix.multiply(kh, qh, transposingA: .transpose,
+                                                        alpha: alpha, into: block)
                                     for query in 0..<r {
-                                        Self.softmax(block + query * r, count: causal ? query + 1 : r, total: r)
+                                        Self.softmax(block.unsafeStart + query * r, count: causal ? query + 1 : r,
+                                                     total: r)
                                     }
-                                    try Scalar.gemm(transposeA: .none, transposeB: .none, m: dh, n: r, k: r, alpha: 1,
-                                                a: vb.baseAddress! + base, lda: d, b: block, ldb: r, beta: 0,
-                                                c: ob.baseAddress! + base, ldc: d)
+                                    try Matrix.multiply(vh, block.readOnly,
+                                                        into: headBlock(example: i, head: h, of: ov))
                                 }
                             }
                         }
@@ -84,33 +85,34 @@ struct _ScaledDotProductAttention<Scalar: LinearAlgebraScalar>: Sendable {
     @_specialize(where Scalar == Double)
     func backward(_ outputGradient: Matrix<Scalar>) throws
         -> (queries: Matrix<Scalar>, keys: Matrix<Scalar>, values: Matrix<Scalar>) {
-        let (d, r, dh, batch) = (features, positions, headFeatures, queries.columns)
+        let (r, batch) = (positions, queries.columns)
         var (dq, dk, dv) = (Matrix<Scalar>(shapeOf: queries), Matrix<Scalar>(shapeOf: keys),
                             Matrix<Scalar>(shapeOf: values))
         guard batch > 0 else { return (dq, dk, dv) }
-        var scratch = [Scalar](repeating: 0, count: r * r)
+        var scratch = try Matrix<Scalar>(rows: r, columns: r)
         let alpha = scale
-        try queries.withUnsafeBufferPointer { qb in
-            try keys.withUnsafeBufferPointer { kb in
-                try values.withUnsafeBufferPointer { vb in
-                    try weights.withUnsafeBufferPointer { pb in
-                        try outputGradient.withUnsafeBufferPointer { gb in
-                            try dq.withUnsafeMutableBufferPointer { dqb in
-                                try dk.withUnsafeMutableBufferPointer { dkb in
-                                    try dv.withUnsafeMutableBufferPointer { dvb in
-                                        try scratch.withUnsafeMutableBufferPointer { sb in
-                                            let t = sb.baseAddress!
+        try queries.withView { qv in
+            try keys.withView { kv in
+                try values.withView { vv in
+                    try weights.withView { pv in
+                        try outputGradient.withView { gv in
+                            try dq.withMutableView { dqv in
+                                try dk.withMutableView { dkv in
+                                    try dv.withMutableView { dvv in
+                                        try scratch.withMutableView { tv in
+                                            let t = tv.unsafeStart
                                             for i in 0..<batch {
                                                 for h in 0..<heads {
-                                                    let base = i * r * d + h * dh
-                                                    let block = pb.baseAddress! + (i * heads + h) * r * r
-                                                    try Scalar.gemm(transposeA: .none, transposeB: .transpose, m: dh, n: r,
-                                                                k: r, alpha: 1, a: gb.baseAddress! + base, lda: d,
-                                                                b: block, ldb: r, beta: 0, c: dvb.baseAddress! + base,
-                                                                ldc: d)
-                                                    try Scalar.gemm(transposeA: .transpose, transposeB: .none, m: r, n: r,
-                                                                k: dh, alpha: 1, a: vb.baseAddress! + base, lda: d,
-                                                                b: gb.baseAddress! + base, ldb: d, beta: 0, c: t, ldc: r)
+                                                    let (qh, kh, vh) = try (headBlock(example: i, head: h, of: qv),
+                                                            headBlock(example: i, head: h, of: kv),
+                                                            headBlock(example: i, head: h, of: vv))
+                                                    let gradient = try headBlock(example: i, head: h, of: gv)
+                                                    let weightsBlock = try pv.columns((i * heads + h) * r ..< (i * heads + h + 1) * r)
+                                                    let block = weightsBlock.unsafeStart
+                                                    try Matrix.multiply(gradient, weightsBlock, transposingB: .transpose,
+                                                                        into: headBlock(example: i, head: h, of: dvv))
+                                                    try Matrix.multiply(vh, gradient, transposingA: .transpose,
+                                                                        into: tv)
                                                     for query in 0..<r {
                                                         let column = query * r
                                                         var weighted: Scalar = 0
@@ -119,12 +121,11 @@ struct _ScaledDotProductAttention<Scalar: LinearAlgebraScalar>: Sendable {
                                                             t[column + key] = block[column + key] * (t[column + key] - weighted)
                                                         }
                                                     }
-                                                    try Scalar.gemm(transposeA: .none, transposeB: .none, m: dh, n: r, k: r,
-                                                                alpha: alpha, a: kb.baseAddress! + base, lda: d, b: t,
-                                                                ldb: r, beta: 0, c: dqb.baseAddress! + base, ldc: d)
-                                                    try Scalar.gemm(transposeA: .none, transposeB: .transpose, m: dh, n: r,
-                                                                k: r, alpha: alpha, a: qb.baseAddress! + base, lda: d,
-                                                                b: t, ldb: r, beta: 0, c: dkb.baseAddress! + base, ldc: d)
+                                                    try Matrix.multiply(kh, tv.readOnly, alpha: alpha,
+                                                                        into: headBlock(example: i, head: h, of: dqv))
+                                                    try Matrix.multiply(qh, tv.readOnly, transposingB: .transpose,
+                                                                        alpha: alpha,
+                                                                        into: headBlock(example: i, head: h, of: dkv))
                                                 }
                                             }
                                         }
@@ -137,6 +138,21 @@ struct _ScaledDotProductAttention<Scalar: LinearAlgebraScalar>: Sendable {
             }
         }
         return (dq, dk, dv)
+    }
+
+    /// Head `h`'s `d_h × R` block of example `i` in a `(R·d) × batch` view: column `i` read as
+    /// `d × R` (tokens as columns), rows `h·d_h ..< (h+1)·d_h`, leading dimension `d`. No copy.
+    @inlinable
+    func headBlock(example i: Int, head h: Int, of view: MatrixView<Scalar>) throws -> MatrixView<Scalar> {
+        try view.columns(i ..< i + 1).reshaped(rows: features, columns: positions)
+            .rows(h * headFeatures ..< (h + 1) * headFeatures)
+    }
+
+    /// `headBlock(example:head:of:)` of a writable view.
+    @inlinable
+    func headBlock(example i: Int, head h: Int, of view: MutableMatrixView<Scalar>) throws -> MutableMatrixView<Scalar> {
+        try view.columns(i ..< i + 1).reshaped(rows: features, columns: positions)
+            .rows(h * headFeatures ..< (h + 1) * headFeatures)
     }
 
     /// The softmax of the first `count` of `total` contiguous scores, in place, with the
