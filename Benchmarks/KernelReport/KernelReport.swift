@@ -53,7 +53,13 @@ struct KernelReport {
     private(set) var scaling: [ScalingRow] = []
     private(set) var peers: [PeerRow] = []
 
-    init(quick: Bool) { self.quick = quick }
+    /// The width section's widths and method filter (`--widths`, `--width-methods`); nil for its defaults.
+    let widths: [Int]?
+    let widthMethods: [String]?
+
+    init(quick: Bool, widths: [Int]? = nil, widthMethods: [String]? = nil) {
+        (self.quick, self.widths, self.widthMethods) = (quick, widths, widthMethods)
+    }
 
     /// Repetitions per timing.
     var repetitions: Int { quick ? 3 : 10 }

@@ -1,8 +1,10 @@
 import CurvatureOptimizers
 import DenseLinearAlgebra
 import Foundation
+import KroneckerOperators
 import NeuralNetworks
 import StructuredFactors
+import SymmetricEigen
 
 /// The K-FAC family at width (issue 15): one optimizer step of an MLP 784-w-w-10 at batch 128,
 /// Float, amortised over an inverse period (T_inv = 20, T_cov = 10), for every method against
@@ -23,7 +25,8 @@ enum WidthSection {
     static let (batch, factorPeriod, inversePeriod, rank) = (128, 10, 20, 64)
 
     static func run(_ report: inout KernelReport) throws {
-        let widths = report.quick ? [256, 512, 1024] : [512, 1024, 2048, 4096]
+        let widths = report.widths ?? (report.quick ? [256, 512, 1024] : [512, 1024, 2048, 4096])
+        let methods = report.widthMethods
         var generator = Xoshiro256StarStar(seed: 15)
         let input = try Matrix<Float>.randomGaussian(rows: 784, columns: batch, using: &generator)
         let labels = (0..<batch).map { _ in Int.random(in: 0..<10, using: &generator) }
@@ -38,6 +41,8 @@ enum WidthSection {
             // The largest widths take seconds per period: one period there, the best of three below.
             let periods = width >= 2048 ? 1 : (report.quick ? 2 : 3)
             func measure(_ name: String, _ make: (Sequential<Float>) throws -> some Optimizer<Float>) throws {
+                // SGD is every method's baseline; the others run unless `--width-methods` leaves them out.
+                if let methods, name != "SGD-momentum", !methods.contains(where: { name.lowercased().contains($0) }) { return }
                 let measurement = try Self.measure(widths: widthsOfModel, periods: periods, input: input,
                                                    target: target, make)
                 table.append((name, width, measurement))
@@ -64,6 +69,36 @@ enum WidthSection {
             }
         }
         record(table, widths: widths, into: &report)
+        if let largest = widths.max() { try comparePreconditioning(width: largest, into: &report, using: &generator) }
+    }
+
+    /// The eigen-route preconditioning of B-KFAC and RS-KFAC on the middle layer's `w × w`
+    /// gradient (rank 64 each side, a batch-128 gradient `g·aᵀ`): the partial matrix form from the
+    /// gradient's factors (issue 15) against the same inverse through the vectorised partial
+    /// eigenbasis (the path before it), alternating in one process, best of N each — a ratio
+    /// that the machine's load affects less than the steps' wall-clock times.
+    static func comparePreconditioning(width n: Int, into report: inout KernelReport,
+                                       using generator: inout Xoshiro256StarStar) throws {
+        let r = Swift.min(rank, n)
+        func decomposition() throws -> SymmetricEigendecomposition<Float> {
+            let basis = try QRFactorization(Matrix<Float>.randomGaussian(rows: n, columns: r, using: &generator)).q
+            return try SymmetricEigendecomposition(eigenvalues: (0..<r).map { 1 / Float($0 + 1) }, eigenvectors: basis)
+        }
+        let eigenbasis = try KroneckerEigendecomposition(decomposition(), decomposition())
+        let g = try Matrix<Float>.randomGaussian(rows: n, columns: batch, using: &generator)
+        let a = try Matrix<Float>.randomGaussian(rows: n, columns: batch, using: &generator)
+        let v = try g.multiplied(by: a, transposingOther: .transpose)
+        var result = Matrix<Float>()
+        let (damping, size) = (Float(0.1), "\(n)×\(n) gradient, rank \(r), batch \(batch), Float")
+        let flops = Double(2 * n * n * r + 2 * batch * (2 * n * r + r * r) + 2 * n * r * r)
+        try report.compare("B-KFAC eigen-route preconditioning, partial matrix form from g·aᵀ", size: size, flops: flops,
+                           repetitions: report.quick ? 3 : 5,
+                           kernel: {
+                               try eigenbasis.dampedInverse(applyingToMatrix: v, factoredAs: (g, a), damping: damping,
+                                                            into: &result)
+                           }, baseline: "vectorised partial eigenbasis (before issue 15)") {
+            _ = try eigenbasis.dampedInverse(applyingTo: v.reshaped(rows: n * n, columns: 1), damping: damping)
+        }
     }
 
     /// Steps of a fresh `make(model)` on the MLP of `widths`: one untimed step (the first factor
@@ -113,7 +148,7 @@ enum WidthSection {
         var text = "\n| method | w | ms/step | × SGD | preconditioner (ms) | state | fwd/bwd | factors | inversion "
             + "| preconditioning |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
         for name in names {
-            var costs: [Double] = []
+            var costs: [Double] = [], factorSeconds: [Double] = [], inversionSeconds: [Double] = []
             for width in widths {
                 guard let m = measurement(name, width), let sgd = measurement("SGD-momentum", width) else { continue }
                 // The preconditioner's cost from the method's own phases: its time outside the forward
@@ -122,6 +157,8 @@ enum WidthSection {
                 let phases = m.phases
                 let cost = phases.factorUpdate + phases.inversion + phases.application - sgd.phases.application
                 costs.append(cost)
+                factorSeconds.append(phases.factorUpdate)
+                inversionSeconds.append(phases.inversion)
                 let size = "MLP 784-\(width)-\(width)-10, batch \(batch), state \(megabytes(m.stateBytes))"
                 report.record(ReportRow(name: "\(name), step (T_cov \(factorPeriod), T_inv \(inversePeriod)) Float",
                                         size: size, seconds: m.secondsPerStep, baseline: "SGD-momentum step",
@@ -134,13 +171,27 @@ enum WidthSection {
                     + columns.map { String(format: "%.1f", 1000 * $0) }.joined(separator: " | ") + " |\n"
             }
             // The exponent needs a positive cost at every width; SGD's own is zero.
-            if name != "SGD-momentum", costs.count == widths.count, costs.allSatisfy({ $0 > 0 }) {
+            if name != "SGD-momentum", widths.count >= 2, costs.count == widths.count, costs.allSatisfy({ $0 > 0 }) {
                 let exponent = Timing.scalingExponent(sizes: widths, seconds: costs)
                 report.record(ScalingRow(name: "\(name): preconditioner (factors + inversion + update − SGD's update), MLP 784-w-w-10, batch \(batch), Float",
                                          sizes: widths, seconds: costs, exponent: exponent))
                 print("  \(name): preconditioner cost exponent \(String(format: "%.2f", exponent)) over w \(widths)")
             } else if name != "SGD-momentum" {
                 print("  \(name): no exponent (a preconditioner cost ≤ 0 at some width: \(costs))")
+            }
+            // The cost model's parts apart: the factor update (K-FAC's O(n²·B) syrks, B-KFAC's
+            // O(n·(r + B)²) Brand updates) and the inversion amortised over T_inv (K-FAC's O(n³)
+            // decompositions, the randomized refreshes' O(n²·ℓ) passes), each fitted over every width
+            // and between the two largest alone (where fixed per-step costs matter least).
+            for (phase, values) in [("factor update", factorSeconds), ("inversion (amortised over T_inv)", inversionSeconds)]
+                where name != "SGD-momentum" && widths.count >= 2 && values.count == widths.count
+                    && values.allSatisfy({ $0 > 0 }) {
+                let exponent = Timing.scalingExponent(sizes: widths, seconds: values)
+                let last = Timing.scalingExponent(sizes: Array(widths.suffix(2)), seconds: Array(values.suffix(2)))
+                report.record(ScalingRow(name: "\(name): \(phase), MLP 784-w-w-10, batch \(batch), Float",
+                                         sizes: widths, seconds: values, exponent: exponent))
+                print("  \(name): \(phase) exponent \(String(format: "%.2f", exponent)) over w \(widths), "
+                    + "\(String(format: "%.2f", last)) between \(widths.suffix(2).map(String.init).joined(separator: " and "))")
             }
         }
         print(text)

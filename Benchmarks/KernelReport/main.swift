@@ -38,12 +38,25 @@ struct KernelReportCommand: ParsableCommand {
     @Option(help: "Run only these sections (comma-separated): \(sections.map(\.name).joined(separator: ", ")).")
     var only: String?
 
+    @Option(help: "The width section's widths (comma-separated, at least two for the exponents), instead of its defaults.")
+    var widths: String?
+
+    @Option(help: "The width section's methods: those whose name contains one of these (comma-separated, any case); SGD always runs.")
+    var widthMethods: String?
+
     func run() throws {
         let selected = only.map { Set($0.split(separator: ",").map(String.init)) }
         if let selected, let unknown = selected.first(where: { name in !Self.sections.contains { $0.name == name } }) {
             throw ValidationError("unknown section '\(unknown)'")
         }
-        var report = KernelReport(quick: quick)
+        let widthList = try widths.map { text in
+            try text.split(separator: ",").map {
+                guard let width = Int($0), width >= 1 else { throw ValidationError("width '\($0)' is not a positive integer") }
+                return width
+            }
+        }
+        var report = KernelReport(quick: quick, widths: widthList,
+                                  widthMethods: widthMethods.map { $0.lowercased().split(separator: ",").map(String.init) })
         for section in Self.sections where selected?.contains(section.name) ?? true {
             print("## \(section.name)")
             try section.run(&report)

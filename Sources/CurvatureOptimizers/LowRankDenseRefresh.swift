@@ -43,7 +43,8 @@ public struct LowRankDenseRefresh<Scalar: LinearAlgebraScalar>: Codable, Sendabl
     /// The decompositions after a refresh from the dense factors, and how many eigenvalues
     /// were clamped at zero.
     /// - Parameters:
-    ///   - current: the decompositions kept so far (the correction refits them).
+    ///   - current: the decompositions kept so far (the correction refits them; the randomized
+    ///     refreshes start their sketches from them).
     ///   - configuration: rank, oversampling, power iterations, correction columns.
     func refreshed(_ current: (input: SymmetricEigendecomposition<Scalar>, output: SymmetricEigendecomposition<Scalar>),
                    configuration: LowRankKFACBlock<Scalar>.Configuration,
@@ -51,8 +52,10 @@ public struct LowRankDenseRefresh<Scalar: LinearAlgebraScalar>: Codable, Sendabl
         -> (input: SymmetricEigendecomposition<Scalar>, output: SymmetricEigendecomposition<Scalar>, clamped: Int) {
         switch algorithm {
         case .randomizedSVD, .randomizedEVD:
-            let input = try randomizedDecomposition(of: factors.input.value, configuration, using: &generator)
-            let output = try randomizedDecomposition(of: factors.output.value, configuration, using: &generator)
+            let input = try randomizedDecomposition(of: factors.input.value, startingFrom: current.input, configuration,
+                                                    using: &generator)
+            let output = try randomizedDecomposition(of: factors.output.value, startingFrom: current.output,
+                                                     configuration, using: &generator)
             return (input.decomposition, output.decomposition, input.clampedCount + output.clampedCount)
         case .rayleighRitz:
             let correction = RayleighRitzCorrection<Scalar>()
@@ -69,19 +72,26 @@ public struct LowRankDenseRefresh<Scalar: LinearAlgebraScalar>: Codable, Sendabl
     }
 
     /// The rank-`r` decomposition of a dense factor by the randomized algorithm, eigenvalues
-    /// that rounded below zero clamped to zero (the factors are semidefinite).
-    private func randomizedDecomposition(of factor: Matrix<Scalar>, _ configuration: LowRankKFACBlock<Scalar>.Configuration,
+    /// that rounded below zero clamped to zero (the factors are semidefinite). The sketch reuses
+    /// the decomposition kept so far: its eigenvectors are the first columns of the test matrix
+    /// (``/RandomizedRange/RangeFinder/basis(of:startingFrom:using:)``), the oversampling columns
+    /// are drawn fresh; the first refresh, with nothing kept yet, starts cold.
+    private func randomizedDecomposition(of factor: Matrix<Scalar>, startingFrom current: SymmetricEigendecomposition<Scalar>,
+                                         _ configuration: LowRankKFACBlock<Scalar>.Configuration,
                                          using generator: inout Xoshiro256StarStar) throws
         -> (decomposition: SymmetricEigendecomposition<Scalar>, clampedCount: Int) {
         let finder = RangeFinder<Scalar>(options: .init(rank: Swift.min(configuration.rank, factor.rows),
                                                         oversampling: configuration.oversampling,
                                                         powerIterations: configuration.powerIterations))
+        let start = current.eigenvalues.isEmpty || current.order != factor.rows ? nil : current.eigenvectors
         if algorithm == .randomizedSVD {
             // A semidefinite matrix's SVD is its eigendecomposition: U with σ as eigenvalues.
-            let svd = try RandomizedSingularValueDecomposition(factor, rangeFinder: finder, using: &generator)
+            let svd = try RandomizedSingularValueDecomposition(factor, rangeFinder: finder, startingFrom: start,
+                                                               using: &generator)
             return (try SymmetricEigendecomposition(eigenvalues: svd.singularValues, eigenvectors: svd.u), 0)
         }
-        return try SymmetricEigendecomposition.randomizedLargest(of: factor, rangeFinder: finder, using: &generator)
+        return try SymmetricEigendecomposition.randomizedLargest(of: factor, rangeFinder: finder, startingFrom: start,
+                                                                 using: &generator)
             .clamped(atLeast: 0)
     }
 }

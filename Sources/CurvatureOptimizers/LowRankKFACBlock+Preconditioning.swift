@@ -20,7 +20,8 @@ extension LowRankKFACBlock {
                                times inputs: Matrix<Scalar>) throws -> Matrix<Scalar> {
         guard Self.prefersFactoredForm(gradient, outputGradients, inputs) else { return try preconditioned(gradient) }
         let inversion = try inversion()
-        return try inversion.preconditioned(productOf: outputGradients, inputs) ?? inversion.preconditioned(gradient)
+        return try inversion.preconditioned(gradient, productOf: outputGradients, inputs)
+            ?? inversion.preconditioned(gradient)
     }
 
     /// The route's part for the current decompositions. The π split reads the normalised traces

@@ -24,9 +24,10 @@ public protocol TruncatedKroneckerInversion<Scalar> {
     /// The damped inverse applied to a gradient `∇W` (`d_out × d_in`).
     func preconditioned(_ gradient: Matrix<Scalar>) throws -> Matrix<Scalar>
 
-    /// The damped inverse applied to `∇W = g·aᵀ` through its factors, or nil when the part has
-    /// no cheaper rank-`m` form.
-    func preconditioned(productOf outputGradients: Matrix<Scalar>, _ inputs: Matrix<Scalar>) throws -> Matrix<Scalar>?
+    /// The damped inverse applied to `∇W = g·aᵀ` (`gradient`) through its factors, or nil when the
+    /// part has no cheaper rank-`m` form.
+    func preconditioned(_ gradient: Matrix<Scalar>, productOf outputGradients: Matrix<Scalar>,
+                        _ inputs: Matrix<Scalar>) throws -> Matrix<Scalar>?
 }
 
 extension KroneckerBlockOptions.Route {
@@ -43,10 +44,13 @@ extension KroneckerBlockOptions.Route {
 
 /// The eigen route on truncated factors: exactly `(A_r ⊗ G_r + λI)⁻¹·vec(∇W)` through the
 /// partial Kronecker eigenbasis, `Q·[(D + λ)⁻¹ − λ⁻¹]·Qᵀ·x + x/λ` with `Q = U_A ⊗ U_G`
-/// (KroneckerOperators' partial damped inverse): the directions outside the captured
+/// (KroneckerOperators' partial matrix form): the directions outside the captured
 /// subspaces see the damping alone.
 ///
-/// - Complexity: `O(d_in·d_out·(r_A + r_G))` flops.
+/// - Complexity: `2·d_out·d_in·(r_A + min(r_A, r_G))` flops from the dense gradient; from its
+///   factors `g·aᵀ` (`m` columns) `2·d_out·d_in·r_A + 2m·(d_out·r_G + d_in·r_A + r_G·r_A)`:
+///   one GEMM of inner dimension `r_A` over the gradient's size and thin products, `O(n·r)` per
+///   column of the gradient.
 public struct PartialKroneckerEigenbasisInverse<Scalar: LinearAlgebraScalar>: TruncatedKroneckerInversion {
     /// `A_r`.
     public let input: SymmetricEigendecomposition<Scalar>
@@ -61,13 +65,23 @@ public struct PartialKroneckerEigenbasisInverse<Scalar: LinearAlgebraScalar>: Tr
     }
 
     public func preconditioned(_ gradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        // The matrix form checks V's shape (d_out × d_in) and takes the vec path for partial factors.
+        // The matrix form checks V's shape (d_out × d_in); partial factors take the thin-GEMM form.
         try KroneckerEigendecomposition(input, output).dampedInverse(applyingToMatrix: gradient, damping: damping)
     }
 
-    /// None: the partial eigenbasis is applied to the dense gradient.
-    public func preconditioned(productOf outputGradients: Matrix<Scalar>, _ inputs: Matrix<Scalar>) -> Matrix<Scalar>? {
-        nil
+    /// The core `(U_Gᵀ·g)·(U_Aᵀ·a)ᵀ` from the factors, then `∇W/λ + U_G·C′·U_Aᵀ` as one GEMM
+    /// onto a copy of the gradient; nil for complete decompositions (the block's rank is at
+    /// least the layer's width), whose rank-`m` form is K-FAC's.
+    public func preconditioned(_ gradient: Matrix<Scalar>, productOf outputGradients: Matrix<Scalar>,
+                               _ inputs: Matrix<Scalar>) throws -> Matrix<Scalar>? {
+        let eigenbasis = try KroneckerEigendecomposition(input, output)
+        guard !eigenbasis.isComplete else {
+            return try eigenbasis.dampedInverse(applyingToProductOf: outputGradients, inputs, damping: damping)
+        }
+        var result = Matrix<Scalar>()
+        try eigenbasis.dampedInverse(applyingToMatrix: gradient, factoredAs: (outputGradients, inputs), damping: damping,
+                                     into: &result)
+        return result
     }
 }
 
@@ -103,8 +117,8 @@ public struct TruncatedFactoredInverse<Scalar: LinearAlgebraScalar>: TruncatedKr
     }
 
     /// `((G_r + μ_G I)⁻¹g)·((A_r + μ_A I)⁻¹a)ᵀ`.
-    public func preconditioned(productOf outputGradients: Matrix<Scalar>, _ inputs: Matrix<Scalar>) throws
-        -> Matrix<Scalar>? {
+    public func preconditioned(_ gradient: Matrix<Scalar>, productOf outputGradients: Matrix<Scalar>,
+                               _ inputs: Matrix<Scalar>) throws -> Matrix<Scalar>? {
         let left = try output.dampedInverse(applyingTo: outputGradients, damping: outputDamping)
         let right = try input.dampedInverse(applyingTo: inputs, damping: inputDamping)
         return try left.multiplied(by: right, transposingOther: .transpose)

@@ -131,7 +131,8 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
     /// — K-FAC's eigen route with `V` the layer gradient (`d_out × d_in`), `A` the input
     /// factor and `G` the output factor [Martens & Grosse 2015, §6.3; George et al. 2018, Eq. 8].
     /// - Complexity: four GEMMs, `4·n_G·n_A·(n_G + n_A)` flops, two `n_G × n_A` buffers.
-    ///   Partial factor decompositions go through ``dampedInverse(applyingTo:damping:)``.
+    ///   Partial factor decompositions go through
+    ///   ``dampedInverse(applyingToMatrix:factoredAs:damping:into:)``, `O(n_G·n_A·(r_A + r_G))`.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` unless there are exactly two
     ///   factors, ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for `V`'s shape,
     ///   and as ``dampedInverse(applyingTo:damping:)`` (the singular index is `j·n_G + i + 1` for
@@ -150,8 +151,9 @@ public struct KroneckerEigendecomposition<Scalar: LinearAlgebraScalar>: Sendable
                 actual: "\(v.rows)×\(v.columns)")
         }
         guard isComplete else {
-            return try dampedInverse(applyingTo: v.reshaped(rows: v.rows * v.columns, columns: 1), damping: lambda)
-                .reshaped(rows: outputOrder, columns: inputOrder)
+            var result = Matrix<Scalar>()
+            try dampedInverse(applyingToMatrix: v, factoredAs: nil, damping: lambda, into: &result)
+            return result
         }
         try requireValidDamping(lambda, operation: operation)
         try v.requireFinite(operation, argument: "V")

@@ -28,7 +28,18 @@ public struct RandomizedSingularValueDecomposition<Scalar: LinearAlgebraScalar>:
     @inlinable
     public init(_ a: Matrix<Scalar>, rangeFinder: RangeFinder<Scalar>,
                 using generator: inout some RandomNumberGenerator) throws {
-        let q = try rangeFinder.basis(of: a, using: &generator)
+        try self.init(a, rangeFinder: rangeFinder, startingFrom: nil, using: &generator)
+    }
+
+    /// ``init(_:rangeFinder:using:)`` with the range finder warm-started from `start`
+    /// (``RangeFinder/basis(of:startingFrom:using:)``; `n` rows, the columns of `a`): RS-KFAC passes
+    /// the previous refresh's `U` (its factor is square). `nil` is the cold start.
+    /// - Complexity: as ``init(_:rangeFinder:using:)``.
+    /// - Throws: as ``init(_:rangeFinder:using:)`` and ``RangeFinder/basis(of:startingFrom:using:)``.
+    @inlinable
+    public init(_ a: Matrix<Scalar>, rangeFinder: RangeFinder<Scalar>, startingFrom start: Matrix<Scalar>?,
+                using generator: inout some RandomNumberGenerator) throws {
+        let q = try rangeFinder.basis(of: a, startingFrom: start, using: &generator)
         let b = try q.multiplied(by: a, transposingSelf: .transpose)
         let small = try SingularValueDecomposition(b)
         let k = rangeFinder.options.rank

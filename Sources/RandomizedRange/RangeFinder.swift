@@ -121,9 +121,40 @@ public struct RangeFinder<Scalar: LinearAlgebraScalar>: Sendable {
     public func basis<Op: LinearOperator<Scalar>>(
         of a: Op, using generator: inout some RandomNumberGenerator
     ) throws -> Matrix<Scalar> {
+        try basis(of: a, startingFrom: nil, using: &generator)
+    }
+
+    /// ``basis(of:using:)`` with the first `s ≤ ℓ` columns of the test matrix given, `Ω = [S Ω_r]`,
+    /// and only the other `ℓ − s` drawn: a warm start. With `S` the basis a previous call returned
+    /// for a nearby matrix (RS-KFAC's and SRE-KFAC's refresh of a slowly moving factor), the
+    /// subspace iteration continues from where it stopped instead of from a random subspace, so
+    /// the same `q` reaches a smaller error: for `A` with a gap after `σ_k`, `‖(I − QQᵀ)U_k‖`
+    /// shrinks by `(σ_{ℓ+1}/σ_k)^{2q+1}` per call from the start's instead of from a random
+    /// subspace's (subspace iteration continued; HMT §4.5). `nil` or `s = 0` is the cold start.
+    ///
+    /// - Complexity: as ``basis(of:using:)``; `n·(ℓ − s)` random draws instead of `n·ℓ`.
+    /// - Accuracy: the HMT bounds of ``RangeFinder`` assume a Gaussian `Ω`; with a start they are
+    ///   not claimed, only that `range(S)` is refined by the same power iterations.
+    /// - Throws: as ``basis(of:using:)``; ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)``
+    ///   unless `S` has `n` rows and at most `ℓ` columns; ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)``
+    ///   for NaN/∞ in `S`.
+    @inlinable
+    public func basis<Op: LinearOperator<Scalar>>(
+        of a: Op, startingFrom start: Matrix<Scalar>?, using generator: inout some RandomNumberGenerator
+    ) throws -> Matrix<Scalar> {
         let (m, n) = (a.rows, a.columns)
         let l = try sampleCount(rows: m, columns: n)
-        let omega: Matrix<Scalar> = try options.distribution.testMatrix(rows: n, columns: l, using: &generator)
+        let given = start?.columns ?? 0
+        if let start {
+            guard start.rows == n, start.columns <= l else {
+                throw LinearAlgebraError.dimensionMismatch(
+                    operation: "RangeFinder", expected: "a start of \(n) rows and at most ℓ = \(l) columns",
+                    actual: "\(start.rows)×\(start.columns)")
+            }
+            try start.requireFinite("RangeFinder", argument: "start")
+        }
+        var omega: Matrix<Scalar> = try options.distribution.testMatrix(rows: n, columns: l - given, using: &generator)
+        if let start, given > 0 { omega = try Matrix(rows: n, columns: l, columnMajor: start.elements + omega.elements) }
         var q = try Self.orthonormalizedProduct(a.apply(to:), omega, rows: m, argument: "A·Ω")
         for _ in 0..<options.powerIterations {
             let w = try Self.orthonormalizedProduct(a.applyTransposed(to:), q, rows: n, argument: "Aᵀ·Q")

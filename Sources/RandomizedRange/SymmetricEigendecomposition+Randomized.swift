@@ -34,8 +34,21 @@ extension SymmetricEigendecomposition {
     public static func randomizedLargest(
         of matrix: Matrix<Scalar>, rangeFinder: RangeFinder<Scalar>, using generator: inout some RandomNumberGenerator
     ) throws -> Self {
+        try randomizedLargest(of: matrix, rangeFinder: rangeFinder, startingFrom: nil, using: &generator)
+    }
+
+    /// ``randomizedLargest(of:rangeFinder:using:)`` with the range finder warm-started from `start`
+    /// (``RangeFinder/basis(of:startingFrom:using:)``): SRE-KFAC passes the previous refresh's
+    /// eigenvectors. `nil` is the cold start.
+    /// - Complexity: as ``randomizedLargest(of:rangeFinder:using:)``.
+    /// - Throws: as ``randomizedLargest(of:rangeFinder:using:)`` and ``RangeFinder/basis(of:startingFrom:using:)``.
+    @inlinable
+    public static func randomizedLargest(
+        of matrix: Matrix<Scalar>, rangeFinder: RangeFinder<Scalar>, startingFrom start: Matrix<Scalar>?,
+        using generator: inout some RandomNumberGenerator
+    ) throws -> Self {
         try matrix.requireSymmetric("SymmetricEigendecomposition.randomizedLargest")
-        let q = try rangeFinder.basis(of: matrix, using: &generator)
+        let q = try rangeFinder.basis(of: matrix, startingFrom: start, using: &generator)
         let core = try q.multiplied(by: matrix.multiplied(by: q), transposingSelf: .transpose)
         let ritz = try largest(rangeFinder.options.rank, of: core)
         return try Self(eigenvalues: ritz.eigenvalues, eigenvectors: q.multiplied(by: ritz.eigenvectors))

@@ -116,12 +116,12 @@ struct LowRankKFACTests {
                     #expect(input.eigenvalues.count == 2 && output.eigenvalues.count == 2)
                     let a = try input.reconstructed(), g = try output.reconstructed()
                     let gradient = try Matrix<Scalar>.randomGaussian(rows: g.rows, columns: a.rows, using: &generator)
-                    let expected: Matrix<Scalar>
+                    let dampedCurvature: Matrix<Scalar>
                     switch route {
                     case .eigen:
                         var dense = try BruteForceCurvature.kronecker(a, g)
                         try dense.addToDiagonal(lambda)
-                        expected = try BruteForceCurvature.solve(dense, gradient)
+                        dampedCurvature = dense
                     case .inverse:
                         // π from the dense factors where kept, else from the truncated ones.
                         let (traceA, traceG) = try block.factors.map {
@@ -131,12 +131,23 @@ struct LowRankKFACTests {
                         var dampedA = a, dampedG = g
                         try dampedA.addToDiagonal(pi * lambda.squareRoot())
                         try dampedG.addToDiagonal(lambda.squareRoot() / pi)
-                        expected = try BruteForceCurvature.solve(BruteForceCurvature.kronecker(dampedA, dampedG), gradient)
+                        dampedCurvature = try BruteForceCurvature.kronecker(dampedA, dampedG)
                     }
+                    let expected = try BruteForceCurvature.solve(dampedCurvature, gradient)
                     // The truncated factors' damped inverse has cond ≤ (‖A‖‖G‖ + λ)/λ ≈ 1e3.
                     let bound = Scalar(1e5 * 36) * Scalar.ulpOfOne * Swift.max(1, expected.maxAbsoluteEntry)
                     #expect(try block.preconditioned(gradient).relativeDistance(to: expected) <= bound,
                             "\(method.rawValue), \(route)")
+                    // A rank-2 gradient g·aᵀ through its factors (the rank-m forms; 2 columns are
+                    // narrow enough for every layer here to prefer them), same bound.
+                    let outputGradients = try Matrix<Scalar>.randomGaussian(rows: g.rows, columns: 2, using: &generator)
+                    let inputs = try Matrix<Scalar>.randomGaussian(rows: a.rows, columns: 2, using: &generator)
+                    #expect(LowRankKFACBlock<Scalar>.prefersFactoredForm(outputs: g.rows, inputs: a.rows, columns: 2))
+                    let product = try outputGradients.multiplied(by: inputs, transposingOther: .transpose)
+                    let expectedProduct = try BruteForceCurvature.solve(dampedCurvature, product)
+                    let productBound = Scalar(1e5 * 36) * Scalar.ulpOfOne * Swift.max(1, expectedProduct.maxAbsoluteEntry)
+                    #expect(try block.preconditioned(product, factoredAs: outputGradients, times: inputs)
+                        .relativeDistance(to: expectedProduct) <= productBound, "\(method.rawValue), \(route), factored")
                 }
             }
         }
