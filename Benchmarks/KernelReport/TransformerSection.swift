@@ -8,6 +8,9 @@ import NeuralNetworks
 /// reduce time against the expand time in the same run:
 /// - the factor computation alone: every Kronecker block's `updateCurvature` on the same
 ///   captured `(a, g)` — expand forms `A`, `G` from `b·R` rows, reduce from `b` pooled rows;
+/// - reduce's factor update split: the same blocks fed the already pooled rows (an `R = 1`
+///   capture of `â`, `ĝ`, so only the `syrk`s on `b` rows run) against the whole reduce update,
+///   whose difference is the pass that sums the `b·R` captured columns;
 /// - the whole step over one inverse period (T_cov 1, T_inv 10: ten steps, one refresh),
 ///   forward, backward, the Monte-Carlo pass, factors, refresh and preconditioning.
 enum TransformerSection {
@@ -49,6 +52,25 @@ enum TransformerSection {
                 for index in reduceBlocks.indices { try reduceBlocks[index].updateCurvature(with: captures[index]) }
             }, baseline: "K-FAC-expand factor update") {
                 for index in expandBlocks.indices { try expandBlocks[index].updateCurvature(with: captures[index]) }
+            }
+
+            // The pooled rows â (mean) and ĝ (sum) of every capture, formed once outside the timing by
+            // a GEMM with the b·R × b averaging matrix; an R = 1 capture of them is what reduce's syrks see.
+            let pooledCaptures = try captures.map { capture in
+                let r = capture.sharedDimension
+                let sum = try Matrix<Float>(rows: capture.batchSize * r, columns: capture.batchSize) { i, j in
+                    i / r == j ? 1 : 0
+                }
+                return try LayerCapture(
+                    inputs: capture.inputs.multiplied(by: sum).scaled(by: 1 / Float(r)),
+                    outputGradientPasses: capture.outputGradientPasses.map { try $0.multiplied(by: sum) },
+                    batchSize: capture.batchSize, sharedDimension: 1)
+            }
+            var syrkBlocks = try blocks(.reduce)
+            try report.compare("K-FAC-reduce factor update, every layer", size: size, kernel: {
+                for index in reduceBlocks.indices { try reduceBlocks[index].updateCurvature(with: captures[index]) }
+            }, baseline: "its syrks alone (rows pooled beforehand)") {
+                for index in syrkBlocks.indices { try syrkBlocks[index].updateCurvature(with: pooledCaptures[index]) }
             }
 
             func optimizer(_ sharing: WeightSharingApproximation, _ model: Sequential<Float>) throws -> KFAC<Float> {

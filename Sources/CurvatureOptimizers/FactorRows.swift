@@ -85,22 +85,25 @@ struct FactorRows<Scalar: LinearAlgebraScalar> {
                           columnMajor: parts.flatMap(\.elements))
     }
 
-    /// `scale · Σᵣ x[:, i·R + r]` for every example `i` (the `R` columns of an example
-    /// are contiguous, so each sum runs over one contiguous block).
-    /// - Complexity: `rows·b·R` additions, one pass over `x`.
+    /// `scale · Σᵣ x[:, i·R + r]` for every example `i`: example `i`'s `R` columns are contiguous,
+    /// a `rows × R` view of `x`, and its sum is one BLAS `?gemv` with the ones vector,
+    /// `X_i·(scale·1_R)`, written straight into column `i` of the result — no copy of `x`.
+    /// BLAS rather than a loop over the entries: a generic Swift loop compiles to scalar adds
+    /// with an overflow check on every index and cost as much as expand's whole `syrk`
+    /// (`Notes/KFAC-family.md`, "Reduce's sums over positions").
+    /// - Complexity: `2·rows·b·R` flops in `b` `?gemv` calls: one pass over `x`.
     @inlinable
     static func sumOverPositions(_ x: Matrix<Scalar>, examples b: Int, positions r: Int,
                                  scale: Scalar) throws -> Matrix<Scalar> {
-        let rows = x.rows
-        var result = try Matrix<Scalar>(rows: rows, columns: b)
-        x.withUnsafeBufferPointer { source in
-            result.withUnsafeMutableBufferPointer { target in
-                for example in 0..<b {
-                    for position in 0..<r {
-                        let column = (example * r + position) * rows
-                        for row in 0..<rows { target[example * rows + row] += source[column + row] }
+        var result = try Matrix<Scalar>(rows: x.rows, columns: b)
+        let ones = try Matrix<Scalar>(rows: r, columns: 1, repeating: 1)
+        try x.withView { source in
+            try ones.withView { ones in
+                try result.withMutableView { target in
+                    for example in 0..<b {
+                        try Matrix.multiply(source.columns(example * r..<(example + 1) * r), vector: ones, alpha: scale,
+                                            into: target.columns(example..<example + 1))
                     }
-                    for row in 0..<rows { target[example * rows + row] *= scale }
                 }
             }
         }

@@ -8,7 +8,8 @@ public enum WeightSharingApproximation: String, Sendable, Hashable, Codable, Cas
     /// Exact for deep linear networks when every position carries its own loss term.
     case expand
     /// Positions are combined first (`â` the mean, `ĝ` the sum over each example's
-    /// `R` columns): `A = â·âᵀ/b`, `G = b·ĝ·ĝᵀ`. `R` times cheaper; exact for deep
-    /// linear networks when positions are pooled before the loss.
+    /// `R` columns, one `?gemv` with the ones vector per example): `A = â·âᵀ/b`, `G = b·ĝ·ĝᵀ`.
+    /// Its `syrk`s run on `R` times fewer rows, after one pass over the captured columns;
+    /// exact for deep linear networks when positions are pooled before the loss.
     case reduce
 }

@@ -9,12 +9,12 @@ enum BruteForceCurvature {
     /// `(1/b) Σₙ Jₙᵀ Jₙ`, with the Jacobian `Jₙ = ∂yₙ/∂vec(W̃ₖ)` (column-major vec) taken
     /// by unit forward differences — exact up to rounding when the output is affine in
     /// `W̃ₖ`, as it is in a deep linear network.
-    static func gaussNewtonBlock(_ model: Sequential<Double>, layer k: Int, input: Matrix<Double>) throws
-        -> Matrix<Double> {
+    static func gaussNewtonBlock<Scalar: LinearAlgebraScalar>(_ model: Sequential<Scalar>, layer k: Int,
+                                                              input: Matrix<Scalar>) throws -> Matrix<Scalar> {
         let weight = model.parameters[k]
         let base = try model.predict(input)
         let parameterCount = weight.elements.count
-        var jacobians = [Matrix<Double>](repeating: try Matrix(rows: base.rows, columns: parameterCount),
+        var jacobians = [Matrix<Scalar>](repeating: try Matrix(rows: base.rows, columns: parameterCount),
                                          count: input.columns)
         for p in 0..<parameterCount {
             var perturbed = model
@@ -26,9 +26,9 @@ enum BruteForceCurvature {
                 for i in 0..<base.rows { jacobians[n][i, p] = difference[i, n] }
             }
         }
-        var ggn = try Matrix<Double>(rows: parameterCount, columns: parameterCount)
+        var ggn = try Matrix<Scalar>(rows: parameterCount, columns: parameterCount)
         for jacobian in jacobians {
-            try Matrix.multiply(jacobian, jacobian, transposingA: .transpose, alpha: 1 / Double(input.columns),
+            try Matrix.multiply(jacobian, jacobian, transposingA: .transpose, alpha: 1 / Scalar(input.columns),
                                 beta: 1, into: &ggn)
         }
         return ggn
@@ -49,20 +49,20 @@ enum BruteForceCurvature {
     /// `A ⊗ G` of every Kronecker block after one K-FAC step on `model` with the exact GGN's `G`
     /// and `approximation`, paired with the dense GGN block of the same layer (squared error,
     /// `batch` Gaussian inputs and targets from `seed`).
-    static func kfacAgainstGaussNewton(_ model: Sequential<Double>, approximation: WeightSharingApproximation,
-                                       batch: Int = 5, seed: UInt64) throws
-        -> [(kfac: Matrix<Double>, ggn: Matrix<Double>)] {
+    static func kfacAgainstGaussNewton<Scalar: LinearAlgebraScalar>(
+        _ model: Sequential<Scalar>, approximation: WeightSharingApproximation, batch: Int = 5, seed: UInt64
+    ) throws -> [(kfac: Matrix<Scalar>, ggn: Matrix<Scalar>)] {
         var model = model
         var generator = Xoshiro256StarStar(seed: seed)
-        let input = try Matrix<Double>.randomGaussian(rows: model.inputSize, columns: batch, using: &generator)
-        let target = try Matrix<Double>.randomGaussian(rows: model.outputSize, columns: batch, using: &generator)
-        let factored = model.trainableLayers.indices.filter { model.trainableLayers[$0] is any ParameterizedLayer<Double> }
+        let input = try Matrix<Scalar>.randomGaussian(rows: model.inputSize, columns: batch, using: &generator)
+        let target = try Matrix<Scalar>.randomGaussian(rows: model.outputSize, columns: batch, using: &generator)
+        let factored = model.trainableLayers.indices.filter { model.trainableLayers[$0] is any ParameterizedLayer<Scalar> }
         let ggn = try factored.map { try gaussNewtonBlock(model, layer: $0, input: input) }
-        var optimizer = try KFAC<Double>(
+        var optimizer = try KFAC<Scalar>(
             model: model, options: .init(learningRate: 1e-3, factorUpdatePeriod: 1, inverseUpdatePeriod: 1,
                                          curvature: .exactGGN),
             configuration: .init(options: .init(weightSharing: approximation)))
-        _ = try optimizer.step(&model, input: input, target: target, loss: SquaredError<Double>())
+        _ = try optimizer.step(&model, input: input, target: target, loss: SquaredError<Scalar>())
         return try zip(optimizer.blocks, ggn).map { (try kronecker($0.factors.input.value, $0.factors.output.value), $1) }
     }
 }

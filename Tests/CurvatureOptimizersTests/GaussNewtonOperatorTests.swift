@@ -67,7 +67,7 @@ struct GaussNewtonOperatorTests {
     }
 
     @Test func sharedWeightsMeanPoolAndSigmoidMatchPerExampleJacobians() throws {
-        let model = try TestModels.sharedLinearNetwork(inputs: 2, hidden: 3, outputs: 2, positions: 3, pooled: true, seed: 44)
+        let model = try TestModels.sharedLinearNetwork(Double.self, inputs: 2, hidden: 3, outputs: 2, positions: 3, pooled: true, seed: 44)
         var generator = Xoshiro256StarStar(seed: 45)
         let input = try Matrix<Double>.randomGaussian(rows: 6, columns: 4, using: &generator)
         try check(model, input: input, loss: SigmoidBinaryCrossEntropy<Double>()) { logits in

@@ -17,21 +17,23 @@ enum TestModels {
 
     /// A deep linear network whose first two layers share their weight over `positions`;
     /// with `pooled`, the positions are averaged before a last, unshared layer.
-    static func sharedLinearNetwork(inputs: Int, hidden: Int, outputs: Int, positions: Int, pooled: Bool,
-                                    seed: UInt64) throws -> Sequential<Double> {
+    static func sharedLinearNetwork<Scalar: LinearAlgebraScalar>(
+        _: Scalar.Type, inputs: Int, hidden: Int, outputs: Int, positions: Int, pooled: Bool, seed: UInt64
+    ) throws -> Sequential<Scalar> {
         var generator = Xoshiro256StarStar(seed: seed)
-        var layers: [any Layer<Double>] = [
-            try Dense(inputSize: inputs, outputSize: hidden, sharedDimension: positions,
-                      initialization: .glorotUniform, using: &generator),
-            try Dense(inputSize: hidden, outputSize: hidden, sharedDimension: positions,
-                      initialization: .glorotUniform, using: &generator),
+        var layers: [any Layer<Scalar>] = [
+            try Dense<Scalar>(inputSize: inputs, outputSize: hidden, sharedDimension: positions,
+                              initialization: .glorotUniform, using: &generator),
+            try Dense<Scalar>(inputSize: hidden, outputSize: hidden, sharedDimension: positions,
+                              initialization: .glorotUniform, using: &generator),
         ]
         if pooled {
-            layers.append(try MeanPool(sharedDimension: positions, features: hidden))
-            layers.append(try Dense(inputSize: hidden, outputSize: outputs, initialization: .glorotUniform, using: &generator))
+            layers.append(try MeanPool<Scalar>(sharedDimension: positions, features: hidden))
+            layers.append(try Dense<Scalar>(inputSize: hidden, outputSize: outputs, initialization: .glorotUniform,
+                                            using: &generator))
         } else {
-            layers.append(try Dense(inputSize: hidden, outputSize: outputs, sharedDimension: positions,
-                                    initialization: .glorotUniform, using: &generator))
+            layers.append(try Dense<Scalar>(inputSize: hidden, outputSize: outputs, sharedDimension: positions,
+                                            initialization: .glorotUniform, using: &generator))
         }
         return try Sequential(layers)
     }
