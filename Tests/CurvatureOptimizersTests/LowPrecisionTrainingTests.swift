@@ -29,10 +29,15 @@ struct LowPrecisionTrainingTests {
     /// `tr G = b·‖g‖²`), which bounds how much the damped inverse amplifies a relative error of
     /// its factors or of the gradient [Higham 2002, Thm. 7.2].
     static func kroneckerAmplification(_ model: Sequential<Float>) throws -> Double {
+        try kroneckerAmplification(model, damping: blockOptions.damping)
+    }
+
+    /// ``kroneckerAmplification(_:)`` for another damping `λ`.
+    static func kroneckerAmplification(_ model: Sequential<Float>, damping: Double) throws -> Double {
         try model.parameterizedLayers.map { layer in
             let traceA = Double(try layer.inputs.gram(.none).trace()) / Double(layer.inputs.columns)
             let traceG = Double(layer.batchSize) * Double(try layer.outputGradients.gram(.none).trace())
-            return 1 + traceA * traceG / blockOptions.damping
+            return 1 + traceA * traceG / damping
         }.max() ?? 1
     }
 
@@ -189,7 +194,9 @@ struct LowPrecisionTrainingTests {
             .appendingPathComponent("kronkit-lowprec-\(name.replacingOccurrences(of: " ", with: "-"))-\(precision).npz").path
         try TrainingCheckpoint(model: model, optimizer: optimizer).write(to: path)
         let tensors = try NumPyArchive.read(contentsOf: path).filter { $0.name.hasPrefix("tensors/") }
-        #expect(!tensors.isEmpty && tensors.allSatisfy { String(decoding: $0.contents.prefix(40), as: UTF8.self).contains("<u2") },
+        // (SINGD's diagonal factors of this small network are below the tensor threshold: they
+        // stay in the manifest, and there may be no tensor at all.)
+        #expect(tensors.allSatisfy { String(decoding: $0.contents.prefix(40), as: UTF8.self).contains("<u2") },
                 "\(name) \(precision): every tensor stored as 16-bit words")
         for batch in batches[5...] { _ = try optimizer.step(&model, input: batch.input, target: batch.target, loss: loss) }
 
