@@ -103,18 +103,9 @@ struct LowPrecisionTrainingTests {
     @Test(arguments: cases)
     func oneStepInBFloat16(_ method: LowPrecisionCase) throws {
         let precision = StoragePrecision.bfloat16
-        let loss = SoftmaxCrossEntropy<Float>()
         let (start, input, target) = try Self.setUp(precision)
-        var reference = start
-        var floatOptimizer = try method.make(reference)
-        _ = try floatOptimizer.step(&reference, input: input, target: target, loss: loss)
-        let kappa = try method.amplification(reference)
-
-        var stored = try start.storing(in: precision)
-        var optimizer = try Self.lowPrecision(method.make(stored), precision)
-        _ = try optimizer.step(&stored, input: input, target: target, loss: loss)
-
-        let (directions, floatDirections) = (try Self.velocities(optimizer), try Self.velocities(floatOptimizer))
+        let (directions, floatDirections, kappa, stored) = try Self.oneStep(method, from: start, input: input,
+                                                                          target: target, precision)
         #expect(directions.count == 2 && floatDirections.count == 2, "\(method): one momentum buffer per layer")
         let u = precision.unitRoundoff
         for (k, (low, float)) in zip(directions, floatDirections).enumerated() {
@@ -128,6 +119,22 @@ struct LowPrecisionTrainingTests {
         for parameter in stored.parameters {
             parameter.withUnsafeBufferPointer { #expect(precision.holdsOnlyStoredValues($0)) }
         }
+    }
+
+    /// One step of `method` in Float from `start` and one in `precision` from `start` stored:
+    /// each run's directions (``velocities(_:)``), `κ` from the Float run's captures, and the
+    /// low-precision model after its step.
+    static func oneStep(_ method: LowPrecisionCase, from start: Sequential<Float>, input: Matrix<Float>,
+                        target: Matrix<Float>, _ precision: StoragePrecision) throws
+        -> (directions: [[Float]], floatDirections: [[Float]], kappa: Double, stored: Sequential<Float>) {
+        let loss = SoftmaxCrossEntropy<Float>()
+        var reference = start
+        var floatOptimizer = try method.make(reference)
+        _ = try floatOptimizer.step(&reference, input: input, target: target, loss: loss)
+        var stored = try start.storing(in: precision)
+        var optimizer = try lowPrecision(method.make(stored), precision)
+        _ = try optimizer.step(&stored, input: input, target: target, loss: loss)
+        return (try velocities(optimizer), try velocities(floatOptimizer), try method.amplification(reference), stored)
     }
 
     /// The momentum buffers (Adam: first moments `(1−β₁)·∇W` after one step) of `optimizer`'s

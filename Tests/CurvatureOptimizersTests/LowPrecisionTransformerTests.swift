@@ -85,19 +85,9 @@ struct LowPrecisionTransformerTests {
     @Test(arguments: cases)
     func oneStepInBFloat16(_ method: LowPrecisionCase) throws {
         let precision = StoragePrecision.bfloat16
-        let loss = SoftmaxCrossEntropy<Float>()
         let (start, input, target) = try Self.setUp(precision)
-        var reference = start
-        var floatOptimizer = try method.make(reference)
-        _ = try floatOptimizer.step(&reference, input: input, target: target, loss: loss)
-        let kappa = try method.amplification(reference)
-
-        var stored = try start.storing(in: precision)
-        var optimizer = try LowPrecisionTrainingTests.lowPrecision(method.make(stored), precision)
-        _ = try optimizer.step(&stored, input: input, target: target, loss: loss)
-
-        let directions = try LowPrecisionTrainingTests.velocities(optimizer)
-        let floatDirections = try LowPrecisionTrainingTests.velocities(floatOptimizer)
+        let (directions, floatDirections, kappa, stored) = try LowPrecisionTrainingTests.oneStep(
+            method, from: start, input: input, target: target, precision)
         #expect(directions.count == start.trainableLayerCount && floatDirections.count == directions.count,
                 "\(method): one direction per trainable layer")
         let u = precision.unitRoundoff
