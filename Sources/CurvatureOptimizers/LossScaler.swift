@@ -61,3 +61,10 @@ public struct LossScaler: Codable, Sendable, Hashable {
                                  "loss-scaler counters \(goodSteps), \(skippedSteps) out of range")
     }
 }
+
+/// An optimizer that scales the loss (``LowPrecisionOptimizer``): its scaler, so that a report
+/// can say how many steps dynamic loss scaling skipped and where the scale ended.
+public protocol LossScaledOptimizer {
+    /// The loss scale and its counters.
+    var scaler: LossScaler { get }
+}

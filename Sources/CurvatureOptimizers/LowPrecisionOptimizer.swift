@@ -21,7 +21,7 @@ import NeuralNetworks
 ///
 /// - Complexity: the wrapped step, plus one rounding pass over the batch, one copy and one
 ///   rounding pass over the state; a skipped step costs one more forward pass (its reported loss).
-public struct LowPrecisionOptimizer<Wrapped: Optimizer>: Optimizer {
+public struct LowPrecisionOptimizer<Wrapped: Optimizer>: Optimizer, LossScaledOptimizer {
     public typealias Scalar = Wrapped.Scalar
 
     /// The optimizer whose state is stored rounded.
@@ -106,11 +106,16 @@ public struct LowPrecisionOptimizer<Wrapped: Optimizer>: Optimizer {
         return result
     }
 
-    /// Whether a captured gradient (`g` or `∇W̃`, unscaled) of the last step holds ±∞ or NaN.
+    /// Whether a captured gradient of the last step (unscaled) holds ±∞ or NaN: the `g` of a
+    /// parameterised layer or the parameter gradient of any trainable layer (LayerNorm's scale
+    /// and shift, a position table).
     static func capturedGradientsOverflowed(_ model: Sequential<Scalar>) throws -> Bool {
-        model.parameterizedLayers.contains { layer in
-            !layer.outputGradients.withUnsafeBufferPointer { allFinite($0) }
-                || !layer.weightGradient.withUnsafeBufferPointer { allFinite($0) }
+        model.trainableLayers.contains { layer in
+            if let parameterized = layer as? any ParameterizedLayer<Scalar>,
+               !parameterized.outputGradients.withUnsafeBufferPointer({ allFinite($0) }) {
+                return true
+            }
+            return !layer.weightGradient.withUnsafeBufferPointer { allFinite($0) }
         }
     }
 

@@ -15,19 +15,36 @@ import NeuralNetworks
 /// manifest keep their bits too (shortest round-trip decimals, a Float widened exactly
 /// to Double, NaN and ±∞ as `{"$float": "nan"}`).
 ///
+/// **Low precision.** The checkpoint of a bfloat16 or float16 run (a ``LowPrecisionOptimizer``)
+/// stores each tensor whose values are all values of that format as its 16-bit words
+/// (`<u2`, `uint16`: bfloat16 or IEEE binary16 bit patterns, named by ``tensorWords``), half
+/// the bytes of float32 and the same bits; any other tensor stays float32. NumPy reads a
+/// float16 tensor with `.view(np.float16)` and a bfloat16 one with
+/// `(w.astype(np.uint32) << 16).view(np.float32)`.
+///
 /// The JSON checkpoints of earlier versions (`kronkit-checkpoint-1`) are refused with a
 /// message saying so.
 public struct TrainingCheckpoint<O: Optimizer>: Codable {
     /// Identifies the file format.
     /// `-3` (issue 14): K-FAC blocks store their inversion part, and kronkit's run identity holds
     /// every option's resolved value; `-2` checkpoints are refused by name.
-    public static var formatName: String { "kronkit-checkpoint-3" }
+    /// `-4` (issue 17, the low-precision encoding): tensors of a bfloat16/float16 run may be
+    /// 16-bit words (``tensorWords``); nothing else changed, so `-3` checkpoints (float32 and
+    /// float64 tensors only) are read as before (``readableFormats``).
+    public static var formatName: String { "kronkit-checkpoint-4" }
+    /// The formats ``read(from:)`` accepts: this one, and `-3`, whose files differ only in
+    /// never holding 16-bit tensors.
+    public static var readableFormats: [String] { ["kronkit-checkpoint-3", formatName] }
 
     public var format: String
     /// The optimizer's ``Optimizer/name``, checked when reading.
     public var method: String
     /// `"Float"` or `"Double"`, checked when reading.
     public var precision: String
+    /// The 16-bit format of the `<u2` tensors: the storage precision of a low-precision run
+    /// (nil otherwise, and in `-3` files). Set to nil before ``write(to:)`` to write float32
+    /// tensors only.
+    public var tensorWords: StoragePrecision?
     /// Every parameterised layer's weight, in model order.
     public var parameters: [Matrix<O.Scalar>]
     public var optimizer: O
@@ -42,6 +59,7 @@ public struct TrainingCheckpoint<O: Optimizer>: Codable {
         parameters = model.parameters
         self.optimizer = optimizer
         self.userInfo = userInfo
+        tensorWords = (optimizer as? any StoredInLowPrecision)?.precision.sixteenBitOrNil
     }
 
     /// Writes the checkpoint atomically (a temporary file renamed into place).
@@ -57,7 +75,8 @@ public struct TrainingCheckpoint<O: Optimizer>: Codable {
         }
         var entries = [NumPyArchive.Entry(name: Self.manifestName, contents: Array(tree.json().utf8))]
         for (index, tensor) in encoder.tensors.enumerated() {
-            entries.append(NumPyArchive.Entry(name: Self.tensorName(index), contents: Self.numPyBytes(tensor)))
+            entries.append(NumPyArchive.Entry(name: Self.tensorName(index),
+                                              contents: Self.numPyBytes(tensor, words: tensorWords)))
         }
         do {
             try NumPyArchive.write(entries, to: path)
@@ -99,9 +118,11 @@ public struct TrainingCheckpoint<O: Optimizer>: Codable {
     static var manifestName: String { "manifest.json" }
     static func tensorName(_ index: Int) -> String { "tensors/\(index).npy" }
 
-    /// A 1-D `.npy` image of `tensor`: the version 1.0 header, then the raw little-endian values.
-    static func numPyBytes(_ tensor: CheckpointTensor) -> [UInt8] {
-        func image<Element: BinaryFloatingPoint>(_ values: [Element], descriptor: String) -> [UInt8] {
+    /// A 1-D `.npy` image of `tensor`: the version 1.0 header, then the raw little-endian values;
+    /// with `words`, a Float tensor whose every value's bits survive the 16-bit encoding is
+    /// written as those `uint16` words.
+    static func numPyBytes(_ tensor: CheckpointTensor, words: StoragePrecision? = nil) -> [UInt8] {
+        func image<Element: FixedWidthInteger>(_ values: [Element], descriptor: String) -> [UInt8] {
             var header = "{'descr': '\(descriptor)', 'fortran_order': False, 'shape': (\(values.count),), }"
             header += String(repeating: " ", count: (64 - (10 + header.utf8.count + 1) % 64) % 64) + "\n"
             var bytes = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)]
@@ -111,9 +132,19 @@ public struct TrainingCheckpoint<O: Optimizer>: Codable {
             return bytes
         }
         switch tensor {
-        case let .float(values): return image(values, descriptor: "<f4")
-        case let .double(values): return image(values, descriptor: "<f8")
+        case let .float(values):
+            if let words, let encoded = exactWords(values, words) { return image(encoded, descriptor: "<u2") }
+            return image(values.map(\.bitPattern), descriptor: "<f4")
+        case let .double(values): return image(values.map(\.bitPattern), descriptor: "<f8")
         }
+    }
+
+    /// The 16-bit words of `values` in `precision` when decoding them gives back every value's
+    /// bits (NaN payloads included), else nil.
+    static func exactWords(_ values: [Float], _ precision: StoragePrecision) -> [UInt16]? {
+        guard let words = try? precision.encode(values), let decoded = try? precision.decode(words),
+              zip(values, decoded).allSatisfy({ $0.bitPattern == $1.bitPattern }) else { return nil }
+        return words
     }
 
     /// Copies the saved parameters into `model`.
@@ -143,10 +174,10 @@ public struct TrainingCheckpoint<O: Optimizer>: Codable {
         return decoder
     }
 
-    /// Throws unless `archive` has this version's format, naming an earlier kronkit's.
+    /// Throws unless `archive` has a format this version reads, naming an earlier kronkit's.
     /// - Throws: ``OptimizerError/malformedCheckpoint(path:reason:)``.
     static func requireCurrentFormat(_ archive: CheckpointArchive, path: String) throws {
-        guard archive.format != formatName else { return }
+        guard !readableFormats.contains(archive.format ?? "") else { return }
         if archive.format == "kronkit-checkpoint-2" {
             throw OptimizerError.malformedCheckpoint(
                 path: path, reason: "was written by an earlier kronkit (kronkit-checkpoint-2), whose K-FAC state and run "
@@ -155,4 +186,17 @@ public struct TrainingCheckpoint<O: Optimizer>: Codable {
         throw OptimizerError.malformedCheckpoint(
             path: path, reason: "has format \(archive.format ?? "none"), expected \(formatName)")
     }
+}
+
+/// An optimizer whose state (and model) is stored in a low precision: its checkpoint holds
+/// 16-bit words.
+protocol StoredInLowPrecision {
+    var precision: StoragePrecision { get }
+}
+
+extension LowPrecisionOptimizer: StoredInLowPrecision {}
+
+extension StoragePrecision {
+    /// This precision when it has a 16-bit encoding, else nil.
+    var sixteenBitOrNil: StoragePrecision? { isSixteenBit ? self : nil }
 }

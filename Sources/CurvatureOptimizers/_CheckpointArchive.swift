@@ -14,6 +14,10 @@ struct CheckpointArchive {
     var format: String? { string("format") }
     var method: String? { string("method") }
     var precision: String? { string("precision") }
+    /// The manifest's `tensorWords`: the 16-bit format of its `<u2` tensors, if any.
+    var tensorWords: StoragePrecision? {
+        string("tensorWords").flatMap(StoragePrecision.init(rawValue:))?.sixteenBitOrNil
+    }
 
     /// The manifest's `userInfo` strings.
     var userInfo: [String: String] {
@@ -75,7 +79,17 @@ struct CheckpointArchive {
             }
             let entry = "\(path) (tensors/\(index).npy)"
             do {
-                if bytes.count > 12, String(decoding: bytes[10..<min(bytes.count, 40)], as: UTF8.self).contains("<f4") {
+                let header = bytes.count > 12 ? String(decoding: bytes[10..<min(bytes.count, 40)], as: UTF8.self) : ""
+                if header.contains("<u2") {
+                    guard let words = tensorWords else {
+                        throw OptimizerError.malformedCheckpoint(
+                            path: path, reason: "tensors/\(index).npy holds 16-bit words but the manifest names no "
+                                + "tensorWords format (bfloat16 or float16)")
+                    }
+                    let values = try NumPyFormat.decodeIntegers(bytes, path: entry).values
+                    return .float(try words.decode(values.map { UInt16(truncatingIfNeeded: $0) }))
+                }
+                if header.contains("<f4") {
                     return .float(try NumPyFormat.decode(bytes, as: Float.self, path: entry).elements)
                 }
                 return .double(try NumPyFormat.decode(bytes, as: Double.self, path: entry).elements)

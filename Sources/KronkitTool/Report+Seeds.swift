@@ -14,14 +14,15 @@ extension Report {
         let targetName = name(of: target)
         let runs = Set(summaries.map(\.records.count)).sorted().map(String.init).joined(separator: "/")
         let best = bestFirstOrder(summaries) { $0.steps.median }
+        let scaled = summaries.contains { $0.records.contains { $0.lossScaling != nil } }
         var lines = [
             resolutionNote,
             "Median [min–max] over \(runs) seeds per method; a run that does not reach the target counts as slower "
                 + "than every run that does (n.r. = not reached).",
             "",
             "| method | runs | train loss | test loss | test acc | steps to \(targetName) | s to \(targetName) "
-                + "| reached | steps vs best 1st-order | ms/step | state |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+                + "| reached | steps vs best 1st-order | ms/step | state |" + (scaled ? " skipped steps | final loss scale |" : ""),
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + (scaled ? "---:|---:|" : ""),
         ]
         for summary in summaries {
             let lasts = summary.records.compactMap(\.rows.last)
@@ -36,7 +37,7 @@ extension Report {
                 ratio = String(format: "%.2f×", steps / bestSteps)
             }
             let perStep = SeedSummary.median(summary.records.compactMap(\.secondsPerStep))
-            let cells: [String] = [
+            var cells: [String] = [
                 name, "\(summary.records.count)", median(\.trainLoss).map(number) ?? "–",
                 median(\.testLoss).map(number) ?? "–", median(\.testAccuracy).map(percent) ?? "–",
                 spread(summary.steps, decimals: 0), spread(summary.seconds, decimals: 2),
@@ -44,6 +45,7 @@ extension Report {
                 perStep.map { String(format: "%.1f", 1000 * $0) } ?? "–",
                 bytes(summary.records.map(\.stateBytes).max() ?? 0),
             ]
+            if scaled { cells += lossScalingCells(summary.records) }
             lines.append("| " + cells.joined(separator: " | ") + " |")
         }
         lines.append("")
@@ -77,6 +79,17 @@ extension Report {
                 + "runs reached it.")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The skipped steps of each seed's run, and the final loss scales (each distinct one once),
+    /// of low-precision runs: `0, 2, 1` and `65536, 32768`; `–` for runs without loss scaling.
+    static func lossScalingCells(_ records: [RunRecord]) -> [String] {
+        let outcomes = records.compactMap(\.lossScaling)
+        guard !outcomes.isEmpty else { return ["–", "–"] }
+        var scales: [Double] = []
+        for scale in outcomes.map(\.finalScale) where !scales.contains(scale) { scales.append(scale) }
+        return [outcomes.map { "\($0.skippedSteps)" }.joined(separator: ", "),
+                scales.map(RunRecord.LossScalingOutcome.scaleText).joined(separator: ", ")]
     }
 
     /// The first-order summary with the smallest `key` (a median), if any has one.

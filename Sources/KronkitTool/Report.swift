@@ -74,12 +74,13 @@ enum Report {
     static func comparisonTable(_ records: [RunRecord], target: RunRecord.Target) -> String {
         let targetName = name(of: target)
         let best = bestFirstOrder(records, target: target)
+        let scaled = records.contains { $0.lossScaling != nil }
         var lines = [
             resolutionNote,
             "",
             "| method | train loss | test loss | test acc | steps to \(targetName) | s to \(targetName) "
-                + "| steps vs best 1st-order | ms/step | state |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+                + "| steps vs best 1st-order | ms/step | state |" + (scaled ? " loss scaling |" : ""),
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|" + (scaled ? "---:|" : ""),
         ]
         for record in records {
             let last = record.rows.last
@@ -95,8 +96,9 @@ enum Report {
             let steps: String = reached.map { "\($0.step)" } ?? "not reached"
             let seconds: String = reached.map { String(format: "%.2f", $0.seconds) } ?? "–"
             let perStep: String = record.secondsPerStep.map { String(format: "%.1f", 1000 * $0) } ?? "–"
-            let cells: [String] = [name, trainLoss, testLoss, accuracy, steps, seconds, ratio, perStep,
+            var cells: [String] = [name, trainLoss, testLoss, accuracy, steps, seconds, ratio, perStep,
                                    bytes(record.stateBytes)]
+            if scaled { cells.append(record.lossScaling?.description ?? "–") }
             lines.append("| " + cells.joined(separator: " | ") + " |")
         }
         lines.append("")

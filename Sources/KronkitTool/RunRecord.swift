@@ -24,6 +24,28 @@ struct RunRecord: Sendable {
     var outcome: Outcome
     /// The seed of the initial weights, the batch order and the Monte-Carlo Fisher.
     var seed: UInt64 = 0
+    /// How loss scaling went in a bfloat16/float16 run; nil in float32/float64.
+    var lossScaling: LossScalingOutcome?
+
+    /// The steps dynamic loss scaling skipped (their scaled gradients overflowed) and the
+    /// scale `S` at the end of a low-precision run.
+    struct LossScalingOutcome: Sendable, Equatable {
+        var skippedSteps: Int
+        var finalScale: Double
+
+        init(_ scaler: LossScaler) {
+            (skippedSteps, finalScale) = (scaler.skippedSteps, scaler.scale)
+        }
+
+        /// `3 skipped, S = 16384`.
+        var description: String { "\(skippedSteps) skipped, S = \(Self.scaleText(finalScale))" }
+
+        /// A scale as written: exactly when it is a whole number (powers of two, as dynamic
+        /// scaling makes them), else in shortest round-trip form.
+        static func scaleText(_ scale: Double) -> String {
+            scale == scale.rounded() && abs(scale) < 1e15 ? "\(Int64(scale))" : "\(scale)"
+        }
+    }
 
     /// Test accuracy within this of an accuracy target (or test loss within this fraction above
     /// a loss target) switches a comparison's run to an evaluation after every step until the

@@ -154,6 +154,7 @@ struct Runner {
                          stateBytes: session.optimizer.stateSize
                              * (options.precision.storage?.bytesPerValue ?? MemoryLayout<O.Scalar>.size),
                          totalSteps: totalSteps, finalStep: session.state.step, finalSeconds: session.state.elapsed,
-                         outcome: outcome, seed: seed)
+                         outcome: outcome, seed: seed,
+                         lossScaling: (session.optimizer as? any LossScaledOptimizer).map { .init($0.scaler) })
     }
 }

@@ -75,6 +75,7 @@ struct Train: ToolCommand {
                 var line = "seed \(seed): \(record.finalStep) steps in \(String(format: "%.2f", record.finalSeconds)) s, "
                     + "test loss \(Report.number(last.testLoss))"
                 if let accuracy = last.testAccuracy { line += ", test accuracy \(Report.percent(accuracy))" }
+                if let scaling = record.lossScaling { line += ", loss scaling: \(scaling.description)" }
                 if case let .failed(reason) = record.outcome { line += " (failed: \(reason))" }
                 console.print(line)
             }
@@ -124,6 +125,10 @@ struct Train: ToolCommand {
             summary += ", test loss \(Report.number(last.testLoss)) (step \(last.step))"
             if let accuracy = last.testAccuracy { summary += ", test accuracy \(Report.percent(accuracy))" }
             console.print(summary)
+        }
+        if let scaling = record.lossScaling {
+            console.print("Loss scaling: \(scaling.skippedSteps) steps skipped (scaled gradients overflowed), "
+                + "final loss scale \(RunRecord.LossScalingOutcome.scaleText(scaling.finalScale))")
         }
         if case .failed = record.outcome {
             console.print("Wrote \(csv) and \(svg)")

@@ -138,10 +138,6 @@ struct TrainingOptions: ParsableArguments {
     func requireBuiltCombination(processes: Int) throws {
         let adaptive = methodOptions.adaptive == true
         if let storage = precision.storage {
-            if model == .vit {
-                throw ValidationError("--model vit runs in float32 or float64: the \(storage) storage wrapper does "
-                    + "not yet reach the layers inside its residual blocks")
-            }
             if adaptive {
                 throw ValidationError("--adaptive runs in float32 or float64: the exact GGN has no Jacobian-vector "
                     + "product through the \(storage) storage wrapper")

@@ -10,12 +10,22 @@ import DenseLinearAlgebra
 /// (``CompositeLayer``); each is a ``ParameterizedLayer`` with `R` shared positions, so
 /// K-FAC-expand and -reduce apply to each of them (Eschenhagen et al. 2023, Sec. 2).
 ///
+/// **Low precision** (``StorageRoundingComposite/storingLayers(in:)``): the four projections
+/// store as ``StorageRoundedTrainableLayer``s, and the attention core is one fused kernel, as
+/// FlashAttention (Dao et al. 2022) runs it on bf16/fp16 hardware: it reads the stored `Q`, `K`,
+/// `V` and computes the scores, the softmax and `∂P`, `∂T` in Float; only its results — the
+/// mixed values fed to `W_O` and `∂Q`, `∂K`, `∂V` — are rounded when stored. The summed input
+/// gradient is rounded by the enclosing ``StorageRoundedCompositeLayer``.
+///
 /// - Complexity: per example `8·R·d²` flops for the projections and `4·R²·d` for the
 ///   attention forward, twice that backward; keeps the attention weights (`heads·R²` per example).
 public struct MultiHeadSelfAttention<Scalar: LinearAlgebraScalar>: CompositeLayer {
-    /// The query, key, value and output projections, `d → d` shared over `R` tokens.
-    public private(set) var query, key, value, output: Dense<Scalar>
+    /// The query, key, value and output projections, `d → d` shared over `R` tokens: ``Dense``
+    /// layers, wrapped in ``StorageRoundedTrainableLayer`` once the layer stores in a low precision.
+    public private(set) var query, key, value, output: any ParameterizedLayer<Scalar>
     @usableFromInline var attention: _ScaledDotProductAttention<Scalar>
+    /// The format the attention core's results are stored in (nil: `Scalar`, unrounded).
+    public private(set) var storage: StoragePrecision?
 
     /// Self-attention for `positions` tokens of `features` values with `heads` heads,
     /// projections drawn Glorot-uniform (biases zero).
@@ -56,10 +66,11 @@ public struct MultiHeadSelfAttention<Scalar: LinearAlgebraScalar>: CompositeLaye
 
     public mutating func updateTrainableLayer(_ k: Int, _ update: (inout any TrainableLayer<Scalar>) throws -> Void)
         throws {
-        func change(_ projection: inout Dense<Scalar>) throws {
+        func change(_ projection: inout any ParameterizedLayer<Scalar>) throws {
             var layer: any TrainableLayer<Scalar> = projection
             try update(&layer)
-            guard let changed = layer as? Dense<Scalar> else {
+            guard let changed = layer as? any ParameterizedLayer<Scalar>,
+                  ObjectIdentifier(type(of: changed)) == ObjectIdentifier(type(of: projection)) else {
                 throw LinearAlgebraError.invalidArgument(
                     operation: "MultiHeadSelfAttention", detail: "projection \(k) replaced by a \(type(of: layer))")
             }
@@ -80,7 +91,7 @@ public struct MultiHeadSelfAttention<Scalar: LinearAlgebraScalar>: CompositeLaye
         try requireInputRows(input, "MultiHeadSelfAttention.forward")
         let mixed = try attention.forward(queries: query.forward(input), keys: key.forward(input),
                                           values: value.forward(input))
-        return try output.forward(mixed)
+        return try output.forward(stored(mixed))
     }
 
     public mutating func backward(_ outputGradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
@@ -93,12 +104,48 @@ public struct MultiHeadSelfAttention<Scalar: LinearAlgebraScalar>: CompositeLaye
         -> Matrix<Scalar> {
         let mixed = try output.backward(outputGradient, producing: products.union(.inputGradient))
         let (dq, dk, dv) = try attention.backward(mixed)
-        var inputGradient = try query.backward(dq, producing: products)
-        let fromKeys = try key.backward(dk, producing: products)
-        let fromValues = try value.backward(dv, producing: products)
+        var inputGradient = try query.backward(stored(dq), producing: products)
+        let fromKeys = try key.backward(stored(dk), producing: products)
+        let fromValues = try value.backward(stored(dv), producing: products)
         guard products.contains(.inputGradient) else { return inputGradient }
         try inputGradient.add(fromKeys, scaledBy: 1)
         try inputGradient.add(fromValues, scaledBy: 1)
         return inputGradient
+    }
+}
+
+extension MultiHeadSelfAttention: StorageRoundingComposite {
+    /// The layer with its projections wrapped in ``StorageRoundedTrainableLayer`` (weights
+    /// rounded now) and the attention core's results rounded to `precision` when stored.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` when the layer
+    ///   already stores in another precision; as ``StorageRoundedTrainableLayer/init(_:precision:)``.
+    public func storingLayers(in precision: StoragePrecision) throws -> MultiHeadSelfAttention {
+        if let storage {
+            guard storage == precision else {
+                throw LinearAlgebraError.invalidArgument(
+                    operation: "MultiHeadSelfAttention.storingLayers(in:)",
+                    detail: "the layer already stores in \(storage.rawValue), asked for \(precision.rawValue)")
+            }
+            return self
+        }
+        func wrapped<P: ParameterizedLayer>(_ projection: P) throws -> any ParameterizedLayer<Scalar>
+            where P.Scalar == Scalar {
+            try StorageRoundedTrainableLayer(projection, precision: precision)
+        }
+        var stored = self
+        (stored.query, stored.key, stored.value, stored.output) =
+            (try wrapped(query), try wrapped(key), try wrapped(value), try wrapped(output))
+        stored.storage = precision
+        return stored
+    }
+
+    public mutating func setInnerLossScale(_ scale: Scalar) {
+        (query, key, value, output) = (settingLossScale(query, to: scale), settingLossScale(key, to: scale),
+                                       settingLossScale(value, to: scale), settingLossScale(output, to: scale))
+    }
+
+    /// `values` as the attention core stores them: rounded to ``storage`` (unchanged without one).
+    func stored(_ values: Matrix<Scalar>) -> Matrix<Scalar> {
+        storage.map { $0.rounded(values) } ?? values
     }
 }

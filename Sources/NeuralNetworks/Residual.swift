@@ -59,3 +59,16 @@ public struct Residual<Scalar: LinearAlgebraScalar>: CompositeLayer {
         return inputGradient
     }
 }
+
+extension Residual: StorageRoundingComposite {
+    /// The residual connection with its body stored in `precision` (``Sequential/storing(in:)``);
+    /// the sum `x + body(x)` is rounded by the enclosing ``StorageRoundedCompositeLayer``.
+    /// - Throws: as ``Sequential/storing(in:)``.
+    public func storingLayers(in precision: StoragePrecision) throws -> Residual {
+        var stored = self
+        stored.body = try body.storing(in: precision)
+        return stored
+    }
+
+    public mutating func setInnerLossScale(_ scale: Scalar) { body.setInnerLossScale(scale) }
+}

@@ -1,13 +1,16 @@
 import DenseLinearAlgebra
 
-extension Sequential {
-    /// The network with every layer's stored values in `precision`: parameterised layers
-    /// wrapped in ``StorageRoundedParameterizedLayer`` (weights rounded now), the others in
-    /// ``StorageRoundedLayer``; layers already wrapped are kept. Data fed to it should be
-    /// rounded too (`StoragePrecision.rounded(_:)` on each batch).
+extension Sequential: StorageRoundingComposite {
+    /// The network with every layer's stored values in `precision`: trainable layers wrapped in
+    /// ``StorageRoundedTrainableLayer`` (parameters rounded now), composite layers (``Residual``,
+    /// ``MultiHeadSelfAttention``, a nested `Sequential`) in ``StorageRoundedCompositeLayer``
+    /// (which wraps the layers inside them in turn), the others in ``StorageRoundedLayer``;
+    /// layers already wrapped are kept. Data fed to it should be rounded too
+    /// (`StoragePrecision.rounded(_:)` on each batch).
     /// - Complexity: one rounding pass over the weights.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` when the network
-    ///   already stores in another precision; ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)``
+    ///   already stores in another precision, or holds a composite layer that cannot store its
+    ///   inner layers; ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)``
     ///   when a weight overflows the format.
     public func storing(in precision: StoragePrecision) throws -> Sequential {
         if let current = storagePrecision {
@@ -18,16 +21,16 @@ extension Sequential {
             }
             return self
         }
-        func wrap<P: ParameterizedLayer>(_ layer: P) throws -> any Layer<Scalar> where P.Scalar == Scalar {
-            try StorageRoundedParameterizedLayer(layer, precision: precision)
-        }
-        func wrap<L: Layer>(plain layer: L) -> any Layer<Scalar> where L.Scalar == Scalar {
-            StorageRoundedLayer(layer, precision: precision)
-        }
-        return try Sequential(layers.map { layer in
-            if let parameterized = layer as? any ParameterizedLayer<Scalar> { return try wrap(parameterized) }
-            return wrap(plain: layer)
-        })
+        return try Sequential(layers.map { try storedLayer($0, in: precision) })
+    }
+
+    /// ``storing(in:)``: a `Sequential` inside a composite layer stores like a network.
+    public func storingLayers(in precision: StoragePrecision) throws -> Sequential {
+        try storing(in: precision)
+    }
+
+    public mutating func setInnerLossScale(_ scale: Scalar) {
+        layers = layers.map { settingLossScale($0, to: scale) }
     }
 
     /// The precision every layer stores in, or nil when the layers are not all wrapped by
@@ -55,14 +58,6 @@ extension Sequential {
             throw LinearAlgebraError.invalidArgument(
                 operation: "Sequential.setLossScale", detail: "the network does not store in a low precision")
         }
-        func rescaled<L: StorageRoundingLayer>(_ layer: L) -> any Layer<Scalar> where L.Scalar == Scalar {
-            var copy = layer
-            copy.lossScale = scale
-            return copy
-        }
-        self = try Sequential(layers.map { layer in
-            let wrapped = layer as! any StorageRoundingLayer<Scalar>
-            return rescaled(wrapped)
-        })
+        setInnerLossScale(scale)
     }
 }

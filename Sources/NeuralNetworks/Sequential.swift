@@ -15,8 +15,9 @@ import DenseLinearAlgebra
 /// A `Sequential` is itself a ``CompositeLayer``, so a sub-chain can sit inside another layer
 /// (the body of a ``Residual``).
 public struct Sequential<Scalar: LinearAlgebraScalar>: CompositeLayer {
-    /// The layers, input first.
-    public private(set) var layers: [any Layer<Scalar>]
+    /// The layers, input first. Set inside the module only to replace layers by layers of the
+    /// same types (a loss scale passed to the storage wrappers), which keeps ``slots`` valid.
+    public internal(set) var layers: [any Layer<Scalar>]
     /// Where trainable layer `k` lives: `layers[layer]` itself (`inner == nil`) or that
     /// composite's trainable layer `inner`.
     private let slots: [(layer: Int, inner: Int?)]

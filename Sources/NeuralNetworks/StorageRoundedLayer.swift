@@ -40,7 +40,7 @@ public struct StorageRoundedLayer<Wrapped: Layer>: StorageRoundingLayer {
 }
 
 /// A layer that stores its values in a ``/DenseLinearAlgebra/StoragePrecision`` and knows the
-/// loss scale its incoming gradients carry (see ``StorageRoundedParameterizedLayer``).
+/// loss scale its incoming gradients carry (see ``StorageRoundedTrainableLayer``).
 public protocol StorageRoundingLayer<Scalar>: Layer {
     /// The format every stored value of the layer is rounded to.
     var precision: StoragePrecision { get }

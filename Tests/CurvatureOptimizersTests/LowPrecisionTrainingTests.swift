@@ -29,10 +29,15 @@ struct LowPrecisionTrainingTests {
     /// `tr G = b·‖g‖²`), which bounds how much the damped inverse amplifies a relative error of
     /// its factors or of the gradient [Higham 2002, Thm. 7.2].
     static func kroneckerAmplification(_ model: Sequential<Float>) throws -> Double {
+        try kroneckerAmplification(model, damping: blockOptions.damping)
+    }
+
+    /// ``kroneckerAmplification(_:)`` for another damping `λ`.
+    static func kroneckerAmplification(_ model: Sequential<Float>, damping: Double) throws -> Double {
         try model.parameterizedLayers.map { layer in
             let traceA = Double(try layer.inputs.gram(.none).trace()) / Double(layer.inputs.columns)
             let traceG = Double(layer.batchSize) * Double(try layer.outputGradients.gram(.none).trace())
-            return 1 + traceA * traceG / blockOptions.damping
+            return 1 + traceA * traceG / damping
         }.max() ?? 1
     }
 
@@ -98,18 +103,9 @@ struct LowPrecisionTrainingTests {
     @Test(arguments: cases)
     func oneStepInBFloat16(_ method: LowPrecisionCase) throws {
         let precision = StoragePrecision.bfloat16
-        let loss = SoftmaxCrossEntropy<Float>()
         let (start, input, target) = try Self.setUp(precision)
-        var reference = start
-        var floatOptimizer = try method.make(reference)
-        _ = try floatOptimizer.step(&reference, input: input, target: target, loss: loss)
-        let kappa = try method.amplification(reference)
-
-        var stored = try start.storing(in: precision)
-        var optimizer = try Self.lowPrecision(method.make(stored), precision)
-        _ = try optimizer.step(&stored, input: input, target: target, loss: loss)
-
-        let (directions, floatDirections) = (try Self.velocities(optimizer), try Self.velocities(floatOptimizer))
+        let (directions, floatDirections, kappa, stored) = try Self.oneStep(method, from: start, input: input,
+                                                                          target: target, precision)
         #expect(directions.count == 2 && floatDirections.count == 2, "\(method): one momentum buffer per layer")
         let u = precision.unitRoundoff
         for (k, (low, float)) in zip(directions, floatDirections).enumerated() {
@@ -123,6 +119,22 @@ struct LowPrecisionTrainingTests {
         for parameter in stored.parameters {
             parameter.withUnsafeBufferPointer { #expect(precision.holdsOnlyStoredValues($0)) }
         }
+    }
+
+    /// One step of `method` in Float from `start` and one in `precision` from `start` stored:
+    /// each run's directions (``velocities(_:)``), `κ` from the Float run's captures, and the
+    /// low-precision model after its step.
+    static func oneStep(_ method: LowPrecisionCase, from start: Sequential<Float>, input: Matrix<Float>,
+                        target: Matrix<Float>, _ precision: StoragePrecision) throws
+        -> (directions: [[Float]], floatDirections: [[Float]], kappa: Double, stored: Sequential<Float>) {
+        let loss = SoftmaxCrossEntropy<Float>()
+        var reference = start
+        var floatOptimizer = try method.make(reference)
+        _ = try floatOptimizer.step(&reference, input: input, target: target, loss: loss)
+        var stored = try start.storing(in: precision)
+        var optimizer = try lowPrecision(method.make(stored), precision)
+        _ = try optimizer.step(&stored, input: input, target: target, loss: loss)
+        return (try velocities(optimizer), try velocities(floatOptimizer), try method.amplification(reference), stored)
     }
 
     /// The momentum buffers (Adam: first moments `(1−β₁)·∇W` after one step) of `optimizer`'s
@@ -167,10 +179,10 @@ struct LowPrecisionTrainingTests {
         #expect(optimizer.stateBytes == optimizer.stateSize * 2)
     }
 
-    /// A bfloat16 run checkpointed at step 5 and resumed follows the uninterrupted run bit for bit.
-    @Test(arguments: [cases[2], cases[3], cases[7], cases[10]])
-    func resumeIsBitExactInBFloat16(_ method: LowPrecisionCase) throws {
-        let precision = StoragePrecision.bfloat16
+    /// A bfloat16 or float16 run checkpointed at step 5 (its tensors stored as 16-bit words) and
+    /// resumed follows the uninterrupted run bit for bit.
+    @Test(arguments: [cases[2], cases[3], cases[7], cases[10]], [StoragePrecision.bfloat16, .float16])
+    func resumeIsBitExact(_ method: LowPrecisionCase, _ precision: StoragePrecision) throws {
         let loss = SoftmaxCrossEntropy<Float>()
         let batches = try (0..<9).map {
             try TestModels.classificationBatch(Float.self, features: Self.features, classes: Self.classes,
@@ -186,8 +198,13 @@ struct LowPrecisionTrainingTests {
         var optimizer = try LowPrecisionOptimizer(optimizer, precision: precision)
         for batch in batches[0..<5] { _ = try optimizer.step(&model, input: batch.input, target: batch.target, loss: loss) }
         let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("kronkit-lowprec-\(name.replacingOccurrences(of: " ", with: "-")).npz").path
+            .appendingPathComponent("kronkit-lowprec-\(name.replacingOccurrences(of: " ", with: "-"))-\(precision).npz").path
         try TrainingCheckpoint(model: model, optimizer: optimizer).write(to: path)
+        let tensors = try NumPyArchive.read(contentsOf: path).filter { $0.name.hasPrefix("tensors/") }
+        // (SINGD's diagonal factors of this small network are below the tensor threshold: they
+        // stay in the manifest, and there may be no tensor at all.)
+        #expect(tensors.allSatisfy { String(decoding: $0.contents.prefix(40), as: UTF8.self).contains("<u2") },
+                "\(name) \(precision): every tensor stored as 16-bit words")
         for batch in batches[5...] { _ = try optimizer.step(&model, input: batch.input, target: batch.target, loss: loss) }
 
         let checkpoint = try TrainingCheckpoint<LowPrecisionOptimizer<O>>.read(from: path)
@@ -200,7 +217,58 @@ struct LowPrecisionTrainingTests {
         var resumed = checkpoint.optimizer
         #expect(resumed.precision == precision)
         for batch in batches[5...] { _ = try resumed.step(&resumedModel, input: batch.input, target: batch.target, loss: loss) }
-        #expect(resumedModel.parameters == model.parameters, "\(name) resumed bit for bit")
+        #expect(resumedModel.parameters.map { $0.elements.map(\.bitPattern) } == model.parameters.map { $0.elements.map(\.bitPattern) },
+                "\(name) \(precision) resumed bit for bit")
         #expect(resumed.stepCount == optimizer.stepCount)
+    }
+
+    /// The 16-bit checkpoint is the float32 one with every tensor value in 2 bytes instead of 4:
+    /// written both ways (``TrainingCheckpoint/tensorWords`` set, and nil), the files differ by
+    /// `2·n` bytes for the `n` values of the tensors, less the manifest's `tensorWords` entry
+    /// (under 64 bytes); both read back to the same bits. A `-3` file (float32 tensors only, no
+    /// `tensorWords`) is still read.
+    @Test(arguments: [StoragePrecision.bfloat16, .float16])
+    func checkpointStoresSixteenBitWords(_ precision: StoragePrecision) throws {
+        let loss = SoftmaxCrossEntropy<Float>()
+        var model = try TestModels.tanhNetwork(Float.self, inputs: 20, hidden: 32, outputs: 4, seed: 5).storing(in: precision)
+        var optimizer = try LowPrecisionOptimizer(
+            KFAC(model: model, options: Self.kfacOptions, configuration: .init(options: Self.blockOptions), seed: 3),
+            precision: precision)
+        let (input, target) = try TestModels.classificationBatch(Float.self, features: 20, classes: 4, batch: 16, seed: 6)
+        for _ in 0..<2 { _ = try optimizer.step(&model, input: input, target: target, loss: loss) }
+        let directory = FileManager.default.temporaryDirectory
+        let (sixteen, thirtyTwo, older) = (directory.appendingPathComponent("kronkit-words-\(precision).npz").path,
+                                           directory.appendingPathComponent("kronkit-floats-\(precision).npz").path,
+                                           directory.appendingPathComponent("kronkit-format3-\(precision).npz").path)
+        var checkpoint = TrainingCheckpoint(model: model, optimizer: optimizer)
+        #expect(checkpoint.tensorWords == precision && checkpoint.format == "kronkit-checkpoint-4")
+        try checkpoint.write(to: sixteen)
+        checkpoint.tensorWords = nil
+        try checkpoint.write(to: thirtyTwo)
+        checkpoint.format = "kronkit-checkpoint-3"
+        try checkpoint.write(to: older)
+
+        let encoder = CheckpointTreeEncoder()
+        _ = try encoder.encode(checkpoint)
+        let values = encoder.tensors.reduce(0) { $0 + $1.count }
+        func size(_ path: String) throws -> Int {
+            (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        }
+        let saved = try size(thirtyTwo) - size(sixteen)
+        #expect(values > 1000 && saved <= 2 * values && saved > 2 * values - 64,
+                "\(precision): \(saved) bytes saved for \(values) tensor values")
+        let parametersOf = { (path: String) in
+            try TrainingCheckpoint<LowPrecisionOptimizer<KFAC<Float>>>.read(from: path).parameters.map { $0.elements.map(\.bitPattern) }
+        }
+        let expected = model.parameters.map { $0.elements.map(\.bitPattern) }
+        #expect(try parametersOf(sixteen) == expected && parametersOf(thirtyTwo) == expected && parametersOf(older) == expected)
+        let restored = try TrainingCheckpoint<LowPrecisionOptimizer<KFAC<Float>>>.read(from: sixteen).optimizer
+        let (a, b) = (CheckpointTreeEncoder(tensorThreshold: 0), CheckpointTreeEncoder(tensorThreshold: 0))
+        _ = try a.encode(restored)
+        _ = try b.encode(optimizer)
+        #expect(zip(a.tensors, b.tensors).allSatisfy { pair in
+            guard case let (.float(x), .float(y)) = pair else { return false }
+            return x.map(\.bitPattern) == y.map(\.bitPattern)
+        } && a.tensors.count == b.tensors.count)
     }
 }

@@ -44,4 +44,45 @@ struct LowPrecisionToolTests {
         #expect(run.status == 0, "\(run.errors)")
         #expect(run.output.contains("float16"))
     }
+
+    @Test("train prints the steps dynamic loss scaling skipped and the final scale, as the checkpoint holds them")
+    func trainPrintsLossScaling() throws {
+        let folder = temporaryFolder()
+        let run = ToolHarness.run(["train", "--optimizer", "kfac", "--precision", "float16", "--steps", "3",
+                                   "-o", folder] + tinyRun)
+        #expect(run.status == 0, "\(run.errors)")
+        let scaler = try TrainingCheckpoint<LowPrecisionOptimizer<KFAC<Float>>>.read(from: folder + "/checkpoint.npz")
+            .optimizer.scaler
+        #expect(run.output.contains("Loss scaling: \(scaler.skippedSteps) steps skipped (scaled gradients overflowed), "
+            + "final loss scale \(RunRecord.LossScalingOutcome.scaleText(scaler.scale))"), "\(run.output)")
+        let plain = ToolHarness.run(["train", "--optimizer", "kfac", "--steps", "2", "-o", temporaryFolder("plain")] + tinyRun)
+        #expect(plain.status == 0 && !plain.output.contains("Loss scaling"))
+    }
+
+    @Test("compare's tables show skipped steps and the final loss scale of low-precision runs only")
+    func tablesShowLossScaling() throws {
+        func record(_ seed: UInt64, skipped: Int?, scale: Double) throws -> RunRecord {
+            let row = MetricsRow(step: 10, epoch: 1, seconds: 1, trainLoss: 0.5, testLoss: 0.5, testAccuracy: 0.9,
+                                 timings: PhaseTimings())
+            var record = RunRecord(method: .kfac, rows: [row], stateBytes: 1000, totalSteps: 10, finalStep: 10,
+                                   finalSeconds: 1, outcome: .finished, seed: seed)
+            if let skipped {
+                var scaler = try LossScaler(.dynamic(initial: scale * pow(2, Double(skipped)), growthInterval: 2000, factor: 2))
+                for _ in 0..<skipped { _ = scaler.recordOverflow() }
+                record.lossScaling = .init(scaler)
+            }
+            return record
+        }
+        let target = RunRecord.Target.accuracy(0.9)
+        let scaled = Report.comparisonTable([try record(0, skipped: 3, scale: 16384)], target: target)
+        #expect(scaled.contains("| loss scaling |") && scaled.contains("| 3 skipped, S = 16384 |"), "\(scaled)")
+        let plain = Report.comparisonTable([try record(0, skipped: nil, scale: 1)], target: target)
+        #expect(!plain.contains("loss scaling"))
+        let seeds = Report.seedTable(SeedSummary.grouped([try record(0, skipped: 0, scale: 65536),
+                                                          try record(1, skipped: 3, scale: 8192),
+                                                          try record(2, skipped: 1, scale: 32768)], target: target),
+                                     target: target)
+        #expect(seeds.contains("| skipped steps | final loss scale |") && seeds.contains("| 0, 3, 1 | 65536, 8192, 32768 |"),
+                "\(seeds)")
+    }
 }

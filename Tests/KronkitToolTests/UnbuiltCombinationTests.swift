@@ -5,10 +5,9 @@ import Testing
 /// process count, before any data is read), each with a message naming what is missing.
 @Suite("Unbuilt combinations are refused up front")
 struct UnbuiltCombinationTests {
-    @Test("vit or --adaptive in 16 bits, --adaptive on vit, a loss scale outside Float's range")
+    @Test("--adaptive in 16 bits, --adaptive on vit, a loss scale outside Float's range; vit in 16 bits is accepted")
     func refusedWhileParsing() {
         let refused: [([String], String)] = [
-            (["--model", "vit", "--precision", "bfloat16"], "--model vit"),
             (["--optimizer", "kfac", "--adaptive", "--precision", "float16"], "--adaptive"),
             (["--optimizer", "kfac", "--adaptive", "--model", "vit"], "--adaptive"),
             (["--precision", "float16", "--loss-scale", "1e300"], "loss scale"),
@@ -22,6 +21,7 @@ struct UnbuiltCombinationTests {
             }
         }
         #expect((try? Train.parse(["--precision", "float16", "--loss-scale", "1024"])) != nil)
+        #expect((try? Train.parse(["--model", "vit", "--precision", "bfloat16"])) != nil)
     }
 
     @Test("16-bit storage and --adaptive are refused for more than one process, accepted for one")

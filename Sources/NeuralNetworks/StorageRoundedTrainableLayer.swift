@@ -1,9 +1,11 @@
 import DenseLinearAlgebra
 
-/// A parameterised layer whose stored values are those of a low precision: the weight (on
-/// every ``setWeight(_:)``, so after every optimizer update), the output `W̃ã` (one GEMM on
-/// storage values accumulated in Float, rounded on store), the returned input gradient
-/// `Wᵀg`, and the captured `g` and `∇W̃ = g ãᵀ` an optimizer reads.
+/// A trainable layer whose stored values are those of a low precision: the parameters (on
+/// every ``setWeight(_:)``, so after every optimizer update), the output (for a dense layer
+/// `W̃ã`, one GEMM on storage values accumulated in Float, rounded on store; for
+/// ``LayerNorm`` or ``PositionEmbedding`` the element-wise result computed in Float), the
+/// returned input gradient, and the gradients an optimizer reads: ``weightGradient`` and, for
+/// a ``ParameterizedLayer``, the captured ``outputGradients`` `g`.
 ///
 /// **Loss scaling.** Backpropagation runs on `S·∂L/∂y` (``lossScale`` `S`, so that small
 /// gradients survive float16's range); the captured ``outputGradients`` and
@@ -16,15 +18,17 @@ import DenseLinearAlgebra
 ///
 /// - Complexity: the wrapped layer's, plus one pass over the weight per update and over each
 ///   stored result per step.
-public struct StorageRoundedParameterizedLayer<Wrapped: ParameterizedLayer>: ParameterizedLayer, StorageRoundingLayer {
+public struct StorageRoundedTrainableLayer<Wrapped: TrainableLayer>: TrainableLayer, StorageRoundingLayer {
     public typealias Scalar = Wrapped.Scalar
 
     /// The layer that computes.
     public private(set) var wrapped: Wrapped
     public let precision: StoragePrecision
     public var lossScale: Scalar = 1
-    /// `g/S`, rounded; `d_out × 0` before the first backward pass.
-    public private(set) var outputGradients: Matrix<Scalar>
+    /// `g/S`, rounded, for a wrapped ``ParameterizedLayer`` (read as
+    /// ``ParameterizedLayer/outputGradients``); empty for other layers and before the first
+    /// backward pass.
+    private var capturedOutputGradients = Matrix<Scalar>()
     /// `∇W̃/S`, rounded; zeros before the first backward pass that computes it.
     public private(set) var weightGradient: Matrix<Scalar>
 
@@ -34,7 +38,9 @@ public struct StorageRoundedParameterizedLayer<Wrapped: ParameterizedLayer>: Par
     public init(_ wrapped: Wrapped, precision: StoragePrecision) throws {
         self.wrapped = wrapped
         self.precision = precision
-        outputGradients = wrapped.outputGradients
+        if let parameterized = wrapped as? any ParameterizedLayer<Scalar> {
+            capturedOutputGradients = parameterized.outputGradients
+        }
         weightGradient = wrapped.weightGradient
         try self.wrapped.setWeight(precision.rounded(wrapped.weight))
     }
@@ -42,12 +48,8 @@ public struct StorageRoundedParameterizedLayer<Wrapped: ParameterizedLayer>: Par
     public var inputSize: Int { wrapped.inputSize }
     public var outputSize: Int { wrapped.outputSize }
     public var weight: Matrix<Scalar> { wrapped.weight }
-    public var hasBias: Bool { wrapped.hasBias }
-    public var sharedDimension: Int { wrapped.sharedDimension }
-    public var batchSize: Int { wrapped.batchSize }
-    public var inputs: Matrix<Scalar> { wrapped.inputs }
 
-    /// Replaces `W̃` by the nearest storage values of `newWeight`.
+    /// Replaces the parameters by the nearest storage values of `newWeight`.
     /// - Throws: as ``TrainableLayer/setWeight(_:)``, also when the rounding overflows.
     public mutating func setWeight(_ newWeight: Matrix<Scalar>) throws {
         try wrapped.setWeight(precision.rounded(newWeight))
@@ -60,7 +62,9 @@ public struct StorageRoundedParameterizedLayer<Wrapped: ParameterizedLayer>: Par
     public mutating func backward(_ outputGradient: Matrix<Scalar>, producing products: BackwardProducts) throws
         -> Matrix<Scalar> {
         let inputGradient = precision.rounded(try wrapped.backward(outputGradient, producing: products))
-        outputGradients = unscaledAndRounded(wrapped.outputGradients)
+        if let parameterized = wrapped as? any ParameterizedLayer<Scalar> {
+            capturedOutputGradients = unscaledAndRounded(parameterized.outputGradients)
+        }
         if products.contains(.parameterGradients) { weightGradient = unscaledAndRounded(wrapped.weightGradient) }
         return inputGradient
     }
@@ -77,4 +81,14 @@ public struct StorageRoundedParameterizedLayer<Wrapped: ParameterizedLayer>: Par
         precision.round(&result)
         return result
     }
+}
+
+/// A wrapped dense layer (or convolution) is itself a parameterised layer: what the
+/// Kronecker-factored optimizers read, with its captures as stored.
+extension StorageRoundedTrainableLayer: ParameterizedLayer where Wrapped: ParameterizedLayer {
+    public var hasBias: Bool { wrapped.hasBias }
+    public var sharedDimension: Int { wrapped.sharedDimension }
+    public var batchSize: Int { wrapped.batchSize }
+    public var inputs: Matrix<Scalar> { wrapped.inputs }
+    public var outputGradients: Matrix<Scalar> { capturedOutputGradients }
 }
