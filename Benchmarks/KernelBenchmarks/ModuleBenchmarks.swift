@@ -70,6 +70,8 @@ func registerKroneckerBenchmarks<Scalar: LinearAlgebraScalar>(_ type: Scalar.Typ
         try eig.dampedInverse(applyingToMatrix: v, damping: Scalar(1e-3))
     }
     registerKernel(module, "Kronecker sum solve \(size)", type) { try sumEig.solve(x, shift: Scalar(1e-3)) }
+    registerKernel(module, "Kronecker sum matmat \(size)", type) { try sum.apply(to: x) }
+    registerKernel(module, "transposed matmat \(size)", type) { try product.applyTransposed(to: x) }
 }
 
 /// RandomizedRange: range finder, randomized EVD and SVD, Nyström, adaptive range finder.
@@ -143,6 +145,8 @@ func registerStructuredFactorsBenchmarks<Scalar: LinearAlgebraScalar>(_ type: Sc
     registerKernel(module, "LowerTriangularToeplitz matmat \(size)", type) { try lower.apply(to: x) }
     registerKernel(module, "LowerTriangularToeplitz solve \(size)", type) { try lower.solve(x) }
     registerKernel(module, "UpperTriangularToeplitz solve \(size)", type) { try upper.solve(x) }
+    registerKernel(module, "UpperTriangularToeplitz matmat \(size)", type) { try upper.apply(to: x) }
+    registerKernel(module, "LowerTriangularToeplitz inverse (Newton) n = \(n)", type) { try lower.inverse() }
     registerKernel(module, "BlockDiagonalMatrix matmat (block 30) \(size)", type) { try blockDiagonal.apply(to: x) }
     registerKernel(module, "BlockDiagonalMatrix projectingGram (block 30), X 128×\(n)", type) {
         try BlockDiagonalMatrix.projectingGram(of: batch, layout: .init(blockSize: 30))
@@ -179,8 +183,40 @@ func registerHierarchicalMatricesBenchmarks<Scalar: LinearAlgebraScalar>(_ type:
     registerKernel(module, "HODLR matvec \(size)", type) { try h.apply(to: b) }
 }
 
+/// LinearOperators and the operator algorithms: conjugate gradients and MINRES, the Hutchinson and
+/// Hutch++ trace estimators, stochastic Lanczos quadrature and block Lanczos, on a dense SPD matrix
+/// (condition number 10³) seen as an operator.
+func registerLinearOperatorsBenchmarks<Scalar: LinearAlgebraScalar>(_ type: Scalar.Type) throws {
+    var generator = Xoshiro256StarStar(seed: 38)
+    let n = 512
+    let m = try MatrixEnsemble<Scalar>.positiveDefinite(n, conditionNumber: 1e3, using: &generator)
+    let symmetric = try SymmetrizedOperator(m)
+    let b = try Matrix<Scalar>.randomGaussian(rows: n, columns: 1, using: &generator)
+    let options = KrylovOptions<Scalar>(relativeTolerance: Scalar.ulpOfOne.squareRoot() * 10)
+    let cg = try ConjugateGradients<Scalar>(options: options)
+    let minres = try MinimumResidual<Scalar>(options: options)
+    let hutchinson = try HutchinsonTraceEstimator<Scalar>(matrixVectorProducts: 30)
+    let hutchPlusPlus = try HutchPlusPlusTraceEstimator<Scalar>(matrixVectorProducts: 30)
+    let quadrature = try StochasticLanczosQuadrature<Scalar>(probes: 10, steps: 20)
+    let lanczos = BlockLanczos<Scalar>()
+    let module = "LinearOperators"
+    let size = "\(n)×\(n), κ = 10³"
+    var seeded = Xoshiro256StarStar(seed: 39)
+    registerKernel(module, "conjugate gradients \(size), 1 column", type) { try cg.solve(m, b) }
+    registerKernel(module, "MINRES \(size), 1 column", type) { try minres.solve(symmetric, b) }
+    registerKernel(module, "Hutchinson trace, 30 products, \(size)", type) { try hutchinson.estimate(m, using: &seeded) }
+    registerKernel(module, "Hutch++ trace, 30 products, \(size)", type) { try hutchPlusPlus.estimate(m, using: &seeded) }
+    registerKernel(module, "SLQ log-determinant, 10 probes × 20 steps, \(size)", type) {
+        try quadrature.logDeterminant(symmetric, using: &seeded)
+    }
+    registerKernel(module, "block Lanczos largest 8, \(size)", type) {
+        try lanczos.eigenpairs(8, .largest, of: symmetric, using: &seeded)
+    }
+}
+
 /// Every kernel module's benchmarks in precision `Scalar`.
 func registerModuleBenchmarks<Scalar: LinearAlgebraScalar>(_ type: Scalar.Type) throws {
+    try registerLinearOperatorsBenchmarks(type)
     try registerSymmetricEigenBenchmarks(type)
     try registerKroneckerBenchmarks(type)
     try registerRandomizedRangeBenchmarks(type)

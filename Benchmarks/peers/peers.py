@@ -7,6 +7,11 @@ JSON. With --kronkit FILE (kernel-report's `--only peers --json FILE`), prints o
 markdown table with ratios.
 
     python3 Benchmarks/peers/peers.py [--quick] [--json out.json] [--kronkit kernel-report-peers.json]
+    python3 Benchmarks/peers/peers.py --rounds 5 --kernel-report .build/release/kernel-report [--json out.json]
+
+With --rounds N and --kernel-report EXECUTABLE it alternates N times: kernel-report's peers section
+(a child process), then the NumPy/SciPy rows, and prints the medians over the rounds of each row's
+best time, so that both sides see the same load on a shared machine.
 
 Run with a Python that lacks NumPy/SciPy, the script creates the virtualenv
 .build/peers-venv (python3 -m venv; pip install numpy scipy threadpoolctl) and re-runs itself
@@ -328,22 +333,68 @@ def side_by_side(peers, kronkit):
     return "\n".join(lines)
 
 
+def median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def alternating_rounds(rounds, executable, quick):
+    """`rounds` times kernel-report's peers section, then the NumPy rows; the medians of both sides'
+    best times per row, with every round's value kept under `rounds`."""
+    import tempfile
+    kronkit_rounds, numpy_rounds, versions = [], [], {}
+    for index in range(rounds):
+        with tempfile.NamedTemporaryFile(suffix=".json") as output:
+            command = [executable, "--only", "peers", "--json", output.name] + (["--quick"] if quick else [])
+            print("round %d/%d: %s" % (index + 1, rounds, " ".join(command)), file=sys.stderr)
+            subprocess.check_call(command, stdout=subprocess.DEVNULL)
+            with open(output.name) as report:
+                kronkit_rounds.append(json.load(report))
+        print("round %d/%d: NumPy/SciPy" % (index + 1, rounds), file=sys.stderr)
+        rows, versions = run(quick)
+        numpy_rounds.append(rows)
+    kronkit = dict(kronkit_rounds[-1])
+    kronkit["peers"] = [dict(row, seconds=median([r["peers"][i]["seconds"] for r in kronkit_rounds]),
+                             rounds=[r["peers"][i]["seconds"] for r in kronkit_rounds])
+                        for i, row in enumerate(kronkit_rounds[-1]["peers"])]
+    rows = [dict(row, seconds=median([r[i]["seconds"] for r in numpy_rounds]),
+                 rounds=[r[i]["seconds"] for r in numpy_rounds])
+            for i, row in enumerate(numpy_rounds[-1])]
+    return rows, versions, kronkit
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, few repetitions")
     parser.add_argument("--json", help="write the NumPy/SciPy rows to this file")
     parser.add_argument("--kronkit", help="kernel-report --only peers --json output: print the side-by-side table")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="with --kernel-report: alternate this many rounds of both sides, report medians")
+    parser.add_argument("--kernel-report", help="the kernel-report executable, run once per round (--only peers)")
     arguments = parser.parse_args()
+    if arguments.kernel_report and arguments.kronkit:
+        parser.error("--kernel-report runs KronKit's side itself; --kronkit reads a finished run")
     ensure_environment()
-    rows, versions = run(arguments.quick)
-    document = {"machine": machine(versions), "mode": "quick" if arguments.quick else "full", "rows": rows}
+    kronkit = None
+    if arguments.kernel_report:
+        rows, versions, kronkit = alternating_rounds(max(1, arguments.rounds), arguments.kernel_report, arguments.quick)
+    else:
+        rows, versions = run(arguments.quick)
+    document = {"machine": machine(versions), "mode": "quick" if arguments.quick else "full", "rows": rows,
+                "rounds": max(1, arguments.rounds) if arguments.kernel_report else 1}
     text = json.dumps(document, indent=2, sort_keys=True)
     if arguments.json:
         with open(arguments.json, "w") as output:
             output.write(text + "\n")
     if arguments.kronkit:
         with open(arguments.kronkit) as report:
-            print(side_by_side(document, json.load(report)))
+            kronkit = json.load(report)
+    if kronkit is not None:
+        if document["rounds"] > 1:
+            print("Medians of %d alternating rounds (each round: KronKit, then NumPy/SciPy; best of several runs "
+                  "per row in each)" % document["rounds"])
+        print(side_by_side(document, kronkit))
     else:
         print(text)
 

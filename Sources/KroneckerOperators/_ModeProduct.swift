@@ -16,14 +16,59 @@ import DenseLinearAlgebra
 // Flops: `Σᵢ 2·mᵢ·nᵢ·(Π_{j>i} m_j)·(Π_{j<i} n_j)·k` — for two `n × n` factors
 // `4n³k` instead of the dense product's `2n⁴k`. See Notes/KroneckerOperators.md.
 
+/// The number of columns a Kronecker product processes together: as many as keep one intermediate
+/// of `entriesPerColumn` entries per column within 512 KiB (at least one, at most `k`). Column
+/// blocks of that width keep the intermediate between the mode products in the core's L2 cache
+/// (1–2 MiB on current server cores) instead of streaming it through memory, and keep the
+/// workspace small: the allocating forms then do not page-fault in a fresh buffer of
+/// `N·k` entries on every call (Notes/KroneckerOperators.md, "Column blocks").
+/// - Complexity: `O(1)`.
+@inlinable
+func kroneckerColumnBlock<Scalar: LinearAlgebraScalar>(entriesPerColumn: Int, columns k: Int, of _: Scalar.Type) -> Int {
+    let budget = 512 * 1024 / MemoryLayout<Scalar>.stride
+    return Swift.max(1, Swift.min(k, budget / Swift.max(1, entriesPerColumn)))
+}
+
+/// The largest intermediate per column of `op(factors[0]) ⊗ … ⊗ op(factors[d−1])` applied from the
+/// last factor to the first: after factors `d−1 … i`, the modes `> i` have their output sizes.
+/// - Complexity: `O(d)`.
+@inlinable
+func largestKroneckerIntermediate(inner: [Int], outer: [Int]) -> Int {
+    var current = inner.reduce(1, *)
+    var largest = 0
+    for i in stride(from: inner.count - 1, through: 1, by: -1) {
+        current = current / inner[i] * outer[i]
+        largest = Swift.max(largest, current)
+    }
+    return largest
+}
+
 /// Applies `op(factors[0]) ⊗ … ⊗ op(factors[d−1])` to the `k` columns of `input` (contiguous,
 /// `Π nᵢ × k`, `nᵢ` the columns of `op(Aᵢ)`) and writes the `Π mᵢ × k` result to `output`
-/// (contiguous). Each mode product is a GEMM on views of the current data reshaped; the
-/// intermediates live in the workspace's two buffers, grown as needed, and the last step
-/// writes to `output`.
+/// (contiguous), in blocks of ``kroneckerColumnBlock(entriesPerColumn:columns:of:)`` columns.
+/// Each mode product is a GEMM on views of the current data reshaped; the intermediates live
+/// in the workspace's two buffers, grown as needed, and the last step writes to `output`.
 /// - Throws: only on an internal shape inconsistency (a typed error from the view wrappers).
 @inlinable
 func applyKroneckerFactors<Scalar: LinearAlgebraScalar>(
+    _ factors: [Matrix<Scalar>], transpose: Transpose, to input: MatrixView<Scalar>,
+    into output: MutableMatrixView<Scalar>, workspace: inout KroneckerWorkspace<Scalar>
+) throws {
+    let k = input.columns
+    let inner = factors.map { transpose == .none ? $0.columns : $0.rows }
+    let outer = factors.map { transpose == .none ? $0.rows : $0.columns }
+    let width = kroneckerColumnBlock(entriesPerColumn: largestKroneckerIntermediate(inner: inner, outer: outer),
+                                     columns: k, of: Scalar.self)
+    for first in stride(from: 0, to: k, by: width) {
+        let block = first..<Swift.min(first + width, k)
+        try applyKroneckerFactorsToBlock(factors, transpose: transpose, to: input.columns(block),
+                                         into: output.columns(block), workspace: &workspace)
+    }
+}
+
+/// ``applyKroneckerFactors(_:transpose:to:into:workspace:)`` on all columns of `input` at once.
+@inlinable
+func applyKroneckerFactorsToBlock<Scalar: LinearAlgebraScalar>(
     _ factors: [Matrix<Scalar>], transpose: Transpose, to input: MatrixView<Scalar>,
     into output: MutableMatrixView<Scalar>, workspace: inout KroneckerWorkspace<Scalar>
 ) throws {
@@ -33,13 +78,7 @@ func applyKroneckerFactors<Scalar: LinearAlgebraScalar>(
     let outer = factors.map { transpose == .none ? $0.rows : $0.columns }
     guard outer.reduce(1, *) * k > 0 else { return }
     guard inner.reduce(1, *) * k > 0 else { return output.fill(with: 0) }
-    // The largest intermediate: after applying factors d−1 … i, modes > i are in output size.
-    var current = inner.reduce(1, *)
-    var largest = 0
-    for i in stride(from: d - 1, through: 1, by: -1) {
-        current = current / inner[i] * outer[i]
-        largest = Swift.max(largest, current)
-    }
+    let largest = largestKroneckerIntermediate(inner: inner, outer: outer)
     workspace.intermediates.0.growUninitialized(to: largest * k)
     if d > 2 { workspace.intermediates.1.growUninitialized(to: largest * k) }
     try workspace.intermediates.0.withUnsafeMutableBufferPointer { ping in
@@ -83,7 +122,7 @@ func applyKroneckerFactors<Scalar: LinearAlgebraScalar>(
     into result: inout Matrix<Scalar>, workspace: inout KroneckerWorkspace<Scalar>, operation: String
 ) throws {
     if result.rows != outputRows || result.columns != x.columns {
-        result = try Matrix(rows: outputRows, columns: x.columns, for: operation, "result")
+        result = try .uninitialized(rows: outputRows, columns: x.columns, for: operation, "result")
     }
     try x.withView { input in
         try result.withMutableView { output in
@@ -162,21 +201,34 @@ func applyInKroneckerEigenbasis<Scalar: LinearAlgebraScalar>(
 ) throws {
     let k = x.columns
     let rank = coefficients.count
-    if result.rows != x.rows || result.columns != k { result = Matrix(shapeOf: x) }
+    if result.rows != x.rows || result.columns != k {
+        result = try .uninitialized(rows: x.rows, columns: k, for: "applyInKroneckerEigenbasis", "result")
+    }
     guard x.rows > 0, k > 0 else { return }
+    // Column blocks: the coordinates and the mode products' intermediates of a block stay in cache.
+    let (orders, ranks) = (bases.map(\.rows), bases.map(\.columns))
+    let perColumn = Swift.max(rank, largestKroneckerIntermediate(inner: orders, outer: ranks),
+                              largestKroneckerIntermediate(inner: ranks, outer: orders))
+    let width = kroneckerColumnBlock(entriesPerColumn: perColumn, columns: k, of: Scalar.self)
     var projection = workspace.projection
     workspace.projection = []
     defer { workspace.projection = projection }
-    projection.growUninitialized(to: rank * k)
+    projection.growUninitialized(to: rank * width)
     try projection.withUnsafeMutableBufferPointer { buffer in
-        let coordinates = try MutableMatrixView(unsafeBuffer: buffer, rows: rank, columns: k)
         try x.withView { input in
-            try applyKroneckerFactors(bases, transpose: .transpose, to: input, into: coordinates, workspace: &workspace)
-            try coordinates.scaleRows(by: coefficients)
             try result.withMutableView { output in
-                try applyKroneckerFactors(bases, transpose: .none, to: coordinates.readOnly, into: output,
-                                          workspace: &workspace)
-                if complement != 0 { try output.add(input, scaledBy: complement) }
+                for first in stride(from: 0, to: k, by: width) {
+                    let block = first..<Swift.min(first + width, k)
+                    let coordinates = try MutableMatrixView(
+                        unsafeBuffer: UnsafeMutableBufferPointer(rebasing: buffer[..<(rank * block.count)]),
+                        rows: rank, columns: block.count)
+                    try applyKroneckerFactorsToBlock(bases, transpose: .transpose, to: input.columns(block),
+                                                     into: coordinates, workspace: &workspace)
+                    try coordinates.scaleRows(by: coefficients)
+                    try applyKroneckerFactorsToBlock(bases, transpose: .none, to: coordinates.readOnly,
+                                                     into: output.columns(block), workspace: &workspace)
+                    if complement != 0 { try output.columns(block).add(input.columns(block), scaledBy: complement) }
+                }
             }
         }
     }

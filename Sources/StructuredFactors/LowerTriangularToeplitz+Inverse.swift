@@ -69,18 +69,35 @@ extension LowerTriangularToeplitz {
     }
 
     /// `1/t(z) mod zⁿ` by Newton doubling (possibly inaccurate or non-finite when the inverse grows).
+    /// Step `j → 2j` (`m = min(2j, n)` terms): with `s` (`j` terms) as the kernel of one FFT
+    /// convolution of length `P ≥ m + j − 1`, `e = t_{0..<m} ∗ s` and then `s ← (2 − e) ∗ s`, both
+    /// truncated to `m` terms: one plan, one kernel transform and two filtered signals per step.
+    /// - Complexity: `⌈log₂ n⌉` steps of five real FFTs of length `< 4j`, `O(n log n)` in all.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/singularMatrix(operation:index:)`` (index 1) for `t₀ = 0`.
     @inlinable
     func newtonReciprocal(_ operation: String) throws -> [Scalar] {
         let n = order
         guard column[0] != 0 else { throw LinearAlgebraError.singularMatrix(operation: operation, index: 1) }
         var s: [Scalar] = [1 / column[0]]
+        var residual = [Scalar](repeating: 0, count: n)
+        var next = [Scalar](repeating: 0, count: n)
         while s.count < n {
             let terms = Swift.min(2 * s.count, n)
-            var residual = try RealFourierTransform.linearConvolution(
-                Array(column.prefix(terms)), s, outputCount: terms).map { -$0 }
-            residual[0] += 2
-            s = try RealFourierTransform.linearConvolution(s, residual, outputCount: terms)
+            let convolution = try ToeplitzConvolution(kernel: s,
+                                                      transformLength: paddedTransformLength(terms + s.count - 1))
+            column.withUnsafeBufferPointer { t in
+                residual.withUnsafeMutableBufferPointer { buffer in
+                    let r = UnsafeMutableBufferPointer(rebasing: buffer[..<terms])
+                    convolution.convolve(UnsafeBufferPointer(rebasing: t[..<terms]), reversed: false, into: r)
+                    for i in 0..<terms { r[i] = -r[i] }
+                    r[0] += 2
+                    next.withUnsafeMutableBufferPointer { next in
+                        convolution.convolve(UnsafeBufferPointer(r), reversed: false,
+                                             into: UnsafeMutableBufferPointer(rebasing: next[..<terms]))
+                    }
+                }
+            }
+            s = Array(next[..<terms])
         }
         return s
     }

@@ -16,8 +16,11 @@ func paddedTransformLength(_ count: Int) -> Int {
 /// `L(t)·X` or `L(t)ᵀ·X` for the lower-triangular Toeplitz `L(t)_ij = t_{i−j}` (`i ≥ j`), column by
 /// column as truncated linear convolutions through one FFT plan of length `P ≥ 2n − 1`:
 /// `(L·x)_i = (t ∗ x)_i` for `i < n`, and `(Lᵀ·x)_i = (t ∗ rev x)_{n−1−i}`.
-/// The spectrum of `t` is computed once. - Complexity: `(k + 1)` forward and `k` inverse
-/// real FFTs of length `P`, `O(k·n log n)` for `k` columns.
+/// The spectrum of `t`, scaled by `1/P` (the inverse transform's normalisation), is computed once;
+/// each column is copied (reversed for the transpose) into the transform's buffer, filtered in
+/// place and written straight into the result: one allocation (the result) for all columns, and
+/// the two `P`-long buffers stay in cache (Notes/StructuredFactors.md, "Products by FFT").
+/// - Complexity: `(k + 1)` forward and `k` inverse real FFTs of length `P`, `O(k·n log n)` for `k` columns.
 @inlinable
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
@@ -26,29 +29,84 @@ func triangularToeplitzProduct<Scalar: LinearAlgebraScalar>(
 ) throws -> Matrix<Scalar> {
     let n = t.count
     guard n > 0, x.columns > 0 else { return try Matrix(rows: n, columns: x.columns) }
-    let length = paddedTransformLength(2 * n - 1)
-    let transform = try RealFourierTransform<Scalar>(count: length)
-    let zeros = [Scalar](repeating: 0, count: length - n)
-    let kernel = try transform.forward(t + zeros)
-    var result = try Matrix<Scalar>(rows: n, columns: x.columns)
-    try result.withUnsafeMutableBufferPointer { output in
-        for j in 0..<x.columns {
-            var column = try x.column(j)
-            if transposed { column.reverse() }
-            var spectrum = try transform.forward(column + zeros)
-            multiplySpectra(&spectrum, kernel)
-            let convolution = try transform.inverse(spectrum)
-            for i in 0..<n { output[i + j * n] = transposed ? convolution[n - 1 - i] : convolution[i] }
+    let convolution = try ToeplitzConvolution(kernel: t, transformLength: paddedTransformLength(2 * n - 1))
+    var result = try Matrix<Scalar>.uninitialized(rows: n, columns: x.columns, for: "triangular Toeplitz product", "result")
+    x.withUnsafeBufferPointer { input in
+        result.withUnsafeMutableBufferPointer { output in
+            for j in 0..<x.columns {
+                let columnRange = (j * n)..<((j + 1) * n)
+                convolution.convolve(UnsafeBufferPointer(rebasing: input[columnRange]), reversed: transposed,
+                                     into: UnsafeMutableBufferPointer(rebasing: output[columnRange]))
+            }
         }
     }
     return result
 }
 
-/// `a ← a ⊙ b` for interleaved complex spectra.
+/// Truncated linear convolutions `(t ∗ x)_{0..<m}` with one fixed kernel `t` through one real FFT of
+/// length `P`: the kernel's spectrum is computed once, scaled by `1/P`, and every signal is filtered
+/// through the transform's buffers (``/DenseLinearAlgebra/RealFourierTransform/filter(writingSignal:modifyingSpectrum:readingSignal:)``),
+/// so a convolution allocates nothing. `P ≥ |t| + |x| − 1` makes the circular convolution the linear one.
+@usableFromInline
+struct ToeplitzConvolution<Scalar: LinearAlgebraScalar> {
+    @usableFromInline let transform: RealFourierTransform<Scalar>
+    /// `|t|`.
+    @usableFromInline let kernelCount: Int
+    /// `DFT(t padded to P)/P`, interleaved.
+    @usableFromInline let kernelSpectrum: [Scalar]
+
+    /// Plans the transform of length `transformLength` (`≥ kernel.count`) and transforms the kernel.
+    /// - Complexity: one plan and one real FFT of length `P`.
+    @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    init(kernel: [Scalar], transformLength: Int) throws {
+        transform = try RealFourierTransform<Scalar>(count: transformLength)
+        kernelCount = kernel.count
+        let scale = 1 / Scalar(transformLength)
+        kernelSpectrum = try transform.forward(kernel + [Scalar](repeating: 0, count: transformLength - kernel.count))
+            .map { $0 * scale }
+    }
+
+    /// `output_i = (t ∗ x)_i` for `i < output.count`, or with `reversed`, the correlation
+    /// `output_i = (t ∗ rev x)_{m−1−i}` (`m = x.count = output.count`), i.e. `L(t)ᵀ·x` truncated.
+    /// Requires `P ≥ |t| + |x| − 1` and `output.count ≤ |x|` (`=` for the correlation).
+    /// - Complexity: two real FFTs of length `P` and `O(P)` copies; no allocation.
+    @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func convolve(_ x: UnsafeBufferPointer<Scalar>, reversed: Bool, into output: UnsafeMutableBufferPointer<Scalar>) {
+        let m = x.count
+        precondition(kernelCount + m - 1 <= transform.count && output.count <= m && (!reversed || output.count == m),
+                     "\(m) samples into \(output.count) through a kernel of \(kernelCount) and a transform of \(transform.count)")
+        kernelSpectrum.withUnsafeBufferPointer { kernel in
+            transform.filter(
+                writingSignal: { signal in
+                    if reversed {
+                        for i in 0..<m { signal[i] = x[m - 1 - i] }
+                    } else {
+                        _ = signal.update(fromContentsOf: x)
+                    }
+                    UnsafeMutableBufferPointer(rebasing: signal[m...]).update(repeating: 0)
+                },
+                modifyingSpectrum: { spectrum in multiplySpectra(spectrum, by: kernel) },
+                readingSignal: { signal in
+                    if reversed {
+                        for i in 0..<m { output[i] = signal[m - 1 - i] }
+                    } else {
+                        for i in 0..<output.count { output[i] = signal[i] }
+                    }
+                })
+        }
+    }
+}
+
+/// `a ← a ⊙ b` for interleaved complex spectra of equal length.
+/// - Complexity: `a.count / 2` complex multiplications.
 @inlinable
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
-func multiplySpectra<Scalar: LinearAlgebraScalar>(_ a: inout [Scalar], _ b: [Scalar]) {
+func multiplySpectra<Scalar: LinearAlgebraScalar>(_ a: UnsafeMutableBufferPointer<Scalar>, by b: UnsafeBufferPointer<Scalar>) {
     precondition(a.count == b.count, "spectra of \(a.count) and \(b.count) values")
     for k in stride(from: 0, to: a.count, by: 2) {
         let (re, im) = (a[k] * b[k] - a[k + 1] * b[k + 1], a[k] * b[k + 1] + a[k + 1] * b[k])
