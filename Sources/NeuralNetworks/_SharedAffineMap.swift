@@ -61,7 +61,7 @@ struct _SharedAffineMap<Scalar: LinearAlgebraScalar>: Sendable {
         precondition(x.rows == inputFeatures && x.columns % sharedDimension == 0,
                      "the layer reshapes its input to d_in × (batch·R) before calling the affine map")
         if hasBias {
-            try captureInputs(columns: x.columns) { Self.writeAppendingOnes(x, into: &$0) }
+            try captureInputs(columns: x.columns) { try Self.writeAppendingOnes(x, into: &$0) }
         } else {
             outputGradients = try .placeholder(rows: outputFeatures)
             inputs = x
@@ -103,17 +103,16 @@ struct _SharedAffineMap<Scalar: LinearAlgebraScalar>: Sendable {
         if products.contains(.parameterGradients) {
             try Matrix.multiply(g, inputs, transposingB: .transpose, into: &weightGradient)
         }
-        let (dIn, dOut, n) = (inputFeatures, outputFeatures, g.columns)
+        let (dIn, n) = (inputFeatures, g.columns)
         guard products.contains(.inputGradient) else { return try .placeholder(rows: dIn) }
         var inputGradient = try Matrix.reusing(&inputGradientBuffer, rows: dIn, columns: n)
         defer { inputGradientBuffer = inputGradient }
         guard n > 0 else { return inputGradient }
-        try weight.withUnsafeBufferPointer { w in
-            try g.withUnsafeBufferPointer { gb in
-                try inputGradient.withUnsafeMutableBufferPointer { out in
-                    try Scalar.gemm(transposeA: .transpose, transposeB: .none, m: dIn, n: n, k: dOut, alpha: 1,
-                                a: w.baseAddress!, lda: dOut, b: gb.baseAddress!, ldb: dOut, beta: 0,
-                                c: out.baseAddress!, ldc: dIn)
+        // `∂L/∂a = W[:, :d_in]ᵀ g`: the first d_in columns of W̃ in place, without the bias column.
+        try weight.withView { w in
+            try g.withView { gradient in
+                try inputGradient.withMutableView { result in
+                    try Matrix.multiply(w.columns(0..<dIn), gradient, transposingA: .transpose, into: result)
                 }
             }
         }
@@ -123,16 +122,13 @@ struct _SharedAffineMap<Scalar: LinearAlgebraScalar>: Sendable {
     /// Writes `[x; 1ᵀ]` (`x` with a trailing row of ones, the homogeneous coordinate) into
     /// `target`, which must be `(x.rows + 1) × x.columns`. - Complexity: one pass over `x`.
     @inlinable
-    static func writeAppendingOnes(_ x: Matrix<Scalar>, into target: inout Matrix<Scalar>) {
-        let (d, n) = (x.rows, x.columns)
-        precondition(target.rows == d + 1 && target.columns == n, "the caller sizes the augmented input")
-        x.withUnsafeBufferPointer { source in
-            target.withUnsafeMutableBufferPointer { result in
-                for j in 0..<n {
-                    let column = result.baseAddress! + j * (d + 1)
-                    column.update(from: source.baseAddress! + j * d, count: d)
-                    column[d] = 1
-                }
+    static func writeAppendingOnes(_ x: Matrix<Scalar>, into target: inout Matrix<Scalar>) throws {
+        let d = x.rows
+        precondition(target.rows == d + 1 && target.columns == x.columns, "the caller sizes the augmented input")
+        try x.withView { source in
+            try target.withMutableView { result in
+                try result.rows(0..<d).copy(from: source)
+                try result.rows(d..<d + 1).fill(with: 1)
             }
         }
     }

@@ -115,12 +115,14 @@ public struct BlockDiagonalMatrix<Scalar: LinearAlgebraScalar>: StructuredMatrix
         guard n > 0, k > 0 else { return result }
         try x.withUnsafeBufferPointer { operand in
             try result.withUnsafeMutableBufferPointer { output in
+                guard let operandStart = operand.baseAddress, let outputStart = output.baseAddress else { return }
                 for (block, range) in zip(blocks, blockRanges) where !range.isEmpty {
                     let order = range.count
                     try block.withUnsafeBufferPointer { factor in
+                        guard let factorStart = factor.baseAddress else { return }
                         try Scalar.gemm(transposeA: transpose, transposeB: .none, m: order, n: k, k: order, alpha: 1,
-                                        a: factor.baseAddress!, lda: order, b: operand.baseAddress! + range.lowerBound,
-                                        ldb: n, beta: 0, c: output.baseAddress! + range.lowerBound, ldc: n)
+                                        a: factorStart, lda: order, b: operandStart + range.lowerBound,
+                                        ldb: n, beta: 0, c: outputStart + range.lowerBound, ldc: n)
                     }
                 }
             }
