@@ -16,7 +16,7 @@ import DenseLinearAlgebra
 /// (the body of a ``Residual``).
 public struct Sequential<Scalar: LinearAlgebraScalar>: CompositeLayer {
     /// The layers, input first. Set inside the module only to replace layers by layers of the
-    /// same types (a loss scale passed to the storage wrappers), which keeps ``slots`` valid.
+    /// same types (a loss scale passed to the storage wrappers), which keeps the map of trainable layers below valid.
     public internal(set) var layers: [any Layer<Scalar>]
     /// Where trainable layer `k` lives: `layers[layer]` itself (`inner == nil`) or that
     /// composite's trainable layer `inner`.
