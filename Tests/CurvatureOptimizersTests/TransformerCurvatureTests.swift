@@ -6,7 +6,7 @@ import StructuredFactors
 import Testing
 
 @Suite("K-FAC family on transformer layers")
-struct TransformerCurvatureTests {
+struct TransformerCurvatureTests: WeightSharingExactnessChecks {
     /// A deep linear network with weight sharing shaped like a transformer without its
     /// nonlinearities: position embeddings, a shared embedding layer, two residual blocks of
     /// shared dense layers, then (pooled) the mean over positions and a dense head or (not
@@ -46,25 +46,10 @@ struct TransformerCurvatureTests {
         return try BruteForceCurvature.kfacAgainstGaussNewton(model, approximation: approximation, seed: 32)
     }
 
-    /// As `WeightSharingExactnessTests.exactnessTolerance`, with the longer chains of this
-    /// network: `b·R = 15` Gram terms plus 5 layers of width ≤ 2·4 + 1 (and the residual
-    /// additions) in each forward or backward product, `n = 15 + 5·9 = 60`: `30·n·eps`, that is
-    /// 4·10⁻¹³ in Double and 2.1·10⁻⁴ in Float, against the O(10⁻¹) error of the other setting.
-    static func exactnessTolerance<Scalar: LinearAlgebraScalar>(_: Scalar.Type) -> Scalar {
-        Tolerance.backward(Scalar.self, order: 60)
-    }
-
-    func expandIsExactWithALossTermPerPosition<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
-        for (kfac, ggn) in try compare(Scalar.self, pooled: false, approximation: .expand) {
-            #expect(try kfac.relativeDistance(to: ggn) <= Self.exactnessTolerance(Scalar.self))
-        }
-    }
-
-    func reduceIsExactWhenPositionsArePooled<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
-        for (kfac, ggn) in try compare(Scalar.self, pooled: true, approximation: .reduce) {
-            #expect(try kfac.relativeDistance(to: ggn) <= Self.exactnessTolerance(Scalar.self))
-        }
-    }
+    /// The longer chains of this network: `b·R = 15` Gram terms plus 5 layers of width ≤ 2·4 + 1
+    /// (and the residual additions) in each forward or backward product, `n = 15 + 5·9 = 60`:
+    /// a bound of 4·10⁻¹³ in Double and 2.1·10⁻⁴ in Float.
+    static let chainLength = 60
 
     @Test func expandIsExactWithALossTermPerPositionInDouble() throws {
         try expandIsExactWithALossTermPerPosition(Double.self)

@@ -8,7 +8,7 @@ import Testing
 /// K-FAC-expand is exact when every position carries its own loss term and
 /// K-FAC-reduce is exact when positions are pooled before the loss.
 @Suite("K-FAC-expand and -reduce are exact for deep linear networks")
-struct WeightSharingExactnessTests {
+struct WeightSharingExactnessTests: WeightSharingExactnessChecks {
     /// `A ⊗ G` of every layer after one K-FAC step, and the dense GGN blocks before it.
     func compare<Scalar: LinearAlgebraScalar>(_: Scalar.Type, pooled: Bool, approximation: WeightSharingApproximation)
         throws -> [(kfac: Matrix<Scalar>, ggn: Matrix<Scalar>)] {
@@ -17,29 +17,11 @@ struct WeightSharingExactnessTests {
         return try BruteForceCurvature.kfacAgainstGaussNewton(model, approximation: approximation, seed: 12)
     }
 
-    /// The bound on `‖A ⊗ G − GGN‖_F / ‖GGN‖_F` when the approximation is exact. Both sides are
-    /// sums of products of the same O(1) numbers (Gaussian data, Glorot weights, unit weight
-    /// perturbations for the brute-force Jacobian, so its differences do not cancel more than
-    /// their own size), each entry at the end of a chain of at most `n` rounded operations:
     /// `b·R = 15` terms of the factors' Gram sums plus `depth·(width + 1) = 3·5` in each forward
-    /// or backward product — `n = 30`, and `Tolerance.backward`'s `30·n·eps` (LAPACK's ratio)
-    /// covers the constants: 2·10⁻¹³ in Double, 1.1·10⁻⁴ in Float, against the O(10⁻¹) error
-    /// of the approximation that is not exact (`expandIsNotExactWhenPositionsArePooled`).
-    static func exactnessTolerance<Scalar: LinearAlgebraScalar>(_: Scalar.Type) -> Scalar {
-        Tolerance.backward(Scalar.self, order: 30)
-    }
-
-    func expandIsExactWithALossTermPerPosition<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
-        for (kfac, ggn) in try compare(Scalar.self, pooled: false, approximation: .expand) {
-            #expect(try kfac.relativeDistance(to: ggn) <= Self.exactnessTolerance(Scalar.self))
-        }
-    }
-
-    func reduceIsExactWhenPositionsArePooled<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
-        for (kfac, ggn) in try compare(Scalar.self, pooled: true, approximation: .reduce) {
-            #expect(try kfac.relativeDistance(to: ggn) <= Self.exactnessTolerance(Scalar.self))
-        }
-    }
+    /// or backward product (Gaussian data, Glorot weights, unit weight perturbations for the
+    /// brute-force Jacobian, so its differences do not cancel more than their own size):
+    /// `n = 30`, a bound of 2·10⁻¹³ in Double and 1.1·10⁻⁴ in Float.
+    static let chainLength = 30
 
     @Test func expandIsExactWithALossTermPerPositionInDouble() throws {
         try expandIsExactWithALossTermPerPosition(Double.self)
