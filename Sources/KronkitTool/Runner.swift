@@ -155,6 +155,9 @@ struct Runner {
                              * (options.precision.storage?.bytesPerValue ?? MemoryLayout<O.Scalar>.size),
                          totalSteps: totalSteps, finalStep: session.state.step, finalSeconds: session.state.elapsed,
                          outcome: outcome, seed: seed,
-                         lossScaling: (session.optimizer as? any LossScaledOptimizer).map { .init($0.scaler) })
+                         lossScaling: (session.optimizer as? any LossScaledOptimizer).flatMap {
+                             // Unscaled runs (bfloat16's default) have nothing to report.
+                             $0.scaler.scaling == .none ? nil : .init($0.scaler)
+                         })
     }
 }

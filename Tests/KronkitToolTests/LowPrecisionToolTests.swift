@@ -45,7 +45,7 @@ struct LowPrecisionToolTests {
         #expect(run.output.contains("float16"))
     }
 
-    @Test("train prints the steps dynamic loss scaling skipped and the final scale, as the checkpoint holds them")
+    @Test("train prints the steps dynamic loss scaling skipped and the final scale, as the checkpoint holds them; unscaled runs print none")
     func trainPrintsLossScaling() throws {
         let folder = temporaryFolder()
         let run = ToolHarness.run(["train", "--optimizer", "kfac", "--precision", "float16", "--steps", "3",
@@ -57,6 +57,10 @@ struct LowPrecisionToolTests {
             + "final loss scale \(RunRecord.LossScalingOutcome.scaleText(scaler.scale))"), "\(run.output)")
         let plain = ToolHarness.run(["train", "--optimizer", "kfac", "--steps", "2", "-o", temporaryFolder("plain")] + tinyRun)
         #expect(plain.status == 0 && !plain.output.contains("Loss scaling"))
+        // bfloat16 runs unscaled by default: no scale to report.
+        let unscaled = ToolHarness.run(["train", "--optimizer", "kfac", "--precision", "bfloat16", "--steps", "2",
+                                        "-o", temporaryFolder("unscaled")] + tinyRun)
+        #expect(unscaled.status == 0 && !unscaled.output.contains("Loss scaling"), "\(unscaled.output)")
     }
 
     @Test("compare's tables show skipped steps and the final loss scale of low-precision runs only")
