@@ -367,7 +367,8 @@ def alternating_rounds(rounds, executable, quick):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, few repetitions")
-    parser.add_argument("--json", help="write the NumPy/SciPy rows to this file")
+    parser.add_argument("--json", help="write the NumPy/SciPy rows (with --kernel-report also KronKit's, each "
+                                       "with its rounds) to this file")
     parser.add_argument("--kronkit", help="kernel-report --only peers --json output: print the side-by-side table")
     parser.add_argument("--rounds", type=int, default=1,
                         help="with --kernel-report: alternate this many rounds of both sides, report medians")
@@ -383,6 +384,8 @@ def main():
         rows, versions = run(arguments.quick)
     document = {"machine": machine(versions), "mode": "quick" if arguments.quick else "full", "rows": rows,
                 "rounds": max(1, arguments.rounds) if arguments.kernel_report else 1}
+    if arguments.kernel_report:
+        document["kronkit"] = kronkit["peers"]
     text = json.dumps(document, indent=2, sort_keys=True)
     if arguments.json:
         with open(arguments.json, "w") as output:
