@@ -45,14 +45,21 @@ extension FirstOrderOptimizer {
             : nil
         let rate = Scalar(schedule.rate(base: baseLearningRate, step: stepCount))
         timings.application += try PhaseTimings.seconds {
-            for (index, layer) in model.trainableLayers.enumerated() {
-                let update = try direction(forLayer: index, gradient: averaged?[index] ?? layer.weightGradient,
-                                           weight: layer.weight)
+            for index in 0..<model.trainableLayerCount {
+                let update = try direction(forLayer: index, of: model, averagedGradient: averaged?[index])
                 try model.apply(update: update, scaledBy: -rate, toParameterizedLayer: index)
             }
         }
         stepCount += 1
         return result
+    }
+
+    /// ``direction(forLayer:gradient:weight:)`` for trainable layer `index` of `model`. No copy of the
+    /// layer outlives the call, so the update that follows finds the weight's storage unshared.
+    private mutating func direction(forLayer index: Int, of model: Sequential<Scalar>,
+                                    averagedGradient: Matrix<Scalar>?) throws -> Matrix<Scalar> {
+        let layer = model.trainableLayers[index]
+        return try direction(forLayer: index, gradient: averagedGradient ?? layer.weightGradient, weight: layer.weight)
     }
 }
 

@@ -211,13 +211,15 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
             if inner > 0 { clip = Swift.min(1, (kappa / (rate * rate * inner)).squareRoot()) }
         }
         lastClipFactor = clip
-        let parameters = model.parameters
         for index in velocities.indices {
             // m ← μm + νV + ωW, in place (every operand was checked against the layer's shape).
             try velocities[index].requireSameShape(as: preconditioned[index], "K-FAC momentum")
             velocities[index].scale(by: Scalar(options.momentum))
             try velocities[index].add(preconditioned[index], scaledBy: Scalar(clip))
-            if options.weightDecay > 0 { try velocities[index].add(parameters[index], scaledBy: Scalar(options.weightDecay)) }
+            // The weight is read per layer (no copy held across the update: it then runs in place).
+            if options.weightDecay > 0 {
+                try velocities[index].add(model.trainableLayers[index].weight, scaledBy: Scalar(options.weightDecay))
+            }
             try model.apply(update: velocities[index], scaledBy: Scalar(-rate), toParameterizedLayer: index)
         }
     }

@@ -66,9 +66,8 @@ public struct StochasticGradientDescent<Scalar: LinearAlgebraScalar>: FirstOrder
         let (momentum, decay) = (Scalar(options.momentum), Scalar(options.weightDecay))
         try velocities[index].requireSameShape(as: gradient, "SGD momentum")
         try velocities[index].requireSameShape(as: weight, "SGD weight decay")
-        // m ← μm + ∇W + ωW, in place.
-        velocities[index].scale(by: momentum)
-        try velocities[index].add(gradient, scaledBy: 1)
+        // m ← μm + ∇W + ωW, in place: one pass for μm + ∇W.
+        try velocities[index].scale(by: momentum, adding: gradient, "SGD momentum")
         if decay > 0 { try velocities[index].add(weight, scaledBy: decay) }
         guard options.nesterov else { return velocities[index] }
         // u + μm with u = ∇W + ωW.

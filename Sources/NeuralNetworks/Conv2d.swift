@@ -86,6 +86,11 @@ public struct Conv2d<Scalar: LinearAlgebraScalar>: ParameterizedLayer {
         try map.setWeight(newWeight, operation: "Conv2d.setWeight")
     }
 
+    public mutating func apply(update: Matrix<Scalar>, scaledBy alpha: Scalar, storingIn precision: StoragePrecision?)
+        throws {
+        try map.weight.addStoringFinite(update, scaledBy: alpha, storingIn: precision, operation: "Conv2d.setWeight")
+    }
+
     /// Examples per block of the forward and backward passes: as many as keep one block of
     /// patch columns (`(k_h·k_w·C_in + 1)·P` scalars per example) within `blockBytes`, at
     /// least one.

@@ -56,6 +56,11 @@ public struct Dense<Scalar: LinearAlgebraScalar>: ParameterizedLayer {
         try map.setWeight(newWeight, operation: "Dense.setWeight")
     }
 
+    public mutating func apply(update: Matrix<Scalar>, scaledBy alpha: Scalar, storingIn precision: StoragePrecision?)
+        throws {
+        try map.weight.addStoringFinite(update, scaledBy: alpha, storingIn: precision, operation: "Dense.setWeight")
+    }
+
     @inlinable
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

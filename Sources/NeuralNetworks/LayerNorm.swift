@@ -54,6 +54,11 @@ public struct LayerNorm<Scalar: LinearAlgebraScalar>: TrainableLayer {
         weight = newWeight
     }
 
+    public mutating func apply(update: Matrix<Scalar>, scaledBy alpha: Scalar, storingIn precision: StoragePrecision?)
+        throws {
+        try weight.addStoringFinite(update, scaledBy: alpha, storingIn: precision, operation: "LayerNorm.setWeight")
+    }
+
     @inlinable
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

@@ -43,6 +43,11 @@ public struct PositionEmbedding<Scalar: LinearAlgebraScalar>: TrainableLayer {
         weight = newWeight
     }
 
+    public mutating func apply(update: Matrix<Scalar>, scaledBy alpha: Scalar, storingIn precision: StoragePrecision?)
+        throws {
+        try weight.addStoringFinite(update, scaledBy: alpha, storingIn: precision, operation: "PositionEmbedding.setWeight")
+    }
+
     @inlinable
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

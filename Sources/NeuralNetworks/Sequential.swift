@@ -175,14 +175,16 @@ public struct Sequential<Scalar: LinearAlgebraScalar>: CompositeLayer {
                 operation: "Sequential", detail: "trainable layer \(k) is not in 0..<\(trainableLayerCount)")
         }
         let slot = slots[k]
+        // The layer is moved out of the array (and back, also on a throw) so that its storage is
+        // uniquely referenced while `body` runs: an in-place update then copies nothing.
         if let inner = slot.inner {
-            var composite = layers[slot.layer] as! any CompositeLayer<Scalar>
+            var composite = layers.remove(at: slot.layer) as! any CompositeLayer<Scalar>
+            defer { layers.insert(composite, at: slot.layer) }
             try composite.updateTrainableLayer(inner, body)
-            layers[slot.layer] = composite
         } else {
-            var layer = layers[slot.layer] as! any TrainableLayer<Scalar>
+            var layer = layers.remove(at: slot.layer) as! any TrainableLayer<Scalar>
+            defer { layers.insert(layer, at: slot.layer) }
             try body(&layer)
-            layers[slot.layer] = layer
         }
     }
 }

@@ -55,6 +55,22 @@ public struct StorageRoundedTrainableLayer<Wrapped: TrainableLayer>: TrainableLa
         try wrapped.setWeight(precision.rounded(newWeight))
     }
 
+    /// `W ← round(W + α·U)` in place on the wrapped layer's weight, rounded to ``precision`` as
+    /// ``setWeight(_:)`` rounds.
+    /// - Complexity: as ``TrainableLayer/apply(update:scaledBy:storingIn:)``.
+    /// - Throws: as ``TrainableLayer/apply(update:scaledBy:storingIn:)``;
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for a `storagePrecision`
+    ///   other than `nil` or ``precision``.
+    public mutating func apply(update: Matrix<Scalar>, scaledBy alpha: Scalar, storingIn storagePrecision: StoragePrecision?)
+        throws {
+        guard storagePrecision == nil || storagePrecision == precision else {
+            throw LinearAlgebraError.invalidArgument(
+                operation: "StorageRoundedTrainableLayer.apply",
+                detail: "the layer stores in \(precision.rawValue), not \(storagePrecision?.rawValue ?? "")")
+        }
+        try wrapped.apply(update: update, scaledBy: alpha, storingIn: precision)
+    }
+
     public mutating func forward(_ input: Matrix<Scalar>) throws -> Matrix<Scalar> {
         precision.rounded(try wrapped.forward(input))
     }

@@ -18,23 +18,27 @@ public protocol TrainableLayer<Scalar>: Layer {
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for a
     ///   different shape, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN or ±∞.
     mutating func setWeight(_ newWeight: Matrix<Scalar>) throws
+
+    /// `W ← store(W + α·U)` on the weight's own storage, `store` rounding to `precision` (`nil`:
+    /// the value as computed; a ``StorageRoundedTrainableLayer`` rounds to its own precision).
+    /// A non-finite result leaves the weight unchanged (`Notes/NeuralNetworks.md`, "In-place weight updates").
+    /// - Complexity: a read-only check pass and one `?axpy` over `W` (plus a rounding pass with a
+    ///   precision); no allocation when the weight's storage is uniquely referenced, as it is
+    ///   inside ``Sequential/apply(update:scaledBy:toParameterizedLayer:)``.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for an
+    ///   update of another shape, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)``
+    ///   when a stored result would be NaN or ±∞ (NaN or ±∞ in `U`, or an overflow), as ``setWeight(_:)``.
+    mutating func apply(update: Matrix<Scalar>, scaledBy alpha: Scalar, storingIn precision: StoragePrecision?) throws
 }
 
 extension TrainableLayer {
-    /// `W ← W + α·U`, e.g. `α = −learning rate` and `U` a (preconditioned) gradient.
-    /// - Complexity: one pass over `W` (`axpy`).
-    /// - Throws: as ``setWeight(_:)``.
+    /// `W ← W + α·U` in place, e.g. `α = −learning rate` and `U` a (preconditioned) gradient;
+    /// a layer that stores in a low precision rounds the result as ``setWeight(_:)`` does.
+    /// - Complexity: as ``apply(update:scaledBy:storingIn:)``.
+    /// - Throws: as ``apply(update:scaledBy:storingIn:)``.
     @inlinable
     public mutating func apply(update: Matrix<Scalar>, scaledBy alpha: Scalar) throws {
-        var updated = weight
-        do {
-            try updated.add(update, scaledBy: alpha)
-        } catch {
-            throw LinearAlgebraError.dimensionMismatch(
-                operation: "TrainableLayer.apply(update:scaledBy:)", expected: "update \(weight.rows)×\(weight.columns)",
-                actual: "\(update.rows)×\(update.columns)")
-        }
-        try setWeight(updated)
+        try apply(update: update, scaledBy: alpha, storingIn: nil)
     }
 }
 
