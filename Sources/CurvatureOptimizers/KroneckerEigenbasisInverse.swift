@@ -40,7 +40,7 @@ public struct KroneckerEigenbasisInverse<Scalar: LinearAlgebraScalar>: Kronecker
         return direction
     }
 
-    /// The rotation `(Q_Gᵀg)(Q_Aᵀa)ᵀ` into the eigenbasis, then as ``preconditioned(_:)``.
+    /// The rotation `(Q_Gᵀg)(Q_Aᵀa)ᵀ` into the eigenbasis, then as ``preconditioned(_:damping:)``.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func preconditioned(productOf outputGradients: Matrix<Scalar>, _ inputs: Matrix<Scalar>,
