@@ -9,24 +9,26 @@ import DenseLinearAlgebra
 /// `G = (1/b) Σⱼ dⱼdⱼᵀ = b·Σⱼ gⱼgⱼᵀ` (over every pass): `A` is the Gram matrix of
 /// ``inputs`` scaled by ``inputNormalization``, `G` that of ``outputGradients``
 /// scaled by ``gradientScale``. Derivation: `Notes/KFAC-family.md`.
-@usableFromInline
-struct FactorRows<Scalar: LinearAlgebraScalar> {
+///
+/// A block forms them once per factor update (checking them finite) and hands them to each
+/// part that reads them (``KroneckerFactorInversion/update(with:)``).
+public struct FactorRows<Scalar: LinearAlgebraScalar>: Sendable {
     /// `aⱼ` as columns: `d_in × m` (with the homogeneous row of ones, if any).
-    @usableFromInline var inputs: Matrix<Scalar>
+    public let inputs: Matrix<Scalar>
     /// `gⱼ` as columns: `d_out × (m·passes)`, the captured gradients of the mean loss,
     /// pass after pass.
-    @usableFromInline var outputGradients: Matrix<Scalar>
+    public let outputGradients: Matrix<Scalar>
     /// `b`: examples in the batch.
-    @usableFromInline var batchSize: Int
+    public let batchSize: Int
     /// The input factor's normalisation: `1/(b·R)` for expand, `1/b` for reduce.
-    @usableFromInline var inputNormalization: Scalar
+    public let inputNormalization: Scalar
     /// Consecutive rows that belong to one example: `R` for expand, 1 for reduce.
-    @usableFromInline var rowsPerExample: Int
+    public let rowsPerExample: Int
     /// Backward passes whose gradients are concatenated in ``outputGradients``.
-    @usableFromInline var passCount: Int
+    public let passCount: Int
 
     /// `dⱼ = gradientScale · gⱼ` with `gradientScale = b`.
-    @inlinable var gradientScale: Scalar { Scalar(batchSize) }
+    @inlinable public var gradientScale: Scalar { Scalar(batchSize) }
 
     /// Rows from a layer's capture: `inputs` is `d_in × (b·R)` and each pass of output
     /// gradients `d_out × (b·R)`, all with example-major columns (column `i·R + r`).

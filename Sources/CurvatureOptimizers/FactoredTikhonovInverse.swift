@@ -30,17 +30,19 @@ public struct FactoredTikhonovInverse<Scalar: LinearAlgebraScalar>: KroneckerFac
         diagnostics = CurvatureDiagnostics(damping: options.damping)
     }
 
+    /// The inverses' product with `∇W`; `λ` is the refresh's, folded into the inverses (the
+    /// `damping` given is not used: a changed `λ` acts from the next refresh).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func preconditioned(_ gradient: Matrix<Scalar>) throws -> Matrix<Scalar> {
+    public func preconditioned(_ gradient: Matrix<Scalar>, damping _: Double) throws -> Matrix<Scalar> {
         try outputInverse.multiplied(by: gradient).multiplied(by: inputInverse)
     }
 
-    /// `(G⁻¹g)(A⁻¹a)ᵀ` (`A⁻¹` is symmetric).
+    /// `(G⁻¹g)(A⁻¹a)ᵀ` (`A⁻¹` is symmetric), with the refresh's `λ` as above.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func preconditioned(productOf outputGradients: Matrix<Scalar>, _ inputs: Matrix<Scalar>) throws
-        -> Matrix<Scalar> {
+    public func preconditioned(productOf outputGradients: Matrix<Scalar>, _ inputs: Matrix<Scalar>,
+                               damping _: Double) throws -> Matrix<Scalar> {
         let left = try outputInverse.multiplied(by: outputGradients)
         let right = try inputInverse.multiplied(by: inputs)
         return try left.multiplied(by: right, transposingOther: .transpose)

@@ -54,11 +54,22 @@ public struct KroneckerFactors<Scalar: LinearAlgebraScalar>: Sendable, Codable, 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public mutating func update(with capture: LayerCapture<Scalar>) throws {
-        try update(with: capture.factorRows(weightSharing))
+        _ = try update(returningRowsOf: capture)
+    }
+
+    /// Folds one capture into the averages and returns its rows (formed under ``weightSharing``),
+    /// so that a block's other parts read the same rows without forming them again.
+    /// - Throws: as the public `update(with:)`; the averages are unchanged then.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    mutating func update(returningRowsOf capture: LayerCapture<Scalar>) throws -> FactorRows<Scalar> {
+        let rows = try capture.factorRows(weightSharing)
+        try update(with: rows)
+        return rows
     }
 
     /// Folds rows already formed from a capture (under ``weightSharing``) into the averages, so a
-    /// block that also needs the rows (EKFAC's `S`, the Brand updates) forms them once.
+    /// block that also needs the rows (the low-rank block's Brand updates) forms them once.
     /// - Throws: as the public `update(with:)`, for the size checks.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)

@@ -30,7 +30,7 @@ extension MethodSettings {
                 options: block, estimate: method == .tkfac ? .traceRestricted : .standard), seed: seed))
         case .ekfac, .tekfac:
             return try withAdaptation(EKFAC(model: model, options: optimizerOptions(rate), configuration: .init(
-                options: blockOptions(route: .eigen), basis: method == .tekfac ? .traceRestricted : .standard),
+                options: blockOptions(route: .eigen), estimate: method == .tekfac ? .traceRestricted : .standard),
                 seed: seed))
         case .rsKFAC, .sreKFAC, .bKFAC, .brKFAC, .bKFACc:
             let kept: LowRankKFACBlock<Scalar>.Method

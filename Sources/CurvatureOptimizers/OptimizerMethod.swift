@@ -57,27 +57,27 @@ public enum OptimizerMethod: String, CaseIterable, Sendable, Codable, Hashable {
                          defaultLearningRate: 1e-3)
         case .kfac:
             return Entry(summary: "K-FAC, exact damped inverse of A ⊗ G through the factors' eigenbases",
-                         builds: "KFAC: dense EMA factors, eigendecomposition, Kronecker-eigenbasis damped inverse",
+                         builds: "KFAC: KroneckerFactors (dense EMA) + KroneckerEigenbasisInverse (eigendecomposition, Kronecker-eigenbasis damped inverse)",
                          reference: "Martens & Grosse 2015", options: MethodOption.kroneckerFactors,
                          defaultLearningRate: 0.05)
         case .kfacInverse:
             return Entry(summary: "K-FAC, factored Tikhonov damping split by π",
-                         builds: "KFAC: dense EMA factors, Cholesky inverses of the damped factors",
+                         builds: "KFAC: KroneckerFactors (dense EMA) + FactoredTikhonovInverse (Cholesky inverses of the damped factors)",
                          reference: "Martens & Grosse 2015, §6.3",
                          options: MethodOption.kroneckerFactors + [.piDamping], defaultLearningRate: 0.05)
         case .tkfac:
             return Entry(summary: "trace-restricted K-FAC: F ≈ δ·Φ ⊗ Ψ with tr F kept",
-                         builds: "KFAC: trace-weighted EMA factors, eigendecomposition, Kronecker-eigenbasis damped inverse",
+                         builds: "KFAC: KroneckerFactors (trace-weighted EMA) + KroneckerEigenbasisInverse (eigendecomposition, Kronecker-eigenbasis damped inverse)",
                          reference: "Gao et al. 2021", options: MethodOption.kroneckerFactors,
                          defaultLearningRate: 0.05)
         case .ekfac:
             return Entry(summary: "eigenvalue-corrected K-FAC: the Kronecker eigenbasis with per-example second moments",
-                         builds: "EKFAC: dense EMA factors, eigendecomposition, eigenvalue correction S",
+                         builds: "EKFAC: KroneckerFactors (dense EMA) + EigenvalueCorrectedInverse (eigendecomposition, eigenvalue correction S)",
                          reference: "George et al. 2018", options: MethodOption.kroneckerFactors,
                          defaultLearningRate: 0.05)
         case .tekfac:
             return Entry(summary: "EKFAC in TKFAC's trace-restricted eigenbasis",
-                         builds: "EKFAC: trace-weighted EMA factors, eigendecomposition, eigenvalue correction S",
+                         builds: "EKFAC: KroneckerFactors (trace-weighted EMA) + EigenvalueCorrectedInverse (eigendecomposition, eigenvalue correction S)",
                          reference: "Gao et al. 2021", options: MethodOption.kroneckerFactors,
                          defaultLearningRate: 0.05)
         case .rsKFAC:

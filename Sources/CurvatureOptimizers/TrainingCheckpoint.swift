@@ -29,12 +29,20 @@ public struct TrainingCheckpoint<O: Optimizer>: Codable {
     /// `-3` (issue 14): K-FAC blocks store their inversion part, and kronkit's run identity holds
     /// every option's resolved value; `-2` checkpoints are refused by name.
     /// `-4` (issue 17, the low-precision encoding): tensors of a bfloat16/float16 run may be
-    /// 16-bit words (``tensorWords``); nothing else changed, so `-3` checkpoints (float32 and
-    /// float64 tensors only) are read as before (``readableFormats``).
-    public static var formatName: String { "kronkit-checkpoint-4" }
-    /// The formats ``read(from:)`` accepts: this one, and `-3`, whose files differ only in
-    /// never holding 16-bit tensors.
-    public static var readableFormats: [String] { ["kronkit-checkpoint-3", formatName] }
+    /// 16-bit words (``tensorWords``).
+    /// `-5` (issue 14, composed blocks): EKFAC and TEKFAC blocks store their part
+    /// (``EigenvalueCorrectedInverse``: the basis and `S`) under `inverse` as K-FAC's blocks do,
+    /// and their configuration's `basis` is now `estimate`. Nothing else changed, so `-3` and `-4`
+    /// checkpoints of every other method are read as before (``readableFormats``); an EKFAC or
+    /// TEKFAC one is refused by name.
+    public static var formatName: String { "kronkit-checkpoint-5" }
+    /// The formats ``read(from:)`` accepts: this one, `-4` and `-3`; of the last two, not
+    /// EKFAC's and TEKFAC's states, which are refused naming the format.
+    public static var readableFormats: [String] { ["kronkit-checkpoint-3", "kronkit-checkpoint-4", formatName] }
+
+    /// The methods whose state changed in `-5`, by their catalogue names (an optimizer's
+    /// ``Optimizer/name`` is the name or the name with a suffix such as `-adaptive`).
+    static var methodsChangedInFive: [String] { [OptimizerMethod.ekfac.rawValue, OptimizerMethod.tekfac.rawValue] }
 
     public var format: String
     /// The optimizer's ``Optimizer/name``, checked when reading.
@@ -177,8 +185,18 @@ public struct TrainingCheckpoint<O: Optimizer>: Codable {
     /// Throws unless `archive` has a format this version reads, naming an earlier kronkit's.
     /// - Throws: ``OptimizerError/malformedCheckpoint(path:reason:)``.
     static func requireCurrentFormat(_ archive: CheckpointArchive, path: String) throws {
-        guard !readableFormats.contains(archive.format ?? "") else { return }
-        if archive.format == "kronkit-checkpoint-2" {
+        let format = archive.format ?? ""
+        if readableFormats.contains(format) {
+            let method = archive.method ?? ""
+            guard format != formatName,
+                  let changed = methodsChangedInFive.first(where: { method == $0 || method.hasPrefix($0 + "-") })
+            else { return }
+            throw OptimizerError.malformedCheckpoint(
+                path: path, reason: "was written by an earlier kronkit (\(format)), whose \(changed) state this version "
+                    + "no longer reads (its blocks are now composed from parts); train again to write a \(formatName) "
+                    + "checkpoint")
+        }
+        if format == "kronkit-checkpoint-2" {
             throw OptimizerError.malformedCheckpoint(
                 path: path, reason: "was written by an earlier kronkit (kronkit-checkpoint-2), whose K-FAC state and run "
                     + "identity this version no longer reads; train again to write a \(formatName) checkpoint")

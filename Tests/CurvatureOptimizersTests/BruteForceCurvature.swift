@@ -41,6 +41,17 @@ enum BruteForceCurvature {
         }
     }
 
+    /// EKFAC's damped inverse applied to `v`, formed densely:
+    /// `Q (diag(vec S) + λI)⁻¹ Qᵀ·vec(V)` with `Q = Q_A ⊗ Q_G`, reshaped like `V`.
+    static func eigenvalueCorrectedSolve<Scalar: LinearAlgebraScalar>(
+        _ part: EigenvalueCorrectedInverse<Scalar>, damping: Double, _ v: Matrix<Scalar>
+    ) throws -> Matrix<Scalar> {
+        let q = try kronecker(part.basis.input.eigenvectors, part.basis.output.eigenvectors)
+        let inverseDiagonal = part.correction.value.elements.map { 1 / ($0 + Scalar(damping)) }
+        let dense = try q.scalingColumns(by: inverseDiagonal).multiplied(by: q, transposingOther: .transpose)
+        return try dense.multiplied(by: v.reshaped(rows: v.elements.count, columns: 1)).reshaped(rows: v.rows, columns: v.columns)
+    }
+
     /// `M⁻¹·vec(V)` reshaped like `V`, by LU.
     static func solve<Scalar: LinearAlgebraScalar>(_ m: Matrix<Scalar>, _ v: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try LUFactorization(m).solve(v.reshaped(rows: v.elements.count, columns: 1)).reshaped(rows: v.rows, columns: v.columns)

@@ -66,7 +66,7 @@ struct CheckpointTests {
         try resumeIsExact({ try KFAC(model: $0, options: kfacOptions, configuration: .init(), seed: 5) }, Double.self, name: "kfac", hidden: hidden)
         try resumeIsExact({ try KFAC<Float>(model: $0, options: .init(factorUpdatePeriod: 2, inverseUpdatePeriod: 3),
                                             configuration: .init(options: .init(route: .inverse))) }, Float.self, name: "kfac-inverse", hidden: hidden)
-        try resumeIsExact({ try EKFAC(model: $0, options: kfacOptions, configuration: .init(basis: .traceRestricted)) },
+        try resumeIsExact({ try EKFAC(model: $0, options: kfacOptions, configuration: .init(estimate: .traceRestricted)) },
                           Double.self, name: "tekfac", hidden: hidden)
         for method in LowRankKFACBlock<Double>.Method.allCases {
             try resumeIsExact({ try LowRankKFAC(model: $0, options: kfacOptions, configuration: .init(method: method, rank: 3),
@@ -110,20 +110,38 @@ struct CheckpointTests {
         } catch let OptimizerError.malformedCheckpoint(path, reason) {
             #expect(path == oldPath && reason.contains("JSON checkpoint of an earlier kronkit"), "\(reason)")
         }
-        // A binary checkpoint of the previous format (other K-FAC block layout) is refused by name.
-        var previous = TrainingCheckpoint(model: model, optimizer: try StochasticGradientDescent(model: model))
-        previous.format = "kronkit-checkpoint-2"
-        let previousPath = directory.appendingPathComponent("kronkit-previous.npz").path
-        try previous.write(to: previousPath)
-        for read in [{ _ = try TrainingCheckpoint<StochasticGradientDescent<Double>>.read(from: previousPath) },
-                     { _ = try TrainingCheckpoint<StochasticGradientDescent<Double>>.userInfo(at: previousPath) }] {
-            do {
-                try read()
-                Issue.record("a kronkit-checkpoint-2 file was read")
-            } catch let OptimizerError.malformedCheckpoint(path, reason) {
-                #expect(path == previousPath && reason.contains("earlier kronkit (kronkit-checkpoint-2)")
-                    && reason.contains("train again"), "\(reason)")
+        /// Reading `checkpoint` written as `format` (its state and its user info alone) is
+        /// refused by name: an earlier kronkit's format, naming `what`, and "train again".
+        func expectRefused<O: Optimizer>(_ checkpoint: TrainingCheckpoint<O>, as format: String, naming what: String,
+                                         sourceLocation: SourceLocation = #_sourceLocation) throws {
+            var old = checkpoint
+            old.format = format
+            let path = directory.appendingPathComponent("kronkit-\(format)-\(old.method).npz").path
+            try old.write(to: path)
+            for read in [{ _ = try TrainingCheckpoint<O>.read(from: path) }, { _ = try TrainingCheckpoint<O>.userInfo(at: path) }] {
+                do {
+                    try read()
+                    Issue.record("a \(format) file of \(old.method) was read", sourceLocation: sourceLocation)
+                } catch let OptimizerError.malformedCheckpoint(refused, reason) {
+                    #expect(refused == path && reason.contains("earlier kronkit (\(format))") && reason.contains(what)
+                        && reason.contains("train again"), "\(reason)", sourceLocation: sourceLocation)
+                }
             }
+        }
+        // A binary checkpoint of the previous format (other K-FAC block layout) is refused by name.
+        try expectRefused(TrainingCheckpoint(model: model, optimizer: try StochasticGradientDescent(model: model)),
+                          as: "kronkit-checkpoint-2", naming: "K-FAC state")
+        // -5 changed only EKFAC's and TEKFAC's blocks: their -4 and -3 checkpoints are refused by
+        // name (with the method), every other method's are read as before.
+        let ekfac = try EKFAC<Double>(model: model, configuration: .init(estimate: .traceRestricted))
+        let kfac = try KFAC<Double>(model: model, configuration: .init())
+        for format in ["kronkit-checkpoint-4", "kronkit-checkpoint-3"] {
+            try expectRefused(TrainingCheckpoint(model: model, optimizer: ekfac), as: format, naming: "tekfac state")
+            var kept = TrainingCheckpoint(model: model, optimizer: kfac)
+            kept.format = format
+            let oldKFAC = directory.appendingPathComponent("kronkit-\(format)-kfac.npz").path
+            try kept.write(to: oldKFAC)
+            #expect(try TrainingCheckpoint<KFAC<Double>>.read(from: oldKFAC).optimizer.name == "kfac")
         }
         let cutPath = directory.appendingPathComponent("kronkit-cut.npz").path
         let whole = try Data(contentsOf: URL(fileURLWithPath: sgdPath))

@@ -75,7 +75,7 @@ struct ConvergenceTests {
             try run { try KFAC(model: $0, options: options, configuration: .init(options: .init(damping: 1e-3, route: .inverse))) },
             try run { try KFAC(model: $0, options: options, configuration: .init(options: block, estimate: .traceRestricted)) },
             try run { try EKFAC(model: $0, options: options, configuration: .init(options: block)) },
-            try run { try EKFAC(model: $0, options: options, configuration: .init(options: block, basis: .traceRestricted)) },
+            try run { try EKFAC(model: $0, options: options, configuration: .init(options: block, estimate: .traceRestricted)) },
         ]
         for (first, last) in results {
             #expect(last < 0.8 * first)

@@ -241,7 +241,7 @@ struct LowPrecisionTrainingTests {
                                            directory.appendingPathComponent("kronkit-floats-\(precision).npz").path,
                                            directory.appendingPathComponent("kronkit-format3-\(precision).npz").path)
         var checkpoint = TrainingCheckpoint(model: model, optimizer: optimizer)
-        #expect(checkpoint.tensorWords == precision && checkpoint.format == "kronkit-checkpoint-4")
+        #expect(checkpoint.tensorWords == precision && checkpoint.format == "kronkit-checkpoint-5")
         try checkpoint.write(to: sixteen)
         checkpoint.tensorWords = nil
         try checkpoint.write(to: thirtyTwo)

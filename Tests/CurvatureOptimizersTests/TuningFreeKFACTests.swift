@@ -191,7 +191,7 @@ struct TuningFreeKFACTests {
         let results = [
             try run { try KFAC(model: $0, options: options, configuration: .init()) },
             try run { try KFAC(model: $0, options: options, configuration: .init(options: .init(route: .inverse))) },
-            try run { try EKFAC(model: $0, options: options, configuration: .init(basis: .traceRestricted)) },
+            try run { try EKFAC(model: $0, options: options, configuration: .init(estimate: .traceRestricted)) },
             try run { try LowRankKFAC(model: $0, options: options, configuration: .init(method: .brand, rank: 4)) },
         ]
         for (first, last) in results { #expect(last < 0.5 * first, "\(first) → \(last)") }

@@ -226,18 +226,37 @@ struct CorruptStateTests {
             try EKFAC<Double>(model: $0, options: .init(factorUpdatePeriod: 1, inverseUpdatePeriod: 1), configuration: .init())
         }
         _ = try Self.decoder.decode(EKFAC<Double>.self, from: Self.corrupted(ekfac) { _ in })
+        /// Applies `edit` to block `index`'s part (the basis and `S`).
+        func editPart(_ object: inout [String: Any], index: Int = 0, _ edit: (inout [String: Any]) -> Void) {
+            Self.editFirstBlock(&object, index: index) { block in
+                var part = block["inverse"] as! [String: Any]
+                edit(&part)
+                block["inverse"] = part
+            }
+        }
         try rejects(ekfac, "S of the wrong shape") { object in
-            Self.editFirstBlock(&object) { block in
-                block["scaling"] = ["value": ["rows": 1, "columns": 1, "elements": [1.0]], "updateCount": 0, "decay": 0.5]
+            editPart(&object) { part in
+                part["correction"] = ["value": ["rows": 1, "columns": 1, "elements": [1.0]], "updateCount": 0, "decay": 0.5]
             }
         }
         try rejects(ekfac, "a basis of the wrong order") { object in
             // The second layer is 2 × 5: its output basis has order 2, its input factor order 5.
-            Self.editFirstBlock(&object, index: 1) { block in
-                var basis = block["basis"] as! [String: Any]
+            editPart(&object, index: 1) { part in
+                var basis = part["basis"] as! [String: Any]
                 basis["input"] = basis["output"]
-                block["basis"] = basis
+                part["basis"] = basis
             }
+        }
+        // A block decodes the part its method names: K-FAC's eigen-route part is not EKFAC's, nor
+        // EKFAC's K-FAC's (the two are the same block type composed with different parts).
+        let kfac = try Self.trained {
+            try KFAC<Double>(model: $0, options: .init(factorUpdatePeriod: 1, inverseUpdatePeriod: 1), configuration: .init())
+        }
+        #expect(throws: DecodingError.self, "K-FAC's part in an EKFAC block") {
+            try Self.decoder.decode(EKFAC<Double>.self, from: Self.corrupted(kfac) { _ in })
+        }
+        #expect(throws: DecodingError.self, "EKFAC's part in a K-FAC block") {
+            try Self.decoder.decode(KFAC<Double>.self, from: Self.corrupted(ekfac) { _ in })
         }
     }
 

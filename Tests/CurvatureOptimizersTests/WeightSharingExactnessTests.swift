@@ -96,15 +96,11 @@ struct EigenbasisCorrectionTests {
         }
         var generator = Xoshiro256StarStar(seed: 16)
         for block in optimizer.blocks {
-            let qA = try #require(block.inputDecomposition).eigenvectors
-            let qG = try #require(block.outputDecomposition).eigenvectors
-            let gradient = try Matrix<Double>.randomGaussian(rows: qG.rows, columns: qA.rows, using: &generator)
+            let part = try #require(block.inverse as? EigenvalueCorrectedInverse<Double>)
+            let s = part.correction.value
+            let gradient = try Matrix<Double>.randomGaussian(rows: s.rows, columns: s.columns, using: &generator)
             // Dense: Q (diag(vec S) + λI)⁻¹ Qᵀ with Q = Q_A ⊗ Q_G.
-            let q = try BruteForceCurvature.kronecker(qA, qG)
-            let inverseDiagonal = block.scaling.value.elements.map { 1 / ($0 + 1e-3) }
-            let dense = try q.scalingColumns(by: inverseDiagonal).multiplied(by: q, transposingOther: .transpose)
-            let expected = try dense.multiplied(by: gradient.reshaped(rows: gradient.elements.count, columns: 1))
-                .reshaped(rows: gradient.rows, columns: gradient.columns)
+            let expected = try BruteForceCurvature.eigenvalueCorrectedSolve(part, damping: 1e-3, gradient)
             #expect(try block.preconditioned(gradient).relativeDistance(to: expected) <= 1e-9 * Swift.max(1, expected.maxAbsoluteEntry))
         }
     }
