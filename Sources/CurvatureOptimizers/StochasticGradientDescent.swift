@@ -67,7 +67,7 @@ public struct StochasticGradientDescent<Scalar: LinearAlgebraScalar>: FirstOrder
         try velocities[index].requireSameShape(as: gradient, "SGD momentum")
         try velocities[index].requireSameShape(as: weight, "SGD weight decay")
         // m ← μm + ∇W + ωW, in place: one pass for μm + ∇W.
-        try velocities[index].scale(by: momentum, adding: gradient, "SGD momentum")
+        try velocities[index].scale(by: momentum, adding: gradient)
         if decay > 0 { try velocities[index].add(weight, scaledBy: decay) }
         guard options.nesterov else { return velocities[index] }
         // u + μm with u = ∇W + ωW.

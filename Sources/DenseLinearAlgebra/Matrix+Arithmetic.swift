@@ -78,6 +78,22 @@ extension Matrix {
         withinIndexRange { try withMutableView { try $0.scale(by: alpha) } }
     }
 
+    /// `self ← β·self + x` in one pass (a momentum or moving-sum recurrence, `m ← μm + g`),
+    /// rounded as ``scale(by:)`` followed by ``add(_:scaledBy:)`` with `α = 1`: the product is
+    /// rounded before the sum.
+    /// - Complexity: one pass over `self` and `x`; no allocation when the storage is unshared.
+    /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for another shape.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public mutating func scale(by beta: Scalar, adding x: Matrix) throws {
+        try requireSameShape(as: x, "Matrix.scale(by:adding:)")
+        x.storage.withUnsafeBufferPointer { source in
+            storage.withUnsafeMutableBufferPointer { target in
+                for k in target.indices { target[k] = beta * target[k] + source[k] }
+            }
+        }
+    }
+
     /// `α·self`.
     @inlinable
     public func scaled(by alpha: Scalar) -> Matrix {

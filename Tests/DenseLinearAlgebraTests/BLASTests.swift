@@ -101,6 +101,27 @@ struct BLASTests {
         #expect(throws: LinearAlgebraError.self) { try x.add([1, 2, 3], scaledBy: 1) }
     }
 
+    /// `β·m + x` in one pass rounds as `scale(by: β)` then `add(x, scaledBy: 1)` (the product,
+    /// then the sum), so it equals the two BLAS passes bit for bit.
+    func fusedScaleAddMatchesTwoPasses<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        var generator = Xoshiro256StarStar(seed: 5)
+        for (m, n) in [(0, 3), (1, 1), (17, 9), (64, 33)] {
+            let start = try Matrix<Scalar>.randomGaussian(rows: m, columns: n, using: &generator)
+            let x = try Matrix<Scalar>.randomGaussian(rows: m, columns: n, using: &generator)
+            var fused = start, twoPasses = start
+            try fused.scale(by: Scalar(0.9), adding: x)
+            twoPasses.scale(by: Scalar(0.9))
+            try twoPasses.add(x, scaledBy: 1)
+            #expect(fused.elements == twoPasses.elements)
+            #expect(throws: LinearAlgebraError.self) { try fused.scale(by: 1, adding: Matrix(rows: n + 1, columns: m)) }
+        }
+    }
+
+    @Test func fusedScaleAdd() throws {
+        try fusedScaleAddMatchesTwoPasses(Float.self)
+        try fusedScaleAddMatchesTwoPasses(Double.self)
+    }
+
     @Test func shapeMismatchesThrow() throws {
         let a = try Matrix<Double>(rows: 2, columns: 3)
         let b = try Matrix<Double>(rows: 2, columns: 3)
