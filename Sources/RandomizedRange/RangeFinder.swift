@@ -142,7 +142,21 @@ public struct RangeFinder<Scalar: LinearAlgebraScalar>: Sendable {
     public func basis<Op: LinearOperator<Scalar>>(
         of a: Op, startingFrom start: Matrix<Scalar>?, using generator: inout some RandomNumberGenerator
     ) throws -> Matrix<Scalar> {
-        let (m, n) = (a.rows, a.columns)
+        try basis(rows: a.rows, columns: a.columns, product: a.apply(to:), transposedProduct: a.applyTransposed(to:),
+                  startingFrom: start, using: &generator)
+    }
+
+    /// ``basis(of:startingFrom:using:)`` on the products of an `m × n` operator given as closures:
+    /// the symmetric algorithms pass `M·X` for both, so that a dense `M = Mᵀ` is read by the
+    /// non-transposed `gemm` throughout (`Notes/RandomizedRange.md`, "Where the time went").
+    /// - Complexity: as ``basis(of:using:)``.
+    /// - Throws: as ``basis(of:startingFrom:using:)``.
+    @inlinable
+    func basis(
+        rows m: Int, columns n: Int, product: (Matrix<Scalar>) throws -> Matrix<Scalar>,
+        transposedProduct: (Matrix<Scalar>) throws -> Matrix<Scalar>, startingFrom start: Matrix<Scalar>?,
+        using generator: inout some RandomNumberGenerator
+    ) throws -> Matrix<Scalar> {
         let l = try sampleCount(rows: m, columns: n)
         let given = start?.columns ?? 0
         if let start {
@@ -155,10 +169,10 @@ public struct RangeFinder<Scalar: LinearAlgebraScalar>: Sendable {
         }
         var omega: Matrix<Scalar> = try options.distribution.testMatrix(rows: n, columns: l - given, using: &generator)
         if let start, given > 0 { omega = try Matrix(rows: n, columns: l, columnMajor: start.elements + omega.elements) }
-        var q = try Self.orthonormalizedProduct(a.apply(to:), omega, rows: m, argument: "A·Ω")
+        var q = try Self.orthonormalizedProduct(product, omega, rows: m, argument: "A·Ω")
         for _ in 0..<options.powerIterations {
-            let w = try Self.orthonormalizedProduct(a.applyTransposed(to:), q, rows: n, argument: "Aᵀ·Q")
-            q = try Self.orthonormalizedProduct(a.apply(to:), w, rows: m, argument: "A·Q̃")
+            let w = try Self.orthonormalizedProduct(transposedProduct, q, rows: n, argument: "Aᵀ·Q")
+            q = try Self.orthonormalizedProduct(product, w, rows: m, argument: "A·Q̃")
         }
         return q
     }
