@@ -48,7 +48,10 @@ extension SymmetricEigendecomposition {
         using generator: inout some RandomNumberGenerator
     ) throws -> Self {
         try matrix.requireSymmetric("SymmetricEigendecomposition.randomizedLargest")
-        let q = try rangeFinder.basis(of: matrix, startingFrom: start, using: &generator)
+        // M = Mᵀ (checked): every product is the non-transposed gemm, faster than the transposed
+        // one for this shape (`Notes/RandomizedRange.md`, "Where the time went").
+        let q = try rangeFinder.basis(rows: matrix.rows, columns: matrix.columns, product: matrix.apply(to:),
+                                      transposedProduct: matrix.apply(to:), startingFrom: start, using: &generator)
         let core = try q.multiplied(by: matrix.multiplied(by: q), transposingSelf: .transpose)
         let ritz = try largest(rangeFinder.options.rank, of: core)
         return try Self(eigenvalues: ritz.eigenvalues, eigenvectors: q.multiplied(by: ritz.eigenvectors))
@@ -70,10 +73,14 @@ extension SymmetricEigendecomposition {
     ///
     /// Differences from the references: `‖Y‖_F` replaces `‖Y‖₂` in the shift (cheaper, at most
     /// `√ℓ` times larger, still `O(eps)`); `Ω` is orthonormalised so that `ΩᵀΩ = I`; `q` power
-    /// steps make Nyström's error that of HMT's `q`-step range finder on `M^{1/2}`.
+    /// steps make Nyström's error that of HMT's `q`-step range finder on `M^{1/2}`. The
+    /// orthonormalisations are the range finder's (CholeskyQR2 under its condition gate,
+    /// Householder QR otherwise), and the SVD of `E` is taken as `E = B·(BᵀE)` with `B` such a
+    /// basis of `E` and the SVD of the `ℓ × ℓ` matrix `BᵀE`, `U = B·Ũ`.
     ///
-    /// - Complexity: `(q + 1)·2n²ℓ` flops (`q + 1` passes over `M`), `q + 1` QR factorizations
-    ///   of `n × ℓ`, `2nℓ²` for `ΩᵀY`, `ℓ³/3` Cholesky, `nℓ²` triangular solve, `O(nℓ²)` SVD.
+    /// - Complexity: `(q + 1)·2n²ℓ` flops (`q + 1` passes over `M`), `q + 2` orthonormalisations
+    ///   of `n × ℓ` (`≈ 4nℓ²` each), `2nℓ²` each for `ΩᵀY` and `BᵀE`, `ℓ³/3` Cholesky, `nℓ²`
+    ///   triangular solve, an `ℓ × ℓ` SVD and `2nℓk` for `U`.
     ///   Half the passes of ``randomizedLargest(of:rangeFinder:using:)`` for the same `q`.
     /// - Accuracy: `M − UΛUᵀ` is positive semidefinite up to rounding and
     ///   `‖M − M̂‖ = ‖(I − P)M^{1/2}‖²` for `P` the projector on the range of `M^{q+1/2}Ω`
@@ -99,10 +106,10 @@ extension SymmetricEigendecomposition {
                 operation: operation,
                 detail: "M[\(negative),\(negative)] = \(matrix[negative, negative]) < 0, so M is not positive semidefinite")
         }
-        var omega = try QRFactorization(
-            rangeFinder.options.distribution.testMatrix(rows: n, columns: l, as: Scalar.self, using: &generator)).q
+        var omega = try rangeFinder.options.distribution.testMatrix(rows: n, columns: l, as: Scalar.self, using: &generator)
+            .orthonormalColumns()
         for _ in 0..<rangeFinder.options.powerIterations {
-            omega = try QRFactorization(matrix.multiplied(by: omega)).q
+            omega = try matrix.multiplied(by: omega).orthonormalColumns()
         }
         var y = try matrix.multiplied(by: omega)
         let norm = y.frobeniusNorm
@@ -121,13 +128,15 @@ extension SymmetricEigendecomposition {
                 operation: "\(operation) (Cholesky of Ωᵀ·M·Ω + νI, ν = \(shift))", minor: minor)
         }
         try Matrix.triangularSolve(cholesky.factor, &y, side: .right, triangle: .lower, transpose: .transpose)
-        let svd = try SingularValueDecomposition(y)
+        // E = B·(BᵀE) with B an orthonormal basis of E: the SVD of the ℓ × ℓ BᵀE instead of the n × ℓ E.
+        let basis = try y.orthonormalColumns()
+        let svd = try SingularValueDecomposition(basis.multiplied(by: y, transposingSelf: .transpose))
         var clamped = 0
         let values = svd.singularValues.prefix(k).map { sigma -> Scalar in
             let value = sigma * sigma - shift
             if value < 0 { clamped += 1 }
             return Swift.max(value, 0)
         }
-        return (try Self(eigenvalues: values, eigenvectors: svd.u.columns(0..<k)), clamped)
+        return (try Self(eigenvalues: values, eigenvectors: basis.multiplied(by: svd.u.columns(0..<k))), clamped)
     }
 }
