@@ -1,6 +1,7 @@
 import DenseLinearAlgebra
 import Testing
 import KronKitTestSupport
+import LinearOperators
 @testable import RandomizedRange
 
 /// The range finder's orthonormalisation (`Matrix.orthonormalColumns()`): CholeskyQR2 on
@@ -52,4 +53,29 @@ struct OrthonormalColumnsTests {
             #expect(try projectionError(y, basis: q) <= Tolerance.backward(Double.self, order: 6) * spectralNorm(y))
         }
     }
+
+    /// The symmetric algorithms' range finder applies `M·X` where the operator form applies `Mᵀ·X`
+    /// (the non-transposed GEMM throughout): on an exactly rank-`r` symmetric `M` (`r ≤ ℓ`) both
+    /// bases span `range(M)` to `c·n·eps·‖M‖`, with `c` LAPACK's ratio 30 (`Tolerance.backward`).
+    func symmetricProducts<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        var generator = Xoshiro256StarStar(seed: 44)
+        for (n, rank) in [(40, 5), (90, 12)] {
+            let x = try Matrix<Scalar>.randomGaussian(rows: n, columns: rank, using: &generator)
+            let m = try x.gram(.none)
+            let finder = RangeFinder<Scalar>(options: .init(rank: rank, oversampling: 4, powerIterations: 2))
+            var (first, second) = (generator, generator)
+            let symmetric = try finder.basis(rows: n, columns: n, product: m.apply(to:), transposedProduct: m.apply(to:),
+                                             startingFrom: nil, using: &first)
+            let general = try finder.basis(of: m, using: &second)
+            let tolerance = Tolerance.backward(Scalar.self, order: n) * (try spectralNorm(m))
+            for q in [symmetric, general] {
+                #expect(q.rows == n && q.columns == rank + 4)
+                #expect(try projectionError(m, basis: q) <= tolerance, "n = \(n)")
+                #expect(try orthogonalityError(q) <= Tolerance.backward(Scalar.self, order: n))
+            }
+        }
+    }
+
+    @Test func symmetricProductsSpanTheRangeFloat() throws { try symmetricProducts(Float.self) }
+    @Test func symmetricProductsSpanTheRangeDouble() throws { try symmetricProducts(Double.self) }
 }
