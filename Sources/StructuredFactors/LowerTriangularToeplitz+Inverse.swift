@@ -32,7 +32,7 @@ extension LowerTriangularToeplitz {
     public func inverse() throws -> LowerTriangularToeplitz {
         let operation = "LowerTriangularToeplitz.inverse"
         guard order > 0 else { return self }
-        var s = try newtonReciprocal(operation)
+        var s = try newtonReciprocal(operation).series
         if !newtonIsAccurate(s) {
             var unit = try Matrix<Scalar>(rows: order, columns: 1)
             unit[0, 0] = 1
@@ -60,9 +60,9 @@ extension LowerTriangularToeplitz {
     func triangularToeplitzSolve(_ b: Matrix<Scalar>, transposed: Bool, operation: String) throws -> Matrix<Scalar> {
         try requireOperand(b, operation)
         guard order > 0 else { return b }
-        let s = try newtonReciprocal(operation)
+        let (s, transform) = try newtonReciprocal(operation)
         let x = newtonIsAccurate(s)
-            ? try triangularToeplitzProduct(s, b, transposed: transposed)
+            ? try triangularToeplitzProduct(s, b, transposed: transposed, reusing: transform)
             : triangularToeplitzSubstitution(column, b, transposed: transposed)
         try x.requireFinite(operation, argument: "the solution (overflow)")
         return x
@@ -72,19 +72,24 @@ extension LowerTriangularToeplitz {
     /// Step `j → 2j` (`m = min(2j, n)` terms): with `s` (`j` terms) as the kernel of one FFT
     /// convolution of length `P ≥ m + j − 1`, `e = t_{0..<m} ∗ s` and then `s ← (2 − e) ∗ s`, both
     /// truncated to `m` terms: one plan, one kernel transform and two filtered signals per step.
+    /// The last step's transform is returned with the series: its length is the padded `2n − 1`
+    /// of the products with `L(s)` (the last step has `m = n` and `j ≥ n/2`), so the solve reuses
+    /// its plans instead of planning again (`nil` for `n = 1`, which takes no step).
     /// - Complexity: `⌈log₂ n⌉` steps of five real FFTs of length `< 4j`, `O(n log n)` in all.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/singularMatrix(operation:index:)`` (index 1) for `t₀ = 0`.
     @inlinable
-    func newtonReciprocal(_ operation: String) throws -> [Scalar] {
+    func newtonReciprocal(_ operation: String) throws -> (series: [Scalar], transform: RealFourierTransform<Scalar>?) {
         let n = order
         guard column[0] != 0 else { throw LinearAlgebraError.singularMatrix(operation: operation, index: 1) }
         var s: [Scalar] = [1 / column[0]]
+        var transform: RealFourierTransform<Scalar>?
         var residual = [Scalar](repeating: 0, count: n)
         var next = [Scalar](repeating: 0, count: n)
         while s.count < n {
             let terms = Swift.min(2 * s.count, n)
             let convolution = try ToeplitzConvolution(kernel: s,
                                                       transformLength: paddedTransformLength(terms + s.count - 1))
+            transform = convolution.transform
             column.withUnsafeBufferPointer { t in
                 residual.withUnsafeMutableBufferPointer { buffer in
                     let r = UnsafeMutableBufferPointer(rebasing: buffer[..<terms])
@@ -99,7 +104,7 @@ extension LowerTriangularToeplitz {
             }
             s = Array(next[..<terms])
         }
-        return s
+        return (s, transform)
     }
 
     /// Whether the Newton series `s` (and products with it) are as accurate as substitution:

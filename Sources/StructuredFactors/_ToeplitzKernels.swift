@@ -20,16 +20,20 @@ func paddedTransformLength(_ count: Int) -> Int {
 /// each column is copied (reversed for the transpose) into the transform's buffer, filtered in
 /// place and written straight into the result: one allocation (the result) for all columns, and
 /// the two `P`-long buffers stay in cache (Notes/StructuredFactors.md, "Products by FFT").
+/// `transform`, when it has length `P`, is used instead of planning a new one (the solve passes
+/// the Newton inverse's last, which has that length).
 /// - Complexity: `(k + 1)` forward and `k` inverse real FFTs of length `P`, `O(k·n log n)` for `k` columns.
 @inlinable
 @_specialize(where Scalar == Float)
 @_specialize(where Scalar == Double)
 func triangularToeplitzProduct<Scalar: LinearAlgebraScalar>(
-    _ t: [Scalar], _ x: Matrix<Scalar>, transposed: Bool
+    _ t: [Scalar], _ x: Matrix<Scalar>, transposed: Bool, reusing transform: RealFourierTransform<Scalar>? = nil
 ) throws -> Matrix<Scalar> {
     let n = t.count
     guard n > 0, x.columns > 0 else { return try Matrix(rows: n, columns: x.columns) }
-    let convolution = try ToeplitzConvolution(kernel: t, transformLength: paddedTransformLength(2 * n - 1))
+    let length = paddedTransformLength(2 * n - 1)
+    let convolution = try ToeplitzConvolution(
+        kernel: t, transform: transform.flatMap { $0.count == length ? $0 : nil } ?? RealFourierTransform(count: length))
     var result = try Matrix<Scalar>.uninitialized(rows: n, columns: x.columns, for: "triangular Toeplitz product", "result")
     x.withUnsafeBufferPointer { input in
         result.withUnsafeMutableBufferPointer { output in
@@ -61,10 +65,20 @@ struct ToeplitzConvolution<Scalar: LinearAlgebraScalar> {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     init(kernel: [Scalar], transformLength: Int) throws {
-        transform = try RealFourierTransform<Scalar>(count: transformLength)
+        try self.init(kernel: kernel, transform: RealFourierTransform<Scalar>(count: transformLength))
+    }
+
+    /// Transforms the kernel with an existing `transform` (`count ≥ kernel.count`), whose plans and
+    /// buffers the convolution then uses: planning costs as much as a few transforms of the length.
+    /// - Complexity: one real FFT of length `P`.
+    @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    init(kernel: [Scalar], transform: RealFourierTransform<Scalar>) throws {
+        self.transform = transform
         kernelCount = kernel.count
-        let scale = 1 / Scalar(transformLength)
-        kernelSpectrum = try transform.forward(kernel + [Scalar](repeating: 0, count: transformLength - kernel.count))
+        let scale = 1 / Scalar(transform.count)
+        kernelSpectrum = try transform.forward(kernel + [Scalar](repeating: 0, count: transform.count - kernel.count))
             .map { $0 * scale }
     }
 
