@@ -148,7 +148,7 @@ public struct RangeFinder<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// ``basis(of:startingFrom:using:)`` on the products of an `m × n` operator given as closures:
     /// the symmetric algorithms pass `M·X` for both, so that a dense `M = Mᵀ` is read by the
-    /// non-transposed `gemm` throughout (`Notes/RandomizedRange.md`, "Where the time went").
+    /// non-transposed `gemm` throughout (`Notes/RandomizedRange.md`, "Second pass on the peers' rows").
     /// - Complexity: as ``basis(of:using:)``.
     /// - Throws: as ``basis(of:startingFrom:using:)``.
     @inlinable

@@ -49,7 +49,7 @@ extension SymmetricEigendecomposition {
     ) throws -> Self {
         try matrix.requireSymmetric("SymmetricEigendecomposition.randomizedLargest")
         // M = Mᵀ (checked): every product is the non-transposed gemm, faster than the transposed
-        // one for this shape (`Notes/RandomizedRange.md`, "Where the time went").
+        // one for this shape (`Notes/RandomizedRange.md`, "Second pass on the peers' rows").
         let q = try rangeFinder.basis(rows: matrix.rows, columns: matrix.columns, product: matrix.apply(to:),
                                       transposedProduct: matrix.apply(to:), startingFrom: start, using: &generator)
         let core = try q.multiplied(by: matrix.multiplied(by: q), transposingSelf: .transpose)
