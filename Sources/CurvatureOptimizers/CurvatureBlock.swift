@@ -1,4 +1,5 @@
 import DenseLinearAlgebra
+import KroneckerOperators
 
 /// The curvature model of one parameterised layer: it folds each step's
 /// statistics into running factors, refreshes their factorisations on a
@@ -34,6 +35,15 @@ public protocol CurvatureBlock<Scalar>: Codable, Sendable {
     func preconditioned(_ gradient: Matrix<Scalar>, factoredAs outputGradients: Matrix<Scalar>,
                         times inputs: Matrix<Scalar>) throws -> Matrix<Scalar>
 
+    /// The preconditioned gradient left as its parts `σ·∇W + L·Rᵀ` (thin `L`, `R`) when the
+    /// block's damped inverse has that form, so that the optimizer folds it into the momentum
+    /// and takes the KL clip's `⟨V, ∇W⟩` without forming `V`; nil otherwise (the default). With
+    /// `product`, the same choice between the dense and the factored form as
+    /// ``preconditioned(_:factoredAs:times:)``; materialised, the parts are its result bit for bit.
+    func preconditionedParts(_ gradient: Matrix<Scalar>,
+                             factoredAs product: (outputGradients: Matrix<Scalar>, inputs: Matrix<Scalar>)?) throws
+        -> ScaledPlusLowRank<Scalar>?
+
     /// What a user can read about the block's current state.
     var diagnostics: CurvatureDiagnostics { get }
 
@@ -47,6 +57,11 @@ extension CurvatureBlock {
                                times inputs: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try preconditioned(gradient)
     }
+
+    /// No parts: the block's preconditioned gradient is formed as a matrix.
+    public func preconditionedParts(_ gradient: Matrix<Scalar>,
+                                    factoredAs product: (outputGradients: Matrix<Scalar>, inputs: Matrix<Scalar>)?)
+        -> ScaledPlusLowRank<Scalar>? { nil }
 
     /// `true` when `∇W = g·aᵀ` (`g`: `d_out × m`, `a`: `d_in × m`) is cheaper to
     /// precondition through its factors: `m(d_out² + d_in² + d_out·d_in)` against

@@ -1,5 +1,6 @@
 import DenseLinearAlgebra
 import Distributed
+import KroneckerOperators
 import NeuralNetworks
 
 /// The K-FAC family's optimizer: one curvature block per parameterised layer
@@ -199,23 +200,33 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
         }
     }
 
-    /// Preconditioning, KL clipping, weight decay, momentum and the parameter update.
+    /// Preconditioning, KL clipping, weight decay, momentum and the parameter update. A block
+    /// that gives its preconditioned gradient as parts `σ·∇W + L·Rᵀ` (the low-rank eigen route)
+    /// never has it formed: `⟨V, ∇W⟩ = σ‖∇W‖² + ⟨L·Rᵀ, ∇W⟩`, then `m ← μm + νσ·∇W` in one pass and
+    /// `m ← m + ν·L·Rᵀ` by one GEMM (`β = 1`, timed as the block's application).
     mutating func applyUpdate(_ model: inout Sequential<Scalar>, gradients: [LayerGradient<Scalar>]) throws {
-        let preconditioned = try preconditionedGradients(gradients, kinds: curvatureKinds(of: model))
+        let directions = try preconditionedDirections(gradients, kinds: curvatureKinds(of: model))
         let rate = options.schedule.rate(base: options.learningRate, step: stepCount)
         var clip = 1.0
         if let kappa = options.klClip {
-            let inner = try zip(preconditioned, gradients).reduce(0.0) {
-                $0 + Double(try $1.0.elements.dot($1.1.weight.elements))
-            }
+            let inner = try zip(directions, gradients).reduce(0.0) { $0 + (try $1.0.innerProduct(with: $1.1.weight)) }
             if inner > 0 { clip = Swift.min(1, (kappa / (rate * rate * inner)).squareRoot()) }
         }
         lastClipFactor = clip
         for index in velocities.indices {
             // m ← μm + νV + ωW, in place (every operand was checked against the layer's shape).
-            try velocities[index].requireSameShape(as: preconditioned[index], "K-FAC momentum")
-            velocities[index].scale(by: Scalar(options.momentum))
-            try velocities[index].add(preconditioned[index], scaledBy: Scalar(clip))
+            switch directions[index] {
+            case .matrix(let direction):
+                try velocities[index].requireSameShape(as: direction, "K-FAC momentum")
+                velocities[index].scale(by: Scalar(options.momentum))
+                try velocities[index].add(direction, scaledBy: Scalar(clip))
+            case .parts(let parts):
+                try velocities[index].scale(by: Scalar(options.momentum), adding: gradients[index].weight,
+                                            scaledBy: Scalar(clip) * parts.scale)
+                blockTimings[index].application += try PhaseTimings.seconds {
+                    try parts.addLowRankPart(to: &velocities[index], scaledBy: Scalar(clip))
+                }
+            }
             // The weight is read per layer (no copy held across the update: it then runs in place).
             if options.weightDecay > 0 {
                 try velocities[index].add(model.trainableLayers[index].weight, scaledBy: Scalar(options.weightDecay))
@@ -224,25 +235,50 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
         }
     }
 
+    /// Every layer's gradient preconditioned by its block (see `preconditionedGradients(_:kinds:usingFactors:)`),
+    /// as parts where the block gives them.
+    mutating func preconditionedDirections(_ gradients: [LayerGradient<Scalar>], kinds: CurvatureKinds) throws
+        -> [PreconditionedDirection<Scalar>] {
+        var directions: [PreconditionedDirection<Scalar>] = []
+        for (index, gradient) in gradients.enumerated() {
+            var parts: ScaledPlusLowRank<Scalar>?
+            if kinds.isKronecker(index) {
+                blockTimings[index].application += try PhaseTimings.seconds {
+                    parts = try blocks[kinds.slots[index]].preconditionedParts(gradient.weight, factoredAs: gradient.factors)
+                }
+            }
+            if let parts {
+                directions.append(.parts(parts))
+            } else {
+                directions.append(.matrix(try preconditioned(gradient, layer: index, kinds: kinds, usingFactors: true)))
+            }
+        }
+        return directions
+    }
+
     /// Every layer's gradient preconditioned by its block, timed as the blocks' application:
     /// through the gradient's factors when that is cheaper and `usingFactors` (false when the
     /// gradient is no longer `g·aᵀ`, e.g. with an L2 term added).
     mutating func preconditionedGradients(_ gradients: [LayerGradient<Scalar>], kinds: CurvatureKinds,
                                           usingFactors: Bool = true) throws -> [Matrix<Scalar>] {
-        var preconditioned: [Matrix<Scalar>] = []
-        for (index, gradient) in gradients.enumerated() {
-            blockTimings[index].application += try PhaseTimings.seconds {
-                let slot = kinds.slots[index]
-                guard kinds.isKronecker(index) else {
-                    preconditioned.append(try diagonalBlocks[slot].preconditioned(gradient.weight))
-                    return
-                }
-                if usingFactors, let (outputGradients, inputs) = gradient.factors {
-                    preconditioned.append(try blocks[slot].preconditioned(gradient.weight, factoredAs: outputGradients,
-                                                                          times: inputs))
-                } else {
-                    preconditioned.append(try blocks[slot].preconditioned(gradient.weight))
-                }
+        try gradients.indices.map { try preconditioned(gradients[$0], layer: $0, kinds: kinds, usingFactors: usingFactors) }
+    }
+
+    /// Trainable layer `index`'s gradient preconditioned by its block, timed as its application.
+    private mutating func preconditioned(_ gradient: LayerGradient<Scalar>, layer index: Int, kinds: CurvatureKinds,
+                                         usingFactors: Bool) throws -> Matrix<Scalar> {
+        var preconditioned = Matrix<Scalar>()
+        blockTimings[index].application += try PhaseTimings.seconds {
+            let slot = kinds.slots[index]
+            guard kinds.isKronecker(index) else {
+                preconditioned = try diagonalBlocks[slot].preconditioned(gradient.weight)
+                return
+            }
+            if usingFactors, let (outputGradients, inputs) = gradient.factors {
+                preconditioned = try blocks[slot].preconditioned(gradient.weight, factoredAs: outputGradients,
+                                                                 times: inputs)
+            } else {
+                preconditioned = try blocks[slot].preconditioned(gradient.weight)
             }
         }
         return preconditioned

@@ -1,4 +1,5 @@
 import DenseLinearAlgebra
+import KroneckerOperators
 import SymmetricEigen
 
 extension LowRankKFACBlock {
@@ -22,6 +23,20 @@ extension LowRankKFACBlock {
         let inversion = try inversion()
         return try inversion.preconditioned(gradient, productOf: outputGradients, inputs)
             ?? inversion.preconditioned(gradient)
+    }
+
+    /// On the eigen route with partial decompositions, the preconditioned gradient as its parts
+    /// `∇W/λ + (U_G·C′)·U_Aᵀ` (``/KroneckerOperators/ScaledPlusLowRank``), the factored form
+    /// taken when ``preconditioned(_:factoredAs:times:)`` takes it; nil on the inverse route and
+    /// for complete decompositions.
+    /// - Complexity: as ``preconditioned(_:factoredAs:times:)`` without its last GEMM of
+    ///   `2·d_out·d_in·r_A` flops and the copy of the gradient.
+    /// - Throws: as ``preconditioned(_:factoredAs:times:)``.
+    public func preconditionedParts(_ gradient: Matrix<Scalar>,
+                                    factoredAs product: (outputGradients: Matrix<Scalar>, inputs: Matrix<Scalar>)?)
+        throws -> ScaledPlusLowRank<Scalar>? {
+        let factored = product.flatMap { Self.prefersFactoredForm(gradient, $0.outputGradients, $0.inputs) ? $0 : nil }
+        return try inversion().preconditionedParts(gradient, productOf: factored)
     }
 
     /// The route's part for the current decompositions. The π split reads the normalised traces

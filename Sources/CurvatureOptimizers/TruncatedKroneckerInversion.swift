@@ -28,6 +28,21 @@ public protocol TruncatedKroneckerInversion<Scalar> {
     /// part has no cheaper rank-`m` form.
     func preconditioned(_ gradient: Matrix<Scalar>, productOf outputGradients: Matrix<Scalar>,
                         _ inputs: Matrix<Scalar>) throws -> Matrix<Scalar>?
+
+    /// The damped inverse applied to `∇W` (through its factors `g·aᵀ` when given) left as its
+    /// parts `σ·∇W + L·Rᵀ` when the part has that form, so that it need not be formed; nil
+    /// otherwise (the default). Materialised, the parts give the matrix the part's
+    /// `preconditioned` forms give for the same inputs, bit for bit.
+    func preconditionedParts(_ gradient: Matrix<Scalar>,
+                             productOf product: (outputGradients: Matrix<Scalar>, inputs: Matrix<Scalar>)?) throws
+        -> ScaledPlusLowRank<Scalar>?
+}
+
+extension TruncatedKroneckerInversion {
+    /// No parts: the result is not `σ·∇W + L·Rᵀ` (the inverse route's two-sided product).
+    public func preconditionedParts(_ gradient: Matrix<Scalar>,
+                                    productOf product: (outputGradients: Matrix<Scalar>, inputs: Matrix<Scalar>)?)
+        -> ScaledPlusLowRank<Scalar>? { nil }
 }
 
 extension KroneckerBlockOptions.Route {
@@ -82,6 +97,19 @@ public struct PartialKroneckerEigenbasisInverse<Scalar: LinearAlgebraScalar>: Tr
         try eigenbasis.dampedInverse(applyingToMatrix: gradient, factoredAs: (outputGradients, inputs), damping: damping,
                                      into: &result)
         return result
+    }
+
+    /// `∇W/λ + (U_G·C′)·U_Aᵀ` as its parts (`σ = 1/λ`, `L = U_G·C′`, `R = U_A`, `⟨L·Rᵀ, ∇W⟩ = ⟨C′, C⟩`),
+    /// without the last GEMM and the copy of the gradient; nil for complete decompositions,
+    /// which take K-FAC's form.
+    /// - Complexity: from the factors `2m·(d_out·r_G + d_in·r_A + r_G·r_A) + 2·d_out·r_G·r_A`
+    ///   flops, nothing of the gradient's size read or written.
+    public func preconditionedParts(_ gradient: Matrix<Scalar>,
+                                    productOf product: (outputGradients: Matrix<Scalar>, inputs: Matrix<Scalar>)?)
+        throws -> ScaledPlusLowRank<Scalar>? {
+        let eigenbasis = try KroneckerEigendecomposition(input, output)
+        guard !eigenbasis.isComplete else { return nil }
+        return try eigenbasis.dampedInverseParts(applyingToMatrix: gradient, factoredAs: product, damping: damping)
     }
 }
 

@@ -78,18 +78,19 @@ extension Matrix {
         withinIndexRange { try withMutableView { try $0.scale(by: alpha) } }
     }
 
-    /// `self ← β·self + x` in one pass (a momentum or moving-sum recurrence, `m ← μm + g`),
-    /// rounded as ``scale(by:)`` followed by ``add(_:scaledBy:)`` with `α = 1`: the product is
-    /// rounded before the sum.
+    /// `self ← β·self + α·x` in one pass (a momentum or moving-sum recurrence, `m ← μm + g`),
+    /// each product rounded, then their sum (no fused multiply-add). With `α = 1` (the default)
+    /// it rounds as ``scale(by:)`` followed by ``add(_:scaledBy:)``, bit for bit.
     /// - Complexity: one pass over `self` and `x`; no allocation when the storage is unshared.
+    /// - Accuracy: each entry within `2·eps·(|β·self| + |α·x|)` of the exact value.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` for another shape.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public mutating func scale(by beta: Scalar, adding x: Matrix) throws {
-        try requireSameShape(as: x, "Matrix.scale(by:adding:)")
+    public mutating func scale(by beta: Scalar, adding x: Matrix, scaledBy alpha: Scalar = 1) throws {
+        try requireSameShape(as: x, "Matrix.scale(by:adding:scaledBy:)")
         x.storage.withUnsafeBufferPointer { source in
             storage.withUnsafeMutableBufferPointer { target in
-                for k in target.indices { target[k] = beta * target[k] + source[k] }
+                for k in target.indices { target[k] = beta * target[k] + alpha * source[k] }
             }
         }
     }

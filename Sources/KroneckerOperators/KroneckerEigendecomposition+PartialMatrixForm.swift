@@ -36,6 +36,25 @@ extension KroneckerEigendecomposition {
     public func dampedInverse(applyingToMatrix v: Matrix<Scalar>,
                               factoredAs product: (outputGradients: Matrix<Scalar>, inputs: Matrix<Scalar>)?,
                               damping lambda: Scalar, into result: inout Matrix<Scalar>) throws {
+        let parts = try dampedInverseParts(applyingToMatrix: v, factoredAs: product, damping: lambda)
+        // The checks are done: from here `result` is overwritten.
+        try parts.materialize(adding: v, into: &result)
+    }
+
+    /// The same damped inverse left as its parts `V/λ + L·Rᵀ` with `L = Q_G·C′` (`n_G × r_A`) and
+    /// `R = Q_A`, and `⟨L·Rᵀ, V⟩ = ⟨C′, C⟩` from the core (exact: `C = Q_Gᵀ·V·Q_A`), so that a
+    /// caller can add it to another matrix or take its inner product with `V` without the
+    /// `n_G × n_A` result: ``ScaledPlusLowRank/materialize(adding:into:)`` gives the result of
+    /// ``dampedInverse(applyingToMatrix:factoredAs:damping:into:)`` bit for bit.
+    /// - Complexity: as ``dampedInverse(applyingToMatrix:factoredAs:damping:into:)`` without its
+    ///   last GEMM and copy: from the factors `2m·(n_G·r_G + n_A·r_A + r_G·r_A) + 2·n_G·r_G·r_A`
+    ///   flops, nothing of size `n_G × n_A` read or written; from `V`, the core's
+    ///   `2·n_G·n_A·min(r_A, r_G) + …` as there.
+    /// - Throws: as ``dampedInverse(applyingToMatrix:factoredAs:damping:into:)``.
+    @inlinable
+    public func dampedInverseParts(applyingToMatrix v: Matrix<Scalar>,
+                                   factoredAs product: (outputGradients: Matrix<Scalar>, inputs: Matrix<Scalar>)?,
+                                   damping lambda: Scalar) throws -> ScaledPlusLowRank<Scalar> {
         let operation = "KroneckerEigendecomposition.dampedInverse(applyingToMatrix:factoredAs:)"
         guard factors.count == 2 else {
             throw LinearAlgebraError.invalidArgument(
@@ -76,16 +95,16 @@ extension KroneckerEigendecomposition {
             let right = try v.multiplied(by: qA)
             try Matrix.multiply(qG, right, transposingA: .transpose, into: &core)
         }
+        // ⟨Q_G·C′·Q_Aᵀ, V⟩ = ⟨C′, Q_Gᵀ·V·Q_A⟩ = ⟨C′, C⟩, summed while C becomes C′.
+        var lowRankInner = 0.0
         core.withUnsafeMutableBufferPointer { entries in
-            for index in entries.indices { entries[index] *= coefficients[index] }
+            for index in entries.indices {
+                let scaled = entries[index] * coefficients[index]
+                lowRankInner += Double(scaled) * Double(entries[index])
+                entries[index] = scaled
+            }
         }
-        let rotatedBack = try qG.multiplied(by: core)
-        // The checks are done: from here `result` is overwritten.
-        if result.rows == v.rows, result.columns == v.columns {
-            try v.withView { source in try result.withMutableView { try $0.copy(from: source) } }
-        } else {
-            result = v
-        }
-        try Matrix.multiply(rotatedBack, qA, transposingB: .transpose, beta: complement, into: &result)
+        return try ScaledPlusLowRank(scale: complement, left: qG.multiplied(by: core), right: qA,
+                                     lowRankInnerProduct: lowRankInner)
     }
 }

@@ -114,6 +114,15 @@ struct BLASTests {
             try twoPasses.add(x, scaledBy: 1)
             #expect(fused.elements == twoPasses.elements)
             #expect(throws: LinearAlgebraError.self) { try fused.scale(by: 1, adding: Matrix(rows: n + 1, columns: m)) }
+            // With α: two rounded products and a rounded sum, within 2·eps·(|βm| + |αx|) of the exact value.
+            var scaled = start
+            try scaled.scale(by: Scalar(0.9), adding: x, scaledBy: Scalar(-0.3))
+            for k in scaled.elements.indices {
+                let (product, term) = (Double(Scalar(0.9)) * Double(start.elements[k]),
+                                       Double(Scalar(-0.3)) * Double(x.elements[k]))
+                #expect(abs(Double(scaled.elements[k]) - (product + term))
+                    <= 2 * Double(Scalar.ulpOfOne) * (abs(product) + abs(term)), "entry \(k)")
+            }
         }
     }
 

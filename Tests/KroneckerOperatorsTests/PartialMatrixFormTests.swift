@@ -41,6 +41,55 @@ struct PartialMatrixFormTests {
         }
     }
 
+    /// The parts `V/λ + L·Rᵀ` give the formed result bit for bit, its inner product with `V`
+    /// (`⟨L·Rᵀ, V⟩` from the core) and the low-rank part added to a matrix without forming it.
+    func parts<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        var generator = Xoshiro256StarStar(seed: 153)
+        let (nA, nG, m) = (9, 7, 3)
+        let a = try MatrixEnsemble<Scalar>.positiveDefinite(nA, conditionNumber: 1e3, using: &generator)
+        let g = try MatrixEnsemble<Scalar>.positiveDefinite(nG, conditionNumber: 1e3, using: &generator)
+        let lambda: Scalar = 0.05
+        for (rankA, rankG) in [(3, 2), (2, 4), (0, 3)] {
+            let eig = try KroneckerEigendecomposition(SymmetricEigendecomposition.largest(rankA, of: a),
+                                                      SymmetricEigendecomposition.largest(rankG, of: g))
+            let inputs = try Matrix<Scalar>.randomGaussian(rows: nA, columns: m, using: &generator)
+            let outputGradients = try Matrix<Scalar>.randomGaussian(rows: nG, columns: m, using: &generator)
+            let v = try outputGradients.multiplied(by: inputs, transposingOther: .transpose)
+            for product in [(outputGradients, inputs), nil] as [(outputGradients: Matrix<Scalar>, inputs: Matrix<Scalar>)?] {
+                let label = "ranks \(rankA), \(rankG), \(product == nil ? "dense" : "factored")"
+                var formed = Matrix<Scalar>()
+                try eig.dampedInverse(applyingToMatrix: v, factoredAs: product, damping: lambda, into: &formed)
+                let parts = try eig.dampedInverseParts(applyingToMatrix: v, factoredAs: product, damping: lambda)
+                #expect(parts.left.columns == rankA && parts.left.rows == nG && parts.right.rows == nA, "\(label)")
+                var materialized = Matrix<Scalar>()
+                try parts.materialize(adding: v, into: &materialized)
+                #expect(materialized.elements == formed.elements, "\(label)")
+                // Both inner products sum n_A·n_G terms of |V|·|v| ≤ (|v|/λ + |L|·|R|ᵀ)·|g|·|a|ᵀ after sums of
+                // at most n_A + n_G + m terms: within c·(n_A·n_G + n_A + n_G + m)·eps of that magnitude, which
+                // Cauchy–Schwarz bounds by (‖v‖/λ + √r_A·‖L‖)·‖g‖·‖a‖ (Frobenius norms, orthonormal R).
+                let magnitude = Double(outputGradients.frobeniusNorm) * Double(inputs.frobeniusNorm)
+                    * (Double(v.frobeniusNorm) / Double(lambda) + Double(rankA).squareRoot() * Double(parts.left.frobeniusNorm))
+                let innerBound = Double(Tolerance.backward(Scalar.self, order: nA * nG + nA + nG + m, factor: 4))
+                    * magnitude
+                #expect(abs(try parts.innerProduct(with: v) - Double(formed.elements.dot(v.elements))) <= innerBound,
+                        "\(label)")
+                // σ·V, then the low-rank part added by a GEMM with β = 1: the formed result up to both sides'
+                // roundings, (r_A + 2)·eps·(σ|v| + |L|·|R|ᵀ) each, and |L|·|R|ᵀ ≤ ‖L‖_F entry by entry.
+                var added = v.scaled(by: parts.scale)
+                try parts.addLowRankPart(to: &added, scaledBy: 1)
+                #expect(try added.relativeDistance(to: formed) <= Tolerance.backward(Scalar.self, order: rankA + 2, factor: 4)
+                        * (parts.scale * v.maxAbsoluteEntry + parts.left.frobeniusNorm), "\(label)")
+            }
+            let parts = try eig.dampedInverseParts(applyingToMatrix: v, factoredAs: nil, damping: lambda)
+            #expect(throws: LinearAlgebraError.self) { try parts.innerProduct(with: v.transposed()) }
+        }
+    }
+
+    @Test func thePartsGiveTheResultWithoutFormingIt() throws {
+        try parts(Float.self)
+        try parts(Double.self)
+    }
+
     @Test func factoredAndDenseGradientsGiveTheLowRankPlusDampingInverse() throws {
         try factored(Float.self)
         try factored(Double.self)
