@@ -15,6 +15,23 @@ struct MatrixTests {
         #expect(try Matrix<Double>(rows: 0, columns: 4).leadingDimension == 1)
     }
 
+    /// The huge-page advice changes how a buffer is faulted in, never its contents: on a written
+    /// buffer of 4 MiB and one page more (advised from its first page boundary) every entry keeps
+    /// its value, and a small or empty buffer is left alone; an uninitialized matrix that large,
+    /// written entry by entry, reads back what was written.
+    @Test func hugePageAdviceKeepsEveryValue() throws {
+        var values = (0..<((4 << 20) + 4096) / MemoryLayout<Double>.stride).map(Double.init)
+        values.withUnsafeMutableBytes { adviseHugePages($0) }
+        #expect(values.indices.allSatisfy { values[$0] == Double($0) })
+        var small: [Float] = [1, 2, 3]
+        small.withUnsafeMutableBytes { adviseHugePages($0) }
+        #expect(small == [1, 2, 3])
+        adviseHugePages(UnsafeMutableRawBufferPointer(start: nil, count: 0))
+        var fresh = try Matrix<Float>.uninitialized(rows: 1025, columns: 1024, for: "test", "fresh")
+        for j in 0..<1024 { for i in 0..<1025 { fresh[i, j] = Float(i + 1025 * j) } }
+        #expect(fresh.elements.indices.allSatisfy { fresh.elements[$0] == Float($0) })
+    }
+
     @Test func copyOnWriteKeepsValueSemantics() throws {
         let a = try Matrix<Float>.identity(3)
         var b = a

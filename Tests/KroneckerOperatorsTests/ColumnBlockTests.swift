@@ -18,6 +18,19 @@ struct ColumnBlockTests {
         try Matrix(rows: m.rows, columns: m.columns) { i, j in abs(m[i, j]) }
     }
 
+    /// Expects column `j` of `result` to be `vec(L·V·R)`: both sides are two GEMMs with inner
+    /// dimensions `L.columns` and `V.columns` in another association, so each entry errs by at most
+    /// (γ_{n₁} + γ_{n₂})·(|L|·|V|·|R|)_ij per side [Higham 2002, §3.5].
+    func expectColumn<Scalar: LinearAlgebraScalar>(_ result: Matrix<Scalar>, _ j: Int, equals l: Matrix<Scalar>,
+                                                   _ v: Matrix<Scalar>, _ r: Matrix<Scalar>) throws {
+        let reference = try l * v * r
+        let magnitude = try absolute(l) * absolute(v) * absolute(r)
+        let bound = Scalar(2 * (l.columns + v.columns)) * Scalar.ulpOfOne * magnitude.maxAbsoluteEntry
+            / Swift.max(1, reference.maxAbsoluteEntry)
+        #expect(try unvec(result, j, rows: reference.rows, columns: reference.columns).relativeDistance(to: reference)
+                <= bound)
+    }
+
     func blocks<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
         var generator = Xoshiro256StarStar(seed: 90)
         let k = 40
@@ -30,22 +43,9 @@ struct ColumnBlockTests {
         let applied = try product.apply(to: x)
         let appliedTransposed = try product.applyTransposed(to: y)
         for j in 0..<k {
-            let v = try unvec(x, j, rows: 80, columns: 60)
-            let reference = try g * v * a.transposed()
-            // Both sides are two GEMMs with inner dimensions 80 and 60 in another association:
-            // each entry errs by at most (γ₈₀ + γ₆₀)·(|G|·|V|·|Aᵀ|)_ij [Higham 2002, §3.5] per side.
-            let magnitude = try absolute(g) * absolute(v) * absolute(a).transposed()
-            let bound = Scalar(2 * (80 + 60)) * Scalar.ulpOfOne * magnitude.maxAbsoluteEntry
-                / Swift.max(1, reference.maxAbsoluteEntry)
-            #expect(try unvec(applied, j, rows: 70, columns: 50).relativeDistance(to: reference) <= bound)
-            // (A ⊗ G)ᵀ·vec(W) = vec(Gᵀ·W·A), W 70 × 50: inner dimensions 70 and 50.
-            let w = try unvec(y, j, rows: 70, columns: 50)
-            let transposedReference = try g.transposed() * w * a
-            let transposedMagnitude = try absolute(g).transposed() * absolute(w) * absolute(a)
-            let transposedBound = Scalar(2 * (70 + 50)) * Scalar.ulpOfOne * transposedMagnitude.maxAbsoluteEntry
-                / Swift.max(1, transposedReference.maxAbsoluteEntry)
-            #expect(try unvec(appliedTransposed, j, rows: 80, columns: 60).relativeDistance(to: transposedReference)
-                    <= transposedBound)
+            try expectColumn(applied, j, equals: g, unvec(x, j, rows: 80, columns: 60), a.transposed())
+            // (A ⊗ G)ᵀ·vec(W) = vec(Gᵀ·W·A), W 70 × 50.
+            try expectColumn(appliedTransposed, j, equals: g.transposed(), unvec(y, j, rows: 70, columns: 50), a)
         }
         // Three factors (intermediates of 14 400 entries per column, in blocks of 4 or 9 columns)
         // against the same product with the first two factors formed: three GEMMs with inner
@@ -67,35 +67,59 @@ struct ColumnBlockTests {
         try blocks(Double.self)
     }
 
-    func dampedInverses<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
-        var generator = Xoshiro256StarStar(seed: 91)
-        let k = 40
-        let a = try MatrixEnsemble<Scalar>.positiveDefinite(60, conditionNumber: 10, using: &generator)
-        let g = try MatrixEnsemble<Scalar>.positiveDefinite(80, conditionNumber: 10, using: &generator)
+    /// `(A ⊗ G + λI)⁻¹·X` for SPD `A` (`nA`), `G` (`nG`) and `k` columns on the eigen route, the
+    /// allocating form against the `into:workspace:` form (bit for bit) and every column against
+    /// the matrix form.
+    func dampedInverses<Scalar: LinearAlgebraScalar>(_: Scalar.Type, nA: Int, nG: Int, k: Int, seed: UInt64) throws {
+        var generator = Xoshiro256StarStar(seed: seed)
+        let a = try MatrixEnsemble<Scalar>.positiveDefinite(nA, conditionNumber: 10, using: &generator)
+        let g = try MatrixEnsemble<Scalar>.positiveDefinite(nG, conditionNumber: 10, using: &generator)
         let eigA = try SymmetricEigendecomposition(a)
         let eigG = try SymmetricEigendecomposition(g)
         let eig = try KroneckerEigendecomposition(eigA, eigG)
         let lambda: Scalar = 0.1
-        let x = try Matrix<Scalar>.randomGaussian(rows: 80 * 60, columns: k, using: &generator)
+        let x = try Matrix<Scalar>.randomGaussian(rows: nG * nA, columns: k, using: &generator)
         let route = try eig.dampedInverse(applyingTo: x, damping: lambda)
         var reused = Matrix<Scalar>()
         var workspace = KroneckerWorkspace<Scalar>()
         try eig.dampedInverse(applyingTo: x, damping: lambda, into: &reused, workspace: &workspace)
         #expect(reused == route)
-        // Both evaluate four GEMMs with inner dimensions 80, 60, 80, 60 through orthogonal bases
+        // Both evaluate four GEMMs with inner dimensions nG, nA, nG, nA through orthogonal bases
         // and one division, in another association (the matrix form: Q_G·[(Q_Gᵀ·V·Q_A) ⊘ D]·Q_Aᵀ):
-        // c·(2·80 + 2·60)·eps relative, amplified by the spread of the divisors |d_A·d_G + λ|
+        // c·(2·nG + 2·nA)·eps relative, amplified by the spread of the divisors |d_A·d_G + λ|
         // (as KroneckerEigendecompositionTests' K-FAC route).
         let values = KroneckerEigendecompositionTests.products(eigA.eigenvalues, eigG.eigenvalues, lambda)
-        let tolerance = Tolerance.backward(Scalar.self, order: 2 * (80 + 60)) * (values.max()! / values.min()!)
+        let tolerance = Tolerance.backward(Scalar.self, order: 2 * (nG + nA)) * (values.max()! / values.min()!)
         for j in 0..<k {
-            let reference = try eig.dampedInverse(applyingToMatrix: unvec(x, j, rows: 80, columns: 60), damping: lambda)
-            #expect(try unvec(route, j, rows: 80, columns: 60).relativeDistance(to: reference) <= tolerance)
+            let reference = try eig.dampedInverse(applyingToMatrix: unvec(x, j, rows: nG, columns: nA), damping: lambda)
+            #expect(try unvec(route, j, rows: nG, columns: nA).relativeDistance(to: reference) <= tolerance)
         }
     }
 
     @Test func dampedInversesInColumnBlocksMatchTheMatrixForm() throws {
-        try dampedInverses(Float.self)
-        try dampedInverses(Double.self)
+        try dampedInverses(Float.self, nA: 60, nG: 80, k: 40, seed: 91)
+        try dampedInverses(Double.self, nA: 60, nG: 80, k: 40, seed: 91)
+    }
+
+    /// A product and a damped inverse whose results span 4 MiB or more (Float 4.3 MiB, Double 8.6 MiB),
+    /// so that the allocating forms advise their fresh result to huge pages, with non-square factors
+    /// and 233 columns — not a multiple of the block width (product: Double 17, Float 34 columns of
+    /// 3 840 entries; damped inverse: 14 and 28 of 4 608): every column against the matrix form, the
+    /// last partial block included.
+    func largeResults<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        var generator = Xoshiro256StarStar(seed: 92)
+        let k = 233
+        let a = try Matrix<Scalar>.randomGaussian(rows: 48, columns: 40, using: &generator)
+        let g = try Matrix<Scalar>.randomGaussian(rows: 96, columns: 80, using: &generator)
+        let x = try Matrix<Scalar>.randomGaussian(rows: 80 * 40, columns: k, using: &generator)
+        let applied = try KroneckerProduct(a, g).apply(to: x)
+        #expect(applied.rows * applied.columns * MemoryLayout<Scalar>.stride >= 4 << 20)
+        for j in 0..<k { try expectColumn(applied, j, equals: g, unvec(x, j, rows: 80, columns: 40), a.transposed()) }
+        try dampedInverses(Scalar.self, nA: 48, nG: 96, k: k, seed: 93)
+    }
+
+    @Test func resultsOfFourMebibytesAndMoreMatchTheMatrixForm() throws {
+        try largeResults(Float.self)
+        try largeResults(Double.self)
     }
 }
