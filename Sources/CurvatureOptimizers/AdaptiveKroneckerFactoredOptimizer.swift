@@ -79,12 +79,12 @@ public struct AdaptiveKroneckerFactoredOptimizer<Block: AdjustableDampingBlock>:
         let layout = base.parameterShapes
         let parameters = model.parameters
         var objective = gradients
-        if weightDecay > 0 {
-            for index in objective.indices {
-                try objective[index].weight.add(parameters[index], scaledBy: Scalar(weightDecay))
-            }
+        for index in objective.indices where weightDecay > 0 {
+            var weight = try objective[index].formedWeight()
+            try weight.add(parameters[index], scaledBy: Scalar(weightDecay))
+            objective[index].weight = weight
         }
-        let gradient = try layout.flatten(objective.map(\.weight))
+        let gradient = try layout.flatten(objective.map { try $0.formedWeight() })
         // With the L2 term the gradient is no longer g·aᵀ: precondition it densely.
         let kinds = try base.curvatureKinds(of: model)
         var direction = try layout.flatten(base.preconditionedGradients(objective, kinds: kinds,

@@ -40,9 +40,17 @@ public protocol CurvatureBlock<Scalar>: Codable, Sendable {
     /// and takes the KL clip's `⟨V, ∇W⟩` without forming `V`; nil otherwise (the default). With
     /// `product`, the same choice between the dense and the factored form as
     /// ``preconditioned(_:factoredAs:times:)``; materialised, the parts are its result bit for bit.
-    func preconditionedParts(_ gradient: Matrix<Scalar>,
+    /// `gradient` is nil when the backward pass left `∇W` unformed (see
+    /// ``givesPreconditionedParts``): the block then gives parts only through the factors, and nil
+    /// where it would need `∇W` itself.
+    func preconditionedParts(_ gradient: Matrix<Scalar>?,
                              factoredAs product: (outputGradients: Matrix<Scalar>, inputs: Matrix<Scalar>)?) throws
         -> ScaledPlusLowRank<Scalar>?
+
+    /// Whether ``preconditionedParts(_:factoredAs:)`` can give parts at all (false by default): the
+    /// optimizer then leaves the parameterised layers' `∇W = g·aᵀ` unformed in the backward pass and
+    /// folds the factors into its momentum with the low-rank part, in one product.
+    var givesPreconditionedParts: Bool { get }
 
     /// What a user can read about the block's current state.
     var diagnostics: CurvatureDiagnostics { get }
@@ -59,9 +67,12 @@ extension CurvatureBlock {
     }
 
     /// No parts: the block's preconditioned gradient is formed as a matrix.
-    public func preconditionedParts(_ gradient: Matrix<Scalar>,
+    public func preconditionedParts(_ gradient: Matrix<Scalar>?,
                                     factoredAs product: (outputGradients: Matrix<Scalar>, inputs: Matrix<Scalar>)?)
         -> ScaledPlusLowRank<Scalar>? { nil }
+
+    /// No parts (``preconditionedParts(_:factoredAs:)``'s default).
+    public var givesPreconditionedParts: Bool { false }
 
     /// `true` when `∇W = g·aᵀ` (`g`: `d_out × m`, `a`: `d_in × m`) is cheaper to
     /// precondition through its factors: `m(d_out² + d_in² + d_out·d_in)` against

@@ -47,7 +47,7 @@ enum DataParallelStep {
     /// - Throws: ``/Distributed/CommunicationError`` when a collective fails.
     static func synchronize<Block: CurvatureBlock>(_ gradients: inout [LayerGradient<Block.Scalar>], loss: inout Block.Scalar,
                                                    block _: Block.Type, communicator: any Communicator) throws {
-        let averaged = try averageGradients(gradients.map(\.weight), loss: &loss, communicator: communicator)
+        let averaged = try averageGradients(gradients.map { try $0.formedWeight() }, loss: &loss, communicator: communicator)
         for index in gradients.indices {
             let weight = averaged[index]
             gradients[index].weight = weight

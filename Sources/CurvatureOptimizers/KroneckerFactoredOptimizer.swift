@@ -16,6 +16,10 @@ import NeuralNetworks
 /// factorisations; then each gradient is preconditioned, the update is KL-clipped
 /// (`ν = min(1, √(κ / (η² Σ⟨V, ∇W⟩)))`, Ba et al. 2017), weight decay `ω·W` is
 /// added, and momentum `m ← μm + (νV + ωW)`, `W ← W − ηm` is applied.
+/// In one process at full precision, when a block gives its direction as parts (the low-rank
+/// eigen route), the backward pass leaves every parameterised layer's `∇W̃ = g·ãᵀ` unformed (the
+/// layers' `weightGradient` then keeps its last formed value) and the update folds the factors
+/// into the momentum with the low-rank part, in one GEMM.
 /// Derivations: `Notes/KFAC-family.md`.
 public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
     public typealias Scalar = Block.Scalar
@@ -101,8 +105,13 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
     public mutating func step<L: Loss>(_ model: inout Sequential<Scalar>, input: Matrix<Scalar>,
                                        target: Matrix<Scalar>, loss: L, communicator: any Communicator) throws
         -> StepResult<Scalar> where L.Scalar == Scalar {
+        // One process at full precision: where a block gives its direction as parts, the layers'
+        // ∇W = g·aᵀ is folded into the momentum with the low-rank part instead of being formed.
+        let leavesGradientsFactored = communicator.size == 1 && model.storagePrecision == nil
+            && blocks.contains { $0.givesPreconditionedParts }
         let (result, gradients) = try prepareStep(&model, input: input, target: target, loss: loss,
-                                                  communicator: communicator)
+                                                  communicator: communicator,
+                                                  formingParameterizedGradients: !leavesGradientsFactored)
         try applyUpdate(&model, gradients: gradients)
         stepCount += 1
         return result
@@ -111,22 +120,28 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
     /// A step up to the update: forward and backward passes, the scheduled factor update and
     /// refresh. Returns the batch's loss and output and the layers' gradients; the caller
     /// applies an update and calls ``finishStep()`` (the fixed rule here, the quadratic model
-    /// in ``AdaptiveKroneckerFactoredOptimizer``).
+    /// in ``AdaptiveKroneckerFactoredOptimizer``). Without `formingParameterizedGradients` the
+    /// parameterised layers' gradients are returned as their factors alone (their `weight` nil,
+    /// the layers' own `weightGradient` left as it was), formed later only where needed.
     mutating func prepareStep<L: Loss>(_ model: inout Sequential<Scalar>, input: Matrix<Scalar>,
                                        target: Matrix<Scalar>, loss: L,
-                                       communicator: any Communicator = SingleProcessCommunicator()) throws
+                                       communicator: any Communicator = SingleProcessCommunicator(),
+                                       formingParameterizedGradients: Bool = true) throws
         -> (result: StepResult<Scalar>, gradients: [LayerGradient<Scalar>]) where L.Scalar == Scalar {
         try parameterShapes.validate(model)
         let kinds = try curvatureKinds(of: model)
         var result = StepResult(loss: Scalar(0), output: Matrix<Scalar>())
         var gradients: [LayerGradient<Scalar>] = []
         forwardBackwardSeconds += try PhaseTimings.seconds {
-            let (value, output) = try model.computeGradients(input: input, target: target, loss: loss)
+            let (value, output) = try model.computeGradients(
+                input: input, target: target, loss: loss,
+                forming: formingParameterizedGradients ? .parameterGradients : .otherTrainableLayerGradients)
             result = StepResult(loss: value, output: output)
             // Kept before the curvature estimate's extra backward passes overwrite `g`.
             gradients = model.trainableLayers.map {
                 guard let layer = $0 as? any ParameterizedLayer<Scalar> else { return LayerGradient(weight: $0.weightGradient) }
-                return LayerGradient(weight: layer.weightGradient, factors: (layer.outputGradients, layer.inputs))
+                return LayerGradient(weight: formingParameterizedGradients ? layer.weightGradient : nil,
+                                     factors: (layer.outputGradients, layer.inputs))
             }
         }
         if communicator.size > 1 {
@@ -203,13 +218,17 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
     /// Preconditioning, KL clipping, weight decay, momentum and the parameter update. A block
     /// that gives its preconditioned gradient as parts `σ·∇W + L·Rᵀ` (the low-rank eigen route)
     /// never has it formed: `⟨V, ∇W⟩ = σ‖∇W‖² + ⟨L·Rᵀ, ∇W⟩`, then `m ← μm + νσ·∇W` in one pass and
-    /// `m ← m + ν·L·Rᵀ` by one GEMM (`β = 1`, timed as the block's application).
+    /// `m ← m + ν·L·Rᵀ` by one GEMM (`β = 1`, timed as the block's application). When `∇W = g·aᵀ`
+    /// was left as its factors, `∇W` is never formed either: `‖∇W‖² = ⟨gᵀg, aᵀa⟩`, and
+    /// `m ← μm + ν·[σg | L]·[a | R]ᵀ` is one GEMM of inner dimension `b + r` (the backward pass's
+    /// `∇W` GEMM and the low-rank one merged, timed as the application).
     mutating func applyUpdate(_ model: inout Sequential<Scalar>, gradients: [LayerGradient<Scalar>]) throws {
-        let directions = try preconditionedDirections(gradients, kinds: curvatureKinds(of: model))
+        var gradients = gradients
+        let directions = try preconditionedDirections(&gradients, kinds: curvatureKinds(of: model))
         let rate = options.schedule.rate(base: options.learningRate, step: stepCount)
         var clip = 1.0
         if let kappa = options.klClip {
-            let inner = try zip(directions, gradients).reduce(0.0) { $0 + (try $1.0.innerProduct(with: $1.1.weight)) }
+            let inner = try zip(directions, gradients).reduce(0.0) { $0 + (try $1.0.innerProduct(with: $1.1)) }
             if inner > 0 { clip = Swift.min(1, (kappa / (rate * rate * inner)).squareRoot()) }
         }
         lastClipFactor = clip
@@ -221,10 +240,17 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
                 velocities[index].scale(by: Scalar(options.momentum))
                 try velocities[index].add(direction, scaledBy: Scalar(clip))
             case .parts(let parts):
-                try velocities[index].scale(by: Scalar(options.momentum), adding: gradients[index].weight,
-                                            scaledBy: Scalar(clip) * parts.scale)
-                blockTimings[index].application += try PhaseTimings.seconds {
-                    try parts.addLowRankPart(to: &velocities[index], scaledBy: Scalar(clip))
+                if gradients[index].weight == nil, let (outputGradients, inputs) = gradients[index].factors {
+                    blockTimings[index].application += try PhaseTimings.seconds {
+                        try parts.accumulate(into: &velocities[index], decayingBy: Scalar(options.momentum),
+                                             scaledBy: Scalar(clip), productOf: outputGradients, inputs)
+                    }
+                } else {
+                    try velocities[index].scale(by: Scalar(options.momentum), adding: gradients[index].formedWeight(),
+                                                scaledBy: Scalar(clip) * parts.scale)
+                    blockTimings[index].application += try PhaseTimings.seconds {
+                        try parts.addLowRankPart(to: &velocities[index], scaledBy: Scalar(clip))
+                    }
                 }
             }
             // The weight is read per layer (no copy held across the update: it then runs in place).
@@ -236,24 +262,38 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
     }
 
     /// Every layer's gradient preconditioned by its block (see `preconditionedGradients(_:kinds:usingFactors:)`),
-    /// as parts where the block gives them.
-    mutating func preconditionedDirections(_ gradients: [LayerGradient<Scalar>], kinds: CurvatureKinds) throws
+    /// as parts where the block gives them. A gradient left as its factors is formed (timed with
+    /// the backward pass, whose GEMM it is) where the block gives no parts from the factors alone,
+    /// and the block asked again with it.
+    mutating func preconditionedDirections(_ gradients: inout [LayerGradient<Scalar>], kinds: CurvatureKinds) throws
         -> [PreconditionedDirection<Scalar>] {
         var directions: [PreconditionedDirection<Scalar>] = []
-        for (index, gradient) in gradients.enumerated() {
-            var parts: ScaledPlusLowRank<Scalar>?
-            if kinds.isKronecker(index) {
-                blockTimings[index].application += try PhaseTimings.seconds {
-                    parts = try blocks[kinds.slots[index]].preconditionedParts(gradient.weight, factoredAs: gradient.factors)
-                }
+        for index in gradients.indices {
+            var parts = try preconditionedParts(gradients[index], layer: index, kinds: kinds)
+            if parts == nil, gradients[index].weight == nil {
+                forwardBackwardSeconds += try PhaseTimings.seconds { try gradients[index].formWeight() }
+                parts = try preconditionedParts(gradients[index], layer: index, kinds: kinds)
             }
             if let parts {
                 directions.append(.parts(parts))
             } else {
-                directions.append(.matrix(try preconditioned(gradient, layer: index, kinds: kinds, usingFactors: true)))
+                directions.append(.matrix(try preconditioned(gradients[index], layer: index, kinds: kinds,
+                                                             usingFactors: true)))
             }
         }
         return directions
+    }
+
+    /// Trainable layer `index`'s Kronecker block's parts for `gradient`, timed as its application;
+    /// nil for a diagonal block.
+    private mutating func preconditionedParts(_ gradient: LayerGradient<Scalar>, layer index: Int,
+                                              kinds: CurvatureKinds) throws -> ScaledPlusLowRank<Scalar>? {
+        guard kinds.isKronecker(index) else { return nil }
+        var parts: ScaledPlusLowRank<Scalar>?
+        blockTimings[index].application += try PhaseTimings.seconds {
+            parts = try blocks[kinds.slots[index]].preconditionedParts(gradient.weight, factoredAs: gradient.factors)
+        }
+        return parts
     }
 
     /// Every layer's gradient preconditioned by its block, timed as the blocks' application:
@@ -270,15 +310,15 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
         var preconditioned = Matrix<Scalar>()
         blockTimings[index].application += try PhaseTimings.seconds {
             let slot = kinds.slots[index]
+            let weight = try gradient.formedWeight()
             guard kinds.isKronecker(index) else {
-                preconditioned = try diagonalBlocks[slot].preconditioned(gradient.weight)
+                preconditioned = try diagonalBlocks[slot].preconditioned(weight)
                 return
             }
             if usingFactors, let (outputGradients, inputs) = gradient.factors {
-                preconditioned = try blocks[slot].preconditioned(gradient.weight, factoredAs: outputGradients,
-                                                                 times: inputs)
+                preconditioned = try blocks[slot].preconditioned(weight, factoredAs: outputGradients, times: inputs)
             } else {
-                preconditioned = try blocks[slot].preconditioned(gradient.weight)
+                preconditioned = try blocks[slot].preconditioned(weight)
             }
         }
         return preconditioned
@@ -323,8 +363,26 @@ extension KroneckerFactoredOptimizer where Block: AdjustableDampingBlock {
 /// A trainable layer's batch gradient, with its factors `∇W = g·aᵀ` for a parameterised layer,
 /// kept for preconditioning.
 struct LayerGradient<Scalar: LinearAlgebraScalar> {
-    var weight: Matrix<Scalar>
+    /// `∇W̃`; nil when the backward pass left a parameterised layer's gradient as its factors.
+    var weight: Matrix<Scalar>?
     var factors: (outputGradients: Matrix<Scalar>, inputs: Matrix<Scalar>)? = nil
+
+    /// `∇W̃`, formed from its factors when the backward pass left it out: the GEMM `g·ãᵀ` of the
+    /// layer's own backward pass, so the same bits.
+    /// - Complexity: `2·d_out·d_in·m` flops when it forms it.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` with neither `∇W̃` nor its factors.
+    func formedWeight() throws -> Matrix<Scalar> {
+        if let weight { return weight }
+        guard let (outputGradients, inputs) = factors else {
+            throw LinearAlgebraError.invalidArgument(operation: "LayerGradient", detail: "neither ∇W̃ nor its factors g, ã")
+        }
+        var product = try Matrix<Scalar>(rows: outputGradients.rows, columns: inputs.rows, for: "LayerGradient", "∇W̃")
+        try Matrix.multiply(outputGradients, inputs, transposingB: .transpose, into: &product)
+        return product
+    }
+
+    /// Stores ``formedWeight()`` in ``weight``.
+    mutating func formWeight() throws { weight = try formedWeight() }
 }
 
 /// Which block each trainable layer of a model has: ``slots``[k] is the index into `blocks`

@@ -31,13 +31,24 @@ extension LowRankKFACBlock {
     /// for complete decompositions.
     /// - Complexity: as ``preconditioned(_:factoredAs:times:)`` without its last GEMM of
     ///   `2·d_out·d_in·r_A` flops and the copy of the gradient.
+    /// Without `gradient` (never formed), the parts come from the factors when the factored form
+    /// is the cheaper one, and are nil otherwise.
     /// - Throws: as ``preconditioned(_:factoredAs:times:)``.
-    public func preconditionedParts(_ gradient: Matrix<Scalar>,
+    public func preconditionedParts(_ gradient: Matrix<Scalar>?,
                                     factoredAs product: (outputGradients: Matrix<Scalar>, inputs: Matrix<Scalar>)?)
         throws -> ScaledPlusLowRank<Scalar>? {
-        let factored = product.flatMap { Self.prefersFactoredForm(gradient, $0.outputGradients, $0.inputs) ? $0 : nil }
+        let factored = product.flatMap { factors in
+            let preferred = gradient.map { Self.prefersFactoredForm($0, factors.outputGradients, factors.inputs) }
+                ?? Self.prefersFactoredForm(outputs: factors.outputGradients.rows, inputs: factors.inputs.rows,
+                                            columns: factors.inputs.columns)
+            return preferred ? factors : nil
+        }
+        guard gradient != nil || factored != nil else { return nil }
         return try inversion().preconditionedParts(gradient, productOf: factored)
     }
+
+    /// On the eigen route (``preconditionedParts(_:factoredAs:)`` is nil on the inverse route).
+    public var givesPreconditionedParts: Bool { configuration.options.route == .eigen }
 
     /// The route's part for the current decompositions. The π split reads the normalised traces
     /// of the dense factors where they are kept, of the truncated ones (`Σ d / n`) otherwise.

@@ -9,11 +9,17 @@ enum PreconditionedDirection<Scalar: LinearAlgebraScalar> {
     case parts(ScaledPlusLowRank<Scalar>)
 
     /// `⟨V, ∇W⟩` for the layer's gradient `∇W`, the KL clip's term: a `?dot` of `V` and `∇W`, or
-    /// `σ·‖∇W‖² + ⟨L·Rᵀ, ∇W⟩` from the parts (one pass over `∇W`, the low-rank term stored).
-    func innerProduct(with gradient: Matrix<Scalar>) throws -> Double {
+    /// `σ·‖∇W‖² + ⟨L·Rᵀ, ∇W⟩` from the parts (one pass over `∇W`, the low-rank term stored; from
+    /// the Gram matrices of its factors when `∇W` was left unformed).
+    func innerProduct(with gradient: LayerGradient<Scalar>) throws -> Double {
         switch self {
-        case .matrix(let direction): return Double(try direction.elements.dot(gradient.elements))
-        case .parts(let parts): return try parts.innerProduct(with: gradient)
+        case .matrix(let direction):
+            return Double(try direction.elements.dot(gradient.formedWeight().elements))
+        case .parts(let parts):
+            if gradient.weight == nil, let (outputGradients, inputs) = gradient.factors {
+                return try parts.innerProduct(withProductOf: outputGradients, inputs)
+            }
+            return try parts.innerProduct(with: gradient.formedWeight())
         }
     }
 }

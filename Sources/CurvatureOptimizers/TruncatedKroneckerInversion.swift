@@ -32,15 +32,16 @@ public protocol TruncatedKroneckerInversion<Scalar> {
     /// The damped inverse applied to `∇W` (through its factors `g·aᵀ` when given) left as its
     /// parts `σ·∇W + L·Rᵀ` when the part has that form, so that it need not be formed; nil
     /// otherwise (the default). Materialised, the parts give the matrix the part's
-    /// `preconditioned` forms give for the same inputs, bit for bit.
-    func preconditionedParts(_ gradient: Matrix<Scalar>,
+    /// `preconditioned` forms give for the same inputs, bit for bit. `gradient` is nil when `∇W`
+    /// was never formed: the parts then come from the factors alone (nil without them).
+    func preconditionedParts(_ gradient: Matrix<Scalar>?,
                              productOf product: (outputGradients: Matrix<Scalar>, inputs: Matrix<Scalar>)?) throws
         -> ScaledPlusLowRank<Scalar>?
 }
 
 extension TruncatedKroneckerInversion {
     /// No parts: the result is not `σ·∇W + L·Rᵀ` (the inverse route's two-sided product).
-    public func preconditionedParts(_ gradient: Matrix<Scalar>,
+    public func preconditionedParts(_ gradient: Matrix<Scalar>?,
                                     productOf product: (outputGradients: Matrix<Scalar>, inputs: Matrix<Scalar>)?)
         -> ScaledPlusLowRank<Scalar>? { nil }
 }
@@ -104,12 +105,16 @@ public struct PartialKroneckerEigenbasisInverse<Scalar: LinearAlgebraScalar>: Tr
     /// which take K-FAC's form.
     /// - Complexity: from the factors `2m·(d_out·r_G + d_in·r_A + r_G·r_A) + 2·d_out·r_G·r_A`
     ///   flops, nothing of the gradient's size read or written.
-    public func preconditionedParts(_ gradient: Matrix<Scalar>,
+    public func preconditionedParts(_ gradient: Matrix<Scalar>?,
                                     productOf product: (outputGradients: Matrix<Scalar>, inputs: Matrix<Scalar>)?)
         throws -> ScaledPlusLowRank<Scalar>? {
         let eigenbasis = try KroneckerEigendecomposition(input, output)
         guard !eigenbasis.isComplete else { return nil }
-        return try eigenbasis.dampedInverseParts(applyingToMatrix: gradient, factoredAs: product, damping: damping)
+        if let gradient {
+            return try eigenbasis.dampedInverseParts(applyingToMatrix: gradient, factoredAs: product, damping: damping)
+        }
+        guard let (outputGradients, inputs) = product else { return nil }
+        return try eigenbasis.dampedInverseParts(applyingToProductOf: outputGradients, inputs, damping: damping)
     }
 }
 

@@ -55,17 +55,39 @@ extension KroneckerEigendecomposition {
     public func dampedInverseParts(applyingToMatrix v: Matrix<Scalar>,
                                    factoredAs product: (outputGradients: Matrix<Scalar>, inputs: Matrix<Scalar>)?,
                                    damping lambda: Scalar) throws -> ScaledPlusLowRank<Scalar> {
-        let operation = "KroneckerEigendecomposition.dampedInverse(applyingToMatrix:factoredAs:)"
+        try dampedInverseParts(matrix: v, factoredAs: product, damping: lambda,
+                               operation: "KroneckerEigendecomposition.dampedInverse(applyingToMatrix:factoredAs:)")
+    }
+
+    /// The parts for `V = g·aᵀ` given by its factors alone (`g`: `n_G × m`, `a`: `n_A × m`), `V`
+    /// never formed: `σ = 1/λ` then scales `g·aᵀ`, which a caller folds into its own product
+    /// (``ScaledPlusLowRank/accumulate(into:decayingBy:scaledBy:productOf:_:)``).
+    /// - Complexity: `2m·(n_G·r_G + n_A·r_A + r_G·r_A) + 2·n_G·r_G·r_A` flops.
+    /// - Throws: as ``dampedInverseParts(applyingToMatrix:factoredAs:damping:)``, for `g` and `a`.
+    @inlinable
+    public func dampedInverseParts(applyingToProductOf outputGradients: Matrix<Scalar>, _ inputs: Matrix<Scalar>,
+                                   damping lambda: Scalar) throws -> ScaledPlusLowRank<Scalar> {
+        try dampedInverseParts(matrix: nil, factoredAs: (outputGradients, inputs), damping: lambda,
+                               operation: "KroneckerEigendecomposition.dampedInverseParts(applyingToProductOf:_:)")
+    }
+
+    /// The parts from `V`, its factors, or both (the entry points give at least one).
+    @inlinable
+    func dampedInverseParts(matrix v: Matrix<Scalar>?,
+                            factoredAs product: (outputGradients: Matrix<Scalar>, inputs: Matrix<Scalar>)?,
+                            damping lambda: Scalar, operation: String) throws -> ScaledPlusLowRank<Scalar> {
         guard factors.count == 2 else {
             throw LinearAlgebraError.invalidArgument(
                 operation: operation, detail: "the matrix form needs exactly 2 factors, got \(factors.count)")
         }
         let (qA, qG) = (factors[0].eigenvectors, factors[1].eigenvectors)
         let (inputOrder, outputOrder) = (factors[0].order, factors[1].order)
-        guard v.rows == outputOrder, v.columns == inputOrder else {
-            throw LinearAlgebraError.dimensionMismatch(
-                operation: operation, expected: "V of size \(outputOrder)×\(inputOrder) (n_G × n_A)",
-                actual: "\(v.rows)×\(v.columns)")
+        if let v {
+            guard v.rows == outputOrder, v.columns == inputOrder else {
+                throw LinearAlgebraError.dimensionMismatch(
+                    operation: operation, expected: "V of size \(outputOrder)×\(inputOrder) (n_G × n_A)",
+                    actual: "\(v.rows)×\(v.columns)")
+            }
         }
         if let (g, a) = product {
             guard g.rows == outputOrder, a.rows == inputOrder, g.columns == a.columns else {
@@ -77,7 +99,7 @@ extension KroneckerEigendecomposition {
             try a.requireFinite(operation, argument: "a")
         }
         try requireValidDamping(lambda, operation: operation)
-        try v.requireFinite(operation, argument: "V")
+        try v?.requireFinite(operation, argument: "V")
         // Entry j·r_G + i of the Kronecker eigenvalues pairs A's j with G's i: the column-major
         // position of (i, j) in the r_G × r_A core, so the coefficients scale it entry by entry.
         let values = try eigenvalues()
@@ -88,12 +110,14 @@ extension KroneckerEigendecomposition {
             let rotatedG = try qG.multiplied(by: g, transposingSelf: .transpose)
             let rotatedA = try qA.multiplied(by: a, transposingSelf: .transpose)
             try Matrix.multiply(rotatedG, rotatedA, transposingB: .transpose, into: &core)
-        } else if qG.columns <= qA.columns {
-            let left = try qG.multiplied(by: v, transposingSelf: .transpose)
-            try Matrix.multiply(left, qA, into: &core)
-        } else {
-            let right = try v.multiplied(by: qA)
-            try Matrix.multiply(qG, right, transposingA: .transpose, into: &core)
+        } else if let v {
+            if qG.columns <= qA.columns {
+                let left = try qG.multiplied(by: v, transposingSelf: .transpose)
+                try Matrix.multiply(left, qA, into: &core)
+            } else {
+                let right = try v.multiplied(by: qA)
+                try Matrix.multiply(qG, right, transposingA: .transpose, into: &core)
+            }
         }
         // ⟨Q_G·C′·Q_Aᵀ, V⟩ = ⟨C′, Q_Gᵀ·V·Q_A⟩ = ⟨C′, C⟩, summed while C becomes C′.
         var lowRankInner = 0.0

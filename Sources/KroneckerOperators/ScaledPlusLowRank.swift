@@ -9,7 +9,8 @@ import DenseLinearAlgebra
 /// `σ = 1/λ`, `L = Q_G·C′`, `R = Q_A`), and K-FAC's optimizer only needs the preconditioned
 /// gradient folded into its momentum and its inner product with the gradient (KL clipping).
 ///
-/// It does not hold `X`: every method that reads `X` takes it, and is exact only for the `X` the
+/// It does not hold `X`: every method that reads `X` takes it, as a matrix or as its factors
+/// `X = g·aᵀ` (a layer's batch gradient, never formed then), and is exact only for the `X` the
 /// parts were formed from (``lowRankInnerProduct`` is `⟨L·Rᵀ, X⟩` for that `X`).
 public struct ScaledPlusLowRank<Scalar: LinearAlgebraScalar>: Sendable {
     /// `σ`.
@@ -68,6 +69,63 @@ public struct ScaledPlusLowRank<Scalar: LinearAlgebraScalar>: Sendable {
     public func innerProduct(with x: Matrix<Scalar>) throws -> Double {
         try requireShape(of: x, "ScaledPlusLowRank.innerProduct")
         return Double(scale) * Double(try x.elements.dot(x.elements)) + lowRankInnerProduct
+    }
+
+    /// `⟨σ·X + L·Rᵀ, X⟩` for `X = g·aᵀ` given by its factors (`g`: `m × b`, `a`: `n × b`), `X`
+    /// never formed: `‖g·aᵀ‖²_F = ⟨gᵀg, aᵀa⟩`, the two `b × b` Gram matrices' entrywise product
+    /// summed in Double.
+    /// - Complexity: `b²·(m + n)` flops; nothing of size `m × n`.
+    /// - Accuracy: the Gram matrices' rounding, `≈ (m + n)·eps·(Σ_j ‖g_j‖·‖a_j‖)²` absolutely, which is
+    ///   relative to `‖g·aᵀ‖²` unless the `b` outer products cancel.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `g` is
+    ///   `m × b` and `a` is `n × b`.
+    @inlinable
+    public func innerProduct(withProductOf g: Matrix<Scalar>, _ a: Matrix<Scalar>) throws -> Double {
+        try requireFactorShapes(g, a, "ScaledPlusLowRank.innerProduct(withProductOf:_:)")
+        let (outputGram, inputGram) = (try g.gram(.transpose), try a.gram(.transpose))
+        var squaredNorm = 0.0
+        outputGram.withUnsafeBufferPointer { left in
+            inputGram.withUnsafeBufferPointer { right in
+                for index in left.indices { squaredNorm += Double(left[index]) * Double(right[index]) }
+            }
+        }
+        return Double(scale) * squaredNorm + lowRankInnerProduct
+    }
+
+    /// `target ← β·target + α·(σ·g·aᵀ + L·Rᵀ)` for `X = g·aᵀ` given by its factors: one `?gemm`
+    /// of inner dimension `b + k` over `[σ·g | L]·[a | R]ᵀ`, so neither `X` nor the matrix itself
+    /// is formed (a momentum `m ← μm + ν·V` in one product).
+    /// - Complexity: `2·m·n·(b + k)` flops; one read and write of `target` (with OpenBLAS's
+    ///   separate `β`-scaling pass when `β ≠ 1`); the two thin concatenations.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `g` is
+    ///   `m × b`, `a` is `n × b` and `target` is `m × n`; `target` is unchanged when it throws.
+    @inlinable
+    public func accumulate(into target: inout Matrix<Scalar>, decayingBy beta: Scalar, scaledBy alpha: Scalar,
+                           productOf g: Matrix<Scalar>, _ a: Matrix<Scalar>) throws {
+        let operation = "ScaledPlusLowRank.accumulate(into:decayingBy:scaledBy:productOf:_:)"
+        try requireFactorShapes(g, a, operation)
+        let (b, k) = (g.columns, left.columns)
+        var leftFactors = try Matrix<Scalar>(rows: left.rows, columns: b + k, for: operation, "[σ·g | L]")
+        var rightFactors = try Matrix<Scalar>(rows: right.rows, columns: b + k, for: operation, "[a | R]")
+        try leftFactors.withMutableView { joined in
+            try g.withView { try joined.columns(0..<b).copy(from: $0) }
+            try joined.columns(0..<b).scale(by: scale)
+            try left.withView { try joined.columns(b..<b + k).copy(from: $0) }
+        }
+        try rightFactors.withMutableView { joined in
+            try a.withView { try joined.columns(0..<b).copy(from: $0) }
+            try right.withView { try joined.columns(b..<b + k).copy(from: $0) }
+        }
+        try Matrix.multiply(leftFactors, rightFactors, transposingB: .transpose, alpha: alpha, beta: beta, into: &target)
+    }
+
+    @usableFromInline
+    func requireFactorShapes(_ g: Matrix<Scalar>, _ a: Matrix<Scalar>, _ operation: String) throws {
+        guard g.rows == left.rows, a.rows == right.rows, g.columns == a.columns else {
+            throw LinearAlgebraError.dimensionMismatch(
+                operation: operation, expected: "g with \(left.rows) rows and a with \(right.rows) rows, equal columns",
+                actual: "g \(g.rows)×\(g.columns), a \(a.rows)×\(a.columns)")
+        }
     }
 
     @usableFromInline

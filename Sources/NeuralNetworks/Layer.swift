@@ -58,8 +58,15 @@ public struct BackwardProducts: OptionSet, Sendable, Hashable {
     public init(rawValue: Int) { self.rawValue = rawValue }
     /// `∂L/∂input`, the gradient returned to the layer below.
     public static let inputGradient = BackwardProducts(rawValue: 1 << 0)
-    /// `∂L/∂W̃` of a parameterised layer (``TrainableLayer/weightGradient``).
-    public static let parameterGradients = BackwardProducts(rawValue: 1 << 1)
+    /// `∂L/∂W̃ = g·ãᵀ` of every ``ParameterizedLayer`` (``TrainableLayer/weightGradient``): one GEMM
+    /// per layer, which a caller holding the captured `g` and `ã` can run itself, or fold into
+    /// another product (the K-FAC family's low-rank update does).
+    public static let parameterizedLayerGradients = BackwardProducts(rawValue: 1 << 1)
+    /// The parameter gradient of every other trainable layer (LayerNorm's scale and shift, a
+    /// position table), which has no captured factors.
+    public static let otherTrainableLayerGradients = BackwardProducts(rawValue: 1 << 2)
+    /// Every trainable layer's parameter gradient.
+    public static let parameterGradients: BackwardProducts = [.parameterizedLayerGradients, .otherTrainableLayerGradients]
     /// Everything: what ``Layer/backward(_:)`` computes.
     public static let all: BackwardProducts = [.inputGradient, .parameterGradients]
 }

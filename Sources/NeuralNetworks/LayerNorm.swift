@@ -116,7 +116,7 @@ public struct LayerNorm<Scalar: LinearAlgebraScalar>: TrainableLayer {
         try requireGradientShape(outputGradient, rows: normalized.rows, columns: normalized.columns,
                                  "LayerNorm.backward")
         let (d, tokens) = (features, positions * outputGradient.columns)
-        if products.contains(.parameterGradients) {
+        if products.contains(.otherTrainableLayerGradients) {
             var gradient = Matrix<Scalar>(shapeOf: weight)
             outputGradient.withUnsafeBufferPointer { dy in
                 normalized.withUnsafeBufferPointer { n in

@@ -78,7 +78,7 @@ public struct PositionEmbedding<Scalar: LinearAlgebraScalar>: TrainableLayer {
     public mutating func backward(_ outputGradient: Matrix<Scalar>, producing products: BackwardProducts) throws
         -> Matrix<Scalar> {
         try requireGradientShape(outputGradient, rows: inputSize, columns: batchSize, "PositionEmbedding.backward")
-        if products.contains(.parameterGradients) {
+        if products.contains(.otherTrainableLayerGradients) {
             var gradient = Matrix<Scalar>(shapeOf: weight)
             let size = inputSize
             outputGradient.withUnsafeBufferPointer { dy in

@@ -100,8 +100,8 @@ public struct Sequential<Scalar: LinearAlgebraScalar>: CompositeLayer {
 
     /// Backpropagates `∂L/∂output` of the last ``forward(_:)`` through every layer, so each
     /// parameterised layer captures its `g`, computing only `products`: the parameter
-    /// gradients `∇W̃` with ``BackwardProducts/parameterGradients`` (else each layer keeps the
-    /// one of the last pass that computed it), and the returned `∂L/∂input` with
+    /// gradients with ``BackwardProducts/parameterGradients`` or either of its two parts (a layer
+    /// left out keeps the gradient of the last pass that computed one), and the returned `∂L/∂input` with
     /// ``BackwardProducts/inputGradient`` (else the result may be an empty `inputSize × 0`
     /// matrix and the first layer skips that GEMM). A training step needs
     /// `.parameterGradients`; the Monte-Carlo Fisher's extra pass needs only the captured `g`, `[]`.
@@ -126,13 +126,17 @@ public struct Sequential<Scalar: LinearAlgebraScalar>: CompositeLayer {
     ///   accuracy and for sampling labels from the predictive distribution).
     /// - Complexity: one forward, one loss evaluation and one backward pass without the
     ///   gradient with respect to `input` (nobody reads it).
+    /// - Parameter gradients: the parameter gradients to form, all by default; without
+    ///   ``BackwardProducts/parameterizedLayerGradients`` the parameterised layers keep only their
+    ///   captured `g` and `ã` (their `∇W̃` is that of the last pass that formed one).
     /// - Throws: as ``forward(_:)``, ``Loss/valueAndGradient(output:target:)`` and ``backward(_:)``.
     @discardableResult
-    public mutating func computeGradients(input: Matrix<Scalar>, target: Matrix<Scalar>,
-                                          loss: some Loss<Scalar>) throws -> (loss: Scalar, output: Matrix<Scalar>) {
+    public mutating func computeGradients(input: Matrix<Scalar>, target: Matrix<Scalar>, loss: some Loss<Scalar>,
+                                          forming gradients: BackwardProducts = .parameterGradients) throws
+        -> (loss: Scalar, output: Matrix<Scalar>) {
         let output = try forward(input)
         let (value, gradient) = try loss.valueAndGradient(output: output, target: target)
-        try backward(gradient, producing: .parameterGradients)
+        try backward(gradient, producing: gradients.intersection(.parameterGradients))
         return (value, output)
     }
 

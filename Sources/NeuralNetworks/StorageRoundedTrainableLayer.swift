@@ -78,10 +78,12 @@ public struct StorageRoundedTrainableLayer<Wrapped: TrainableLayer>: TrainableLa
     public mutating func backward(_ outputGradient: Matrix<Scalar>, producing products: BackwardProducts) throws
         -> Matrix<Scalar> {
         let inputGradient = precision.rounded(try wrapped.backward(outputGradient, producing: products))
+        var ownGradient = BackwardProducts.otherTrainableLayerGradients
         if let parameterized = wrapped as? any ParameterizedLayer<Scalar> {
             capturedOutputGradients = unscaledAndRounded(parameterized.outputGradients)
+            ownGradient = .parameterizedLayerGradients
         }
-        if products.contains(.parameterGradients) { weightGradient = unscaledAndRounded(wrapped.weightGradient) }
+        if products.contains(ownGradient) { weightGradient = unscaledAndRounded(wrapped.weightGradient) }
         return inputGradient
     }
 

@@ -100,7 +100,7 @@ struct _SharedAffineMap<Scalar: LinearAlgebraScalar>: Sendable {
         precondition(g.rows == outputFeatures && g.columns == inputs.columns,
                      "the layer checks the gradient's shape before calling the affine map")
         outputGradients = g
-        if products.contains(.parameterGradients) {
+        if products.contains(.parameterizedLayerGradients) {
             try Matrix.multiply(g, inputs, transposingB: .transpose, into: &weightGradient)
         }
         let (dIn, n) = (inputFeatures, g.columns)

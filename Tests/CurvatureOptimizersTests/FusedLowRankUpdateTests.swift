@@ -8,7 +8,8 @@ import Testing
 /// `V = ∇W/λ + L·Rᵀ` (the low-rank eigen route): the optimizer never forms `V`, yet its momenta,
 /// weights and KL-clip factor are those of the formula on the formed `V`
 /// (`ν = min(1, √(κ / (η² Σ⟨V, ∇W⟩)))`, `m ← μm + νV + ωW`, `W ← W − ηm`), computed here
-/// from the same state with `V` formed; every other path gives that formula bit for bit.
+/// from the same state with `V` formed; the step does not form `∇W = g·aᵀ` either where the
+/// factored form is taken. Every other path gives that formula bit for bit.
 @Suite("The update folds the low-rank preconditioned gradient into the momentum without forming it")
 struct FusedLowRankUpdateTests {
     /// The unfused update from the optimizer's state before a step: the clip factor, and per
@@ -58,26 +59,35 @@ struct FusedLowRankUpdateTests {
         var inner = 0.0, innerError = 0.0
         var entryBounds: [(v: Double, terms: Double)] = []
         for (index, gradient) in gradients.enumerated() {
-            inner += Double(try directions[index].elements.dot(gradient.weight.elements))
+            let weight = try gradient.formedWeight()
+            inner += Double(try directions[index].elements.dot(weight.elements))
             guard kinds.isKronecker(index),
                   let parts = try reference.blocks[kinds.slots[index]].preconditionedParts(
-                      gradient.weight, factoredAs: gradient.factors) else {
+                      weight, factoredAs: gradient.factors) else {
                 entryBounds.append((0, 0))
                 continue
             }
             result.usedParts = true
             // Materialised, the parts are the block's preconditioned gradient bit for bit.
             var formed = Matrix<Scalar>()
-            try parts.materialize(adding: gradient.weight, into: &formed)
+            try parts.materialize(adding: weight, into: &formed)
             #expect(formed.elements == directions[index].elements, "layer \(index)")
-            var x = Double(gradient.weight.maxAbsoluteEntry), batch = 0.0
+            var x = Double(weight.maxAbsoluteEntry), batch = 0.0
+            let (rows, columns) = (Double(weight.rows), Double(weight.columns))
             if let (g, a) = gradient.factors {
                 let magnitudes = try g.map { abs($0) }.multiplied(by: a.map { abs($0) }, transposingOther: .transpose)
                 (x, batch) = (Swift.max(x, Double(magnitudes.maxAbsoluteEntry)), Double(g.columns))
+                // ‖∇W‖² from the factors' Gram matrices (the step leaves ∇W = g·aᵀ unformed):
+                // within (d_out + d_in + 2)·u·(Σ_j ‖g_j‖·‖a_j‖)², times σ.
+                let columnNorms = (0..<g.columns).reduce(0.0) { sum, j in
+                    let gj = (0..<g.rows).reduce(0.0) { $0 + Double(g[$1, j]) * Double(g[$1, j]) }
+                    let aj = (0..<a.rows).reduce(0.0) { $0 + Double(a[$1, j]) * Double(a[$1, j]) }
+                    return sum + (gj * aj).squareRoot()
+                }
+                innerError += (rows + columns + 2) * u * Double(parts.scale) * columnNorms * columnNorms
             }
             let k = Double(parts.left.columns)
             let v = Double(parts.scale) * x + 2 * Double(parts.left.frobeniusNorm)
-            let (rows, columns) = (Double(gradient.weight.rows), Double(gradient.weight.columns))
             let entries = rows * columns
             innerError += (entries + batch + rows + columns + 2 * k + 8) * u * entries * v * x
             entryBounds.append((v, k + batch + 8))
@@ -148,6 +158,9 @@ struct FusedLowRankUpdateTests {
                     let label = "\(method.rawValue), κ \(kappa), ω \(decay), batch \(batch), \(Scalar.self)"
                     let seen = try Self.followsTheFormula(&optimizer, &model, batch: batch, steps: 4, label)
                     #expect(seen.usedParts, "\(label): the rank-2 blocks give parts")
+                    // The backward passes never formed ∇W = g·aᵀ: each layer's is still the initial zero.
+                    #expect(model.parameterizedLayers.allSatisfy { $0.weightGradient.elements.allSatisfy { $0 == 0 } },
+                            "\(label): ∇W left as its factors")
                     #expect(seen.clipped == (kappa < 1), "\(label): the clip binds exactly when κ is small")
                 }
             }
@@ -169,6 +182,8 @@ struct FusedLowRankUpdateTests {
             var kfac = try KFAC<Scalar>(model: model, options: options, configuration: .init(options: .init(route: route)))
             let seen = try Self.followsTheFormula(&kfac, &model, batch: 3, steps: 3, "K-FAC, \(route), \(Scalar.self)")
             #expect(!seen.usedParts && seen.clipped)
+            #expect(model.parameterizedLayers.allSatisfy { $0.weightGradient.elements.contains { $0 != 0 } },
+                    "K-FAC's backward passes form ∇W")
         }
         for (rank, route) in [(2, KroneckerBlockOptions.Route.inverse), (10, .eigen)] {
             var model = try TestModels.tanhNetwork(Scalar.self, inputs: 4, hidden: 4, outputs: 3, seed: 7)

@@ -41,19 +41,33 @@ struct PartialMatrixFormTests {
         }
     }
 
-    /// The parts `V/λ + L·Rᵀ` give the formed result bit for bit, its inner product with `V`
-    /// (`⟨L·Rᵀ, V⟩` from the core) and the low-rank part added to a matrix without forming it.
-    func parts<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
-        var generator = Xoshiro256StarStar(seed: 153)
-        let (nA, nG, m) = (9, 7, 3)
+    /// `n_A`, `n_G`, the batch `m` and the damping `λ` of the parts' cases.
+    static let (nA, nG, m, lambda) = (9, 7, 3, 0.05)
+
+    /// Partial decompositions of an `n_A × n_A` and an `n_G × n_G` factor (condition 10³) at ranks
+    /// (3, 2), (2, 4) and (0, 3), each with the factors of a batch gradient `V = g·aᵀ` (`m` columns).
+    static func forEachPartialPair<Scalar: LinearAlgebraScalar>(
+        _: Scalar.Type, seed: UInt64,
+        _ body: (_ eig: KroneckerEigendecomposition<Scalar>, _ rankA: Int, _ rankG: Int, _ outputGradients: Matrix<Scalar>,
+                 _ inputs: Matrix<Scalar>, _ generator: inout Xoshiro256StarStar) throws -> Void
+    ) throws {
+        var generator = Xoshiro256StarStar(seed: seed)
         let a = try MatrixEnsemble<Scalar>.positiveDefinite(nA, conditionNumber: 1e3, using: &generator)
         let g = try MatrixEnsemble<Scalar>.positiveDefinite(nG, conditionNumber: 1e3, using: &generator)
-        let lambda: Scalar = 0.05
         for (rankA, rankG) in [(3, 2), (2, 4), (0, 3)] {
             let eig = try KroneckerEigendecomposition(SymmetricEigendecomposition.largest(rankA, of: a),
                                                       SymmetricEigendecomposition.largest(rankG, of: g))
             let inputs = try Matrix<Scalar>.randomGaussian(rows: nA, columns: m, using: &generator)
             let outputGradients = try Matrix<Scalar>.randomGaussian(rows: nG, columns: m, using: &generator)
+            try body(eig, rankA, rankG, outputGradients, inputs, &generator)
+        }
+    }
+
+    /// The parts `V/λ + L·Rᵀ` give the formed result bit for bit, its inner product with `V`
+    /// (`⟨L·Rᵀ, V⟩` from the core) and the low-rank part added to a matrix without forming it.
+    func parts<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        let (nA, nG, m, lambda) = (Self.nA, Self.nG, Self.m, Scalar(Self.lambda))
+        try Self.forEachPartialPair(Scalar.self, seed: 153) { eig, rankA, rankG, outputGradients, inputs, _ in
             let v = try outputGradients.multiplied(by: inputs, transposingOther: .transpose)
             for product in [(outputGradients, inputs), nil] as [(outputGradients: Matrix<Scalar>, inputs: Matrix<Scalar>)?] {
                 let label = "ranks \(rankA), \(rankG), \(product == nil ? "dense" : "factored")"
@@ -83,6 +97,68 @@ struct PartialMatrixFormTests {
             let parts = try eig.dampedInverseParts(applyingToMatrix: v, factoredAs: nil, damping: lambda)
             #expect(throws: LinearAlgebraError.self) { try parts.innerProduct(with: v.transposed()) }
         }
+    }
+
+    /// The largest entry of `|x − y|`.
+    static func maxDifference<Scalar: LinearAlgebraScalar>(_ x: Matrix<Scalar>, _ y: Matrix<Scalar>) -> Double {
+        zip(x.elements, y.elements).reduce(0) { Swift.max($0, abs(Double($1.0) - Double($1.1))) }
+    }
+
+    /// `V = g·aᵀ` never formed: the parts from the factors alone are those from `V` with its factors,
+    /// bit for bit; `‖V‖²` comes from the factors' Gram matrices and `β·T + α·(σV + L·Rᵀ)` from one
+    /// GEMM over `[σg | L]·[a | R]ᵀ`, each within its rounding of the formed `V`'s.
+    func factorsAlone<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        let (nA, nG, m, lambda) = (Self.nA, Self.nG, Self.m, Scalar(Self.lambda))
+        try Self.forEachPartialPair(Scalar.self, seed: 154) { eig, rankA, rankG, outputGradients, inputs, generator in
+            let label = "ranks \(rankA), \(rankG), \(Scalar.self)"
+            let v = try outputGradients.multiplied(by: inputs, transposingOther: .transpose)
+            let alone = try eig.dampedInverseParts(applyingToProductOf: outputGradients, inputs, damping: lambda)
+            let withV = try eig.dampedInverseParts(applyingToMatrix: v, factoredAs: (outputGradients, inputs),
+                                                   damping: lambda)
+            #expect(alone.scale == withV.scale && alone.left.elements == withV.left.elements
+                        && alone.right.elements == withV.right.elements
+                        && alone.lowRankInnerProduct == withV.lowRankInnerProduct, "\(label)")
+            // ‖V‖² as Σ (gᵀg)_ij·(aᵀa)_ij: each Gram entry within (n + 2)·eps·‖g_i‖·‖g_j‖, so the sum within
+            // (n_A + n_G + 4)·eps·(Σ_j ‖g_j‖·‖a_j‖)² ≤ …·(‖g‖_F·‖a‖_F)²; the ?dot of V within n_A·n_G·eps·‖V‖².
+            let factorNorms = Double(outputGradients.frobeniusNorm) * Double(inputs.frobeniusNorm)
+            let squaredNormBound = Double(Tolerance.backward(Scalar.self, order: nA * nG + nA + nG + 4, factor: 2))
+                * factorNorms * factorNorms * Double(alone.scale)
+            #expect(abs(try alone.innerProduct(withProductOf: outputGradients, inputs) - alone.innerProduct(with: v))
+                        <= squaredNormBound, "\(label)")
+            // T ← β·T + α·(σV + L·Rᵀ) against the formula on the formed V: a sum of m + r_A products per entry
+            // on each side, each product within eps; entries of |σg|·|a|ᵀ + |L|·|R|ᵀ ≤ σ·max|g||a|ᵀ + ‖L‖_F.
+            var formed = Matrix<Scalar>()
+            try alone.materialize(adding: v, into: &formed)
+            let target = try Matrix<Scalar>.randomGaussian(rows: nG, columns: nA, using: &generator)
+            let (alpha, beta): (Scalar, Scalar) = (0.7, 0.9)
+            var expected = target.scaled(by: beta)
+            try expected.add(formed, scaledBy: alpha)
+            var accumulated = target
+            try alone.accumulate(into: &accumulated, decayingBy: beta, scaledBy: alpha, productOf: outputGradients, inputs)
+            let magnitudes = try outputGradients.map { abs($0) }.multiplied(by: inputs.map { abs($0) },
+                                                                            transposingOther: .transpose)
+            let entryBound = Double(Tolerance.backward(Scalar.self, order: m + rankA + 4, factor: 4))
+                * (Double(beta) * Double(target.maxAbsoluteEntry) + Double(alpha)
+                   * (Double(alone.scale) * Double(magnitudes.maxAbsoluteEntry) + Double(alone.left.frobeniusNorm)))
+            #expect(Self.maxDifference(accumulated, expected) <= entryBound, "\(label)")
+            // Factors of the wrong shapes throw; the target is left alone.
+            let untouched = accumulated
+            #expect(throws: LinearAlgebraError.self) {
+                try alone.accumulate(into: &accumulated, decayingBy: beta, scaledBy: alpha, productOf: inputs, outputGradients)
+            }
+            #expect(throws: LinearAlgebraError.self) { try alone.innerProduct(withProductOf: outputGradients, v) }
+            #expect(accumulated.elements == untouched.elements, "\(label)")
+            var poisoned = outputGradients
+            poisoned[0, 0] = .nan
+            #expect(throws: LinearAlgebraError.self) {
+                try eig.dampedInverseParts(applyingToProductOf: poisoned, inputs, damping: lambda)
+            }
+        }
+    }
+
+    @Test func thePartsOfAProductComeFromItsFactorsAlone() throws {
+        try factorsAlone(Float.self)
+        try factorsAlone(Double.self)
     }
 
     @Test func thePartsGiveTheResultWithoutFormingIt() throws {
