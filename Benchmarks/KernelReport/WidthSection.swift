@@ -8,9 +8,9 @@ import SymmetricEigen
 
 /// The K-FAC family at width (issue 15): one optimizer step of an MLP 784-w-w-10 at batch 128,
 /// Float, amortised over an inverse period (T_inv = 20, T_cov = 10), for every method against
-/// SGD-momentum; the scaling exponent in w of each method's preconditioner cost (its factor
-/// update, inversion and update phases less SGD's update phase), the optimizer state, and
-/// where a step's time goes by phase.
+/// SGD-momentum; the scaling exponent in w of each method's preconditioner cost (its step less
+/// SGD's step, SGD measured again right before each method so that the machine's load drifts
+/// little between the two), the optimizer state, and where a step's time goes by phase.
 enum WidthSection {
     /// One method's measurement at one width.
     struct Measurement {
@@ -34,8 +34,11 @@ enum WidthSection {
         let options = KroneckerOptimizerOptions(learningRate: 0.01, factorUpdatePeriod: factorPeriod,
                                                 inverseUpdatePeriod: inversePeriod)
         let singdOptions = KroneckerOptimizerOptions(learningRate: 0.01, klClip: nil, factorUpdatePeriod: factorPeriod)
-        // name → seconds per step at each width, in the order measured.
-        var table: [(name: String, width: Int, measurement: Measurement)] = []
+        // name → seconds per step at each width, in the order measured, with the SGD step measured just before.
+        var table: [Entry] = []
+        let sgd = { (model: Sequential<Float>) in
+            try StochasticGradientDescent<Float>(model: model, options: .init(learningRate: 0.01))
+        }
         for width in widths {
             let widthsOfModel = [784, width, width, 10]
             // The largest widths take seconds per period: one period there, the best of three below.
@@ -43,16 +46,18 @@ enum WidthSection {
             func measure(_ name: String, _ make: (Sequential<Float>) throws -> some Optimizer<Float>) throws {
                 // SGD is every method's baseline; the others run unless `--width-methods` leaves them out.
                 if let methods, name != "SGD-momentum", !methods.contains(where: { name.lowercased().contains($0) }) { return }
+                let baseline = name == "SGD-momentum"
+                    ? nil : try Self.measure(widths: widthsOfModel, periods: periods, input: input, target: target, sgd)
                 let measurement = try Self.measure(widths: widthsOfModel, periods: periods, input: input,
                                                    target: target, make)
-                table.append((name, width, measurement))
+                table.append(Entry(name: name, width: width, measurement: measurement, baseline: baseline))
                 let phases = measurement.phases
                 print("  \(name) [w \(width)]: \(format(measurement.secondsPerStep)) per step, state "
                     + "\(megabytes(measurement.stateBytes)); per step fwd/bwd \(format(phases.forwardBackward)), "
                     + "factors \(format(phases.factorUpdate)), inversion \(format(phases.inversion)), "
                     + "preconditioning \(format(phases.application))")
             }
-            try measure("SGD-momentum") { try StochasticGradientDescent<Float>(model: $0, options: .init(learningRate: 0.01)) }
+            try measure("SGD-momentum", sgd)
             for route in KroneckerBlockOptions.Route.allCases {
                 try measure("K-FAC \(route) route") {
                     try KFAC<Float>(model: $0, options: options, configuration: .init(options: .init(route: route)))
@@ -136,26 +141,33 @@ enum WidthSection {
         return best
     }
 
+    /// One method at one width, with the SGD step measured right before it (nil for SGD's own).
+    struct Entry {
+        var name: String
+        var width: Int
+        var measurement: Measurement
+        var baseline: Measurement?
+    }
+
     /// Rows against SGD at each width, the exponents of the preconditioner costs, and the
     /// markdown tables of steps, state and phases.
-    static func record(_ table: [(name: String, width: Int, measurement: Measurement)], widths: [Int],
-                      into report: inout KernelReport) {
+    static func record(_ table: [Entry], widths: [Int], into report: inout KernelReport) {
         var names: [String] = []
         for entry in table where !names.contains(entry.name) { names.append(entry.name) }
-        func measurement(_ name: String, _ width: Int) -> Measurement? {
-            table.first { $0.name == name && $0.width == width }?.measurement
-        }
-        var text = "\n| method | w | ms/step | × SGD | preconditioner (ms) | state | fwd/bwd | factors | inversion "
-            + "| preconditioning |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
+        func entry(_ name: String, _ width: Int) -> Entry? { table.first { $0.name == name && $0.width == width } }
+        var text = "\n| method | w | ms/step | SGD ms/step (just before) | × SGD | preconditioner (ms) | state | fwd/bwd "
+            + "| factors | inversion | preconditioning |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
         for name in names {
             var costs: [Double] = [], factorSeconds: [Double] = [], inversionSeconds: [Double] = []
             for width in widths {
-                guard let m = measurement(name, width), let sgd = measurement("SGD-momentum", width) else { continue }
-                // The preconditioner's cost from the method's own phases: its time outside the forward
-                // and backward pass less SGD's update. Measured in the same period as the method, it does
-                // not drift with the load between the SGD run and the method's, as `step − SGD step` does.
-                let phases = m.phases
-                let cost = phases.factorUpdate + phases.inversion + phases.application - sgd.phases.application
+                guard let method = entry(name, width),
+                      let sgd = method.baseline ?? entry("SGD-momentum", width)?.measurement else { continue }
+                // The preconditioner's cost is everything the method's step adds to SGD's: the step less
+                // the SGD step measured just before it. (The phases do not give it: where a low-rank
+                // block folds ∇W = g·aᵀ into its update, the gradient's GEMM moves out of the backward
+                // pass, and the K-FAC family's momentum and weight update are in no phase.)
+                let (m, phases) = (method.measurement, method.measurement.phases)
+                let cost = m.secondsPerStep - sgd.secondsPerStep
                 costs.append(cost)
                 factorSeconds.append(phases.factorUpdate)
                 inversionSeconds.append(phases.inversion)
@@ -166,6 +178,7 @@ enum WidthSection {
                                         speedup: sgd.secondsPerStep / m.secondsPerStep, gflops: nil))
                 let columns = [phases.forwardBackward, phases.factorUpdate, phases.inversion, phases.application]
                 text += "| \(name) | \(width) | \(String(format: "%.1f", 1000 * m.secondsPerStep)) | "
+                    + "\(String(format: "%.1f", 1000 * sgd.secondsPerStep)) | "
                     + "\(String(format: "%.2f", m.secondsPerStep / sgd.secondsPerStep)) | "
                     + "\(String(format: "%.1f", 1000 * cost)) | \(megabytes(m.stateBytes)) | "
                     + columns.map { String(format: "%.1f", 1000 * $0) }.joined(separator: " | ") + " |\n"
@@ -173,7 +186,7 @@ enum WidthSection {
             // The exponent needs a positive cost at every width; SGD's own is zero.
             if name != "SGD-momentum", widths.count >= 2, costs.count == widths.count, costs.allSatisfy({ $0 > 0 }) {
                 let exponent = Timing.scalingExponent(sizes: widths, seconds: costs)
-                report.record(ScalingRow(name: "\(name): preconditioner (factors + inversion + update − SGD's update), MLP 784-w-w-10, batch \(batch), Float",
+                report.record(ScalingRow(name: "\(name): preconditioner (step − SGD step), MLP 784-w-w-10, batch \(batch), Float",
                                          sizes: widths, seconds: costs, exponent: exponent))
                 print("  \(name): preconditioner cost exponent \(String(format: "%.2f", exponent)) over w \(widths)")
             } else if name != "SGD-momentum" {
