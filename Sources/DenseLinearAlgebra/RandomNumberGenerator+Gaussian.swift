@@ -51,11 +51,11 @@ extension BinaryFloatingPoint where Self: Real {
 
     /// Writes standard normal samples to every entry of `samples`, as `randomGaussians(count:using:)`.
     ///
-    /// The generator's outputs are drawn in blocks of 512 into a stack buffer and transformed by
-    /// `gaussians(fromBits:into:)`, which is specialised for `Float` and `Double`: a caller generic
-    /// over the scalar and the generator (a layer's initialiser) pays one witness call per output
-    /// instead of generic arithmetic and metadata look-ups per sample (4.5 s → see Notes/BENCHMARKS.md
-    /// for a 784-4096-4096-10 MLP).
+    /// The generator's outputs are drawn in blocks of 512 into a stack buffer (`fill(_:)`, specialised
+    /// for ``Xoshiro256StarStar``) and transformed by `gaussians(fromBits:into:)`, specialised for
+    /// `Float` and `Double`: a caller generic over the scalar and the generator (a layer's
+    /// initialiser) runs specialised loops instead of generic arithmetic, metadata look-ups and
+    /// value-witness copies per sample (Notes/BENCHMARKS.md, issue 15: 784-4096-4096-10 MLP).
     /// - Complexity: `2·⌈n/2⌉` generator calls and `⌈n/2⌉` `log`, `sqrt`, `cos`, `sin` for `n` entries.
     @inlinable
     static func fillGaussians(_ samples: UnsafeMutableBufferPointer<Self>,
@@ -66,7 +66,7 @@ extension BinaryFloatingPoint where Self: Real {
             while start < samples.count {
                 let end = Swift.min(start + block, samples.count)
                 let draws = (end - start + 1) / 2 * 2
-                for k in 0..<draws { bits[k] = generator.next() }
+                generator.fill(UnsafeMutableBufferPointer(rebasing: bits[..<draws]))
                 gaussians(fromBits: UnsafeBufferPointer(rebasing: bits[..<draws]),
                           into: UnsafeMutableBufferPointer(rebasing: samples[start..<end]))
                 start = end
@@ -88,6 +88,17 @@ extension BinaryFloatingPoint where Self: Real {
             if k + 1 < samples.count { samples[k + 1] = b }
             k += 2
         }
+    }
+}
+
+extension RandomNumberGenerator {
+    /// Writes the next `bits.count` outputs to `bits`, in order. Not inlinable, and specialised for
+    /// ``Xoshiro256StarStar``: a caller generic over the generator runs its step inlined in this
+    /// loop instead of one witness call per output.
+    @usableFromInline
+    @_specialize(where Self == Xoshiro256StarStar)
+    mutating func fill(_ bits: UnsafeMutableBufferPointer<UInt64>) {
+        for k in bits.indices { bits[k] = next() }
     }
 }
 
