@@ -52,7 +52,7 @@ extension Matrix {
 
     /// Whether `|w_k| + |α·u_k| ≤ bound` for every `k` (not for a NaN): an OR of the failed comparisons
     /// over the whole buffers, with no early exit and a trip count known before the loop, so that
-    /// LLVM vectorises it (the loop over `w.indices` with a test per entry did not: 2.5× the `?axpy`).
+    /// LLVM vectorises it (the loop over `w.indices` with a test per entry did not: 2–3× the `?axpy`).
     /// - Complexity: one pass over `w` and `u`.
     @inline(__always)
     private static func allWithin(_ bound: Scalar, _ w: UnsafeBufferPointer<Scalar>, plus u: UnsafeBufferPointer<Scalar>,
