@@ -36,7 +36,7 @@ extension BinaryFloatingPoint where Self: Real {
     }
 
     /// `count` independent standard normal samples, drawn in Box–Muller pairs: the numbers of
-    /// `count` successive ``gaussianPair(using:)`` halves (an odd count's last second half discarded).
+    /// `count` successive `gaussianPair(using:)` halves (an odd count's last second half discarded).
     /// - Complexity: `2·⌈count/2⌉` generator calls and `⌈count/2⌉` `log`, `sqrt`, `cos`, `sin`, in
     ///   Float- or Double-specialised code even for a generic caller.
     /// - Throws: as ``SizePolicy/check(_:_:count:of:reachesBLAS:)``, before drawing.
