@@ -22,8 +22,10 @@ public enum Initialization: Sendable, Hashable, Codable {
         switch self {
         case .heNormal:
             let deviation = Scalar.sqrt(2 / Scalar(Swift.max(fanIn, 1)))
-            return try Matrix<Scalar>.randomGaussian(rows: rows, columns: columns, using: &generator)
-                .scaled(by: deviation)
+            // Scaled in place: `scaled(by:)` on the temporary would copy it first (the same `?scal`).
+            var weight = try Matrix<Scalar>.randomGaussian(rows: rows, columns: columns, using: &generator)
+            weight.scale(by: deviation)
+            return weight
         case .glorotUniform:
             let limit = Scalar.sqrt(6 / Scalar(Swift.max(fanIn + fanOut, 1)))
             return try Matrix<Scalar>.randomUniform(rows: rows, columns: columns, in: -limit...limit, using: &generator)

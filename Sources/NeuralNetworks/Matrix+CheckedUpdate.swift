@@ -34,14 +34,13 @@ extension Matrix {
     }
 
     /// Whether `store(w + α·u)` is finite for every entry, fused or not.
-    /// - Complexity: one vectorisable pass; a second, scalar one only near the largest stored value.
+    /// - Complexity: one vectorised pass; a second, scalar one only near the largest stored value.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private static func storesFinite(_ w: UnsafeBufferPointer<Scalar>, plus u: UnsafeBufferPointer<Scalar>,
                                      scaledBy alpha: Scalar, in precision: StoragePrecision?) -> Bool {
         let largest = precision.map { Scalar($0.greatestFiniteMagnitude) } ?? Scalar.greatestFiniteMagnitude
-        let bound = largest / 2
-        var outside: UInt8 = 0
-        for k in w.indices { outside |= abs(w[k]) + abs(alpha * u[k]) <= bound ? 0 : 1 }
-        if outside == 0 { return true }
+        if allWithin(largest / 2, w, plus: u, scaledBy: alpha) { return true }
         func isStoredFinite(_ x: Scalar) -> Bool {
             guard let precision else { return x.isFinite }
             return precision.rounded(Double(x)).isFinite
@@ -49,5 +48,19 @@ extension Matrix {
         return w.indices.allSatisfy { k in
             isStoredFinite(w[k] + alpha * u[k]) && isStoredFinite(w[k].addingProduct(alpha, u[k]))
         }
+    }
+
+    /// Whether `|w_k| + |α·u_k| ≤ bound` for every `k` (not for a NaN): an OR of the failed comparisons
+    /// over the whole buffers, with no early exit and a trip count known before the loop, so that
+    /// LLVM vectorises it (the loop over `w.indices` with a test per entry did not: 2–3× the `?axpy`).
+    /// - Complexity: one pass over `w` and `u`.
+    @inline(__always)
+    private static func allWithin(_ bound: Scalar, _ w: UnsafeBufferPointer<Scalar>, plus u: UnsafeBufferPointer<Scalar>,
+                                  scaledBy alpha: Scalar) -> Bool {
+        var outside: UInt8 = 0
+        for k in 0..<Swift.min(w.count, u.count) {
+            outside |= w[k].magnitude + (alpha * u[k]).magnitude <= bound ? 0 : 1
+        }
+        return outside == 0
     }
 }

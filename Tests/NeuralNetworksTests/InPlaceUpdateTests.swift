@@ -137,4 +137,50 @@ struct InPlaceUpdateTests {
         try nonFiniteResultsThrow(Float.self, precision)
         try nonFiniteResultsThrow(Double.self, precision)
     }
+
+    /// The check reads every entry: a NaN, ±∞, an overflowing sum or an overflowing `α·u` at the first,
+    /// the last, or an inner index of a weight of odd size (a vector loop's body and its tail) throws and
+    /// changes no bit; a sum there near the largest stored value that cancels is applied as the formula.
+    func everyEntryIsChecked<Scalar: LinearAlgebraScalar>(_: Scalar.Type, _ precision: StoragePrecision?) throws {
+        var generator = Xoshiro256StarStar(seed: 32)
+        let plain = try Sequential<Scalar>([try Dense(inputSize: 36, outputSize: 29, using: &generator)])
+        var network = try precision.map { try plain.storing(in: $0) } ?? plain
+        let start = network.trainableLayers[0].weight
+        let (rows, count) = (start.rows, start.rows * start.columns)
+        let largest = precision?.greatestFiniteMagnitude ?? Double(Scalar.greatestFiniteMagnitude)
+        for index in [0, 1, 7, 8, count / 2 + 3, count - 2, count - 1] {
+            let (i, j) = (index % rows, index / rows)
+            var large = start
+            large[i, j] = Scalar(0.75 * largest)
+            try network.setWeight(large, ofParameterizedLayer: 0)
+            let before = network.trainableLayers[0].weight
+            let cases: [(entry: Scalar, alpha: Scalar)] = [
+                (.nan, 1), (.infinity, 1), (-.infinity, 1), (Scalar(0.75 * largest), 1),
+                (Scalar.greatestFiniteMagnitude / 2, 4),
+            ]
+            for (entry, alpha) in cases {
+                var update = Matrix<Scalar>(shapeOf: before, repeating: 1)
+                update[i, j] = entry
+                let error = #expect(throws: LinearAlgebraError.self, "index \(index), entry \(entry)") {
+                    try network.apply(update: update, scaledBy: alpha, toParameterizedLayer: 0)
+                }
+                guard case .nonFiniteInput? = error else {
+                    Issue.record("index \(index), entry \(entry): \(String(describing: error))")
+                    continue
+                }
+                #expect(Self.sameBits(network.trainableLayers[0].weight, before), "index \(index), entry \(entry)")
+            }
+            var cancelling = Matrix<Scalar>(shapeOf: before, repeating: 1)
+            cancelling[i, j] = Scalar(-0.5 * largest)
+            let expected = try Self.copyingFormula(before, cancelling, 1, precision)
+            try network.apply(update: cancelling, scaledBy: 1, toParameterizedLayer: 0)
+            #expect(Self.sameBits(network.trainableLayers[0].weight, expected), "index \(index)")
+        }
+    }
+
+    @Test("every entry of the weight and the update is checked", arguments: precisions)
+    func everyEntryIsChecked(precision: StoragePrecision?) throws {
+        try everyEntryIsChecked(Float.self, precision)
+        try everyEntryIsChecked(Double.self, precision)
+    }
 }
