@@ -240,7 +240,7 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
                 velocities[index].scale(by: Scalar(options.momentum))
                 try velocities[index].add(direction, scaledBy: Scalar(clip))
             case .parts(let parts):
-                if gradients[index].weight == nil, let (outputGradients, inputs) = gradients[index].factors {
+                if let (outputGradients, inputs) = gradients[index].unformedFactors {
                     blockTimings[index].application += try PhaseTimings.seconds {
                         try parts.accumulate(into: &velocities[index], decayingBy: Scalar(options.momentum),
                                              scaledBy: Scalar(clip), productOf: outputGradients, inputs)
@@ -376,10 +376,15 @@ struct LayerGradient<Scalar: LinearAlgebraScalar> {
         guard let (outputGradients, inputs) = factors else {
             throw LinearAlgebraError.invalidArgument(operation: "LayerGradient", detail: "neither ∇W̃ nor its factors g, ã")
         }
-        var product = try Matrix<Scalar>(rows: outputGradients.rows, columns: inputs.rows, for: "LayerGradient", "∇W̃")
+        // β = 0 writes every entry: no zeroing pass first.
+        var product = try Matrix<Scalar>.uninitialized(rows: outputGradients.rows, columns: inputs.rows,
+                                                       for: "LayerGradient", "∇W̃")
         try Matrix.multiply(outputGradients, inputs, transposingB: .transpose, into: &product)
         return product
     }
+
+    /// The factors `g`, `ã` when `∇W̃` was left unformed (nil once it is formed, or without factors).
+    var unformedFactors: (outputGradients: Matrix<Scalar>, inputs: Matrix<Scalar>)? { weight == nil ? factors : nil }
 
     /// Stores ``formedWeight()`` in ``weight``.
     mutating func formWeight() throws { weight = try formedWeight() }

@@ -16,7 +16,7 @@ enum PreconditionedDirection<Scalar: LinearAlgebraScalar> {
         case .matrix(let direction):
             return Double(try direction.elements.dot(gradient.formedWeight().elements))
         case .parts(let parts):
-            if gradient.weight == nil, let (outputGradients, inputs) = gradient.factors {
+            if let (outputGradients, inputs) = gradient.unformedFactors {
                 return try parts.innerProduct(withProductOf: outputGradients, inputs)
             }
             return try parts.innerProduct(with: gradient.formedWeight())

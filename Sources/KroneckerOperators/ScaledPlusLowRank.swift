@@ -105,8 +105,9 @@ public struct ScaledPlusLowRank<Scalar: LinearAlgebraScalar>: Sendable {
         let operation = "ScaledPlusLowRank.accumulate(into:decayingBy:scaledBy:productOf:_:)"
         try requireFactorShapes(g, a, operation)
         let (b, k) = (g.columns, left.columns)
-        var leftFactors = try Matrix<Scalar>(rows: left.rows, columns: b + k, for: operation, "[σ·g | L]")
-        var rightFactors = try Matrix<Scalar>(rows: right.rows, columns: b + k, for: operation, "[a | R]")
+        // Every entry of both is written below: no zeroing pass first.
+        var leftFactors = try Matrix<Scalar>.uninitialized(rows: left.rows, columns: b + k, for: operation, "[σ·g | L]")
+        var rightFactors = try Matrix<Scalar>.uninitialized(rows: right.rows, columns: b + k, for: operation, "[a | R]")
         try leftFactors.withMutableView { joined in
             try g.withView { try joined.columns(0..<b).copy(from: $0) }
             try joined.columns(0..<b).scale(by: scale)
