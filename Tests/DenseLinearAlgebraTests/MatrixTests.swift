@@ -32,6 +32,39 @@ struct MatrixTests {
         #expect(fresh.elements.indices.allSatisfy { fresh.elements[$0] == Float($0) })
     }
 
+    /// A filled matrix large enough for the huge-page advice (4 MiB and one column more) holds
+    /// the value in every entry, as a small one does; an empty one has no entries.
+    @Test func filledMatrixHoldsTheValueEverywhere() throws {
+        let large = try Matrix<Float>(rows: 1024, columns: 1025, repeating: -2.5)
+        #expect(large.elements.count == 1024 * 1025 && large.elements.allSatisfy { $0 == -2.5 })
+        let zeros = try Matrix<Double>(rows: 1024, columns: 513)
+        #expect(zeros.elements.allSatisfy { $0 == 0 && $0.sign == .plus })
+        #expect(try Matrix<Double>(rows: 3, columns: 2, repeating: 7).elements == Array(repeating: 7, count: 6))
+        #expect(try Matrix<Float>(rows: 0, columns: 5, repeating: 1).elements.isEmpty)
+    }
+
+    /// The tiled mirror copies exactly the chosen triangle onto the other, diagonal untouched,
+    /// at orders below, at and across the 64 × 64 tile, from either triangle.
+    func symmetrizeCopiesTheTriangle<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        var generator = Xoshiro256StarStar(seed: 5)
+        for n in [0, 1, 2, 33, 63, 64, 65, 130] {
+            let a = try Matrix<Scalar>.randomGaussian(rows: n, columns: n, using: &generator)
+            for triangle in [Triangle.lower, .upper] {
+                var mirrored = a
+                try mirrored.symmetrize(from: triangle)
+                let kept = { (i: Int, j: Int) in triangle == .lower ? i >= j : i <= j }
+                #expect((0..<n).allSatisfy { i in
+                    (0..<n).allSatisfy { j in mirrored[i, j] == (kept(i, j) ? a[i, j] : a[j, i]) }
+                })
+            }
+        }
+        var rectangle = try Matrix<Scalar>(rows: 2, columns: 3)
+        #expect(throws: LinearAlgebraError.self) { try rectangle.symmetrize(from: .lower) }
+    }
+
+    @Test func symmetrizeCopiesTheTriangleFloat() throws { try symmetrizeCopiesTheTriangle(Float.self) }
+    @Test func symmetrizeCopiesTheTriangleDouble() throws { try symmetrizeCopiesTheTriangle(Double.self) }
+
     @Test func copyOnWriteKeepsValueSemantics() throws {
         let a = try Matrix<Float>.identity(3)
         var b = a
