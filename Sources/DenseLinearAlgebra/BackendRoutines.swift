@@ -49,6 +49,7 @@ extension BackendRoutines {
 
         @usableFromInline let potrf: @Sendable (Int32, CChar, Int32, Output, Int32) -> Int32
         @usableFromInline let potrs: @Sendable (Int32, CChar, Int32, Int32, Input, Int32, Output, Int32) -> Int32
+        @usableFromInline let potri: @Sendable (Int32, CChar, Int32, Output, Int32) -> Int32
         @usableFromInline let geqrf: @Sendable (Int32, Int32, Int32, Output, Int32, Output, Output, Int32) -> Int32
         @usableFromInline let orgqr: @Sendable (Int32, Int32, Int32, Int32, Output, Int32, Input, Output, Int32) -> Int32
         @usableFromInline let geqp3: @Sendable (Int32, Int32, Int32, Output, Int32, Indices, Output, Output, Int32) -> Int32

@@ -115,10 +115,28 @@ public struct CholeskyFactorization<Scalar: LinearAlgebraScalar>: Sendable {
         if info != 0 { throw LinearAlgebraError.lapackFailure(routine: "\(Scalar.routinePrefix)potrs", info: info) }
     }
 
-    /// `A⁻¹` formed from the factor (two triangular solves against the identity).
-    /// - Complexity: `2n³` flops.
-    /// - Throws: as ``solve(_:)``.
-    public func inverse() throws -> Matrix<Scalar> { try solve(.identity(order)) }
+    /// `A⁻¹` formed from the factor (LAPACK `?potri`: `L⁻¹`, then `L⁻ᵀ·L⁻¹`, one triangle,
+    /// mirrored onto the other so the result is exactly symmetric).
+    /// - Complexity: `2n³/3` flops and one pass to mirror — a third of solving against the identity.
+    /// - Accuracy: `‖I − A·X‖₁ ≤ c·n·eps·‖A‖₁·‖X‖₁`, LAPACK's test ratio for an inverse
+    ///   (`?pot03`) [Higham 2002, §14.2].
+    /// - Throws: ``LinearAlgebraError/numericallySingular(operation:reciprocalCondition:)`` when
+    ///   ``reciprocalCondition`` is below `eps`, as ``solve(_:)``.
+    @inlinable
+    public func inverse() throws -> Matrix<Scalar> {
+        let routine = "\(Scalar.routinePrefix)potri"
+        guard isNumericallyNonsingular else {
+            throw LinearAlgebraError.numericallySingular(operation: "Cholesky inverse (\(routine))",
+                                                         reciprocalCondition: Double(reciprocalCondition))
+        }
+        var inverse = packedFactor
+        guard order > 0 else { return inverse }
+        let lda = inverse.leadingDimension
+        let info = try inverse.withMutableBasePointer { try Scalar.potri(triangle: .lower, n: order, a: $0, lda: lda) }
+        if info != 0 { throw LinearAlgebraError.lapackFailure(routine: routine, info: info) }
+        try inverse.symmetrize(from: .lower)
+        return inverse
+    }
 
     /// `log det A = 2·Σ log l_ii`, without overflow. A method, like every query that costs more
     /// than `O(1)` (`Notes/ARCHITECTURE.md`); it cannot fail, so it does not throw.

@@ -12,8 +12,8 @@ extension Double: LinearAlgebraScalar {
     public static let backend = BackendRoutines<Double>(.init(
         axpy: cblas_daxpy, scal: cblas_dscal, dot: cblas_ddot, nrm2: cblas_dnrm2,
         gemv: cblas_dgemv, gemm: cblas_dgemm, syrk: cblas_dsyrk, trsm: cblas_dtrsm, trmm: cblas_dtrmm,
-        potrf: LAPACKE_dpotrf_work, potrs: LAPACKE_dpotrs_work, geqrf: LAPACKE_dgeqrf_work,
-        orgqr: LAPACKE_dorgqr_work, geqp3: LAPACKE_dgeqp3_work, trtrs: LAPACKE_dtrtrs_work,
+        potrf: LAPACKE_dpotrf_work, potrs: LAPACKE_dpotrs_work, potri: LAPACKE_dpotri_work,
+        geqrf: LAPACKE_dgeqrf_work, orgqr: LAPACKE_dorgqr_work, geqp3: LAPACKE_dgeqp3_work, trtrs: LAPACKE_dtrtrs_work,
         gesdd: LAPACKE_dgesdd_work, getrf: LAPACKE_dgetrf_work, getrs: LAPACKE_dgetrs_work,
         syevd: LAPACKE_dsyevd_work, syevr: LAPACKE_dsyevr_work, sytrd: LAPACKE_dsytrd_work,
         stein: LAPACKE_dstein_work, ormtr: LAPACKE_dormtr_work, lange: LAPACKE_dlange_work,

@@ -12,8 +12,8 @@ extension Float: LinearAlgebraScalar {
     public static let backend = BackendRoutines<Float>(.init(
         axpy: cblas_saxpy, scal: cblas_sscal, dot: cblas_sdot, nrm2: cblas_snrm2,
         gemv: cblas_sgemv, gemm: cblas_sgemm, syrk: cblas_ssyrk, trsm: cblas_strsm, trmm: cblas_strmm,
-        potrf: LAPACKE_spotrf_work, potrs: LAPACKE_spotrs_work, geqrf: LAPACKE_sgeqrf_work,
-        orgqr: LAPACKE_sorgqr_work, geqp3: LAPACKE_sgeqp3_work, trtrs: LAPACKE_strtrs_work,
+        potrf: LAPACKE_spotrf_work, potrs: LAPACKE_spotrs_work, potri: LAPACKE_spotri_work,
+        geqrf: LAPACKE_sgeqrf_work, orgqr: LAPACKE_sorgqr_work, geqp3: LAPACKE_sgeqp3_work, trtrs: LAPACKE_strtrs_work,
         gesdd: LAPACKE_sgesdd_work, getrf: LAPACKE_sgetrf_work, getrs: LAPACKE_sgetrs_work,
         syevd: LAPACKE_ssyevd_work, syevr: LAPACKE_ssyevr_work, sytrd: LAPACKE_ssytrd_work,
         stein: LAPACKE_sstein_work, ormtr: LAPACKE_sormtr_work, lange: LAPACKE_slange_work,

@@ -170,6 +170,16 @@ extension LinearAlgebraScalar {
         return Int(serializedBackendCall { backend.routines.potrs(columnMajor, triangle.lapack, n, nrhs, a, lda, b, ldb) })
     }
 
+    /// The inverse of an SPD matrix from its Cholesky factor in `triangle`, written over that
+    /// triangle (`?potri`: `L⁻¹` by `?trtri`, then `L⁻ᵀ·L⁻¹` by `?lauum`).
+    /// - Throws: as ``potrf(triangle:n:a:lda:)``.
+    @inlinable
+    public static func potri(triangle: Triangle, n: Int, a: UnsafeMutablePointer<Self>, lda: Int) throws -> Int {
+        let i = BackendIndices<Self>("potri")
+        let (n, lda) = (try i(n, "n"), try i(lda, "lda"))
+        return Int(serializedBackendCall { backend.routines.potri(columnMajor, triangle.lapack, n, a, lda) })
+    }
+
     /// Householder QR, `R` above the diagonal and reflectors below (`?geqrf`).
     /// - Throws: as ``potrf(triangle:n:a:lda:)``.
     @inlinable

@@ -20,6 +20,14 @@ struct FactorizationTests {
             // Residual of a backward-stable solve: ‖Ax − b‖ ≤ c·n·eps·‖A‖·‖x‖.
             let residual = try (a * x).relativeDistance(to: b)
             #expect(residual <= Tolerance.backward(Scalar.self, order: n) * Swift.max(1, x.maxAbsoluteEntry))
+            // The inverse by LAPACK's test ratio for one (?pot03): ‖I − A·X‖₁ ≤ 30·n·eps·‖A‖₁·‖X‖₁,
+            // exactly symmetric, and the solve against the identity within the same bound.
+            let inverse = try cholesky.inverse()
+            #expect(inverse.isSymmetric())
+            let oneNorm = { (m: Matrix<Scalar>) in (0..<m.columns).map { j in (0..<m.rows).reduce(0) { $0 + abs(m[$1, j]) } }.max() ?? 0 }
+            let inverseBound = Tolerance.backward(Scalar.self, order: n) * oneNorm(a) * oneNorm(inverse)
+            #expect(try oneNorm(Matrix.identity(n) - a * inverse) <= inverseBound)
+            #expect(try oneNorm(inverse - cholesky.solve(.identity(n))) <= inverseBound * oneNorm(inverse))
             // log det from the eigenvalues: Σ log λᵢ of the prescribed spectrum.
             let spectrum: [Scalar] = try SpectrumShape.exponential.eigenvalues(count: n, conditionNumber: 1e3)
             let logDet = spectrum.reduce(Scalar(0)) { $0 + .log($1) }
