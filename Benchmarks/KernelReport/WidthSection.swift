@@ -74,7 +74,46 @@ enum WidthSection {
             }
         }
         record(table, widths: widths, into: &report)
-        if let largest = widths.max() { try comparePreconditioning(width: largest, into: &report, using: &generator) }
+        if let largest = widths.max() {
+            try compareForwardBackward(width: largest, input: input, target: target, into: &report)
+            try comparePreconditioning(width: largest, into: &report, using: &generator)
+        }
+    }
+
+    /// SGD's forward and backward pass (every gradient formed) on the MLP 784-w-w-10 against its
+    /// GEMMs alone — the same shapes and transposes into preallocated outputs, nothing else: how
+    /// close the pass that every method's step contains runs to the BLAS floor. The speedup column
+    /// is the fraction of that floor attained (1 = at the floor).
+    static func compareForwardBackward(width: Int, input: Matrix<Float>, target: Matrix<Float>,
+                                       into report: inout KernelReport) throws {
+        let widths = [784, width, width, 10]
+        var model = try OptimizerSection.mlp(widths, seed: 1)
+        var generator = Xoshiro256StarStar(seed: 16)
+        // Per layer: the weight with its bias column (m × (n + 1)), the inputs with their row of
+        // ones ((n + 1) × b) and the output gradient (m × b); the outputs each GEMM writes.
+        var gemms: [() throws -> Void] = []
+        for (index, (n, m)) in zip(widths, widths.dropFirst()).enumerated() {
+            let weight = try Matrix<Float>.randomGaussian(rows: m, columns: n + 1, using: &generator)
+            let inputs = try Matrix<Float>.randomGaussian(rows: n + 1, columns: batch, using: &generator)
+            let outputGradient = try Matrix<Float>.randomGaussian(rows: m, columns: batch, using: &generator)
+            var output = try Matrix<Float>(rows: m, columns: batch)
+            var weightGradient = try Matrix<Float>(rows: m, columns: n + 1)
+            var inputGradient = try Matrix<Float>(rows: n, columns: batch)
+            let weightWithoutBias = try weight.submatrix(rows: 0..<m, columns: 0..<n)
+            gemms.append { try Matrix.multiply(weight, inputs, into: &output) }
+            gemms.append { try Matrix.multiply(outputGradient, inputs, transposingB: .transpose, into: &weightGradient) }
+            if index > 0 {
+                gemms.append { try Matrix.multiply(weightWithoutBias, outputGradient, transposingA: .transpose, into: &inputGradient) }
+            }
+        }
+        let loss = SoftmaxCrossEntropy<Float>()
+        try report.compare("SGD forward/backward (every gradient), MLP 784-w-w-10", size: "w = \(width), batch \(batch), Float",
+                           flops: TrainingStepFlops(widths: widths, batch: batch).forwardBackward,
+                           repetitions: report.quick ? 3 : 5,
+                           kernel: { _ = try model.computeGradients(input: input, target: target, loss: loss) },
+                           baseline: "its GEMMs alone") {
+            for gemm in gemms { try gemm() }
+        }
     }
 
     /// The eigen-route preconditioning of B-KFAC and RS-KFAC on the middle layer's `w × w`
