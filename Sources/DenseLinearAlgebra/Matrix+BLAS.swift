@@ -30,15 +30,20 @@ extension Matrix {
         }
     }
 
-    /// `op(self) · op(other)` as a new matrix (BLAS `?gemm`).
+    /// `op(self) · op(other)` as a new matrix (BLAS `?gemm`). The product is written into an
+    /// uninitialised matrix (`?gemm` with `β = 0` sets every entry), so a large result is not
+    /// zeroed first in a pass of its own; with an empty inner dimension it is the zero matrix.
     /// - Complexity: `2·m·n·k` flops.
     /// - Throws: as the `?gemm` form `multiply(_:_:transposingA:transposingB:alpha:beta:into:)`, and as
     ///   ``SizePolicy/check(_:_:rows:columns:of:reachesBLAS:)`` for the `m × n` product.
     @inlinable
     public func multiplied(by other: Matrix, transposingSelf: Transpose = .none,
                            transposingOther: Transpose = .none) throws -> Matrix {
-        var result = try Matrix(rows: shape(after: transposingSelf).rows,
-                                columns: other.shape(after: transposingOther).columns, for: "gemm", "product")
+        let (m, k) = shape(after: transposingSelf)
+        let n = other.shape(after: transposingOther).columns
+        var result = k > 0
+            ? try Matrix.uninitialized(rows: m, columns: n, for: "gemm", "product")
+            : try Matrix(rows: m, columns: n, for: "gemm", "product")
         try Matrix.multiply(self, other, transposingA: transposingSelf, transposingB: transposingOther, into: &result)
         return result
     }

@@ -68,8 +68,10 @@ public struct Matrix<Scalar: LinearAlgebraScalar>: Sendable, Hashable, Codable {
     /// `value`. A buffer of 4 MiB or more is advised to transparent huge pages before the fill
     /// touches it (`adviseHugePages(_:)`): a fresh 64 MiB matrix of zeros is then faulted in
     /// 2 MiB pages, ≈ 3× faster than `Array(repeating:count:)`'s 4 KiB ones.
+    /// Inlinable so that the fill is specialised in its callers (unspecialised, it copied each
+    /// entry through the type's value witness).
     /// - Complexity: one allocation and one pass of writes.
-    @usableFromInline
+    @inlinable
     init(checkedRows rows: Int, columns: Int, repeating value: Scalar = 0) {
         self.rows = rows
         self.columns = columns

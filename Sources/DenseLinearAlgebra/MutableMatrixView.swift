@@ -166,7 +166,12 @@ public struct MutableMatrixView<Scalar: LinearAlgebraScalar> {
     /// `self ← diag(factors)·self`: row `i` multiplied by `factors[i]`, in place.
     /// - Complexity: one pass over the entries.
     /// - Throws: ``LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `factors.count == rows`.
+    ///
+    /// Pre-specialised for Float and Double: diagonal factors generic over a structure chosen at
+    /// run time (SINGD's) reach it unspecialised, where the loop would run generic arithmetic.
     @inlinable
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func scaleRows(by factors: [Scalar]) throws {
         guard factors.count == rows else {
             throw LinearAlgebraError.dimensionMismatch(
