@@ -376,11 +376,7 @@ struct LayerGradient<Scalar: LinearAlgebraScalar> {
         guard let (outputGradients, inputs) = factors else {
             throw LinearAlgebraError.invalidArgument(operation: "LayerGradient", detail: "neither ∇W̃ nor its factors g, ã")
         }
-        // β = 0 writes every entry: no zeroing pass first.
-        var product = try Matrix<Scalar>.uninitialized(rows: outputGradients.rows, columns: inputs.rows,
-                                                       for: "LayerGradient", "∇W̃")
-        try Matrix.multiply(outputGradients, inputs, transposingB: .transpose, into: &product)
-        return product
+        return try outputGradients.multiplied(by: inputs, transposingOther: .transpose)
     }
 
     /// The factors `g`, `ã` when `∇W̃` was left unformed (nil once it is formed, or without factors).
