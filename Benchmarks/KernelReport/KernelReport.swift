@@ -53,12 +53,14 @@ struct KernelReport {
     private(set) var scaling: [ScalingRow] = []
     private(set) var peers: [PeerRow] = []
 
-    /// The width section's widths and method filter (`--widths`, `--width-methods`); nil for its defaults.
+    /// The width section's widths, method filter and curvature periods (`--widths`,
+    /// `--width-methods`, `--width-periods`); nil for its defaults.
     let widths: [Int]?
     let widthMethods: [String]?
+    let widthPeriods: WidthSection.Periods?
 
-    init(quick: Bool, widths: [Int]? = nil, widthMethods: [String]? = nil) {
-        (self.quick, self.widths, self.widthMethods) = (quick, widths, widthMethods)
+    init(quick: Bool, widths: [Int]? = nil, widthMethods: [String]? = nil, widthPeriods: WidthSection.Periods? = nil) {
+        (self.quick, self.widths, self.widthMethods, self.widthPeriods) = (quick, widths, widthMethods, widthPeriods)
     }
 
     /// Repetitions per timing.

@@ -7,7 +7,8 @@ import StructuredFactors
 import SymmetricEigen
 
 /// The K-FAC family at width (issue 15): one optimizer step of an MLP 784-w-w-10 at batch 128,
-/// Float, amortised over an inverse period (T_inv = 20, T_cov = 10), for every method against
+/// Float, amortised over an inverse period (T_inv = 20, T_cov = 10 unless `--width-periods`
+/// says otherwise), for every method against
 /// SGD-momentum; the scaling exponent in w of each method's preconditioner cost (its step less
 /// SGD's step, SGD measured again right before each method so that the machine's load drifts
 /// little between the two), the optimizer state, and where a step's time goes by phase.
@@ -22,18 +23,40 @@ enum WidthSection {
         var phases: PhaseTimings
     }
 
-    static let (batch, factorPeriod, inversePeriod, rank) = (128, 10, 20, 64)
+    /// The curvature periods every method runs with: factor updates every `factor` steps
+    /// (T_cov), refreshes of the decompositions or inverses every `inverse` steps (T_inv).
+    struct Periods {
+        var factor: Int
+        var inverse: Int
+
+        /// The steps of one timed period: the smallest common multiple of T_cov and T_inv, repeated
+        /// to at least 20 steps, so that each period holds whole numbers of both updates.
+        var timedSteps: Int {
+            var (a, b) = (factor, inverse)
+            while b != 0 { (a, b) = (b, a % b) }
+            let common = factor / a * inverse
+            return common * Swift.max(1, (20 + common - 1) / common)
+        }
+
+        /// `T_cov 10, T_inv 20`.
+        var label: String { "T_cov \(factor), T_inv \(inverse)" }
+    }
+
+    static let (batch, rank) = (128, 64)
+    static let defaultPeriods = Periods(factor: 10, inverse: 20)
 
     static func run(_ report: inout KernelReport) throws {
         let widths = report.widths ?? (report.quick ? [256, 512, 1024] : [512, 1024, 2048, 4096])
         let methods = report.widthMethods
+        let periods = report.widthPeriods ?? defaultPeriods
+        print("  \(periods.label): \(periods.timedSteps) steps per timed period")
         var generator = Xoshiro256StarStar(seed: 15)
         let input = try Matrix<Float>.randomGaussian(rows: 784, columns: batch, using: &generator)
         let labels = (0..<batch).map { _ in Int.random(in: 0..<10, using: &generator) }
         let target = try Matrix<Float>.oneHot(labels, classCount: 10)
-        let options = KroneckerOptimizerOptions(learningRate: 0.01, factorUpdatePeriod: factorPeriod,
-                                                inverseUpdatePeriod: inversePeriod)
-        let singdOptions = KroneckerOptimizerOptions(learningRate: 0.01, klClip: nil, factorUpdatePeriod: factorPeriod)
+        let options = KroneckerOptimizerOptions(learningRate: 0.01, factorUpdatePeriod: periods.factor,
+                                                inverseUpdatePeriod: periods.inverse)
+        let singdOptions = KroneckerOptimizerOptions(learningRate: 0.01, klClip: nil, factorUpdatePeriod: periods.factor)
         // name → seconds per step at each width, in the order measured, with the SGD step measured just before.
         var table: [Entry] = []
         let sgd = { (model: Sequential<Float>) in
@@ -42,14 +65,15 @@ enum WidthSection {
         for width in widths {
             let widthsOfModel = [784, width, width, 10]
             // The largest widths take seconds per period: one period there, the best of three below.
-            let periods = width >= 2048 ? 1 : (report.quick ? 2 : 3)
+            let repeats = width >= 2048 ? 1 : (report.quick ? 2 : 3)
             func measure(_ name: String, _ make: (Sequential<Float>) throws -> some Optimizer<Float>) throws {
                 // SGD is every method's baseline; the others run unless `--width-methods` leaves them out.
                 if let methods, name != "SGD-momentum", !methods.contains(where: { name.lowercased().contains($0) }) { return }
                 let baseline = name == "SGD-momentum"
-                    ? nil : try Self.measure(widths: widthsOfModel, periods: periods, input: input, target: target, sgd)
-                let measurement = try Self.measure(widths: widthsOfModel, periods: periods, input: input,
-                                                   target: target, make)
+                    ? nil : try Self.measure(widths: widthsOfModel, steps: periods.timedSteps, repeats: repeats,
+                                             input: input, target: target, sgd)
+                let measurement = try Self.measure(widths: widthsOfModel, steps: periods.timedSteps, repeats: repeats,
+                                                   input: input, target: target, make)
                 table.append(Entry(name: name, width: width, measurement: measurement, baseline: baseline))
                 let phases = measurement.phases
                 print("  \(name) [w \(width)]: \(format(measurement.secondsPerStep)) per step, state "
@@ -73,7 +97,7 @@ enum WidthSection {
                                                                           configuration: .init())
             }
         }
-        record(table, widths: widths, into: &report)
+        record(table, widths: widths, periods: periods, into: &report)
         if let largest = widths.max() {
             try compareForwardBackward(width: largest, input: input, target: target, into: &report)
             try comparePreconditioning(width: largest, into: &report, using: &generator)
@@ -146,25 +170,25 @@ enum WidthSection {
     }
 
     /// Steps of a fresh `make(model)` on the MLP of `widths`: one untimed step (the first factor
-    /// update and inversion), then `periods` inverse periods of T_inv steps, each holding exactly
-    /// one inversion and T_inv / T_cov factor updates; the best period counts.
+    /// update and inversion), then `repeats` timed periods of `steps` steps, each holding whole
+    /// numbers of inversions and factor updates (``Periods/timedSteps``); the best period counts.
     /// - Throws: optimizer errors, or `invalidArgument` when a loss is not finite.
-    static func measure(widths: [Int], periods: Int, input: Matrix<Float>, target: Matrix<Float>,
+    static func measure(widths: [Int], steps: Int, repeats: Int, input: Matrix<Float>, target: Matrix<Float>,
                         _ make: (Sequential<Float>) throws -> some Optimizer<Float>) throws -> Measurement {
         var model = try OptimizerSection.mlp(widths, seed: 1)
         var optimizer = try make(model)
         let loss = SoftmaxCrossEntropy<Float>()
         var losses = [try optimizer.step(&model, input: input, target: target, loss: loss).loss]
         var best = Measurement(secondsPerStep: .infinity, stateBytes: 0, phases: PhaseTimings())
-        for _ in 0..<periods {
+        for _ in 0..<repeats {
             let before = optimizer.timings
             let start = Timing.now()
-            for _ in 0..<inversePeriod {
+            for _ in 0..<steps {
                 losses.append(try optimizer.step(&model, input: input, target: target, loss: loss).loss)
             }
-            let seconds = (Timing.now() - start) / Double(inversePeriod)
+            let seconds = (Timing.now() - start) / Double(steps)
             if seconds < best.secondsPerStep {
-                let after = optimizer.timings, count = Double(inversePeriod)
+                let after = optimizer.timings, count = Double(steps)
                 best.secondsPerStep = seconds
                 best.phases = PhaseTimings(
                     forwardBackward: (after.forwardBackward - before.forwardBackward) / count,
@@ -190,7 +214,7 @@ enum WidthSection {
 
     /// Rows against SGD at each width, the exponents of the preconditioner costs, and the
     /// markdown tables of steps, state and phases.
-    static func record(_ table: [Entry], widths: [Int], into report: inout KernelReport) {
+    static func record(_ table: [Entry], widths: [Int], periods: Periods, into report: inout KernelReport) {
         var names: [String] = []
         for entry in table where !names.contains(entry.name) { names.append(entry.name) }
         func entry(_ name: String, _ width: Int) -> Entry? { table.first { $0.name == name && $0.width == width } }
@@ -211,7 +235,7 @@ enum WidthSection {
                 factorSeconds.append(phases.factorUpdate)
                 inversionSeconds.append(phases.inversion)
                 let size = "MLP 784-\(width)-\(width)-10, batch \(batch), state \(megabytes(m.stateBytes))"
-                report.record(ReportRow(name: "\(name), step (T_cov \(factorPeriod), T_inv \(inversePeriod)) Float",
+                report.record(ReportRow(name: "\(name), step (\(periods.label)) Float",
                                         size: size, seconds: m.secondsPerStep, baseline: "SGD-momentum step",
                                         baselineSeconds: sgd.secondsPerStep,
                                         speedup: sgd.secondsPerStep / m.secondsPerStep, gflops: nil))

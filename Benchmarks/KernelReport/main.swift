@@ -44,6 +44,9 @@ struct KernelReportCommand: ParsableCommand {
     @Option(help: "The width section's methods: those whose name contains one of these (comma-separated, any case); SGD always runs.")
     var widthMethods: String?
 
+    @Option(help: "The width section's curvature periods T_cov/T_inv (steps between factor updates / refreshes), instead of 10/20.")
+    var widthPeriods: String?
+
     func run() throws {
         let selected = only.map { Set($0.split(separator: ",").map(String.init)) }
         if let selected, let unknown = selected.first(where: { name in !Self.sections.contains { $0.name == name } }) {
@@ -55,8 +58,16 @@ struct KernelReportCommand: ParsableCommand {
                 return width
             }
         }
+        let periods = try widthPeriods.map { text in
+            let parts = text.split(separator: "/", omittingEmptySubsequences: false).map { Int($0) }
+            guard parts.count == 2, let factor = parts[0], let inverse = parts[1], factor >= 1, inverse >= 1 else {
+                throw ValidationError("width periods '\(text)' are not T_cov/T_inv, two positive integers such as 10/20")
+            }
+            return WidthSection.Periods(factor: factor, inverse: inverse)
+        }
         var report = KernelReport(quick: quick, widths: widthList,
-                                  widthMethods: widthMethods.map { $0.lowercased().split(separator: ",").map(String.init) })
+                                  widthMethods: widthMethods.map { $0.lowercased().split(separator: ",").map(String.init) },
+                                  widthPeriods: periods)
         for section in Self.sections where selected?.contains(section.name) ?? true {
             print("## \(section.name)")
             try section.run(&report)
