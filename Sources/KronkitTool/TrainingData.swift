@@ -102,8 +102,9 @@ struct TrainingData<Scalar: LinearAlgebraScalar>: Sendable {
     /// A CSV file read with its label column detected, as `--label-column` is not given: a header
     /// column named as in ``labelNames``; else the first column if its values look like class ids
     /// (integers ≥ 0 with at least two values, not a sparse spread like pixels 0…255); else the
-    /// last column if it does; else the first (whose checks then give the error). Returns a note
-    /// saying which column was chosen, unless it is the first.
+    /// last column if it does; else the first (whose checks then give the error). When neither
+    /// end holds class ids and a field of the last column is no class id, that field's error is
+    /// thrown (line and column). Returns a note saying which column was chosen, unless it is the first.
     /// - Complexity: one parse of the file, two when the label is not in the first column.
     /// - Throws: the loader's errors for a file that cannot be read at all.
     static func detectLabelColumn(_ path: String, settings: Settings) throws -> (CSVFormat.Contents<Scalar>, String?) {
@@ -129,7 +130,9 @@ struct TrainingData<Scalar: LinearAlgebraScalar>: Sendable {
                     "labels from column \(named + 1) ('\(header[named])') of \(path), named in its header")
         }
         if plausible(first.labels) { return (first, nil) }
-        if let last = try? read(.last), plausible(last.labels) {
+        // The first column holds no class ids: a last column that fails as labels says where.
+        let last = try read(.last)
+        if plausible(last.labels) {
             return (last, "labels from the last column (\(last.labelColumn + 1)) of \(path): the first does not hold "
                 + "class ids; --label-column to choose")
         }

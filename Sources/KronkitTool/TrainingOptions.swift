@@ -44,7 +44,7 @@ struct TrainingOptions: ParsableArguments {
             transform: DataSource.init(parsing:))
     var testData: DataSource?
 
-    @Flag(help: "The CSV files start with a header line (default: detected, a first line with a non-numeric field).")
+    @Flag(help: "The CSV files start with a header line (default: detected, a first line whose fields are mostly not numbers).")
     var csvHeader = false
 
     @Option(help: ArgumentHelp("The CSV column holding the integer class label: first, last, or its number N "

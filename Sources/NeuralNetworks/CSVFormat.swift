@@ -38,8 +38,9 @@ public enum CSVFormat {
 
     /// Whether the first line names the columns.
     public enum HeaderLine: Sendable, Equatable {
-        /// A header when the first non-blank line has a field that is not a number (`nan` and
-        /// `inf` count as numbers).
+        /// A header when most fields of the first non-blank line are not numbers (`nan` and `inf`
+        /// count as numbers). A first line of numbers with a few other fields is data, so a bad
+        /// field there is an error naming it, not a data line lost as a header.
         case automatic
         /// The first non-blank line is a header.
         case present
@@ -144,8 +145,8 @@ public enum CSVFormat {
                         .split(separator: ",", omittingEmptySubsequences: false)
                         .map { $0.trimmingCharacters(in: .whitespaces) }
                     // "nan" and "inf" count as numbers here: a data line with them is reported as such.
-                    let numeric = fields.allSatisfy { Double($0) != nil }
-                    if header == .present || (header == .automatic && !numeric) {
+                    let numbers = fields.count(where: { Double($0) != nil })
+                    if header == .present || (header == .automatic && 2 * numbers < fields.count) {
                         headerFields = fields
                         continue
                     }
@@ -165,7 +166,9 @@ public enum CSVFormat {
                         while stop < contentEnd, buffer[stop] != 0x2C { stop += 1 }
                         let field = String(decoding: UnsafeBufferPointer(rebasing: buffer[cursor..<stop]), as: UTF8.self)
                             .trimmingCharacters(in: .whitespaces)
-                        throw fail("line \(lineNumber), column \(row.count + 1): '\(field)' is not a finite number")
+                        let first = columns == nil && header == .automatic
+                            ? " (this first line is mostly numbers, so it was read as data, not as a header)" : ""
+                        throw fail("line \(lineNumber), column \(row.count + 1): '\(field)' is not a finite number\(first)")
                     }
                     row.append(value)
                     if next == contentEnd { break }

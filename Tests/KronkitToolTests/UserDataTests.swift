@@ -56,6 +56,13 @@ struct UserDataTests {
         #expect(raw.errors.contains("warning: features reach 25") && raw.errors.contains("--normalize"), "\(raw.errors)")
         #expect(run(["train", "--data", "csv:\(plain)", "--label-column", "0", "-o", folder] + small, status: 64)
             .errors.contains("label column '0'"))
+        // One label that is no class id, the column left to detection: the error names it.
+        var lines = pixelCSV(labelLast: true).split(separator: "\n").map(String.init)
+        lines[4] = lines[4].split(separator: ",").dropLast().joined(separator: ",") + ",3.5"
+        let stray = folder + "/stray-label.csv"
+        try (lines.joined(separator: "\n") + "\n").write(toFile: stray, atomically: true, encoding: .utf8)
+        let named = run(["train", "--data", "csv:\(stray)", "-o", folder + "/e"] + small, status: 1)
+        #expect(named.errors.contains("line 5, column 17: label 3.5 is not a class id"), "\(named.errors)")
     }
 
     @Test("class counts: a stray label warns of empty classes, --classes refuses it, a huge label is refused")

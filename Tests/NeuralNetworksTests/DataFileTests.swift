@@ -74,6 +74,17 @@ struct DataFileTests {
         // A forced header drops the first data line; none keeps a numeric first line as data.
         #expect(try LabeledDataSet<Scalar>(csvFile: plain, header: .present).count == 5)
         #expect(throws: LinearAlgebraError.self) { try LabeledDataSet<Scalar>(csvFile: headed, header: .absent) }
+        // Detected: a first line of numbers with one bad field is data with an error, not a header
+        // that silently drops an example; a header of mostly names is a header.
+        let badFirst = directory + "/bad-first.csv"
+        try Self.csv(labelLast: false).replacingOccurrences(of: "2,0.0,255.0", with: "2,abc,255.0")
+            .write(toFile: badFirst, atomically: true, encoding: .utf8)
+        expectMalformed(badFirst, mentioning: "line 1, column 2: 'abc' is not a finite number (this first line is mostly numbers") {
+            _ = try LabeledDataSet<Scalar>(csvFile: badFirst)
+        }
+        let named = directory + "/named.csv"
+        try Self.csv(labelLast: false, header: "label,x,3,z").write(toFile: named, atomically: true, encoding: .utf8)
+        #expect(try CSVFormat.read(contentsOf: named, as: Scalar.self).header == ["label", "x", "3", "z"])
     }
 
     @Test("a label column holding pixels, a gzip file cut short or corrupted: malformed-file errors naming the file")
