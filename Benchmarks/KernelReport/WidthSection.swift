@@ -263,15 +263,18 @@ enum WidthSection {
                 print("  \(name): preconditioner cost exponent \(String(format: "%.2f", exponent)) over w \(widths), "
                     + "\(String(format: "%.2f", last)) between \(largest.map(String.init).joined(separator: " and "))")
             } else if name != "SGD-momentum" {
-                print("  \(name): no exponent (a preconditioner cost ≤ 0 at some width: \(costs))")
+                print("  \(name): no exponent ("
+                    + (widths.count < 2 ? "one width" : "a preconditioner cost ≤ 0 at some width: \(costs)") + ")")
             }
             // The cost model's parts apart: the factor update (K-FAC's O(n²·B) syrks, B-KFAC's
             // O(n·(r + B)²) Brand updates) and the inversion amortised over T_inv (K-FAC's O(n³)
             // decompositions, the randomized refreshes' O(n²·ℓ) passes), each fitted over every width
-            // and between the two largest alone (where fixed per-step costs matter least).
+            // and between the two largest alone (where fixed per-step costs matter least). A phase
+            // under 1 % of the step at every width (SINGD has no inversion) is timer noise: no fit.
+            let steps = widths.compactMap { entry(name, $0)?.measurement.secondsPerStep }
             for (phase, values) in [("factor update", factorSeconds), ("inversion (amortised over T_inv)", inversionSeconds)]
                 where name != "SGD-momentum" && widths.count >= 2 && values.count == widths.count
-                    && values.allSatisfy({ $0 > 0 }) {
+                    && values.allSatisfy({ $0 > 0 }) && zip(values, steps).contains(where: { $0 >= $1 / 100 }) {
                 let exponent = Timing.scalingExponent(sizes: widths, seconds: values)
                 let last = Timing.scalingExponent(sizes: Array(widths.suffix(2)), seconds: Array(values.suffix(2)))
                 report.record(ScalingRow(name: "\(name): \(phase), MLP 784-w-w-10, batch \(batch), Float",

@@ -53,10 +53,13 @@ struct KernelReportCommand: ParsableCommand {
             throw ValidationError("unknown section '\(unknown)'")
         }
         let widthList = try widths.map { text in
-            try text.split(separator: ",").map {
+            let list = try text.split(separator: ",", omittingEmptySubsequences: false).map {
                 guard let width = Int($0), width >= 1 else { throw ValidationError("width '\($0)' is not a positive integer") }
                 return width
             }
+            // The exponents are fitted in log w: a width given twice makes the fit meaningless.
+            guard Set(list).count == list.count else { throw ValidationError("widths '\(text)' repeat a width") }
+            return list
         }
         let periods = try widthPeriods.map { text in
             let parts = text.split(separator: "/", omittingEmptySubsequences: false).map { Int($0) }
