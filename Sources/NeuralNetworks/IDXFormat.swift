@@ -103,7 +103,7 @@ public enum IDXFormat {
         func fail(_ reason: String) -> LinearAlgebraError { .malformedFile(path: path, reason: reason) }
         guard bytes.count >= 4 else { throw fail("is \(bytes.count) bytes long, shorter than the 4-byte IDX magic") }
         guard bytes[0] == 0, bytes[1] == 0 else {
-            throw fail("does not start with the IDX magic 00 00 (found \(bytes[0]) \(bytes[1]))")
+            throw fail("does not start with the IDX magic 00 00 (found \(String(format: "%02x %02x", bytes[0], bytes[1])))")
         }
         guard let type = ElementType(rawValue: bytes[2]) else {
             throw fail("has unknown IDX element type 0x\(String(bytes[2], radix: 16))")

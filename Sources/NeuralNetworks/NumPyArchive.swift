@@ -57,35 +57,35 @@ public enum NumPyArchive {
         var offset = directoryOffset
         for index in 0..<count {
             guard offset + 46 <= end, word(offset) == 0x0201_4B50 else {
-                throw fail("central directory entry \(index) is malformed")
+                throw fail("has a malformed central directory entry \(index)")
             }
             let method = half(offset + 10), crc = UInt32(word(offset + 16))
             let compressedSize = word(offset + 20), size = word(offset + 24)
             let nameLength = half(offset + 28), extraLength = half(offset + 30), commentLength = half(offset + 32)
             let local = word(offset + 42)
-            guard offset + 46 + nameLength <= end else { throw fail("central directory entry \(index) is truncated") }
+            guard offset + 46 + nameLength <= end else { throw fail("has a truncated central directory entry \(index)") }
             let name = String(decoding: bytes[(offset + 46)..<(offset + 46 + nameLength)], as: UTF8.self)
             offset += 46 + nameLength + extraLength + commentLength
             guard compressedSize != 0xFFFF_FFFF, size != 0xFFFF_FFFF, local != 0xFFFF_FFFF else {
-                throw fail("entry \(name) uses ZIP64, which is not supported")
+                throw fail("has an entry \(name) in ZIP64, which is not supported")
             }
             guard local + 30 <= bytes.count, word(local) == 0x0403_4B50 else {
-                throw fail("entry \(name) has no local header at offset \(local)")
+                throw fail("has no local header for entry \(name) at offset \(local)")
             }
             let start = local + 30 + half(local + 26) + half(local + 28)
-            guard start + compressedSize <= bytes.count else { throw fail("entry \(name) is truncated") }
+            guard start + compressedSize <= bytes.count else { throw fail("has a truncated entry \(name)") }
             let stored = bytes[start..<(start + compressedSize)]
             let contents: [UInt8]
             switch method {
             case 0:
-                guard compressedSize == size else { throw fail("stored entry \(name) has two different sizes") }
+                guard compressedSize == size else { throw fail("has a stored entry \(name) with two different sizes") }
                 contents = Array(stored)
             case 8:
                 contents = try Gzip.inflateRaw(stored, expectedSize: size, path: path, entry: name)
             default:
-                throw fail("entry \(name) uses compression method \(method); only stored (0) and DEFLATE (8) are read")
+                throw fail("has an entry \(name) in compression method \(method); only stored (0) and DEFLATE (8) are read")
             }
-            guard checksum(contents) == crc else { throw fail("entry \(name): CRC-32 mismatch, the data is corrupt") }
+            guard checksum(contents) == crc else { throw fail("has a corrupt entry \(name) (CRC-32 mismatch)") }
             entries.append(Entry(name: name, contents: contents))
         }
         return entries

@@ -263,7 +263,7 @@ struct NumPyArchiveTests {
         var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
         bytes[34] ^= 0x01  // inside "hello" (after the 30-byte header and the name "one")
         write(bytes, to: path)
-        expectMalformed(path, mentioning: "CRC-32 mismatch") { _ = try NumPyArchive.read(contentsOf: path) }
+        expectMalformed(path, mentioning: "has a corrupt entry one (CRC-32 mismatch)") { _ = try NumPyArchive.read(contentsOf: path) }
         bytes[34] ^= 0x01
         write(Array(bytes.dropLast(5)), to: path)
         expectMalformed(path, mentioning: "not a zip archive") { _ = try NumPyArchive.read(contentsOf: path) }

@@ -86,7 +86,8 @@ struct FileLoaderTests {
         let path = directory + "/bad.idx"
         let cases: [([UInt8], String)] = [
             ([0, 0, 8], "shorter than the 4-byte"),
-            ([1, 0, 8, 1, 0, 0, 0, 1, 7], "magic"),
+            ([1, 0, 8, 1, 0, 0, 0, 1, 7], "magic 00 00 (found 01 00)"),
+            (Array("0,1\n".utf8), "magic 00 00 (found 30 2c)"),
             ([0, 0, 0x42, 1, 0, 0, 0, 1, 7], "element type"),
             ([0, 0, 8, 2, 0, 0, 0, 1], "truncated inside"),
             (idxBytes(type: 0x08, shape: [2, 2], payload: [1, 2, 3]), "truncated"),
