@@ -31,8 +31,11 @@ public enum LearningRateSchedule: Codable, Sendable, Hashable, CustomStringConve
                 throw OptimizerError.invalidConfiguration("step decay needs every ≥ 1 and factor in (0, 1], got \(every), \(factor)")
             }
         case let .cosine(totalSteps, floor):
-            guard totalSteps >= 1, (0...1).contains(floor) else {
-                throw OptimizerError.invalidConfiguration("cosine schedule needs totalSteps ≥ 1 and floor in [0, 1], got \(totalSteps), \(floor)")
+            guard (0...1).contains(floor) else {
+                throw OptimizerError.invalidConfiguration("cosine schedule's floor \(floor) is not in [0, 1]")
+            }
+            guard totalSteps >= 1 else {
+                throw OptimizerError.invalidConfiguration("cosine schedule needs a run of at least 1 step, got \(totalSteps)")
             }
         }
     }

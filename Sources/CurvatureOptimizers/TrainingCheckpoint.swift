@@ -95,8 +95,8 @@ public struct TrainingCheckpoint<O: Optimizer>: Codable {
 
     /// Reads a checkpoint written by ``write(to:)``.
     /// - Throws: ``OptimizerError/malformedCheckpoint(path:reason:)`` for a missing or unreadable
-    ///   file, a JSON checkpoint of an earlier version, another format, method or precision, or
-    ///   contents that do not decode.
+    ///   file, a JSON checkpoint of an earlier version, another format, method or precision,
+    ///   contents that do not decode, or a weight that is NaN or ∞.
     public static func read(from path: String) throws -> Self {
         let archive = try CheckpointArchive(path: path)
         try requireCurrentFormat(archive, path: path)
@@ -104,14 +104,20 @@ public struct TrainingCheckpoint<O: Optimizer>: Codable {
             throw OptimizerError.malformedCheckpoint(
                 path: path, reason: "holds \(archive.precision ?? "unknown") state, expected \(O.Scalar.self)")
         }
+        let checkpoint: Self
         do {
-            return try archive.decode(Self.self)
+            checkpoint = try archive.decode(Self.self)
         } catch let error as OptimizerError {
             throw error
         } catch {
             throw OptimizerError.malformedCheckpoint(
                 path: path, reason: "does not hold a \(O.self) state (method \(archive.method ?? "unknown")): \(error)")
         }
+        // No step writes a non-finite weight (the update is checked first), so one here is damage.
+        if let k = checkpoint.parameters.firstIndex(where: { $0.elements.contains { !$0.isFinite } }) {
+            throw OptimizerError.malformedCheckpoint(path: path, reason: "weight matrix \(k) holds NaN or ∞")
+        }
+        return checkpoint
     }
 
     /// The user info of the checkpoint at `path`, read without decoding the optimizer state

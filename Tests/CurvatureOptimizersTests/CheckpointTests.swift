@@ -147,6 +147,17 @@ struct CheckpointTests {
         let whole = try Data(contentsOf: URL(fileURLWithPath: sgdPath))
         try whole.prefix(whole.count - 30).write(to: URL(fileURLWithPath: cutPath))
         #expect(throws: OptimizerError.self) { try TrainingCheckpoint<StochasticGradientDescent<Double>>.read(from: cutPath) }
+        // A NaN weight (written past the step's check, as damage would) is refused naming the file.
+        var damaged = TrainingCheckpoint(model: model, optimizer: try StochasticGradientDescent(model: model))
+        damaged.parameters[1][0, 1] = .nan
+        let damagedPath = directory.appendingPathComponent("kronkit-nan-weight.npz").path
+        try damaged.write(to: damagedPath)
+        do {
+            _ = try TrainingCheckpoint<StochasticGradientDescent<Double>>.read(from: damagedPath)
+            Issue.record("a checkpoint with a NaN weight was read")
+        } catch let OptimizerError.malformedCheckpoint(path, reason) {
+            #expect(path == damagedPath && reason.contains("weight matrix 1 holds NaN"), "\(reason)")
+        }
         var other = try TestModels.tanhNetwork(Double.self, inputs: 2, hidden: 4, outputs: 2, seed: 1)
         let checkpoint = try TrainingCheckpoint<StochasticGradientDescent<Double>>.read(from: sgdPath)
         #expect(throws: OptimizerError.self) { try checkpoint.restore(into: &other) }
