@@ -17,7 +17,7 @@ struct Info: ToolCommand {
 
     /// The report, one line per fact.
     static func lines(communicator: any Communicator = SingleProcessCommunicator()) -> [String] {
-        ["BLAS/LAPACK:  \(BLASConfiguration.configuration) (LAPACKE C interface)"] + kernelLines() + [
+        ["BLAS/LAPACK:  \(BLASConfiguration.configuration) (OpenBLAS's build string; LAPACKE from liblapacke)"] + kernelLines() + [
             "BLAS threads: \(BLASConfiguration.threads) (cores available: \(ProcessInfo.processInfo.activeProcessorCount); "
                 + "set OPENBLAS_NUM_THREADS to change)",
             "FFTW:         \(BLASConfiguration.fftwVersion)",

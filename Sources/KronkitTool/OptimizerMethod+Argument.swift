@@ -98,7 +98,9 @@ extension LearningRateSchedule {
         case ("cosine", 1):
             self = .cosine(totalSteps: totalSteps, floor: 0)
         case ("cosine", 2):
-            guard let floor = Double(parts[1]) else { throw ValidationError("cosine floor '\(parts[1])' is not a number") }
+            guard let floor = Double(parts[1]), (0...1).contains(floor) else {
+                throw ValidationError("cosine floor '\(parts[1])' is not a number in [0, 1]")
+            }
             self = .cosine(totalSteps: totalSteps, floor: floor)
         case ("step", 3):
             guard let every = Int(parts[1]), let factor = Double(parts[2]) else {

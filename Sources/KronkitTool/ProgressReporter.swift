@@ -10,7 +10,9 @@ struct ProgressReporter {
         var epochs: Int
         var step: Int
         var totalSteps: Int
-        var loss: Double
+        /// The training loss (the mean over the last steps), nil before the first.
+        var loss: Double?
+        /// The test accuracy at the last evaluation, nil before it or for a regression.
         var accuracy: Double?
         var elapsed: Double
     }
@@ -45,7 +47,7 @@ struct ProgressReporter {
         }
     }
 
-    /// `kfac epoch 2/5 ███████░░░░░ step 120/300 loss 0.4312 acc 88.1% 41.3 steps/s ETA 4s`
+    /// `kfac epoch 2/5 ███████░░░░░ step 120/300 train loss 0.4312 test acc 88.1% 41.3 steps/s ETA 4s`
     static func bar(_ status: Status, width: Int = 24) -> String {
         let fraction = status.totalSteps > 0 ? min(1, Double(status.step) / Double(status.totalSteps)) : 0
         let filled = Int((fraction * Double(width)).rounded(.down))
@@ -53,7 +55,7 @@ struct ProgressReporter {
         return "\(status.run) epoch \(status.epoch)/\(status.epochs) \(bar) " + details(status)
     }
 
-    /// `[kfac] epoch 2/5 step 120/300 loss 0.4312 acc 88.1% 41.3 steps/s ETA 4s`
+    /// `[kfac] epoch 2/5 step 120/300 train loss 0.4312 test acc 88.1% 41.3 steps/s ETA 4s`
     static func line(_ status: Status) -> String {
         "[\(status.run)] epoch \(status.epoch)/\(status.epochs) " + details(status)
     }
@@ -62,8 +64,9 @@ struct ProgressReporter {
     static func details(_ status: Status) -> String {
         let rate = status.elapsed > 0 ? Double(status.step) / status.elapsed : 0
         let remaining = rate > 0 ? Double(status.totalSteps - status.step) / rate : 0
-        var text = "step \(status.step)/\(status.totalSteps) loss \(String(format: "%.4f", status.loss))"
-        if let accuracy = status.accuracy { text += " acc \(String(format: "%.1f", 100 * accuracy))%" }
+        var text = "step \(status.step)/\(status.totalSteps)"
+        if let loss = status.loss { text += " train loss \(String(format: "%.4f", loss))" }
+        if let accuracy = status.accuracy { text += " test acc \(String(format: "%.1f", 100 * accuracy))%" }
         return text + " \(String(format: "%.1f", rate)) steps/s ETA \(duration(remaining))"
     }
 

@@ -114,7 +114,7 @@ struct Runner {
         func status(_ session: TrainingSession<O, L>) -> ProgressReporter.Status {
             let last = session.state.metrics.last
             return .init(run: name, epoch: session.state.epoch, epochs: epochs, step: session.state.step,
-                         totalSteps: totalSteps, loss: session.state.trainLoss ?? last?.testLoss ?? .nan,
+                         totalSteps: totalSteps, loss: session.state.trainLoss,
                          accuracy: last?.testAccuracy, elapsed: session.state.elapsed)
         }
         let outcome: RunRecord.Outcome

@@ -280,7 +280,7 @@ struct TrainingOptions: ParsableArguments {
 
     /// Parses `512,256` into widths ≥ 1.
     @Sendable static func sizes(_ text: String) throws -> [Int] {
-        try text.split(separator: ",").map { field in
+        try text.split(separator: ",", omittingEmptySubsequences: false).map { field in
             guard let size = Int(field.trimmingCharacters(in: .whitespaces)), size >= 1 else {
                 throw ValidationError("layer width '\(field)' is not a positive integer")
             }

@@ -22,7 +22,7 @@ struct ProgressTests {
         #expect(printed.split(separator: "\n").count == 4) // at 0, 5 and 10.5 seconds, and the final update
         #expect(!printed.contains("\r") && !printed.contains("\u{1B}"))
         #expect(ProgressReporter.line(status)
-            == "[kfac] epoch 2/5 step 120/300 loss 0.4312 acc 88.1% 40.0 steps/s ETA 5s")
+            == "[kfac] epoch 2/5 step 120/300 train loss 0.4312 test acc 88.1% 40.0 steps/s ETA 5s")
     }
 
     @Test("a terminal gets a bar redrawn in place")
