@@ -168,7 +168,11 @@ public enum CSVFormat {
                             .trimmingCharacters(in: .whitespaces)
                         let first = columns == nil && header == .automatic
                             ? " (this first line is mostly numbers, so it was read as data, not as a header)" : ""
-                        throw fail("line \(lineNumber), column \(row.count + 1): '\(field)' is not a finite number\(first)")
+                        // A line without commas (another separator, or not text) is shown in part.
+                        let shown = field.count > 40 ? field.prefix(40) + "…" : field
+                        let separator = row.isEmpty && stop == contentEnd && field.contains(where: { $0 == ";" || $0 == "\t" })
+                            ? " (fields are separated by commas, and this line has none)" : ""
+                        throw fail("line \(lineNumber), column \(row.count + 1): '\(shown)' is not a finite number\(first)\(separator)")
                     }
                     row.append(value)
                     if next == contentEnd { break }

@@ -82,6 +82,12 @@ struct DataFileTests {
         expectMalformed(badFirst, mentioning: "line 1, column 2: 'abc' is not a finite number (this first line is mostly numbers") {
             _ = try LabeledDataSet<Scalar>(csvFile: badFirst)
         }
+        // Semicolons: the long field is shown in part, and the separator is named.
+        let semicolons = directory + "/semicolons.csv"
+        try Self.csv(labelLast: false).replacingOccurrences(of: ",", with: ";").write(toFile: semicolons, atomically: true, encoding: .utf8)
+        expectMalformed(semicolons, mentioning: "'2;0.0;255.0;12.5' is not a finite number (fields are separated by commas") {
+            _ = try LabeledDataSet<Scalar>(csvFile: semicolons, header: .absent)
+        }
         let named = directory + "/named.csv"
         try Self.csv(labelLast: false, header: "label,x,3,z").write(toFile: named, atomically: true, encoding: .utf8)
         #expect(try CSVFormat.read(contentsOf: named, as: Scalar.self).header == ["label", "x", "3", "z"])
