@@ -130,6 +130,8 @@ public enum CSVFormat {
             var labels: [Int] = []
             var row: [Double] = []
             var isFirstLine = true
+            // The first line when detection read it as data (a bad field there may be a header's).
+            var detectedDataLine: Int?
             while position < end {
                 lineNumber += 1
                 var lineEnd = position
@@ -150,6 +152,7 @@ public enum CSVFormat {
                         headerFields = fields
                         continue
                     }
+                    if header == .automatic { detectedDataLine = lineNumber }
                 }
                 row.removeAll(keepingCapacity: true)
                 var cursor = position
@@ -166,7 +169,7 @@ public enum CSVFormat {
                         while stop < contentEnd, buffer[stop] != 0x2C { stop += 1 }
                         let field = String(decoding: UnsafeBufferPointer(rebasing: buffer[cursor..<stop]), as: UTF8.self)
                             .trimmingCharacters(in: .whitespaces)
-                        let first = columns == nil && header == .automatic
+                        let first = lineNumber == detectedDataLine
                             ? " (this first line is mostly numbers, so it was read as data, not as a header)" : ""
                         // A line without commas (another separator, or not text) is shown in part.
                         let shown = field.count > 40 ? field.prefix(40) + "…" : field

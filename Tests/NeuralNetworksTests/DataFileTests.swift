@@ -88,6 +88,10 @@ struct DataFileTests {
         expectMalformed(semicolons, mentioning: "'2;0.0;255.0;12.5' is not a finite number (fields are separated by commas") {
             _ = try LabeledDataSet<Scalar>(csvFile: semicolons, header: .absent)
         }
+        // Detected, its first line (one field, not a number) is a header; the second is named, as data.
+        expectMalformed(semicolons, mentioning: "line 2, column 1: '0;3.0;4.0;5.0' is not a finite number (fields are") {
+            _ = try LabeledDataSet<Scalar>(csvFile: semicolons)
+        }
         let named = directory + "/named.csv"
         try Self.csv(labelLast: false, header: "label,x,3,z").write(toFile: named, atomically: true, encoding: .utf8)
         #expect(try CSVFormat.read(contentsOf: named, as: Scalar.self).header == ["label", "x", "3", "z"])
