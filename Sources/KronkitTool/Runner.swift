@@ -51,7 +51,7 @@ struct Runner {
         let seed = seed ?? options.seed
         var generator = Xoshiro256StarStar(seed: seed)
         let model = try options.model.build(featureCount: data.train.featureCount, classCount: data.train.classCount,
-                                            hidden: options.hidden, transformer: options.transformer.shape,
+                                            hidden: options.hiddenWidths, transformer: options.transformer.shape,
                                             as: Scalar.self, using: &generator)
         switch options.model.task {
         case .classification: return try run(method, model: model, loss: SoftmaxCrossEntropy<Scalar>(), data: data, seed: seed)

@@ -29,8 +29,11 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The network to train.", discussion: ModelKind.helpText))
     var model: ModelKind = .mlp
 
-    @Option(help: "Hidden layer widths of the MLP, comma-separated.", transform: TrainingOptions.sizes)
-    var hidden: [Int] = [256, 256]
+    @Option(help: "Hidden layer widths of the MLP, comma-separated (default: 256,256).", transform: TrainingOptions.sizes)
+    var hidden: [Int]?
+
+    /// The MLP's hidden widths, given or default.
+    var hiddenWidths: [Int] { hidden ?? [256, 256] }
 
     @OptionGroup var transformer: TransformerShape
 
@@ -62,14 +65,19 @@ struct TrainingOptions: ParsableArguments {
             transform: TrainingOptions.normalization(parsing:))
     var normalize: NormalizationMethod?
 
-    @Option(help: "Fraction of file data held out for testing when --test-data is not given.")
-    var testFraction = 0.2
+    @Option(help: "Fraction of file data held out for testing when --test-data is not given (default: 0.2).")
+    var testFraction: Double?
 
-    @Option(help: "Training examples of the built-in data.")
-    var trainCount = 10_000
+    @Option(help: "Training examples of the built-in data (default: 10000).")
+    var trainCount: Int?
 
-    @Option(help: "Test examples of the built-in data.")
-    var testCount = 2_000
+    @Option(help: "Test examples of the built-in data (default: 2000).")
+    var testCount: Int?
+
+    /// `--test-fraction`, `--train-count` and `--test-count`, given or default.
+    var split: (testFraction: Double, trainCount: Int, testCount: Int) {
+        (testFraction ?? 0.2, trainCount ?? 10_000, testCount ?? 2_000)
+    }
 
     @Option(help: "Passes over the training data (ignored with --steps).")
     var epochs = 2
@@ -113,14 +121,14 @@ struct TrainingOptions: ParsableArguments {
         try positive(epochs, "--epochs")
         if let steps { try positive(steps, "--steps") }
         try positive(batchSize, "--batch-size")
-        try positive(trainCount, "--train-count")
-        try positive(testCount, "--test-count")
+        if let trainCount { try positive(trainCount, "--train-count") }
+        if let testCount { try positive(testCount, "--test-count") }
         try positive(evalEvery, "--eval-every")
         try positive(seeds, "--seeds")
-        guard testFraction > 0, testFraction < 1 else {
+        if let testFraction, !(testFraction > 0 && testFraction < 1) {
             throw ValidationError("--test-fraction must lie strictly between 0 and 1, got \(testFraction)")
         }
-        guard !hidden.isEmpty else { throw ValidationError("--hidden needs at least one width") }
+        guard !hiddenWidths.isEmpty else { throw ValidationError("--hidden needs at least one width") }
         if let classes {
             guard (2...TrainingData<Double>.maximumClassCount).contains(classes) else {
                 throw ValidationError("--classes must lie in 2…\(TrainingData<Double>.maximumClassCount), got \(classes)")
@@ -129,6 +137,7 @@ struct TrainingOptions: ParsableArguments {
         if lossScale != nil, precision.storage == nil {
             throw ValidationError("--loss-scale applies to --precision bfloat16 or float16, not \(precision.rawValue)")
         }
+        try refuseUnreadFlags()
         try requireBuiltCombination(processes: 1)
     }
 
@@ -195,7 +204,7 @@ struct TrainingOptions: ParsableArguments {
     func loadData<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws -> TrainingData<Scalar> {
         let settings = TrainingData<Scalar>.Settings(
             labelColumn: labelColumn, header: csvHeader ? .present : .automatic, classCount: classes,
-            normalization: normalize, testFraction: testFraction, builtInCounts: (trainCount, testCount),
+            normalization: normalize, testFraction: split.testFraction, builtInCounts: (split.trainCount, split.testCount),
             usesLabels: model.task == .classification)
         return try TrainingData.load(data, test: testData, settings: settings)
     }
@@ -207,7 +216,7 @@ struct TrainingOptions: ParsableArguments {
         for note in data.notes { console.print("Note: " + note) }
         for warning in data.warnings { console.printError("warning: " + warning) }
         console.print(try model.summary(featureCount: data.train.featureCount, classCount: data.train.classCount,
-                                        hidden: hidden, transformer: transformer.shape))
+                                        hidden: hiddenWidths, transformer: transformer.shape))
     }
 
     /// The seeds of the runs of each method: `--seeds` of them from `--seed` on (wrapping past 2⁶⁴ − 1).
@@ -228,17 +237,17 @@ struct TrainingOptions: ParsableArguments {
         var identity = settings.identity(for: method)
         identity.merge([
             "--optimizer": method.rawValue, "--model": model.rawValue,
-            "--hidden": hidden.map(String.init).joined(separator: ","), "--data": data.description,
+            "--hidden": hiddenWidths.map(String.init).joined(separator: ","), "--data": data.description,
             "--test-data": testData?.description ?? "none", "--batch-size": "\(batchSize)", "--seed": "\(seed)",
             "--precision": precision.rawValue,
             "--normalize": (normalize ?? TrainingData<Double>.defaultNormalization(for: data)).rawValue,
             "--classes": classes.map(String.init) ?? "from the labels",
         ]) { method, _ in method }
         if data != .builtIn {
-            identity["--test-fraction"] = testData == nil ? "\(testFraction)" : "unused"
+            identity["--test-fraction"] = testData == nil ? "\(split.testFraction)" : "unused"
         } else {
-            identity["--train-count"] = "\(trainCount)"
-            identity["--test-count"] = "\(testCount)"
+            identity["--train-count"] = "\(split.trainCount)"
+            identity["--test-count"] = "\(split.testCount)"
         }
         if data.isCSV || testData?.isCSV == true {
             identity["--label-column"] = labelColumn?.description ?? "detected"
@@ -276,6 +285,30 @@ struct TrainingOptions: ParsableArguments {
                 + NormalizationMethod.allCases.map(\.rawValue).joined(separator: ", "))
         }
         return method
+    }
+
+    /// Refuses a model or data flag that the chosen model or data would not read, as a method
+    /// refuses a method option it does not read: a flag ignored without a word is a run the user
+    /// did not ask for.
+    /// - Throws: `ValidationError` naming the flag and what reads it.
+    func refuseUnreadFlags() throws {
+        if hidden != nil, model != .mlp {
+            throw ValidationError("--hidden sets the MLP's widths; --model \(model.rawValue) does not read it")
+        }
+        if model != .vit, let flag = transformer.givenFlags.first {
+            throw ValidationError("\(flag) shapes --model vit; --model \(model.rawValue) does not read it")
+        }
+        if data != .builtIn, let flag = [("--train-count", trainCount), ("--test-count", testCount)].first(where: { $0.1 != nil })?.0 {
+            throw ValidationError("\(flag) sizes the built-in data; file data is split by --test-fraction or --test-data")
+        }
+        if testFraction != nil, data == .builtIn || testData != nil {
+            throw ValidationError("--test-fraction holds out part of file data; "
+                + (testData != nil ? "--test-data gives the test set here" : "the built-in data has --test-count"))
+        }
+        if labelColumn != nil || csvHeader, !data.isCSV, testData?.isCSV != true {
+            throw ValidationError("\(labelColumn != nil ? "--label-column" : "--csv-header") describes CSV files; "
+                + "--data \(data) is not one")
+        }
     }
 
     /// Parses `512,256` into widths ≥ 1.

@@ -64,7 +64,7 @@ struct OutputFileTests {
     func autoencoder() throws {
         let folder = temporaryFolder()
         let result = ToolHarness.run(["compare", "--model", "autoencoder", "--optimizers", "adam", "--steps", "2",
-                                      "-o", folder] + tinyRun)
+                                      "-o", folder] + tinyData)
         #expect(result.status == 0, "\(result.errors)")
         let csv = try String(contentsOfFile: folder + "/metrics.csv", encoding: .utf8)
         for line in csv.split(separator: "\n").dropFirst() {

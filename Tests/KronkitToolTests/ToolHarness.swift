@@ -41,6 +41,9 @@ func temporaryFolder(_ name: String = #function) -> String {
     return path
 }
 
-/// Flags for a run small enough for a debug-build test: 96 training and 32 test glyphs,
-/// batches of 16 (6 per epoch), an 8-unit MLP, evaluation every 2 steps.
-let tinyRun = ["--train-count", "96", "--test-count", "32", "--batch-size", "16", "--hidden", "8", "--eval-every", "2"]
+/// Flags for a run small enough for a debug-build test of any model: 96 training and 32 test
+/// glyphs, batches of 16 (6 per epoch), evaluation every 2 steps.
+let tinyData = ["--train-count", "96", "--test-count", "32", "--batch-size", "16", "--eval-every", "2"]
+
+/// ``tinyData`` with an 8-unit MLP (the default model).
+let tinyRun = tinyData + ["--hidden", "8"]
