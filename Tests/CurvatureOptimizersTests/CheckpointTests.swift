@@ -14,7 +14,7 @@ struct CheckpointTests {
         _ make: (Sequential<Scalar>) throws -> O, _: Scalar.Type, name: String, hidden: Int = 6, features: Int = 5,
         network: ((UInt64) throws -> Sequential<Scalar>)? = nil
     ) throws {
-        let network = try network ?? { try TestModels.tanhNetwork(Scalar.self, inputs: 5, hidden: hidden, outputs: 3, seed: $0) }
+        let network = network ?? { try TestModels.tanhNetwork(Scalar.self, inputs: 5, hidden: hidden, outputs: 3, seed: $0) }
         let loss = SoftmaxCrossEntropy<Scalar>()
         let batches = try (0..<9).map {
             try TestModels.classificationBatch(Scalar.self, features: features, classes: 3, batch: 16, seed: 100 + UInt64($0))
