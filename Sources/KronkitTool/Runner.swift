@@ -66,6 +66,12 @@ struct Runner {
         let optimizer = try options.settings(totalSteps: totalSteps)
             .makeOptimizer(method, model: model, seed: seed ^ 0x6F70_7469_6D69_7A65)
         if let storage = options.precision.storage {
+            if storage == .float16, method == .adam || method == .adamw {
+                // Measured in Notes/RESULTS.md ("Low precision"): 3 of 3 seeds blew up within 4 steps.
+                console.printError("warning: \(method.rawValue) stores its second moments in float16, where squared "
+                    + "batch-mean gradients (≈ 1e-9 … 1e-13) underflow to 0 and its steps blow up within a few steps; "
+                    + "bfloat16 keeps them (Notes/RESULTS.md, low precision)")
+            }
             // bfloat16/float16: the model and the optimizer's state stored rounded, the data too.
             func stored<O: Optimizer>(_ optimizer: O) throws -> any Optimizer<L.Scalar> where O.Scalar == L.Scalar {
                 try LowPrecisionOptimizer(optimizer, precision: storage, lossScaling: options.lossScaling(for: storage))
