@@ -15,17 +15,27 @@ struct Compare: ToolCommand {
 
     @OptionGroup var options: TrainingOptions
 
-    @Option(help: "Test accuracy to reach (classifiers), as a fraction.")
-    var target = 0.9
+    @Option(help: "Test accuracy to reach (classifiers), as a fraction (default: 0.9).")
+    var target: Double?
+
+    /// `--target`, given or default.
+    var accuracyTarget: Double { target ?? 0.9 }
 
     @Option(help: "Test loss to reach instead of an accuracy (the default for the autoencoder: 60% of the initial test loss).")
     var targetLoss: Double?
 
     func validate() throws {
         try options.methodOptions.requireUsed(by: optimizers)
-        guard target > 0, target <= 1 else { throw ValidationError("--target must lie in (0, 1], got \(target)") }
+        if let target, !(target > 0 && target <= 1) { throw ValidationError("--target must lie in (0, 1], got \(target)") }
         if let targetLoss, !(targetLoss > 0 && targetLoss.isFinite) {
             throw ValidationError("--target-loss must be positive, got \(targetLoss)")
+        }
+        // One target per comparison, and an accuracy only where there is one.
+        if target != nil, targetLoss != nil {
+            throw ValidationError("--target (an accuracy) and --target-loss contradict each other; give one")
+        }
+        if target != nil, options.model.task != .classification {
+            throw ValidationError("--target is a test accuracy; --model \(options.model.rawValue) has none, give --target-loss")
         }
     }
 
@@ -52,7 +62,7 @@ struct Compare: ToolCommand {
         var runner = Runner(options: options, console: console, shouldStop: context.shouldStop)
         runner.communicator = context.communicator
         runner.namesSeeds = options.seeds > 1
-        let (targetLoss, target, task) = (targetLoss, target, options.model.task)
+        let (targetLoss, target, task) = (targetLoss, accuracyTarget, options.model.task)
         runner.fineTarget = { initial in Self.target(loss: targetLoss, accuracy: target, task: task, initial: initial) }
         var records: [RunRecord] = []
         runs: for method in optimizers {
@@ -100,7 +110,7 @@ struct Compare: ToolCommand {
     /// `--target-loss`, else `--target` for classifiers, else 60 % of the autoencoder's initial test loss.
     func resolvedTarget(_ records: [RunRecord]) -> RunRecord.Target {
         let initial = records.lazy.compactMap(\.rows.first).first
-        return Self.target(loss: targetLoss, accuracy: target, task: options.model.task, initial: initial)
+        return Self.target(loss: targetLoss, accuracy: accuracyTarget, task: options.model.task, initial: initial)
     }
 
     /// The target of a run whose step-0 row is `initial` (the first run's, shared by every run of its seed).

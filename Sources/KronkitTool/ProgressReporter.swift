@@ -65,7 +65,7 @@ struct ProgressReporter {
         let rate = status.elapsed > 0 ? Double(status.step) / status.elapsed : 0
         let remaining = rate > 0 ? Double(status.totalSteps - status.step) / rate : 0
         var text = "step \(status.step)/\(status.totalSteps)"
-        if let loss = status.loss { text += " train loss \(String(format: "%.4f", loss))" }
+        if let loss = status.loss { text += " train loss \(Report.number(loss))" }
         if let accuracy = status.accuracy { text += " test acc \(String(format: "%.1f", 100 * accuracy))%" }
         return text + " \(String(format: "%.1f", rate)) steps/s ETA \(duration(remaining))"
     }

@@ -48,7 +48,7 @@ struct ArgumentParsingTests {
         #expect(train.options.totalSteps(batchesPerEpoch: 78) == 156)
         let compare = try Compare.parse([])
         #expect(compare.optimizers == OptimizerMethod.compareDefault)
-        #expect(compare.target == 0.9)
+        #expect(compare.target == nil && compare.accuracyTarget == 0.9)
     }
 
     @Test("data sources: builtin, idx, csv and npy parse; anything else is rejected")

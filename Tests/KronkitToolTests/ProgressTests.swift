@@ -23,6 +23,9 @@ struct ProgressTests {
         #expect(!printed.contains("\r") && !printed.contains("\u{1B}"))
         #expect(ProgressReporter.line(status)
             == "[kfac] epoch 2/5 step 120/300 train loss 0.4312 test acc 88.1% 40.0 steps/s ETA 5s")
+        var diverging = status
+        diverging.loss = 1.3863568843e36
+        #expect(ProgressReporter.line(diverging).contains("train loss 1.386e+36 "), "a diverging loss stays readable")
     }
 
     @Test("a terminal gets a bar redrawn in place")
