@@ -48,9 +48,16 @@ struct KernelReportCommand: ParsableCommand {
     var widthPeriods: String?
 
     func run() throws {
-        let selected = only.map { Set($0.split(separator: ",").map(String.init)) }
+        let selected = only.map { Set($0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)) }
         if let selected, let unknown = selected.first(where: { name in !Self.sections.contains { $0.name == name } }) {
             throw ValidationError("unknown section '\(unknown)'")
+        }
+        if selected?.contains("width") == false, widths != nil || widthMethods != nil || widthPeriods != nil {
+            throw ValidationError("--widths, --width-methods and --width-periods set the width section, which --only leaves out")
+        }
+        // The JSON is written at the end of a run that may take an hour: its path is checked first.
+        if let json, !FileManager.default.createFile(atPath: json, contents: Data()) {
+            throw ValidationError("--json \(json) cannot be written")
         }
         let widthList = try widths.map { text in
             let list = try text.split(separator: ",", omittingEmptySubsequences: false).map {
