@@ -114,7 +114,7 @@ public struct TrainingCheckpoint<O: Optimizer>: Codable {
                 path: path, reason: "does not hold a \(O.self) state (method \(archive.method ?? "unknown")): \(error)")
         }
         // No step writes a non-finite weight (the update is checked first), so one here is damage.
-        if let k = checkpoint.parameters.firstIndex(where: { $0.elements.contains { !$0.isFinite } }) {
+        if let k = checkpoint.parameters.firstIndex(where: { !$0.isFinite }) {
             throw OptimizerError.malformedCheckpoint(path: path, reason: "weight matrix \(k) holds NaN or ∞")
         }
         return checkpoint

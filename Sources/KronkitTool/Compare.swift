@@ -15,11 +15,14 @@ struct Compare: ToolCommand {
 
     @OptionGroup var options: TrainingOptions
 
-    @Option(help: "Test accuracy to reach (classifiers), as a fraction (default: 0.9).")
+    /// `--target`'s default.
+    static let defaultTarget = 0.9
+
+    @Option(help: "Test accuracy to reach (classifiers), as a fraction (default: \(defaultTarget)).")
     var target: Double?
 
     /// `--target`, given or default.
-    var accuracyTarget: Double { target ?? 0.9 }
+    var accuracyTarget: Double { target ?? Self.defaultTarget }
 
     @Option(help: "Test loss to reach instead of an accuracy (the default for the autoencoder: 60% of the initial test loss).")
     var targetLoss: Double?

@@ -29,11 +29,17 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The network to train.", discussion: ModelKind.helpText))
     var model: ModelKind = .mlp
 
-    @Option(help: "Hidden layer widths of the MLP, comma-separated (default: 256,256).", transform: TrainingOptions.sizes)
+    /// The defaults of the options that are optional so that "given" can be told from "default"
+    /// (a model or data flag the run would not read is refused): one place for the help and the run.
+    static let defaults = (hidden: [256, 256], testFraction: 0.2, trainCount: 10_000, testCount: 2_000)
+
+    @Option(help: ArgumentHelp("Hidden layer widths of the MLP, comma-separated "
+                               + "(default: \(defaults.hidden.map(String.init).joined(separator: ","))).", valueName: "widths"),
+            transform: TrainingOptions.sizes)
     var hidden: [Int]?
 
     /// The MLP's hidden widths, given or default.
-    var hiddenWidths: [Int] { hidden ?? [256, 256] }
+    var hiddenWidths: [Int] { hidden ?? Self.defaults.hidden }
 
     @OptionGroup var transformer: TransformerShape
 
@@ -65,18 +71,20 @@ struct TrainingOptions: ParsableArguments {
             transform: TrainingOptions.normalization(parsing:))
     var normalize: NormalizationMethod?
 
-    @Option(help: "Fraction of file data held out for testing when --test-data is not given (default: 0.2).")
+    @Option(help: ArgumentHelp("Fraction of file data held out for testing when --test-data is not given "
+                               + "(default: \(defaults.testFraction))."))
     var testFraction: Double?
 
-    @Option(help: "Training examples of the built-in data (default: 10000).")
+    @Option(help: "Training examples of the built-in data (default: \(defaults.trainCount)).")
     var trainCount: Int?
 
-    @Option(help: "Test examples of the built-in data (default: 2000).")
+    @Option(help: "Test examples of the built-in data (default: \(defaults.testCount)).")
     var testCount: Int?
 
     /// `--test-fraction`, `--train-count` and `--test-count`, given or default.
     var split: (testFraction: Double, trainCount: Int, testCount: Int) {
-        (testFraction ?? 0.2, trainCount ?? 10_000, testCount ?? 2_000)
+        (testFraction ?? Self.defaults.testFraction, trainCount ?? Self.defaults.trainCount,
+         testCount ?? Self.defaults.testCount)
     }
 
     @Option(help: "Passes over the training data (ignored with --steps).")

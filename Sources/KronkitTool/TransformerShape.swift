@@ -3,13 +3,13 @@ import ArgumentParser
 /// The shape flags of `--model vit` (``ModelKind/vit``), kept together so the model's
 /// options stay out of the general training options.
 struct TransformerShape: ParsableArguments {
-    @Option(help: "vit: number of pre-norm transformer blocks (default: 2).")
+    @Option(help: "vit: number of pre-norm transformer blocks (default: \(VisionTransformerShape().depth)).")
     var depth: Int?
 
-    @Option(help: "vit: token width (features per patch after the embedding) (default: 64).")
+    @Option(help: "vit: token width, features per patch after the embedding (default: \(VisionTransformerShape().width)).")
     var width: Int?
 
-    @Option(help: "vit: attention heads (must divide --width) (default: 4).")
+    @Option(help: "vit: attention heads, dividing --width (default: \(VisionTransformerShape().heads)).")
     var heads: Int?
 
     @Option(help: ArgumentHelp("vit: patch side in pixels, dividing the image side (default: side/4, so 16 tokens).",
