@@ -50,7 +50,11 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
 
     /// An optimizer for `model`: one block per parameterised layer built with `configuration`,
     /// a ``DiagonalPreconditioner`` with its defaults per other trainable layer.
-    /// - Parameter seed: seeds the Monte-Carlo label sampling.
+    /// - Parameters:
+    ///   - model: the network whose layers are preconditioned.
+    ///   - options: the options shared by every block (learning rate, momentum, curvature periods, …).
+    ///   - configuration: the method's per-block settings.
+    ///   - seed: seeds the Monte-Carlo label sampling.
     /// - Throws: ``OptimizerError/invalidConfiguration(_:)`` for bad options.
     public init(model: Sequential<Scalar>, options: Options = Options(), configuration: Block.Configuration,
                 seed: UInt64 = 0) throws {

@@ -15,7 +15,9 @@ public struct SingularValueDecomposition<Scalar: LinearAlgebraScalar>: Sendable 
     public let vt: Matrix<Scalar>
 
     /// Decomposes `matrix`.
-    /// - Parameter computeVectors: `false` computes the singular values only (`jobz = 'N'`).
+    /// - Parameters:
+    ///   - matrix: the matrix to decompose.
+    ///   - computeVectors: `false` computes the singular values only (`jobz = 'N'`).
     /// - Throws: ``LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞,
     ///   ``LinearAlgebraError/lapackFailure(routine:info:)`` if the iteration fails to converge.
     @inlinable

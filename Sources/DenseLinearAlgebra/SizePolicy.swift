@@ -48,6 +48,9 @@ public enum SizePolicy {
     /// - Parameters:
     ///   - operation: the public entry point, for the message.
     ///   - argument: what is being sized (`"matrix"`, `"dense product"`, …).
+    ///   - rows: the requested number of rows.
+    ///   - columns: the requested number of columns.
+    ///   - scalarType: the entry type, whose size gives the bytes.
     ///   - reachesBLAS: `false` for storage that never reaches BLAS/LAPACK/FFTW as one
     ///     operand (then only rules 1 and 2 apply).
     /// - Complexity: `O(1)`, one task-local read.
@@ -56,7 +59,7 @@ public enum SizePolicy {
     ///   ``LinearAlgebraError/exceedsIndexRange(operation:argument:value:)``, in this order.
     @inlinable @discardableResult
     public static func check<Scalar>(_ operation: @autoclosure () -> String, _ argument: @autoclosure () -> String,
-                                     rows: Int, columns: Int, of _: Scalar.Type,
+                                     rows: Int, columns: Int, of scalarType: Scalar.Type,
                                      reachesBLAS: Bool = true) throws -> Int {
         try validate(operation(), argument(), rows: rows, columns: columns, of: Scalar.self,
                      reachesBLAS: reachesBLAS, isVector: false)

@@ -12,7 +12,9 @@ extension Communicator {
     }
 
     /// `root`'s array, on every process, whatever its count: the count goes first.
-    /// - Parameter values: `root`'s data; ignored on the other processes.
+    /// - Parameters:
+    ///   - values: `root`'s data; ignored on the other processes.
+    ///   - root: the rank whose array is sent.
     /// - Throws: as ``broadcast(_:from:)``.
     public func broadcastArray<Scalar: CommunicableScalar & Numeric>(_ values: [Scalar], from root: Int) throws -> [Scalar] {
         try requireRank(root, "broadcastArray")

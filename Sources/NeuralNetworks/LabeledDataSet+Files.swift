@@ -6,7 +6,11 @@ extension LabeledDataSet {
     ///
     /// The images file is `N × H × W` (or any `N × …`), one item per column flattened
     /// row-major, each value times `scale` (default `1/255`, mapping bytes to `[0, 1]`).
-    /// - Parameter classCount: the number of classes; nil takes `max(label) + 1`.
+    /// - Parameters:
+    ///   - imagesPath: the images file, `N × …` unsigned bytes (or any IDX element type).
+    ///   - labelsPath: the labels file, `N` class ids.
+    ///   - classCount: the number of classes; nil takes `max(label) + 1`.
+    ///   - scale: the factor applied to every image value.
     /// - Complexity: one pass over each file (plus decompression).
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/malformedFile(path:reason:)`` for a malformed file or
     ///   when the two files hold different numbers of items; as ``init(features:labels:classCount:)``.
@@ -23,9 +27,10 @@ extension LabeledDataSet {
 
     /// Examples from a CSV file, raw or gzip-compressed (see ``CSVFormat``).
     /// - Parameters:
+    ///   - path: the file.
     ///   - labelColumn: the field holding the integer class label.
     ///   - header: whether the first line names the columns (by default detected: a first line
-    ///     with a non-numeric field is a header).
+    ///     most of whose fields are not numbers is a header).
     ///   - classCount: the number of classes; nil takes `max(label) + 1`.
     /// - Complexity: one pass over the file (plus decompression).
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/malformedFile(path:reason:)`` naming the line and column of
@@ -41,6 +46,7 @@ extension LabeledDataSet {
 
     /// Examples from a CSV file already parsed (see ``CSVFormat/read(contentsOf:as:labelColumn:header:)``).
     /// - Parameters:
+    ///   - contents: the features and labels ``CSVFormat`` read.
     ///   - path: the file, named in error messages.
     ///   - classCount: the number of classes; nil takes `max(label) + 1`.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/malformedFile(path:reason:)`` for a label not below `classCount`.
@@ -52,7 +58,10 @@ extension LabeledDataSet {
     /// (one example per row, float32 or float64) and labels of length `N` (shape `(N,)`,
     /// `(N, 1)` or `(1, N)`; any integer dtype, or floats holding integers — see
     /// ``/DenseLinearAlgebra/NumPyFormat/decodeIntegers(_:path:)``).
-    /// - Parameter classCount: the number of classes; nil takes `max(label) + 1`.
+    /// - Parameters:
+    ///   - featuresPath: the features file.
+    ///   - labelsPath: the labels file.
+    ///   - classCount: the number of classes; nil takes `max(label) + 1`.
     /// - Complexity: one pass over each file and one transposition of the features.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/malformedFile(path:reason:)`` for a malformed file, a label
     ///   that is not a class index, a NaN or infinite feature (naming its row and column), or files
@@ -71,6 +80,7 @@ extension LabeledDataSet {
     /// `N × d` (float32 or float64) and labels of length `N` (any integer dtype), as the two
     /// `.npy` files of ``init(numPyFeatures:numPyLabels:classCount:)``.
     /// - Parameters:
+    ///   - path: the archive.
     ///   - featuresKey: the features array's name (without `.npy`); nil looks for the usual names
     ///     (`x`, `X`, `features`, `data`, `images`, `inputs`), or takes the 2-D one of the archive's
     ///     only two arrays.

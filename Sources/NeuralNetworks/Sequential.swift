@@ -126,9 +126,13 @@ public struct Sequential<Scalar: LinearAlgebraScalar>: CompositeLayer {
     ///   accuracy and for sampling labels from the predictive distribution).
     /// - Complexity: one forward, one loss evaluation and one backward pass without the
     ///   gradient with respect to `input` (nobody reads it).
-    /// - Parameter gradients: the parameter gradients to form, all by default; without
-    ///   ``BackwardProducts/parameterizedLayerGradients`` the parameterised layers keep only their
-    ///   captured `g` and `ã` (their `∇W̃` is that of the last pass that formed one).
+    /// - Parameters:
+    ///   - input: the batch, one example per column.
+    ///   - target: what `loss` compares the output with (one column per example).
+    ///   - loss: the loss, averaged over the batch.
+    ///   - gradients: the parameter gradients to form, all by default; without
+    ///     ``BackwardProducts/parameterizedLayerGradients`` the parameterised layers keep only their
+    ///     captured `g` and `ã` (their `∇W̃` is that of the last pass that formed one).
     /// - Throws: as ``forward(_:)``, ``Loss/valueAndGradient(output:target:)`` and ``backward(_:)``.
     @discardableResult
     public mutating func computeGradients(input: Matrix<Scalar>, target: Matrix<Scalar>, loss: some Loss<Scalar>,
