@@ -45,6 +45,24 @@ enum WidthSection {
     static let (batch, rank) = (128, 64)
     static let defaultPeriods = Periods(factor: 10, inverse: 20)
 
+    /// The baseline, measured before every other method and at every width.
+    static let baselineName = "SGD-momentum"
+    static let lowRankMethods: [LowRankKFACBlock<Float>.Method] = [.randomizedSVD, .randomizedEVD, .brand, .brandWithCorrection]
+    static let singdName = "SINGD diagonal"
+    static func name(of route: KroneckerBlockOptions.Route) -> String { "K-FAC \(route) route" }
+    static func name(of method: LowRankKFACBlock<Float>.Method) -> String { "\(method.rawValue) rank \(rank)" }
+
+    /// Every method the section measures, in its order.
+    static var methodNames: [String] {
+        [baselineName] + KroneckerBlockOptions.Route.allCases.map(name(of:)) + lowRankMethods.map(name(of:)) + [singdName]
+    }
+
+    /// Whether `--width-methods`' patterns (lower-cased) select `name`: the baseline always runs.
+    static func selects(_ patterns: [String]?, _ name: String) -> Bool {
+        guard let patterns, name != baselineName else { return true }
+        return patterns.contains { name.lowercased().contains($0) }
+    }
+
     static func run(_ report: inout KernelReport) throws {
         let widths = report.widths ?? (report.quick ? [256, 512, 1024] : [512, 1024, 2048, 4096])
         let methods = report.widthMethods
@@ -67,9 +85,8 @@ enum WidthSection {
             // The largest widths take seconds per period: one period there, the best of three below.
             let repeats = width >= 2048 ? 1 : (report.quick ? 2 : 3)
             func measure(_ name: String, _ make: (Sequential<Float>) throws -> some Optimizer<Float>) throws {
-                // SGD is every method's baseline; the others run unless `--width-methods` leaves them out.
-                if let methods, name != "SGD-momentum", !methods.contains(where: { name.lowercased().contains($0) }) { return }
-                let baseline = name == "SGD-momentum"
+                guard selects(methods, name) else { return }
+                let baseline = name == baselineName
                     ? nil : try Self.measure(widths: widthsOfModel, steps: periods.timedSteps, repeats: repeats,
                                              input: input, target: target, sgd)
                 let measurement = try Self.measure(widths: widthsOfModel, steps: periods.timedSteps, repeats: repeats,
@@ -81,18 +98,18 @@ enum WidthSection {
                     + "factors \(format(phases.factorUpdate)), inversion \(format(phases.inversion)), "
                     + "preconditioning \(format(phases.application))")
             }
-            try measure("SGD-momentum", sgd)
+            try measure(baselineName, sgd)
             for route in KroneckerBlockOptions.Route.allCases {
-                try measure("K-FAC \(route) route") {
+                try measure(name(of: route)) {
                     try KFAC<Float>(model: $0, options: options, configuration: .init(options: .init(route: route)))
                 }
             }
-            for method in [LowRankKFACBlock<Float>.Method.randomizedSVD, .randomizedEVD, .brand, .brandWithCorrection] {
-                try measure("\(method.rawValue) rank \(rank)") {
+            for method in lowRankMethods {
+                try measure(name(of: method)) {
                     try LowRankKFAC<Float>(model: $0, options: options, configuration: .init(method: method, rank: rank))
                 }
             }
-            try measure("SINGD diagonal") {
+            try measure(singdName) {
                 try SINGD<DiagonalMatrix<Float>, DiagonalMatrix<Float>>(model: $0, options: singdOptions,
                                                                           configuration: .init())
             }
@@ -224,7 +241,7 @@ enum WidthSection {
             var costs: [Double] = [], factorSeconds: [Double] = [], inversionSeconds: [Double] = []
             for width in widths {
                 guard let method = entry(name, width),
-                      let sgd = method.baseline ?? entry("SGD-momentum", width)?.measurement else { continue }
+                      let sgd = method.baseline ?? entry(baselineName, width)?.measurement else { continue }
                 // The preconditioner's cost is everything the method's step adds to SGD's: the step less
                 // the SGD step measured just before it. (The phases do not give it: where a low-rank
                 // block folds ∇W = g·aᵀ into its update, the gradient's GEMM moves out of the backward
@@ -236,7 +253,7 @@ enum WidthSection {
                 inversionSeconds.append(phases.inversion)
                 let size = "MLP 784-\(width)-\(width)-10, batch \(batch), state \(megabytes(m.stateBytes))"
                 report.record(ReportRow(name: "\(name), step (\(periods.label)) Float",
-                                        size: size, seconds: m.secondsPerStep, baseline: "SGD-momentum step",
+                                        size: size, seconds: m.secondsPerStep, baseline: "\(baselineName) step",
                                         baselineSeconds: sgd.secondsPerStep,
                                         speedup: sgd.secondsPerStep / m.secondsPerStep, gflops: nil))
                 let columns = [phases.forwardBackward, phases.factorUpdate, phases.inversion, phases.application]
@@ -250,7 +267,7 @@ enum WidthSection {
             // Fitted over every width, and between the two largest alone: the asymptotic slope the
             // theory's exponent describes, where the O(n²·b) terms that flatten the fit at small w
             // matter least.
-            if name != "SGD-momentum", widths.count >= 2, costs.count == widths.count, costs.allSatisfy({ $0 > 0 }) {
+            if name != baselineName, widths.count >= 2, costs.count == widths.count, costs.allSatisfy({ $0 > 0 }) {
                 let exponent = Timing.scalingExponent(sizes: widths, seconds: costs)
                 let (largest, largestCosts) = (Array(widths.suffix(2)), Array(costs.suffix(2)))
                 let last = Timing.scalingExponent(sizes: largest, seconds: largestCosts)
@@ -262,7 +279,7 @@ enum WidthSection {
                 }
                 print("  \(name): preconditioner cost exponent \(String(format: "%.2f", exponent)) over w \(widths), "
                     + "\(String(format: "%.2f", last)) between \(largest.map(String.init).joined(separator: " and "))")
-            } else if name != "SGD-momentum" {
+            } else if name != baselineName {
                 print("  \(name): no exponent ("
                     + (widths.count < 2 ? "one width" : "a preconditioner cost ≤ 0 at some width: \(costs)") + ")")
             }
@@ -273,7 +290,7 @@ enum WidthSection {
             // under 1 % of the step at every width (SINGD has no inversion) is timer noise: no fit.
             let steps = widths.compactMap { entry(name, $0)?.measurement.secondsPerStep }
             for (phase, values) in [("factor update", factorSeconds), ("inversion (amortised over T_inv)", inversionSeconds)]
-                where name != "SGD-momentum" && widths.count >= 2 && values.count == widths.count
+                where name != baselineName && widths.count >= 2 && values.count == widths.count
                     && values.allSatisfy({ $0 > 0 }) && zip(values, steps).contains(where: { $0 >= $1 / 100 }) {
                 let exponent = Timing.scalingExponent(sizes: widths, seconds: values)
                 let last = Timing.scalingExponent(sizes: Array(widths.suffix(2)), seconds: Array(values.suffix(2)))

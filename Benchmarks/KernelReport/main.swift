@@ -41,7 +41,7 @@ struct KernelReportCommand: ParsableCommand {
     @Option(help: "The width section's widths (comma-separated, at least two for the exponents), instead of its defaults.")
     var widths: String?
 
-    @Option(help: "The width section's methods: those whose name contains one of these (comma-separated, any case); SGD always runs.")
+    @Option(help: "The width section's methods: those whose name contains one of these (comma-separated, any case); SGD always runs (`sgd` alone: only SGD).")
     var widthMethods: String?
 
     @Option(help: "The width section's curvature periods T_cov/T_inv (steps between factor updates / refreshes), instead of 10/20.")
@@ -75,9 +75,15 @@ struct KernelReportCommand: ParsableCommand {
             }
             return WidthSection.Periods(factor: factor, inverse: inverse)
         }
-        var report = KernelReport(quick: quick, widths: widthList,
-                                  widthMethods: widthMethods.map { $0.lowercased().split(separator: ",").map(String.init) },
-                                  widthPeriods: periods)
+        let methodPatterns = widthMethods.map { $0.lowercased().split(separator: ",").map(String.init) }
+        // A mistyped pattern would quietly measure fewer methods (SGD alone is `--width-methods sgd`).
+        if let unmatched = methodPatterns?.first(where: { pattern in
+            !WidthSection.methodNames.contains { $0.lowercased().contains(pattern) }
+        }) {
+            throw ValidationError("width method '\(unmatched)' is in no method's name: "
+                + WidthSection.methodNames.joined(separator: ", "))
+        }
+        var report = KernelReport(quick: quick, widths: widthList, widthMethods: methodPatterns, widthPeriods: periods)
         for section in Self.sections where selected?.contains(section.name) ?? true {
             print("## \(section.name)")
             try section.run(&report)
