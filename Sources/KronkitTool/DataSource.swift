@@ -83,7 +83,8 @@ enum DataSource: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Reads a file source (not ``builtIn``).
+    /// Reads a file source (not ``builtIn``), with a note saying which column holds a CSV file's
+    /// labels when its detection chose one other than the first.
     /// - Parameters:
     ///   - labelColumn, header: how a CSV file is laid out.
     ///   - classCount: the number of classes; nil takes the largest label + 1.
@@ -91,18 +92,25 @@ enum DataSource: Equatable, Sendable, CustomStringConvertible {
     ///   ``ToolError/invalidDataSource(_:)`` for ``builtIn``.
     func loadFile<Scalar: LinearAlgebraScalar>(_: Scalar.Type, labelColumn: CSVFormat.LabelColumn,
                                                header: CSVFormat.HeaderLine, classCount: Int?) throws
-        -> LabeledDataSet<Scalar> {
+        -> (LabeledDataSet<Scalar>, note: String?) {
         switch self {
         case .builtIn:
             throw ToolError.invalidDataSource("builtin names the generated glyphs, not a file to read")
         case let .idx(images, labels):
-            return try LabeledDataSet(idxImages: images, idxLabels: labels, classCount: classCount)
+            return (try LabeledDataSet(idxImages: images, idxLabels: labels, classCount: classCount), nil)
         case let .csv(path):
-            return try LabeledDataSet(csvFile: path, labelColumn: labelColumn, header: header, classCount: classCount)
+            let contents = try CSVFormat.read(contentsOf: path, as: Scalar.self, labelColumn: labelColumn, header: header)
+            let note = contents.labelColumnNote.map { reason in
+                let column = contents.labelColumn + 1
+                let place = column == contents.features.rows + 1 ? "the last column (\(column))" : "column \(column)"
+                return "labels from \(place) of \(path): \(reason); --label-column to choose"
+            }
+            return (try LabeledDataSet(contents, path: path, classCount: classCount), note)
         case let .numPy(features, labels):
-            return try LabeledDataSet(numPyFeatures: features, numPyLabels: labels, classCount: classCount)
+            return (try LabeledDataSet(numPyFeatures: features, numPyLabels: labels, classCount: classCount), nil)
         case let .numPyArchive(path, features, labels):
-            return try LabeledDataSet(numPyArchive: path, featuresKey: features, labelsKey: labels, classCount: classCount)
+            return (try LabeledDataSet(numPyArchive: path, featuresKey: features, labelsKey: labels,
+                                       classCount: classCount), nil)
         }
     }
 

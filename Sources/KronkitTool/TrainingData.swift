@@ -12,7 +12,7 @@ struct TrainingData<Scalar: LinearAlgebraScalar>: Sendable {
 
     /// How file data are read and prepared.
     struct Settings: Sendable {
-        /// `--label-column`; nil detects it (``detectLabelColumn(_:settings:)``).
+        /// `--label-column`; nil detects it (``/NeuralNetworks/CSVFormat/LabelColumn/automatic``).
         var labelColumn: CSVFormat.LabelColumn?
         var header = CSVFormat.HeaderLine.automatic
         /// `--classes`; nil takes the largest label + 1.
@@ -25,13 +25,14 @@ struct TrainingData<Scalar: LinearAlgebraScalar>: Sendable {
         var usesLabels = true
     }
 
-    /// The most classes a run accepts: a larger count is almost always a wrong label column,
-    /// and its one-hot targets and output layer would not fit in memory.
-    static var maximumClassCount: Int { 10_000 }
+    /// The most classes a run accepts, as the label column's detection: a larger count is almost
+    /// always a wrong label column, and its one-hot targets and output layer would not fit in memory.
+    static var maximumClassCount: Int { CSVFormat.largestDetectedClassCount }
 
-    /// Above this many classes (taken from the labels), fewer than half of them present is refused:
-    /// such labels are almost always a feature column (pixels 0…255) read as the label.
-    static var sparseClassCount: Int { 100 }
+    /// Above this many classes (taken from the labels), fewer than half of them present is refused,
+    /// as by the label column's detection: such labels are almost always a feature column (pixels
+    /// 0…255) read as the label.
+    static var sparseClassCount: Int { CSVFormat.sparseClassCount }
 
     /// Features whose magnitude exceeds this after normalization draw a warning.
     static var largeFeature: Double { 10 }
@@ -83,60 +84,14 @@ struct TrainingData<Scalar: LinearAlgebraScalar>: Sendable {
         }
         var notes: [String] = []
         func read(_ source: DataSource) throws -> LabeledDataSet<Scalar> {
-            if case let .csv(path) = source, settings.labelColumn == nil {
-                let (contents, note) = try detectLabelColumn(path, settings: settings)
-                if let note { notes.append(note) }
-                return try LabeledDataSet(contents, path: path, classCount: settings.classCount)
-            }
-            return try source.loadFile(Scalar.self, labelColumn: settings.labelColumn ?? .first, header: settings.header,
-                                       classCount: settings.classCount)
+            let (examples, note) = try source.loadFile(Scalar.self, labelColumn: settings.labelColumn ?? .automatic,
+                                                       header: settings.header, classCount: settings.classCount)
+            if let note { notes.append(note) }
+            return examples
         }
         var data = try split(try read(source), test: testSource, settings: settings, read: read)
         data.notes = notes
         return data
-    }
-
-    /// Names a header column may have that mark it as the label.
-    static var labelNames: Set<String> { ["label", "labels", "class", "target", "y"] }
-
-    /// A CSV file read with its label column detected, as `--label-column` is not given: a header
-    /// column named as in ``labelNames``; else the first column if its values look like class ids
-    /// (integers ≥ 0 with at least two values, not a sparse spread like pixels 0…255); else the
-    /// last column if it does; else the first (whose checks then give the error). When neither
-    /// end holds class ids and a field of the last column is no class id, that field's error is
-    /// thrown (line and column). Returns a note saying which column was chosen, unless it is the first.
-    /// - Complexity: one parse of the file, two when the label is not in the first column.
-    /// - Throws: the loader's errors for a file that cannot be read at all.
-    static func detectLabelColumn(_ path: String, settings: Settings) throws -> (CSVFormat.Contents<Scalar>, String?) {
-        func plausible(_ labels: [Int]) -> Bool {
-            let distinct = Set(labels).count
-            let classes = (labels.max() ?? -1) + 1
-            return distinct >= 2 && classes <= maximumClassCount && (classes <= sparseClassCount || 2 * distinct >= classes)
-        }
-        func read(_ column: CSVFormat.LabelColumn) throws -> CSVFormat.Contents<Scalar> {
-            try CSVFormat.read(contentsOf: path, as: Scalar.self, labelColumn: column, header: settings.header)
-        }
-        let first: CSVFormat.Contents<Scalar>
-        do {
-            first = try read(.first)
-        } catch let LinearAlgebraError.malformedFile(_, reason) where reason.contains("not a class id") {
-            guard let last = try? read(.last), plausible(last.labels) else { return (try read(.first), nil) }
-            return (last, "labels from the last column (\(last.labelColumn + 1)) of \(path): the first holds "
-                + "non-integers; --label-column to choose")
-        }
-        if let header = first.header,
-           let named = header.firstIndex(where: { labelNames.contains($0.lowercased()) }), named != 0 {
-            return (try read(.index(named)),
-                    "labels from column \(named + 1) ('\(header[named])') of \(path), named in its header")
-        }
-        if plausible(first.labels) { return (first, nil) }
-        // The first column holds no class ids: a last column that fails as labels says where.
-        let last = try read(.last)
-        if plausible(last.labels) {
-            return (last, "labels from the last column (\(last.labelColumn + 1)) of \(path): the first does not hold "
-                + "class ids; --label-column to choose")
-        }
-        return (first, nil)
     }
 
     /// `all` split into training and test data, or `all` and `testSource` (read with `read`).

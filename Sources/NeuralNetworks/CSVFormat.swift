@@ -10,6 +10,13 @@ import Foundation
 public enum CSVFormat {
     /// Which field of a line holds the class label.
     public enum LabelColumn: Sendable, Equatable, CustomStringConvertible {
+        /// Detected: a header column named as in ``labelNames``; else the first column if it
+        /// holds class ids (integers ≥ 0, at least two distinct values, at most
+        /// ``largestDetectedClassCount`` classes and not a sparse spread such as pixels 0…255:
+        /// above ``sparseClassCount`` classes at least half of them present); else the last
+        /// column if it does; else the first, whose values then give the error.
+        /// ``Contents/labelColumnNote`` says why when the column chosen is not the first.
+        case automatic
         /// The first field.
         case first
         /// The last field.
@@ -20,21 +27,35 @@ public enum CSVFormat {
         /// `first`, `last` or the 1-based column number, as a person counts columns.
         public var description: String {
             switch self {
+            case .automatic: return "detected"
             case .first: return "first"
             case .last: return "last"
             case let .index(k): return "\(k + 1)"
             }
         }
 
-        /// The 0-based index in a line of `fieldCount` fields.
-        func resolved(fieldCount: Int) -> Int {
+        /// The 0-based index in a line of `fieldCount` fields; nil for `automatic`, which
+        /// ``parse(_:as:labelColumn:header:path:)`` resolves to another case first.
+        func resolved(fieldCount: Int) -> Int? {
             switch self {
+            case .automatic: return nil
             case .first: return 0
             case .last: return fieldCount - 1
             case let .index(k): return k
             }
         }
     }
+
+    /// Header names that mark a column as the label (any case), for ``LabelColumn/automatic``.
+    public static var labelNames: Set<String> { ["label", "labels", "class", "target", "y"] }
+
+    /// The most classes ``LabelColumn/automatic`` accepts in a column: more is almost always a
+    /// feature, or an id, read as the label.
+    public static var largestDetectedClassCount: Int { 10_000 }
+
+    /// Above this many classes, ``LabelColumn/automatic`` wants at least half of them present in a
+    /// column: a sparser spread (pixels 0…255) is almost always a feature.
+    public static var sparseClassCount: Int { 100 }
 
     /// Whether the first line names the columns.
     public enum HeaderLine: Sendable, Equatable {
@@ -58,26 +79,37 @@ public enum CSVFormat {
         public var header: [String]?
         /// The 0-based column the labels were read from.
         public var labelColumn: Int
+        /// Why ``LabelColumn/automatic`` chose ``labelColumn`` when it is not the first column
+        /// (`"the header names it 'label'"`, `"the first holds non-integers"`, `"the first does not
+        /// hold class ids"`); nil otherwise.
+        public var labelColumnNote: String?
 
         @usableFromInline
-        init(features: Matrix<Scalar>, labels: [Int], header: [String]?, labelColumn: Int) {
-            (self.features, self.labels, self.header, self.labelColumn) = (features, labels, header, labelColumn)
+        init(features: Matrix<Scalar>, labels: [Int], header: [String]?, labelColumn: Int, labelColumnNote: String?) {
+            (self.features, self.labels, self.header) = (features, labels, header)
+            (self.labelColumn, self.labelColumnNote) = (labelColumn, labelColumnNote)
         }
     }
 
+    /// What one pass over the bytes finds, in `Double`: the field count, the feature values
+    /// example by example, the labels, the header and the label's 0-based column.
+    @usableFromInline
+    typealias ParsedNumbers = (columns: Int, values: [Double], labels: [Int], header: [String]?, label: Int)
+
     /// Parses CSV `bytes` (already decompressed). `path` names the source in error messages.
-    /// - Complexity: one pass over the bytes.
+    /// The label column is detected unless given (``LabelColumn/automatic``).
+    /// - Complexity: one pass over the bytes; two or three to detect a label column that is not the first.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/malformedFile(path:reason:)`` naming the line and column of a
     ///   field that is not a finite number (or overflows `Scalar`), a label that is not an integer
     ///   class id ≥ 0, a line with another field count than the first, a label column outside the
-    ///   line, or a file without data lines.
+    ///   line, a file without data lines, or one that is not text.
     @inlinable
     public static func parse<Scalar: LinearAlgebraScalar>(
-        _ bytes: [UInt8], as: Scalar.Type = Scalar.self, labelColumn: LabelColumn = .first,
+        _ bytes: [UInt8], as: Scalar.Type = Scalar.self, labelColumn: LabelColumn = .automatic,
         header: HeaderLine = .automatic, path: String
     ) throws -> Contents<Scalar> {
-        let (columns, values, labels, header, label) = try parseNumbers(bytes, labelColumn: labelColumn, header: header,
-                                                                        path: path)
+        let (parsed, note) = try parseNumbers(bytes, labelColumn: labelColumn, header: header, path: path)
+        let (columns, values, labels, header, label) = parsed
         // One conversion pass (inlinable, so specialised for the caller's Scalar); a value finite
         // in Double but not in Scalar is named by its position.
         var converted = [Scalar](repeating: 0, count: values.count)
@@ -94,7 +126,46 @@ public enum CSVFormat {
                 path: path, reason: "data line \(example + 1), column \(column): \(values[k]) overflows \(Scalar.self)")
         }
         let features = try Matrix<Scalar>(rows: columns - 1, columns: labels.count, columnMajor: converted)
-        return Contents(features: features, labels: labels, header: header, labelColumn: label)
+        return Contents(features: features, labels: labels, header: header, labelColumn: label, labelColumnNote: note)
+    }
+
+    /// ``parseNumbers(_:labelColumn:header:path:)`` with `labelColumn` resolved by the rules of
+    /// ``LabelColumn/automatic`` when it is that, and the note saying why a detected column is not
+    /// the first.
+    /// - Complexity: one pass over the bytes; two or three when the label is not in the first column.
+    @usableFromInline
+    static func parseNumbers(_ bytes: [UInt8], labelColumn: LabelColumn, header: HeaderLine, path: String)
+        throws -> (ParsedNumbers, note: String?) {
+        guard labelColumn == .automatic else {
+            return (try parseNumbers(bytes, resolvedLabelColumn: labelColumn, header: header, path: path), nil)
+        }
+        func parsed(_ column: LabelColumn) throws -> ParsedNumbers {
+            try parseNumbers(bytes, resolvedLabelColumn: column, header: header, path: path)
+        }
+        func holdsClassIDs(_ labels: [Int]) -> Bool {
+            let distinct = Set(labels).count
+            let classes = (labels.max() ?? -1) + 1
+            return distinct >= 2 && classes <= largestDetectedClassCount
+                && (classes <= sparseClassCount || 2 * distinct >= classes)
+        }
+        let first: ParsedNumbers
+        do {
+            first = try parsed(.first)
+        } catch let LinearAlgebraError.malformedFile(_, reason) where reason.contains("not a class id") {
+            guard let last = try? parsed(.last), holdsClassIDs(last.labels) else {
+                // Neither end holds class ids: the first column's error says where.
+                throw LinearAlgebraError.malformedFile(path: path, reason: reason)
+            }
+            return (last, "the first holds non-integers")
+        }
+        if let names = first.header, let named = names.firstIndex(where: { labelNames.contains($0.lowercased()) }),
+           named != 0 {
+            return (try parsed(.index(named)), "the header names it '\(names[named])'")
+        }
+        if holdsClassIDs(first.labels) { return (first, nil) }
+        // The first column holds no class ids: a last column that fails as labels says where.
+        let last = try parsed(.last)
+        return holdsClassIDs(last.labels) ? (last, "the first does not hold class ids") : (first, nil)
     }
 
     /// `strtod` on `buffer` from `offset` (the bytes end with a 0 terminator): the value and the
@@ -109,16 +180,18 @@ public enum CSVFormat {
         }
     }
 
-    /// The numbers of CSV `bytes` in `Double`, not generic (one specialised pass over the bytes):
-    /// the field count, the feature values example by example, the labels, the header and the
-    /// label's column index.
-    @usableFromInline
-    static func parseNumbers(_ bytes: [UInt8], labelColumn: LabelColumn, header: HeaderLine, path: String)
-        throws -> (Int, [Double], [Int], [String]?, Int) {
+    /// The numbers of CSV `bytes` in `Double`, not generic (one specialised pass over the bytes),
+    /// the label read from `labelColumn` (not ``LabelColumn/automatic``).
+    static func parseNumbers(_ bytes: [UInt8], resolvedLabelColumn labelColumn: LabelColumn, header: HeaderLine,
+                             path: String) throws -> ParsedNumbers {
         func fail(_ reason: String) -> LinearAlgebraError { .malformedFile(path: path, reason: reason) }
+        // Text holds no NUL byte; a binary file (an .npy, an image) would otherwise fail on some field.
+        if let zero = bytes.prefix(4096).firstIndex(of: 0) {
+            throw fail("is not text (byte \(zero + 1) is 0), so not a CSV file of comma-separated numbers")
+        }
         var text = bytes
         text.append(0)  // strtod stops at the terminator after the last field
-        return try text.withUnsafeBufferPointer { buffer -> (Int, [Double], [Int], [String]?, Int) in
+        return try text.withUnsafeBufferPointer { buffer -> ParsedNumbers in
             let end = buffer.count - 1
             var position = 0
             var lineNumber = 0
@@ -186,11 +259,13 @@ public enum CSVFormat {
                         throw fail("line \(lineNumber) has \(row.count) fields, the first data line has \(columns)")
                     }
                 } else {
-                    label = labelColumn.resolved(fieldCount: row.count)
-                    guard row.count >= 2, label >= 0, label < row.count else {
-                        throw fail("line \(lineNumber) has \(row.count) fields; the label column \(labelColumn) "
+                    guard row.count >= 2, let resolved = labelColumn.resolved(fieldCount: row.count),
+                          (0..<row.count).contains(resolved) else {
+                        let index = if case let .index(k) = labelColumn { " (0-based index \(k))" } else { "" }
+                        throw fail("line \(lineNumber) has \(row.count) fields; the label column \(labelColumn)\(index) "
                             + "and at least one feature are needed")
                     }
+                    label = resolved
                     columns = row.count
                 }
                 for (k, value) in row.enumerated() {
@@ -219,7 +294,7 @@ public enum CSVFormat {
     /// - Throws: as ``parse(_:as:labelColumn:header:path:)``; also for a missing file or corrupt gzip.
     @inlinable
     public static func read<Scalar: LinearAlgebraScalar>(
-        contentsOf path: String, as: Scalar.Type = Scalar.self, labelColumn: LabelColumn = .first,
+        contentsOf path: String, as: Scalar.Type = Scalar.self, labelColumn: LabelColumn = .automatic,
         header: HeaderLine = .automatic
     ) throws -> Contents<Scalar> {
         try parse(try IDXFormat.contents(of: path), as: Scalar.self, labelColumn: labelColumn, header: header, path: path)

@@ -28,7 +28,9 @@ extension LabeledDataSet {
     /// Examples from a CSV file, raw or gzip-compressed (see ``CSVFormat``).
     /// - Parameters:
     ///   - path: the file.
-    ///   - labelColumn: the field holding the integer class label.
+    ///   - labelColumn: the field holding the integer class label; by default detected
+    ///     (``CSVFormat/LabelColumn/automatic``: a column the header names `label`, else the first
+    ///     or the last column, whichever holds class ids).
     ///   - header: whether the first line names the columns (by default detected: a first line
     ///     most of whose fields are not numbers is a header).
     ///   - classCount: the number of classes; nil takes `max(label) + 1`.
@@ -38,7 +40,7 @@ extension LabeledDataSet {
     ///   a label that is not an integer class id ≥ 0, a line with a different number of fields
     ///   than the first, or a label not below `classCount`.
     @inlinable
-    public init(csvFile path: String, labelColumn: CSVFormat.LabelColumn = .first,
+    public init(csvFile path: String, labelColumn: CSVFormat.LabelColumn = .automatic,
                 header: CSVFormat.HeaderLine = .automatic, classCount: Int? = nil) throws {
         let contents = try CSVFormat.read(contentsOf: path, as: Scalar.self, labelColumn: labelColumn, header: header)
         try self.init(contents, path: path, classCount: classCount)

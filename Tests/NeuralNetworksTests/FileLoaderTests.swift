@@ -224,11 +224,66 @@ struct FileLoaderTests {
         }
         // Finite in Double, infinite in Float: a malformed file for Float, data for Double.
         try "0,1e39\n".write(toFile: path, atomically: true, encoding: .utf8)
-        expectMalformed(path, mentioning: "overflows Float") { _ = try LabeledDataSet<Float>(csvFile: path) }
-        #expect(try LabeledDataSet<Double>(csvFile: path).features[0, 0] == 1e39)
+        expectMalformed(path, mentioning: "overflows Float") {
+            _ = try LabeledDataSet<Float>(csvFile: path, labelColumn: .first)
+        }
+        #expect(try LabeledDataSet<Double>(csvFile: path, labelColumn: .first).features[0, 0] == 1e39)
+        // Not text at all (a NumPy file given as CSV), and a label column beyond the line.
+        write(Array("\u{93}NUMPY".utf8) + [1, 0, 0x76, 0], to: path)
+        expectMalformed(path, mentioning: "is not text (byte 9 is 0)") { _ = try LabeledDataSet<Double>(csvFile: path) }
+        try "0,1\n".write(toFile: path, atomically: true, encoding: .utf8)
+        expectMalformed(path, mentioning: "the label column 100 (0-based index 99)") {
+            _ = try LabeledDataSet<Double>(csvFile: path, labelColumn: .index(99))
+        }
+        expectMalformed(path, mentioning: "(0-based index -1)") {
+            _ = try LabeledDataSet<Double>(csvFile: path, labelColumn: .index(-1))
+        }
         try "0,1\n".write(toFile: path, atomically: true, encoding: .utf8)
         #expect(throws: LinearAlgebraError.self) { try LabeledDataSet<Double>(csvFile: path, classCount: 0) }
         #expect(throws: LinearAlgebraError.self) { try LabeledDataSet<Double>(csvFile: path, labelColumn: .index(2)) }
+    }
+
+    /// Six examples of four features: the first all zeros (as MNIST's corner pixel), the others
+    /// 0…255; the class (0, 1 or 2) at `labelAt`, an optional header naming the columns.
+    static func pixelLines(labelAt labelIndex: Int, header: [String]? = nil) -> String {
+        let rows = (0..<6).map { k -> [String] in
+            var fields = ["0"] + [(37 * k) % 256, (91 * k + 5) % 256, (173 * k + 11) % 256].map(String.init)
+            fields.insert("\(k % 3)", at: labelIndex)
+            return fields
+        }
+        return ([header].compactMap { $0 } + rows).map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n"
+    }
+
+    /// The default label column is detected: the first if it holds class ids, a column the
+    /// header names, else the last; the note says why when it is not the first.
+    @Test(arguments: [false, true]) func detectedLabelColumn(inFloat: Bool) throws {
+        func read(_ text: String) throws -> (labels: [Int], column: Int, note: String?, features: Int) {
+            let bytes = Array(text.utf8)
+            if inFloat {
+                let c = try CSVFormat.parse(bytes, as: Float.self, path: "t.csv")
+                return (c.labels, c.labelColumn, c.labelColumnNote, c.features.rows)
+            }
+            let c = try CSVFormat.parse(bytes, as: Double.self, path: "t.csv")
+            return (c.labels, c.labelColumn, c.labelColumnNote, c.features.rows)
+        }
+        let classes = (0..<6).map { $0 % 3 }
+        let first = try read(Self.pixelLines(labelAt: 0))
+        #expect(first.labels == classes && first.column == 0 && first.note == nil && first.features == 4)
+        // The first column is the zero pixel (one value): the last holds the classes.
+        let last = try read(Self.pixelLines(labelAt: 4))
+        #expect(last.labels == classes && last.column == 4 && last.note == "the first does not hold class ids")
+        let named = try read(Self.pixelLines(labelAt: 2, header: ["p0", "p1", "Label", "p2", "p3"]))
+        #expect(named.labels == classes && named.column == 2 && named.note == "the header names it 'Label'")
+        let fractions = try read("0.5,1,0\n0.25,2,1\n0.75,3,1\n")
+        #expect(fractions.labels == [0, 1, 1] && fractions.column == 2 && fractions.note == "the first holds non-integers")
+        // Neither end holds class ids: the first column's values give the error.
+        #expect(throws: LinearAlgebraError.malformedFile(path: "t.csv", reason: "line 1, column 1: label 0.5 is not a "
+            + "class id (an integer ≥ 0); is the label in another column?")) { try read("0.5,1,0.5\n0.25,2,1.5\n") }
+        // The data set's initialiser detects by default, as the parser does.
+        let directory = try temporaryDirectory("csv-detect")
+        try Self.pixelLines(labelAt: 4).write(toFile: directory + "/d.csv", atomically: true, encoding: .utf8)
+        #expect(try LabeledDataSet<Float>(csvFile: directory + "/d.csv").labels == classes)
+        #expect(try LabeledDataSet<Double>(csvFile: directory + "/d.csv", labelColumn: .first).classCount == 1)
     }
 
     @Test func numPyFeatureAndLabelPairs() throws {
