@@ -114,7 +114,10 @@ let package = Package(
             name: "KronKitTestSupport", dependencies: ["DenseLinearAlgebra", "LinearOperators"], path: "Tests/KronKitTestSupport"
         ),
         .testTarget(name: "DenseLinearAlgebraTests", dependencies: ["KronKitTestSupport", "DenseLinearAlgebra"]),
-        .testTarget(name: "KronKitTests", dependencies: ["KronKitTestSupport", "KronKit", "NeuralNetworks", "CurvatureOptimizers"]),
+        .testTarget(
+            name: "KronKitTests",
+            dependencies: ["KronKitTestSupport", "KronKit", "NeuralNetworks", "CurvatureOptimizers", "StructuredFactors"]
+        ),
         .testTarget(
             name: "LinearOperatorsTests",
             dependencies: [

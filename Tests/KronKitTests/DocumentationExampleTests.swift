@@ -1,10 +1,12 @@
 import CurvatureOptimizers
-import KronKit
+import DenseLinearAlgebra
 import NeuralNetworks
+import StructuredFactors
 import Testing
 
 /// The example of `Sources/CurvatureOptimizers/CurvatureOptimizers.docc/TrainWithKFAC.md`,
-/// verbatim, so that it keeps compiling and training.
+/// verbatim and under the article's imports (checked by ``SourceRulesTests``), so that it keeps
+/// compiling and training.
 @Test func trainWithKFACArticleExample() throws {
     var generator = Xoshiro256StarStar(seed: 1)
     // 16 × 16 glyphs of 10 classes, generated in memory; one example per column.

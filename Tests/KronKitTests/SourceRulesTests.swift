@@ -50,4 +50,67 @@ struct SourceRulesTests {
             \(offenders.joined(separator: "\n"))
             """)
     }
+
+    /// The tests that compile the documentation's examples.
+    static let exampleTestFiles = ["Tests/KronKitTests/ReadmeExampleTests.swift",
+                                   "Tests/KronKitTests/DocumentationExampleTests.swift"]
+
+    /// The ```` ```swift ```` blocks of a Markdown text, each as its lines.
+    static func swiftBlocks(_ markdown: String) -> [[String]] {
+        var blocks: [[String]] = [], current: [String]?
+        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if current == nil, line.hasPrefix("```swift") {
+                current = []
+            } else if let lines = current, line.hasPrefix("```") {
+                blocks.append(lines)
+                current = nil
+            } else {
+                current?.append(line)
+            }
+        }
+        return blocks
+    }
+
+    static func imports(_ lines: [String]) -> Set<String> {
+        Set(lines.filter { $0.hasPrefix("import ") }.map { String($0.dropFirst(7).prefix { $0 != " " }) })
+    }
+
+    /// Every code line of every Swift example in README.md and the DocC articles is a line of a
+    /// test that compiles it, and such a test imports no module that the examples it holds do not
+    /// (so that an example cannot lean on an import its reader does not have).
+    @Test("the README's and the articles' Swift examples are compiled, verbatim and under their imports")
+    func documentationExamplesAreCompiled() throws {
+        let read = { (file: String) in try String(contentsOf: Self.packageRoot.appendingPathComponent(file), encoding: .utf8) }
+        let tests = try Self.exampleTestFiles.map { file in
+            (file: file, lines: try read(file).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
+        }
+        let articles = try FileManager.default.contentsOfDirectory(atPath: Self.packageRoot.appendingPathComponent("Sources").path)
+            .flatMap { module in
+                let catalog = "Sources/\(module)/\(module).docc"
+                let names = (try? FileManager.default.contentsOfDirectory(
+                    atPath: Self.packageRoot.appendingPathComponent(catalog).path)) ?? []
+                return names.filter { $0.hasSuffix(".md") }.map { "\(catalog)/\($0)" }
+            }
+        var examplesImports = [String: Set<String>](uniqueKeysWithValues: tests.map { ($0.file, []) })
+        var blockCount = 0
+        for document in ["README.md"] + articles.sorted() {
+            for (index, block) in Self.swiftBlocks(try read(document)).enumerated() {
+                blockCount += 1
+                let code = block.map { $0.trimmingCharacters(in: .whitespaces) }
+                    .filter { !$0.isEmpty && !$0.hasPrefix("//") && !$0.hasPrefix("import ") }
+                let place = "\(document), Swift block \(index + 1)"
+                guard let test = tests.first(where: { test in code.allSatisfy { test.lines.contains($0) } }) else {
+                    let missing = code.filter { line in !tests.contains { $0.lines.contains(line) } }
+                    Issue.record("\(place): lines in no example test: \(missing.isEmpty ? code : missing)")
+                    continue
+                }
+                examplesImports[test.file]?.formUnion(Self.imports(block))
+            }
+        }
+        #expect(blockCount >= 10, "the scan found \(blockCount) Swift blocks: is the package root right?")
+        for test in tests {
+            let extra = Self.imports(test.lines).subtracting(["Testing"]).subtracting(examplesImports[test.file] ?? [])
+            #expect(extra.isEmpty, "\(test.file) imports \(extra.sorted()), which none of its examples does")
+        }
+    }
 }
