@@ -46,12 +46,12 @@ public struct SINGDStructures: Sendable, Hashable, Codable, CustomStringConverti
             .map { $0.trimmingCharacters(in: .whitespaces) }
         let option = MethodOption.structures
         guard (1...2).contains(fields.count) else {
-            throw OptimizerError.optionOutOfRange(option: option.flag, value: "'\(text)'",
+            throw OptimizerError.optionOutOfRange(option: option, value: "'\(text)'",
                                                   validRange: "K,C or one structure, each of \(option.range)")
         }
         let structures = try fields.map { field in
             guard let structure = FactorStructure(rawValue: field) else {
-                throw OptimizerError.optionOutOfRange(option: option.flag, value: "unknown structure '\(field)'",
+                throw OptimizerError.optionOutOfRange(option: option, value: "unknown structure '\(field)'",
                                                       validRange: option.range.description)
             }
             return structure

@@ -23,6 +23,29 @@ public enum MethodOption: String, CaseIterable, Sendable, Hashable, Codable {
     /// The option as a command-line flag, `--` and its name.
     public var flag: String { "--" + rawValue }
 
+    /// The option in words, with its symbol where it has one (`learning rate η`), as library errors
+    /// name it; `kronkit` names it by its ``flag``.
+    public var name: String {
+        switch self {
+        case .learningRate: return "learning rate η"
+        case .momentum: return "momentum μ"
+        case .weightDecay: return "weight decay ω"
+        case .schedule: return "learning-rate schedule"
+        case .damping: return "damping λ"
+        case .factorDecay: return "factor decay ρ"
+        case .factorUpdatePeriod: return "factor update period T_cov"
+        case .inverseUpdatePeriod: return "inverse update period T_inv"
+        case .klClip: return "KL-clipping bound κ"
+        case .curvature: return "curvature estimate"
+        case .weightSharing: return "weight-sharing approximation"
+        case .piDamping: return "π-damping"
+        case .rank: return "rank"
+        case .singdDamping: return "SINGD damping λ"
+        case .structures: return "structures of K and C"
+        case .adaptive: return "adaptive"
+        }
+    }
+
     /// What the option sets, in one line.
     public var summary: String {
         switch self {
@@ -83,7 +106,7 @@ public enum MethodOption: String, CaseIterable, Sendable, Hashable, Codable {
     /// - Throws: ``OptimizerError/optionOutOfRange(option:value:validRange:)``.
     public func check(_ value: Double) throws {
         guard range.contains(value) else {
-            throw OptimizerError.optionOutOfRange(option: flag, value: "\(value)", validRange: range.description)
+            throw OptimizerError.optionOutOfRange(option: self, value: "\(value)", validRange: range.description)
         }
     }
 
@@ -91,7 +114,7 @@ public enum MethodOption: String, CaseIterable, Sendable, Hashable, Codable {
     /// - Throws: ``OptimizerError/optionOutOfRange(option:value:validRange:)``.
     public func check(_ value: Int) throws {
         guard range.contains(Double(value)) else {
-            throw OptimizerError.optionOutOfRange(option: flag, value: "\(value)", validRange: range.description)
+            throw OptimizerError.optionOutOfRange(option: self, value: "\(value)", validRange: range.description)
         }
     }
 

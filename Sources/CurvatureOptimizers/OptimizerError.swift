@@ -7,9 +7,9 @@ public enum OptimizerError: Error, Equatable, Sendable, CustomStringConvertible 
     case modelMismatch(String)
     /// A checkpoint could not be read or does not hold what it claims.
     case malformedCheckpoint(path: String, reason: String)
-    /// A method option (named by its flag, `--damping`) outside its valid range, which reads
-    /// after "must be" (``OptionRange``).
-    case optionOutOfRange(option: String, value: String, validRange: String)
+    /// A method option outside its valid range, which reads after "must be" (``OptionRange``).
+    /// The description names the option in words (``MethodOption/name``), `kronkit` by its flag.
+    case optionOutOfRange(option: MethodOption, value: String, validRange: String)
     /// An option given for methods that do not read it: `methods` are the run's, `readBy` the
     /// methods that would (``OptimizerMethod/Entry/options``).
     case optionNotUsed(option: String, methods: [String], readBy: [String])
@@ -21,7 +21,7 @@ public enum OptimizerError: Error, Equatable, Sendable, CustomStringConvertible 
         case let .invalidConfiguration(detail): return "invalid optimizer configuration: \(detail)"
         case let .modelMismatch(detail): return "model does not match the optimizer: \(detail)"
         case let .malformedCheckpoint(path, reason): return "\(path): \(reason)"
-        case let .optionOutOfRange(option, value, validRange): return "\(option) must be \(validRange), got \(value)"
+        case let .optionOutOfRange(option, value, validRange): return "\(option.name) must be \(validRange), got \(value)"
         case let .optionNotUsed(option, methods, readBy):
             let subject = methods.count == 1 ? methods[0] : "any of " + methods.joined(separator: ", ")
             return "\(option) is not an option of \(subject); "

@@ -76,7 +76,7 @@ struct Compare: ToolCommand {
                     if case .interrupted = record.outcome { break runs }
                 } catch {
                     // One run's failure (a LAPACK error, a bad option for it) must not lose the others' runs.
-                    let reason = Kronkit.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+                    let reason = Kronkit.toolMessage(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
                     console.printError("error: \(method.rawValue) failed: \(reason)")
                     records.append(RunRecord(method: method, rows: [], stateBytes: 0, totalSteps: 0, finalStep: 0,
                                              finalSeconds: 0, outcome: .failed(reason), seed: seed))

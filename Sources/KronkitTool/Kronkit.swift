@@ -59,7 +59,7 @@ public struct Kronkit: ParsableCommand {
                 context.console.print(fullMessage(for: error))
                 return code.rawValue
             }
-            let message = oneLine(message(for: error))
+            let message = oneLine(toolMessage(for: error))
             let usageHint = code == .validationFailure ? " (see 'kronkit \(helpTopic(arguments))--help')" : ""
             context.console.printError("error: " + message + usageHint)
             return code.rawValue
@@ -84,6 +84,15 @@ public struct Kronkit: ParsableCommand {
             }
         }
         return result
+    }
+
+    /// The parser's message for `error`, except that a method option out of range is named by its
+    /// flag (`--damping`), where the library names it in words.
+    static func toolMessage(for error: any Error) -> String {
+        if case let OptimizerError.optionOutOfRange(option, value, validRange) = error {
+            return "\(option.flag) must be \(validRange), got \(value)"
+        }
+        return message(for: error)
     }
 
     /// An error message as one line: the parser's bulleted list of valid values becomes a comma-separated one.

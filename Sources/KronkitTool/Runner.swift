@@ -153,7 +153,7 @@ struct Runner {
         } catch {
             // A LAPACK error, an unwritable checkpoint…: the rows so far are kept for the report.
             outcome = .failed("\(method.rawValue) stopped after \(session.state.step) steps: "
-                + Kronkit.oneLine(Kronkit.message(for: error)))
+                + Kronkit.oneLine(Kronkit.toolMessage(for: error)))
         }
         reporter.update(status(session), final: true)
         return RunRecord(method: method, rows: session.state.metrics,

@@ -1,3 +1,4 @@
+import CurvatureOptimizers
 import Foundation
 import Testing
 @testable import KronkitTool
@@ -105,9 +106,13 @@ struct ErrorPathTests {
     @Test("invalid optimizer options are reported as such")
     func invalidOptimizerOptions() {
         let folder = temporaryFolder()
-        #expect(failure(["train", "--damping=-1", "-o", folder] + tinyRun, status: 1).contains("damping"))
+        #expect(failure(["train", "--damping=-1", "-o", folder] + tinyRun, status: 1)
+            .contains("--damping must be > 0, got -1.0"))
         #expect(failure(["train", "--optimizer", "sgd", "--momentum", "1.5", "-o", folder] + tinyRun, status: 1)
-            .contains("momentum"))
+            .contains("--momentum must be in [0, 1), got 1.5"))
+        // The library's own words for the same error.
+        #expect("\(OptimizerError.optionOutOfRange(option: .damping, value: "-1.0", validRange: "> 0"))"
+            == "damping λ must be > 0, got -1.0")
     }
 
     @Test("a diverging run says so and exits non-zero")
