@@ -16,6 +16,10 @@ public protocol CurvatureBlock<Scalar>: Codable, Sendable {
     /// The method's short name for reports (`"kfac"`, `"tekfac"`, …).
     static func methodName(_ configuration: Configuration) -> String
 
+    /// The configuration with every setting at its default (``MethodSettings/defaults``), which an
+    /// optimizer built without one uses.
+    static var defaultConfiguration: Configuration { get }
+
     /// A block for a layer whose weight (bias folded in) is `outputSize × inputSize`.
     init(inputSize: Int, outputSize: Int, configuration: Configuration) throws
 

@@ -30,6 +30,8 @@ public struct KroneckerFactoredBlock<Scalar: LinearAlgebraScalar, Preconditionin
     /// ``KroneckerPreconditioning/inversion(_:options:)`` names; nil before the first refresh.
     public private(set) var inverse: (any KroneckerFactorInversion<Scalar>)?
 
+    public static var defaultConfiguration: Configuration { Configuration() }
+
     public static func methodName(_ configuration: Configuration) -> String {
         Preconditioning.methodName(configuration.estimate)
     }

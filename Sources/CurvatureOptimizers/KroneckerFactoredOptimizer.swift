@@ -53,11 +53,11 @@ public struct KroneckerFactoredOptimizer<Block: CurvatureBlock>: Optimizer {
     /// - Parameters:
     ///   - model: the network whose layers are preconditioned.
     ///   - options: the options shared by every block (learning rate, momentum, curvature periods, …).
-    ///   - configuration: the method's per-block settings.
+    ///   - configuration: the method's per-block settings; by default ``CurvatureBlock/defaultConfiguration``.
     ///   - seed: seeds the Monte-Carlo label sampling.
     /// - Throws: ``OptimizerError/invalidConfiguration(_:)`` for bad options.
-    public init(model: Sequential<Scalar>, options: Options = Options(), configuration: Block.Configuration,
-                seed: UInt64 = 0) throws {
+    public init(model: Sequential<Scalar>, options: Options = Options(),
+                configuration: Block.Configuration = Block.defaultConfiguration, seed: UInt64 = 0) throws {
         try options.validate()
         self.options = options
         self.configuration = configuration

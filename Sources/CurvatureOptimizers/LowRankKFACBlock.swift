@@ -129,6 +129,8 @@ public struct LowRankKFACBlock<Scalar: LinearAlgebraScalar>: CurvatureBlock {
     /// The damping and the truncated factors' condition numbers at the latest refresh.
     public private(set) var diagnostics: CurvatureDiagnostics
 
+    public static var defaultConfiguration: Configuration { Configuration() }
+
     public static func methodName(_ configuration: Configuration) -> String { configuration.method.rawValue }
 
     public init(inputSize: Int, outputSize: Int, configuration: Configuration) throws {

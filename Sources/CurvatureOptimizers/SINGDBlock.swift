@@ -91,6 +91,8 @@ where OutputFactor.Scalar == InputFactor.Scalar {
     /// The damping; SINGD has no factor eigenvalues, so the condition numbers stay `nan`.
     public private(set) var diagnostics: CurvatureDiagnostics
 
+    public static var defaultConfiguration: Configuration { Configuration() }
+
     public static func methodName(_ configuration: Configuration) -> String {
         configuration.kfacLike ? "ikfac" : "singd"
     }

@@ -100,6 +100,19 @@ struct MethodCatalogueTests {
         #expect(LowRankKFACBlock<Float>.Configuration().rank == defaults.rank)
     }
 
+    @Test("an optimizer built without a configuration takes the blocks' defaults, Float and Double")
+    func optimizersWithoutAConfiguration() throws {
+        func check<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+            let model = try TestModels.tanhNetwork(Scalar.self, inputs: 3, hidden: 4, outputs: 2, seed: 1)
+            #expect(try KFAC<Scalar>(model: model).configuration == .init())
+            #expect(try EKFAC<Scalar>(model: model).configuration == .init())
+            #expect(try LowRankKFAC<Scalar>(model: model).configuration == .init())
+            #expect(try SINGD<DiagonalMatrix<Scalar>, DenseFactor<Scalar>>(model: model).configuration == .init())
+        }
+        try check(Float.self)
+        try check(Double.self)
+    }
+
     @Test("unknown method names and structures are typed errors listing the known ones")
     func unknownNames() {
         #expect(throws: OptimizerError.unknownMethod("newton", known: OptimizerMethod.allCases.map(\.rawValue))) {
