@@ -77,7 +77,8 @@ struct SourceRulesTests {
 
     /// Every code line of every Swift example in README.md and the DocC articles is a line of a
     /// test that compiles it, and such a test imports no module that the examples it holds do not
-    /// (so that an example cannot lean on an import its reader does not have).
+    /// (so that an example cannot lean on an import its reader does not have). A package manifest
+    /// (`// swift-tools-version`) is not compiled here: the products it names must be this package's.
     @Test("the README's and the articles' Swift examples are compiled, verbatim and under their imports")
     func documentationExamplesAreCompiled() throws {
         let read = { (file: String) in try String(contentsOf: Self.packageRoot.appendingPathComponent(file), encoding: .utf8) }
@@ -92,6 +93,7 @@ struct SourceRulesTests {
                 return names.filter { $0.hasSuffix(".md") }.map { "\(catalog)/\($0)" }
             }
         var examplesImports = [String: Set<String>](uniqueKeysWithValues: tests.map { ($0.file, []) })
+        let manifest = try read("Package.swift")
         var blockCount = 0
         for document in ["README.md"] + articles.sorted() {
             for (index, block) in Self.swiftBlocks(try read(document)).enumerated() {
@@ -99,6 +101,14 @@ struct SourceRulesTests {
                 let code = block.map { $0.trimmingCharacters(in: .whitespaces) }
                     .filter { !$0.isEmpty && !$0.hasPrefix("//") && !$0.hasPrefix("import ") }
                 let place = "\(document), Swift block \(index + 1)"
+                if block.first?.hasPrefix("// swift-tools-version") == true {
+                    for line in code where line.contains(".product(name: \"") {
+                        let product = line.split(separator: "\"")[1]
+                        #expect(manifest.contains(".library(name: \"\(product)\"") || manifest.contains("\"\(product)\",\n"),
+                                "\(place) names the product \(product), which Package.swift does not declare")
+                    }
+                    continue
+                }
                 guard let test = tests.first(where: { test in code.allSatisfy { test.lines.contains($0) } }) else {
                     let missing = code.filter { line in !tests.contains { $0.lines.contains(line) } }
                     Issue.record("\(place): lines in no example test: \(missing.isEmpty ? code : missing)")
