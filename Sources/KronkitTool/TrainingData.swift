@@ -56,7 +56,7 @@ struct TrainingData<Scalar: LinearAlgebraScalar>: Sendable {
         var data = try loadUnnormalized(source, test: testSource, settings: settings)
         if settings.usesLabels { try data.checkClasses(source: source, settings: settings) }
         let method = settings.normalization ?? defaultNormalization(for: source)
-        let normalization = FeatureNormalization(fitting: data.train.features, method: method)
+        let normalization = try FeatureNormalization(fitting: data.train.features, method: method)
         data.train = try normalization.apply(to: data.train)
         data.test = try normalization.apply(to: data.test)
         let largest = max(data.train.features.maximumMagnitude, data.test.features.maximumMagnitude)

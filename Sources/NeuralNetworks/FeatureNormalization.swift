@@ -21,9 +21,12 @@ public struct FeatureNormalization<Scalar: LinearAlgebraScalar>: Sendable, Equat
     public let scales: [Scalar]
 
     /// The map of `method` fitted on `features` (`featureCount × count`).
-    /// - Complexity: one pass over `features` (two for `standard`).
+    /// - Complexity: one pass over `features` (two for `standard`), after the finiteness check's.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for a NaN or infinite
+    ///   feature, which would make the map NaN for every example.
     @inlinable
-    public init(fitting features: Matrix<Scalar>, method: NormalizationMethod) {
+    public init(fitting features: Matrix<Scalar>, method: NormalizationMethod) throws {
+        try features.requireFinite("FeatureNormalization(fitting:method:)", argument: "features")
         let d = features.rows, n = features.columns
         switch method {
         case .none:
@@ -72,7 +75,8 @@ public struct FeatureNormalization<Scalar: LinearAlgebraScalar>: Sendable, Equat
     /// `features` with each row mapped.
     /// - Complexity: one pass over `features`.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when `features`
-    ///   has another number of rows than the map was fitted on.
+    ///   has another number of rows than the map was fitted on;
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for a NaN or infinite feature.
     @inlinable
     public func apply(to features: Matrix<Scalar>) throws -> Matrix<Scalar> {
         guard features.rows == offsets.count else {
@@ -80,6 +84,7 @@ public struct FeatureNormalization<Scalar: LinearAlgebraScalar>: Sendable, Equat
                 operation: "FeatureNormalization.apply", expected: "\(offsets.count) features",
                 actual: "\(features.rows)")
         }
+        try features.requireFinite("FeatureNormalization.apply", argument: "features")
         if isIdentity { return features }
         var result = features
         let d = features.rows

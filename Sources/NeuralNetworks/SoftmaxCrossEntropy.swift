@@ -100,14 +100,18 @@ public struct SoftmaxCrossEntropy<Scalar: LinearAlgebraScalar>: Loss {
     /// The fraction of columns whose largest logit is at the label (ties: the first).
     /// - Complexity: one pass over `logits`.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` when
-    ///   `labels.count` differs from the number of columns.
+    ///   `labels.count` differs from the number of columns;
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for no example (no accuracy).
     public static func accuracy(logits: Matrix<Scalar>, labels: [Int]) throws -> Double {
         guard labels.count == logits.columns else {
             throw LinearAlgebraError.dimensionMismatch(
                 operation: "SoftmaxCrossEntropy.accuracy", expected: "\(logits.columns) labels",
                 actual: "\(labels.count)")
         }
-        guard !labels.isEmpty else { return 0 }
+        guard !labels.isEmpty else {
+            throw LinearAlgebraError.invalidArgument(operation: "SoftmaxCrossEntropy.accuracy",
+                                                     detail: "no examples: the accuracy of none is undefined")
+        }
         var correct = 0
         for (i, label) in labels.enumerated() {
             let column = try logits.column(i)

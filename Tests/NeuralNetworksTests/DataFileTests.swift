@@ -194,7 +194,7 @@ struct DataFileTests {
             let variance = row.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Scalar(row.count)
             #expect(abs(mean) <= tolerance && abs(variance - 1) <= tolerance, "feature \(i)")
         }
-        let none = FeatureNormalization(fitting: features, method: .none)
+        let none = try FeatureNormalization(fitting: features, method: .none)
         #expect(none.isIdentity)
         #expect(try none.apply(to: features) == features)
         // A constant feature is centred, not divided by zero; a map refuses another feature count.
@@ -202,6 +202,20 @@ struct DataFileTests {
         #expect(try FeatureNormalization(fitting: constant, method: .standard).apply(to: constant).elements == [0, 0, 0])
         #expect(throws: LinearAlgebraError.self) {
             try FeatureNormalization(fitting: constant, method: .unit).apply(to: features)
+        }
+        // A NaN or infinite feature would make the map, or its output, NaN: refused instead.
+        var broken = features
+        broken[1, 2] = .nan
+        for method in NormalizationMethod.allCases {
+            #expect(throws: LinearAlgebraError.nonFiniteInput(operation: "FeatureNormalization(fitting:method:)",
+                                                              argument: "features")) {
+                try FeatureNormalization(fitting: broken, method: method)
+            }
+            broken[1, 2] = -.infinity
+            #expect(throws: LinearAlgebraError.nonFiniteInput(operation: "FeatureNormalization.apply", argument: "features")) {
+                try FeatureNormalization(fitting: features, method: method).apply(to: broken)
+            }
+            broken[1, 2] = .nan
         }
     }
 }

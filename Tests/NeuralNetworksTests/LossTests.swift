@@ -128,5 +128,9 @@ struct LossTests {
         #expect(throws: LinearAlgebraError.self) {
             try SoftmaxCrossEntropy<Double>.accuracy(logits: z, labels: [0])
         }
+        #expect(throws: LinearAlgebraError.invalidArgument(operation: "SoftmaxCrossEntropy.accuracy",
+                                                           detail: "no examples: the accuracy of none is undefined")) {
+            try SoftmaxCrossEntropy<Float>.accuracy(logits: Matrix(rows: 3, columns: 0), labels: [])
+        }
     }
 }
