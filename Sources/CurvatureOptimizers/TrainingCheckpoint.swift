@@ -96,7 +96,7 @@ public struct TrainingCheckpoint<O: Optimizer>: Codable {
     /// Reads a checkpoint written by ``write(to:)``.
     /// - Throws: ``OptimizerError/malformedCheckpoint(path:reason:)`` for a missing or unreadable
     ///   file, a JSON checkpoint of an earlier version, another format, method or precision,
-    ///   contents that do not decode, or a weight that is NaN or ∞.
+    ///   contents that do not decode, the state of another method than `O`'s, or a weight that is NaN or ∞.
     public static func read(from path: String) throws -> Self {
         let archive = try CheckpointArchive(path: path)
         try requireCurrentFormat(archive, path: path)
@@ -110,8 +110,16 @@ public struct TrainingCheckpoint<O: Optimizer>: Codable {
         } catch let error as OptimizerError {
             throw error
         } catch {
+            // Most often the state of another method, read as this type.
+            let detail = (error as? DecodingError)?.summary ?? "\(error)"
             throw OptimizerError.malformedCheckpoint(
-                path: path, reason: "does not hold a \(O.self) state (method \(archive.method ?? "unknown")): \(error)")
+                path: path, reason: "holds the state of a '\(archive.method ?? "unknown")' optimizer, which does not "
+                    + "decode as \(O.self) (\(detail))")
+        }
+        // Two methods' states can share a layout (K-FAC's and EKFAC's before their first refresh).
+        guard checkpoint.optimizer.name == checkpoint.method else {
+            throw OptimizerError.malformedCheckpoint(
+                path: path, reason: "holds the state of a '\(checkpoint.method)' optimizer, read as '\(checkpoint.optimizer.name)'")
         }
         // No step writes a non-finite weight (the update is checked first), so one here is damage.
         if let k = checkpoint.parameters.firstIndex(where: { !$0.isFinite }) {

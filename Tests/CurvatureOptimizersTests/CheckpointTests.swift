@@ -101,6 +101,22 @@ struct CheckpointTests {
         try TrainingCheckpoint(model: model, optimizer: try StochasticGradientDescent(model: model)).write(to: sgdPath)
         #expect(throws: OptimizerError.self) { try TrainingCheckpoint<KFAC<Double>>.read(from: sgdPath) }
         #expect(throws: OptimizerError.self) { try TrainingCheckpoint<StochasticGradientDescent<Float>>.read(from: sgdPath) }
+        // Another method's state names the method it holds: before the first refresh K-FAC's and
+        // EKFAC's states share a layout and decode, after it the first thing missing is named.
+        var kfacOptimizer = try KFAC<Double>(model: model)
+        let kfacPath = directory.appendingPathComponent("kronkit-kfac-as-ekfac.npz").path
+        try TrainingCheckpoint(model: model, optimizer: kfacOptimizer).write(to: kfacPath)
+        #expect(throws: OptimizerError.malformedCheckpoint(path: kfacPath, reason: "holds the state of a 'kfac' optimizer, read as 'ekfac'")) {
+            try TrainingCheckpoint<EKFAC<Double>>.read(from: kfacPath)
+        }
+        var stepped = model
+        _ = try kfacOptimizer.step(&stepped, input: Matrix(rows: 2, columns: 4, repeating: 0.5),
+                          target: Matrix(rows: 2, columns: 4, repeating: 0.5), loss: SquaredError())
+        try TrainingCheckpoint(model: stepped, optimizer: kfacOptimizer).write(to: kfacPath)
+        let error = #expect(throws: OptimizerError.self) { try TrainingCheckpoint<EKFAC<Double>>.read(from: kfacPath) }
+        guard case let .malformedCheckpoint(_, reason) = error else { return }
+        #expect(reason.hasPrefix("holds the state of a 'kfac' optimizer, which does not decode as "), "\(reason)")
+        #expect(reason.contains("(no value for '") && !reason.contains("CodingKeys"), "\(reason)")
         // A checkpoint of the earlier JSON format is refused by name; a cut archive is malformed.
         let oldPath = directory.appendingPathComponent("kronkit-old.json").path
         try Data("{\"format\": \"kronkit-checkpoint-1\", \"parameters\": []}".utf8).write(to: URL(fileURLWithPath: oldPath))
