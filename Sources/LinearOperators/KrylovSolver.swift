@@ -39,7 +39,8 @@ extension KrylovSolver {
     /// - Complexity: per iteration and column one product with `A` and one with `M`.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `A`
     ///   and `M` are square of `B`'s row count, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)``
-    ///   for NaN/∞ in `B`, and as ``solveColumn(_:_:_:limit:)``.
+    ///   for NaN/∞ in `B`, and as ``solveColumn(_:_:_:limit:)``; when the iteration limit is reached
+    ///   and `A` proves not symmetric on a probe (two more products), the error's reason says so.
     @inlinable
     public func solve(
         _ a: some LinearOperator<Scalar>, _ b: Matrix<Scalar>, preconditioner m: some LinearOperator<Scalar>
@@ -55,11 +56,39 @@ extension KrylovSolver {
         var iterations: [Int] = []
         var residuals: [Scalar] = []
         for j in 0..<b.columns {
-            let (x, count, relative) = try solveColumn(a, b.column(j), m, limit: limit)
+            let column = try b.column(j)
+            let (x, count, relative): ([Scalar], Int, Scalar)
+            do {
+                (x, count, relative) = try solveColumn(a, column, m, limit: limit)
+            } catch let LinearAlgebraError.toleranceNotMet(operation, requested, achieved, reason) {
+                let symmetry = try Self.asymmetry(of: a, probing: column).map {
+                    "; A is not symmetric (uᵀAv and vᵀAu differ by \($0) relative), and the method needs it to be"
+                } ?? ""
+                throw LinearAlgebraError.toleranceNotMet(operation: operation, requested: requested, achieved: achieved,
+                                                         reason: reason + symmetry)
+            }
             try solution.setColumn(j, to: x)
             iterations.append(count)
             residuals.append(relative)
         }
         return KrylovSolution(solution: solution, iterations: iterations, relativeResiduals: residuals)
+    }
+
+    /// `|uᵀAv − vᵀAu| / (‖u‖‖Av‖ + ‖v‖‖Au‖)` for `u` and a fixed `v` of alternating, growing entries,
+    /// when it exceeds `√eps` (rounding in a symmetric product stays far below); nil otherwise.
+    /// - Complexity: two products with `A`.
+    @inlinable
+    static func asymmetry(of a: some LinearOperator<Scalar>, probing u: [Scalar]) throws -> Scalar? {
+        let n = u.count
+        let v = (0..<n).map { k -> Scalar in
+            let magnitude = Scalar(k + 1) / Scalar(n)
+            return k % 2 == 0 ? magnitude : -magnitude
+        }
+        let au = try a.apply(to: Matrix(column: u)).elements
+        let av = try a.apply(to: Matrix(column: v)).elements
+        let scale = u.norm2 * av.norm2 + v.norm2 * au.norm2
+        guard scale > 0 else { return nil }
+        let gap = abs(try u.dot(av) - v.dot(au)) / scale
+        return gap > Scalar.ulpOfOne.squareRoot() ? gap : nil
     }
 }

@@ -77,6 +77,33 @@ struct AlgorithmTests {
         }
     }
 
+    /// The reason of a solve that reached its iteration limit.
+    func limitReason<Scalar: LinearAlgebraScalar>(_ a: Matrix<Scalar>, maximumIterations: Int? = nil) throws -> String? {
+        let b = try Matrix<Scalar>(column: (0..<a.rows).map { Scalar($0 + 1) })
+        do {
+            _ = try ConjugateGradients<Scalar>(options: .init(maximumIterations: maximumIterations)).solve(a, b)
+        } catch let LinearAlgebraError.toleranceNotMet(_, _, _, reason) {
+            return reason
+        }
+        return nil
+    }
+
+    func asymmetryNamed<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        // Not symmetric (positive definite in its symmetric part): CG stalls, and says why.
+        let reason = try limitReason(try Matrix<Scalar>(rowsOf: [[2, 1], [0, 2]]))
+        #expect(reason?.contains("the iteration limit") == true && reason?.contains("A is not symmetric") == true,
+                "\(String(describing: reason))")
+        // Symmetric, stopped early by the limit: no word on symmetry.
+        let symmetric = try limitReason(try Matrix<Scalar>(diagonal: [1, 2, 3, 4]), maximumIterations: 1)
+        #expect(symmetric == "the iteration limit 1 was reached", "\(String(describing: symmetric))")
+    }
+
+    @Test("CG reaching its limit on a non-symmetric operator says it is not symmetric, Float and Double")
+    func conjugateGradientAsymmetry() throws {
+        try asymmetryNamed(Float.self)
+        try asymmetryNamed(Double.self)
+    }
+
     func traceEstimators<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
         var generator = Xoshiro256StarStar(seed: 1306)
         let n = 100, m = 60
