@@ -33,7 +33,8 @@ public struct ConjugateGradients<Scalar: LinearAlgebraScalar>: KrylovSolver {
     ///   direction has `pᵀAp ≤ 0` (the minor is the iteration),
     ///   ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` when `rᵀMr ≤ 0` (`M` not
     ///   positive definite), ``/DenseLinearAlgebra/LinearAlgebraError/toleranceNotMet(operation:requested:achieved:reason:)``
-    ///   when `limit` is reached first; and as the operators' products.
+    ///   when `limit` is reached first, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)``
+    ///   when `pᵀAp` is NaN or ∞ (NaN in `A`); and as the operators' products.
     @inlinable
     public func solveColumn(
         _ a: some LinearOperator<Scalar>, _ b: [Scalar], _ m: some LinearOperator<Scalar>, limit: Int
@@ -53,7 +54,11 @@ public struct ConjugateGradients<Scalar: LinearAlgebraScalar>: KrylovSolver {
         for iteration in 1...limit {
             let ap = try a.apply(to: Matrix(column: p)).elements
             let curvature = try p.dot(ap)
-            guard curvature > 0 else { throw LinearAlgebraError.notPositiveDefinite(operation: operation, minor: iteration) }
+            guard curvature > 0 else {
+                // A NaN in A (or M) reaches pᵀAp first: that is no question of definiteness.
+                guard curvature.isFinite else { throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: "A·p") }
+                throw LinearAlgebraError.notPositiveDefinite(operation: operation, minor: iteration)
+            }
             let alpha = rz / curvature
             try x.add(p, scaledBy: alpha)
             try r.add(ap, scaledBy: -alpha)

@@ -40,12 +40,12 @@ public struct HutchPlusPlusTraceEstimator<Scalar: LinearAlgebraScalar>: Sendable
         let probeCount = matrixVectorProducts - 2 * (matrixVectorProducts / 3)
         let sketch = try Matrix<Scalar>.randomSigns(rows: n, columns: sketchWidth, using: &generator)
         let q = try QRFactorization(a.apply(to: sketch)).q
-        let projected = try HutchinsonTraceEstimator<Scalar>.quadraticFormSum(a, q)
+        let projected = try HutchinsonTraceEstimator<Scalar>.quadraticFormSum(a, q, "HutchPlusPlusTraceEstimator.estimate")
         guard sketchWidth < n else { return projected }
         var probes = try Matrix<Scalar>.randomSigns(rows: n, columns: probeCount, using: &generator)
         let coefficients = try q.multiplied(by: probes, transposingSelf: .transpose)
         try Matrix.multiply(q, coefficients, alpha: -1, beta: 1, into: &probes)
-        let deflated = try HutchinsonTraceEstimator<Scalar>.quadraticFormSum(a, probes)
+        let deflated = try HutchinsonTraceEstimator<Scalar>.quadraticFormSum(a, probes, "HutchPlusPlusTraceEstimator.estimate")
         return projected + deflated / Scalar(probeCount)
     }
 }

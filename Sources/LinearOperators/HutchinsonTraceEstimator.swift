@@ -23,20 +23,22 @@ public struct HutchinsonTraceEstimator<Scalar: LinearAlgebraScalar>: Sendable {
     /// The estimate of `tr A` with probes drawn from `generator`.
     /// - Complexity: see the type.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `A` is
-    ///   square, and as `A`'s ``LinearOperator/apply(to:)``.
+    ///   square, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` when a product
+    ///   with `A` holds NaN or ∞, and as `A`'s ``LinearOperator/apply(to:)``.
     @inlinable
     public func estimate(_ a: some LinearOperator<Scalar>,
                          using generator: inout some RandomNumberGenerator) throws -> Scalar {
         try a.requireSquare("HutchinsonTraceEstimator.estimate")
         guard a.rows > 0 else { return 0 }
         let probes = try Matrix<Scalar>.randomSigns(rows: a.rows, columns: matrixVectorProducts, using: &generator)
-        return try Self.quadraticFormSum(a, probes) / Scalar(matrixVectorProducts)
+        return try Self.quadraticFormSum(a, probes, "HutchinsonTraceEstimator.estimate") / Scalar(matrixVectorProducts)
     }
 
-    /// `Σⱼ gⱼᵀ·A·gⱼ` over the columns of `G`: one block product.
+    /// `Σⱼ gⱼᵀ·A·gⱼ` over the columns of `G`: one block product, refused when it is not finite.
     @inlinable
-    static func quadraticFormSum(_ a: some LinearOperator<Scalar>, _ g: Matrix<Scalar>) throws -> Scalar {
+    static func quadraticFormSum(_ a: some LinearOperator<Scalar>, _ g: Matrix<Scalar>, _ operation: String) throws -> Scalar {
         let images = try a.apply(to: g)
+        try images.requireFinite(operation, argument: "A·(probes)")
         return zip(g.elements, images.elements).reduce(0) { $0 + $1.0 * $1.1 }
     }
 }

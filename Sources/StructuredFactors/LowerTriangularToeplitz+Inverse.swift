@@ -29,8 +29,11 @@ extension LowerTriangularToeplitz {
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/singularMatrix(operation:index:)`` (index 1) for `t₀ = 0`,
     ///   ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` if the inverse overflows.
     @inlinable
-    public func inverse() throws -> LowerTriangularToeplitz {
-        let operation = "LowerTriangularToeplitz.inverse"
+    public func inverse() throws -> LowerTriangularToeplitz { try inverse(named: "LowerTriangularToeplitz.inverse") }
+
+    /// ``inverse()`` with errors naming `operation` (the upper-triangular inverse goes through this one).
+    @inlinable
+    func inverse(named operation: String) throws -> LowerTriangularToeplitz {
         guard order > 0 else { return self }
         var s = try newtonReciprocal(operation).series
         if !newtonIsAccurate(s) {

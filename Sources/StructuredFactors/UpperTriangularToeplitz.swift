@@ -120,7 +120,9 @@ public struct UpperTriangularToeplitz<Scalar: LinearAlgebraScalar>: StructuredMa
     /// - Complexity and accuracy: as ``LowerTriangularToeplitz/inverse()``.
     /// - Throws: as ``LowerTriangularToeplitz/inverse()``.
     @inlinable
-    public func inverse() throws -> UpperTriangularToeplitz { try transposed.inverse().transposed }
+    public func inverse() throws -> UpperTriangularToeplitz {
+        try transposed.inverse(named: "UpperTriangularToeplitz.inverse").transposed
+    }
 
     /// `U(r)⁻¹·B`: the FFT product with the Newton inverse while that is accurate, backward
     /// substitution on the Toeplitz structure otherwise (as ``LowerTriangularToeplitz/solve(_:)``).

@@ -131,7 +131,7 @@ public struct BlockLanczos<Scalar: LinearAlgebraScalar>: Sendable {
                 throw LinearAlgebraError.toleranceNotMet(
                     operation: operation, requested: Double(options.tolerance),
                     achieved: Double(norms.max()! / (scale > 0 ? scale : 1)),
-                    reason: "the basis reached its maximum size \(limit) < n = \(n)")
+                    reason: "the basis reached its maximum size \(limit) < n = \(n); raise Options.maximumBasisSize")
             }
             let width = Swift.min(b, limit - m)
             block = try Self.orthonormalComplement(of: basis, image.columns(0..<width), using: &generator)

@@ -93,6 +93,11 @@ struct AlgorithmTests {
         let reason = try limitReason(try Matrix<Scalar>(rowsOf: [[2, 1], [0, 2]]))
         #expect(reason?.contains("the iteration limit") == true && reason?.contains("A is not symmetric") == true,
                 "\(String(describing: reason))")
+        // NaN in A: named as such, not as a failure of definiteness.
+        let b = try Matrix<Scalar>(column: [1, 2])
+        #expect(throws: LinearAlgebraError.nonFiniteInput(operation: "ConjugateGradients.solve", argument: "A·p")) {
+            try ConjugateGradients<Scalar>().solve(try Matrix<Scalar>(rowsOf: [[2, .nan], [.nan, 2]]), b)
+        }
         // Symmetric, stopped early by the limit: no word on symmetry.
         let symmetric = try limitReason(try Matrix<Scalar>(diagonal: [1, 2, 3, 4]), maximumIterations: 1)
         #expect(symmetric == "the iteration limit 1 was reached", "\(String(describing: symmetric))")
@@ -129,6 +134,14 @@ struct AlgorithmTests {
         // On a diagonal operator Rademacher probes are exact: zᵢ² = 1.
         let diagonal = try Matrix<Scalar>(diagonal: values)
         #expect(abs(try hutchinson.estimate(diagonal, using: &generator) - exact) <= rounding)
+        // An operator holding NaN gives no estimate, from either estimator.
+        var broken = a
+        broken[3, 5] = .nan
+        #expect(throws: LinearAlgebraError.nonFiniteInput(operation: "HutchinsonTraceEstimator.estimate",
+                                                          argument: "A·(probes)")) {
+            try hutchinson.estimate(broken, using: &generator)
+        }
+        #expect(throws: LinearAlgebraError.self) { try hutchPlusPlus.estimate(broken, using: &generator) }
     }
 
     @Test("Hutch++ is exact up to rounding where Hutchinson errs by its variance, Float") func traceFloat() throws {
