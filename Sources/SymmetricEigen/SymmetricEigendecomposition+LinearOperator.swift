@@ -41,15 +41,38 @@ extension SymmetricEigendecomposition: SymmetricOperator, SolvableOperator, LogD
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` without eigenvectors or
     ///   for a partial decomposition, ``/DenseLinearAlgebra/LinearAlgebraError/singularEigenvalue(operation:index:value:)``
     ///   for an eigenvalue whose reciprocal is not finite,
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/numericallySingular(operation:reciprocalCondition:)`` as an LU solve
+    ///   (``requireNumericallyNonsingular(_:)``),
     ///   ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `B` has `n` rows.
     @inlinable
     public func solve(_ b: Matrix<Scalar>) throws -> Matrix<Scalar> {
         let operation = "SymmetricEigendecomposition.solve"
         try requireComplete(operation)
-        return try spectralApply(reciprocalsOfShifted(eigenvalues, shift: 0, operation: operation), to: b, operation)
+        let reciprocals = try reciprocalsOfShifted(eigenvalues, shift: 0, operation: operation)
+        try requireNumericallyNonsingular(operation)
+        return try spectralApply(reciprocals, to: b, operation)
     }
 
-    /// `Σ log|dᵢ|` and `Π sign(dᵢ)`. - Complexity: `O(n)`.
+    /// Throws unless `min|dᵢ| ≥ eps·max|dᵢ|`: the rule of an LU solve (``/DenseLinearAlgebra/LUFactorization``),
+    /// whose estimated reciprocal condition number is here exact, `min|dᵢ|/max|dᵢ|`. Below it the
+    /// solution has no correct digit: `1/dᵢ` amplifies the rounding of the decomposition, about
+    /// `n·eps·max|dᵢ|`, beyond the exact solution's size.
+    /// - Complexity: `O(n)`.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/numericallySingular(operation:reciprocalCondition:)``.
+    @inlinable
+    func requireNumericallyNonsingular(_ operation: String) throws {
+        let magnitudes = eigenvalues.map { abs($0) }
+        guard let largest = magnitudes.max(), let smallest = magnitudes.min(), largest > 0 else { return }
+        let reciprocalCondition = smallest / largest
+        guard reciprocalCondition >= Scalar.ulpOfOne else {
+            throw LinearAlgebraError.numericallySingular(operation: operation,
+                                                         reciprocalCondition: Double(reciprocalCondition))
+        }
+    }
+
+    /// `Σ log|dᵢ|` and `Π sign(dᵢ)`. Of a numerically singular matrix (some `|dᵢ| < eps·max|dⱼ|`)
+    /// these are the rounding's, as an LU factorization's are; ``solve(_:)`` refuses such a matrix.
+    /// - Complexity: `O(n)`.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` for a partial
     ///   decomposition, ``/DenseLinearAlgebra/LinearAlgebraError/singularEigenvalue(operation:index:value:)`` for a zero
     ///   eigenvalue (1-based index).

@@ -42,12 +42,16 @@ extension SymmetricEigendecomposition {
     /// - Accuracy: relative error about `cond(M)·n·eps`.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` without eigenvectors or for
     ///   a partial decomposition, ``/DenseLinearAlgebra/LinearAlgebraError/singularEigenvalue(operation:index:value:)`` for an
-    ///   eigenvalue whose reciprocal is not finite — zero, or subnormal (1-based index in ``eigenvalues``).
+    ///   eigenvalue whose reciprocal is not finite — zero, or subnormal (1-based index in ``eigenvalues``);
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/numericallySingular(operation:reciprocalCondition:)`` when
+    ///   `min|dᵢ| < eps·max|dᵢ|`, as ``solve(_:)``.
     @inlinable
     public func inverse() throws -> Matrix<Scalar> {
         let operation = "SymmetricEigendecomposition.inverse"
         try requireComplete(operation)
-        return try spectralProduct(reciprocalsOfShifted(eigenvalues, shift: 0, operation: operation))
+        let reciprocals = try reciprocalsOfShifted(eigenvalues, shift: 0, operation: operation)
+        try requireNumericallyNonsingular(operation)
+        return try spectralProduct(reciprocals)
     }
 
     /// The inverse p-th root `M^{−1/p} = Q·diag(d^{−1/p})·Qᵀ` of a positive definite `M`

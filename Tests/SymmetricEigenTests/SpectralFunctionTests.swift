@@ -111,6 +111,18 @@ struct SpectralFunctionTests {
             return false
         }
         let x = try Matrix<Scalar>(rows: 3, columns: 2, repeating: 1)
+        // Numerically singular (the all-ones matrix: eigenvalues 0, 0, 3 up to rounding): refused
+        // as an LU solve refuses it, where 1/dᵢ of the rounding gave entries of order 1/eps.
+        let ones = try SymmetricEigendecomposition(try Matrix<Scalar>(rows: 3, columns: 3, repeating: 1))
+        for attempt in [{ _ = try ones.inverse() }, { _ = try ones.solve(x) }] {
+            #expect {
+                try attempt()
+            } throws: { error in
+                if case .numericallySingular = error as? LinearAlgebraError { return true }
+                if case .singularEigenvalue(_, _, 0) = error as? LinearAlgebraError { return true }  // rounding to 0
+                return false
+            }
+        }
         #expect(throws: LinearAlgebraError.self) { try eig.dampedInverse(applyingTo: x, damping: -1) }
         #expect(throws: LinearAlgebraError.self) { try eig.dampedInverse(applyingTo: x, damping: .nan) }
         #expect(throws: LinearAlgebraError.self) {
