@@ -19,6 +19,13 @@ import NeuralNetworks
 /// store points listed in `Notes/LowPrecision.md`. A failure — overflow of a stored state value,
 /// a non-SPD factor, NaN in a step — throws ``LowPrecisionTrainingError`` naming the step.
 ///
+/// **Adam and AdamW in float16 diverge**: their second moments `v ≈ g²` fall below float16's
+/// smallest values (about 6·10⁻⁸) for gradients under about 3·10⁻⁴, are stored as 0, and the next
+/// update `m/(√v + ε)` is of order `m/ε`. Every measured seed failed within 4 steps
+/// (`Notes/RESULTS.md`, issue 17); bfloat16, whose exponent range is Float's, trains them. The
+/// K-FAC family and SINGD train in both formats. Wrapping Adam in float16 is not refused, since the
+/// failure is this format's, and is reported as such when it happens.
+///
 /// - Complexity: the wrapped step, plus one rounding pass over the batch, one copy and one
 ///   rounding pass over the state; a skipped step costs one more forward pass (its reported loss).
 public struct LowPrecisionOptimizer<Wrapped: Optimizer>: Optimizer, LossScaledOptimizer {
