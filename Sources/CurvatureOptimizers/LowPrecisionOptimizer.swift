@@ -19,9 +19,9 @@ import NeuralNetworks
 /// store points listed in `Notes/LowPrecision.md`. A failure — overflow of a stored state value,
 /// a non-SPD factor, NaN in a step — throws ``LowPrecisionTrainingError`` naming the step.
 ///
-/// **Adam and AdamW in float16 diverge**: their second moments `v ≈ g²` fall below float16's
-/// smallest values (about 6·10⁻⁸) for gradients under about 3·10⁻⁴, are stored as 0, and the next
-/// update `m/(√v + ε)` is of order `m/ε`. Every measured seed failed within 4 steps
+/// **Adam and AdamW in float16 diverge**: the second moment after the first step,
+/// `v = (1 − β₂)·g² = 10⁻³·g²`, falls below float16's smallest value (6·10⁻⁸) for gradient entries
+/// under about 8·10⁻³, is stored as 0, and the update `m̂/(√v̂ + ε)` is then of order `m̂/ε`. Every measured seed failed within 4 steps
 /// (`Notes/RESULTS.md`, issue 17); bfloat16, whose exponent range is Float's, trains them. The
 /// K-FAC family and SINGD train in both formats. Wrapping Adam in float16 is not refused, since the
 /// failure is this format's, and is reported as such when it happens.
