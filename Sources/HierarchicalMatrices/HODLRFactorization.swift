@@ -56,7 +56,7 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
     ///   ``/DenseLinearAlgebra/LinearAlgebraError/inContext(_:underlying:)`` naming the leaf's or the split's rows and
     ///   tree level, the root being level 0),
     ///   ``/DenseLinearAlgebra/LinearAlgebraError/numericallySingular(operation:reciprocalCondition:)`` when one of them
-    ///   is numerically singular or ``reciprocalConditionEstimate`` is below `eps`.
+    ///   is numerically singular (wrapped in the same context) or ``reciprocalConditionEstimate`` is below `eps`.
     @inlinable
     public init(_ matrix: HODLRMatrix<Scalar>) throws {
         order = matrix.order
@@ -138,10 +138,19 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
             "HODLRFactorization: \(node.isLeaf ? "leaf" : "split") of rows \(offset)..<\(offset + node.order) "
                 + "at level \(level)"
         }
+        // A factorization whose solves would refuse (numerically singular) fails here, in its context.
+        func factored(_ matrix: Matrix<Scalar>) throws -> LUFactorization<Scalar> {
+            let lu = try LUFactorization(matrix)
+            guard lu.isNumericallyNonsingular else {
+                throw LinearAlgebraError.numericallySingular(operation: "LU (\(Scalar.routinePrefix)getrf)",
+                                                             reciprocalCondition: Double(lu.reciprocalCondition))
+            }
+            return lu
+        }
         switch node {
         case let .leaf(block):
             return .leaf(try LinearAlgebraError.withContext("\(context()) (\(block.rows)×\(block.columns))") {
-                try LUFactorization(block)
+                try factored(block)
             })
         case let .split(first, second, upperRight, lowerLeft):
             let (left, right) = (try factor(first, offset: offset, level: level + 1),
@@ -164,7 +173,7 @@ public struct HODLRFactorization<Scalar: LinearAlgebraScalar>: Sendable {
                           lowerCorrection: lowerCorrection, upperRight: upperRight.v, lowerLeft: lowerLeft.v,
                           capacitance: try LinearAlgebraError.withContext(
                               "\(context()): capacitance matrix (\(k1 + k2)×\(k1 + k2))"
-                          ) { try LUFactorization(capacitance) })
+                          ) { try factored(capacitance) })
         }
     }
 
