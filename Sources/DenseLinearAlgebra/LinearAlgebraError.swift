@@ -44,6 +44,10 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
     /// ``LinearAlgebraError/withContext(_:_:)``; ``rootCause`` strips every context.
     indirect case inContext(String, underlying: LinearAlgebraError)
 
+    /// What the ``sizeExceedsLimit(operation:argument:elements:bytes:limit:)`` message suggests; a tool
+    /// whose users cannot call ``SizePolicy`` puts its own remedy in its place.
+    public static let sizeLimitRemedy = "raise SizePolicy.maximumBytes to allow it"
+
     public var description: String {
         switch self {
         case let .dimensionMismatch(operation, expected, actual):
@@ -72,7 +76,7 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
             let amount = elements == .max || bytes == .max
                 ? "more than Int.max bytes" : "\(elements) entries (\(bytes) bytes)"
             return "\(operation): \(argument) needs \(amount), over the allocation limit of \(limit) bytes "
-                + "(raise SizePolicy.maximumBytes to allow it)"
+                + "(\(Self.sizeLimitRemedy))"
         case let .exceedsIndexRange(operation, argument, value):
             return "\(operation): \(argument) = \(value) exceeds the 32-bit index range of BLAS/LAPACK/FFTW "
                 + "(at most \(Int32.max))"

@@ -87,12 +87,15 @@ public struct Kronkit: ParsableCommand {
     }
 
     /// The parser's message for `error`, except that a method option out of range is named by its
-    /// flag (`--damping`), where the library names it in words.
+    /// flag (`--damping`), where the library names it in words, and that an allocation over the
+    /// size limit suggests a smaller run, where the library suggests raising the limit from code.
     static func toolMessage(for error: any Error) -> String {
         if case let OptimizerError.optionOutOfRange(option, value, validRange) = error {
             return "\(option.flag) must be \(validRange), got \(value)"
         }
-        return message(for: error)
+        return message(for: error).replacingOccurrences(
+            of: LinearAlgebraError.sizeLimitRemedy,
+            with: "kronkit's limit for one matrix; a smaller --hidden, --width, --batch-size or --rank fits")
     }
 
     /// An error message as one line: the parser's bulleted list of valid values becomes a comma-separated one.

@@ -115,6 +115,16 @@ struct ErrorPathTests {
             == "damping λ must be > 0, got -1.0")
     }
 
+    @Test("a model too large for one allocation suggests a smaller run, not a library call")
+    func tooLarge() {
+        // K-FAC's input factor of the output layer is 70 001² Float entries, 19.6 GB > 16 GiB (the
+        // narrow first layer keeps the weights at 1.3 million).
+        let message = failure(["train", "--optimizer", "kfac", "-o", temporaryFolder()] + tinyData
+                                  + ["--hidden", "8,70000"], status: 1)
+        #expect(message.contains("over the allocation limit") && message.contains("a smaller --hidden"), "\(message)")
+        #expect(!message.contains("SizePolicy"), "\(message)")
+    }
+
     @Test("a diverging run says so and exits non-zero")
     func divergence() {
         let folder = temporaryFolder()
