@@ -33,7 +33,8 @@ public struct StochasticLanczosQuadrature<Scalar: LinearAlgebraScalar>: Sendable
     /// - Complexity: see the type.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `A` is
     ///   square, ``/DenseLinearAlgebra/LinearAlgebraError/notPositiveDefinite(operation:minor:)`` when a Lanczos
-    ///   tridiagonal is not positive definite (then neither is `A`), and as `A`'s products.
+    ///   tridiagonal is not positive definite (then neither is `A`), ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)``
+    ///   when a product with `A` is NaN or ∞, and as `A`'s products.
     @inlinable
     public func logDeterminant(_ a: some LinearOperator<Scalar>,
                                using generator: inout some RandomNumberGenerator) throws -> Scalar {
@@ -59,6 +60,8 @@ public struct StochasticLanczosQuadrature<Scalar: LinearAlgebraScalar>: Sendable
         for j in 0..<steps {
             var w = try a.apply(to: Matrix(column: basis[j])).elements
             let alpha = try basis[j].dot(w)
+            // NaN or ∞ in A would otherwise surface as a failed Cholesky of the tridiagonal.
+            guard alpha.isFinite else { throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: "A·q") }
             alphas.append(alpha)
             // Full reorthogonalisation (twice is enough [Parlett 1998, §6.9]).
             for _ in 0..<2 {

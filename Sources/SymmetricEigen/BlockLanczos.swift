@@ -83,7 +83,8 @@ public struct BlockLanczos<Scalar: LinearAlgebraScalar>: Sendable {
     ///   operator is square; ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` unless
     ///   `1 ≤ k ≤ n`, `1 ≤ b ≤ n`, `k ≤ m_max` and `τ` is positive and finite;
     ///   ``/DenseLinearAlgebra/LinearAlgebraError/toleranceNotMet(operation:requested:achieved:reason:)`` when the
-    ///   basis reaches `m_max < n` first; and what the operator's product throws.
+    ///   basis reaches `m_max < n` first; ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)``
+    ///   when a product with the operator is NaN or ∞; and what the operator's product throws.
     @inlinable
     public func eigenpairs<Op: SymmetricOperator<Scalar>>(
         _ k: Int, _ end: End, of op: Op, using generator: inout some RandomNumberGenerator
@@ -108,6 +109,8 @@ public struct BlockLanczos<Scalar: LinearAlgebraScalar>: Sendable {
             of: basis, Matrix<Scalar>.randomGaussian(rows: n, columns: b, using: &generator), using: &generator)
         while true {
             let image = try op.apply(to: block)
+            // NaN or ∞ in the operator would otherwise surface as a failure of the Ritz eigensolver.
+            try image.requireFinite(operation, argument: "A·Q")
             basis = try Self.appendingColumns(basis, block)
             images = try Self.appendingColumns(images, image)
             let m = basis.columns

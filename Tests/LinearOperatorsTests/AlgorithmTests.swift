@@ -175,6 +175,13 @@ struct LanczosQuadratureTests {
         #expect(throws: LinearAlgebraError.self) {
             try StochasticLanczosQuadrature<Scalar>(probes: 2, steps: 4).logDeterminant(indefinite, using: &generator)
         }
+        // NaN in the operator is named as such, not as a failed Cholesky of the tridiagonal.
+        var broken = a
+        broken[2, 2] = .nan
+        #expect(throws: LinearAlgebraError.nonFiniteInput(operation: "StochasticLanczosQuadrature.logDeterminant",
+                                                          argument: "A·q")) {
+            try StochasticLanczosQuadrature<Scalar>(probes: 2, steps: 4).logDeterminant(broken, using: &generator)
+        }
     }
 
     @Test("SLQ log-determinant within Hutchinson's error on log A, Float") func float() throws {

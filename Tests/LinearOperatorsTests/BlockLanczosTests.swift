@@ -90,8 +90,16 @@ struct BlockLanczosTests {
             try BlockLanczos<Double>(options: .init(blockSize: 2, maximumBasisSize: 4, tolerance: 1e-14))
                 .eigenpairs(2, .largest, of: matrix, using: &generator)
         } throws: { error in
-            if case .toleranceNotMet = error as? LinearAlgebraError { return true }
+            if case let .toleranceNotMet(_, _, _, reason) = error as? LinearAlgebraError {
+                return reason.contains("raise Options.maximumBasisSize")
+            }
             return false
+        }
+        // NaN in the operator is named as such, not as a failure of the Ritz eigensolver.
+        var broken = try MatrixEnsemble<Double>.symmetric(eigenvalues: (0..<30).map(Double.init), using: &generator)
+        broken[4, 4] = .nan
+        #expect(throws: LinearAlgebraError.nonFiniteInput(operation: "BlockLanczos.eigenpairs", argument: "A·Q")) {
+            try BlockLanczos<Double>().eigenpairs(2, .largest, of: SymmetrizedOperator(broken), using: &generator)
         }
     }
 }
