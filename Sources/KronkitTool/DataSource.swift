@@ -99,7 +99,13 @@ enum DataSource: Equatable, Sendable, CustomStringConvertible {
         case let .idx(images, labels):
             return (try LabeledDataSet(idxImages: images, idxLabels: labels, classCount: classCount), nil)
         case let .csv(path):
-            let contents = try CSVFormat.read(contentsOf: path, as: Scalar.self, labelColumn: labelColumn, header: header)
+            let contents: CSVFormat.Contents<Scalar>
+            do {
+                contents = try CSVFormat.read(contentsOf: path, as: Scalar.self, labelColumn: labelColumn, header: header)
+            } catch let LinearAlgebraError.malformedFile(path, reason) where reason.hasSuffix("must be given") {
+                // Both ends of the lines hold class ids: the detection asks for the column.
+                throw LinearAlgebraError.malformedFile(path: path, reason: reason + " (--label-column first|last|N)")
+            }
             let note = contents.labelColumnNote.map { reason in
                 let column = contents.labelColumn + 1
                 let place = column == contents.features.rows + 1 ? "the last column (\(column))" : "column \(column)"

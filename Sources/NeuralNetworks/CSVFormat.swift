@@ -10,11 +10,12 @@ import Foundation
 public enum CSVFormat {
     /// Which field of a line holds the class label.
     public enum LabelColumn: Sendable, Equatable, CustomStringConvertible {
-        /// Detected: a header column named as in ``labelNames``; else the first column if it
-        /// holds class ids (integers ≥ 0, at least two distinct values, at most
+        /// Detected: a header column named as in ``labelNames``; else whichever of the first and the
+        /// last column holds class ids (integers ≥ 0, at least two distinct values, at most
         /// ``largestDetectedClassCount`` classes and not a sparse spread such as pixels 0…255:
-        /// above ``sparseClassCount`` classes at least half of them present); else the last
-        /// column if it does; else the first, whose values then give the error.
+        /// above ``sparseClassCount`` classes at least half of them present); else the first, whose
+        /// values then give the error. When both ends hold class ids the file is refused: the
+        /// column must be given.
         /// ``Contents/labelColumnNote`` says why when the column chosen is not the first.
         case automatic
         /// The first field.
@@ -98,11 +99,12 @@ public enum CSVFormat {
 
     /// Parses CSV `bytes` (already decompressed). `path` names the source in error messages.
     /// The label column is detected unless given (``LabelColumn/automatic``).
-    /// - Complexity: one pass over the bytes; two or three to detect a label column that is not the first.
+    /// - Complexity: one pass over the bytes given the label column, two or three to detect it.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/malformedFile(path:reason:)`` naming the line and column of a
     ///   field that is not a finite number (or overflows `Scalar`), a label that is not an integer
     ///   class id ≥ 0, a line with another field count than the first, a label column outside the
-    ///   line, a file without data lines, or one that is not text.
+    ///   line, a file without data lines, or one that is not text; with ``LabelColumn/automatic``,
+    ///   a file whose first and last columns both hold class ids.
     @inlinable
     public static func parse<Scalar: LinearAlgebraScalar>(
         _ bytes: [UInt8], as: Scalar.Type = Scalar.self, labelColumn: LabelColumn = .automatic,
@@ -132,7 +134,8 @@ public enum CSVFormat {
     /// ``parseNumbers(_:labelColumn:header:path:)`` with `labelColumn` resolved by the rules of
     /// ``LabelColumn/automatic`` when it is that, and the note saying why a detected column is not
     /// the first.
-    /// - Complexity: one pass over the bytes; two or three when the label is not in the first column.
+    /// - Complexity: two passes over the bytes (the first and the last column), three for a column
+    ///   the header names.
     @usableFromInline
     static func parseNumbers(_ bytes: [UInt8], labelColumn: LabelColumn, header: HeaderLine, path: String)
         throws -> (ParsedNumbers, note: String?) {
@@ -162,10 +165,18 @@ public enum CSVFormat {
            named != 0 {
             return (try parsed(.index(named)), "the header names it '\(names[named])'")
         }
-        if holdsClassIDs(first.labels) { return (first, nil) }
         // The first column holds no class ids: a last column that fails as labels says where.
-        let last = try parsed(.last)
-        return holdsClassIDs(last.labels) ? (last, "the first does not hold class ids") : (first, nil)
+        guard holdsClassIDs(first.labels) else {
+            let last = try parsed(.last)
+            return holdsClassIDs(last.labels) ? (last, "the first does not hold class ids") : (first, nil)
+        }
+        // Both ends may hold class ids (an integer feature such as a count or a noisy pixel at one
+        // of them): taking either would be a guess.
+        guard let last = try? parsed(.last), holdsClassIDs(last.labels) else { return (first, nil) }
+        let classes = { (labels: [Int]) in (labels.max() ?? -1) + 1 }
+        throw LinearAlgebraError.malformedFile(
+            path: path, reason: "has class ids in its first and its last column (\(classes(first.labels)) and "
+                + "\(classes(last.labels)) classes), so its label column must be given")
     }
 
     /// `strtod` on `buffer` from `offset` (the bytes end with a 0 terminator): the value and the

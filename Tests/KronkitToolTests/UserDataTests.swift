@@ -56,6 +56,11 @@ struct UserDataTests {
         #expect(raw.errors.contains("warning: features reach 25") && raw.errors.contains("--normalize"), "\(raw.errors)")
         #expect(run(["train", "--data", "csv:\(plain)", "--label-column", "0", "-o", folder] + small, status: 64)
             .errors.contains("label column '0'"))
+        // Class ids at both ends of the lines: the column is asked for, with the flag that gives it.
+        let ambiguous = folder + "/ambiguous.csv"
+        try "2,0.5,5\n0,0.25,3\n1,0.75,7\n".write(toFile: ambiguous, atomically: true, encoding: .utf8)
+        #expect(run(["train", "--data", "csv:\(ambiguous)", "-o", folder + "/e"] + small, status: 1).errors
+            .contains("first and its last column (3 and 8 classes), so its label column must be given (--label-column"))
         // One label that is no class id, the column left to detection: the error names it.
         var lines = pixelCSV(labelLast: true).split(separator: "\n").map(String.init)
         lines[4] = lines[4].split(separator: ",").dropLast().joined(separator: ",") + ",3.5"

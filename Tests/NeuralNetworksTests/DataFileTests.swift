@@ -71,8 +71,10 @@ struct DataFileTests {
         }
         let contents = try CSVFormat.read(contentsOf: gzip, as: Scalar.self, labelColumn: .last)
         #expect(contents.header == ["a", "b", "c", "label"] && contents.labelColumn == 3)
-        // A forced header drops the first data line; none keeps a numeric first line as data.
-        #expect(try LabeledDataSet<Scalar>(csvFile: plain, header: .present).count == 5)
+        // A forced header drops the first data line; none keeps a numeric first line as data. (Without
+        // the line holding 12.5, both end columns hold class ids, so the label column is given.)
+        #expect(try LabeledDataSet<Scalar>(csvFile: plain, labelColumn: .first, header: .present).count == 5)
+        #expect(throws: LinearAlgebraError.self) { try LabeledDataSet<Scalar>(csvFile: plain, header: .present) }
         #expect(throws: LinearAlgebraError.self) { try LabeledDataSet<Scalar>(csvFile: headed, header: .absent) }
         // Detected: a first line of numbers with one bad field is data with an error, not a header
         // that silently drops an example; a header of mostly names is a header.

@@ -276,6 +276,9 @@ struct FileLoaderTests {
         #expect(named.labels == classes && named.column == 2 && named.note == "the header names it 'Label'")
         let fractions = try read("0.5,1,0\n0.25,2,1\n0.75,3,1\n")
         #expect(fractions.labels == [0, 1, 1] && fractions.column == 2 && fractions.note == "the first holds non-integers")
+        // Both ends hold class ids (an integer feature at one of them): no guess, the column must be given.
+        #expect(throws: LinearAlgebraError.malformedFile(path: "t.csv", reason: "has class ids in its first and its last "
+            + "column (3 and 8 classes), so its label column must be given")) { try read("1,0.5,5\n0,0.25,3\n2,0.75,7\n") }
         // Neither end holds class ids: the first column's values give the error.
         #expect(throws: LinearAlgebraError.malformedFile(path: "t.csv", reason: "line 1, column 1: label 0.5 is not a "
             + "class id (an integer ≥ 0); is the label in another column?")) { try read("0.5,1,0.5\n0.25,2,1.5\n") }
