@@ -116,17 +116,14 @@ struct TrainingData<Scalar: LinearAlgebraScalar>: Sendable {
             }
             return TrainingData(train: train, test: test)
         }
-        let testCount = Int((Double(all.count) * settings.testFraction).rounded())
-        guard testCount >= 1, testCount < all.count else {
-            throw ToolError.incompatibleData(
-                "holding out \(settings.testFraction) of \(all.count) examples leaves \(testCount) test and "
-                    + "\(all.count - testCount) training examples; give --test-data or another --test-fraction")
-        }
-        // A seeded shuffle, so the split does not follow the file's order (often sorted by class).
+        // A fixed seed: every run of the same file holds out the same examples.
         var generator = Xoshiro256StarStar(seed: 0x5EED)
-        let order = try all.miniBatches(size: all.count, using: &generator).order
-        return TrainingData(train: try all.subset(Array(order[testCount...])),
-                            test: try all.subset(Array(order[..<testCount])))
+        do {
+            let (train, test) = try all.split(testFraction: settings.testFraction, using: &generator)
+            return TrainingData(train: train, test: test)
+        } catch let LinearAlgebraError.invalidArgument(_, detail) {
+            throw ToolError.incompatibleData(detail + "; give --test-data or another --test-fraction")
+        }
     }
 
     /// Refuses a class count that cannot be meant (one class, or beyond ``maximumClassCount``)

@@ -67,6 +67,29 @@ public struct LabeledDataSet<Scalar: LinearAlgebraScalar>: Sendable {
         return try LabeledDataSet(features: gathered, labels: indices.map { labels[$0] }, classCount: classCount)
     }
 
+    /// The examples split at random into a training and a test set, the test set holding
+    /// `testFraction` of them (rounded to the nearest count): the order is that of one shuffled
+    /// pass (``miniBatches(size:dropLast:using:)``), whose first examples are held out, so the
+    /// split does not follow the file's order (often sorted by class). Both keep ``classCount``.
+    /// - Complexity: one shuffle and one copy of every example.
+    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` unless
+    ///   `testFraction` is in `(0, 1)` and both sets get at least one example.
+    public func split(testFraction: Double, using generator: inout some RandomNumberGenerator) throws
+        -> (train: LabeledDataSet, test: LabeledDataSet) {
+        let operation = "LabeledDataSet.split"
+        guard testFraction > 0, testFraction < 1 else {
+            throw LinearAlgebraError.invalidArgument(operation: operation, detail: "test fraction \(testFraction) must be in (0, 1)")
+        }
+        let testCount = Int((Double(count) * testFraction).rounded())
+        guard testCount >= 1, testCount < count else {
+            throw LinearAlgebraError.invalidArgument(
+                operation: operation, detail: "holding out \(testFraction) of \(count) examples leaves \(testCount) test and "
+                    + "\(count - testCount) training examples")
+        }
+        let order = try miniBatches(size: count, using: &generator).order
+        return (train: try subset(Array(order[testCount...])), test: try subset(Array(order[..<testCount])))
+    }
+
     /// One pass over the data in mini-batches of `size` examples, in an order shuffled by
     /// `generator` (Fisher–Yates with `generator.next(upperBound:)`, so the order is a
     /// function of the generator state alone). The last batch is smaller unless `dropLast`.

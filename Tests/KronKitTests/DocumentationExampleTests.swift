@@ -56,3 +56,37 @@ import Testing
     #expect(losses.allSatisfy { $0.isFinite && $0 > 0 })
     #expect([ekfac.stepCount, bkfac.stepCount, singd.stepCount] == [1, 1, 1])
 }
+
+// The example of `Sources/CurvatureOptimizers/CurvatureOptimizers.docc/TrainOnYourOwnData.md`, verbatim.
+
+/// Trains a one-hidden-layer MLP with K-FAC on the CSV file at `path` for `epochs` passes,
+/// saves the run to `checkpoint` and returns the test accuracy.
+func trainOnCSV(_ path: String, epochs: Int, checkpoint: String) throws -> Double {
+    var generator = Xoshiro256StarStar(seed: 1)
+    // The label column is detected: a column the header names `label`, else the first or the
+    // last column, whichever holds class ids.
+    let examples = try LabeledDataSet<Float>(csvFile: path)
+    var (train, test) = try examples.split(testFraction: 0.2, using: &generator)
+    // Fitted on the training examples only, and applied to both: 0…255 pixels become 0…1.
+    let normalization = try FeatureNormalization(fitting: train.features, method: .unit)
+    (train, test) = (try normalization.apply(to: train), try normalization.apply(to: test))
+    var model = try ReferenceModels.multilayerPerceptron(
+        sizes: [train.featureCount, 64, train.classCount], as: Float.self, using: &generator)
+    var optimizer = try KFAC<Float>(
+        model: model, options: .init(learningRate: 0.05, factorUpdatePeriod: 5, inverseUpdatePeriod: 20))
+    let loss = SoftmaxCrossEntropy<Float>()
+    for _ in 0..<epochs {
+        for batch in try train.miniBatches(size: 64, using: &generator) {
+            _ = try optimizer.step(&model, input: batch.features, target: batch.oneHotLabels, loss: loss)
+        }
+    }
+    try TrainingCheckpoint(model: model, optimizer: optimizer, userInfo: ["epochs": "\(epochs)"]).write(to: checkpoint)
+    return try SoftmaxCrossEntropy<Float>.accuracy(logits: model.predict(test.features), labels: test.labels)
+}
+
+/// The model and optimizer saved by `trainOnCSV`, for a model of the same sizes as `model`.
+func resume(_ model: inout Sequential<Float>, from checkpoint: String) throws -> KFAC<Float> {
+    let saved = try TrainingCheckpoint<KFAC<Float>>.read(from: checkpoint)
+    try saved.restore(into: &model)
+    return saved.optimizer
+}
