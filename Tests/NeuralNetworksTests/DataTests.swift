@@ -30,6 +30,29 @@ struct DataTests {
         #expect(throws: LinearAlgebraError.self) { try SyntheticGlyphs.generate(count: -1, as: Float.self, using: &d) }
     }
 
+    /// The hold-out split: a seeded shuffle, the rounded fraction held out, every example in
+    /// exactly one set with its label, the class count kept; fractions that empty a set refused.
+    func splits<Scalar: LinearAlgebraScalar>(_: Scalar.Type) throws {
+        let data = try LabeledDataSet<Scalar>(
+            features: Matrix(rows: 1, columns: 23) { _, j in Scalar(j) }, labels: (0..<23).map { $0 % 3 }, classCount: 5)
+        var g1 = Xoshiro256StarStar(seed: 54), g2 = Xoshiro256StarStar(seed: 54)
+        let (train, test) = try data.split(testFraction: 0.3, using: &g1)
+        #expect(test.count == 7 && train.count == 16, "23 · 0.3 = 6.9 rounds to 7")
+        let ids = (train.features.elements + test.features.elements).map { Int($0) }
+        #expect(ids.sorted() == Array(0..<23) && ids != Array(0..<23), "a permutation, not the file's order")
+        #expect(zip(ids, train.labels + test.labels).allSatisfy { $0 % 3 == $1 } && train.classCount == 5 && test.classCount == 5)
+        let again = try data.split(testFraction: 0.3, using: &g2)
+        #expect(again.test.features == test.features, "the same generator state holds out the same examples")
+        for fraction in [0, 1, -0.5, .nan, 0.01, 0.99] {
+            #expect(throws: LinearAlgebraError.self, "\(fraction)") { try data.split(testFraction: fraction, using: &g1) }
+        }
+    }
+
+    @Test func splitsHoldOutASeededFraction() throws {
+        try splits(Float.self)
+        try splits(Double.self)
+    }
+
     @Test func miniBatchesCoverEveryExampleOnceInASeededOrder() throws {
         var generator = Xoshiro256StarStar(seed: 52)
         let data = try LabeledDataSet<Float>(
