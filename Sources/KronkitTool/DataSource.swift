@@ -84,7 +84,7 @@ enum DataSource: Equatable, Sendable, CustomStringConvertible {
     }
 
     /// Reads a file source (not ``builtIn``), with a note saying which column holds a CSV file's
-    /// labels when its detection chose one other than the first.
+    /// labels when its detection chose one other than the first, and the column read (CSV only).
     /// - Parameters:
     ///   - labelColumn, header: how a CSV file is laid out.
     ///   - classCount: the number of classes; nil takes the largest label + 1.
@@ -92,12 +92,12 @@ enum DataSource: Equatable, Sendable, CustomStringConvertible {
     ///   ``ToolError/invalidDataSource(_:)`` for ``builtIn``.
     func loadFile<Scalar: LinearAlgebraScalar>(_: Scalar.Type, labelColumn: CSVFormat.LabelColumn,
                                                header: CSVFormat.HeaderLine, classCount: Int?) throws
-        -> (LabeledDataSet<Scalar>, note: String?) {
+        -> (LabeledDataSet<Scalar>, note: String?, labelColumn: CSVFormat.LabelColumn?) {
         switch self {
         case .builtIn:
             throw ToolError.invalidDataSource("builtin names the generated glyphs, not a file to read")
         case let .idx(images, labels):
-            return (try LabeledDataSet(idxImages: images, idxLabels: labels, classCount: classCount), nil)
+            return (try LabeledDataSet(idxImages: images, idxLabels: labels, classCount: classCount), nil, nil)
         case let .csv(path):
             let contents: CSVFormat.Contents<Scalar>
             do {
@@ -111,12 +111,12 @@ enum DataSource: Equatable, Sendable, CustomStringConvertible {
                 let place = column == contents.features.rows + 1 ? "the last column (\(column))" : "column \(column)"
                 return "labels from \(place) of \(path): \(reason); --label-column to choose"
             }
-            return (try LabeledDataSet(contents, path: path, classCount: classCount), note)
+            return (try LabeledDataSet(contents, path: path, classCount: classCount), note, .index(contents.labelColumn))
         case let .numPy(features, labels):
-            return (try LabeledDataSet(numPyFeatures: features, numPyLabels: labels, classCount: classCount), nil)
+            return (try LabeledDataSet(numPyFeatures: features, numPyLabels: labels, classCount: classCount), nil, nil)
         case let .numPyArchive(path, features, labels):
             return (try LabeledDataSet(numPyArchive: path, featuresKey: features, labelsKey: labels,
-                                       classCount: classCount), nil)
+                                       classCount: classCount), nil, nil)
         }
     }
 

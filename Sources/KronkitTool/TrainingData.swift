@@ -83,10 +83,15 @@ struct TrainingData<Scalar: LinearAlgebraScalar>: Sendable {
             return TrainingData(train: train, test: test)
         }
         var notes: [String] = []
+        // A test file is read with the training file's label column, detected or given: detected on
+        // its own, a test file of one class would take another column.
+        var trainingLabelColumn: CSVFormat.LabelColumn?
         func read(_ source: DataSource) throws -> LabeledDataSet<Scalar> {
-            let (examples, note) = try source.loadFile(Scalar.self, labelColumn: settings.labelColumn ?? .automatic,
-                                                       header: settings.header, classCount: settings.classCount)
+            let (examples, note, column) = try source.loadFile(
+                Scalar.self, labelColumn: settings.labelColumn ?? trainingLabelColumn ?? .automatic,
+                header: settings.header, classCount: settings.classCount)
             if let note { notes.append(note) }
+            if trainingLabelColumn == nil { trainingLabelColumn = column }
             return examples
         }
         var data = try split(try read(source), test: testSource, settings: settings, read: read)

@@ -10,7 +10,7 @@ import Foundation
 public enum CSVFormat {
     /// Which field of a line holds the class label.
     public enum LabelColumn: Sendable, Equatable, CustomStringConvertible {
-        /// Detected: a header column named as in ``labelNames``; else whichever of the first and the
+        /// Detected: a column the header names as in ``labelNames``, whatever it holds; else whichever of the first and the
         /// last column holds class ids (integers ≥ 0, at least two distinct values, at most
         /// ``largestDetectedClassCount`` classes and not a sparse spread such as pixels 0…255:
         /// above ``sparseClassCount`` classes at least half of them present); else the first, whose
@@ -151,6 +151,11 @@ public enum CSVFormat {
             return distinct >= 2 && classes <= largestDetectedClassCount
                 && (classes <= sparseClassCount || 2 * distinct >= classes)
         }
+        // A column the header names is the label, whatever it holds (its values are checked as labels).
+        if let fields = firstLineFields(bytes), isHeader(fields, header),
+           let named = fields.firstIndex(where: { labelNames.contains($0.lowercased()) }) {
+            return (try parsed(.index(named)), named == 0 ? nil : "the header names it '\(fields[named])'")
+        }
         let first: ParsedNumbers
         do {
             first = try parsed(.first)
@@ -160,10 +165,6 @@ public enum CSVFormat {
                 throw LinearAlgebraError.malformedFile(path: path, reason: reason)
             }
             return (last, "the first holds non-integers")
-        }
-        if let names = first.header, let named = names.firstIndex(where: { labelNames.contains($0.lowercased()) }),
-           named != 0 {
-            return (try parsed(.index(named)), "the header names it '\(names[named])'")
         }
         // The first column holds no class ids: a last column that fails as labels says where.
         guard holdsClassIDs(first.labels) else {
@@ -177,6 +178,36 @@ public enum CSVFormat {
         throw LinearAlgebraError.malformedFile(
             path: path, reason: "has class ids in its first and its last column (\(classes(first.labels)) and "
                 + "\(classes(last.labels)) classes), so its label column must be given")
+    }
+
+    /// The comma-separated fields of a line, trimmed of spaces.
+    static func fields(of line: UnsafeBufferPointer<UInt8>) -> [String] {
+        String(decoding: line, as: UTF8.self).split(separator: ",", omittingEmptySubsequences: false)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
+    /// Whether a first line of `fields` is a header under `header`: always for `present`, never for
+    /// `absent`, and for `automatic` when most fields are not numbers ("nan" and "inf" count as
+    /// numbers, so that a data line holding them is reported as such).
+    static func isHeader(_ fields: [String], _ header: HeaderLine) -> Bool {
+        header == .present || (header == .automatic && 2 * fields.count(where: { Double($0) != nil }) < fields.count)
+    }
+
+    /// The fields of the first line that is not blank (trailing `\r`, spaces and tabs ignored), nil
+    /// when there is none.
+    static func firstLineFields(_ bytes: [UInt8]) -> [String]? {
+        bytes.withUnsafeBufferPointer { buffer in
+            var start = 0
+            while start < buffer.count {
+                var end = start
+                while end < buffer.count, buffer[end] != 0x0A { end += 1 }
+                var contentEnd = end
+                while contentEnd > start, [0x0D, 0x20, 0x09].contains(buffer[contentEnd - 1]) { contentEnd -= 1 }
+                if contentEnd > start { return fields(of: UnsafeBufferPointer(rebasing: buffer[start..<contentEnd])) }
+                start = end + 1
+            }
+            return nil
+        }
     }
 
     /// `strtod` on `buffer` from `offset` (the bytes end with a 0 terminator): the value and the
@@ -227,12 +258,8 @@ public enum CSVFormat {
                 if contentEnd == position { continue }  // blank line
                 if isFirstLine {
                     isFirstLine = false
-                    let fields = String(decoding: UnsafeBufferPointer(rebasing: buffer[position..<contentEnd]), as: UTF8.self)
-                        .split(separator: ",", omittingEmptySubsequences: false)
-                        .map { $0.trimmingCharacters(in: .whitespaces) }
-                    // "nan" and "inf" count as numbers here: a data line with them is reported as such.
-                    let numbers = fields.count(where: { Double($0) != nil })
-                    if header == .present || (header == .automatic && 2 * numbers < fields.count) {
+                    let fields = Self.fields(of: UnsafeBufferPointer(rebasing: buffer[position..<contentEnd]))
+                    if Self.isHeader(fields, header) {
                         headerFields = fields
                         continue
                     }

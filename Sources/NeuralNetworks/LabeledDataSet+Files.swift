@@ -30,7 +30,9 @@ extension LabeledDataSet {
     ///   - path: the file.
     ///   - labelColumn: the field holding the integer class label; by default detected
     ///     (``CSVFormat/LabelColumn/automatic``: a column the header names `label`, else the first
-    ///     or the last column, whichever holds class ids).
+    ///     or the last column, whichever holds class ids). Each file is detected on its own: read
+    ///     a test file with the training file's column (``CSVFormat/Contents/labelColumn`` as
+    ///     `.index`), since a test file of few classes may not look like it holds class ids.
     ///   - header: whether the first line names the columns (by default detected: a first line
     ///     most of whose fields are not numbers is a header).
     ///   - classCount: the number of classes; nil takes `max(label) + 1`.

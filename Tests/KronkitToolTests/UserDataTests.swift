@@ -56,6 +56,14 @@ struct UserDataTests {
         #expect(raw.errors.contains("warning: features reach 25") && raw.errors.contains("--normalize"), "\(raw.errors)")
         #expect(run(["train", "--data", "csv:\(plain)", "--label-column", "0", "-o", folder] + small, status: 64)
             .errors.contains("label column '0'"))
+        // A test file of one class, label last: detected alone its first column (pixels under 40)
+        // would pass for labels; it is read with the training file's column.
+        let oneClass = folder + "/one-class.csv"
+        try pixelCSV(labelLast: true).split(separator: "\n").filter { $0.hasSuffix(",1") }.joined(separator: "\n")
+            .write(toFile: oneClass, atomically: true, encoding: .utf8)
+        let separate = run(["train", "--data", "csv:\(plain)", "--test-data", "csv:\(oneClass)", "-o", folder + "/t"] + small,
+                           status: 0)
+        #expect(separate.output.contains("sizes 16 → 8 → 3 ("), "\(separate.output)")
         // Class ids at both ends of the lines: the column is asked for, with the flag that gives it.
         let ambiguous = folder + "/ambiguous.csv"
         try "2,0.5,5\n0,0.25,3\n1,0.75,7\n".write(toFile: ambiguous, atomically: true, encoding: .utf8)

@@ -274,6 +274,12 @@ struct FileLoaderTests {
         #expect(last.labels == classes && last.column == 4 && last.note == "the first does not hold class ids")
         let named = try read(Self.pixelLines(labelAt: 2, header: ["p0", "p1", "Label", "p2", "p3"]))
         #expect(named.labels == classes && named.column == 2 && named.note == "the header names it 'Label'")
+        // A column the header names wins whatever the others hold, the first included.
+        let namedAfterFractions = try read("x,label,y\n0.5,0,3.5\n0.25,1,2.5\n")
+        #expect(namedAfterFractions.labels == [0, 1] && namedAfterFractions.column == 1
+            && namedAfterFractions.note == "the header names it 'label'")
+        let namedFirst = try read("label,a,b\n0,5,1\n0,6,2\n")
+        #expect(namedFirst.labels == [0, 0] && namedFirst.column == 0 && namedFirst.note == nil)
         let fractions = try read("0.5,1,0\n0.25,2,1\n0.75,3,1\n")
         #expect(fractions.labels == [0, 1, 1] && fractions.column == 2 && fractions.note == "the first holds non-integers")
         // Both ends hold class ids (an integer feature at one of them): no guess, the column must be given.
