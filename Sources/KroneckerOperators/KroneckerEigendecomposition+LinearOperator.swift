@@ -28,9 +28,19 @@ extension KroneckerEigendecomposition: SymmetricOperator, SolvableOperator, LogD
     /// - Complexity: as ``dampedInverse(applyingTo:damping:)``.
     /// - Throws: as ``dampedInverse(applyingTo:damping:)``: a zero eigenvalue, or a partial
     ///   decomposition (whose complement has eigenvalue 0), throws
-    ///   ``/DenseLinearAlgebra/LinearAlgebraError/singularEigenvalue(operation:index:value:)``.
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/singularEigenvalue(operation:index:value:)``; a numerically
+    ///   singular product (`min|e| < eps·max|e|` over its eigenvalues `e`, the products of the factors')
+    ///   throws ``/DenseLinearAlgebra/LinearAlgebraError/numericallySingular(operation:reciprocalCondition:)``, as an LU
+    ///   solve would.
     @inlinable
-    public func solve(_ b: Matrix<Scalar>) throws -> Matrix<Scalar> { try dampedInverse(applyingTo: b, damping: 0) }
+    public func solve(_ b: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        if factors.allSatisfy(\.isComplete) {
+            // |e| = Π|eᵢ|, so the ratio of the extremes is the product of the factors' ratios.
+            let ratio = factors.reduce(Scalar(1)) { $0 * reciprocalCondition(ofEigenvalues: $1.eigenvalues) }
+            try requireNumericallyNonsingular(reciprocalCondition: ratio, operation: "KroneckerEigendecomposition.solve")
+        }
+        return try dampedInverse(applyingTo: b, damping: 0)
+    }
 
     /// `log|det(A₁ ⊗ … ⊗ A_d)| = Σᵢ (N/nᵢ)·log|det Aᵢ|` from the factors' eigenvalues.
     /// - Complexity: `O(Σ nᵢ)`.

@@ -59,7 +59,9 @@ public struct KroneckerSumEigendecomposition<Scalar: LinearAlgebraScalar>: Senda
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `C` has `N`
     ///   rows, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)`` for NaN/∞ in `C` or `σ`,
     ///   ``/DenseLinearAlgebra/LinearAlgebraError/singularEigenvalue(operation:index:value:)`` when some `1/(e_r + σ)` is not finite
-    ///   (`e_r + σ` zero or subnormal; 1-based `r`).
+    ///   (`e_r + σ` zero or subnormal; 1-based `r`); with `σ = 0`,
+    ///   ``/DenseLinearAlgebra/LinearAlgebraError/numericallySingular(operation:reciprocalCondition:)`` when
+    ///   `min|e| < eps·max|e|`, as an LU solve.
     @inlinable
     public func solve(_ c: Matrix<Scalar>, shift sigma: Scalar = 0) throws -> Matrix<Scalar> {
         var result = Matrix<Scalar>()
@@ -77,7 +79,13 @@ public struct KroneckerSumEigendecomposition<Scalar: LinearAlgebraScalar>: Senda
                       workspace: inout KroneckerWorkspace<Scalar>) throws {
         let operation = "KroneckerSumEigendecomposition.solve"
         try requireSolveOperands(c, name: "C", rows: order, shift: sigma, shiftName: "shift σ", operation: operation)
-        let coefficients = try reciprocalsOfShifted(eigenvalues(), shift: sigma, operation: operation)
+        let values = try eigenvalues()
+        let coefficients = try reciprocalsOfShifted(values, shift: sigma, operation: operation)
+        // Unshifted, it is a plain solve, held to an LU solve's rule.
+        if sigma == 0 {
+            try requireNumericallyNonsingular(reciprocalCondition: reciprocalCondition(ofEigenvalues: values),
+                                              operation: operation)
+        }
         try applyInKroneckerEigenbasis([first.eigenvectors, second.eigenvectors], coefficients: coefficients,
                                    complement: 0, to: c, into: &result, workspace: &workspace)
     }

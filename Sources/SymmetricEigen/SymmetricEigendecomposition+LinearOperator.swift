@@ -42,32 +42,16 @@ extension SymmetricEigendecomposition: SymmetricOperator, SolvableOperator, LogD
     ///   for a partial decomposition, ``/DenseLinearAlgebra/LinearAlgebraError/singularEigenvalue(operation:index:value:)``
     ///   for an eigenvalue whose reciprocal is not finite,
     ///   ``/DenseLinearAlgebra/LinearAlgebraError/numericallySingular(operation:reciprocalCondition:)`` as an LU solve
-    ///   (``requireNumericallyNonsingular(_:)``),
+    ///   does, when `min|dᵢ| < eps·max|dᵢ|`,
     ///   ``/DenseLinearAlgebra/LinearAlgebraError/dimensionMismatch(operation:expected:actual:)`` unless `B` has `n` rows.
     @inlinable
     public func solve(_ b: Matrix<Scalar>) throws -> Matrix<Scalar> {
         let operation = "SymmetricEigendecomposition.solve"
         try requireComplete(operation)
         let reciprocals = try reciprocalsOfShifted(eigenvalues, shift: 0, operation: operation)
-        try requireNumericallyNonsingular(operation)
+        try requireNumericallyNonsingular(reciprocalCondition: reciprocalCondition(ofEigenvalues: eigenvalues),
+                                          operation: operation)
         return try spectralApply(reciprocals, to: b, operation)
-    }
-
-    /// Throws unless `min|dᵢ| ≥ eps·max|dᵢ|`: the rule of an LU solve (``/DenseLinearAlgebra/LUFactorization``),
-    /// whose estimated reciprocal condition number is here exact, `min|dᵢ|/max|dᵢ|`. Below it the
-    /// solution has no correct digit: `1/dᵢ` amplifies the rounding of the decomposition, about
-    /// `n·eps·max|dᵢ|`, beyond the exact solution's size.
-    /// - Complexity: `O(n)`.
-    /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/numericallySingular(operation:reciprocalCondition:)``.
-    @inlinable
-    func requireNumericallyNonsingular(_ operation: String) throws {
-        let magnitudes = eigenvalues.map { abs($0) }
-        guard let largest = magnitudes.max(), let smallest = magnitudes.min(), largest > 0 else { return }
-        let reciprocalCondition = smallest / largest
-        guard reciprocalCondition >= Scalar.ulpOfOne else {
-            throw LinearAlgebraError.numericallySingular(operation: operation,
-                                                         reciprocalCondition: Double(reciprocalCondition))
-        }
     }
 
     /// `Σ log|dᵢ|` and `Π sign(dᵢ)`. Of a numerically singular matrix (some `|dᵢ| < eps·max|dⱼ|`)

@@ -50,7 +50,8 @@ extension SymmetricEigendecomposition {
         let operation = "SymmetricEigendecomposition.inverse"
         try requireComplete(operation)
         let reciprocals = try reciprocalsOfShifted(eigenvalues, shift: 0, operation: operation)
-        try requireNumericallyNonsingular(operation)
+        try requireNumericallyNonsingular(reciprocalCondition: reciprocalCondition(ofEigenvalues: eigenvalues),
+                                          operation: operation)
         return try spectralProduct(reciprocals)
     }
 

@@ -40,3 +40,32 @@ package func complementCoefficient<Scalar: LinearAlgebraScalar>(
     }
     return reciprocal
 }
+
+/// `min|vᵣ|/max|vᵣ|`: of a symmetric matrix's eigenvalues, its exact reciprocal 2-norm condition
+/// number (1 for no values, 0 when all are zero).
+/// - Complexity: `O(count)`.
+@inlinable
+package func reciprocalCondition<Scalar: LinearAlgebraScalar>(ofEigenvalues values: [Scalar]) -> Scalar {
+    guard let first = values.first else { return 1 }
+    var (smallest, largest) = (abs(first), abs(first))
+    for value in values.dropFirst() {
+        smallest = Swift.min(smallest, abs(value))
+        largest = Swift.max(largest, abs(value))
+    }
+    return largest > 0 ? smallest / largest : 0
+}
+
+/// The rule of an LU solve for the undamped solves in an eigenbasis: throws
+/// ``/DenseLinearAlgebra/LinearAlgebraError/numericallySingular(operation:reciprocalCondition:)`` when
+/// `reciprocalCondition` is positive and below `eps`, where `1/dᵢ` amplifies the decomposition's
+/// rounding (about `n·eps·max|dⱼ|`) beyond the solution's size. Zero is left to
+/// ``reciprocalsOfShifted(_:shift:minus:operation:)``, whose error names the eigenvalue.
+/// - Complexity: `O(1)`.
+@inlinable
+package func requireNumericallyNonsingular<Scalar: LinearAlgebraScalar>(
+    reciprocalCondition: Scalar, operation: String
+) throws {
+    guard reciprocalCondition == 0 || reciprocalCondition >= Scalar.ulpOfOne else {
+        throw LinearAlgebraError.numericallySingular(operation: operation, reciprocalCondition: Double(reciprocalCondition))
+    }
+}
