@@ -34,7 +34,7 @@ public struct ConjugateGradients<Scalar: LinearAlgebraScalar>: KrylovSolver {
     ///   ``/DenseLinearAlgebra/LinearAlgebraError/invalidArgument(operation:detail:)`` when `rᵀMr ≤ 0` (`M` not
     ///   positive definite), ``/DenseLinearAlgebra/LinearAlgebraError/toleranceNotMet(operation:requested:achieved:reason:)``
     ///   when `limit` is reached first, ``/DenseLinearAlgebra/LinearAlgebraError/nonFiniteInput(operation:argument:)``
-    ///   when `pᵀAp` is NaN or ∞ (NaN in `A`); and as the operators' products.
+    ///   when `pᵀAp` or `rᵀMr` is NaN or ∞ (NaN or ∞ in `A` or `M`); and as the operators' products.
     @inlinable
     public func solveColumn(
         _ a: some LinearOperator<Scalar>, _ b: [Scalar], _ m: some LinearOperator<Scalar>, limit: Int
@@ -48,17 +48,16 @@ public struct ConjugateGradients<Scalar: LinearAlgebraScalar>: KrylovSolver {
         var r = b
         var z = try m.apply(to: Matrix(column: r)).elements
         var rz = try r.dot(z)
+        guard rz.isFinite else { throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: "M·r") }
         guard rz > 0 else { throw preconditionerError(operation, rz) }
         var p = z
         var residualNorm = bNorm
         for iteration in 1...limit {
             let ap = try a.apply(to: Matrix(column: p)).elements
             let curvature = try p.dot(ap)
-            guard curvature > 0 else {
-                // A NaN in A (or M) reaches pᵀAp first: that is no question of definiteness.
-                guard curvature.isFinite else { throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: "A·p") }
-                throw LinearAlgebraError.notPositiveDefinite(operation: operation, minor: iteration)
-            }
+            // NaN or ∞ in A reaches pᵀAp first: that is no question of definiteness.
+            guard curvature.isFinite else { throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: "A·p") }
+            guard curvature > 0 else { throw LinearAlgebraError.notPositiveDefinite(operation: operation, minor: iteration) }
             let alpha = rz / curvature
             try x.add(p, scaledBy: alpha)
             try r.add(ap, scaledBy: -alpha)
@@ -66,6 +65,7 @@ public struct ConjugateGradients<Scalar: LinearAlgebraScalar>: KrylovSolver {
             if residualNorm <= target { return (x, iteration, residualNorm / bNorm) }
             z = try m.apply(to: Matrix(column: r)).elements
             let next = try r.dot(z)
+            guard next.isFinite else { throw LinearAlgebraError.nonFiniteInput(operation: operation, argument: "M·r") }
             guard next > 0 else { throw preconditionerError(operation, next) }
             let beta = next / rz
             rz = next

@@ -95,8 +95,14 @@ struct AlgorithmTests {
                 "\(String(describing: reason))")
         // NaN in A: named as such, not as a failure of definiteness.
         let b = try Matrix<Scalar>(column: [1, 2])
-        #expect(throws: LinearAlgebraError.nonFiniteInput(operation: "ConjugateGradients.solve", argument: "A·p")) {
-            try ConjugateGradients<Scalar>().solve(try Matrix<Scalar>(rowsOf: [[2, .nan], [.nan, 2]]), b)
+        for entry in [Scalar.nan, .infinity] {
+            #expect(throws: LinearAlgebraError.nonFiniteInput(operation: "ConjugateGradients.solve", argument: "A·p")) {
+                try ConjugateGradients<Scalar>().solve(try Matrix<Scalar>(rowsOf: [[entry, 0], [0, 2]]), b)
+            }
+            #expect(throws: LinearAlgebraError.nonFiniteInput(operation: "ConjugateGradients.solve", argument: "M·r")) {
+                try ConjugateGradients<Scalar>().solve(try Matrix<Scalar>(diagonal: [2, 2]), b,
+                                                       preconditioner: try Matrix<Scalar>(rowsOf: [[entry, 0], [0, 1]]))
+            }
         }
         // Symmetric, stopped early by the limit: no word on symmetry.
         let symmetric = try limitReason(try Matrix<Scalar>(diagonal: [1, 2, 3, 4]), maximumIterations: 1)
