@@ -108,7 +108,7 @@ microbench: deps
 ## server (e.g. `python3 -m http.server -d .build/docs`), or host the folder as it is.
 ## Fails on every docc warning: a symbol or article link that does not resolve or is ambiguous, in
 ## a catalog or in a doc comment, a malformed catalog, or a doc comment that documents some of a
-## function's parameters but not all. A warning is found anywhere in a line, since the plugin's build
+## function's parameters but not all; and on a compiler warning of the plugin's build. A warning is found anywhere in a line, since the plugin's build
 ## output can interleave with docc's lines and cut one in the middle.
 DOC_TARGETS := DenseLinearAlgebra LinearOperators SymmetricEigen KroneckerOperators RandomizedRange OnlineEigenUpdates \
   HierarchicalMatrices StructuredFactors KronKit NeuralNetworks CurvatureOptimizers Distributed MPIDistributed
@@ -121,7 +121,7 @@ docs: deps
 	@status=$$(cat .build/docs.status); [ "$$status" = 0 ] || { echo "== docs: docc failed (log: .build/docs.log)"; exit 1; }
 	@problems=$$(grep -cE "(warning|error): " .build/docs.log); \
 	if [ "$$problems" != 0 ]; then \
-	  echo "== docs: $$problems broken links or other docc warnings (log: .build/docs.log):"; \
+	  echo "== docs: $$problems warnings of docc or of the build (log: .build/docs.log):"; \
 	  grep -E -A2 "(warning|error): " .build/docs.log | grep -E "(warning|error): |-->" | head -60; \
 	  exit 1; \
 	fi; \

@@ -20,10 +20,10 @@ import NeuralNetworks
 /// a non-SPD factor, NaN in a step — throws ``LowPrecisionTrainingError`` naming the step.
 ///
 /// **Adam and AdamW in float16 diverge**: the second moment after the first step,
-/// `v = (1 − β₂)·g² = 10⁻³·g²`, falls below float16's smallest value (6·10⁻⁸) for gradient entries
-/// under about 8·10⁻³, is stored as 0, and the update `m̂/(√v̂ + ε)` is then of order `m̂/ε`. Every measured seed failed within 4 steps
-/// (`Notes/RESULTS.md`, issue 17); bfloat16, whose exponent range is Float's, trains them. The
-/// K-FAC family and SINGD train in both formats. Wrapping Adam in float16 is not refused, since the
+/// `v = (1 − β₂)·g² = 10⁻³·g²`, rounds to 0 in float16 below half its smallest value (3·10⁻⁸), so
+/// for gradient entries under about 5·10⁻³, and the update `m̂/(√v̂ + ε)` is then of order `m̂/ε`.
+/// AdamW failed within 4 steps on every measured seed (`Notes/RESULTS.md`, issue 17); bfloat16,
+/// whose exponent range is Float's, trains both. The K-FAC family and SINGD train in both formats. Wrapping Adam in float16 is not refused, since the
 /// failure is this format's, and is reported as such when it happens.
 ///
 /// - Complexity: the wrapped step, plus one rounding pass over the batch, one copy and one

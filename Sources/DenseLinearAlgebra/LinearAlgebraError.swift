@@ -44,8 +44,8 @@ public enum LinearAlgebraError: Error, Equatable, Sendable, CustomStringConverti
     /// ``LinearAlgebraError/withContext(_:_:)``; ``rootCause`` strips every context.
     indirect case inContext(String, underlying: LinearAlgebraError)
 
-    /// What the ``sizeExceedsLimit(operation:argument:elements:bytes:limit:)`` message suggests; a tool
-    /// whose users cannot call ``SizePolicy`` puts its own remedy in its place.
+    /// What the ``sizeExceedsLimit(operation:argument:elements:bytes:limit:)`` message suggests, in
+    /// parentheses at its end; a tool whose users cannot call ``SizePolicy`` puts its own in its place.
     public static let sizeLimitRemedy = "raise SizePolicy.maximumBytes to allow it"
 
     public var description: String {

@@ -93,9 +93,11 @@ public struct Kronkit: ParsableCommand {
         if case let OptimizerError.optionOutOfRange(option, value, validRange) = error {
             return "\(option.flag) must be \(validRange), got \(value)"
         }
-        return message(for: error).replacingOccurrences(
+        let text = message(for: error)
+        guard case .sizeExceedsLimit? = (error as? LinearAlgebraError)?.rootCause else { return text }
+        return text.replacingOccurrences(
             of: LinearAlgebraError.sizeLimitRemedy,
-            with: "kronkit's limit for one matrix; a smaller --hidden, --width, --batch-size or --rank fits")
+            with: "kronkit's limit for one matrix; a smaller model (--hidden, --width), batch, --rank or data set may fit")
     }
 
     /// An error message as one line: the parser's bulleted list of valid values becomes a comma-separated one.

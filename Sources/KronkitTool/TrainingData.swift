@@ -25,9 +25,9 @@ struct TrainingData<Scalar: LinearAlgebraScalar>: Sendable {
         var usesLabels = true
     }
 
-    /// The most classes a run accepts, as the label column's detection: a larger count is almost
-    /// always a wrong label column, and its one-hot targets and output layer would not fit in memory.
-    static var maximumClassCount: Int { CSVFormat.largestDetectedClassCount }
+    /// The most classes a run accepts, from any file: a larger count is almost always a wrong label
+    /// column, and its one-hot targets and output layer would not fit in memory.
+    static var maximumClassCount: Int { 10_000 }
 
     /// Above this many classes (taken from the labels), fewer than half of them present is refused,
     /// as by the label column's detection: such labels are almost always a feature column (pixels

@@ -103,7 +103,7 @@ public enum CSVFormat {
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/malformedFile(path:reason:)`` naming the line and column of a
     ///   field that is not a finite number (or overflows `Scalar`), a label that is not an integer
     ///   class id ≥ 0, a line with another field count than the first, a label column outside the
-    ///   line, a file without data lines, or one that is not text; with ``LabelColumn/automatic``,
+    ///   line, a file without data lines, or one that is not text (a NUL byte in its first 4 KiB); with ``LabelColumn/automatic``,
     ///   a file whose first and last columns both hold class ids.
     @inlinable
     public static func parse<Scalar: LinearAlgebraScalar>(

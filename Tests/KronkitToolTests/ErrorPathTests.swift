@@ -121,7 +121,7 @@ struct ErrorPathTests {
         // narrow first layer keeps the weights at 1.3 million).
         let message = failure(["train", "--optimizer", "kfac", "-o", temporaryFolder()] + tinyData
                                   + ["--hidden", "8,70000"], status: 1)
-        #expect(message.contains("over the allocation limit") && message.contains("a smaller --hidden"), "\(message)")
+        #expect(message.contains("over the allocation limit") && message.contains("a smaller model (--hidden"), "\(message)")
         #expect(!message.contains("SizePolicy"), "\(message)")
     }
 
