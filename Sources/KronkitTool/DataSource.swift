@@ -106,7 +106,7 @@ enum DataSource: Equatable, Sendable, CustomStringConvertible {
                 // Both ends of the lines hold class ids: the detection asks for the column.
                 throw LinearAlgebraError.malformedFile(path: path, reason: reason + " (--label-column first|last|N)")
             }
-            let note = contents.labelColumnNote.map { reason in
+            let note = contents.labelColumnReason.map { reason in
                 let column = contents.labelColumn + 1
                 let place = column == contents.features.rows + 1 ? "the last column (\(column))" : "column \(column)"
                 return "labels from \(place) of \(path): \(reason); --label-column to choose"

@@ -16,7 +16,7 @@ public enum CSVFormat {
         /// above ``sparseClassCount`` classes at least half of them present); else the first, whose
         /// values then give the error. When both ends hold class ids the file is refused: the
         /// column must be given.
-        /// ``Contents/labelColumnNote`` says why when the column chosen is not the first.
+        /// ``Contents/labelColumnReason`` says why when the column chosen is not the first.
         case automatic
         /// The first field.
         case first
@@ -43,6 +43,26 @@ public enum CSVFormat {
             case .first: return 0
             case .last: return fieldCount - 1
             case let .index(k): return k
+            }
+        }
+    }
+
+    /// Why ``LabelColumn/automatic`` chose a column other than the first; its description reads as a
+    /// clause ("the header names it 'label'").
+    public enum LabelColumnReason: Sendable, Equatable, CustomStringConvertible {
+        /// The header names it (the name as written).
+        case namedInHeader(String)
+        /// The first column holds a value that is not an integer ≥ 0; the last holds class ids.
+        case firstHoldsNonIntegers
+        /// The first column's integers do not look like class ids (one value, or a sparse spread);
+        /// the last's do.
+        case firstHoldsNoClassIDs
+
+        public var description: String {
+            switch self {
+            case let .namedInHeader(name): return "the header names it '\(name)'"
+            case .firstHoldsNonIntegers: return "the first holds non-integers"
+            case .firstHoldsNoClassIDs: return "the first does not hold class ids"
             }
         }
     }
@@ -80,15 +100,15 @@ public enum CSVFormat {
         public var header: [String]?
         /// The 0-based column the labels were read from.
         public var labelColumn: Int
-        /// Why ``LabelColumn/automatic`` chose ``labelColumn`` when it is not the first column
-        /// (`"the header names it 'label'"`, `"the first holds non-integers"`, `"the first does not
-        /// hold class ids"`); nil otherwise.
-        public var labelColumnNote: String?
+        /// Why ``LabelColumn/automatic`` chose ``labelColumn`` when it is not the first column; nil
+        /// otherwise.
+        public var labelColumnReason: LabelColumnReason?
 
         @usableFromInline
-        init(features: Matrix<Scalar>, labels: [Int], header: [String]?, labelColumn: Int, labelColumnNote: String?) {
+        init(features: Matrix<Scalar>, labels: [Int], header: [String]?, labelColumn: Int,
+             labelColumnReason: LabelColumnReason?) {
             (self.features, self.labels, self.header) = (features, labels, header)
-            (self.labelColumn, self.labelColumnNote) = (labelColumn, labelColumnNote)
+            (self.labelColumn, self.labelColumnReason) = (labelColumn, labelColumnReason)
         }
     }
 
@@ -110,7 +130,7 @@ public enum CSVFormat {
         _ bytes: [UInt8], as: Scalar.Type = Scalar.self, labelColumn: LabelColumn = .automatic,
         header: HeaderLine = .automatic, path: String
     ) throws -> Contents<Scalar> {
-        let (parsed, note) = try parseNumbers(bytes, labelColumn: labelColumn, header: header, path: path)
+        let (parsed, reason) = try parseNumbers(bytes, labelColumn: labelColumn, header: header, path: path)
         let (columns, values, labels, header, label) = parsed
         // One conversion pass (inlinable, so specialised for the caller's Scalar); a value finite
         // in Double but not in Scalar is named by its position.
@@ -128,17 +148,16 @@ public enum CSVFormat {
                 path: path, reason: "data line \(example + 1), column \(column): \(values[k]) overflows \(Scalar.self)")
         }
         let features = try Matrix<Scalar>(rows: columns - 1, columns: labels.count, columnMajor: converted)
-        return Contents(features: features, labels: labels, header: header, labelColumn: label, labelColumnNote: note)
+        return Contents(features: features, labels: labels, header: header, labelColumn: label, labelColumnReason: reason)
     }
 
     /// ``parseNumbers(_:labelColumn:header:path:)`` with `labelColumn` resolved by the rules of
-    /// ``LabelColumn/automatic`` when it is that, and the note saying why a detected column is not
-    /// the first.
+    /// ``LabelColumn/automatic`` when it is that, and the reason a detected column is not the first.
     /// - Complexity: two passes over the bytes (the first and the last column), three for a column
     ///   the header names.
     @usableFromInline
     static func parseNumbers(_ bytes: [UInt8], labelColumn: LabelColumn, header: HeaderLine, path: String)
-        throws -> (ParsedNumbers, note: String?) {
+        throws -> (ParsedNumbers, reason: LabelColumnReason?) {
         guard labelColumn == .automatic else {
             return (try parseNumbers(bytes, resolvedLabelColumn: labelColumn, header: header, path: path), nil)
         }
@@ -154,7 +173,7 @@ public enum CSVFormat {
         // A column the header names is the label, whatever it holds (its values are checked as labels).
         if let fields = firstLineFields(bytes), isHeader(fields, header),
            let named = fields.firstIndex(where: { labelNames.contains($0.lowercased()) }) {
-            return (try parsed(.index(named)), named == 0 ? nil : "the header names it '\(fields[named])'")
+            return (try parsed(.index(named)), named == 0 ? nil : .namedInHeader(fields[named]))
         }
         let first: ParsedNumbers
         do {
@@ -164,12 +183,12 @@ public enum CSVFormat {
                 // Neither end holds class ids: the first column's error says where.
                 throw LinearAlgebraError.malformedFile(path: path, reason: reason)
             }
-            return (last, "the first holds non-integers")
+            return (last, .firstHoldsNonIntegers)
         }
         // The first column holds no class ids: a last column that fails as labels says where.
         guard holdsClassIDs(first.labels) else {
             let last = try parsed(.last)
-            return holdsClassIDs(last.labels) ? (last, "the first does not hold class ids") : (first, nil)
+            return holdsClassIDs(last.labels) ? (last, .firstHoldsNoClassIDs) : (first, nil)
         }
         // Both ends may hold class ids (an integer feature such as a count or a noisy pixel at one
         // of them): taking either would be a guess.

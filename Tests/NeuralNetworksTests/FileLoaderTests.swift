@@ -257,31 +257,31 @@ struct FileLoaderTests {
     /// The default label column is detected: the first if it holds class ids, a column the
     /// header names, else the last; the note says why when it is not the first.
     @Test(arguments: [false, true]) func detectedLabelColumn(inFloat: Bool) throws {
-        func read(_ text: String) throws -> (labels: [Int], column: Int, note: String?, features: Int) {
+        func read(_ text: String) throws -> (labels: [Int], column: Int, note: CSVFormat.LabelColumnReason?, features: Int) {
             let bytes = Array(text.utf8)
             if inFloat {
                 let c = try CSVFormat.parse(bytes, as: Float.self, path: "t.csv")
-                return (c.labels, c.labelColumn, c.labelColumnNote, c.features.rows)
+                return (c.labels, c.labelColumn, c.labelColumnReason, c.features.rows)
             }
             let c = try CSVFormat.parse(bytes, as: Double.self, path: "t.csv")
-            return (c.labels, c.labelColumn, c.labelColumnNote, c.features.rows)
+            return (c.labels, c.labelColumn, c.labelColumnReason, c.features.rows)
         }
         let classes = (0..<6).map { $0 % 3 }
         let first = try read(Self.pixelLines(labelAt: 0))
         #expect(first.labels == classes && first.column == 0 && first.note == nil && first.features == 4)
         // The first column is the zero pixel (one value): the last holds the classes.
         let last = try read(Self.pixelLines(labelAt: 4))
-        #expect(last.labels == classes && last.column == 4 && last.note == "the first does not hold class ids")
+        #expect(last.labels == classes && last.column == 4 && last.note == .firstHoldsNoClassIDs)
         let named = try read(Self.pixelLines(labelAt: 2, header: ["p0", "p1", "Label", "p2", "p3"]))
-        #expect(named.labels == classes && named.column == 2 && named.note == "the header names it 'Label'")
+        #expect(named.labels == classes && named.column == 2 && named.note == .namedInHeader("Label"))
         // A column the header names wins whatever the others hold, the first included.
         let namedAfterFractions = try read("x,label,y\n0.5,0,3.5\n0.25,1,2.5\n")
         #expect(namedAfterFractions.labels == [0, 1] && namedAfterFractions.column == 1
-            && namedAfterFractions.note == "the header names it 'label'")
+            && namedAfterFractions.note == .namedInHeader("label"))
         let namedFirst = try read("label,a,b\n0,5,1\n0,6,2\n")
         #expect(namedFirst.labels == [0, 0] && namedFirst.column == 0 && namedFirst.note == nil)
         let fractions = try read("0.5,1,0\n0.25,2,1\n0.75,3,1\n")
-        #expect(fractions.labels == [0, 1, 1] && fractions.column == 2 && fractions.note == "the first holds non-integers")
+        #expect(fractions.labels == [0, 1, 1] && fractions.column == 2 && fractions.note == .firstHoldsNonIntegers)
         // Both ends hold class ids (an integer feature at one of them): no guess, the column must be given.
         #expect(throws: LinearAlgebraError.malformedFile(path: "t.csv", reason: "has class ids in its first and its last "
             + "column (3 and 8 classes), so its label column must be given")) { try read("1,0.5,5\n0,0.25,3\n2,0.75,7\n") }
