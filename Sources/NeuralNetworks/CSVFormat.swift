@@ -119,7 +119,7 @@ public enum CSVFormat {
 
     /// Parses CSV `bytes` (already decompressed). `path` names the source in error messages.
     /// The label column is detected unless given (``LabelColumn/automatic``).
-    /// - Complexity: one pass over the bytes given the label column, two or three to detect it.
+    /// - Complexity: one pass over the bytes given the label column, at most two to detect it.
     /// - Throws: ``/DenseLinearAlgebra/LinearAlgebraError/malformedFile(path:reason:)`` naming the line and column of a
     ///   field that is not a finite number (or overflows `Scalar`), a label that is not an integer
     ///   class id ≥ 0, a line with another field count than the first, a label column outside the
@@ -153,8 +153,8 @@ public enum CSVFormat {
 
     /// ``parseNumbers(_:labelColumn:header:path:)`` with `labelColumn` resolved by the rules of
     /// ``LabelColumn/automatic`` when it is that, and the reason a detected column is not the first.
-    /// - Complexity: two passes over the bytes (the first and the last column), three for a column
-    ///   the header names.
+    /// - Complexity: one pass over the bytes for a column the header names, else two (the first and
+    ///   the last column).
     @usableFromInline
     static func parseNumbers(_ bytes: [UInt8], labelColumn: LabelColumn, header: HeaderLine, path: String)
         throws -> (ParsedNumbers, reason: LabelColumnReason?) {
