@@ -218,15 +218,24 @@ public enum CSVFormat {
         bytes.withUnsafeBufferPointer { buffer in
             var start = 0
             while start < buffer.count {
-                var end = start
-                while end < buffer.count, buffer[end] != 0x0A { end += 1 }
-                var contentEnd = end
-                while contentEnd > start, [0x0D, 0x20, 0x09].contains(buffer[contentEnd - 1]) { contentEnd -= 1 }
+                let (lineEnd, contentEnd) = line(in: buffer, from: start, before: buffer.count)
                 if contentEnd > start { return fields(of: UnsafeBufferPointer(rebasing: buffer[start..<contentEnd])) }
-                start = end + 1
+                start = lineEnd + 1
             }
             return nil
         }
+    }
+
+    /// The line of `buffer` starting at `start` (bytes before `end`): where it ends (its `\n`, or
+    /// `end`) and where its content ends, trailing `\r`, spaces and tabs dropped (`start` for a blank line).
+    static func line(in buffer: UnsafeBufferPointer<UInt8>, from start: Int, before end: Int)
+        -> (lineEnd: Int, contentEnd: Int) {
+        var lineEnd = start
+        while lineEnd < end, buffer[lineEnd] != 0x0A { lineEnd += 1 }
+        var contentEnd = lineEnd
+        while contentEnd > start, buffer[contentEnd - 1] == 0x0D || buffer[contentEnd - 1] == 0x20
+            || buffer[contentEnd - 1] == 0x09 { contentEnd -= 1 }
+        return (lineEnd, contentEnd)
     }
 
     /// `strtod` on `buffer` from `offset` (the bytes end with a 0 terminator): the value and the
@@ -268,12 +277,8 @@ public enum CSVFormat {
             var detectedDataLine: Int?
             while position < end {
                 lineNumber += 1
-                var lineEnd = position
-                while lineEnd < end, buffer[lineEnd] != 0x0A { lineEnd += 1 }
+                let (lineEnd, contentEnd) = Self.line(in: buffer, from: position, before: end)
                 defer { position = lineEnd + 1 }
-                var contentEnd = lineEnd
-                while contentEnd > position, buffer[contentEnd - 1] == 0x0D || buffer[contentEnd - 1] == 0x20
-                    || buffer[contentEnd - 1] == 0x09 { contentEnd -= 1 }
                 if contentEnd == position { continue }  // blank line
                 if isFirstLine {
                     isFirstLine = false
